@@ -1,0 +1,354 @@
+// One ChatRoom object per chat. It owns the chat's truth: its participants and the ordered log of
+// every message, in the object's own SQLite storage. Sockets are accepted with the Hibernation
+// API, so an idle chat is evicted from memory and costs nothing, and wakes on the next frame with
+// each socket's identity restored from its attachment.
+import { DurableObject } from "cloudflare:workers";
+import {
+  frameSenders,
+  MAX_HISTORY_PAGE,
+  parseClientFrame,
+  PING_FRAME,
+  PONG_FRAME,
+  TYPING_MIN_INTERVAL_MS,
+  type ChatMessage,
+  type ChatStatus,
+  type ClientFrame,
+  type ErrorCode,
+  type HistoryPage,
+  type Participant,
+  type ParticipantState,
+  type ServerFrame,
+  type SystemEvent,
+} from "../shared/protocol.ts";
+import { recordChatClosed, recordOperatorJoined } from "../worker/db/chat-index.ts";
+
+/** Header the Worker sets, after authenticating, to tell the room who is connecting. Only the
+ * Worker can reach this object, so the header cannot come from a client. */
+export const PARTICIPANT_HEADER = "X-Parley-Participant";
+
+export type ChatRoomInit = { chatId: string; accountId: string; departmentId: string | null; visitor: Participant };
+export type ConnectingParticipant = Participant & { accountId: string };
+
+/** What each socket carries through hibernation. `ready` turns true after its hello has been
+ * answered: only then does it receive live broadcasts, so replay and live never interleave. */
+type SocketAttachment = ConnectingParticipant & { ready: boolean };
+
+type ChatRow = { chat_id: string; account_id: string; department_id: string | null; visitor_id: string; status: ChatStatus };
+type MessageRow = {
+  seq: number;
+  cid: string | null;
+  kind: "text" | "system";
+  event: SystemEvent | null;
+  author_kind: Participant["kind"];
+  author_id: string;
+  author_name: string;
+  text: string;
+  at: number;
+};
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS chat (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  chat_id TEXT NOT NULL, account_id TEXT NOT NULL, department_id TEXT,
+  visitor_id TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL, closed_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  cid TEXT, kind TEXT NOT NULL, event TEXT,
+  author_kind TEXT NOT NULL, author_id TEXT NOT NULL, author_name TEXT NOT NULL,
+  text TEXT NOT NULL, at INTEGER NOT NULL,
+  UNIQUE (author_id, cid)
+);
+CREATE TABLE IF NOT EXISTS participants (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,
+  joined_at INTEGER NOT NULL, left_at INTEGER, last_read_seq INTEGER NOT NULL DEFAULT 0
+);`;
+
+const MESSAGE_COLUMNS = "seq, cid, kind, event, author_kind, author_id, author_name, text, at";
+
+function toMessage(row: MessageRow): ChatMessage {
+  return {
+    seq: row.seq,
+    cid: row.cid,
+    kind: row.kind,
+    event: row.event,
+    author: { kind: row.author_kind, id: row.author_id, name: row.author_name },
+    text: row.text,
+    at: row.at,
+  };
+}
+
+export class ChatRoom extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  /** Kept in memory only: after a wake-up one extra typing frame may pass, which is harmless. */
+  private readonly lastTypingAt = new WeakMap<WebSocket, number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    // Runs on every wake-up, so it must stay cheap: IF NOT EXISTS makes it a few page reads.
+    this.sql.exec(SCHEMA);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
+  }
+
+  // ---- RPC from the Worker -------------------------------------------------------------------
+
+  /** Creates the chat; calling it again with the same chat is a no-op. */
+  async open(init: ChatRoomInit): Promise<void> {
+    const existing = this.chat();
+    if (existing) {
+      if (existing.chat_id !== init.chatId || existing.account_id !== init.accountId) throw new Error("chat room already holds another chat");
+      return;
+    }
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        "INSERT INTO chat (singleton, chat_id, account_id, department_id, visitor_id, status, created_at) VALUES (1, ?, ?, ?, ?, 'waiting', ?)",
+        init.chatId,
+        init.accountId,
+        init.departmentId,
+        init.visitor.id,
+        now,
+      );
+      this.sql.exec("INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'visitor', ?, ?)", init.visitor.id, init.visitor.name, now);
+    });
+  }
+
+  async history(query: { after?: number; before?: number; limit?: number }): Promise<HistoryPage> {
+    const limit = Math.min(query.limit ?? 50, MAX_HISTORY_PAGE);
+    let rows: MessageRow[];
+    let hasMore: boolean;
+    if (query.before !== undefined) {
+      rows = this.sql
+        .exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`, query.before, limit + 1)
+        .toArray();
+      hasMore = rows.length > limit;
+      rows = rows.slice(0, limit).reverse();
+    } else {
+      rows = this.messagesAfter(query.after ?? 0, limit + 1);
+      hasMore = rows.length > limit;
+      rows = rows.slice(0, limit);
+    }
+    return { messages: rows.map(toMessage), lastSeq: this.lastSeq(), hasMore };
+  }
+
+  // ---- WebSocket upgrade (from the Worker, already authenticated) ---------------------------
+
+  override async fetch(request: Request): Promise<Response> {
+    const chat = this.chat();
+    if (!chat) return Response.json({ code: "not_found" }, { status: 404 });
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
+    const who = JSON.parse(request.headers.get(PARTICIPANT_HEADER) ?? "null") as ConnectingParticipant | null;
+    // The Worker checked these already; checking again here keeps the room safe on its own.
+    if (!who || who.accountId !== chat.account_id || (who.kind === "visitor" && who.id !== chat.visitor_id)) {
+      return Response.json({ code: "forbidden" }, { status: 403 });
+    }
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server, [who.kind, who.id]);
+    server.serializeAttachment({ ...who, ready: false } satisfies SocketAttachment);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    const me = ws.deserializeAttachment() as SocketAttachment;
+    const parsed = parseClientFrame(raw);
+    if (!parsed.ok) return this.sendError(ws, parsed.code, parsed.message, parsed.cid);
+    const frame = parsed.frame;
+    if (!frameSenders[frame.type].includes(me.kind)) {
+      return this.sendError(ws, "forbidden", `A ${me.kind} may not send "${frame.type}" frames.`);
+    }
+    if (frame.type !== "hello" && !me.ready) {
+      return this.sendError(ws, "hello_required", 'Send {"type":"hello","since":N} first.', "cid" in frame ? frame.cid : undefined);
+    }
+    const after = this.handle(ws, me, frame);
+    // Index updates in D1 run after the room's own state is settled, and never block the chat.
+    if (after) await after.catch((error: unknown) => console.error("chat index update failed", error));
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      ws.close(code, reason);
+    } catch {
+      // Already closed by the runtime's automatic close reply.
+    }
+  }
+
+  override async webSocketError(): Promise<void> {
+    // The socket is gone; nothing in the log depends on it.
+  }
+
+  // ---- Frame handlers ------------------------------------------------------------------------
+
+  /** Applies one valid frame. Returns the D1 index update to run afterwards, if any. */
+  private handle(ws: WebSocket, me: SocketAttachment, frame: ClientFrame): Promise<unknown> | undefined {
+    const chat = this.chat()!;
+    const who: Participant = { kind: me.kind, id: me.id, name: me.name };
+    switch (frame.type) {
+      case "hello":
+        return this.hello(ws, me, who, chat, frame.since);
+      case "message": {
+        if (chat.status === "closed") return this.sendError(ws, "chat_closed", "This chat has ended.", frame.cid);
+        const now = Date.now();
+        const stored = this.sql
+          .exec<{ seq: number; at: number }>(
+            "INSERT INTO messages (cid, kind, author_kind, author_id, author_name, text, at) VALUES (?, 'text', ?, ?, ?, ?, ?) ON CONFLICT (author_id, cid) DO NOTHING RETURNING seq, at",
+            frame.cid,
+            who.kind,
+            who.id,
+            who.name,
+            frame.text,
+            now,
+          )
+          .toArray()[0];
+        if (!stored) {
+          // A resend of a message we already have: answer with the original ack, store nothing.
+          const original = this.sql.exec<{ seq: number; at: number }>("SELECT seq, at FROM messages WHERE author_id = ? AND cid = ?", who.id, frame.cid).one();
+          return this.send(ws, { type: "ack", cid: frame.cid, seq: original.seq, at: original.at });
+        }
+        this.send(ws, { type: "ack", cid: frame.cid, seq: stored.seq, at: stored.at });
+        const message: ChatMessage = { seq: stored.seq, cid: frame.cid, kind: "text", event: null, author: who, text: frame.text, at: stored.at };
+        return this.broadcast({ type: "msg", message }, ws);
+      }
+      case "typing": {
+        if (chat.status === "closed") return;
+        const now = Date.now();
+        if (frame.active && now - (this.lastTypingAt.get(ws) ?? 0) < TYPING_MIN_INTERVAL_MS) return;
+        this.lastTypingAt.set(ws, now);
+        // Only the visitor's draft is previewed, and only to operators; operators' drafts stay private.
+        const notice: ServerFrame = { type: "typing", from: who, active: frame.active };
+        if (who.kind === "visitor" && frame.draft !== undefined) {
+          this.broadcast({ ...notice, draft: frame.draft }, ws, (other) => other.kind === "operator");
+          return this.broadcast(notice, ws, (other) => other.kind === "visitor" && other.id !== who.id);
+        }
+        return this.broadcast(notice, ws);
+      }
+      case "read": {
+        if (frame.seq > this.lastSeq()) return this.sendError(ws, "bad_seq", "That seq does not exist yet.");
+        this.sql.exec("UPDATE participants SET last_read_seq = max(last_read_seq, ?) WHERE id = ?", frame.seq, who.id);
+        return this.broadcast({ type: "read", from: who, seq: frame.seq }, ws);
+      }
+      case "close": {
+        if (chat.status === "closed") return this.sendError(ws, "chat_closed", "This chat has already ended.");
+        const now = Date.now();
+        this.sql.exec("UPDATE chat SET status = 'closed', closed_at = ?", now);
+        this.appendSystem(who, "close", now);
+        return recordChatClosed(this.env.DB, chat.chat_id, now);
+      }
+      case "leave": {
+        const now = Date.now();
+        this.sql.exec("UPDATE participants SET left_at = ? WHERE id = ? AND left_at IS NULL", now, who.id);
+        this.appendSystem(who, "leave", now);
+        for (const socket of this.ctx.getWebSockets(who.id)) socket.close(1000, "left the chat");
+        return;
+      }
+    }
+  }
+
+  private hello(ws: WebSocket, me: SocketAttachment, who: Participant, chat: ChatRow, since: number): Promise<unknown> | undefined {
+    const lastSeq = this.lastSeq();
+    if (since > lastSeq) return this.sendError(ws, "bad_seq", `since is ${since} but the chat's last seq is ${lastSeq}.`);
+    let indexUpdate: Promise<unknown> | undefined;
+    if (who.kind === "operator" && chat.status !== "closed" && !this.isCurrentParticipant(who.id)) {
+      const now = Date.now();
+      this.sql.exec(
+        "INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'operator', ?, ?) ON CONFLICT (id) DO UPDATE SET left_at = NULL, name = excluded.name",
+        who.id,
+        who.name,
+        now,
+      );
+      if (chat.status === "waiting") this.sql.exec("UPDATE chat SET status = 'active'");
+      this.appendSystem(who, "join", now);
+      indexUpdate = recordOperatorJoined(this.env.DB, chat.chat_id, who.id, now);
+    }
+    this.send(ws, {
+      type: "welcome",
+      chat: { id: chat.chat_id, status: this.chat()!.status },
+      you: who,
+      participants: this.participantStates(),
+      lastSeq: this.lastSeq(),
+    });
+    // Replay in pages; the object handles one event at a time, so nothing can slip in between.
+    for (let cursor = since; ; ) {
+      const page = this.messagesAfter(cursor, MAX_HISTORY_PAGE);
+      for (const row of page) this.send(ws, { type: "msg", message: toMessage(row) });
+      if (page.length < MAX_HISTORY_PAGE) break;
+      cursor = page[page.length - 1]!.seq;
+    }
+    ws.serializeAttachment({ ...me, ready: true } satisfies SocketAttachment);
+    return indexUpdate;
+  }
+
+  // ---- Helpers -------------------------------------------------------------------------------
+
+  private chat(): ChatRow | undefined {
+    return this.sql.exec<ChatRow>("SELECT chat_id, account_id, department_id, visitor_id, status FROM chat").toArray()[0];
+  }
+
+  private lastSeq(): number {
+    return this.sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM messages").one().seq ?? 0;
+  }
+
+  private messagesAfter(seq: number, limit: number): MessageRow[] {
+    return this.sql.exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit).toArray();
+  }
+
+  private isCurrentParticipant(id: string): boolean {
+    return this.sql.exec("SELECT 1 FROM participants WHERE id = ? AND left_at IS NULL", id).toArray().length > 0;
+  }
+
+  private participantStates(): ParticipantState[] {
+    const online = new Set(this.ctx.getWebSockets().map((ws) => (ws.deserializeAttachment() as SocketAttachment).id));
+    return this.sql
+      .exec<{ id: string; kind: Participant["kind"]; name: string; last_read_seq: number }>(
+        "SELECT id, kind, name, last_read_seq FROM participants WHERE left_at IS NULL ORDER BY joined_at",
+      )
+      .toArray()
+      .map((p) => ({ kind: p.kind, id: p.id, name: p.name, lastReadSeq: p.last_read_seq, online: online.has(p.id) }));
+  }
+
+  /** Stores a system message (join, leave, close) and sends it to everyone, the author included. */
+  private appendSystem(author: Participant, event: SystemEvent, at: number): void {
+    const text = { join: `${author.name} joined the chat`, leave: `${author.name} left the chat`, close: `${author.name} closed the chat` }[event];
+    const { seq } = this.sql
+      .exec<{ seq: number }>(
+        "INSERT INTO messages (kind, event, author_kind, author_id, author_name, text, at) VALUES ('system', ?, ?, ?, ?, ?, ?) RETURNING seq",
+        event,
+        author.kind,
+        author.id,
+        author.name,
+        text,
+        at,
+      )
+      .one();
+    this.broadcast({ type: "msg", message: { seq, cid: null, kind: "system", event, author, text, at } });
+  }
+
+  private broadcast(frame: ServerFrame, except?: WebSocket, to?: (participant: SocketAttachment) => boolean): undefined {
+    const data = JSON.stringify(frame);
+    for (const socket of this.ctx.getWebSockets()) {
+      if (socket === except) continue;
+      const them = socket.deserializeAttachment() as SocketAttachment;
+      if (!them.ready || (to && !to(them))) continue;
+      this.trySend(socket, data);
+    }
+    return undefined;
+  }
+
+  private send(ws: WebSocket, frame: ServerFrame): undefined {
+    this.trySend(ws, JSON.stringify(frame));
+    return undefined;
+  }
+
+  private sendError(ws: WebSocket, code: ErrorCode, message: string, cid?: string): undefined {
+    return this.send(ws, { type: "error", code, message, ...(cid !== undefined ? { cid } : {}) });
+  }
+
+  private trySend(ws: WebSocket, data: string): void {
+    try {
+      ws.send(data);
+    } catch {
+      // The peer went away between our read of the socket list and this send; it will resume with `since`.
+    }
+  }
+}

@@ -1,0 +1,254 @@
+// The one definition of every frame that crosses a chat WebSocket and every body of the chat
+// HTTP API. The ChatRoom object, the Worker, the console and the widget all import from here;
+// docs/protocol.md describes the same shapes for integrators.
+import * as v from "valibot";
+
+/** Longest message a participant may send, in UTF-16 code units (what JS string length counts). */
+export const MAX_TEXT_LENGTH = 5000;
+/** Longest client message id; clients use a UUID or similar. */
+export const MAX_CID_LENGTH = 64;
+/** Typing frames faster than this (per socket) are dropped without an error. */
+export const TYPING_MIN_INTERVAL_MS = 250;
+/** Most messages one history page (HTTP or replay batch) returns. */
+export const MAX_HISTORY_PAGE = 200;
+
+/** Application-level keepalive, answered by the runtime without waking a hibernating room. */
+export const PING_FRAME = '{"type":"ping"}';
+export const PONG_FRAME = '{"type":"pong"}';
+
+// ---------------------------------------------------------------------------------------------
+// Error codes shared by the WebSocket `error` frame and the HTTP problem documents.
+// ---------------------------------------------------------------------------------------------
+export const errorCodes = [
+  "bad_json",
+  "bad_frame",
+  "unknown_type",
+  "text_empty",
+  "text_too_long",
+  "hello_required",
+  "forbidden",
+  "chat_closed",
+  "bad_seq",
+  "validation_failed",
+  "token_missing",
+  "token_invalid",
+  "token_expired",
+  "bad_credentials",
+  "not_found",
+  "internal",
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+// ---------------------------------------------------------------------------------------------
+export const participantKinds = ["visitor", "operator"] as const;
+export type ParticipantKind = (typeof participantKinds)[number];
+
+export const ParticipantSchema = v.object({
+  kind: v.picklist(participantKinds),
+  id: v.string(),
+  name: v.string(),
+});
+export type Participant = v.InferOutput<typeof ParticipantSchema>;
+
+export const chatStatuses = ["waiting", "active", "closed"] as const;
+export type ChatStatus = (typeof chatStatuses)[number];
+
+export const operatorRoles = ["owner", "admin", "operator"] as const;
+export type OperatorRole = (typeof operatorRoles)[number];
+
+/** Canned responses exist at three levels; the console colours them red, green, dark blue. */
+export const cannedLevels = ["company", "department", "operator"] as const;
+export type CannedLevel = (typeof cannedLevels)[number];
+
+/** System events recorded in the log next to text messages. */
+export const systemEvents = ["join", "leave", "close"] as const;
+export type SystemEvent = (typeof systemEvents)[number];
+
+export const MessageSchema = v.object({
+  seq: v.number(),
+  /** The sender's client id for text messages; null for system messages. */
+  cid: v.nullable(v.string()),
+  kind: v.picklist(["text", "system"]),
+  /** Set on system messages only. */
+  event: v.nullable(v.picklist(systemEvents)),
+  author: ParticipantSchema,
+  text: v.string(),
+  /** Server time the message was stored, ms since the epoch. */
+  at: v.number(),
+});
+export type ChatMessage = v.InferOutput<typeof MessageSchema>;
+
+const MessageText = v.pipe(
+  v.string("bad_frame"),
+  v.check((text) => text.trim().length > 0, "text_empty"),
+  v.maxLength(MAX_TEXT_LENGTH, "text_too_long"),
+);
+const Seq = v.pipe(v.number("bad_frame"), v.integer("bad_frame"), v.minValue(0, "bad_seq"));
+
+// ---------------------------------------------------------------------------------------------
+// Client → server frames
+// ---------------------------------------------------------------------------------------------
+export const HelloFrame = v.strictObject({
+  type: v.literal("hello"),
+  /** The last seq the client already has; 0 for a fresh client. */
+  since: Seq,
+});
+export const SendFrame = v.strictObject({
+  type: v.literal("message"),
+  cid: v.pipe(v.string("bad_frame"), v.minLength(1, "bad_frame"), v.maxLength(MAX_CID_LENGTH, "bad_frame")),
+  text: MessageText,
+});
+export const TypingFrame = v.strictObject({
+  type: v.literal("typing"),
+  active: v.boolean("bad_frame"),
+  /** The visitor's current draft, shown to operators as a live preview; operators send none. */
+  draft: v.optional(v.pipe(v.string("bad_frame"), v.maxLength(MAX_TEXT_LENGTH, "text_too_long"))),
+});
+export const ReadFrame = v.strictObject({ type: v.literal("read"), seq: Seq });
+/** Ends the chat for everyone; visitors and operators may both close. */
+export const CloseFrame = v.strictObject({ type: v.literal("close") });
+/** An operator leaves the chat; the chat goes on for the others. */
+export const LeaveFrame = v.strictObject({ type: v.literal("leave") });
+
+export const clientFrameSchemas = {
+  hello: HelloFrame,
+  message: SendFrame,
+  typing: TypingFrame,
+  read: ReadFrame,
+  close: CloseFrame,
+  leave: LeaveFrame,
+} as const;
+export type ClientFrameType = keyof typeof clientFrameSchemas;
+export type ClientFrame = { [K in ClientFrameType]: v.InferOutput<(typeof clientFrameSchemas)[K]> }[ClientFrameType];
+
+/** Which participant kinds may send each frame. */
+export const frameSenders: Record<ClientFrameType, readonly ParticipantKind[]> = {
+  hello: ["visitor", "operator"],
+  message: ["visitor", "operator"],
+  typing: ["visitor", "operator"],
+  read: ["visitor", "operator"],
+  close: ["visitor", "operator"],
+  leave: ["operator"],
+};
+
+export type FrameParseResult =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; code: ErrorCode; message: string; cid?: string };
+
+const issueCodes = new Set<string>(errorCodes);
+
+/** Parses one raw WebSocket message into a client frame, or says which error code it earns. */
+export function parseClientFrame(raw: string | ArrayBuffer): FrameParseResult {
+  if (typeof raw !== "string") return { ok: false, code: "bad_frame", message: "Frames are JSON text, not binary." };
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: "bad_json", message: "The frame is not valid JSON." };
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    return { ok: false, code: "bad_frame", message: "A frame is a JSON object with a type." };
+  }
+  const type = (data as { type?: unknown }).type;
+  if (typeof type !== "string" || !Object.hasOwn(clientFrameSchemas, type)) {
+    return { ok: false, code: "unknown_type", message: `Unknown frame type ${JSON.stringify(type ?? null)}.` };
+  }
+  const result = v.safeParse(clientFrameSchemas[type as ClientFrameType], data);
+  if (result.success) return { ok: true, frame: result.output as ClientFrame };
+  const issue = result.issues[0];
+  const code = issueCodes.has(issue.message) ? (issue.message as ErrorCode) : "bad_frame";
+  const path = issue.path?.map((p) => String(p.key)).join(".");
+  const cid = typeof (data as { cid?: unknown }).cid === "string" ? (data as { cid: string }).cid : undefined;
+  return { ok: false, code, message: describeFrameError(code, path), ...(cid ? { cid } : {}) };
+}
+
+function describeFrameError(code: ErrorCode, path: string | undefined): string {
+  switch (code) {
+    case "text_empty":
+      return "The message is empty.";
+    case "text_too_long":
+      return `Text is limited to ${MAX_TEXT_LENGTH} characters.`;
+    case "bad_seq":
+      return "A seq is a whole number of 0 or more.";
+    default:
+      return path ? `The field "${path}" is missing, of the wrong type or not allowed.` : "The frame is malformed.";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server → client frames
+// ---------------------------------------------------------------------------------------------
+export type ParticipantState = Participant & { lastReadSeq: number; online: boolean };
+
+export type WelcomeFrame = {
+  type: "welcome";
+  chat: { id: string; status: ChatStatus };
+  you: Participant;
+  participants: ParticipantState[];
+  /** The newest seq in the chat; messages after the client's `since` up to this follow at once. */
+  lastSeq: number;
+};
+export type MessageFrame = { type: "msg"; message: ChatMessage };
+export type AckFrame = { type: "ack"; cid: string; seq: number; at: number };
+export type TypingNotice = { type: "typing"; from: Participant; active: boolean; draft?: string };
+export type ReadNotice = { type: "read"; from: Participant; seq: number };
+export type ErrorFrame = { type: "error"; code: ErrorCode; message: string; cid?: string };
+/** The runtime's answer to PING_FRAME. */
+export type PongFrame = { type: "pong" };
+export type ServerFrame = WelcomeFrame | MessageFrame | AckFrame | TypingNotice | ReadNotice | ErrorFrame | PongFrame;
+
+// ---------------------------------------------------------------------------------------------
+// HTTP bodies
+// ---------------------------------------------------------------------------------------------
+const Email = v.pipe(v.string(), v.trim(), v.maxLength(254), v.email());
+const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
+const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+
+export const VisitorSessionRequest = v.strictObject({
+  accountId: Id,
+  name: v.optional(Name),
+  email: v.optional(Email),
+  departmentId: v.optional(Id),
+});
+export type VisitorSessionRequest = v.InferOutput<typeof VisitorSessionRequest>;
+export type VisitorSessionResponse = { token: string; chatId: string; visitorId: string; expiresAt: number };
+
+export const OperatorLoginRequest = v.strictObject({
+  email: Email,
+  password: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
+});
+export type OperatorLoginRequest = v.InferOutput<typeof OperatorLoginRequest>;
+export type OperatorProfile = { id: string; accountId: string; email: string; name: string; role: OperatorRole };
+export type OperatorLoginResponse = { token: string; expiresAt: number; operator: OperatorProfile };
+
+export const HistoryQuery = v.strictObject({
+  /** Messages with seq greater than this (for catching up); default 0. */
+  after: v.optional(v.pipe(v.string(), v.digits(), v.transform(Number))),
+  /** Messages with seq smaller than this (for scrolling up); overrides `after`. */
+  before: v.optional(v.pipe(v.string(), v.digits(), v.transform(Number))),
+  limit: v.optional(
+    v.pipe(v.string(), v.digits(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(MAX_HISTORY_PAGE)),
+  ),
+});
+export type HistoryQuery = v.InferOutput<typeof HistoryQuery>;
+export type HistoryPage = { messages: ChatMessage[]; lastSeq: number; hasMore: boolean };
+
+export const ChatListQuery = v.strictObject({
+  status: v.optional(v.picklist(chatStatuses)),
+});
+export type ChatSummary = {
+  id: string;
+  departmentId: string | null;
+  visitorId: string;
+  visitorName: string;
+  status: ChatStatus;
+  operatorIds: string[];
+  createdAt: number;
+  updatedAt: number;
+  closedAt: number | null;
+};
+
+/** Body of every HTTP error: RFC 9457 problem details plus a stable machine `code`. */
+export type Problem = { type: string; title: string; status: number; code: ErrorCode; detail?: string; errors?: string[] };

@@ -1,0 +1,82 @@
+// Who is making a request, decided once per request from its bearer token (or, for WebSocket
+// upgrades, which browsers cannot give headers, the `token` query parameter).
+import { and, eq, isNull } from "drizzle-orm";
+import { createMiddleware } from "hono/factory";
+import type { OperatorRole } from "../../shared/protocol.ts";
+import { database } from "../db/index.ts";
+import { apiKeys, operators } from "../db/schema.ts";
+import { ProblemError, type AppEnv } from "../http.ts";
+import { API_KEY_PREFIX, hashApiKey } from "./api-keys.ts";
+import { verifyToken } from "./tokens.ts";
+
+export type Principal =
+  | { kind: "operator"; accountId: string; operatorId: string; role: OperatorRole; name: string }
+  | { kind: "visitor"; accountId: string; visitorId: string; chatId: string; name: string }
+  | { kind: "apiKey"; accountId: string; keyId: string };
+
+export type PrincipalKind = Principal["kind"];
+
+function readToken(request: Request): string | undefined {
+  const header = request.headers.get("Authorization");
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new ProblemError(401, "token_invalid", "The Authorization header must be 'Bearer <token>'.");
+    return match[1];
+  }
+  return new URL(request.url).searchParams.get("token") ?? undefined;
+}
+
+export async function authenticate(request: Request, env: Env): Promise<Principal> {
+  const token = readToken(request);
+  if (!token) throw new ProblemError(401, "token_missing", "This needs a token: 'Authorization: Bearer <token>'.");
+  const db = database(env.DB);
+
+  if (token.startsWith(API_KEY_PREFIX)) {
+    const key = await db
+      .select({ id: apiKeys.id, accountId: apiKeys.accountId })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.keyHash, await hashApiKey(token)), isNull(apiKeys.revokedAt)))
+      .get();
+    if (!key) throw new ProblemError(401, "token_invalid", "This API key is unknown or revoked.");
+    return { kind: "apiKey", accountId: key.accountId, keyId: key.id };
+  }
+
+  const verified = await verifyToken(token, env.AUTH_SECRET);
+  if (!verified.ok) {
+    throw new ProblemError(401, verified.reason, verified.reason === "token_expired" ? "The token has expired; sign in again." : "The token is not valid.");
+  }
+  const claims = verified.claims;
+  if (claims.typ === "visitor") {
+    return { kind: "visitor", accountId: claims.acc, visitorId: claims.sub, chatId: claims.chat, name: claims.name };
+  }
+  // Operators are looked up on every request so that deactivation and role changes apply at once.
+  const operator = await db
+    .select({ id: operators.id, accountId: operators.accountId, role: operators.role, name: operators.name, active: operators.active })
+    .from(operators)
+    .where(eq(operators.id, claims.sub))
+    .get();
+  if (!operator || operator.accountId !== claims.acc) throw new ProblemError(401, "token_invalid", "This operator no longer exists.");
+  if (!operator.active) throw new ProblemError(403, "forbidden", "This operator has been deactivated.");
+  return { kind: "operator", accountId: operator.accountId, operatorId: operator.id, role: operator.role, name: operator.name };
+}
+
+/** Requires one of the given kinds of principal and stores it as `c.var.principal`. */
+export function requirePrincipal(...kinds: PrincipalKind[]) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const principal = await authenticate(c.req.raw, c.env);
+    if (!kinds.includes(principal.kind)) {
+      throw new ProblemError(403, "forbidden", `This needs a ${kinds.join(" or ")} token.`);
+    }
+    c.set("principal", principal);
+    await next();
+  });
+}
+
+/** Admin access: an API key of the account, or a signed-in owner or admin. */
+export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  const principal = await authenticate(c.req.raw, c.env);
+  const allowed = principal.kind === "apiKey" || (principal.kind === "operator" && principal.role !== "operator");
+  if (!allowed) throw new ProblemError(403, "forbidden", "This needs an admin API key or an owner or admin operator.");
+  c.set("principal", principal);
+  await next();
+});

@@ -1,0 +1,53 @@
+// Signed session tokens (JWT, HS256) for operators and visitors. Admin API keys are not JWTs:
+// see api-keys.ts. Every token names the one account it is good for.
+import { errors, jwtVerify, SignJWT } from "jose";
+import { operatorRoles, type OperatorRole } from "../../shared/protocol.ts";
+
+export const OPERATOR_TOKEN_TTL_S = 12 * 60 * 60;
+/** Long enough for a visitor's chat to survive reloads and return visits over a month. */
+export const VISITOR_TOKEN_TTL_S = 30 * 24 * 60 * 60;
+const ISSUER = "parley";
+
+export type OperatorClaims = { typ: "operator"; acc: string; sub: string; role: OperatorRole; name: string };
+export type VisitorClaims = { typ: "visitor"; acc: string; sub: string; chat: string; name: string };
+export type TokenClaims = OperatorClaims | VisitorClaims;
+
+export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: "token_invalid" | "token_expired" };
+
+function keyFrom(secret: string | undefined): Uint8Array {
+  // A short secret makes HS256 guessable; refuse to run with one rather than issue weak tokens.
+  if (!secret || secret.length < 32) throw new Error("AUTH_SECRET must be set to at least 32 characters");
+  return new TextEncoder().encode(secret);
+}
+
+export async function signToken(claims: TokenClaims, secret: string | undefined, ttlSeconds: number) {
+  const expiresAt = Math.floor(Date.now() / 1000) + ttlSeconds;
+  const { sub, ...rest } = claims;
+  const token = await new SignJWT(rest)
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(sub)
+    .setIssuer(ISSUER)
+    .setIssuedAt()
+    .setExpirationTime(expiresAt)
+    .sign(keyFrom(secret));
+  return { token, expiresAt: expiresAt * 1000 };
+}
+
+export async function verifyToken(token: string, secret: string | undefined): Promise<VerifyResult> {
+  try {
+    const { payload } = await jwtVerify(token, keyFrom(secret), { issuer: ISSUER, algorithms: ["HS256"] });
+    const { typ, acc, sub, name } = payload as Record<string, unknown>;
+    if (typeof acc !== "string" || typeof sub !== "string" || typeof name !== "string") return { ok: false, reason: "token_invalid" };
+    if (typ === "operator" && (operatorRoles as readonly unknown[]).includes(payload.role)) {
+      return { ok: true, claims: { typ, acc, sub, name, role: payload.role as OperatorRole } };
+    }
+    if (typ === "visitor" && typeof payload.chat === "string") {
+      return { ok: true, claims: { typ, acc, sub, name, chat: payload.chat } };
+    }
+    return { ok: false, reason: "token_invalid" };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return { ok: false, reason: "token_expired" };
+    if (error instanceof errors.JOSEError) return { ok: false, reason: "token_invalid" };
+    throw error;
+  }
+}

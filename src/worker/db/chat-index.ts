@@ -1,0 +1,25 @@
+// Keeps the D1 chat index in step with the rare events of a chat (start, join, close). The
+// per-message path never touches D1: the message log is the ChatRoom's alone.
+import { eq, sql } from "drizzle-orm";
+import { database } from "./index.ts";
+import { chats } from "./schema.ts";
+
+export async function recordOperatorJoined(db: D1Database, chatId: string, operatorId: string, at: number) {
+  await database(db)
+    .update(chats)
+    .set({
+      status: sql`CASE WHEN ${chats.status} = 'waiting' THEN 'active' ELSE ${chats.status} END`,
+      // Append the operator once, keeping the JSON array of everyone who has joined.
+      operatorIds: sql`CASE WHEN EXISTS (SELECT 1 FROM json_each(${chats.operatorIds}) WHERE value = ${operatorId})
+        THEN ${chats.operatorIds} ELSE json_insert(${chats.operatorIds}, '$[#]', ${operatorId}) END`,
+      updatedAt: at,
+    })
+    .where(eq(chats.id, chatId));
+}
+
+export async function recordChatClosed(db: D1Database, chatId: string, at: number) {
+  await database(db)
+    .update(chats)
+    .set({ status: "closed", closedAt: at, updatedAt: at })
+    .where(eq(chats.id, chatId));
+}

@@ -1,0 +1,111 @@
+// D1 schema: configuration and indexes only. The message log lives in each ChatRoom object.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { cannedLevels, chatStatuses, operatorRoles } from "../../shared/protocol.ts";
+
+/** Milliseconds since the epoch, set by the database when the row is written. */
+const createdAt = () => integer("created_at").notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+export const accounts = sqliteTable("accounts", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** JSON object of account settings (widget colour, greeting, ...); shaped by the admin API. */
+  settings: text("settings").notNull().default("{}"),
+  createdAt: createdAt(),
+});
+
+export const departments = sqliteTable(
+  "departments",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("departments_account_name").on(t.accountId, t.name)],
+);
+
+export const operators = sqliteTable(
+  "operators",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    /** Sign-in is by email alone, so an email belongs to one operator across all accounts. */
+    email: text("email").notNull().unique(),
+    name: text("name").notNull(),
+    role: text("role", { enum: operatorRoles }).notNull().default("operator"),
+    /** PBKDF2-SHA256, see src/worker/auth/password.ts for the format. */
+    passwordHash: text("password_hash").notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index("operators_account").on(t.accountId)],
+);
+
+export const operatorDepartments = sqliteTable(
+  "operator_departments",
+  {
+    operatorId: text("operator_id").notNull().references(() => operators.id, { onDelete: "cascade" }),
+    departmentId: text("department_id").notNull().references(() => departments.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.operatorId, t.departmentId] }), index("operator_departments_department").on(t.departmentId)],
+);
+
+export const cannedResponses = sqliteTable(
+  "canned_responses",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    level: text("level", { enum: cannedLevels }).notNull(),
+    /** The department id or operator id the response belongs to; null at company level. */
+    ownerId: text("owner_id"),
+    title: text("title").notNull(),
+    text: text("text").notNull(),
+    shortcut: text("shortcut"),
+    /** Admin-chosen order within one level and owner. */
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull().default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [index("canned_account_level_owner").on(t.accountId, t.level, t.ownerId, t.position)],
+);
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** SHA-256 of the secret, hex; the secret itself is shown once and never stored. */
+    keyHash: text("key_hash").notNull().unique(),
+    /** The first characters of the secret, so people can tell their keys apart. */
+    prefix: text("prefix").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("api_keys_account").on(t.accountId)],
+);
+
+/** An index of chats for lists and filters; the chat's truth is its ChatRoom object. */
+export const chats = sqliteTable(
+  "chats",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    departmentId: text("department_id").references(() => departments.id, { onDelete: "set null" }),
+    visitorId: text("visitor_id").notNull(),
+    visitorName: text("visitor_name").notNull(),
+    visitorEmail: text("visitor_email"),
+    status: text("status", { enum: chatStatuses }).notNull().default("waiting"),
+    /** JSON array of the ids of operators who joined the chat. */
+    operatorIds: text("operator_ids").notNull().default("[]"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    closedAt: integer("closed_at"),
+  },
+  (t) => [
+    index("chats_account_status").on(t.accountId, t.status, t.updatedAt),
+    index("chats_account_created").on(t.accountId, t.createdAt),
+  ],
+);

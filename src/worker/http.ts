@@ -1,0 +1,73 @@
+// HTTP plumbing shared by every route: the app's types, RFC 9457 problem responses and
+// request validation against the schemas in src/shared/protocol.ts.
+import { sValidator } from "@hono/standard-validator";
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { Context, ValidationTargets } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ErrorCode, Problem } from "../shared/protocol.ts";
+import type { Principal } from "./auth/principal.ts";
+
+export type AppEnv = { Bindings: Env; Variables: { principal: Principal } };
+export type AppContext = Context<AppEnv>;
+
+const titles: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  413: "Content Too Large",
+  422: "Unprocessable Content",
+  426: "Upgrade Required",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+};
+
+/** Thrown anywhere in a request; the app's error handler turns it into a problem response. */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    detail: string,
+    readonly errors?: string[],
+  ) {
+    super(detail);
+  }
+}
+
+export function problemResponse(status: number, code: ErrorCode, detail?: string, errors?: string[]): Response {
+  const body: Problem = {
+    type: `https://parley.dev/problems/${code}`,
+    title: titles[status] ?? "Error",
+    status,
+    code,
+    ...(detail ? { detail } : {}),
+    ...(errors?.length ? { errors } : {}),
+  };
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/problem+json" } });
+}
+
+export function toProblemResponse(error: unknown): Response {
+  if (error instanceof ProblemError) return problemResponse(error.status, error.code, error.message, error.errors);
+  if (error instanceof HTTPException) {
+    // Hono raises these for unreadable bodies (malformed JSON, wrong content type).
+    return problemResponse(error.status, error.status === 400 ? "bad_json" : "internal", error.message);
+  }
+  console.error(error);
+  return problemResponse(500, "internal", "Something went wrong on our side.");
+}
+
+function describeIssue(issue: StandardSchemaV1.Issue): string {
+  const path = issue.path?.map((p) => String(typeof p === "object" ? p.key : p)).join(".");
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+/** Validates one part of the request; a failure is a 422 problem listing every issue. */
+export function validate<Target extends keyof ValidationTargets, Schema extends StandardSchemaV1>(target: Target, schema: Schema) {
+  return sValidator(target, schema, (result) => {
+    if (!result.success) {
+      const errors = result.error.map(describeIssue);
+      return problemResponse(422, "validation_failed", `The request ${target} is not valid.`, errors);
+    }
+  });
+}

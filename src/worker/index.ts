@@ -1,0 +1,23 @@
+// The Worker: a thin Hono app that authenticates, validates and routes to the right object or
+// binding. No chat state lives here. Paths outside /api and /ws are static assets (wrangler.toml).
+import { Hono } from "hono";
+import { problemResponse, toProblemResponse, type AppEnv } from "./http.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { chatRoutes, socketRoutes } from "./routes/chats.ts";
+import { operatorRoutes } from "./routes/operator.ts";
+import { visitorRoutes } from "./routes/visitor.ts";
+
+export { ChatRoom } from "../durable/chat-room.ts";
+
+const app = new Hono<AppEnv>()
+  .get("/api/health", (c) => c.json({ ok: true, service: "parley" }))
+  .route("/api/visitor", visitorRoutes)
+  .route("/api/operator", operatorRoutes)
+  .route("/api/chats", chatRoutes)
+  .route("/api/admin/v1", adminRoutes)
+  .route("/ws", socketRoutes)
+  .notFound(() => problemResponse(404, "not_found", "No such route."))
+  .onError((error) => toProblemResponse(error));
+
+export type ParleyApp = typeof app;
+export default app;

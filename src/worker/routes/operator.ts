@@ -1,0 +1,61 @@
+// Operator sign-in and the operator's own view of their chats.
+import { and, desc, eq, or, sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { ChatListQuery, OperatorLoginRequest, type ChatSummary, type OperatorLoginResponse, type OperatorProfile } from "../../shared/protocol.ts";
+import { UNUSABLE_PASSWORD_HASH, verifyPassword } from "../auth/password.ts";
+import { requirePrincipal } from "../auth/principal.ts";
+import { OPERATOR_TOKEN_TTL_S, signToken } from "../auth/tokens.ts";
+import { database } from "../db/index.ts";
+import { chats, operators } from "../db/schema.ts";
+import { ProblemError, validate, type AppEnv } from "../http.ts";
+
+const CHAT_LIST_LIMIT = 200;
+
+export const operatorRoutes = new Hono<AppEnv>()
+  .post("/login", validate("json", OperatorLoginRequest), async (c) => {
+    const { email, password } = c.req.valid("json");
+    const db = database(c.env.DB);
+    const operator = await db.select().from(operators).where(eq(operators.email, email.toLowerCase())).get();
+    // Hash even for an unknown email, so response time does not tell which emails exist.
+    const passwordOk = await verifyPassword(password, operator?.passwordHash ?? UNUSABLE_PASSWORD_HASH);
+    if (!operator || !passwordOk || !operator.active) throw new ProblemError(401, "bad_credentials", "The email or password is wrong.");
+    const profile: OperatorProfile = { id: operator.id, accountId: operator.accountId, email: operator.email, name: operator.name, role: operator.role };
+    const { token, expiresAt } = await signToken(
+      { typ: "operator", acc: operator.accountId, sub: operator.id, role: operator.role, name: operator.name },
+      c.env.AUTH_SECRET,
+      OPERATOR_TOKEN_TTL_S,
+    );
+    return c.json({ token, expiresAt, operator: profile } satisfies OperatorLoginResponse);
+  })
+  .get("/me", requirePrincipal("operator"), async (c) => {
+    const me = c.var.principal;
+    if (me.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
+    const row = await database(c.env.DB).select().from(operators).where(eq(operators.id, me.operatorId)).get();
+    if (!row) throw new ProblemError(404, "not_found", "This operator no longer exists.");
+    return c.json({ id: row.id, accountId: row.accountId, email: row.email, name: row.name, role: row.role } satisfies OperatorProfile);
+  })
+  /** The chats the operator has joined, plus the account's waiting chats they could take. */
+  .get("/chats", requirePrincipal("operator"), validate("query", ChatListQuery), async (c) => {
+    const me = c.var.principal;
+    if (me.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
+    const { status } = c.req.valid("query");
+    const mine = sql`EXISTS (SELECT 1 FROM json_each(${chats.operatorIds}) WHERE value = ${me.operatorId})`;
+    const rows = await database(c.env.DB)
+      .select()
+      .from(chats)
+      .where(and(eq(chats.accountId, me.accountId), or(mine, eq(chats.status, "waiting")), status ? eq(chats.status, status) : undefined))
+      .orderBy(desc(chats.updatedAt))
+      .limit(CHAT_LIST_LIMIT);
+    const list: ChatSummary[] = rows.map((r) => ({
+      id: r.id,
+      departmentId: r.departmentId,
+      visitorId: r.visitorId,
+      visitorName: r.visitorName,
+      status: r.status,
+      operatorIds: JSON.parse(r.operatorIds) as string[],
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      closedAt: r.closedAt,
+    }));
+    return c.json({ chats: list });
+  });

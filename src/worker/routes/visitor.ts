@@ -1,0 +1,35 @@
+// A visitor starts a chat: the widget posts here and gets a token bound to account, visitor and chat.
+import { and, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { ulid } from "ulid";
+import { VisitorSessionRequest, type VisitorSessionResponse } from "../../shared/protocol.ts";
+import { VISITOR_TOKEN_TTL_S, signToken } from "../auth/tokens.ts";
+import { database } from "../db/index.ts";
+import { accounts, chats, departments } from "../db/schema.ts";
+import { ProblemError, validate, type AppEnv } from "../http.ts";
+
+export const visitorRoutes = new Hono<AppEnv>().post("/sessions", validate("json", VisitorSessionRequest), async (c) => {
+  const body = c.req.valid("json");
+  const db = database(c.env.DB);
+  const account = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, body.accountId)).get();
+  if (!account) throw new ProblemError(404, "not_found", "There is no such account.");
+  if (body.departmentId) {
+    const department = await db
+      .select({ id: departments.id })
+      .from(departments)
+      .where(and(eq(departments.id, body.departmentId), eq(departments.accountId, account.id)))
+      .get();
+    if (!department) throw new ProblemError(404, "not_found", "This account has no such department.");
+  }
+
+  const visitorId = `v_${ulid()}`;
+  const chatId = `c_${ulid()}`;
+  const name = body.name ?? "Visitor";
+  // The index row first: a room without an index row could never be found, the reverse is harmless.
+  await db.insert(chats).values({ id: chatId, accountId: account.id, departmentId: body.departmentId ?? null, visitorId, visitorName: name, visitorEmail: body.email ?? null });
+  const room = c.env.CHAT_ROOM.get(c.env.CHAT_ROOM.idFromName(chatId));
+  await room.open({ chatId, accountId: account.id, departmentId: body.departmentId ?? null, visitor: { kind: "visitor", id: visitorId, name } });
+
+  const { token, expiresAt } = await signToken({ typ: "visitor", acc: account.id, sub: visitorId, chat: chatId, name }, c.env.AUTH_SECRET, VISITOR_TOKEN_TTL_S);
+  return c.json({ token, chatId, visitorId, expiresAt } satisfies VisitorSessionResponse, 201);
+});

@@ -1,0 +1,277 @@
+// The chat room protocol end to end: real Worker, real D1, real ChatRoom objects.
+import { evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { MAX_TEXT_LENGTH, type ChatMessage } from "../src/shared/protocol.ts";
+import { call, ChatClient, join, login, operatorJoins, seedAccount, startChat, upgrade, type SeededAccount } from "./helpers.ts";
+
+let account: SeededAccount;
+let ann: string;
+let bob: string;
+
+beforeAll(async () => {
+  account = await seedAccount("room");
+  ann = (await login(account.emails.ann)).token;
+  bob = (await login(account.emails.bob)).token;
+});
+
+function texts(messages: ChatMessage[]) {
+  return messages.map((m) => m.text);
+}
+
+describe("hello and messages", () => {
+  it("welcomes a visitor to a waiting chat with nothing to replay", async () => {
+    const chat = await startChat(account.id);
+    const { client, welcome } = await join(chat.chatId, chat.token);
+    expect(welcome).toMatchObject({ chat: { id: chat.chatId, status: "waiting" }, you: { kind: "visitor", id: chat.visitorId, name: "Vera Visitor" }, lastSeq: 0 });
+    expect(welcome.participants).toEqual([{ kind: "visitor", id: chat.visitorId, name: "Vera Visitor", lastReadSeq: 0, online: true }]);
+    expect(client.drain()).toEqual([]);
+  });
+
+  it("stores a message, acks the sender with its seq and delivers it to the others", async () => {
+    const chat = await startChat(account.id);
+    const visitor = (await join(chat.chatId, chat.token)).client;
+    const operator = await operatorJoins(chat.chatId, ann);
+    const joined = await visitor.next("msg");
+    expect(joined.message).toMatchObject({ seq: 1, kind: "system", event: "join", author: { kind: "operator", name: "Ann" } });
+
+    visitor.send({ type: "message", cid: "c1", text: "Hi, <b>is anyone</b> there?" });
+    const ack = await visitor.next("ack");
+    expect(ack).toMatchObject({ cid: "c1", seq: 2 });
+    const received = await operator.next("msg");
+    expect(received.message).toMatchObject({ seq: 2, cid: "c1", kind: "text", event: null, author: { kind: "visitor", id: chat.visitorId }, text: "Hi, <b>is anyone</b> there?" });
+    expect(received.message.at).toBe(ack.at);
+
+    operator.send({ type: "message", cid: "o1", text: "Yes, Ann here." });
+    expect((await operator.next("ack")).seq).toBe(3);
+    expect((await visitor.next("msg")).message).toMatchObject({ seq: 3, author: { kind: "operator", name: "Ann" }, text: "Yes, Ann here." });
+  });
+
+  it("answers a resent cid with the original ack and never stores it twice", async () => {
+    const chat = await startChat(account.id);
+    const visitor = (await join(chat.chatId, chat.token)).client;
+    const operator = await operatorJoins(chat.chatId, ann);
+    await visitor.next("msg"); // Ann joined
+    visitor.send({ type: "message", cid: "same", text: "once" });
+    const first = await visitor.next("ack");
+    visitor.send({ type: "message", cid: "same", text: "once" });
+    expect(await visitor.next("ack")).toEqual(first);
+    visitor.send({ type: "message", cid: "next", text: "twice?" });
+    await visitor.next("ack");
+    // Frames arrive in order, so if the resend had been broadcast it would come before "twice?".
+    expect((await operator.next("msg")).message.text).toBe("once");
+    expect((await operator.next("msg")).message.text).toBe("twice?");
+    const history = await call(`/api/chats/${chat.chatId}/messages`, { token: ann });
+    expect(texts((await history.json<{ messages: ChatMessage[] }>()).messages)).toEqual(["Ann joined the chat", "once", "twice?"]);
+  });
+
+  it("keeps HTML as text", async () => {
+    const chat = await startChat(account.id);
+    const visitor = (await join(chat.chatId, chat.token)).client;
+    const script = `<script>alert("x")</script> & <img src=x onerror=alert(1)>`;
+    visitor.send({ type: "message", cid: "h", text: script });
+    await visitor.next("ack");
+    const operator = (await join(chat.chatId, ann)).client;
+    expect((await operator.next("msg")).message.text).toBe(script);
+  });
+});
+
+describe("reconnect and replay", () => {
+  it("replays exactly what a reconnecting client missed, once and in order, then goes live", async () => {
+    const chat = await startChat(account.id);
+    const operator = await operatorJoins(chat.chatId, ann);
+    const first = await join(chat.chatId, chat.token);
+    const visitor = first.client;
+    await visitor.next("msg"); // replay of Ann's join (seq 1)
+    operator.send({ type: "message", cid: "a", text: "one" });
+    expect((await visitor.next("msg")).message.seq).toBe(2);
+    visitor.close();
+
+    for (const [i, text] of ["two", "three", "four"].entries()) {
+      operator.send({ type: "message", cid: `m${i}`, text });
+      await operator.next("ack");
+    }
+    const again = await join(chat.chatId, chat.token, 2);
+    expect(again.welcome.lastSeq).toBe(5);
+    const replayed = [await again.client.next("msg"), await again.client.next("msg"), await again.client.next("msg")].map((f) => f.message);
+    expect(replayed.map((m) => [m.seq, m.text])).toEqual([[3, "two"], [4, "three"], [5, "four"]]);
+    operator.send({ type: "message", cid: "live", text: "five" });
+    expect((await again.client.next("msg")).message).toMatchObject({ seq: 6, text: "five" });
+    expect(again.client.drain()).toEqual([]);
+  });
+
+  it("refuses a since beyond the chat's last seq", async () => {
+    const chat = await startChat(account.id);
+    const { client } = await join(chat.chatId, chat.token);
+    client.send({ type: "hello", since: 99 });
+    expect(await client.next("error")).toMatchObject({ code: "bad_seq" });
+  });
+
+  it("keeps the log and the sockets through hibernation", async () => {
+    const chat = await startChat(account.id);
+    const visitor = (await join(chat.chatId, chat.token)).client;
+    const operator = await operatorJoins(chat.chatId, ann);
+    await visitor.next("msg");
+    visitor.send({ type: "message", cid: "before", text: "before sleep" });
+    await visitor.next("ack");
+    await operator.next("msg");
+
+    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(chat.chatId));
+    await evictDurableObject(stub, { webSockets: "hibernate" });
+
+    // Same sockets, woken object: identities come back from the attachments.
+    visitor.send({ type: "message", cid: "after", text: "after sleep" });
+    expect(await visitor.next("ack")).toMatchObject({ cid: "after", seq: 3 });
+    expect((await operator.next("msg")).message).toMatchObject({ seq: 3, text: "after sleep", author: { kind: "visitor", id: chat.visitorId } });
+    // A duplicate of a message stored before the eviction is still recognised.
+    visitor.send({ type: "message", cid: "before", text: "before sleep" });
+    expect(await visitor.next("ack")).toMatchObject({ cid: "before", seq: 2 });
+    const page = await (await call(`/api/chats/${chat.chatId}/messages`, { token: chat.token })).json<{ messages: ChatMessage[] }>();
+    expect(texts(page.messages)).toEqual(["Ann joined the chat", "before sleep", "after sleep"]);
+  });
+});
+
+describe("typing, read receipts, join, leave, close", () => {
+  it("shows operators the visitor's draft and shows the visitor only that an operator is typing", async () => {
+    const chat = await startChat(account.id);
+    const visitor = (await join(chat.chatId, chat.token)).client;
+    const operator = await operatorJoins(chat.chatId, ann);
+    await visitor.next("msg");
+    visitor.send({ type: "typing", active: true, draft: "I have a quest" });
+    expect(await operator.next("typing")).toEqual({ type: "typing", from: { kind: "visitor", id: chat.visitorId, name: "Vera Visitor" }, active: true, draft: "I have a quest" });
+    operator.send({ type: "typing", active: true, draft: "private operator draft" });
+    const notice = await visitor.next("typing");
+    expect(notice).toEqual({ type: "typing", from: { kind: "operator", id: `${account.id}_ann`, name: "Ann" }, active: true });
+  });
+
+  it("drops typing frames sent faster than the throttle allows", async () => {
+    const chat = await startChat(account.id);
+    const visitor = (await join(chat.chatId, chat.token)).client;
+    const operator = await operatorJoins(chat.chatId, ann);
+    await visitor.next("msg");
+    visitor.send({ type: "typing", active: true, draft: "a" });
+    visitor.send({ type: "typing", active: true, draft: "ab" });
+    visitor.send({ type: "typing", active: false });
+    expect((await operator.next("typing")).draft).toBe("a");
+    // The burst's middle frame is dropped; a stop is always delivered.
+    expect(await operator.next("typing")).toMatchObject({ active: false });
+    visitor.send({ type: "message", cid: "x", text: "done" });
+    await operator.next("msg");
+    expect(operator.drain().filter((f) => f.type === "typing")).toEqual([]);
+  });
+
+  it("records and broadcasts the last seq each participant has read", async () => {
+    const chat = await startChat(account.id);
+    const visitor = (await join(chat.chatId, chat.token)).client;
+    const operator = await operatorJoins(chat.chatId, ann);
+    await visitor.next("msg");
+    visitor.send({ type: "message", cid: "r", text: "read me" });
+    await visitor.next("ack");
+    await operator.next("msg");
+    operator.send({ type: "read", seq: 2 });
+    expect(await visitor.next("read")).toEqual({ type: "read", from: { kind: "operator", id: `${account.id}_ann`, name: "Ann" }, seq: 2 });
+    operator.send({ type: "read", seq: 3 });
+    expect(await operator.next("error")).toMatchObject({ code: "bad_seq" });
+    const later = await join(chat.chatId, chat.token, 2);
+    expect(later.welcome.participants.find((p) => p.kind === "operator")).toMatchObject({ id: `${account.id}_ann`, lastReadSeq: 2, online: true });
+  });
+
+  it("lets two operators and a visitor talk in one room, with joins and a leave as system messages", async () => {
+    const chat = await startChat(account.id);
+    const visitor = (await join(chat.chatId, chat.token)).client;
+    const first = await operatorJoins(chat.chatId, ann);
+    const second = await operatorJoins(chat.chatId, bob);
+    expect((await visitor.next("msg")).message).toMatchObject({ event: "join", author: { name: "Ann" } });
+    expect((await visitor.next("msg")).message).toMatchObject({ event: "join", author: { name: "Bob" } });
+    expect((await first.next("msg")).message).toMatchObject({ event: "join", author: { name: "Bob" } });
+    expect(first.drain()).toEqual([]);
+
+    visitor.send({ type: "message", cid: "v", text: "hello both" });
+    expect((await first.next("msg")).message.text).toBe("hello both");
+    expect((await second.next("msg")).message.text).toBe("hello both");
+    second.send({ type: "message", cid: "b", text: "Bob here" });
+    expect((await first.next("msg")).message.text).toBe("Bob here");
+    expect((await visitor.next("msg")).message.text).toBe("Bob here");
+
+    second.send({ type: "leave" });
+    expect((await visitor.next("msg")).message).toMatchObject({ kind: "system", event: "leave", text: "Bob left the chat" });
+    expect((await first.next("msg")).message).toMatchObject({ event: "leave" });
+    await second.next("msg");
+    await expect.poll(() => second.closed?.code).toBe(1000);
+
+    const chats = await (await call("/api/operator/chats", { token: bob })).json<{ chats: { id: string; status: string; operatorIds: string[] }[] }>();
+    expect(chats.chats.find((c) => c.id === chat.chatId)).toMatchObject({ status: "active", operatorIds: [`${account.id}_ann`, `${account.id}_bob`] });
+  });
+
+  it("closes the chat for everyone and then refuses new messages with a clear error", async () => {
+    const chat = await startChat(account.id);
+    const visitor = (await join(chat.chatId, chat.token)).client;
+    const operator = await operatorJoins(chat.chatId, ann);
+    await visitor.next("msg");
+    visitor.send({ type: "close" });
+    expect((await visitor.next("msg")).message).toMatchObject({ kind: "system", event: "close", text: "Vera Visitor closed the chat" });
+    expect((await operator.next("msg")).message).toMatchObject({ event: "close" });
+
+    operator.send({ type: "message", cid: "late", text: "anyone?" });
+    expect(await operator.next("error")).toMatchObject({ code: "chat_closed", cid: "late" });
+    operator.send({ type: "close" });
+    expect(await operator.next("error")).toMatchObject({ code: "chat_closed" });
+    const again = await join(chat.chatId, chat.token);
+    expect(again.welcome.chat.status).toBe("closed");
+    await expect
+      .poll(async () => (await (await call(`/api/operator/chats?status=closed`, { token: ann })).json<{ chats: { id: string }[] }>()).chats.map((c) => c.id))
+      .toContain(chat.chatId);
+  });
+});
+
+describe("bad input gets an error frame, keeps the socket and stores nothing", () => {
+  const cases: [string, string, string][] = [
+    ["malformed JSON", "{not json", "bad_json"],
+    ["a frame that is not an object", "[1,2]", "bad_frame"],
+    ["an unknown frame type", JSON.stringify({ type: "shout", text: "hi" }), "unknown_type"],
+    ["a frame without a type", JSON.stringify({ text: "hi" }), "unknown_type"],
+    ["an empty message", JSON.stringify({ type: "message", cid: "e", text: "" }), "text_empty"],
+    ["a message of only spaces", JSON.stringify({ type: "message", cid: "e", text: "   \n " }), "text_empty"],
+    ["an over-long message", JSON.stringify({ type: "message", cid: "e", text: "x".repeat(MAX_TEXT_LENGTH + 1) }), "text_too_long"],
+    ["a message without a cid", JSON.stringify({ type: "message", text: "hi" }), "bad_frame"],
+    ["a message with an unknown field", JSON.stringify({ type: "message", cid: "e", text: "hi", html: "<b>" }), "bad_frame"],
+    ["a text that is a number", JSON.stringify({ type: "message", cid: "e", text: 5 }), "bad_frame"],
+    ["a negative since", JSON.stringify({ type: "hello", since: -1 }), "bad_seq"],
+    ["a visitor trying to leave", JSON.stringify({ type: "leave" }), "forbidden"],
+  ];
+
+  it.each(cases)("%s", async (_name, raw, code) => {
+    const chat = await startChat(account.id);
+    const { client } = await join(chat.chatId, chat.token);
+    client.sendRaw(raw);
+    expect(await client.next("error")).toMatchObject({ code, message: expect.any(String) });
+    client.send({ type: "message", cid: "ok", text: "still here" });
+    expect(await client.next("ack")).toMatchObject({ cid: "ok", seq: 1 });
+    const page = await (await call(`/api/chats/${chat.chatId}/messages`, { token: chat.token })).json<{ messages: ChatMessage[] }>();
+    expect(texts(page.messages)).toEqual(["still here"]);
+  });
+
+  it("accepts a message of exactly the limit", async () => {
+    const chat = await startChat(account.id);
+    const { client } = await join(chat.chatId, chat.token);
+    client.send({ type: "message", cid: "max", text: "y".repeat(MAX_TEXT_LENGTH) });
+    expect(await client.next("ack")).toMatchObject({ seq: 1 });
+  });
+
+  it("asks for hello before any other frame", async () => {
+    const chat = await startChat(account.id);
+    const res = await upgrade(chat.chatId, chat.token);
+    const client = new ChatClient(res.webSocket!);
+    client.send({ type: "message", cid: "early", text: "hi" });
+    expect(await client.next("error")).toMatchObject({ code: "hello_required", cid: "early" });
+    client.send({ type: "hello", since: 0 });
+    expect((await client.next("welcome")).lastSeq).toBe(0);
+  });
+
+  it("answers the keepalive ping without involving the room", async () => {
+    const chat = await startChat(account.id);
+    const { client } = await join(chat.chatId, chat.token);
+    client.sendRaw('{"type":"ping"}');
+    expect(await client.next("pong")).toEqual({ type: "pong" });
+  });
+});

@@ -1,0 +1,141 @@
+// Test helpers: seed accounts through the same builder `npm start` uses, call the real Worker,
+// and drive WebSockets with a small frame queue.
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import type { ClientFrame, OperatorLoginResponse, ServerFrame, VisitorSessionResponse } from "../src/shared/protocol.ts";
+import { generateApiKey } from "../src/worker/auth/api-keys.ts";
+import { database } from "../src/worker/db/index.ts";
+import * as schema from "../src/worker/db/schema.ts";
+import { buildAccountSeed, seedTableOrder } from "../src/worker/db/seed.ts";
+
+export const PASSWORD = "correct horse battery staple";
+const ORIGIN = "https://parley.test";
+
+export type SeededAccount = Awaited<ReturnType<typeof seedAccount>>;
+
+/** A fresh account with two departments, an owner, two operators and an API key. */
+export async function seedAccount(tag: string) {
+  const id = `acc_${tag}`;
+  const apiKey = generateApiKey();
+  const seed = await buildAccountSeed({
+    id,
+    name: `Company ${tag}`,
+    departments: [
+      { id: `${id}_sales`, name: "Sales" },
+      { id: `${id}_support`, name: "Support" },
+    ],
+    operators: [
+      { id: `${id}_owner`, email: `owner@${tag}.test`, name: `Owner ${tag}`, role: "owner", password: PASSWORD, departmentIds: [`${id}_sales`] },
+      { id: `${id}_ann`, email: `ann@${tag}.test`, name: "Ann", role: "operator", password: PASSWORD, departmentIds: [`${id}_sales`] },
+      { id: `${id}_bob`, email: `bob@${tag}.test`, name: "Bob", role: "operator", password: PASSWORD, departmentIds: [`${id}_support`] },
+    ],
+    apiKey: { id: `${id}_key`, name: "test key", secret: apiKey },
+  });
+  const db = database(env.DB);
+  for (const table of seedTableOrder) {
+    const rows = seed[table];
+    if (rows.length) await db.insert(schema[table]).values(rows as never);
+  }
+  return { id, apiKey, salesId: `${id}_sales`, emails: { owner: `owner@${tag}.test`, ann: `ann@${tag}.test`, bob: `bob@${tag}.test` } };
+}
+
+export async function call(path: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set("Content-Type", "application/json");
+    body = JSON.stringify(init.json);
+  }
+  return exports.default.fetch(new Request(ORIGIN + path, { ...init, headers, body }));
+}
+
+export async function login(email: string, password = PASSWORD): Promise<OperatorLoginResponse> {
+  const res = await call("/api/operator/login", { method: "POST", json: { email, password } });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+export async function startChat(accountId: string, extra: Record<string, unknown> = {}): Promise<VisitorSessionResponse> {
+  const res = await call("/api/visitor/sessions", { method: "POST", json: { accountId, name: "Vera Visitor", ...extra } });
+  expect(res.status).toBe(201);
+  return res.json();
+}
+
+/** Opens a chat socket; resolves to the raw upgrade response so tests can check refusals. */
+export async function upgrade(chatId: string, token: string | undefined): Promise<Response> {
+  const query = token === undefined ? "" : `?token=${encodeURIComponent(token)}`;
+  return exports.default.fetch(new Request(`${ORIGIN}/ws/chats/${chatId}${query}`, { headers: { Upgrade: "websocket" } }));
+}
+
+export class ChatClient {
+  private readonly frames: ServerFrame[] = [];
+  private waiter: (() => void) | undefined;
+  closed: { code: number; reason: string } | undefined;
+
+  constructor(readonly ws: WebSocket) {
+    ws.addEventListener("message", (event) => {
+      this.frames.push(JSON.parse(event.data as string) as ServerFrame);
+      this.waiter?.();
+    });
+    ws.addEventListener("close", (event) => {
+      this.closed = { code: event.code, reason: event.reason };
+      this.waiter?.();
+    });
+    ws.accept();
+  }
+
+  send(frame: ClientFrame | Record<string, unknown>): void {
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  sendRaw(data: string): void {
+    this.ws.send(data);
+  }
+
+  /** The next frame of the given type, removed from the queue; frames of other types stay. */
+  async next<T extends ServerFrame["type"]>(type: T, timeoutMs = 5000): Promise<Extract<ServerFrame, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.frames.findIndex((f) => f.type === type);
+      if (index >= 0) return this.frames.splice(index, 1)[0] as Extract<ServerFrame, { type: T }>;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no "${type}" frame within ${timeoutMs} ms; queued: ${JSON.stringify(this.frames)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /** All frames received so far, without waiting. */
+  drain(): ServerFrame[] {
+    return this.frames.splice(0);
+  }
+
+  close(): void {
+    this.ws.close(1000, "done");
+  }
+}
+
+/** Connects and says hello; returns the client once the welcome has arrived. */
+export async function join(chatId: string, token: string, since = 0) {
+  const res = await upgrade(chatId, token);
+  expect(res.status).toBe(101);
+  const client = new ChatClient(res.webSocket!);
+  client.send({ type: "hello", since });
+  const welcome = await client.next("welcome");
+  return { client, welcome };
+}
+
+/** Joins as an operator and reads the replay up to and including the operator's own join message. */
+export async function operatorJoins(chatId: string, token: string) {
+  const { client, welcome } = await join(chatId, token);
+  for (;;) {
+    const { message } = await client.next("msg");
+    if (message.event === "join" && message.author.id === welcome.you.id) return client;
+  }
+}

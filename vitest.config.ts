@@ -1,0 +1,25 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Tests run inside workerd with the real bindings from wrangler.toml (D1, R2, Durable Objects);
+// the D1 migrations are read here, in Node, and applied by test/setup.ts inside the runtime.
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async () => ({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          AUTH_SECRET: "test-secret-that-is-long-enough-for-hs256-0123456789",
+          TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+        },
+      },
+    })),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/e2e/**"],
+    setupFiles: ["./test/setup.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
