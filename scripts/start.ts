@@ -1,0 +1,29 @@
+// `npm start`: the whole of Parley on this machine, no account or keys needed. Applies the local
+// D1 migrations, seeds the demo account (idempotently: local data survives restarts), builds the
+// UI and runs `wrangler dev` on PORT (default 8787), then prints where everything is.
+import { applyLocalMigrations, build, DEMO, ensureDevVars, seedDemo, startWrangler, waitForHealth } from "./local-dev.ts";
+
+const port = Number(process.env.PORT ?? 8787);
+const origin = `http://localhost:${port}`;
+
+ensureDevVars();
+build();
+applyLocalMigrations();
+const { apiKey } = await seedDemo();
+const child = startWrangler({ port });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+child.on("exit", (code) => process.exit(code ?? 0));
+
+await waitForHealth(origin, child);
+const [alice, bob] = DEMO.operators;
+console.log(`
+Parley is running.
+Console: ${origin}/ (a placeholder page until the console is built)
+Demo site: not built yet (arrives with the visitor widget)
+API: ${origin}/api/health
+Operator: ${alice!.email} / ${DEMO.password}
+Operator 2: ${bob!.email} / ${DEMO.password}
+Account id: ${DEMO.accountId}
+Admin API key: ${apiKey}
+Docs: docs/protocol.md
+`);
