@@ -261,6 +261,7 @@ describe("bad input gets an error frame, keeps the socket and stores nothing", (
   it("asks for hello before any other frame", async () => {
     const chat = await startChat(account.id);
     const res = await upgrade(chat.chatId, chat.token);
+    res.webSocket!.accept();
     const client = new ChatClient(res.webSocket!);
     client.send({ type: "message", cid: "early", text: "hi" });
     expect(await client.next("error")).toMatchObject({ code: "hello_required", cid: "early" });

@@ -2,7 +2,10 @@
 // and drive WebSockets with a small frame queue.
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
-import type { ClientFrame, OperatorLoginResponse, ServerFrame, VisitorSessionResponse } from "../src/shared/protocol.ts";
+import type { OperatorLoginResponse, VisitorSessionResponse } from "../src/shared/protocol.ts";
+import { ChatClient } from "./chat-client.ts";
+
+export { ChatClient };
 import { generateApiKey } from "../src/worker/auth/api-keys.ts";
 import { database } from "../src/worker/db/index.ts";
 import * as schema from "../src/worker/db/schema.ts";
@@ -68,63 +71,11 @@ export async function upgrade(chatId: string, token: string | undefined): Promis
   return exports.default.fetch(new Request(`${ORIGIN}/ws/chats/${chatId}${query}`, { headers: { Upgrade: "websocket" } }));
 }
 
-export class ChatClient {
-  private readonly frames: ServerFrame[] = [];
-  private waiter: (() => void) | undefined;
-  closed: { code: number; reason: string } | undefined;
-
-  constructor(readonly ws: WebSocket) {
-    ws.addEventListener("message", (event) => {
-      this.frames.push(JSON.parse(event.data as string) as ServerFrame);
-      this.waiter?.();
-    });
-    ws.addEventListener("close", (event) => {
-      this.closed = { code: event.code, reason: event.reason };
-      this.waiter?.();
-    });
-    ws.accept();
-  }
-
-  send(frame: ClientFrame | Record<string, unknown>): void {
-    this.ws.send(JSON.stringify(frame));
-  }
-
-  sendRaw(data: string): void {
-    this.ws.send(data);
-  }
-
-  /** The next frame of the given type, removed from the queue; frames of other types stay. */
-  async next<T extends ServerFrame["type"]>(type: T, timeoutMs = 5000): Promise<Extract<ServerFrame, { type: T }>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = this.frames.findIndex((f) => f.type === type);
-      if (index >= 0) return this.frames.splice(index, 1)[0] as Extract<ServerFrame, { type: T }>;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no "${type}" frame within ${timeoutMs} ms; queued: ${JSON.stringify(this.frames)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  }
-
-  /** All frames received so far, without waiting. */
-  drain(): ServerFrame[] {
-    return this.frames.splice(0);
-  }
-
-  close(): void {
-    this.ws.close(1000, "done");
-  }
-}
-
 /** Connects and says hello; returns the client once the welcome has arrived. */
 export async function join(chatId: string, token: string, since = 0) {
   const res = await upgrade(chatId, token);
   expect(res.status).toBe(101);
+  res.webSocket!.accept();
   const client = new ChatClient(res.webSocket!);
   client.send({ type: "hello", since });
   const welcome = await client.next("welcome");

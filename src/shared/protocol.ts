@@ -34,6 +34,7 @@ export const errorCodes = [
   "token_invalid",
   "token_expired",
   "bad_credentials",
+  "upgrade_required",
   "not_found",
   "internal",
 ] as const;

@@ -32,7 +32,7 @@ export const chatRoutes = new Hono<AppEnv>().get(
 );
 
 export const socketRoutes = new Hono<AppEnv>().get("/chats/:chatId", requirePrincipal("operator", "visitor"), async (c) => {
-  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new ProblemError(426, "bad_frame", "Connect with a WebSocket.");
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new ProblemError(426, "upgrade_required", "Connect with a WebSocket.");
   const principal = c.var.principal;
   const { chat, room } = await findChatFor(c.env, principal, c.req.param("chatId"));
   const who: ConnectingParticipant =

@@ -1,0 +1,212 @@
+// HTTP routes and every way authentication can fail, through the real Worker and D1.
+import { env } from "cloudflare:workers";
+import { SignJWT } from "jose";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ChatMessage, Problem } from "../src/shared/protocol.ts";
+import { database } from "../src/worker/db/index.ts";
+import { operators } from "../src/worker/db/schema.ts";
+import { eq } from "drizzle-orm";
+import { call, join, login, operatorJoins, PASSWORD, seedAccount, startChat, upgrade, type SeededAccount } from "./helpers.ts";
+
+let home: SeededAccount;
+let other: SeededAccount;
+let ann: string;
+let stranger: string;
+
+beforeAll(async () => {
+  [home, other] = await Promise.all([seedAccount("home"), seedAccount("other")]);
+  ann = (await login(home.emails.ann)).token;
+  stranger = (await login(other.emails.ann)).token;
+});
+
+async function problem(res: Response, status: number, code: string): Promise<Problem> {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+  const body = await res.json<Problem>();
+  expect(body).toMatchObject({ status, code });
+  return body;
+}
+
+/** A token signed with the right secret but already expired. */
+async function expiredOperatorToken(accountId: string, operatorId: string) {
+  const key = new TextEncoder().encode(env.AUTH_SECRET);
+  const past = Math.floor(Date.now() / 1000) - 60;
+  return new SignJWT({ typ: "operator", acc: accountId, role: "operator", name: "Ann" })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(operatorId)
+    .setIssuer("parley")
+    .setIssuedAt(past - 60)
+    .setExpirationTime(past)
+    .sign(key);
+}
+
+describe("health and routing", () => {
+  it("answers the health check", async () => {
+    const res = await call("/api/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, service: "parley" });
+  });
+
+  it("answers unknown API routes with a problem document", async () => {
+    await problem(await call("/api/nothing-here"), 404, "not_found");
+  });
+});
+
+describe("operator login", () => {
+  it("returns a session token and the operator's profile", async () => {
+    const res = await login(home.emails.owner.toUpperCase());
+    expect(res.operator).toEqual({ id: `${home.id}_owner`, accountId: home.id, email: home.emails.owner, name: "Owner home", role: "owner" });
+    expect(res.expiresAt).toBeGreaterThan(Date.now());
+    const me = await call("/api/operator/me", { token: res.token });
+    expect(await me.json()).toMatchObject({ id: `${home.id}_owner` });
+  });
+
+  it("refuses a wrong password and an unknown email alike", async () => {
+    const wrong = await call("/api/operator/login", { method: "POST", json: { email: home.emails.ann, password: "nope" } });
+    const unknown = await call("/api/operator/login", { method: "POST", json: { email: "nobody@home.test", password: PASSWORD } });
+    const [a, b] = [await problem(wrong, 401, "bad_credentials"), await problem(unknown, 401, "bad_credentials")];
+    expect(a.detail).toBe(b.detail);
+  });
+
+  it("rejects malformed bodies, bad emails and unknown fields", async () => {
+    await problem(await call("/api/operator/login", { method: "POST", body: "{oops", headers: { "Content-Type": "application/json" } }), 400, "bad_json");
+    await problem(await call("/api/operator/login", { method: "POST", json: { email: "not-an-email", password: "x" } }), 422, "validation_failed");
+    const extra = await problem(await call("/api/operator/login", { method: "POST", json: { email: home.emails.ann, password: PASSWORD, admin: true } }), 422, "validation_failed");
+    expect(extra.errors?.join()).toContain("admin");
+  });
+});
+
+describe("visitor sessions", () => {
+  it("starts a chat and lists it as waiting for the account's operators only", async () => {
+    const chat = await startChat(home.id, { email: "vera@example.com", departmentId: home.salesId });
+    expect(chat.chatId).toMatch(/^c_/);
+    expect(chat.visitorId).toMatch(/^v_/);
+    const mine = await (await call("/api/operator/chats?status=waiting", { token: ann })).json<{ chats: { id: string; visitorName: string; departmentId: string }[] }>();
+    expect(mine.chats.find((c) => c.id === chat.chatId)).toMatchObject({ visitorName: "Vera Visitor", departmentId: home.salesId });
+    const theirs = await (await call("/api/operator/chats", { token: stranger })).json<{ chats: { id: string }[] }>();
+    expect(theirs.chats.map((c) => c.id)).not.toContain(chat.chatId);
+  });
+
+  it("refuses unknown accounts, other accounts' departments and bad input", async () => {
+    await problem(await call("/api/visitor/sessions", { method: "POST", json: { accountId: "acc_nope" } }), 404, "not_found");
+    await problem(await call("/api/visitor/sessions", { method: "POST", json: { accountId: home.id, departmentId: other.salesId } }), 404, "not_found");
+    await problem(await call("/api/visitor/sessions", { method: "POST", json: { accountId: home.id, email: "nope" } }), 422, "validation_failed");
+    await problem(await call("/api/visitor/sessions", { method: "POST", json: { accountId: home.id, name: "x".repeat(101) } }), 422, "validation_failed");
+    await problem(await call("/api/operator/chats?status=bogus", { token: ann }), 422, "validation_failed");
+  });
+});
+
+describe("chat history over HTTP", () => {
+  it("pages by seq forwards and backwards", async () => {
+    const chat = await startChat(home.id);
+    const { client } = await join(chat.chatId, chat.token);
+    for (let i = 1; i <= 7; i++) {
+      client.send({ type: "message", cid: `m${i}`, text: `message ${i}` });
+      await client.next("ack");
+    }
+    const first = await (await call(`/api/chats/${chat.chatId}/messages?limit=3`, { token: ann })).json<{ messages: ChatMessage[]; hasMore: boolean; lastSeq: number }>();
+    expect(first.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(first).toMatchObject({ hasMore: true, lastSeq: 7 });
+    const next = await (await call(`/api/chats/${chat.chatId}/messages?after=3&limit=10`, { token: chat.token })).json<{ messages: ChatMessage[]; hasMore: boolean }>();
+    expect(next.messages.map((m) => m.seq)).toEqual([4, 5, 6, 7]);
+    expect(next.hasMore).toBe(false);
+    const older = await (await call(`/api/chats/${chat.chatId}/messages?before=6&limit=2`, { token: ann })).json<{ messages: ChatMessage[]; hasMore: boolean }>();
+    expect(older.messages.map((m) => m.text)).toEqual(["message 4", "message 5"]);
+    expect(older.hasMore).toBe(true);
+    await problem(await call(`/api/chats/${chat.chatId}/messages?limit=0`, { token: ann }), 422, "validation_failed");
+    await problem(await call(`/api/chats/${chat.chatId}/messages?limit=many`, { token: ann }), 422, "validation_failed");
+  });
+
+  it("is read by the account's API key but not by another account's", async () => {
+    const chat = await startChat(home.id);
+    expect((await call(`/api/chats/${chat.chatId}/messages`, { token: home.apiKey })).status).toBe(200);
+    await problem(await call(`/api/chats/${chat.chatId}/messages`, { token: other.apiKey }), 403, "forbidden");
+  });
+});
+
+describe("authentication failures", () => {
+  it("refuses a missing, malformed, tampered or expired token", async () => {
+    await problem(await call("/api/operator/chats"), 401, "token_missing");
+    await problem(await call("/api/operator/chats", { headers: { Authorization: "Basic abc" } }), 401, "token_invalid");
+    await problem(await call("/api/operator/chats", { token: "not.a.jwt" }), 401, "token_invalid");
+    const [head, payload] = ann.split(".");
+    await problem(await call("/api/operator/chats", { token: `${head}.${payload}.AAAA` }), 401, "token_invalid");
+    await problem(await call("/api/operator/chats", { token: await expiredOperatorToken(home.id, `${home.id}_ann`) }), 401, "token_expired");
+  });
+
+  it("refuses a token signed with another secret", async () => {
+    const forged = await new SignJWT({ typ: "operator", acc: home.id, role: "owner", name: "Mallory" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(`${home.id}_owner`)
+      .setIssuer("parley")
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode("another-secret-of-sufficient-length-000000"));
+    await problem(await call("/api/operator/chats", { token: forged }), 401, "token_invalid");
+  });
+
+  it("refuses tokens of the wrong kind for a route", async () => {
+    const chat = await startChat(home.id);
+    await problem(await call("/api/operator/chats", { token: chat.token }), 403, "forbidden");
+    await problem(await call("/api/operator/chats", { token: home.apiKey }), 403, "forbidden");
+  });
+
+  it("stops a deactivated operator at once", async () => {
+    const bob = (await login(home.emails.bob)).token;
+    await database(env.DB).update(operators).set({ active: false }).where(eq(operators.id, `${home.id}_bob`));
+    await problem(await call("/api/operator/chats", { token: bob }), 403, "forbidden");
+    const chat = await startChat(home.id);
+    expect((await upgrade(chat.chatId, bob)).status).toBe(403);
+    await problem(await call("/api/operator/login", { method: "POST", json: { email: home.emails.bob, password: PASSWORD } }), 401, "bad_credentials");
+  });
+
+  it("admin API: API keys and owners/admins in, operators and revoked or foreign keys out", async () => {
+    expect(await (await call("/api/admin/v1/account", { token: home.apiKey })).json()).toEqual({ id: home.id, name: "Company home" });
+    expect(await (await call("/api/admin/v1/account", { token: (await login(home.emails.owner)).token })).json()).toMatchObject({ id: home.id });
+    expect(await (await call("/api/admin/v1/account", { token: other.apiKey })).json()).toMatchObject({ id: other.id });
+    await problem(await call("/api/admin/v1/account", { token: ann }), 403, "forbidden");
+    await problem(await call("/api/admin/v1/account", { token: "pk_madeup" }), 401, "token_invalid");
+    await env.DB.prepare("UPDATE api_keys SET revoked_at = 1 WHERE account_id = ?").bind(other.id).run();
+    await problem(await call("/api/admin/v1/account", { token: other.apiKey }), 401, "token_invalid");
+  });
+});
+
+describe("WebSocket upgrades are authenticated before they are accepted", () => {
+  it("gives no socket without a valid token", async () => {
+    const chat = await startChat(home.id);
+    for (const [token, status] of [[undefined, 401], ["garbage", 401], [await expiredOperatorToken(home.id, `${home.id}_ann`), 401]] as const) {
+      const res = await upgrade(chat.chatId, token);
+      expect(res.status).toBe(status);
+      expect(res.webSocket).toBeNull();
+      await res.arrayBuffer();
+    }
+  });
+
+  it("gives no socket to another account's operator or to another chat's visitor", async () => {
+    const chat = await startChat(home.id);
+    const otherChat = await startChat(home.id);
+    const foreign = await upgrade(chat.chatId, stranger);
+    expect(foreign.status).toBe(403);
+    expect(foreign.webSocket).toBeNull();
+    await problem(foreign, 403, "forbidden");
+    await problem(await upgrade(chat.chatId, otherChat.token), 403, "forbidden");
+    await problem(await call(`/api/chats/${chat.chatId}/messages`, { token: stranger }), 403, "forbidden");
+    await problem(await call(`/api/chats/${chat.chatId}/messages`, { token: otherChat.token }), 403, "forbidden");
+    await problem(await upgrade(chat.chatId, home.apiKey), 403, "forbidden");
+  });
+
+  it("answers 404 for a chat that does not exist and 426 for a plain GET", async () => {
+    await problem(await upgrade("c_missing", ann), 404, "not_found");
+    const chat = await startChat(home.id);
+    const plain = await call(`/ws/chats/${chat.chatId}?token=${ann}`);
+    expect(plain.status).toBe(426);
+    await plain.arrayBuffer();
+  });
+
+  it("lets the right visitor and the account's operators in", async () => {
+    const chat = await startChat(home.id);
+    const { welcome } = await join(chat.chatId, chat.token);
+    expect(welcome.you.kind).toBe("visitor");
+    const operator = await operatorJoins(chat.chatId, ann);
+    operator.close();
+  });
+});
