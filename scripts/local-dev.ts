@@ -47,8 +47,13 @@ function persistArgs(persistTo?: string): string[] {
   return persistTo ? ["--persist-to", persistTo] : [];
 }
 
-export function applyLocalMigrations(persistTo?: string): void {
-  wrangler(["d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo)]);
+function configArgs(config?: string): string[] {
+  return config ? ["--config", config] : [];
+}
+
+/** `config` picks another wrangler config (the bench's); without it wrangler uses ./wrangler.toml. */
+export function applyLocalMigrations(persistTo?: string, config?: string): void {
+  wrangler(["d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo), ...configArgs(config)]);
 }
 
 /** Renders the seed as SQL that inserts what is missing and refreshes credentials, so re-running
@@ -83,7 +88,7 @@ function literal(value: unknown): string {
 
 /** Seeds the demo account into local D1. The admin API key is made once and kept in
  * .wrangler/parley-demo.json, next to the local data it opens. */
-export async function seedDemo(persistTo?: string): Promise<{ apiKey: string }> {
+export async function seedDemo(persistTo?: string, config?: string): Promise<{ apiKey: string }> {
   const stateDir = persistTo ?? join(ROOT, ".wrangler");
   mkdirSync(stateDir, { recursive: true });
   const keyFile = join(stateDir, "parley-demo.json");
@@ -100,13 +105,14 @@ export async function seedDemo(persistTo?: string): Promise<{ apiKey: string }> 
   });
   const file = join(tmpdir(), `parley-seed-${process.pid}.sql`);
   writeFileSync(file, await seedSql(seed));
-  wrangler(["d1", "execute", "DB", "--local", "--file", file, ...persistArgs(persistTo)]);
+  wrangler(["d1", "execute", "DB", "--local", "--file", file, ...persistArgs(persistTo), ...configArgs(config)]);
   return { apiKey };
 }
 
-export function startWrangler(options: { port: number; persistTo?: string; config?: string; quiet?: boolean }): ChildProcess {
+/** `extraArgs` go to `wrangler dev` as they are, e.g. `--var NAME:value`. */
+export function startWrangler(options: { port: number; persistTo?: string; config?: string; quiet?: boolean; extraArgs?: string[] }): ChildProcess {
   const args = ["dev", "--port", String(options.port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", ...persistArgs(options.persistTo)];
-  if (options.config) args.push("--config", options.config);
+  args.push(...configArgs(options.config), ...(options.extraArgs ?? []));
   return spawn(WRANGLER, args, {
     cwd: ROOT,
     stdio: options.quiet ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"],

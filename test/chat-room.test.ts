@@ -57,7 +57,7 @@ describe("hello and messages", () => {
     visitor.send({ type: "message", cid: "same", text: "once" });
     expect(await visitor.next("ack")).toEqual(first);
     visitor.send({ type: "message", cid: "next", text: "twice?" });
-    await visitor.next("ack");
+    expect((await visitor.next("ack")).seq).toBe(first.seq + 1);
     // Frames arrive in order, so if the resend had been broadcast it would come before "twice?".
     expect((await operator.next("msg")).message.text).toBe("once");
     expect((await operator.next("msg")).message.text).toBe("twice?");
@@ -208,6 +208,9 @@ describe("typing, read receipts, join, leave, close", () => {
     const visitor = (await join(chat.chatId, chat.token)).client;
     const operator = await operatorJoins(chat.chatId, ann);
     await visitor.next("msg");
+    visitor.send({ type: "message", cid: "sent-before-close", text: "bye" });
+    const sent = await visitor.next("ack");
+    await operator.next("msg");
     visitor.send({ type: "close" });
     expect((await visitor.next("msg")).message).toMatchObject({ kind: "system", event: "close", text: "Vera Visitor closed the chat" });
     expect((await operator.next("msg")).message).toMatchObject({ event: "close" });
@@ -216,6 +219,9 @@ describe("typing, read receipts, join, leave, close", () => {
     expect(await operator.next("error")).toMatchObject({ code: "chat_closed", cid: "late" });
     operator.send({ type: "close" });
     expect(await operator.next("error")).toMatchObject({ code: "chat_closed" });
+    // A resend of a message that got in before the close is still acked, not refused.
+    visitor.send({ type: "message", cid: "sent-before-close", text: "bye" });
+    expect(await visitor.next("ack")).toEqual(sent);
     const again = await join(chat.chatId, chat.token);
     expect(again.welcome.chat.status).toBe("closed");
     await expect

@@ -188,24 +188,23 @@ export class ChatRoom extends DurableObject<Env> {
       case "hello":
         return this.hello(ws, me, who, chat, frame.since);
       case "message": {
+        const original = this.sql.exec<{ seq: number; at: number }>("SELECT seq, at FROM messages WHERE author_id = ? AND cid = ?", who.id, frame.cid).toArray()[0];
+        // A resend of a message we already have: answer with the original ack, store nothing —
+        // even after the chat closed, since the message did get in. (Checked before inserting:
+        // a skipped INSERT would still use up a seq and leave a gap.)
+        if (original) return this.send(ws, { type: "ack", cid: frame.cid, seq: original.seq, at: original.at });
         if (chat.status === "closed") return this.sendError(ws, "chat_closed", "This chat has ended.", frame.cid);
-        const now = Date.now();
         const stored = this.sql
           .exec<{ seq: number; at: number }>(
-            "INSERT INTO messages (cid, kind, author_kind, author_id, author_name, text, at) VALUES (?, 'text', ?, ?, ?, ?, ?) ON CONFLICT (author_id, cid) DO NOTHING RETURNING seq, at",
+            "INSERT INTO messages (cid, kind, author_kind, author_id, author_name, text, at) VALUES (?, 'text', ?, ?, ?, ?, ?) RETURNING seq, at",
             frame.cid,
             who.kind,
             who.id,
             who.name,
             frame.text,
-            now,
+            Date.now(),
           )
-          .toArray()[0];
-        if (!stored) {
-          // A resend of a message we already have: answer with the original ack, store nothing.
-          const original = this.sql.exec<{ seq: number; at: number }>("SELECT seq, at FROM messages WHERE author_id = ? AND cid = ?", who.id, frame.cid).one();
-          return this.send(ws, { type: "ack", cid: frame.cid, seq: original.seq, at: original.at });
-        }
+          .one();
         this.send(ws, { type: "ack", cid: frame.cid, seq: stored.seq, at: stored.at });
         const message: ChatMessage = { seq: stored.seq, cid: frame.cid, kind: "text", event: null, author: who, text: frame.text, at: stored.at };
         return this.broadcast({ type: "msg", message }, ws);

@@ -1,0 +1,61 @@
+// Starts `wrangler dev` for a test file on a free port with its own fresh local state.
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { applyLocalMigrations, ensureDevVars, seedDemo, startWrangler, waitForHealth } from "../../scripts/local-dev.ts";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export class DevServer {
+  readonly persistTo = mkdtempSync(join(tmpdir(), "parley-e2e-"));
+  port = 0;
+  apiKey = "";
+  private child: ChildProcess | undefined;
+
+  get origin() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async setUp(): Promise<void> {
+    ensureDevVars();
+    applyLocalMigrations(this.persistTo);
+    this.apiKey = (await seedDemo(this.persistTo)).apiKey;
+    await this.start();
+  }
+
+  async start(): Promise<void> {
+    this.port = await freePort();
+    this.child = startWrangler({ port: this.port, persistTo: this.persistTo, quiet: true });
+    await waitForHealth(this.origin, this.child);
+  }
+
+  /** Stops the runtime the way a crash would, keeping its persisted state. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+    // wrangler's workerd child may outlive it briefly; give the port and files a moment.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
+  async tearDown(): Promise<void> {
+    if (this.child && this.child.exitCode === null) {
+      const exited = new Promise((resolve) => this.child!.once("exit", resolve));
+      this.child.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(this.persistTo, { recursive: true, force: true });
+  }
+}
