@@ -33,6 +33,7 @@ export async function seedAccount(tag: string) {
       { id: `${id}_bob`, email: `bob@${tag}.test`, name: "Bob", role: "operator", password: PASSWORD, departmentIds: [`${id}_support`] },
     ],
     apiKey: { id: `${id}_key`, name: "test key", secret: apiKey },
+    withSampleResponses: true,
   });
   const db = database(env.DB);
   for (const table of seedTableOrder) {
