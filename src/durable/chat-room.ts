@@ -21,6 +21,7 @@ import {
   type SystemEvent,
 } from "../shared/protocol.ts";
 import { recordChatClosed, recordOperatorJoined } from "../worker/db/chat-index.ts";
+import { problemResponse } from "../worker/http.ts";
 
 /** Header the Worker sets, after authenticating, to tell the room who is connecting. Only the
  * Worker can reach this object, so the header cannot come from a client. */
@@ -136,12 +137,12 @@ export class ChatRoom extends DurableObject<Env> {
 
   override async fetch(request: Request): Promise<Response> {
     const chat = this.chat();
-    if (!chat) return Response.json({ code: "not_found" }, { status: 404 });
-    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
+    if (!chat) return problemResponse(404, "not_found", "There is no such chat.");
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return problemResponse(426, "upgrade_required", "Connect with a WebSocket.");
     const who = JSON.parse(request.headers.get(PARTICIPANT_HEADER) ?? "null") as ConnectingParticipant | null;
     // The Worker checked these already; checking again here keeps the room safe on its own.
     if (!who || who.accountId !== chat.account_id || (who.kind === "visitor" && who.id !== chat.visitor_id)) {
-      return Response.json({ code: "forbidden" }, { status: 403 });
+      return problemResponse(403, "forbidden", "This participant may not join this chat.");
     }
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
