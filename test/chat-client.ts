@@ -2,15 +2,16 @@
 // type. Runs in the Workers runtime (vitest pool) and in Node (tests against wrangler dev).
 import type { ClientFrame, ServerFrame } from "../src/shared/protocol.ts";
 
-export class ChatClient {
-  private readonly frames: ServerFrame[] = [];
+/** `Frame` is the server's frame union: chat frames by default, lobby frames for the lobby socket. */
+export class ChatClient<Frame extends { type: string } = ServerFrame> {
+  private readonly frames: Frame[] = [];
   private waiter: (() => void) | undefined;
   closed: { code: number; reason: string } | undefined;
 
   /** Takes an open socket (Workers: already `accept()`ed; Node/browser: open or opening). */
   constructor(readonly ws: WebSocket) {
     ws.addEventListener("message", (event) => {
-      this.frames.push(JSON.parse(event.data as string) as ServerFrame);
+      this.frames.push(JSON.parse(event.data as string) as Frame);
       this.waiter?.();
     });
     ws.addEventListener("close", (event) => {
@@ -28,11 +29,11 @@ export class ChatClient {
   }
 
   /** The next frame of the given type, removed from the queue; frames of other types stay. */
-  async next<T extends ServerFrame["type"]>(type: T, timeoutMs = 5000): Promise<Extract<ServerFrame, { type: T }>> {
+  async next<T extends Frame["type"]>(type: T, timeoutMs = 5000): Promise<Extract<Frame, { type: T }>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const index = this.frames.findIndex((f) => f.type === type);
-      if (index >= 0) return this.frames.splice(index, 1)[0] as Extract<ServerFrame, { type: T }>;
+      if (index >= 0) return this.frames.splice(index, 1)[0] as Extract<Frame, { type: T }>;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no "${type}" frame within ${timeoutMs} ms; queued: ${JSON.stringify(this.frames)}`);
       await new Promise<void>((resolve) => {
@@ -46,7 +47,7 @@ export class ChatClient {
   }
 
   /** All frames received so far, without waiting. */
-  drain(): ServerFrame[] {
+  drain(): Frame[] {
     return this.frames.splice(0);
   }
 

@@ -77,13 +77,17 @@ describe("operator login", () => {
 });
 
 describe("visitor sessions", () => {
-  it("starts a chat and lists it as waiting for the account's operators only", async () => {
+  it("starts a chat that the account's operators find once they are in it", async () => {
     const chat = await startChat(home.id, { email: "vera@example.com", departmentId: home.salesId });
     expect(chat.chatId).toMatch(/^c_/);
     expect(chat.visitorId).toMatch(/^v_/);
-    const mine = await (await call("/api/operator/chats?status=waiting", { token: ann })).json<{ chats: { id: string; visitorName: string; departmentId: string }[] }>();
-    expect(mine.chats.find((c) => c.id === chat.chatId)).toMatchObject({ visitorName: "Vera Visitor", departmentId: home.salesId });
-    const theirs = await (await call("/api/operator/chats", { token: stranger })).json<{ chats: { id: string }[] }>();
+    type ChatList = { chats: { id: string; visitorName: string; departmentId: string; status: string }[] };
+    const before = await (await call("/api/operator/chats", { token: ann })).json<ChatList>();
+    expect(before.chats.map((c) => c.id)).not.toContain(chat.chatId);
+    expect((await call(`/api/operator/chats/${chat.chatId}/accept`, { method: "POST", token: ann })).status).toBe(200);
+    const after = await (await call("/api/operator/chats", { token: ann })).json<ChatList>();
+    expect(after.chats.find((c) => c.id === chat.chatId)).toMatchObject({ visitorName: "Vera Visitor", departmentId: home.salesId, status: "active" });
+    const theirs = await (await call("/api/operator/chats", { token: stranger })).json<ChatList>();
     expect(theirs.chats.map((c) => c.id)).not.toContain(chat.chatId);
   });
 

@@ -20,12 +20,17 @@ import {
   type ServerFrame,
   type SystemEvent,
 } from "../shared/protocol.ts";
-import { recordChatClosed, recordOperatorJoined } from "../worker/db/chat-index.ts";
+import { recordChatClosed, recordOperatorJoined, recordOperatorLeft } from "../worker/db/chat-index.ts";
+import { lobbyOf } from "./lobby.ts";
 import { problemResponse } from "../worker/http.ts";
 
 /** Header the Worker sets, after authenticating, to tell the room who is connecting. Only the
  * Worker can reach this object, so the header cannot come from a client. */
 export const PARTICIPANT_HEADER = "X-Parley-Participant";
+
+export function chatRoomOf(env: Env, chatId: string) {
+  return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(chatId));
+}
 
 export type ChatRoomInit = { chatId: string; accountId: string; departmentId: string | null; visitor: Participant };
 export type ConnectingParticipant = Participant & { accountId: string };
@@ -113,6 +118,13 @@ export class ChatRoom extends DurableObject<Env> {
       );
       this.sql.exec("INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'visitor', ?, ?)", init.visitor.id, init.visitor.name, now);
     });
+  }
+
+  /** Adds an operator to the chat (after they accepted it from the queue). Joining twice is a no-op. */
+  async join(operator: Participant): Promise<void> {
+    const chat = this.chat();
+    if (!chat) throw new Error("no such chat");
+    await this.joinOperator(chat, operator)?.catch((error: unknown) => console.error("join follow-up failed", error));
   }
 
   async history(query: { after?: number; before?: number; limit?: number }): Promise<HistoryPage> {
@@ -233,14 +245,14 @@ export class ChatRoom extends DurableObject<Env> {
         const now = Date.now();
         this.sql.exec("UPDATE chat SET status = 'closed', closed_at = ?", now);
         this.appendSystem(who, "close", now);
-        return recordChatClosed(this.env.DB, chat.chat_id, now);
+        return Promise.all([recordChatClosed(this.env.DB, chat.chat_id, now), lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, null)]);
       }
       case "leave": {
         const now = Date.now();
         this.sql.exec("UPDATE participants SET left_at = ? WHERE id = ? AND left_at IS NULL", now, who.id);
         this.appendSystem(who, "leave", now);
         for (const socket of this.ctx.getWebSockets(who.id)) socket.close(1000, "left the chat");
-        return;
+        return recordOperatorLeft(this.env.DB, chat.chat_id, who.id, now);
       }
     }
   }
@@ -248,19 +260,7 @@ export class ChatRoom extends DurableObject<Env> {
   private hello(ws: WebSocket, me: SocketAttachment, who: Participant, chat: ChatRow, since: number): Promise<unknown> | undefined {
     const lastSeq = this.lastSeq();
     if (since > lastSeq) return this.sendError(ws, "bad_seq", `since is ${since} but the chat's last seq is ${lastSeq}.`);
-    let indexUpdate: Promise<unknown> | undefined;
-    if (who.kind === "operator" && chat.status !== "closed" && !this.isCurrentParticipant(who.id)) {
-      const now = Date.now();
-      this.sql.exec(
-        "INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'operator', ?, ?) ON CONFLICT (id) DO UPDATE SET left_at = NULL, name = excluded.name",
-        who.id,
-        who.name,
-        now,
-      );
-      if (chat.status === "waiting") this.sql.exec("UPDATE chat SET status = 'active'");
-      this.appendSystem(who, "join", now);
-      indexUpdate = recordOperatorJoined(this.env.DB, chat.chat_id, who.id, now);
-    }
+    const followUp = who.kind === "operator" ? this.joinOperator(chat, who) : undefined;
     this.send(ws, {
       type: "welcome",
       chat: { id: chat.chat_id, status: this.chat()!.status },
@@ -276,7 +276,26 @@ export class ChatRoom extends DurableObject<Env> {
       cursor = page[page.length - 1]!.seq;
     }
     ws.serializeAttachment({ ...me, ready: true } satisfies SocketAttachment);
-    return indexUpdate;
+    return followUp;
+  }
+
+  /** Records an operator's arrival (a system message; a waiting chat turns active). Returns the
+   * follow-up outside the room: the D1 index and, for a chat that was waiting, the lobby queue. */
+  private joinOperator(chat: ChatRow, who: Participant): Promise<unknown> | undefined {
+    if (chat.status === "closed" || this.isCurrentParticipant(who.id)) return undefined;
+    const now = Date.now();
+    this.sql.exec(
+      "INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'operator', ?, ?) ON CONFLICT (id) DO UPDATE SET left_at = NULL, name = excluded.name",
+      who.id,
+      who.name,
+      now,
+    );
+    if (chat.status === "waiting") this.sql.exec("UPDATE chat SET status = 'active'");
+    this.appendSystem(who, "join", now);
+    return Promise.all([
+      recordOperatorJoined(this.env.DB, chat.chat_id, who.id, now),
+      chat.status === "waiting" ? lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, { id: who.id, name: who.name }) : undefined,
+    ]);
   }
 
   // ---- Helpers -------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ export const errorCodes = [
   "token_expired",
   "bad_credentials",
   "upgrade_required",
+  "already_taken",
   "not_found",
   "internal",
 ] as const;
@@ -134,14 +135,18 @@ export const frameSenders: Record<ClientFrameType, readonly ParticipantKind[]> =
   leave: ["operator"],
 };
 
-export type FrameParseResult =
-  | { ok: true; frame: ClientFrame }
+export type FrameParseResult<Frame = ClientFrame> =
+  | { ok: true; frame: Frame }
   | { ok: false; code: ErrorCode; message: string; cid?: string };
 
 const issueCodes = new Set<string>(errorCodes);
 
-/** Parses one raw WebSocket message into a client frame, or says which error code it earns. */
-export function parseClientFrame(raw: string | ArrayBuffer): FrameParseResult {
+/** Parses one raw WebSocket message against a map of frame schemas keyed by `type`, or says
+ * which error code it earns. Used for the chat socket and the lobby socket alike. */
+export function parseFrame<Schemas extends Record<string, v.GenericSchema>>(
+  raw: string | ArrayBuffer,
+  schemas: Schemas,
+): FrameParseResult<{ [K in keyof Schemas]: v.InferOutput<Schemas[K]> }[keyof Schemas]> {
   if (typeof raw !== "string") return { ok: false, code: "bad_frame", message: "Frames are JSON text, not binary." };
   let data: unknown;
   try {
@@ -153,16 +158,20 @@ export function parseClientFrame(raw: string | ArrayBuffer): FrameParseResult {
     return { ok: false, code: "bad_frame", message: "A frame is a JSON object with a type." };
   }
   const type = (data as { type?: unknown }).type;
-  if (typeof type !== "string" || !Object.hasOwn(clientFrameSchemas, type)) {
+  if (typeof type !== "string" || !Object.hasOwn(schemas, type)) {
     return { ok: false, code: "unknown_type", message: `Unknown frame type ${JSON.stringify(type ?? null)}.` };
   }
-  const result = v.safeParse(clientFrameSchemas[type as ClientFrameType], data);
-  if (result.success) return { ok: true, frame: result.output as ClientFrame };
+  const result = v.safeParse(schemas[type]!, data);
+  if (result.success) return { ok: true, frame: result.output };
   const issue = result.issues[0];
   const code = issueCodes.has(issue.message) ? (issue.message as ErrorCode) : "bad_frame";
   const path = issue.path?.map((p) => String(p.key)).join(".");
   const cid = typeof (data as { cid?: unknown }).cid === "string" ? (data as { cid: string }).cid : undefined;
   return { ok: false, code, message: describeFrameError(code, path), ...(cid ? { cid } : {}) };
+}
+
+export function parseClientFrame(raw: string | ArrayBuffer): FrameParseResult {
+  return parseFrame(raw, clientFrameSchemas);
 }
 
 function describeFrameError(code: ErrorCode, path: string | undefined): string {
@@ -249,6 +258,18 @@ export type ChatSummary = {
   createdAt: number;
   updatedAt: number;
   closedAt: number | null;
+};
+
+/** A canned response as the console's bar lists it. */
+export type CannedResponse = {
+  id: string;
+  level: CannedLevel;
+  /** The department or operator it belongs to; null at company level. */
+  ownerId: string | null;
+  title: string;
+  text: string;
+  shortcut: string | null;
+  position: number;
 };
 
 /** Body of every HTTP error: RFC 9457 problem details plus a stable machine `code`. */

@@ -3,16 +3,20 @@
 import { Hono } from "hono";
 import { problemResponse, toProblemResponse, type AppEnv } from "./http.ts";
 import { adminRoutes } from "./routes/admin.ts";
-import { chatRoutes, socketRoutes } from "./routes/chats.ts";
+import { cannedRoutes } from "./routes/canned.ts";
+import { chatRoutes } from "./routes/chats.ts";
 import { operatorRoutes } from "./routes/operator.ts";
+import { socketRoutes } from "./routes/sockets.ts";
 import { visitorRoutes } from "./routes/visitor.ts";
 
 export { ChatRoom } from "../durable/chat-room.ts";
+export { Lobby } from "../durable/lobby.ts";
 
 const app = new Hono<AppEnv>()
   .get("/api/health", (c) => c.json({ ok: true, service: "parley" }))
   .route("/api/visitor", visitorRoutes)
   .route("/api/operator", operatorRoutes)
+  .route("/api/operator/canned-responses", cannedRoutes)
   .route("/api/chats", chatRoutes)
   .route("/api/admin/v1", adminRoutes)
   .route("/ws", socketRoutes)

@@ -9,9 +9,20 @@ export async function recordOperatorJoined(db: D1Database, chatId: string, opera
     .update(chats)
     .set({
       status: sql`CASE WHEN ${chats.status} = 'waiting' THEN 'active' ELSE ${chats.status} END`,
-      // Append the operator once, keeping the JSON array of everyone who has joined.
+      // Append the operator once: the JSON array of the operators in the chat now.
       operatorIds: sql`CASE WHEN EXISTS (SELECT 1 FROM json_each(${chats.operatorIds}) WHERE value = ${operatorId})
         THEN ${chats.operatorIds} ELSE json_insert(${chats.operatorIds}, '$[#]', ${operatorId}) END`,
+      updatedAt: at,
+    })
+    .where(eq(chats.id, chatId));
+}
+
+/** `operator_ids` lists the operators in the chat now, so a leave takes the operator out. */
+export async function recordOperatorLeft(db: D1Database, chatId: string, operatorId: string, at: number) {
+  await database(db)
+    .update(chats)
+    .set({
+      operatorIds: sql`(SELECT coalesce(json_group_array(value), '[]') FROM json_each(${chats.operatorIds}) WHERE value <> ${operatorId})`,
       updatedAt: at,
     })
     .where(eq(chats.id, chatId));

@@ -98,7 +98,7 @@ export const chats = sqliteTable(
     visitorName: text("visitor_name").notNull(),
     visitorEmail: text("visitor_email"),
     status: text("status", { enum: chatStatuses }).notNull().default("waiting"),
-    /** JSON array of the ids of operators who joined the chat. */
+    /** JSON array of the ids of the operators in the chat now (joined and not left). */
     operatorIds: text("operator_ids").notNull().default("[]"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull().default(sql`(unixepoch('subsec') * 1000)`),

@@ -1,5 +1,5 @@
 // Operator sign-in and the operator's own view of their chats.
-import { and, desc, eq, or, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { ChatListQuery, OperatorLoginRequest, type ChatSummary, type OperatorLoginResponse, type OperatorProfile } from "../../shared/protocol.ts";
 import { UNUSABLE_PASSWORD_HASH, verifyPassword } from "../auth/password.ts";
@@ -8,6 +8,10 @@ import { OPERATOR_TOKEN_TTL_S, signToken } from "../auth/tokens.ts";
 import { database } from "../db/index.ts";
 import { chats, operators } from "../db/schema.ts";
 import { ProblemError, validate, type AppEnv } from "../http.ts";
+import { lobbyOf } from "../../durable/lobby.ts";
+import type { AcceptResponse } from "../../shared/lobby-protocol.ts";
+import { departmentIdsOf } from "../db/operators.ts";
+import { findChatFor } from "./chats.ts";
 
 const CHAT_LIST_LIMIT = 200;
 
@@ -34,7 +38,7 @@ export const operatorRoutes = new Hono<AppEnv>()
     if (!row) throw new ProblemError(404, "not_found", "This operator no longer exists.");
     return c.json({ id: row.id, accountId: row.accountId, email: row.email, name: row.name, role: row.role } satisfies OperatorProfile);
   })
-  /** The chats the operator has joined, plus the account's waiting chats they could take. */
+  /** The chats the operator is in now (joined, not left); waiting chats come from the lobby. */
   .get("/chats", requirePrincipal("operator"), validate("query", ChatListQuery), async (c) => {
     const me = c.var.principal;
     if (me.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
@@ -43,7 +47,7 @@ export const operatorRoutes = new Hono<AppEnv>()
     const rows = await database(c.env.DB)
       .select()
       .from(chats)
-      .where(and(eq(chats.accountId, me.accountId), or(mine, eq(chats.status, "waiting")), status ? eq(chats.status, status) : undefined))
+      .where(and(eq(chats.accountId, me.accountId), mine, status ? eq(chats.status, status) : undefined))
       .orderBy(desc(chats.updatedAt))
       .limit(CHAT_LIST_LIMIT);
     const list: ChatSummary[] = rows.map((r) => ({
@@ -58,4 +62,17 @@ export const operatorRoutes = new Hono<AppEnv>()
       closedAt: r.closedAt,
     }));
     return c.json({ chats: list });
+  })
+  /** Takes a waiting chat. The account's lobby decides, so of two operators accepting at once
+   * exactly one gets it; the other is told 409 already_taken. */
+  .post("/chats/:chatId/accept", requirePrincipal("operator"), async (c) => {
+    const me = c.var.principal;
+    if (me.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
+    const { chat, room } = await findChatFor(c.env, me, c.req.param("chatId"));
+    const operator = { id: me.operatorId, name: me.name, role: me.role, departmentIds: await departmentIdsOf(c.env.DB, me.operatorId) };
+    const result = await lobbyOf(c.env, me.accountId).accept(chat.id, operator);
+    if (!result.ok && result.code === "already_taken") throw new ProblemError(409, "already_taken", "Another operator has already taken this chat.");
+    if (!result.ok) throw new ProblemError(403, "forbidden", "This chat is for a department you are not in.");
+    await room.join({ kind: "operator", id: me.operatorId, name: me.name });
+    return c.json({ chatId: chat.id, acceptedBy: me.operatorId } satisfies AcceptResponse);
   });

@@ -2,6 +2,8 @@
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { ulid } from "ulid";
+import { chatRoomOf } from "../../durable/chat-room.ts";
+import { lobbyOf } from "../../durable/lobby.ts";
 import { VisitorSessionRequest, type VisitorSessionResponse } from "../../shared/protocol.ts";
 import { VISITOR_TOKEN_TTL_S, signToken } from "../auth/tokens.ts";
 import { database } from "../db/index.ts";
@@ -27,8 +29,9 @@ export const visitorRoutes = new Hono<AppEnv>().post("/sessions", validate("json
   const name = body.name ?? "Visitor";
   // The index row first: a room without an index row could never be found, the reverse is harmless.
   await db.insert(chats).values({ id: chatId, accountId: account.id, departmentId: body.departmentId ?? null, visitorId, visitorName: name, visitorEmail: body.email ?? null });
-  const room = c.env.CHAT_ROOM.get(c.env.CHAT_ROOM.idFromName(chatId));
-  await room.open({ chatId, accountId: account.id, departmentId: body.departmentId ?? null, visitor: { kind: "visitor", id: visitorId, name } });
+  const departmentId = body.departmentId ?? null;
+  await chatRoomOf(c.env, chatId).open({ chatId, accountId: account.id, departmentId, visitor: { kind: "visitor", id: visitorId, name } });
+  await lobbyOf(c.env, account.id).enqueue({ chatId, departmentId, visitorName: name, since: Date.now() });
 
   const { token, expiresAt } = await signToken({ typ: "visitor", acc: account.id, sub: visitorId, chat: chatId, name }, c.env.AUTH_SECRET, VISITOR_TOKEN_TTL_S);
   return c.json({ token, chatId, visitorId, expiresAt } satisfies VisitorSessionResponse, 201);

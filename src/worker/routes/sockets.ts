@@ -1,0 +1,34 @@
+// WebSocket routes. Each upgrade is authenticated here, before any object sees it; the object
+// learns who connects from a header only the Worker can set.
+import { Hono } from "hono";
+import { PARTICIPANT_HEADER, type ConnectingParticipant } from "../../durable/chat-room.ts";
+import { LOBBY_OPERATOR_HEADER, lobbyOf, type LobbyOperator } from "../../durable/lobby.ts";
+import { requirePrincipal } from "../auth/principal.ts";
+import { departmentIdsOf } from "../db/operators.ts";
+import { ProblemError, type AppEnv } from "../http.ts";
+import { findChatFor } from "./chats.ts";
+
+function requireUpgrade(request: Request): void {
+  if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") throw new ProblemError(426, "upgrade_required", "Connect with a WebSocket.");
+}
+
+export const socketRoutes = new Hono<AppEnv>()
+  .get("/chats/:chatId", requirePrincipal("operator", "visitor"), async (c) => {
+    requireUpgrade(c.req.raw);
+    const principal = c.var.principal;
+    const { chat, room } = await findChatFor(c.env, principal, c.req.param("chatId"));
+    let who: ConnectingParticipant;
+    if (principal.kind === "visitor") who = { kind: "visitor", id: principal.visitorId, name: principal.name, accountId: chat.accountId };
+    else if (principal.kind === "operator") who = { kind: "operator", id: principal.operatorId, name: principal.name, accountId: chat.accountId };
+    else throw new ProblemError(403, "forbidden", "Only the chat's visitor and operators may connect.");
+    const headers = new Headers({ Upgrade: "websocket", [PARTICIPANT_HEADER]: JSON.stringify(who) });
+    return room.fetch(new Request("https://chat-room/connect", { headers }));
+  })
+  .get("/lobby", requirePrincipal("operator"), async (c) => {
+    requireUpgrade(c.req.raw);
+    const principal = c.var.principal;
+    if (principal.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
+    const operator: LobbyOperator = { id: principal.operatorId, name: principal.name, role: principal.role, departmentIds: await departmentIdsOf(c.env.DB, principal.operatorId) };
+    const headers = new Headers({ Upgrade: "websocket", [LOBBY_OPERATOR_HEADER]: JSON.stringify(operator) });
+    return lobbyOf(c.env, principal.accountId).fetch(new Request("https://lobby/connect", { headers }));
+  });
