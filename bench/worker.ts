@@ -6,7 +6,7 @@
 import { DurableObject } from "cloudflare:workers";
 import app from "../src/worker/index.ts";
 
-export { ChatRoom } from "../src/worker/index.ts";
+export { ChatRoom, Lobby } from "../src/worker/index.ts";
 
 type BenchEnv = Env & { BARE_BROADCAST: DurableObjectNamespace<BareBroadcast> };
 
