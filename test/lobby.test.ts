@@ -1,4 +1,5 @@
 // The account's lobby: presence, department queues, and the race to accept a waiting chat.
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LobbyServerFrame } from "../src/shared/lobby-protocol.ts";
@@ -94,6 +95,34 @@ describe("presence", () => {
     const foreign = await enterLobby(tokens.stranger);
     expect(foreign.snapshot.operators.map((op) => op.id).every((id) => id.startsWith(other.id))).toBe(true);
     expect(foreign.snapshot.waiting.map((w) => w.chatId)).not.toContain(chat.chatId);
+  });
+});
+
+describe("presence stays honest", () => {
+  it("closes a console socket that stopped pinging and reports that operator gone", async () => {
+    const watcher = (await enterLobby(tokens.ann)).client;
+    const silent = (await enterLobby(tokens.bob)).client;
+    const pinging = (await enterLobby(tokens.owner)).client;
+    watcher.drain();
+    const stub = env.LOBBY.get(env.LOBBY.idFromName(account.id));
+    // Pretend every socket connected long ago; only the one that pings now shows a sign of life.
+    await runInDurableObject(stub, (_lobby, state) => {
+      for (const ws of state.getWebSockets()) ws.serializeAttachment({ ...ws.deserializeAttachment(), connectedAt: Date.now() - 10 * 60_000 });
+    });
+    pinging.sendRaw('{"type":"ping"}');
+    await pinging.next("pong");
+    watcher.sendRaw('{"type":"ping"}');
+    await watcher.next("pong");
+
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await expect.poll(() => silent.closed?.code).toBe(1001);
+    expect(pinging.closed).toBeUndefined();
+    // Earlier presence notices may still be queued; the last word on Bob must be "gone".
+    let bob;
+    do bob = (await watcher.next("presence")).operator;
+    while (bob.id !== `${account.id}_bob` || bob.connected);
+    expect(bob).toMatchObject({ connected: false });
+    expect(watcher.drain().filter((f) => f.type === "presence" && f.operator.id === `${account.id}_bob` && f.operator.connected)).toEqual([]);
   });
 });
 

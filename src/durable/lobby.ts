@@ -17,6 +17,14 @@ export const LOBBY_OPERATOR_HEADER = "X-Parley-Operator";
 
 /** What the Worker knows of a connecting or accepting operator. */
 export type LobbyOperator = { id: string; name: string; role: OperatorRole; departmentIds: string[] };
+/** What each lobby socket carries through hibernation. */
+type LobbySocket = LobbyOperator & { connectedAt: number };
+
+/** A closed browser tab does not always close its socket (workerd#1187), so presence would lie.
+ * Consoles ping every ~25 s; a socket silent for STALE_AFTER_MS is closed by a sweep that runs
+ * every SWEEP_EVERY_MS while any socket is open. Pings are answered without waking the object. */
+export const STALE_AFTER_MS = 90_000;
+const SWEEP_EVERY_MS = 60_000;
 
 /** The account's lobby. (One object per account; shard here when an account outgrows one.) */
 export function lobbyOf(env: Env, accountId: string) {
@@ -106,7 +114,8 @@ export class Lobby extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server, [operator.id]);
-    server.serializeAttachment(operator);
+    server.serializeAttachment({ ...operator, connectedAt: Date.now() } satisfies LobbySocket);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_EVERY_MS);
     this.send(server, this.snapshot(operator.id));
     this.broadcastPresence(operator.id, server);
     return new Response(null, { status: 101, webSocket: client });
@@ -137,6 +146,23 @@ export class Lobby extends DurableObject<Env> {
   override async webSocketError(ws: WebSocket): Promise<void> {
     const operator = ws.deserializeAttachment() as LobbyOperator;
     this.broadcastPresence(operator.id, undefined, ws);
+  }
+
+  /** Closes sockets that stopped pinging, and tells everyone those operators are gone. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    for (const ws of this.ctx.getWebSockets()) {
+      const socket = ws.deserializeAttachment() as LobbySocket;
+      const lastSign = Math.max(this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, socket.connectedAt);
+      if (now - lastSign <= STALE_AFTER_MS) continue;
+      try {
+        ws.close(1001, "no heartbeat");
+      } catch {
+        // Already gone.
+      }
+      this.broadcastPresence(socket.id, undefined, ws);
+    }
+    if (this.ctx.getWebSockets().length) await this.ctx.storage.setAlarm(now + SWEEP_EVERY_MS);
   }
 
   // ---- Helpers -------------------------------------------------------------------------------
