@@ -2,7 +2,7 @@
 // migrations, the demo seed and a `wrangler dev` process. Runs on Node 22+ (type stripping).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -111,14 +111,42 @@ export async function seedDemo(persistTo?: string, config?: string): Promise<{ a
 }
 
 /** `extraArgs` go to `wrangler dev` as they are, e.g. `--var NAME:value`. */
-export function startWrangler(options: { port: number; persistTo?: string; config?: string; quiet?: boolean; extraArgs?: string[] }): ChildProcess {
+/** Starts `wrangler dev` in a process group of its own: wrangler's launcher starts the real CLI
+ * as a child, which starts workerd, so only stopping the whole group stops them all (see
+ * stopWrangler). `quiet` sends its output to `logFile` instead of this terminal; an unread pipe
+ * would fill up and stall the server. */
+export function startWrangler(options: { port: number; persistTo?: string; config?: string; quiet?: boolean; logFile?: string; extraArgs?: string[] }): ChildProcess {
   const args = ["dev", "--port", String(options.port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", ...persistArgs(options.persistTo)];
   args.push(...configArgs(options.config), ...(options.extraArgs ?? []));
+  const output = options.quiet ? openSync(options.logFile ?? join(tmpdir(), `parley-wrangler-${options.port}.log`), "a") : "inherit";
   return spawn(WRANGLER, args, {
     cwd: ROOT,
-    stdio: options.quiet ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"],
+    detached: true,
+    stdio: ["ignore", output, output],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
   });
+}
+
+/** Stops a server from startWrangler and everything it started; resolves once it has exited. */
+export async function stopWrangler(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    return; // The group is already gone.
+  }
+  await exited;
+  // The launcher can exit before its children; wait until the whole group is gone.
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(-child.pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  process.kill(-child.pid, "SIGKILL");
 }
 
 export async function waitForHealth(origin: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {

@@ -1,7 +1,7 @@
 // `npm start`: the whole of Parley on this machine, no account or keys needed. Applies the local
 // D1 migrations, seeds the demo account (idempotently: local data survives restarts), builds the
 // UI and runs `wrangler dev` on PORT (default 8787), then prints where everything is.
-import { applyLocalMigrations, build, DEMO, ensureDevVars, seedDemo, startWrangler, waitForHealth } from "./local-dev.ts";
+import { applyLocalMigrations, build, DEMO, ensureDevVars, seedDemo, startWrangler, stopWrangler, waitForHealth } from "./local-dev.ts";
 
 const port = Number(process.env.PORT ?? 8787);
 const origin = `http://localhost:${port}`;
@@ -11,7 +11,11 @@ build();
 applyLocalMigrations();
 const { apiKey } = await seedDemo();
 const child = startWrangler({ port });
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+// wrangler runs in its own process group, so Ctrl+C reaches it only through us.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stopWrangler(child, signal));
+process.on("exit", () => {
+  if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+});
 child.on("exit", (code) => process.exit(code ?? 0));
 
 await waitForHealth(origin, child);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applyLocalMigrations, ensureDevVars, seedDemo, startWrangler, waitForHealth } from "../../scripts/local-dev.ts";
+import { applyLocalMigrations, ensureDevVars, seedDemo, startWrangler, stopWrangler, waitForHealth } from "../../scripts/local-dev.ts";
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,27 +35,18 @@ export class DevServer {
 
   async start(): Promise<void> {
     this.port = await freePort();
-    this.child = startWrangler({ port: this.port, persistTo: this.persistTo, quiet: true });
+    this.child = startWrangler({ port: this.port, persistTo: this.persistTo, quiet: true, logFile: join(this.persistTo, "wrangler.log") });
     await waitForHealth(this.origin, this.child);
   }
 
-  /** Stops the runtime the way a crash would, keeping its persisted state. */
+  /** Stops the runtime the way a crash would (SIGKILL to wrangler and workerd alike), keeping
+   * its persisted state. */
   async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGKILL");
-    await exited;
-    // wrangler's workerd child may outlive it briefly; give the port and files a moment.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (this.child) await stopWrangler(this.child, "SIGKILL");
   }
 
   async tearDown(): Promise<void> {
-    if (this.child && this.child.exitCode === null) {
-      const exited = new Promise((resolve) => this.child!.once("exit", resolve));
-      this.child.kill("SIGTERM");
-      await exited;
-    }
+    if (this.child) await stopWrangler(this.child);
     rmSync(this.persistTo, { recursive: true, force: true });
   }
 }

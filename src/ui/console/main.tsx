@@ -1,17 +1,5 @@
-// The operator console is built in the console issue; until then this page says so plainly
-// and shows whether the backend it will talk to is up.
-import { createResource } from "solid-js";
+// Entry point of the operator console (served from dist/ui by the Worker's static assets).
 import { render } from "solid-js/web";
+import { App } from "./app.tsx";
 
-function Placeholder() {
-  const [health] = createResource(async () => (await fetch("/api/health")).ok);
-  return (
-    <main style={{ font: "16px system-ui, sans-serif", margin: "3rem auto", "max-width": "36rem" }}>
-      <h1>Parley</h1>
-      <p>The operator console is not built yet. The chat backend's API and WebSockets are described in docs/protocol.md.</p>
-      <p>Backend: {health.loading ? "checking…" : health() ? "up" : "not answering"}</p>
-    </main>
-  );
-}
-
-render(() => <Placeholder />, document.getElementById("root")!);
+render(() => <App />, document.getElementById("root")!);

@@ -1,0 +1,60 @@
+// The console's HTTP client: adds the operator's token, turns problem+json answers into ApiError,
+// and ends the session on any 401, because a rejected token will not get better by retrying.
+import type { AcceptResponse } from "../../shared/lobby-protocol.ts";
+import type { CannedResponse, ChatSummary, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem } from "../../shared/protocol.ts";
+import { session, tokenRejected } from "./session.ts";
+
+/** `status` 0 and code "network" mean the request never got an answer. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: Problem["code"] | "network",
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+type RequestOptions = { method?: "GET" | "POST"; body?: unknown; authenticated?: boolean };
+
+async function request<T>(path: string, { method = "GET", body, authenticated = true }: RequestOptions = {}): Promise<T> {
+  const token = authenticated ? session()?.token : undefined;
+  if (authenticated && !token) throw new ApiError(401, "token_missing", "You are signed out.");
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, "network", "The server cannot be reached. Check your connection.");
+  }
+  if (response.ok) return (await response.json()) as T;
+  const problem = (await response.json().catch(() => null)) as Partial<Problem> | null;
+  if (response.status === 401 && token) tokenRejected(token);
+  throw new ApiError(response.status, problem?.code ?? "internal", problem?.detail ?? `The server answered ${response.status}.`);
+}
+
+/** The newest page of a chat: `before` larger than any seq can be. */
+const NEWEST = Number.MAX_SAFE_INTEGER;
+
+export const api = {
+  login: (email: string, password: string) =>
+    request<OperatorLoginResponse>("/api/operator/login", { method: "POST", body: { email, password }, authenticated: false }),
+  me: () => request<OperatorProfile>("/api/operator/me"),
+  myChats: () => request<{ chats: ChatSummary[] }>("/api/operator/chats?status=active"),
+  acceptChat: (chatId: string) => request<AcceptResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/accept`, { method: "POST" }),
+  cannedResponses: () => request<{ responses: CannedResponse[] }>("/api/operator/canned-responses"),
+  /** Messages older than `before` (the newest ones without it), oldest first. */
+  history: (chatId: string, before = NEWEST, limit = 50) =>
+    request<HistoryPage>(`/api/chats/${encodeURIComponent(chatId)}/messages?before=${before}&limit=${limit}`),
+};
+
+/** A socket URL on this origin; browsers cannot set headers on a WebSocket, so the token goes in
+ * the query. Built for each attempt, so a reconnect always uses the current token. */
+export function socketUrl(path: string): string | null {
+  const token = session()?.token;
+  if (!token) return null;
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}${path}?token=${encodeURIComponent(token)}`;
+}

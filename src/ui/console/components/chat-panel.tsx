@@ -1,0 +1,88 @@
+// The active chat: a header with its actions, the reconnecting banner, the history and the text
+// input area. With no chat open it keeps the same layout, empty and disabled.
+import { Match, Show, Switch } from "solid-js";
+import type { CannedResponse, OperatorProfile } from "../../../shared/protocol.ts";
+import type { ChatConnection } from "../chat-connection.ts";
+import { Composer } from "./composer.tsx";
+import { HistoryArea } from "./history-area.tsx";
+import { CHAT_PANEL_ID } from "./tabs-area.tsx";
+
+function ChatHeader(props: { chat: ChatConnection; onDismiss(): void; onLeave(): void }) {
+  const chat = props.chat;
+  const live = () => chat.linkState() === "live";
+  const ended = () => chat.state.status === "closed" || chat.state.unreachable;
+  return (
+    <header class="chat-header">
+      <h2 class="chat-title">{chat.state.visitorName}</h2>
+      <span class={`chat-status ${chat.state.status}`}>
+        <Switch fallback="Active">
+          <Match when={chat.state.unreachable}>Unavailable</Match>
+          <Match when={chat.state.status === "closed"}>Ended</Match>
+          <Match when={chat.state.status === "waiting"}>Waiting</Match>
+        </Switch>
+      </span>
+      <div class="chat-actions">
+        <Show
+          when={!ended()}
+          fallback={
+            <button type="button" data-testid="dismiss-chat" onClick={() => props.onDismiss()}>
+              Close tab
+            </button>
+          }
+        >
+          <button type="button" data-testid="leave-chat" disabled={!live()} onClick={() => props.onLeave()} title="Leave; the chat goes on for the others">
+            Leave
+          </button>
+          <button type="button" class="danger" data-testid="close-chat" disabled={!live()} onClick={() => chat.close()} title="End the chat for everyone">
+            End chat
+          </button>
+        </Show>
+      </div>
+    </header>
+  );
+}
+
+export function ChatPanel(props: {
+  chat: ChatConnection | null;
+  operator: OperatorProfile;
+  responses: readonly CannedResponse[];
+  chosenCannedId: string;
+  onChooseCanned(id: string): void;
+  inputRef(input: HTMLTextAreaElement): void;
+  onDismiss(chat: ChatConnection): void;
+  onLeave(chat: ChatConnection): void;
+}) {
+  return (
+    <section id={CHAT_PANEL_ID} class="chat-panel" role="tabpanel" aria-label={props.chat ? `Chat with ${props.chat.state.visitorName}` : "No chat open"}>
+      <Show
+        when={props.chat}
+        keyed
+        fallback={
+          <div class="history empty" data-testid="history-area">
+            <p class="history-empty">No chat is open. Chats you accept appear as tabs below.</p>
+          </div>
+        }
+      >
+        {(chat) => (
+          <>
+            <ChatHeader chat={chat} onDismiss={() => props.onDismiss(chat)} onLeave={() => props.onLeave(chat)} />
+            <Show when={chat.linkState() === "reconnecting"}>
+              <div class="reconnecting" role="status" data-testid="reconnecting">
+                Connection lost. Reconnecting… Messages you send now are delivered once it is back.
+              </div>
+            </Show>
+            <HistoryArea chat={chat} myId={props.operator.id} myName={props.operator.name} />
+          </>
+        )}
+      </Show>
+      <Composer
+        chat={props.chat}
+        responses={props.responses}
+        chosenCannedId={props.chosenCannedId}
+        onChooseCanned={props.onChooseCanned}
+        submitLabel="Send"
+        inputRef={props.inputRef}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,150 @@
+// The text input area and its toolbar. Enter sends, Shift+Enter is a newline; the Send button is
+// disabled while there is nothing to send. The textarea is left to the browser otherwise, so cut,
+// copy, paste, select all and undo (keys and context menu) all behave natively.
+import { createEffect, createSignal, on, Show } from "solid-js";
+import { MAX_TEXT_LENGTH, type CannedResponse } from "../../../shared/protocol.ts";
+import { matchShortcuts, shortcutAtCaret, type ShortcutToken } from "../canned-shortcuts.ts";
+import type { ChatConnection } from "../chat-connection.ts";
+import { insertIntoTextarea } from "../text-insert.ts";
+import { CannedBar } from "./canned-bar.tsx";
+import { SHORTCUT_LIST_ID, ShortcutPopup, suggestionId } from "./shortcut-popup.tsx";
+
+type Suggestions = { token: ShortcutToken; matches: CannedResponse[]; selected: number };
+
+export function Composer(props: {
+  chat: ChatConnection | null;
+  responses: readonly CannedResponse[];
+  chosenCannedId: string;
+  onChooseCanned(id: string): void;
+  /** "Send" today; proactive invitations will make it "Invite". */
+  submitLabel: string;
+  inputRef?: (input: HTMLTextAreaElement) => void;
+}) {
+  let input!: HTMLTextAreaElement;
+  const [suggestions, setSuggestions] = createSignal<Suggestions | null>(null);
+  /** Escape hides the list until the operator types something else. */
+  let dismissedAt: number | null = null;
+
+  const draft = () => props.chat?.state.draft ?? "";
+  const disabled = () => !props.chat || props.chat.state.status === "closed" || props.chat.state.unreachable;
+  const canSend = () => !disabled() && draft().trim().length > 0;
+  const placeholder = () => {
+    if (!props.chat) return "Choose or accept a chat to write here";
+    if (props.chat.state.status === "closed") return "This chat has ended.";
+    if (props.chat.state.unreachable) return "This chat is no longer available.";
+    return `Message ${props.chat.state.visitorName}…`;
+  };
+
+  createEffect(on(() => props.chat, () => setSuggestions(null)));
+
+  function refreshSuggestions() {
+    const token = shortcutAtCaret(input.value, input.selectionStart);
+    const matches = token && token.start !== dismissedAt ? matchShortcuts(props.responses, token.typed) : [];
+    if (!token) dismissedAt = null;
+    setSuggestions(token && matches.length ? { token, matches, selected: 0 } : null);
+  }
+
+  function pick(response: CannedResponse) {
+    const current = suggestions();
+    setSuggestions(null);
+    if (current) insertIntoTextarea(input, response.text, current.token);
+  }
+
+  function send() {
+    const chat = props.chat;
+    if (!chat || !canSend()) return;
+    chat.send(draft());
+    chat.setDraft("");
+    setSuggestions(null);
+    input.focus();
+  }
+
+  /** Keys for the shortcut list, while it is open; true when the key was used up. */
+  function handleSuggestionKey(event: KeyboardEvent, open: Suggestions): boolean {
+    const count = open.matches.length;
+    switch (event.key) {
+      case "ArrowDown":
+      case "ArrowUp":
+        setSuggestions({ ...open, selected: (open.selected + (event.key === "ArrowDown" ? 1 : -1) + count) % count });
+        return true;
+      case "Enter":
+      case "Tab":
+        pick(open.matches[open.selected]!);
+        return true;
+      case "Escape":
+        dismissedAt = open.token.start;
+        setSuggestions(null);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    const open = suggestions();
+    if (open && handleSuggestionKey(event, open)) return event.preventDefault();
+    // isComposing: the Enter that confirms an IME composition (Japanese, Chinese…) is not "send".
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      send();
+    }
+  }
+
+  return (
+    <div class="composer">
+      <div class="composer-input">
+        <Show when={suggestions()}>
+          {(open) => <ShortcutPopup matches={open().matches} selected={open().selected} onPick={pick} />}
+        </Show>
+        <label class="visually-hidden" for="message-input">
+          Message
+        </label>
+        <textarea
+          id="message-input"
+          ref={(el) => {
+            input = el;
+            props.inputRef?.(el);
+          }}
+          data-testid="message-input"
+          rows={3}
+          maxLength={MAX_TEXT_LENGTH}
+          value={draft()}
+          placeholder={placeholder()}
+          disabled={disabled()}
+          aria-autocomplete="list"
+          aria-controls={suggestions() ? SHORTCUT_LIST_ID : undefined}
+          aria-activedescendant={suggestions() ? suggestionId(suggestions()!.selected) : undefined}
+          onInput={(e) => {
+            props.chat?.setDraft(e.currentTarget.value);
+            refreshSuggestions();
+          }}
+          onKeyDown={onKeyDown}
+          onKeyUp={(e) => (e.key === "ArrowLeft" || e.key === "ArrowRight" || e.key === "Home" || e.key === "End") && refreshSuggestions()}
+          onClick={refreshSuggestions}
+          onBlur={() => setSuggestions(null)}
+        />
+      </div>
+      <div class="composer-toolbar">
+        <CannedBar
+          responses={props.responses}
+          chosenId={props.chosenCannedId}
+          onChoose={props.onChooseCanned}
+          onInsert={(text) => insertIntoTextarea(input, text)}
+          disabled={disabled()}
+        />
+        <div class="composer-actions">
+          {/* File transfer and transcripts arrive in a later issue; present, hidden until then. */}
+          <button type="button" class="icon-button" data-testid="send-file" hidden aria-label="Send file" title="Send file">
+            📎
+          </button>
+          <button type="button" class="icon-button" data-testid="transcript-button" hidden aria-label="Send chat transcript" title="Send chat transcript">
+            ✉
+          </button>
+          <button type="button" class="primary send" data-testid="send-button" disabled={!canSend()} onClick={send}>
+            {props.submitLabel}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,178 @@
+// The signed-in console. Top to bottom, as in the manual: chat history, text input area, the
+// movable splitter, then the tabs area; presence and the waiting queue sit in a side column.
+// This component owns the connections for the session and wires their news to notifications.
+import { createEffect, createMemo, createResource, createSignal, onCleanup, Show } from "solid-js";
+import type { WaitingChat } from "../../../shared/lobby-protocol.ts";
+import type { CannedResponse, ChatMessage } from "../../../shared/protocol.ts";
+import { api, ApiError } from "../api.ts";
+import type { ChatConnection } from "../chat-connection.ts";
+import { createChatTabs } from "../chat-tabs.ts";
+import { LobbyConnection } from "../lobby-connection.ts";
+import { alertOperator, notificationPermission, pageInView, requestNotificationPermission, setUnreadTitle } from "../notifications.ts";
+import { endSession, type Session } from "../session.ts";
+import { readJson, storageKeys, writeJson } from "../storage.ts";
+import { ChatPanel } from "./chat-panel.tsx";
+import { announce, LiveRegion } from "./live-region.tsx";
+import { PresencePanel, TeamList } from "./presence-panel.tsx";
+import { Splitter } from "./splitter.tsx";
+import { TabsArea } from "./tabs-area.tsx";
+import { WaitingList } from "./waiting-list.tsx";
+
+const DEFAULT_TABS_HEIGHT = 132;
+const MIN_TABS_HEIGHT = 56;
+const MIN_HISTORY_HEIGHT = 120;
+const NOTICE_MS = 8_000;
+
+type LayoutPrefs = { tabsHeight?: number };
+
+export function Console(props: { session: Session }) {
+  const operator = props.session.operator;
+  let messageInput: HTMLTextAreaElement | undefined;
+  let chatColumn!: HTMLElement;
+
+  // ---- Connections -----------------------------------------------------------------------------
+  const tabs = createChatTabs(operator, { onIncoming: newMessage });
+  const lobby = new LobbyConnection(operator.id, { onWaiting: newWaitingChat, onDequeued: chatDequeued });
+  const active = createMemo(() => tabs.active());
+  onCleanup(() => {
+    tabs.dispose();
+    lobby.dispose();
+    setUnreadTitle(0);
+  });
+  const [responses] = createResource<CannedResponse[]>(async () => {
+    try {
+      return (await api.cannedResponses()).responses;
+    } catch {
+      return []; // The bar shows "No canned responses"; chatting goes on without them.
+    }
+  });
+  const [chosenCannedId, setChosenCannedId] = createSignal("");
+
+  // ---- Read receipts and the title ---------------------------------------------------------
+  const [pageVisible, setPageVisible] = createSignal(document.visibilityState === "visible");
+  const onVisibility = () => setPageVisible(document.visibilityState === "visible");
+  document.addEventListener("visibilitychange", onVisibility);
+  onCleanup(() => document.removeEventListener("visibilitychange", onVisibility));
+  // What the active tab shows while the page is visible counts as read, and is reported.
+  createEffect(() => {
+    const chat = active();
+    if (chat && pageVisible()) chat.markRead();
+  });
+  createEffect(() => setUnreadTitle(tabs.unreadTotal()));
+
+  function select(chat: ChatConnection, byKeyboard = false) {
+    tabs.activate(chat.chatId);
+    // A click on a tab means "I want to answer this one"; arrow keys are still browsing tabs.
+    if (!byKeyboard) messageInput?.focus();
+  }
+
+  function newMessage(chat: ChatConnection, message: ChatMessage) {
+    if (active() === chat) {
+      announce(`${message.author.name}: ${message.text}`);
+      if (pageInView()) return;
+    }
+    alertOperator({
+      title: `New message from ${chat.state.visitorName}`,
+      body: message.text,
+      tag: `chat-${chat.chatId}`,
+      onClick: () => select(chat),
+    });
+  }
+
+  // ---- Waiting chats -------------------------------------------------------------------------
+  const [accepting, setAccepting] = createSignal<ReadonlySet<string>>(new Set());
+  const [acceptNotice, setAcceptNotice] = createSignal<string | null>(null);
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(noticeTimer));
+
+  function showNotice(text: string) {
+    setAcceptNotice(text);
+    clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(() => setAcceptNotice(null), NOTICE_MS);
+  }
+
+  function newWaitingChat(chat: WaitingChat) {
+    announce(`${chat.visitorName} is waiting for an operator.`);
+    alertOperator({ title: `${chat.visitorName} is waiting`, body: "A visitor is waiting for an operator.", tag: `waiting-${chat.chatId}`, onClick: () => {} });
+  }
+
+  /** Taken by this operator in another window: it belongs in the tabs here too. (When it was
+   * taken here, accept() is already opening it.) */
+  function chatDequeued(chatId: string, byMe: boolean, chat: WaitingChat | undefined) {
+    if (byMe && !accepting().has(chatId)) tabs.open({ chatId, visitorName: chat?.visitorName ?? "Visitor", replayAll: true });
+  }
+
+  async function accept(chat: WaitingChat) {
+    setAccepting(new Set([...accepting(), chat.chatId]));
+    try {
+      await api.acceptChat(chat.chatId);
+      lobby.forget(chat.chatId);
+      const tab = await tabs.openWhenLive({ chatId: chat.chatId, visitorName: chat.visitorName, status: "active", replayAll: true });
+      select(tab);
+    } catch (error) {
+      const status = error instanceof ApiError ? error.status : 0;
+      if (status === 409 || status === 404) lobby.forget(chat.chatId);
+      if (status === 409) showNotice(`${chat.visitorName}'s chat was already taken by another operator.`);
+      else if (status === 404) showNotice(`${chat.visitorName} is no longer waiting.`);
+      else showNotice(error instanceof Error ? error.message : "The chat could not be accepted.");
+    } finally {
+      setAccepting(new Set([...accepting()].filter((id) => id !== chat.chatId)));
+    }
+  }
+
+  // ---- Splitter --------------------------------------------------------------------------------
+  const layoutKey = storageKeys.layout(operator.id);
+  const [tabsHeight, setTabsHeight] = createSignal(readJson<LayoutPrefs>(layoutKey)?.tabsHeight ?? DEFAULT_TABS_HEIGHT);
+  /** The tabs area may grow until the history above it is down to its minimum. */
+  const maxTabsHeight = () => {
+    const history = chatColumn.querySelector<HTMLElement>("[data-testid=history-area]");
+    return tabsHeight() + (history ? history.offsetHeight - MIN_HISTORY_HEIGHT : 0);
+  };
+
+  return (
+    <div class="console">
+      <header class="top-bar">
+        <span class="brand">Parley</span>
+        <span class="operator-name">{operator.name}</span>
+        <span class="spacer" />
+        <Show when={notificationPermission() === "default"}>
+          <button type="button" data-testid="enable-notifications" onClick={() => void requestNotificationPermission()}>
+            Enable desktop notifications
+          </button>
+        </Show>
+        <button type="button" data-testid="sign-out" onClick={() => endSession("signed_out")}>
+          Sign out
+        </button>
+      </header>
+      <div class="workspace">
+        <main class="chat-column" ref={chatColumn}>
+          <ChatPanel
+            chat={active()}
+            operator={operator}
+            responses={responses() ?? []}
+            chosenCannedId={chosenCannedId()}
+            onChooseCanned={setChosenCannedId}
+            inputRef={(input) => (messageInput = input)}
+            onDismiss={(chat) => tabs.dismiss(chat.chatId)}
+            onLeave={(chat) => chat.leave() && tabs.dismiss(chat.chatId)}
+          />
+          <Splitter
+            size={tabsHeight()}
+            min={MIN_TABS_HEIGHT}
+            max={maxTabsHeight}
+            onResize={setTabsHeight}
+            onResizeEnd={() => writeJson(layoutKey, { tabsHeight: tabsHeight() } satisfies LayoutPrefs)}
+            controls="tabs-area"
+          />
+          <TabsArea tabs={tabs.tabs()} active={active()} height={tabsHeight()} loadState={tabs.loadState()} onSelect={select} />
+        </main>
+        <aside class="side-column" aria-label="Lobby">
+          <PresencePanel lobby={lobby} />
+          <WaitingList lobby={lobby} notice={acceptNotice()} accepting={accepting()} onAccept={(chat) => void accept(chat)} />
+          <TeamList lobby={lobby} myId={operator.id} />
+        </aside>
+      </div>
+      <LiveRegion />
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+// The chat history of the active tab: messages in seq order, unsent ones after them, the
+// visitor's live draft at the bottom. It follows new messages while scrolled to the bottom, and
+// fetches older history when scrolled to the top, keeping the view where it was.
+import { createEffect, createMemo, For, on, onCleanup, onMount, Show } from "solid-js";
+import type { ChatConnection } from "../chat-connection.ts";
+import { MessageItem, PendingItem } from "./message-item.tsx";
+
+/** Within this many pixels of an edge counts as "at" that edge. */
+const EDGE_PX = 48;
+
+export function HistoryArea(props: { chat: ChatConnection; myId: string; myName: string }) {
+  // The component is created per chat (keyed), so the chat never changes under it.
+  const chat = props.chat;
+  let area!: HTMLDivElement;
+  let stuckToBottom = chat.scrollTop === null;
+  const seenSeq = createMemo(() => chat.seenSeq());
+
+  const scrollToBottom = () => {
+    area.scrollTop = area.scrollHeight;
+  };
+
+  async function loadOlder() {
+    if (!chat.state.hasOlder || chat.state.loadingOlder) return;
+    const heightBefore = area.scrollHeight;
+    await chat.loadOlder();
+    // Older messages went in above: move down by their height so the view does not jump.
+    if (!stuckToBottom) area.scrollTop += area.scrollHeight - heightBefore;
+    else scrollToBottom();
+    fillViewport();
+  }
+
+  /** With too little history to scroll, no scroll event would ever ask for more. */
+  function fillViewport() {
+    if (area.scrollHeight <= area.clientHeight && chat.state.hasOlder) void loadOlder();
+  }
+
+  function onScroll() {
+    stuckToBottom = area.scrollHeight - area.scrollTop - area.clientHeight < EDGE_PX;
+    // Remembered on every scroll: by cleanup time the element may already be detached.
+    chat.scrollTop = stuckToBottom ? null : area.scrollTop;
+    if (area.scrollTop < EDGE_PX) void loadOlder();
+  }
+
+  onMount(() => {
+    if (chat.scrollTop === null) scrollToBottom();
+    else area.scrollTop = chat.scrollTop;
+    fillViewport();
+    // The splitter or the window resizing the area should not unstick it from the newest message.
+    const resizes = new ResizeObserver(() => stuckToBottom && scrollToBottom());
+    resizes.observe(area);
+    onCleanup(() => resizes.disconnect());
+  });
+
+  // New content at the bottom: follow it if the operator was already there.
+  createEffect(
+    on(
+      [chat.messages, () => chat.state.visitorTyping],
+      () => {
+        if (stuckToBottom) scrollToBottom();
+        fillViewport();
+      },
+      { defer: true },
+    ),
+  );
+  // Sending is "take me to the bottom", wherever the operator was reading.
+  createEffect(
+    on(
+      () => chat.outbox.items().length,
+      (count, previous) => {
+        if (previous !== undefined && count > previous) {
+          stuckToBottom = true;
+          scrollToBottom();
+        }
+      },
+    ),
+  );
+
+  return (
+    <div
+      ref={area}
+      class="history"
+      data-testid="history-area"
+      role="region"
+      aria-label={`Chat history with ${chat.state.visitorName}`}
+      tabIndex={0}
+      onScroll={onScroll}
+    >
+      <Show when={chat.state.hasOlder}>
+        <button type="button" class="load-older" data-testid="load-older" disabled={chat.state.loadingOlder} onClick={() => void loadOlder()}>
+          {chat.state.loadingOlder ? "Loading older messages…" : "Show older messages"}
+        </button>
+      </Show>
+      <Show when={chat.messages().length === 0 && chat.outbox.items().length === 0}>
+        <p class="history-empty">{chat.linkState() === "connecting" ? "Loading the conversation…" : "No messages yet."}</p>
+      </Show>
+      <For each={chat.messages()}>
+        {(message) => <MessageItem message={message} mine={message.author.id === props.myId} seen={seenSeq() === message.seq} />}
+      </For>
+      <For each={chat.outbox.items()}>{(message) => <PendingItem message={message} authorName={props.myName} />}</For>
+      <Show when={chat.state.visitorTyping !== null}>
+        <div class="typing-preview" data-testid="typing-preview">
+          <span class="meta">{chat.state.visitorName} is typing…</span>
+          <Show when={chat.state.visitorTyping}>
+            <p class="text">{chat.state.visitorTyping}</p>
+          </Show>
+        </div>
+      </Show>
+    </div>
+  );
+}

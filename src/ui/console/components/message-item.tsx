@@ -1,0 +1,78 @@
+// One message in the history. Text is rendered as text nodes only; the single exception to
+// "shown as typed" is that URLs and email addresses become links, built as real <a> elements.
+import { For, Show } from "solid-js";
+import type { ChatMessage } from "../../../shared/protocol.ts";
+import { fullTime, messageTime } from "../format.ts";
+import { linkify } from "../linkify.ts";
+import type { OutgoingMessage } from "../outbox.ts";
+
+export function MessageText(props: { text: string }) {
+  return (
+    <For each={linkify(props.text)}>
+      {(part) =>
+        part.href ? (
+          <a href={part.href} target="_blank" rel="noopener noreferrer">
+            {part.text}
+          </a>
+        ) : (
+          part.text
+        )
+      }
+    </For>
+  );
+}
+
+function Time(props: { at: number }) {
+  return (
+    <time dateTime={new Date(props.at).toISOString()} title={fullTime(props.at)}>
+      {messageTime(props.at)}
+    </time>
+  );
+}
+
+export function MessageItem(props: { message: ChatMessage; mine: boolean; seen: boolean }) {
+  const m = props.message;
+  if (m.kind === "system") {
+    return (
+      <div class="message system" data-testid="message" data-seq={m.seq} data-author="system">
+        <span class="text">{m.text}</span> <Time at={m.at} />
+      </div>
+    );
+  }
+  const side = props.mine ? "mine" : m.author.kind;
+  return (
+    <article class={`message ${side}`} data-testid="message" data-seq={m.seq} data-author={m.author.kind}>
+      <header class="meta">
+        <span class="author">{m.author.name}</span>
+        <Time at={m.at} />
+      </header>
+      <p class="text">
+        <MessageText text={m.text} />
+      </p>
+      <Show when={props.seen}>
+        <span class="seen" data-testid="read-receipt">
+          Seen
+        </span>
+      </Show>
+    </article>
+  );
+}
+
+/** A message written but not yet acknowledged: it has no seq yet, so it is kept apart. */
+export function PendingItem(props: { message: OutgoingMessage; authorName: string }) {
+  return (
+    <article
+      class="message mine pending"
+      classList={{ failed: !!props.message.failure }}
+      data-testid="message"
+      data-author="operator"
+      data-pending="true"
+    >
+      <header class="meta">
+        <span class="author">{props.authorName}</span>
+        <span class="delivery">{props.message.failure ?? "Sending…"}</span>
+      </header>
+      <p class="text">{props.message.text}</p>
+    </article>
+  );
+}

@@ -1,0 +1,104 @@
+// The account's lobby socket: this operator's presence, the team's, and the queue of chats
+// waiting for an operator. The server decides what to send (waiting chats reach online operators
+// only); this keeps the latest picture of it.
+import { batch, createSignal, type Accessor } from "solid-js";
+import type { LobbyServerFrame, OperatorPresence, PresenceStatus, WaitingChat } from "../../shared/lobby-protocol.ts";
+import { api, ApiError } from "./api.ts";
+import { ReconnectingSocket, type SocketStatus } from "./reconnecting-socket.ts";
+
+export type LobbyEvents = {
+  /** A chat newly entered the queue (not one that was already there in a snapshot). */
+  onWaiting(chat: WaitingChat): void;
+  /** A chat left the queue; `byMe` when this operator took it (perhaps in another window).
+   * `chat` is what the list knew of it, if it was listed. */
+  onDequeued(chatId: string, byMe: boolean, chat: WaitingChat | undefined): void;
+};
+
+const byName = (operators: OperatorPresence[]) => [...operators].sort((a, b) => a.name.localeCompare(b.name));
+
+export class LobbyConnection {
+  readonly you: Accessor<OperatorPresence | null>;
+  readonly operators: Accessor<OperatorPresence[]>;
+  readonly waiting: Accessor<WaitingChat[]>;
+  private readonly setYou: (you: OperatorPresence | null) => void;
+  private readonly setOperators: (operators: OperatorPresence[]) => void;
+  private readonly setWaiting: (waiting: WaitingChat[]) => void;
+  private readonly socket: ReconnectingSocket;
+
+  constructor(
+    private readonly operatorId: string,
+    private readonly events: LobbyEvents,
+  ) {
+    [this.you, this.setYou] = createSignal<OperatorPresence | null>(null);
+    [this.operators, this.setOperators] = createSignal<OperatorPresence[]>([]);
+    [this.waiting, this.setWaiting] = createSignal<WaitingChat[]>([]);
+    this.socket = new ReconnectingSocket({
+      path: "/ws/lobby",
+      // The server speaks first with a snapshot; there is nothing to say on connecting.
+      onOpen: () => {},
+      onFrame: (frame) => this.handle(frame as LobbyServerFrame),
+      diagnose: async () => {
+        try {
+          await api.me();
+          return "retry";
+        } catch (error) {
+          return error instanceof ApiError && error.status === 401 ? "stop" : "retry";
+        }
+      },
+    });
+  }
+
+  /** True while the lobby is connected and has sent its snapshot. */
+  readonly ready = (): boolean => this.socket.status() === "open" && this.you() !== null;
+  readonly socketStatus = (): SocketStatus => this.socket.status();
+
+  setPresence(status: PresenceStatus): void {
+    const you = this.you();
+    if (!you || !this.socket.send({ type: "presence", status })) return;
+    // Shown at once; the server confirms with a presence notice (and a snapshot when online).
+    this.setYou({ ...you, status });
+    // Away operators get no queue updates, so a list kept now would silently go stale.
+    if (status === "away") this.setWaiting([]);
+  }
+
+  /** Drops a chat from the list, e.g. after accepting it or losing the race for it. */
+  forget(chatId: string): void {
+    this.setWaiting(this.waiting().filter((w) => w.chatId !== chatId));
+  }
+
+  dispose(): void {
+    this.socket.stop();
+  }
+
+  private handle(frame: LobbyServerFrame): void {
+    switch (frame.type) {
+      case "lobby":
+        return batch(() => {
+          this.setYou(frame.you);
+          this.setOperators(byName(frame.operators));
+          this.setWaiting(frame.you.status === "online" ? frame.waiting : []);
+        });
+      case "presence": {
+        const changed = frame.operator;
+        if (changed.id === this.operatorId) {
+          this.setYou(changed);
+          if (changed.status === "away") this.setWaiting([]);
+        }
+        const others = this.operators().filter((op) => op.id !== changed.id);
+        return this.setOperators(byName([...others, changed]));
+      }
+      case "waiting":
+        if (this.waiting().some((w) => w.chatId === frame.chat.chatId)) return;
+        this.setWaiting([...this.waiting(), frame.chat]);
+        return this.events.onWaiting(frame.chat);
+      case "dequeued": {
+        const listed = this.waiting().find((w) => w.chatId === frame.chatId);
+        this.forget(frame.chatId);
+        return this.events.onDequeued(frame.chatId, frame.by?.id === this.operatorId, listed);
+      }
+      case "error":
+      case "pong":
+        return;
+    }
+  }
+}
