@@ -22,7 +22,7 @@ await waitForHealth(origin, child);
 const [alice, bob] = DEMO.operators;
 console.log(`
 Parley is running.
-Console: ${origin}/ (a placeholder page until the console is built)
+Console: ${origin}/
 Demo site: not built yet (arrives with the visitor widget)
 API: ${origin}/api/health
 Operator: ${alice!.email} / ${DEMO.password}
