@@ -91,3 +91,41 @@ export async function operatorJoins(chatId: string, token: string) {
     if (message.event === "join" && message.author.id === welcome.you.id) return client;
   }
 }
+
+// ---- Admin API and lobby helpers -----------------------------------------------------------
+import type { LobbyServerFrame } from "../src/shared/lobby-protocol.ts";
+import type { Problem } from "../src/shared/protocol.ts";
+
+export const ADMIN = "/api/admin/v1";
+
+/** Calls the admin API: `admin("/departments", key, { method: "POST", json })`. */
+export function admin(path: string, token: string | undefined, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+  return call(ADMIN + path, { ...init, ...(token === undefined ? {} : { token }) });
+}
+
+/** Asserts a problem response of this status and code, and returns its body. */
+export async function expectProblem(res: Response, status: number, code: string): Promise<Problem> {
+  const body = await res.text();
+  expect({ status: res.status, body }).toMatchObject({ status });
+  expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+  const problem = JSON.parse(body) as Problem;
+  expect(problem).toMatchObject({ status, code });
+  return problem;
+}
+
+/** Asserts a JSON answer of this status and returns its body. */
+export async function expectJson<T>(res: Response, status: number): Promise<T> {
+  const body = await res.text();
+  expect({ status: res.status, body }).toMatchObject({ status });
+  return JSON.parse(body) as T;
+}
+
+/** Opens a lobby socket as this operator and waits for its first snapshot. */
+export async function connectLobby(token: string) {
+  const res = await exports.default.fetch(new Request(`${ORIGIN}/ws/lobby?token=${encodeURIComponent(token)}`, { headers: { Upgrade: "websocket" } }));
+  expect(res.status).toBe(101);
+  res.webSocket!.accept();
+  const client = new ChatClient<LobbyServerFrame>(res.webSocket!);
+  const snapshot = await client.next("lobby");
+  return { client, snapshot };
+}

@@ -21,6 +21,7 @@ import {
   type SystemEvent,
 } from "../shared/protocol.ts";
 import { recordChatClosed, recordOperatorJoined, recordOperatorLeft } from "../worker/db/chat-index.ts";
+import { DEACTIVATED_CLOSE_CODE } from "../shared/lobby-protocol.ts";
 import { lobbyOf } from "./lobby.ts";
 import { problemResponse } from "../worker/http.ts";
 
@@ -125,6 +126,19 @@ export class ChatRoom extends DurableObject<Env> {
     const chat = this.chat();
     if (!chat) throw new Error("no such chat");
     await this.joinOperator(chat, operator)?.catch((error: unknown) => console.error("join follow-up failed", error));
+  }
+
+  /** Closes a deactivated operator's sockets in this chat at once. They stay a participant (an
+   * admin may reactivate them); their token no longer opens a socket. */
+  async kick(operatorId: string): Promise<void> {
+    for (const socket of this.ctx.getWebSockets(operatorId)) {
+      if ((socket.deserializeAttachment() as SocketAttachment).kind !== "operator") continue;
+      try {
+        socket.close(DEACTIVATED_CLOSE_CODE, "deactivated");
+      } catch {
+        // Already gone.
+      }
+    }
   }
 
   async history(query: { after?: number; before?: number; limit?: number }): Promise<HistoryPage> {

@@ -3,7 +3,9 @@
 // accepting at once can never both win. Sockets hibernate like the chat rooms'.
 import { DurableObject } from "cloudflare:workers";
 import {
+  DEACTIVATED_CLOSE_CODE,
   lobbyClientFrameSchemas,
+  type ConfigTopic,
   type LobbyServerFrame,
   type OperatorPresence,
   type PresenceStatus,
@@ -98,6 +100,56 @@ export class Lobby extends DurableObject<Env> {
     return this.presences().filter((op) => op.connected && op.status === "online" && mayTake(op.departmentIds, departmentId)).length;
   }
 
+  // ---- RPC from the admin API ---------------------------------------------------------------
+
+  /** Admins changed canned responses or settings: every open console refetches them now. */
+  async configChanged(what: ConfigTopic): Promise<void> {
+    this.broadcast({ type: "config_changed", what });
+  }
+
+  /** A deactivated operator's consoles close at once (HTTP already refuses their token), and the
+   * others see them gone. They come back `away` if ever reactivated. */
+  async kick(operatorId: string): Promise<void> {
+    const sockets = this.ctx.getWebSockets(operatorId);
+    for (const ws of sockets) {
+      try {
+        ws.close(DEACTIVATED_CLOSE_CODE, "deactivated");
+      } catch {
+        // Already gone.
+      }
+    }
+    this.sql.exec("UPDATE operators SET status = 'away' WHERE id = ?", operatorId);
+    this.broadcastPresence(operatorId, undefined, sockets);
+  }
+
+  /** An admin changed an operator's name or departments. Presence shows it now, and their open
+   * consoles get the queue as their new departments see it, without reconnecting. */
+  async operatorChanged(operator: { id: string; name: string; departmentIds: string[] }): Promise<void> {
+    const updated = this.sql
+      .exec("UPDATE operators SET name = ?, department_ids = ? WHERE id = ? RETURNING id", operator.name, JSON.stringify(operator.departmentIds), operator.id)
+      .toArray();
+    if (!updated.length) return; // Never connected: their first connect brings it all.
+    this.broadcastPresence(operator.id);
+    for (const socket of this.ctx.getWebSockets(operator.id)) this.send(socket, this.snapshot(operator.id));
+  }
+
+  /** A department was deleted: its waiting chats now wait for anyone (as the D1 index says, where
+   * the chat's department turned null), and no operator is in it any more. */
+  async departmentRemoved(departmentId: string): Promise<void> {
+    const freed = this.sql
+      .exec<WaitingRow>("UPDATE waiting SET department_id = NULL WHERE department_id = ? RETURNING chat_id, department_id, visitor_name, since", departmentId)
+      .toArray();
+    const members = new Set<string>();
+    for (const row of this.sql.exec<OperatorRow>("SELECT id, name, department_ids, status FROM operators").toArray()) {
+      const ids = JSON.parse(row.department_ids) as string[];
+      if (!ids.includes(departmentId)) continue;
+      members.add(row.id);
+      this.sql.exec("UPDATE operators SET department_ids = ? WHERE id = ?", JSON.stringify(ids.filter((id) => id !== departmentId)), row.id);
+    }
+    // The department's own members had these chats already; everyone else online hears of them now.
+    for (const row of freed) this.broadcast({ type: "waiting", chat: toWaiting(row) }, (op) => op.status === "online" && !members.has(op.id));
+  }
+
   // ---- The operators' lobby sockets ---------------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
@@ -140,12 +192,12 @@ export class Lobby extends DurableObject<Env> {
     } catch {
       // Already closed by the runtime's automatic close reply.
     }
-    this.broadcastPresence(operator.id, undefined, ws);
+    this.broadcastPresence(operator.id, undefined, [ws]);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     const operator = ws.deserializeAttachment() as LobbyOperator;
-    this.broadcastPresence(operator.id, undefined, ws);
+    this.broadcastPresence(operator.id, undefined, [ws]);
   }
 
   /** Closes sockets that stopped pinging, and tells everyone those operators are gone. */
@@ -160,19 +212,20 @@ export class Lobby extends DurableObject<Env> {
       } catch {
         // Already gone.
       }
-      this.broadcastPresence(socket.id, undefined, ws);
+      this.broadcastPresence(socket.id, undefined, [ws]);
     }
     if (this.ctx.getWebSockets().length) await this.ctx.storage.setAlarm(now + SWEEP_EVERY_MS);
   }
 
   // ---- Helpers -------------------------------------------------------------------------------
 
-  /** Every operator the lobby has seen, with whether a console of theirs is connected now. */
-  private presences(closing?: WebSocket): OperatorPresence[] {
+  /** Every operator the lobby has seen, with whether a console of theirs is connected now
+   * (sockets being closed right now do not count). */
+  private presences(closing: readonly WebSocket[] = []): OperatorPresence[] {
     const connected = new Set(
       this.ctx
         .getWebSockets()
-        .filter((ws) => ws !== closing)
+        .filter((ws) => !closing.includes(ws))
         .map((ws) => (ws.deserializeAttachment() as LobbyOperator).id),
     );
     return this.sql
@@ -195,7 +248,7 @@ export class Lobby extends DurableObject<Env> {
     return { type: "lobby", you, operators, waiting };
   }
 
-  private broadcastPresence(operatorId: string, except?: WebSocket, closing?: WebSocket): void {
+  private broadcastPresence(operatorId: string, except?: WebSocket, closing?: readonly WebSocket[]): void {
     const operator = this.presences(closing).find((op) => op.id === operatorId);
     if (operator) this.broadcast({ type: "presence", operator }, undefined, except);
   }

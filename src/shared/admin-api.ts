@@ -2,13 +2,29 @@
 // validates with them, TypeScript types come from them, the OpenAPI document is generated from
 // them, and the console's Control Panel imports the same types.
 import * as v from "valibot";
-import { cannedLevels, chatStatuses, operatorRoles } from "./protocol.ts";
+import { cannedLevels, chatStatuses, errorCodes, MessageSchema, operatorRoles, type CannedResponse, type ChatSummary, type Problem } from "./protocol.ts";
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
 const Email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email());
 const Password = v.pipe(v.string(), v.minLength(10, "Passwords need at least 10 characters."), v.maxLength(1024));
 const Timestamp = v.pipe(v.number(), v.description("Milliseconds since the epoch"));
+/** Names a schema in the OpenAPI document's components instead of inlining it at every use. */
+function named<const Schema extends v.GenericSchema>(ref: string, schema: Schema) {
+  return v.pipe(schema, v.metadata<v.InferOutput<Schema>, { ref: string }>({ ref }));
+}
+
+// ---- Errors ------------------------------------------------------------------------------------
+/** Every error answer: RFC 9457 problem details with a stable machine `code`. */
+export const ProblemSchema = named("Problem", v.object({
+  type: v.string(),
+  title: v.string(),
+  status: v.number(),
+  code: v.picklist(errorCodes),
+  detail: v.optional(v.string()),
+  /** One line per invalid field, for 422 validation_failed. */
+  errors: v.optional(v.array(v.string())),
+}));
 
 // ---- Pagination --------------------------------------------------------------------------------
 export const MAX_PAGE = 100;
@@ -23,13 +39,13 @@ export function pageOf<T extends v.GenericSchema>(item: T) {
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
 // ---- Departments -------------------------------------------------------------------------------
-export const Department = v.object({ id: v.string(), name: v.string(), createdAt: Timestamp });
+export const Department = named("Department", v.object({ id: v.string(), name: v.string(), createdAt: Timestamp }));
 export type Department = v.InferOutput<typeof Department>;
 export const DepartmentCreate = v.strictObject({ name: Name });
 export const DepartmentUpdate = v.strictObject({ name: Name });
 
 // ---- Operators ---------------------------------------------------------------------------------
-export const Operator = v.object({
+export const Operator = named("Operator", v.object({
   id: v.string(),
   email: v.string(),
   name: v.string(),
@@ -39,7 +55,7 @@ export const Operator = v.object({
   /** False until an invited operator has chosen a password. */
   hasPassword: v.boolean(),
   createdAt: Timestamp,
-});
+}));
 export type Operator = v.InferOutput<typeof Operator>;
 export const OperatorCreate = v.strictObject({
   email: Email,
@@ -57,15 +73,20 @@ export const OperatorUpdate = v.strictObject({
   active: v.optional(v.boolean()),
 });
 export const PasswordReset = v.strictObject({ password: Password });
-export const Invitation = v.object({ token: v.string(), expiresAt: Timestamp });
+export const Invitation = v.object({
+  token: v.pipe(v.string(), v.description("Shown once. The operator sends it with a password to POST /api/operator/invitations/accept.")),
+  expiresAt: Timestamp,
+});
 export const OperatorCreated = v.object({ operator: Operator, invitation: v.nullable(Invitation) });
+export type OperatorCreated = v.InferOutput<typeof OperatorCreated>;
 export const InvitationAccept = v.strictObject({ token: v.pipe(v.string(), v.minLength(1), v.maxLength(2048)), password: Password });
 
 // ---- Canned responses --------------------------------------------------------------------------
 const Title = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
 const CannedText = v.pipe(v.string(), v.check((text) => text.trim().length > 0, "The text is empty."), v.maxLength(5000));
-const Shortcut = v.pipe(v.string(), v.trim(), v.regex(/^[a-z0-9_-]{1,32}$/i, "A shortcut is 1-32 letters, digits, _ or -."));
-export const CannedResponseSchema = v.object({
+// Patterns without flags: JSON Schema (and so the OpenAPI document) has no way to say "/i".
+const Shortcut = v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_-]{1,32}$/, "A shortcut is 1-32 letters, digits, _ or -."));
+export const CannedResponseSchema = named("CannedResponse", v.object({
   id: v.string(),
   level: v.picklist(cannedLevels),
   ownerId: v.nullable(v.string()),
@@ -73,7 +94,7 @@ export const CannedResponseSchema = v.object({
   text: v.string(),
   shortcut: v.nullable(v.string()),
   position: v.number(),
-});
+}));
 export const CannedCreate = v.strictObject({
   level: v.picklist(cannedLevels),
   /** The department (level department) or operator (level operator); absent for company. */
@@ -86,9 +107,15 @@ export const CannedUpdate = v.strictObject({ title: v.optional(Title), text: v.o
 /** Sets the order of one group (a level and owner): every id of the group, in the new order. */
 export const CannedReorder = v.strictObject({ level: v.picklist(cannedLevels), ownerId: v.optional(Id), ids: v.pipe(v.array(Id), v.minLength(1), v.maxLength(500)) });
 export const CannedListQuery = v.strictObject({ level: v.optional(v.picklist(cannedLevels)), ownerId: v.optional(Id) });
+/** One group (a level and owner) in its order: the answer to a reorder. */
+export const CannedGroup = v.object({ items: v.array(CannedResponseSchema) });
+/** An operator's own response (`/api/operator/canned-responses`, when the account allows it):
+ * level operator and owner the operator are implied. */
+export const OwnCannedCreate = v.strictObject({ title: Title, text: CannedText, shortcut: v.optional(v.nullable(Shortcut)) });
+export const OwnCannedUpdate = CannedUpdate;
 
 // ---- API keys ----------------------------------------------------------------------------------
-export const ApiKey = v.object({
+export const ApiKey = named("ApiKey", v.object({
   id: v.string(),
   name: v.string(),
   /** The first characters of the key, to tell keys apart; the key itself is never shown again. */
@@ -96,13 +123,15 @@ export const ApiKey = v.object({
   createdAt: Timestamp,
   lastUsedAt: v.nullable(Timestamp),
   revokedAt: v.nullable(Timestamp),
-});
+}));
+export type ApiKey = v.InferOutput<typeof ApiKey>;
 export const ApiKeyCreate = v.strictObject({ name: Name });
 export const ApiKeyCreated = v.object({ apiKey: ApiKey, secret: v.pipe(v.string(), v.description("Shown once; store it now.")) });
+export type ApiKeyCreated = v.InferOutput<typeof ApiKeyCreated>;
 
 // ---- Account settings --------------------------------------------------------------------------
 const Origin = v.pipe(v.string(), v.url(), v.check((url) => /^https?:\/\/[^/]+$/.test(url), "An origin is scheme://host[:port] with no path."));
-export const Settings = v.object({
+export const Settings = named("Settings", v.object({
   displayName: v.string(),
   widgetColor: v.string(),
   greeting: v.string(),
@@ -113,7 +142,7 @@ export const Settings = v.object({
   transcriptSenderName: v.string(),
   /** Off by default, as in the manual: only admins manage canned responses. */
   operatorsManageOwnResponses: v.boolean(),
-});
+}));
 export type Settings = v.InferOutput<typeof Settings>;
 export const SettingsUpdate = v.strictObject({
   displayName: v.optional(Name),
@@ -122,7 +151,7 @@ export const SettingsUpdate = v.strictObject({
   offlineMessage: v.optional(v.pipe(v.string(), v.maxLength(500))),
   allowedOrigins: v.optional(v.pipe(v.array(Origin), v.maxLength(50))),
   fileSizeLimitBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100 * 1024 * 1024))),
-  allowedFileTypes: v.optional(v.pipe(v.array(v.pipe(v.string(), v.regex(/^[a-z0-9.+-]+\/[a-z0-9.+*-]+$/i, "A file type is a MIME type such as image/png or image/*."))), v.maxLength(50))),
+  allowedFileTypes: v.optional(v.pipe(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9.+-]+\/[A-Za-z0-9.+*-]+$/, "A file type is a MIME type such as image/png or image/*."))), v.maxLength(50))),
   transcriptSenderName: v.optional(Name),
   operatorsManageOwnResponses: v.optional(v.boolean()),
 });
@@ -148,3 +177,33 @@ export const ChatListQuery = v.strictObject({
   /** Started before, ms since the epoch. */
   to: v.optional(v.pipe(v.string(), v.digits(), v.transform(Number))),
 });
+
+export const ChatSummarySchema = named("ChatSummary", v.object({
+  id: v.string(),
+  departmentId: v.nullable(v.string()),
+  visitorId: v.string(),
+  visitorName: v.string(),
+  status: v.picklist(chatStatuses),
+  /** The operators in the chat now (joined and not left). */
+  operatorIds: v.array(v.string()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  closedAt: v.nullable(Timestamp),
+}));
+/** Most messages `GET /chats/:id` returns; longer chats page on through /api/chats/:id/messages. */
+export const MAX_CHAT_MESSAGES = 1000;
+export const ChatDetail = v.object({ chat: ChatSummarySchema, messages: v.pipe(v.array(named("Message", MessageSchema)), v.maxLength(MAX_CHAT_MESSAGES)) });
+export type ChatDetail = v.InferOutput<typeof ChatDetail>;
+
+// ---- Account -----------------------------------------------------------------------------------
+export const Account = v.object({ id: v.string(), name: v.string() });
+
+// The chat protocol declares these shapes as plain types for clients that do not load valibot;
+// these lines fail to compile if the schemas above ever drift from them.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type ShapesMatchProtocol = [
+  Assert<Same<v.InferOutput<typeof ChatSummarySchema>, ChatSummary>>,
+  Assert<Same<v.InferOutput<typeof CannedResponseSchema>, CannedResponse>>,
+  Assert<Same<v.InferOutput<typeof ProblemSchema>, Problem>>,
+];

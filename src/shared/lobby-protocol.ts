@@ -27,7 +27,16 @@ export type PresenceNotice = { type: "presence"; operator: OperatorPresence };
 export type WaitingNotice = { type: "waiting"; chat: WaitingChat };
 /** A chat left the queue: accepted by `by`, or ended by the visitor (`by` null). */
 export type DequeuedNotice = { type: "dequeued"; chatId: string; by: { id: string; name: string } | null };
-export type LobbyServerFrame = LobbySnapshot | PresenceNotice | WaitingNotice | DequeuedNotice | ErrorFrame | PongFrame;
+/** What a `config_changed` notice is about. */
+export const configTopics = ["canned", "settings"] as const;
+export type ConfigTopic = (typeof configTopics)[number];
+/** Admins changed the account's canned responses or settings: the console refetches what it
+ * shows of them (e.g. GET /api/operator/canned-responses), so changes apply without a reload. */
+export type ConfigChangedNotice = { type: "config_changed"; what: ConfigTopic };
+export type LobbyServerFrame = LobbySnapshot | PresenceNotice | WaitingNotice | DequeuedNotice | ConfigChangedNotice | ErrorFrame | PongFrame;
+
+/** Close code of the sockets of an operator who has just been deactivated (lobby and chats). */
+export const DEACTIVATED_CLOSE_CODE = 4003;
 
 // ---- HTTP ------------------------------------------------------------------------------------
 /** Answer to `POST /api/operator/chats/:chatId/accept`; a chat already taken is a 409 `already_taken`. */

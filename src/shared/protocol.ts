@@ -37,6 +37,10 @@ export const errorCodes = [
   "upgrade_required",
   "already_taken",
   "not_found",
+  "conflict",
+  "last_owner",
+  "invitation_used",
+  "too_large",
   "internal",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

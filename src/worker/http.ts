@@ -1,9 +1,9 @@
 // HTTP plumbing shared by every route: the app's types, RFC 9457 problem responses and
 // request validation against the schemas in src/shared/protocol.ts.
-import { sValidator } from "@hono/standard-validator";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Context, ValidationTargets } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { validator } from "hono-openapi";
 import type { ErrorCode, Problem } from "../shared/protocol.ts";
 import type { Principal } from "./auth/principal.ts";
 
@@ -62,9 +62,10 @@ function describeIssue(issue: StandardSchemaV1.Issue): string {
   return path ? `${path}: ${issue.message}` : issue.message;
 }
 
-/** Validates one part of the request; a failure is a 422 problem listing every issue. */
+/** Validates one part of the request; a failure is a 422 problem listing every issue. It is
+ * hono-openapi's validator, so the same schema also describes the route in an OpenAPI document. */
 export function validate<Target extends keyof ValidationTargets, Schema extends StandardSchemaV1>(target: Target, schema: Schema) {
-  return sValidator(target, schema, (result) => {
+  return validator(target, schema, (result) => {
     if (!result.success) {
       const errors = result.error.map(describeIssue);
       return problemResponse(422, "validation_failed", `The request ${target} is not valid.`, errors);

@@ -2,7 +2,7 @@
 // binding. No chat state lives here. Paths outside /api and /ws are static assets (wrangler.toml).
 import { Hono } from "hono";
 import { problemResponse, toProblemResponse, type AppEnv } from "./http.ts";
-import { adminRoutes } from "./routes/admin.ts";
+import { adminRoutes, invitationRoutes } from "./routes/admin/index.ts";
 import { cannedRoutes } from "./routes/canned.ts";
 import { chatRoutes } from "./routes/chats.ts";
 import { operatorRoutes } from "./routes/operator.ts";
@@ -17,6 +17,7 @@ const app = new Hono<AppEnv>()
   .route("/api/visitor", visitorRoutes)
   .route("/api/operator", operatorRoutes)
   .route("/api/operator/canned-responses", cannedRoutes)
+  .route("/api/operator/invitations", invitationRoutes)
   .route("/api/chats", chatRoutes)
   .route("/api/admin/v1", adminRoutes)
   .route("/ws", socketRoutes)

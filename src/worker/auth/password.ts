@@ -42,5 +42,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** A well-formed hash of no real password: checked when an email is unknown, so that a wrong
- * email takes as long to refuse as a wrong password. */
+ * email takes as long to refuse as a wrong password. It is also the stored hash of an invited
+ * operator who has not chosen a password yet: no password derives to it, so they cannot sign in,
+ * and sign-in takes as long for them as for anyone. */
 export const UNUSABLE_PASSWORD_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+/** False for an invited operator who has not chosen a password yet. */
+export function hasPassword(stored: string): boolean {
+  return stored !== UNUSABLE_PASSWORD_HASH;
+}

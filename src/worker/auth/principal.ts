@@ -9,6 +9,8 @@ import { ProblemError, type AppEnv } from "../http.ts";
 import { API_KEY_PREFIX, hashApiKey } from "./api-keys.ts";
 import { verifyToken } from "./tokens.ts";
 
+const LAST_USED_PRECISION_MS = 60_000;
+
 export type Principal =
   | { kind: "operator"; accountId: string; operatorId: string; role: OperatorRole; name: string }
   | { kind: "visitor"; accountId: string; visitorId: string; chatId: string; name: string }
@@ -32,12 +34,18 @@ export async function authenticate(request: Request, env: Env): Promise<Principa
   const db = database(env.DB);
 
   if (token.startsWith(API_KEY_PREFIX)) {
+    // Revocation is a column of this very row, so a revoked key stops with the next request.
     const key = await db
-      .select({ id: apiKeys.id, accountId: apiKeys.accountId })
+      .select({ id: apiKeys.id, accountId: apiKeys.accountId, lastUsedAt: apiKeys.lastUsedAt })
       .from(apiKeys)
       .where(and(eq(apiKeys.keyHash, await hashApiKey(token)), isNull(apiKeys.revokedAt)))
       .get();
     if (!key) throw new ProblemError(401, "token_invalid", "This API key is unknown or revoked.");
+    // "Last used" to the minute is enough to spot stale keys, and spares D1 a write per request.
+    const now = Date.now();
+    if (key.lastUsedAt === null || now - key.lastUsedAt >= LAST_USED_PRECISION_MS) {
+      await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id));
+    }
     return { kind: "apiKey", accountId: key.accountId, keyId: key.id };
   }
 
@@ -80,3 +88,8 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   c.set("principal", principal);
   await next();
 });
+
+/** Owner-level: may give or take the owner role and manage owners. API keys count as owners. */
+export function isOwnerLevel(principal: Principal): boolean {
+  return principal.kind === "apiKey" || (principal.kind === "operator" && principal.role === "owner");
+}

@@ -51,3 +51,37 @@ export async function verifyToken(token: string, secret: string | undefined): Pr
     throw error;
   }
 }
+
+// ---- Invitations ---------------------------------------------------------------------------
+// An operator created without a password gets one of these to choose it. It is a JWT of its own
+// kind (typ "invitation" and its own audience), so verifyToken never takes it for a session.
+
+export const INVITATION_TTL_S = 7 * 24 * 60 * 60;
+const INVITATION_AUDIENCE = "parley:invitation";
+
+export async function signInvitation(accountId: string, operatorId: string, secret: string | undefined) {
+  const expiresAt = Math.floor(Date.now() / 1000) + INVITATION_TTL_S;
+  const token = await new SignJWT({ typ: "invitation", acc: accountId })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(operatorId)
+    .setIssuer(ISSUER)
+    .setAudience(INVITATION_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(expiresAt)
+    .sign(keyFrom(secret));
+  return { token, expiresAt: expiresAt * 1000 };
+}
+
+export type InvitationResult = { ok: true; accountId: string; operatorId: string } | { ok: false; reason: "token_invalid" | "token_expired" };
+
+export async function verifyInvitation(token: string, secret: string | undefined): Promise<InvitationResult> {
+  try {
+    const { payload } = await jwtVerify(token, keyFrom(secret), { issuer: ISSUER, audience: INVITATION_AUDIENCE, algorithms: ["HS256"] });
+    if (payload.typ !== "invitation" || typeof payload.acc !== "string" || typeof payload.sub !== "string") return { ok: false, reason: "token_invalid" };
+    return { ok: true, accountId: payload.acc, operatorId: payload.sub };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return { ok: false, reason: "token_expired" };
+    if (error instanceof errors.JOSEError) return { ok: false, reason: "token_invalid" };
+    throw error;
+  }
+}

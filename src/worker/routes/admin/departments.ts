@@ -1,0 +1,110 @@
+// Departments of the account. Deleting one takes its memberships and its canned responses with
+// it; its chats stay, with no department.
+import { and, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { ulid } from "ulid";
+import { Department, DepartmentCreate, DepartmentUpdate, PageQuery, pageOf } from "../../../shared/admin-api.ts";
+import { database, isUniqueViolation } from "../../db/index.ts";
+import { cannedResponses, chats, departments, operatorDepartments } from "../../db/schema.ts";
+import { ProblemError, validate, type AppEnv } from "../../http.ts";
+import { departmentRemoved } from "./live.ts";
+import { describe } from "./openapi.ts";
+import { pageWindow } from "./pagination.ts";
+
+const columns = { id: departments.id, name: departments.name, createdAt: departments.createdAt };
+const NOT_FOUND = "There is no such department in this account.";
+const DUPLICATE = "The account already has a department of that name.";
+
+function mine(accountId: string, id: string) {
+  return and(eq(departments.accountId, accountId), eq(departments.id, id));
+}
+
+function duplicateName(error: unknown): never {
+  if (isUniqueViolation(error)) throw new ProblemError(409, "conflict", DUPLICATE);
+  throw error;
+}
+
+export const departmentRoutes = new Hono<AppEnv>()
+  .get(
+    "/departments",
+    describe({ id: "listDepartments", tag: "Departments", summary: "List departments", input: "query", ok: { status: 200, description: "A page of departments, oldest first.", schema: pageOf(Department) } }),
+    validate("query", PageQuery),
+    async (c) => {
+      const window = pageWindow(departments.id, c.req.valid("query"));
+      const rows = await database(c.env.DB)
+        .select(columns)
+        .from(departments)
+        .where(and(eq(departments.accountId, c.var.principal.accountId), window.where))
+        .orderBy(window.orderBy)
+        .limit(window.limit);
+      return c.json(window.page(rows, (row) => row));
+    },
+  )
+  .post(
+    "/departments",
+    describe({ id: "createDepartment", tag: "Departments", summary: "Create a department", input: "body", ok: { status: 201, description: "The new department.", schema: Department }, errors: { 409: DUPLICATE } }),
+    validate("json", DepartmentCreate),
+    async (c) => {
+      const { name } = c.req.valid("json");
+      const row = await database(c.env.DB)
+        .insert(departments)
+        .values({ id: `dep_${ulid()}`, accountId: c.var.principal.accountId, name })
+        .returning(columns)
+        .get()
+        .catch(duplicateName);
+      return c.json(row, 201);
+    },
+  )
+  .get(
+    "/departments/:id",
+    describe({ id: "getDepartment", tag: "Departments", summary: "Get a department", ok: { status: 200, description: "The department.", schema: Department }, errors: { 404: true } }),
+    async (c) => {
+      const row = await database(c.env.DB).select(columns).from(departments).where(mine(c.var.principal.accountId, c.req.param("id"))).get();
+      if (!row) throw new ProblemError(404, "not_found", NOT_FOUND);
+      return c.json(row);
+    },
+  )
+  .patch(
+    "/departments/:id",
+    describe({ id: "updateDepartment", tag: "Departments", summary: "Rename a department", input: "body", ok: { status: 200, description: "The department as it is now.", schema: Department }, errors: { 404: true, 409: DUPLICATE } }),
+    validate("json", DepartmentUpdate),
+    async (c) => {
+      const row = await database(c.env.DB)
+        .update(departments)
+        .set(c.req.valid("json"))
+        .where(mine(c.var.principal.accountId, c.req.param("id")))
+        .returning(columns)
+        .get()
+        .catch(duplicateName);
+      if (!row) throw new ProblemError(404, "not_found", NOT_FOUND);
+      return c.json(row);
+    },
+  )
+  .delete(
+    "/departments/:id",
+    describe({
+      id: "deleteDepartment",
+      tag: "Departments",
+      summary: "Delete a department",
+      description: "Its memberships and its canned responses are deleted with it; its chats remain, with `departmentId` null, and its waiting chats now wait for any operator.",
+      ok: { status: 204, description: "Deleted." },
+      errors: { 404: true },
+    }),
+    async (c) => {
+      const accountId = c.var.principal.accountId;
+      const id = c.req.param("id");
+      const db = database(c.env.DB);
+      if (!(await db.select({ id: departments.id }).from(departments).where(mine(accountId, id)).get())) throw new ProblemError(404, "not_found", NOT_FOUND);
+      // The foreign keys would cascade most of this, but the canned responses' owner is not a
+      // foreign key (it names a department or an operator), so every step is spelled out, in one
+      // batch: all of it happens or none of it.
+      await db.batch([
+        db.delete(operatorDepartments).where(eq(operatorDepartments.departmentId, id)),
+        db.update(chats).set({ departmentId: null }).where(and(eq(chats.accountId, accountId), eq(chats.departmentId, id))),
+        db.delete(cannedResponses).where(and(eq(cannedResponses.accountId, accountId), eq(cannedResponses.level, "department"), eq(cannedResponses.ownerId, id))),
+        db.delete(departments).where(mine(accountId, id)),
+      ]);
+      await departmentRemoved(c.env, accountId, id);
+      return c.body(null, 204);
+    },
+  );

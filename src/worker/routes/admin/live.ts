@@ -1,0 +1,47 @@
+// What admin changes do, right away, to the consoles and chats that are open: D1 holds the new
+// state, and the account's Lobby and ChatRooms are told so that nobody needs to reload.
+import { and, eq, ne, sql } from "drizzle-orm";
+import { chatRoomOf } from "../../../durable/chat-room.ts";
+import { lobbyOf } from "../../../durable/lobby.ts";
+import type { ConfigTopic } from "../../../shared/lobby-protocol.ts";
+import { database } from "../../db/index.ts";
+import { chats } from "../../db/schema.ts";
+
+/** The change is already stored; a console that misses the notice still sees it on its next
+ * load, so a failing notice is logged rather than failing the request. */
+async function notify(what: string, work: Promise<unknown>): Promise<void> {
+  try {
+    await work;
+  } catch (error) {
+    console.error(`live update (${what}) failed`, error);
+  }
+}
+
+/** Every open console of the account refetches its canned responses or settings. */
+export function configChanged(env: Env, accountId: string, what: ConfigTopic): Promise<void> {
+  return notify(`config_changed ${what}`, lobbyOf(env, accountId).configChanged(what));
+}
+
+/** An operator's name or departments changed: presence and their queue follow, and their
+ * merged canned responses may differ. */
+export function operatorChanged(env: Env, accountId: string, operator: { id: string; name: string; departmentIds: string[] }): Promise<void> {
+  const lobby = lobbyOf(env, accountId);
+  return notify("operator", Promise.all([lobby.operatorChanged(operator), lobby.configChanged("canned")]));
+}
+
+export function departmentRemoved(env: Env, accountId: string, departmentId: string): Promise<void> {
+  const lobby = lobbyOf(env, accountId);
+  return notify("department removed", Promise.all([lobby.departmentRemoved(departmentId), lobby.configChanged("canned")]));
+}
+
+/** Closes a deactivated operator's sockets: their consoles in the lobby and every chat they are in
+ * now. Closed chats are left out: a socket there can do nothing, and an operator may have been in
+ * thousands of them. */
+export async function disconnectOperator(env: Env, accountId: string, operatorId: string): Promise<void> {
+  const theirs = sql`EXISTS (SELECT 1 FROM json_each(${chats.operatorIds}) WHERE value = ${operatorId})`;
+  const open = await database(env.DB)
+    .select({ id: chats.id })
+    .from(chats)
+    .where(and(eq(chats.accountId, accountId), ne(chats.status, "closed"), theirs));
+  await notify("deactivation", Promise.all([lobbyOf(env, accountId).kick(operatorId), ...open.map((chat) => chatRoomOf(env, chat.id).kick(operatorId))]));
+}

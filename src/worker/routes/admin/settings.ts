@@ -1,0 +1,47 @@
+// The account itself and its settings, which the widget and the console read.
+import { eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { Account, Settings, SettingsUpdate } from "../../../shared/admin-api.ts";
+import { database } from "../../db/index.ts";
+import { accounts } from "../../db/schema.ts";
+import { readSettings, updateSettings } from "../../db/settings.ts";
+import { ProblemError, validate, type AppEnv } from "../../http.ts";
+import { configChanged } from "./live.ts";
+import { describe } from "./openapi.ts";
+
+const GONE = "The account no longer exists.";
+
+export const settingsRoutes = new Hono<AppEnv>()
+  .get("/account", describe({ id: "getAccount", tag: "Account", summary: "The caller's account", ok: { status: 200, description: "Its id and name.", schema: Account } }), async (c) => {
+    const account = await database(c.env.DB).select({ id: accounts.id, name: accounts.name }).from(accounts).where(eq(accounts.id, c.var.principal.accountId)).get();
+    if (!account) throw new ProblemError(404, "not_found", GONE);
+    return c.json(account);
+  })
+  .get(
+    "/settings",
+    describe({ id: "getSettings", tag: "Settings", summary: "Get the settings", description: "Settings never changed have their defaults; `displayName` defaults to the account's name.", ok: { status: 200, description: "The settings.", schema: Settings } }),
+    async (c) => {
+      const settings = await readSettings(c.env.DB, c.var.principal.accountId);
+      if (!settings) throw new ProblemError(404, "not_found", GONE);
+      return c.json(settings);
+    },
+  )
+  .patch(
+    "/settings",
+    describe({
+      id: "updateSettings",
+      tag: "Settings",
+      summary: "Change settings",
+      description: "Only the fields sent change. Open consoles are told at once (a `config_changed` lobby frame).",
+      input: "body",
+      ok: { status: 200, description: "The settings as they are now.", schema: Settings },
+    }),
+    validate("json", SettingsUpdate),
+    async (c) => {
+      const accountId = c.var.principal.accountId;
+      const settings = await updateSettings(c.env.DB, accountId, c.req.valid("json"));
+      if (!settings) throw new ProblemError(404, "not_found", GONE);
+      await configChanged(c.env, accountId, "settings");
+      return c.json(settings);
+    },
+  );
