@@ -1,23 +1,28 @@
 // The console's HTTP client: adds the operator's token, turns problem+json answers into ApiError,
 // and ends the session on any 401, because a rejected token will not get better by retrying.
+import type * as v from "valibot";
+import type { OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
 import type { AcceptResponse } from "../../shared/lobby-protocol.ts";
 import type { CannedResponse, ChatSummary, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem } from "../../shared/protocol.ts";
 import { session, tokenRejected } from "./session.ts";
 
-/** `status` 0 and code "network" mean the request never got an answer. */
+/** `status` 0 and code "network" mean the request never got an answer. `errors` lists what a
+ * validation failure (422) found, as "field: message" lines. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: Problem["code"] | "network",
     detail: string,
+    readonly errors: readonly string[] = [],
   ) {
     super(detail);
   }
 }
 
-type RequestOptions = { method?: "GET" | "POST"; body?: unknown; authenticated?: boolean };
+type RequestOptions = { method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE"; body?: unknown; authenticated?: boolean };
 
-async function request<T>(path: string, { method = "GET", body, authenticated = true }: RequestOptions = {}): Promise<T> {
+/** Exported for the Control Panel's admin client, which speaks to the same origin the same way. */
+export async function request<T>(path: string, { method = "GET", body, authenticated = true }: RequestOptions = {}): Promise<T> {
   const token = authenticated ? session()?.token : undefined;
   if (authenticated && !token) throw new ApiError(401, "token_missing", "You are signed out.");
   const headers: Record<string, string> = { Accept: "application/json" };
@@ -29,10 +34,12 @@ async function request<T>(path: string, { method = "GET", body, authenticated = 
   } catch {
     throw new ApiError(0, "network", "The server cannot be reached. Check your connection.");
   }
-  if (response.ok) return (await response.json()) as T;
+  // 204 (a delete, a password reset) has no body to parse.
+  if (response.ok) return (response.status === 204 ? undefined : await response.json()) as T;
   const problem = (await response.json().catch(() => null)) as Partial<Problem> | null;
   if (response.status === 401 && token) tokenRejected(token);
-  throw new ApiError(response.status, problem?.code ?? "internal", problem?.detail ?? `The server answered ${response.status}.`);
+  const errors = Array.isArray(problem?.errors) ? problem.errors : [];
+  throw new ApiError(response.status, problem?.code ?? "internal", problem?.detail ?? `The server answered ${response.status}.`, errors);
 }
 
 /** The newest page of a chat: `before` larger than any seq can be. */
@@ -45,6 +52,12 @@ export const api = {
   myChats: () => request<{ chats: ChatSummary[] }>("/api/operator/chats?status=active"),
   acceptChat: (chatId: string) => request<AcceptResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/accept`, { method: "POST" }),
   cannedResponses: () => request<{ responses: CannedResponse[] }>("/api/operator/canned-responses"),
+  /** The operator's own responses; the server answers 403 unless the account's setting
+   * operatorsManageOwnResponses is on. */
+  createMyResponse: (body: v.InferInput<typeof OwnCannedCreate>) => request<CannedResponse>("/api/operator/canned-responses", { method: "POST", body }),
+  updateMyResponse: (id: string, body: v.InferInput<typeof OwnCannedUpdate>) =>
+    request<CannedResponse>(`/api/operator/canned-responses/${encodeURIComponent(id)}`, { method: "PATCH", body }),
+  deleteMyResponse: (id: string) => request<void>(`/api/operator/canned-responses/${encodeURIComponent(id)}`, { method: "DELETE" }),
   /** Messages older than `before` (the newest ones without it), oldest first. */
   history: (chatId: string, before = NEWEST, limit = 50) =>
     request<HistoryPage>(`/api/chats/${encodeURIComponent(chatId)}/messages?before=${before}&limit=${limit}`),

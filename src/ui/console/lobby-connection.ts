@@ -2,7 +2,7 @@
 // waiting for an operator. The server decides what to send (waiting chats reach online operators
 // only); this keeps the latest picture of it.
 import { batch, createSignal, type Accessor } from "solid-js";
-import type { LobbyServerFrame, OperatorPresence, PresenceStatus, WaitingChat } from "../../shared/lobby-protocol.ts";
+import { configTopics, type ConfigTopic, type LobbyServerFrame, type OperatorPresence, type PresenceStatus, type WaitingChat } from "../../shared/lobby-protocol.ts";
 import { api, ApiError } from "./api.ts";
 import { ReconnectingSocket, type SocketStatus } from "./reconnecting-socket.ts";
 
@@ -12,6 +12,10 @@ export type LobbyEvents = {
   /** A chat left the queue; `byMe` when this operator took it (perhaps in another window).
    * `chat` is what the list knew of it, if it was listed. */
   onDequeued(chatId: string, byMe: boolean, chat: WaitingChat | undefined): void;
+  /** An admin changed the account's canned responses or settings: what the console loaded of
+   * them is stale. Also called with both after a reconnect, since notices sent while the
+   * socket was down are lost. */
+  onConfigChanged(what: ConfigTopic): void;
 };
 
 const byName = (operators: OperatorPresence[]) => [...operators].sort((a, b) => a.name.localeCompare(b.name));
@@ -24,6 +28,7 @@ export class LobbyConnection {
   private readonly setOperators: (operators: OperatorPresence[]) => void;
   private readonly setWaiting: (waiting: WaitingChat[]) => void;
   private readonly socket: ReconnectingSocket;
+  private connectedBefore = false;
 
   constructor(
     private readonly operatorId: string,
@@ -34,8 +39,12 @@ export class LobbyConnection {
     [this.waiting, this.setWaiting] = createSignal<WaitingChat[]>([]);
     this.socket = new ReconnectingSocket({
       path: "/ws/lobby",
-      // The server speaks first with a snapshot; there is nothing to say on connecting.
-      onOpen: () => {},
+      // The server speaks first with a snapshot; there is nothing to say on connecting. A
+      // reconnect may have missed config notices, so whatever they cover is fetched again.
+      onOpen: () => {
+        if (this.connectedBefore) for (const what of configTopics) this.events.onConfigChanged(what);
+        this.connectedBefore = true;
+      },
       onFrame: (frame) => this.handle(frame as LobbyServerFrame),
       diagnose: async () => {
         try {
@@ -96,6 +105,8 @@ export class LobbyConnection {
         this.forget(frame.chatId);
         return this.events.onDequeued(frame.chatId, frame.by?.id === this.operatorId, listed);
       }
+      case "config_changed":
+        return this.events.onConfigChanged(frame.what);
       case "error":
       case "pong":
         return;

@@ -62,8 +62,8 @@ function sampleResponses(input: AccountSeedInput): AccountSeed["cannedResponses"
   return [
     row("hello", "company", null, "Greeting", "Hello! How can I help you today?", "hello"),
     row("bye", "company", null, "Goodbye", "Thank you for chatting with us. Have a great day!", "bye", 1),
-    ...(department ? [row("hours", "department", department.id, `${department.name} hours`, `${department.name} is here Monday to Friday, 9:00 to 17:00.`, "hours")] : []),
-    ...(operator ? [row("check", "operator", operator.id, "Checking", "Let me check that for you, one moment please.", "check")] : []),
+    ...(department ? [row("dept", "department", department.id, `${department.name} hours`, `${department.name} is here Monday to Friday, 9:00 to 17:00.`, "hours")] : []),
+    ...(operator ? [row("own", "operator", operator.id, "Checking", "Let me check that for you, one moment please.", "check")] : []),
   ];
 }
 

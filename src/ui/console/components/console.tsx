@@ -1,12 +1,15 @@
 // The signed-in console. Top to bottom, as in the manual: chat history, text input area, the
 // movable splitter, then the tabs area; presence and the waiting queue sit in a side column.
 // This component owns the connections for the session and wires their news to notifications.
-import { createEffect, createMemo, createResource, createSignal, onCleanup, Show } from "solid-js";
-import type { WaitingChat } from "../../../shared/lobby-protocol.ts";
+// The Control Panel (owners and admins) and "My responses" are drawn in place of the chat column,
+// loaded on first use; the chats and the lobby keep running behind them.
+import { createEffect, createMemo, createResource, createSignal, ErrorBoundary, lazy, on, onCleanup, Show, Suspense } from "solid-js";
+import type { ConfigTopic, WaitingChat } from "../../../shared/lobby-protocol.ts";
 import type { CannedResponse, ChatMessage } from "../../../shared/protocol.ts";
 import { api, ApiError } from "../api.ts";
 import type { ChatConnection } from "../chat-connection.ts";
 import { createChatTabs } from "../chat-tabs.ts";
+import { hrefOf, navigate, route } from "../control-panel/route.ts";
 import { LobbyConnection } from "../lobby-connection.ts";
 import { alertOperator, notificationPermission, pageInView, requestNotificationPermission, setUnreadTitle } from "../notifications.ts";
 import { endSession, type Session } from "../session.ts";
@@ -23,6 +26,10 @@ const MIN_TABS_HEIGHT = 56;
 const MIN_HISTORY_HEIGHT = 120;
 const NOTICE_MS = 8_000;
 
+// Separate chunks: operators who never open them never download them.
+const ControlPanel = lazy(() => import("../control-panel/control-panel.tsx"));
+const MyResponses = lazy(() => import("../control-panel/my-responses.tsx"));
+
 type LayoutPrefs = { tabsHeight?: number };
 
 export function Console(props: { session: Session }) {
@@ -32,21 +39,57 @@ export function Console(props: { session: Session }) {
 
   // ---- Connections -----------------------------------------------------------------------------
   const tabs = createChatTabs(operator, { onIncoming: newMessage });
-  const lobby = new LobbyConnection(operator.id, { onWaiting: newWaitingChat, onDequeued: chatDequeued });
+  const lobby = new LobbyConnection(operator.id, { onWaiting: newWaitingChat, onDequeued: chatDequeued, onConfigChanged: configChanged });
   const active = createMemo(() => tabs.active());
   onCleanup(() => {
     tabs.dispose();
     lobby.dispose();
     setUnreadTitle(0);
   });
-  const [responses] = createResource<CannedResponse[]>(async () => {
+  const [responses, { refetch: refetchResponses }] = createResource<CannedResponse[]>(async (_, { value }) => {
     try {
       return (await api.cannedResponses()).responses;
     } catch {
-      return []; // The bar shows "No canned responses"; chatting goes on without them.
+      // A failed refresh keeps the list there was; a failed first load leaves the bar showing
+      // "No canned responses". Chatting goes on either way.
+      return value ?? [];
     }
   });
   const [chosenCannedId, setChosenCannedId] = createSignal("");
+
+  // ---- Administration ----------------------------------------------------------------------
+  const isAdmin = operator.role === "owner" || operator.role === "admin";
+  /** Bumped on each config_changed notice, for the Control Panel's pages to reload by. */
+  const [cannedChanges, setCannedChanges] = createSignal(0);
+  const [settingsChanges, setSettingsChanges] = createSignal(0);
+  function configChanged(what: ConfigTopic) {
+    if (what === "canned") {
+      void refetchResponses();
+      setCannedChanges((n) => n + 1);
+    } else {
+      setSettingsChanges((n) => n + 1);
+    }
+  }
+  /** What replaces the chat column, if anything. Operators get no Control Panel (the API would
+   * refuse them anyway), even by typing its address. */
+  const panel = createMemo(() => {
+    const current = route();
+    if (current.kind === "admin") return isAdmin ? current : null;
+    return current.kind === "my-responses" ? current : null;
+  });
+  const headerLinks: { admin?: HTMLAnchorElement; "my-responses"?: HTMLAnchorElement } = {};
+  // Back from a panel page, the keyboard user lands where they will want to type again, or on
+  // the link they came by.
+  createEffect(
+    on(panel, (now, before) => {
+      if (now || !before) return;
+      (messageInput && !messageInput.disabled ? messageInput : headerLinks[before.kind])?.focus();
+    }),
+  );
+  const adminPage = () => {
+    const shown = panel();
+    return shown?.kind === "admin" ? shown.page : null;
+  };
 
   // ---- Read receipts and the title ---------------------------------------------------------
   const [pageVisible, setPageVisible] = createSignal(document.visibilityState === "visible");
@@ -56,18 +99,20 @@ export function Console(props: { session: Session }) {
   // What the active tab shows while the page is visible counts as read, and is reported.
   createEffect(() => {
     const chat = active();
-    if (chat && pageVisible()) chat.markRead();
+    if (chat && pageVisible() && !panel()) chat.markRead();
   });
   createEffect(() => setUnreadTitle(tabs.unreadTotal()));
 
   function select(chat: ChatConnection, byKeyboard = false) {
+    // Picking a chat (from a notification, or by accepting one) leaves the Control Panel.
+    if (panel()) navigate({ kind: "chat" });
     tabs.activate(chat.chatId);
     // A click on a tab means "I want to answer this one"; arrow keys are still browsing tabs.
     if (!byKeyboard) messageInput?.focus();
   }
 
   function newMessage(chat: ChatConnection, message: ChatMessage) {
-    if (active() === chat) {
+    if (active() === chat && !panel()) {
       announce(`${message.author.name}: ${message.text}`);
       if (pageInView()) return;
     }
@@ -135,6 +180,14 @@ export function Console(props: { session: Session }) {
         <span class="brand">Parley</span>
         <span class="operator-name">{operator.name}</span>
         <span class="spacer" />
+        <a class="top-link" ref={(link) => (headerLinks["my-responses"] = link)} href={hrefOf({ kind: "my-responses" })} data-testid="my-responses-link" aria-current={panel()?.kind === "my-responses" ? "page" : undefined}>
+          My responses
+        </a>
+        <Show when={isAdmin}>
+          <a class="top-link" ref={(link) => (headerLinks.admin = link)} href={hrefOf({ kind: "admin", page: "canned" })} data-testid="control-panel-link" aria-current={panel()?.kind === "admin" ? "page" : undefined}>
+            Control Panel
+          </a>
+        </Show>
         <Show when={notificationPermission() === "default"}>
           <button type="button" data-testid="enable-notifications" onClick={() => void requestNotificationPermission()}>
             Enable desktop notifications
@@ -145,7 +198,7 @@ export function Console(props: { session: Session }) {
         </button>
       </header>
       <div class="workspace">
-        <main class="chat-column" ref={chatColumn}>
+        <main class="chat-column" ref={chatColumn} hidden={panel() !== null}>
           <ChatPanel
             chat={active()}
             operator={operator}
@@ -166,6 +219,28 @@ export function Console(props: { session: Session }) {
           />
           <TabsArea tabs={tabs.tabs()} active={active()} height={tabsHeight()} loadState={tabs.loadState()} onSelect={select} />
         </main>
+        <Show when={panel() !== null}>
+          <main class="panel-column">
+            <ErrorBoundary fallback={(error, retry) => <PanelLoadFailed error={error} retry={retry} />}>
+              <Suspense fallback={<p class="hint panel-loading">Loading…</p>}>
+                <Show
+                  when={adminPage()}
+                  fallback={<MyResponses me={operator} responses={responses.latest ?? []} onChanged={async () => await refetchResponses()} />}
+                >
+                  {(page) => (
+                    <ControlPanel
+                      me={operator}
+                      page={page()}
+                      cannedChanges={cannedChanges}
+                      settingsChanges={settingsChanges}
+                      onCannedChanged={() => void refetchResponses()}
+                    />
+                  )}
+                </Show>
+              </Suspense>
+            </ErrorBoundary>
+          </main>
+        </Show>
         <aside class="side-column" aria-label="Lobby">
           <PresencePanel lobby={lobby} />
           <WaitingList lobby={lobby} notice={acceptNotice()} accepting={accepting()} onAccept={(chat) => void accept(chat)} />
@@ -173,6 +248,21 @@ export function Console(props: { session: Session }) {
         </aside>
       </div>
       <LiveRegion />
+    </div>
+  );
+}
+
+/** The panel's code could not be loaded (offline, or a new version replaced it on the server). */
+function PanelLoadFailed(props: { error: unknown; retry(): void }) {
+  return (
+    <div class="notice panel-loading" role="alert">
+      <p>This page could not be loaded. {props.error instanceof Error ? props.error.message : ""}</p>
+      <button type="button" onClick={() => props.retry()}>
+        Try again
+      </button>{" "}
+      <button type="button" data-testid="cp-back" onClick={() => navigate({ kind: "chat" })}>
+        Back to chats
+      </button>
     </div>
   );
 }

@@ -1,0 +1,93 @@
+// The Control Panel's client of the public admin API (/api/admin/v1), called with the signed-in
+// operator's token like every other console request. Shapes come from the contract in
+// src/shared/admin-api.ts, imported as types only: importing its values would bring valibot and
+// every schema into the browser bundle.
+import type * as v from "valibot";
+import type {
+  ApiKey as ApiKeySchema,
+  ApiKeyCreate,
+  ApiKeyCreated,
+  Account,
+  CannedCreate,
+  CannedGroup,
+  CannedReorder,
+  CannedUpdate,
+  Department,
+  DepartmentCreate,
+  DepartmentUpdate,
+  MAX_PAGE,
+  Operator,
+  OperatorCreate,
+  OperatorCreated,
+  OperatorUpdate,
+  Page,
+  Settings,
+  SettingsUpdate,
+} from "../../../shared/admin-api.ts";
+import type { CannedLevel, CannedResponse } from "../../../shared/protocol.ts";
+import { request } from "../api.ts";
+
+export type { Department, Operator, Settings };
+export type ApiKey = v.InferOutput<typeof ApiKeySchema>;
+export type NewCanned = v.InferInput<typeof CannedCreate>;
+export type CannedChanges = v.InferInput<typeof CannedUpdate>;
+export type NewOperator = v.InferInput<typeof OperatorCreate>;
+export type OperatorChanges = v.InferInput<typeof OperatorUpdate>;
+export type SettingsChanges = v.InferInput<typeof SettingsUpdate>;
+
+const BASE = "/api/admin/v1";
+/** The contract's largest page; typed by it, so the two cannot drift apart. */
+const PAGE_SIZE: typeof MAX_PAGE = 100;
+
+const path = (resource: string, id?: string) => (id === undefined ? `${BASE}/${resource}` : `${BASE}/${resource}/${encodeURIComponent(id)}`);
+
+/** Every item of a paginated list: the panel shows whole lists (an account has tens of
+ * departments and operators, not thousands), so it follows the cursor to the end. */
+async function all<T>(resource: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = `?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const page: Page<T> = await request<Page<T>>(path(resource) + query);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+export const admin = {
+  account: () => request<v.InferOutput<typeof Account>>(path("account")),
+  departments: {
+    list: () => all<Department>("departments"),
+    create: (body: v.InferInput<typeof DepartmentCreate>) => request<Department>(path("departments"), { method: "POST", body }),
+    update: (id: string, body: v.InferInput<typeof DepartmentUpdate>) => request<Department>(path("departments", id), { method: "PATCH", body }),
+    remove: (id: string) => request<void>(path("departments", id), { method: "DELETE" }),
+  },
+  operators: {
+    list: () => all<Operator>("operators"),
+    create: (body: NewOperator) => request<v.InferOutput<typeof OperatorCreated>>(path("operators"), { method: "POST", body }),
+    update: (id: string, body: OperatorChanges) => request<Operator>(path("operators", id), { method: "PATCH", body }),
+    setPassword: (id: string, password: string) => request<void>(`${path("operators", id)}/password`, { method: "POST", body: { password } }),
+  },
+  canned: {
+    /** Every response of the account, ordered company, department, operator, then owner, then position. */
+    list: async () => (await request<Page<CannedResponse>>(path("canned-responses"))).items,
+    create: (body: NewCanned) => request<CannedResponse>(path("canned-responses"), { method: "POST", body }),
+    update: (id: string, body: CannedChanges) => request<CannedResponse>(path("canned-responses", id), { method: "PATCH", body }),
+    remove: (id: string) => request<void>(path("canned-responses", id), { method: "DELETE" }),
+    /** `ids` is the whole group (one level and owner) in its new order. */
+    reorder: (level: CannedLevel, ownerId: string | null, ids: string[]) => {
+      const body: v.InferInput<typeof CannedReorder> = ownerId === null ? { level, ids } : { level, ownerId, ids };
+      return request<v.InferOutput<typeof CannedGroup>>(`${path("canned-responses")}/order`, { method: "PUT", body });
+    },
+  },
+  apiKeys: {
+    list: () => all<ApiKey>("api-keys"),
+    create: (body: v.InferInput<typeof ApiKeyCreate>) => request<v.InferOutput<typeof ApiKeyCreated>>(path("api-keys"), { method: "POST", body }),
+    revoke: (id: string) => request<void>(path("api-keys", id), { method: "DELETE" }),
+  },
+  settings: {
+    get: () => request<Settings>(path("settings")),
+    update: (body: SettingsChanges) => request<Settings>(path("settings"), { method: "PATCH", body }),
+  },
+};

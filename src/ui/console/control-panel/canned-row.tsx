@@ -1,0 +1,146 @@
+// One canned response in a list: its title, shortcut and text in its level's colour, with edit (in
+// place), delete (confirmed) and, where the list has an order to change, up and down buttons.
+// Used by the Control Panel and by an operator's own "My responses" page alike.
+import { createSignal, Show } from "solid-js";
+import type { CannedResponse } from "../../../shared/protocol.ts";
+import { LEVEL_COLOURS } from "../components/canned-bar.tsx";
+import type { CannedChanges } from "./admin-client.ts";
+import { ConfirmButton } from "./confirm-button.tsx";
+import { createAction, errorsFor, Field, FormProblem, type Action } from "./forms.tsx";
+
+const EDIT_FIELDS = ["title", "text", "shortcut"] as const;
+
+export type Reorder = { canUp: boolean; canDown: boolean; move(delta: -1 | 1): Promise<unknown> };
+
+export function CannedRow(props: {
+  response: CannedResponse;
+  save(changes: CannedChanges): Promise<unknown>;
+  remove(): Promise<unknown>;
+  /** Absent where the order is not the user's to change. */
+  reorder?: Reorder;
+}) {
+  const [editing, setEditing] = createSignal(false);
+  const action = createAction();
+  let upButton: HTMLButtonElement | undefined;
+  let downButton: HTMLButtonElement | undefined;
+  let editButton: HTMLButtonElement | undefined;
+
+  async function move(delta: -1 | 1) {
+    const saved = action.run(() => props.reorder!.move(delta));
+    // The list shows the new order at once, and moving the row's node can drop focus: keep the
+    // keyboard user on the button they pressed, or on its twin once the row reached the end.
+    const pressed = delta < 0 ? upButton : downButton;
+    const other = delta < 0 ? downButton : upButton;
+    (pressed && !pressed.disabled ? pressed : other)?.focus();
+    await saved;
+  }
+
+  return (
+    <li
+      class="cp-canned-row"
+      data-testid="cp-canned-row"
+      data-id={props.response.id}
+      data-level={props.response.level}
+      style={{ "--level-colour": LEVEL_COLOURS[props.response.level] }}
+    >
+      <Show
+        when={editing()}
+        fallback={
+          <>
+            <div class="cp-canned-body">
+              <span class="cp-canned-title" data-testid="cp-canned-title-text">
+                {props.response.title}
+              </span>
+              <Show when={props.response.shortcut}>
+                <code class="cp-shortcut">/{props.response.shortcut}</code>
+              </Show>
+              <p class="cp-canned-text">{props.response.text}</p>
+            </div>
+            <div class="cp-row-actions">
+              <Show when={props.reorder}>
+                {(reorder) => (
+                  <>
+                    <button
+                      type="button"
+                      ref={upButton}
+                      data-testid="cp-canned-up"
+                      disabled={!reorder().canUp}
+                      aria-label={`Move "${props.response.title}" up`}
+                      title="Move up"
+                      onClick={() => void move(-1)}
+                    >
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      ref={downButton}
+                      data-testid="cp-canned-down"
+                      disabled={!reorder().canDown}
+                      aria-label={`Move "${props.response.title}" down`}
+                      title="Move down"
+                      onClick={() => void move(1)}
+                    >
+                      ↓
+                    </button>
+                  </>
+                )}
+              </Show>
+              <button type="button" ref={editButton} data-testid="cp-canned-edit" aria-label={`Edit "${props.response.title}"`} onClick={() => setEditing(true)}>
+                Edit
+              </button>
+              <ConfirmButton label="Delete" question={`Delete "${props.response.title}"?`} testid="cp-canned-delete" onConfirm={() => void action.run(props.remove)} />
+            </div>
+            <FormProblem problem={action.problem()} />
+          </>
+        }
+      >
+        <EditForm
+          response={props.response}
+          action={action}
+          save={props.save}
+          close={() => {
+            setEditing(false);
+            editButton?.focus();
+          }}
+        />
+      </Show>
+    </li>
+  );
+}
+
+function EditForm(props: { response: CannedResponse; action: Action; save(changes: CannedChanges): Promise<unknown>; close(): void }) {
+  const [title, setTitle] = createSignal(props.response.title);
+  const [text, setText] = createSignal(props.response.text);
+  const [shortcut, setShortcut] = createSignal(props.response.shortcut ?? "");
+  const problem = () => props.action.problem();
+  props.action.clear();
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    const saved = await props.action.run(() => props.save({ title: title(), text: text(), shortcut: shortcut().trim() || null }));
+    if (saved) props.close();
+  }
+
+  return (
+    <form class="cp-canned-edit" aria-label={`Edit "${props.response.title}"`} onSubmit={submit} onKeyDown={(e) => e.key === "Escape" && props.close()}>
+      <Field label="Title" errors={errorsFor(problem(), "title")}>
+        <input data-testid="cp-canned-edit-title" required maxLength={100} value={title()} onInput={(e) => setTitle(e.currentTarget.value)} ref={(el) => queueMicrotask(() => el.focus())} />
+      </Field>
+      <Field label="Text" errors={errorsFor(problem(), "text")}>
+        <textarea data-testid="cp-canned-edit-text" required rows={3} maxLength={5000} value={text()} onInput={(e) => setText(e.currentTarget.value)} />
+      </Field>
+      <Field label="Shortcut" hint="Optional; typed as /shortcut in the message box." errors={errorsFor(problem(), "shortcut")}>
+        <input data-testid="cp-canned-edit-shortcut" maxLength={32} value={shortcut()} onInput={(e) => setShortcut(e.currentTarget.value)} />
+      </Field>
+      <FormProblem problem={problem()} fields={EDIT_FIELDS} />
+      <div class="cp-form-actions">
+        <button type="submit" class="primary" data-testid="cp-canned-edit-save" disabled={props.action.busy()}>
+          Save
+        </button>
+        <button type="button" data-testid="cp-canned-edit-cancel" onClick={() => props.close()}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,93 @@
+// Adding an operator: with a password the admin passes on, or with an invitation whose token the
+// new operator uses to choose their own. The token is shown here once and never again.
+import { createSignal, For, Show } from "solid-js";
+import { operatorRoles, type OperatorRole } from "../../../shared/protocol.ts";
+import { announce } from "../components/live-region.tsx";
+import { admin, type Department, type NewOperator, type Operator } from "./admin-client.ts";
+import { DepartmentCheckboxes } from "./department-checkboxes.tsx";
+import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
+import { OnceSecret } from "./once-secret.tsx";
+
+export const ROLE_LABELS: Record<OperatorRole, string> = { owner: "Owner", admin: "Admin", operator: "Operator" };
+const FIELDS = ["email", "name", "role", "departmentIds", "password"] as const;
+
+export function OperatorForm(props: { departments: readonly Department[]; onCreated(operator: Operator): void }) {
+  const [email, setEmail] = createSignal("");
+  const [name, setName] = createSignal("");
+  const [role, setRole] = createSignal<OperatorRole>("operator");
+  const [departmentIds, setDepartmentIds] = createSignal<string[]>([]);
+  const [withPassword, setWithPassword] = createSignal(false);
+  const [password, setPassword] = createSignal("");
+  const [invitation, setInvitation] = createSignal<{ name: string; token: string; expiresAt: number } | null>(null);
+  const action = createAction();
+  const problem = () => action.problem();
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    const body: NewOperator = { email: email(), name: name(), role: role(), departmentIds: departmentIds() };
+    if (withPassword()) body.password = password();
+    const created = await action.run(() => admin.operators.create(body));
+    if (!created) return;
+    const { operator, invitation: invited } = created.value;
+    props.onCreated(operator);
+    setInvitation(invited ? { name: operator.name, ...invited } : null);
+    setEmail("");
+    setName("");
+    setPassword("");
+    setDepartmentIds([]);
+    announce(invited ? `Added ${operator.name}. Copy the invitation token now: it is shown only once.` : `Added ${operator.name}.`);
+  }
+
+  return (
+    <form class="cp-card" aria-labelledby="cp-operator-form-title" onSubmit={submit}>
+      <h3 id="cp-operator-form-title">New operator</h3>
+      <Show when={invitation()}>
+        {(invited) => (
+          <OnceSecret
+            label={`Invitation token for ${invited().name}`}
+            value={invited().token}
+            note={`Send this to ${invited().name}: they choose their password with it until ${new Date(invited().expiresAt).toLocaleString()}. It is shown only now.`}
+            testid="cp-invitation"
+            onDone={() => setInvitation(null)}
+          />
+        )}
+      </Show>
+      <div class="cp-row">
+        <Field label="Email" errors={errorsFor(problem(), "email")}>
+          <input type="email" autocomplete="off" data-testid="cp-operator-email" required value={email()} onInput={(e) => setEmail(e.currentTarget.value)} />
+        </Field>
+        <Field label="Name" errors={errorsFor(problem(), "name")}>
+          <input data-testid="cp-operator-name" required maxLength={100} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+        </Field>
+        <Field label="Role" errors={errorsFor(problem(), "role")}>
+          <select data-testid="cp-operator-role" value={role()} onChange={(e) => setRole(e.currentTarget.value as OperatorRole)}>
+            <For each={operatorRoles}>{(r) => <option value={r}>{ROLE_LABELS[r]}</option>}</For>
+          </select>
+        </Field>
+      </div>
+      <DepartmentCheckboxes departments={props.departments} chosen={departmentIds()} onChange={setDepartmentIds} errors={errorsFor(problem(), "departmentIds")} testid="cp-operator-departments" />
+      <fieldset class="cp-radios">
+        <legend>First sign-in</legend>
+        <label>
+          <input type="radio" name="cp-operator-access" data-testid="cp-operator-invite" checked={!withPassword()} onChange={() => setWithPassword(false)} />
+          Create an invitation: the operator chooses their password
+        </label>
+        <label>
+          <input type="radio" name="cp-operator-access" data-testid="cp-operator-with-password" checked={withPassword()} onChange={() => setWithPassword(true)} />
+          Set a password now
+        </label>
+      </fieldset>
+      <Show when={withPassword()}>
+        <Field label="Password" hint="At least 10 characters. Pass it on safely; the operator can be given a new one at any time." errors={errorsFor(problem(), "password")}>
+          <input type="password" autocomplete="new-password" data-testid="cp-operator-password" required minLength={10} value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />
+        </Field>
+      </Show>
+      <FormProblem problem={problem()} fields={FIELDS} />
+      <div class="cp-form-actions">
+        <button type="submit" class="primary" data-testid="cp-operator-save" disabled={action.busy()}>
+          Add operator
+        </button>
+      </div>
+    </form>
+  );
+}

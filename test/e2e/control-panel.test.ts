@@ -1,0 +1,236 @@
+// The Control Panel in a real browser against a real `wrangler dev`: an owner creates, edits,
+// reorders and deletes canned responses of every level there, and the console's canned responses
+// bar (hers, and a teammate's in another browser) follows at once, in the level's colour, without
+// a reload. Operators without an admin role get no Control Panel, and manage their own responses
+// from "My responses" only when an admin allows it in Settings.
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { CannedLevel } from "../../src/shared/protocol.ts";
+import { DEMO } from "../../scripts/local-dev.ts";
+import { ALICE, BOB, accept, byTestId, chatTab, eventually, goOnline, launchChromium, messages, openConsole, screenshot, signIn, type DemoOperator } from "./browser.ts";
+import { DevServer } from "./server.ts";
+import { VisitorBot } from "./visitor-bot.ts";
+
+const server = new DevServer();
+let browser: Browser;
+let opened: { context: BrowserContext; pageErrors: string[] }[] = [];
+let bots: VisitorBot[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  await server.setUp();
+});
+
+afterEach(async () => {
+  const errors = opened.flatMap((o) => o.pageErrors);
+  for (const bot of bots) bot.close();
+  bots = [];
+  await Promise.all(opened.map((o) => o.context.close()));
+  opened = [];
+  expect(errors, "uncaught errors in the console page").toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server.tearDown();
+});
+
+/** The exact colours of the manual's levels: company red, department green, operator dark blue. */
+const COLOURS: Record<CannedLevel, string> = { company: "rgb(198, 40, 40)", department: "rgb(46, 125, 50)", operator: "rgb(13, 44, 107)" };
+const SUPPORT = DEMO.departments.find((d) => d.name === "Support")!;
+
+async function consoleFor(operator: DemoOperator): Promise<Page> {
+  const opening = await openConsole(browser, server.origin);
+  opened.push(opening);
+  await signIn(opening.page, operator);
+  // Set once; a reload of the page would lose it.
+  await opening.page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
+  return opening.page;
+}
+
+const notReloaded = (page: Page) => page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded === true);
+
+/** The options of the canned responses bar, as the operator sees them. */
+function barOptions(page: Page) {
+  return byTestId(byTestId(page, "canned-select"), "canned-option").evaluateAll((options) =>
+    options.map((option) => ({ title: option.textContent ?? "", level: option.dataset.level, colour: option.ownerDocument.defaultView!.getComputedStyle(option).color })),
+  );
+}
+const barTitles = async (page: Page) => (await barOptions(page)).map((o) => o.title);
+
+const row = (page: Page, title: string): Locator => byTestId(page, "cp-canned-row").filter({ has: page.getByText(title, { exact: true }) });
+
+async function openControlPanel(page: Page): Promise<void> {
+  await byTestId(page, "control-panel-link").click();
+  await byTestId(page, "cp-canned").waitFor();
+  await row(page, "Greeting").waitFor();
+}
+
+async function backToChats(page: Page): Promise<void> {
+  await byTestId(page, "cp-back").click();
+  await byTestId(page, "cp-canned").waitFor({ state: "detached" });
+  await byTestId(page, "message-input").waitFor({ state: "visible" });
+}
+
+async function createResponse(page: Page, level: CannedLevel, ownerId: string | null, title: string, text: string): Promise<void> {
+  await byTestId(page, "cp-canned-level").selectOption(level);
+  if (ownerId) await byTestId(page, "cp-canned-owner").selectOption(ownerId);
+  await byTestId(page, "cp-canned-title").fill(title);
+  await byTestId(page, "cp-canned-text").fill(text);
+  await byTestId(page, "cp-canned-shortcut").fill(`e2e-${level}`);
+  await byTestId(page, "cp-canned-save").click();
+  await row(page, title).waitFor();
+  expect(await row(page, title).getAttribute("data-level")).toBe(level);
+  // An empty form again, for the next one.
+  await eventually(() => byTestId(page, "cp-canned-title").inputValue()).toBe("");
+}
+
+describe("Control Panel: canned responses", () => {
+  it("creates, edits, reorders and deletes responses of every level, and the console's bars follow without a reload", async () => {
+    const alice = await consoleFor(ALICE);
+    const bob = await consoleFor(BOB);
+    await byTestId(bob, "canned-select").waitFor();
+    const created: Record<CannedLevel, { ownerId: string | null; title: string }> = {
+      company: { ownerId: null, title: "E2E company welcome" },
+      department: { ownerId: SUPPORT.id, title: "E2E support hours" },
+      operator: { ownerId: ALICE.id, title: "E2E Alice sign-off" },
+    };
+
+    await openControlPanel(alice);
+    await screenshot(alice, "cp-01-canned-page");
+    for (const [level, { ownerId, title }] of Object.entries(created) as [CannedLevel, (typeof created)[CannedLevel]][]) {
+      await createResponse(alice, level, ownerId, title, `${title}: text`);
+      // The panel shows it in its level's colour too.
+      const colour = await byTestId(row(alice, title), "cp-canned-title-text").evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).color);
+      expect(colour, `${level} title colour in the panel`).toBe(COLOURS[level]);
+    }
+    await screenshot(alice, "cp-02-created");
+
+    await backToChats(alice);
+    // Alice's bar: each new response, at its level, in its colour.
+    for (const [level, { title }] of Object.entries(created) as [CannedLevel, { title: string }][]) {
+      await eventually(async () => (await barOptions(alice)).find((o) => o.title.startsWith(title)), `${level} response in Alice's bar`).toMatchObject({ level, colour: COLOURS[level] });
+    }
+    // Bob's bar (another browser, told by the lobby): the company's and his department's, not Alice's own.
+    await eventually(async () => (await barOptions(bob)).filter((o) => o.title.startsWith("E2E")).map((o) => [o.level, o.colour])).toEqual([
+      ["company", COLOURS.company],
+      ["department", COLOURS.department],
+    ]);
+    await screenshot(alice, "cp-03-console-bar");
+
+    // Edit the company response, delete the department one, move the company one to the top.
+    await openControlPanel(alice);
+    await byTestId(row(alice, created.company.title), "cp-canned-edit").click();
+    await byTestId(alice, "cp-canned-edit-title").fill("E2E company hello");
+    await byTestId(alice, "cp-canned-edit-save").click();
+    await row(alice, "E2E company hello").waitFor();
+    await byTestId(row(alice, created.department.title), "cp-canned-delete").click();
+    await byTestId(alice, "cp-canned-delete-confirm").click();
+    await row(alice, created.department.title).waitFor({ state: "detached" });
+    // By keyboard: the company group was Greeting, Goodbye, then the new one.
+    const companyTitles = () => byTestId(byTestId(alice, "cp-canned-group").first(), "cp-canned-title-text").allTextContents();
+    const up = byTestId(row(alice, "E2E company hello"), "cp-canned-up");
+    await up.focus();
+    await alice.keyboard.press("Enter");
+    await eventually(companyTitles).toEqual(["Greeting", "E2E company hello", "Goodbye"]);
+    expect(await up.evaluate((el) => el === el.ownerDocument.activeElement), "focus stays on the moved row's button").toBe(true);
+    await alice.keyboard.press("Enter");
+    await eventually(companyTitles).toEqual(["E2E company hello", "Greeting", "Goodbye"]);
+    // At the top its up button is disabled, and the focus moved to its down button.
+    expect(await byTestId(row(alice, "E2E company hello"), "cp-canned-down").evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(await up.isDisabled()).toBe(true);
+    await screenshot(alice, "cp-04-edited");
+
+    await backToChats(alice);
+    for (const page of [alice, bob]) {
+      await eventually(async () => (await barTitles(page)).filter((t) => !t.includes("Sales")).map((t) => t.split(" · ")[0]), "the bar after edit, delete and reorder").toEqual(
+        page === alice ? ["E2E company hello", "Greeting", "Goodbye", "Checking", created.operator.title] : ["E2E company hello", "Greeting", "Goodbye"],
+      );
+    }
+    expect(await notReloaded(alice), "Alice's console was not reloaded").toBe(true);
+    expect(await notReloaded(bob), "Bob's console was not reloaded").toBe(true);
+  });
+
+  it("shows API validation messages next to the field they are about", async () => {
+    const alice = await consoleFor(ALICE);
+    await openControlPanel(alice);
+    await byTestId(alice, "cp-canned-title").fill("Bad shortcut");
+    await byTestId(alice, "cp-canned-text").fill("Some text");
+    await byTestId(alice, "cp-canned-shortcut").fill("no spaces allowed");
+    await byTestId(alice, "cp-canned-save").click();
+    await byTestId(alice, "cp-canned-problem").waitFor();
+    const shortcut = byTestId(alice, "cp-canned-shortcut");
+    expect(await shortcut.getAttribute("aria-invalid")).toBe("true");
+    const describedBy = (await shortcut.getAttribute("aria-describedby"))!.split(" ");
+    const described = await Promise.all(describedBy.map((id) => alice.locator(`[id="${id}"]`).textContent()));
+    expect(described.join(" ")).toContain("A shortcut is 1-32 letters, digits, _ or -.");
+    await screenshot(alice, "cp-05-validation");
+  });
+});
+
+describe("Control Panel: beside the chats", () => {
+  it("keeps the open chats connected while the Control Panel is shown in their place", async () => {
+    const alice = await consoleFor(ALICE);
+    await goOnline(alice);
+    const bot = await VisitorBot.start(server.origin, { accountId: DEMO.accountId, name: "Petra" });
+    bots.push(bot);
+    await accept(alice, bot.chatId);
+    await chatTab(alice, bot.chatId).click();
+    await bot.waitForEvent("join");
+    const socketsOpened: string[] = [];
+    alice.on("websocket", (socket) => socketsOpened.push(socket.url()));
+
+    await openControlPanel(alice);
+    expect(await byTestId(alice, "history-area").isVisible()).toBe(false);
+    await bot.say("Are you still there?");
+    // The lobby stays beside the panel, and the reply comes in while the panel is open.
+    expect(await byTestId(alice, "presence-select").isVisible()).toBe(true);
+    await eventually(() => byTestId(chatTab(alice, bot.chatId), "unread-count").count(), "unread mark while the panel is open").toBe(1);
+    await backToChats(alice);
+    await messages(alice).filter({ hasText: "Are you still there?" }).waitFor();
+    expect(socketsOpened, "no socket was reopened").toEqual([]);
+    expect(await notReloaded(alice)).toBe(true);
+  });
+});
+
+describe("Control Panel: who sees it", () => {
+  it("is not offered to operators without an admin role, not even by its address", async () => {
+    const bob = await consoleFor(BOB);
+    expect(await byTestId(bob, "control-panel-link").count()).toBe(0);
+    await bob.goto(`${server.origin}/#/admin/canned`);
+    await byTestId(bob, "presence-select").waitFor();
+    expect(await byTestId(bob, "control-panel").count()).toBe(0);
+    expect(await byTestId(bob, "message-input").isVisible()).toBe(true);
+
+    const alice = await consoleFor(ALICE);
+    expect(await byTestId(alice, "control-panel-link").isVisible()).toBe(true);
+  });
+
+  it("lets operators manage their own responses only once an admin allows it in Settings", async () => {
+    const bob = await consoleFor(BOB);
+    await byTestId(bob, "my-responses-link").click();
+    await byTestId(bob, "my-response-title").fill("Bob's own");
+    await byTestId(bob, "my-response-text").fill("Bob here, how can I help?");
+    await byTestId(bob, "my-response-save").click();
+    await byTestId(bob, "my-responses-refused").waitFor();
+    await screenshot(bob, "cp-06-my-responses-refused");
+
+    const alice = await consoleFor(ALICE);
+    await openControlPanel(alice);
+    await byTestId(alice, "cp-nav-settings").click();
+    await byTestId(alice, "cp-settings-operatorsManageOwnResponses").check();
+    await byTestId(alice, "cp-settings-save").click();
+    await eventually(() => byTestId(alice, "cp-settings-saved").textContent()).toBe("Settings saved.");
+
+    // Bob opens the page afresh (the refusal was this page's answer, not a setting it knows).
+    await byTestId(bob, "cp-back").click();
+    await byTestId(bob, "my-responses-link").click();
+    await byTestId(bob, "my-response-title").fill("Bob's own");
+    await byTestId(bob, "my-response-text").fill("Bob here, how can I help?");
+    await byTestId(bob, "my-response-save").click();
+    await row(bob, "Bob's own").waitFor();
+    await screenshot(bob, "cp-07-my-responses");
+    await byTestId(bob, "cp-back").click();
+    await eventually(async () => (await barOptions(bob)).find((o) => o.title.startsWith("Bob's own"))).toMatchObject({ level: "operator", colour: COLOURS.operator });
+  });
+});
