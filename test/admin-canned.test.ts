@@ -90,7 +90,7 @@ describe("reordering", () => {
     const bad = [
       group.slice(1), // one missing
       [...group, group[0]!], // a duplicate
-      [...group.slice(1), `${acc.id}_cr_hours`], // one of another group
+      [...group.slice(1), `${acc.id}_cr_dept`], // one of another group
       [...group.slice(1), "cr_nope"],
     ];
     for (const ids of bad) await expectProblem(await admin("/canned-responses/order", acc.apiKey, { method: "PUT", json: { level: "company", ids } }), 422, "validation_failed");
@@ -182,7 +182,7 @@ describe("operators managing their own responses", () => {
     await expectProblem(await own(bob, { method: "PATCH", json: { text: "hijack" } }, created.id), 404, "not_found");
     await expectProblem(await own(bob, { method: "DELETE" }, created.id), 404, "not_found");
     await expectProblem(await own(ann, { method: "PATCH", json: { text: "x" } }, `${acc.id}_cr_hello`), 403, "forbidden");
-    await expectProblem(await own(ann, { method: "DELETE" }, `${acc.id}_cr_hours`), 403, "forbidden");
+    await expectProblem(await own(ann, { method: "DELETE" }, `${acc.id}_cr_dept`), 403, "forbidden");
     await expectProblem(await own(ann, { method: "POST", json: { level: "company", title: "T", text: "x" } }), 422, "validation_failed");
     await expectProblem(await own(ann, { method: "POST", json: { title: "", text: "x" } }), 422, "validation_failed");
     await expectProblem(await own(ann, { method: "PATCH", json: { ownerId: annId } }, created.id), 422, "validation_failed");

@@ -199,7 +199,7 @@ describe("isolation between accounts", () => {
     await expectProblem(await admin("/operators", other.apiKey, { method: "POST", json: { email: "x@other.test", name: "X", departmentIds: [home.salesId] } }), 404, "not_found");
     await expectProblem(await admin("/canned-responses", other.apiKey, { method: "POST", json: { level: "department", ownerId: home.salesId, title: "T", text: "x" } }), 404, "not_found");
     await expectProblem(await admin("/canned-responses", other.apiKey, { method: "POST", json: { level: "operator", ownerId: `${home.id}_ann`, title: "T", text: "x" } }), 404, "not_found");
-    await expectProblem(await admin("/canned-responses/order", other.apiKey, { method: "PUT", json: { level: "department", ownerId: home.salesId, ids: [`${home.id}_cr_hours`] } }), 404, "not_found");
+    await expectProblem(await admin("/canned-responses/order", other.apiKey, { method: "PUT", json: { level: "department", ownerId: home.salesId, ids: [`${home.id}_cr_dept`] } }), 404, "not_found");
     expect(await homeState()).toEqual(before);
   });
 
