@@ -2,51 +2,25 @@
 // chat from the queue (and losing the race for one), chatting with a test visitor that speaks the
 // WebSocket protocol, canned responses, and the resizable layout. What is asserted is what an
 // operator sees and relies on, found through the console's data-testid contract.
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { cannedLevels, type CannedLevel } from "../../src/shared/protocol.ts";
-import { DEMO } from "../../scripts/local-dev.ts";
-import { ALICE, BOB, accept, byTestId, eventually, chatTab, goOnline, launchChromium, messages, openConsole, screenshot, signIn, waitingChat, type DemoOperator } from "./browser.ts";
-import { DevServer } from "./server.ts";
-import { VisitorBot } from "./visitor-bot.ts";
+import { ALICE, BOB, accept, byTestId, eventually, chatTab, goOnline, messages, screenshot, signIn, waitingChat, type DemoOperator } from "./browser.ts";
+import { browserSuite } from "./suite.ts";
+import type { VisitorBot } from "./visitor-bot.ts";
 
-const server = new DevServer();
-let browser: Browser;
-let opened: { context: BrowserContext; pageErrors: string[] }[] = [];
-let bots: VisitorBot[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  await server.setUp();
-});
-
-afterEach(async () => {
-  const errors = opened.flatMap((o) => o.pageErrors);
-  for (const bot of bots) bot.close();
-  await Promise.all(opened.map((o) => o.context.close()));
-  opened = [];
-  bots = [];
-  expect(errors, "uncaught errors in the console page").toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server.tearDown();
-});
+const suite = browserSuite();
 
 /** A console page signed in as `operator` and online, in its own browser profile. */
 async function consoleFor(operator: DemoOperator = ALICE): Promise<Page> {
-  const opening = await openConsole(browser, server.origin);
-  opened.push(opening);
+  const opening = await suite.open();
   await signIn(opening.page, operator);
   await goOnline(opening.page);
   return opening.page;
 }
 
 async function visitor(name: string): Promise<VisitorBot> {
-  const bot = await VisitorBot.start(server.origin, { accountId: DEMO.accountId, name });
-  bots.push(bot);
-  return bot;
+  return suite.visitor(name);
 }
 
 /** A new visitor's chat, accepted in `page` and shown there. */
@@ -65,8 +39,7 @@ const attr = (locator: Locator, name: string) => locator.getAttribute(name);
 
 describe("signing in and taking chats", () => {
   it("signs in, goes online, takes a waiting chat, keeps the session over a reload and signs out", async () => {
-    const opening = await openConsole(browser, server.origin);
-    opened.push(opening);
+    const opening = await suite.open();
     const { page } = opening;
     await byTestId(page, "login-email").waitFor();
     await screenshot(page, "01-sign-in");

@@ -1,49 +1,24 @@
 // The operator console under load and under a bad network, in a real browser against a real
 // `wrangler dev`: thirty live chats at once, and a dropped connection that must lose nothing and
 // show nothing twice.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DEMO } from "../../scripts/local-dev.ts";
-import { ALICE, BOB, CuttableProxy, accept, byTestId, eventually, chatTab, goOnline, launchChromium, messages, openConsole, screenshot, signIn, type DemoOperator } from "./browser.ts";
-import { DevServer } from "./server.ts";
-import { VisitorBot } from "./visitor-bot.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { ALICE, BOB, CuttableProxy, accept, byTestId, eventually, chatTab, goOnline, messages, screenshot, signIn, type DemoOperator } from "./browser.ts";
+import { browserSuite } from "./suite.ts";
+import type { VisitorBot } from "./visitor-bot.ts";
 
-const server = new DevServer();
-let browser: Browser;
-let opened: { context: BrowserContext; pageErrors: string[] }[] = [];
-let bots: VisitorBot[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  await server.setUp();
-});
-
-afterEach(async () => {
-  const errors = opened.flatMap((o) => o.pageErrors);
-  for (const bot of bots) bot.close();
-  await Promise.all(opened.map((o) => o.context.close()));
-  opened = [];
-  bots = [];
-  expect(errors, "uncaught errors in the console page").toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server.tearDown();
-});
+const suite = browserSuite();
+const server = suite.server;
 
 async function consoleFor(operator: DemoOperator, origin = server.origin): Promise<Page> {
-  const opening = await openConsole(browser, origin);
-  opened.push(opening);
+  const opening = await suite.open(origin);
   await signIn(opening.page, operator);
   await goOnline(opening.page);
   return opening.page;
 }
 
 async function visitor(name: string): Promise<VisitorBot> {
-  const bot = await VisitorBot.start(server.origin, { accountId: DEMO.accountId, name });
-  bots.push(bot);
-  return bot;
+  return suite.visitor(name);
 }
 
 const messageAt = (page: Page, seq: number) => messages(page).and(page.locator(`[data-seq="${seq}"]`));

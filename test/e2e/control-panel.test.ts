@@ -3,45 +3,22 @@
 // bar (hers, and a teammate's in another browser) follows at once, in the level's colour, without
 // a reload. Operators without an admin role get no Control Panel, and manage their own responses
 // from "My responses" only when an admin allows it in Settings.
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { CannedLevel } from "../../src/shared/protocol.ts";
 import { DEMO } from "../../scripts/local-dev.ts";
-import { ALICE, BOB, accept, byTestId, chatTab, eventually, goOnline, launchChromium, messages, openConsole, screenshot, signIn, type DemoOperator } from "./browser.ts";
-import { DevServer } from "./server.ts";
-import { VisitorBot } from "./visitor-bot.ts";
+import { ALICE, BOB, accept, byTestId, chatTab, eventually, goOnline, messages, screenshot, signIn, type DemoOperator } from "./browser.ts";
+import { browserSuite } from "./suite.ts";
 
-const server = new DevServer();
-let browser: Browser;
-let opened: { context: BrowserContext; pageErrors: string[] }[] = [];
-let bots: VisitorBot[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  await server.setUp();
-});
-
-afterEach(async () => {
-  const errors = opened.flatMap((o) => o.pageErrors);
-  for (const bot of bots) bot.close();
-  bots = [];
-  await Promise.all(opened.map((o) => o.context.close()));
-  opened = [];
-  expect(errors, "uncaught errors in the console page").toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server.tearDown();
-});
+const suite = browserSuite();
+const server = suite.server;
 
 /** The exact colours of the manual's levels: company red, department green, operator dark blue. */
 const COLOURS: Record<CannedLevel, string> = { company: "rgb(198, 40, 40)", department: "rgb(46, 125, 50)", operator: "rgb(13, 44, 107)" };
 const SUPPORT = DEMO.departments.find((d) => d.name === "Support")!;
 
 async function consoleFor(operator: DemoOperator): Promise<Page> {
-  const opening = await openConsole(browser, server.origin);
-  opened.push(opening);
+  const opening = await suite.open();
   await signIn(opening.page, operator);
   // Set once; a reload of the page would lose it.
   await opening.page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
@@ -133,11 +110,11 @@ describe("Control Panel: canned responses", () => {
     await up.focus();
     await alice.keyboard.press("Enter");
     await eventually(companyTitles).toEqual(["Greeting", "E2E company hello", "Goodbye"]);
-    expect(await up.evaluate((el) => el === el.ownerDocument.activeElement), "focus stays on the moved row's button").toBe(true);
+    await eventually(() => up.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true); // focus stays on the moved row's button
     await alice.keyboard.press("Enter");
     await eventually(companyTitles).toEqual(["E2E company hello", "Greeting", "Goodbye"]);
     // At the top its up button is disabled, and the focus moved to its down button.
-    expect(await byTestId(row(alice, "E2E company hello"), "cp-canned-down").evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await eventually(() => byTestId(row(alice, "E2E company hello"), "cp-canned-down").evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     expect(await up.isDisabled()).toBe(true);
     await screenshot(alice, "cp-04-edited");
 
@@ -172,8 +149,7 @@ describe("Control Panel: beside the chats", () => {
   it("keeps the open chats connected while the Control Panel is shown in their place", async () => {
     const alice = await consoleFor(ALICE);
     await goOnline(alice);
-    const bot = await VisitorBot.start(server.origin, { accountId: DEMO.accountId, name: "Petra" });
-    bots.push(bot);
+    const bot = await suite.visitor("Petra");
     await accept(alice, bot.chatId);
     await chatTab(alice, bot.chatId).click();
     await bot.waitForEvent("join");

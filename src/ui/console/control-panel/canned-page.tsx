@@ -7,7 +7,7 @@ import { LEVEL_COLOURS } from "../components/canned-bar.tsx";
 import { announce } from "../components/live-region.tsx";
 import { admin, type CannedChanges } from "./admin-client.ts";
 import { CannedForm } from "./canned-form.tsx";
-import { groupResponses, LEVEL_LABELS, movedIds, withOrder, type CannedGroup } from "./canned-groups.ts";
+import { groupResponses, LEVEL_LABELS, movedIds, withOrder } from "./canned-groups.ts";
 import { CannedRow } from "./canned-row.tsx";
 import { FormProblem } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";

@@ -31,8 +31,12 @@ export function CannedRow(props: {
     // keyboard user on the button they pressed, or on its twin once the row reached the end.
     const pressed = delta < 0 ? upButton : downButton;
     const other = delta < 0 ? downButton : upButton;
-    (pressed && !pressed.disabled ? pressed : other)?.focus();
+    const keepFocus = () => (pressed && !pressed.disabled ? pressed : other)?.focus();
+    keepFocus();
     await saved;
+    // The list may be re-rendered from the server's answer meanwhile; if that dropped the focus
+    // (it went back to the page's body), put it back where the keyboard user left it.
+    if (!document.activeElement || document.activeElement === document.body) keepFocus();
   }
 
   return (
