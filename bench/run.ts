@@ -1,161 +1,132 @@
-// `npm run bench`: R rooms x P participants, M messages per room, against `wrangler dev`, once
-// through Parley (auth, validation, every message stored in the ChatRoom's SQLite) and once
-// through BareBroadcast (bench/worker.ts: relay only) on the same runtime. Prints one JSON object
-// on stdout; progress goes to stderr. docs/benchmarks.md explains the method and a recorded run.
+// `npm run bench`: R rooms x P participants, M messages per room, against `wrangler dev`, through
+// Parley (auth, validation, every message stored in the ChatRoom's SQLite) and through
+// BareBroadcast (bench/worker.ts: relay only) on the same runtime, in alternating rounds. Prints
+// one JSON object on stdout; progress goes to stderr. docs/benchmarks.md explains the method.
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { applyLocalMigrations, DEMO, ROOT, seedDemo, startWrangler, waitForHealth } from "../scripts/local-dev.ts";
+import { applyLocalMigrations, DEMO, ROOT, seedDemo, startWrangler, stopWrangler, waitForHealth, wrangler } from "../scripts/local-dev.ts";
 import type { OperatorLoginResponse, ServerFrame, VisitorSessionResponse } from "../src/shared/protocol.ts";
 
 const CONFIG = join(ROOT, "bench", "wrangler.bench.toml");
+const TIMEOUT_MS = 60_000;
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-const { values: flags } = parseArgs({
-  options: {
-    rooms: { type: "string" },
-    participants: { type: "string" },
-    messages: { type: "string" },
-    window: { type: "string" },
-    warmup: { type: "string" },
-    url: { type: "string" },
-  },
-});
-
-/** A whole-number option from `--name N`, else BENCH_NAME in the environment, else the default. */
-function option(name: "rooms" | "participants" | "messages" | "window" | "warmup", fallback: number, min = 1): number {
-  const raw = flags[name] ?? process.env[`BENCH_${name.toUpperCase()}`];
+const numeric = ["rooms", "participants", "messages", "window", "warmup", "rounds"] as const;
+const { values: flags } = parseArgs({ options: { ...Object.fromEntries(numeric.map((name) => [name, { type: "string" as const }])), url: { type: "string" } } });
+/** A whole number from `--name N`, else BENCH_NAME in the environment, else the default. */
+function option(name: (typeof numeric)[number], fallback: number, min = 1): number {
+  const raw = (flags as Record<string, string | undefined>)[name] ?? process.env[`BENCH_${name.toUpperCase()}`];
   const value = raw === undefined ? fallback : Number(raw);
   if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}`);
   return value;
 }
-
 const config = {
   rooms: option("rooms", 20),
   participants: option("participants", 3, 2),
+  /** Per room and round. */
   messages: option("messages", 100),
-  /** Unacknowledged messages each room's sender may have in flight. */
+  /** Messages each room's sender may have in flight (sent, not yet acknowledged). */
   window: option("window", 10),
-  /** Messages per room sent and discarded before measuring, to warm up both objects and the JIT. */
+  /** Messages per room sent before measuring, to wake every object and warm the JIT. */
   warmup: option("warmup", 10, 0),
+  /** Bare and Parley take turns this many times, so drifting background load hits both alike. */
+  rounds: option("rounds", 3),
 };
-const TIMEOUT_MS = 60_000;
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-/** One scenario's messages for one pass (warm-up or measured). Room senders keep `window`
- * messages in flight; every receiver checks it gets each message once, in order. */
+/** One scenario's pass: each room's sender keeps `window` messages in flight, and every receiver
+ * checks that it gets each message once and in order. */
 class Round {
   readonly latencies: number[] = [];
-  readonly counts = { missing: 0, duplicate: 0, outOfOrder: 0 };
-  readonly done: Promise<void>;
-  private finish!: () => void;
-  private readonly expected: number;
-  private delivered = 0;
-  private startedAt = 0;
-  private finishedAt = 0;
-  private readonly sentAt: Float64Array[];
-  private readonly nextIndex: number[];
-  private readonly inFlight: number[];
-  /** Per room, per receiver: which messages arrived, and the last index and seq seen. */
-  private readonly seen: { got: Uint8Array; lastIndex: number; lastSeq: number }[][];
-
+  readonly counts = { delivered: 0, duplicate: 0, outOfOrder: 0 };
+  readonly cpu = { server: 0, client: 0 };
+  seconds = 0;
+  failure: string | undefined;
   readonly tag: string;
+  readonly expected: number;
+  private readonly messages: number;
   private readonly send: (room: number, cid: string) => void;
+  private finish = () => {};
+  /** Per room: send times, the next index to send, how many are in flight, and per receiver
+   * which messages arrived and the highest index and seq seen. */
+  private readonly rooms: { sentAt: Float64Array; next: number; inFlight: number; receivers: { got: Uint8Array; index: number; seq: number }[] }[];
 
-  constructor(tag: string, send: (room: number, cid: string) => void) {
-    this.tag = tag;
-    this.send = send;
-    const { rooms, participants } = config;
-    this.expected = rooms * (participants - 1) * this.size();
-    this.sentAt = Array.from({ length: rooms }, () => new Float64Array(this.size()));
-    this.nextIndex = new Array<number>(rooms).fill(0);
-    this.inFlight = new Array<number>(rooms).fill(0);
-    this.seen = Array.from({ length: rooms }, () =>
-      Array.from({ length: participants - 1 }, () => ({ got: new Uint8Array(this.size()), lastIndex: -1, lastSeq: -1 })),
-    );
-    this.done = new Promise((resolve) => (this.finish = resolve));
-  }
-
-  size(): number {
-    return this.tag === "warmup" ? config.warmup : config.messages;
+  constructor(tag: string, messages: number, send: (room: number, cid: string) => void) {
+    [this.tag, this.messages, this.send] = [tag, messages, send];
+    this.expected = config.rooms * (config.participants - 1) * messages;
+    this.rooms = Array.from({ length: config.rooms }, () => ({
+      sentAt: new Float64Array(messages),
+      next: 0,
+      inFlight: 0,
+      receivers: Array.from({ length: config.participants - 1 }, () => ({ got: new Uint8Array(messages), index: -1, seq: -1 })),
+    }));
   }
 
   async run(): Promise<void> {
-    this.startedAt = performance.now();
-    if (this.expected === 0) return;
+    const done = new Promise<void>((resolve) => (this.finish = resolve));
+    const timer = setTimeout(() => this.fail(`timed out after ${TIMEOUT_MS} ms with ${this.counts.delivered} of ${this.expected} deliveries`), TIMEOUT_MS);
+    const startedAt = performance.now();
     for (let room = 0; room < config.rooms; room++) this.pump(room);
-    const timer = setTimeout(() => this.finish(), TIMEOUT_MS);
-    await this.done;
+    if (this.expected > 0) await done;
+    this.seconds = (performance.now() - startedAt) / 1000;
     clearTimeout(timer);
-    if (!this.finishedAt) this.finishedAt = performance.now();
   }
 
-  /** The index of a cid of this round, or -1 for a frame left over from an earlier round. */
+  fail(reason: string): void {
+    this.failure ??= reason;
+    this.finish();
+  }
+
+  /** The index in a cid of this round, or -1 for a frame left over from an earlier one. */
   indexOf(cid: string | null | undefined): number {
     const [tag, index] = (cid ?? "").split("-");
     return tag === this.tag ? Number(index) : -1;
   }
 
-  /** The sender may send one more message in this room (an ack, or a receipt at the pacing receiver). */
+  /** One message in the room is settled (acked, or seen by the pacing receiver): send another. */
   release(room: number): void {
-    this.inFlight[room]!--;
+    this.rooms[room]!.inFlight--;
     this.pump(room);
   }
 
   receive(room: number, receiver: number, index: number, seq: number): void {
     const now = performance.now();
-    const seen = this.seen[room]![receiver]!;
+    const seen = this.rooms[room]!.receivers[receiver]!;
     if (seen.got[index]) {
       this.counts.duplicate++;
       return;
     }
     seen.got[index] = 1;
-    if (index < seen.lastIndex || seq <= seen.lastSeq) this.counts.outOfOrder++;
-    seen.lastIndex = Math.max(seen.lastIndex, index);
-    seen.lastSeq = Math.max(seen.lastSeq, seq);
-    this.latencies.push(now - this.sentAt[room]![index]!);
-    if (++this.delivered === this.expected) {
-      this.finishedAt = now;
-      this.finish();
-    }
+    if (index < seen.index || seq <= seen.seq) this.counts.outOfOrder++;
+    [seen.index, seen.seq] = [Math.max(seen.index, index), Math.max(seen.seq, seq)];
+    this.latencies.push(now - this.rooms[room]!.sentAt[index]!);
+    if (++this.counts.delivered === this.expected) this.finish();
   }
 
   private pump(room: number): void {
-    while (this.inFlight[room]! < config.window && this.nextIndex[room]! < this.size()) {
-      const index = this.nextIndex[room]!++;
-      this.inFlight[room]!++;
-      this.sentAt[room]![index] = performance.now();
-      this.send(room, `${this.tag}-${index}`);
+    const r = this.rooms[room]!;
+    for (; r.inFlight < config.window && r.next < this.messages; r.next++, r.inFlight++) {
+      r.sentAt[r.next] = performance.now();
+      this.send(room, `${this.tag}-${r.next}`);
     }
-  }
-
-  result() {
-    const seconds = (this.finishedAt - this.startedAt) / 1000;
-    const sorted = Float64Array.from(this.latencies).sort();
-    const percentile = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]! : NaN);
-    const round2 = (n: number) => Math.round(n * 100) / 100;
-    return {
-      deliveries: this.delivered,
-      seconds: Math.round(seconds * 1000) / 1000,
-      deliveriesPerSecond: Math.round(this.delivered / seconds),
-      p50Ms: round2(percentile(0.5)),
-      p99Ms: round2(percentile(0.99)),
-      ...this.counts,
-      missing: this.expected - this.delivered,
-    };
   }
 }
 
-/** A scenario: its rooms' sockets (index 0 sends, the rest receive) and how a message goes out. */
-type Scenario = { name: string; rooms: WebSocket[][]; send: (room: number, cid: string, text: string) => void; errors: number; round?: Round };
+/** A scenario's rooms (socket 0 of each sends, the rest receive) and how a message goes out. */
+type Scenario = { name: string; rooms: WebSocket[][]; send: (room: number, cid: string) => void; errorFrames: number; round?: Round };
 
 const textFor = (cid: string) => `Bench message ${cid}, about as long as a short chat line.`;
+/** Set while a round runs: a socket closing then (wrangler dev restarting, say) fails it at once. */
+let running: Round | undefined;
+let closing = false;
 
 function openSocket(url: string): Promise<WebSocket> {
   const ws = new WebSocket(url);
+  ws.addEventListener("close", (event) => closing || running?.fail(`a socket closed unexpectedly (${event.code} ${event.reason})`));
   return new Promise((resolve, reject) => {
     ws.addEventListener("open", () => resolve(ws));
     ws.addEventListener("error", () => reject(new Error(`WebSocket ${url.replace(/token=[^&]+/, "token=…")} failed to open`)));
@@ -169,27 +140,24 @@ async function post<T>(origin: string, path: string, body: unknown): Promise<T> 
 }
 
 async function parleyScenario(origin: string): Promise<Scenario> {
-  const scenario: Scenario = { name: "parley", rooms: [], errors: 0, send: (room, cid, text) => scenario.rooms[room]![0]!.send(JSON.stringify({ type: "message", cid, text })) };
-  const operators = await Promise.all(
-    DEMO.operators.map((o) => post<OperatorLoginResponse>(origin, "/api/operator/login", { email: o.email, password: DEMO.password })),
-  );
-  const wsOrigin = origin.replace(/^http/, "ws");
-  scenario.rooms = await Promise.all(
+  const s: Scenario = { name: "parley", rooms: [], errorFrames: 0, send: (room, cid) => s.rooms[room]![0]!.send(JSON.stringify({ type: "message", cid, text: textFor(cid) })) };
+  const operators = await Promise.all(DEMO.operators.map((o) => post<OperatorLoginResponse>(origin, "/api/operator/login", { email: o.email, password: DEMO.password })));
+  s.rooms = await Promise.all(
     Array.from({ length: config.rooms }, async (_, room) => {
       const session = await post<VisitorSessionResponse>(origin, "/api/visitor/sessions", { accountId: DEMO.accountId, name: `Bench ${room}` });
-      // The visitor sends; operators receive, with more than one socket each if P - 1 > operators.
+      // The visitor sends; operators receive, with several sockets each if P - 1 exceeds them.
       const tokens = [session.token, ...Array.from({ length: config.participants - 1 }, (_, k) => operators[k % operators.length]!.token)];
       const sockets: WebSocket[] = [];
-      // One at a time, so each operator's join is settled before the next socket says hello.
+      // One at a time, so each operator's join (a system message to the others) settles first.
       for (const [i, token] of tokens.entries()) {
-        const ws = await openSocket(`${wsOrigin}/ws/chats/${session.chatId}?token=${encodeURIComponent(token)}`);
+        const ws = await openSocket(`${origin.replace(/^http/, "ws")}/ws/chats/${session.chatId}?token=${encodeURIComponent(token)}`);
         await new Promise<void>((resolve, reject) => {
           ws.addEventListener("message", (event) => {
             const frame = JSON.parse(String(event.data)) as ServerFrame;
-            // Settling an already settled promise is a no-op, so this listener can stay for good.
+            // Settling a settled promise does nothing, so this listener serves the whole run.
             if (frame.type === "welcome") resolve();
-            else if (frame.type === "error") reject(new Error(`hello failed: ${frame.code} ${frame.message}`));
-            onParleyFrame(scenario, room, i - 1, frame);
+            if (frame.type === "error") reject(new Error(`hello failed: ${frame.code} ${frame.message}`));
+            onParleyFrame(s, room, i - 1, frame);
           });
           ws.send(JSON.stringify({ type: "hello", since: 0 }));
         });
@@ -198,56 +166,91 @@ async function parleyScenario(origin: string): Promise<Scenario> {
       return sockets;
     }),
   );
-  return scenario;
+  return s;
 }
 
-/** `receiver` is -1 for the sending visitor. System messages (joins) and other frames are ignored. */
-function onParleyFrame(scenario: Scenario, room: number, receiver: number, frame: ServerFrame): void {
-  const round = scenario.round;
+/** `receiver` is -1 for the visitor who sends. Joins (system messages) and other frames are ignored. */
+function onParleyFrame(s: Scenario, room: number, receiver: number, frame: ServerFrame): void {
   if (frame.type === "error") {
-    scenario.errors++;
+    s.errorFrames++;
     log(`parley room ${room}: error frame ${frame.code}: ${frame.message}`);
-  } else if (!round) {
-    return;
   } else if (frame.type === "ack" && receiver === -1) {
-    if (round.indexOf(frame.cid) >= 0) round.release(room);
+    if (s.round && s.round.indexOf(frame.cid) >= 0) s.round.release(room);
   } else if (frame.type === "msg" && frame.message.kind === "text" && receiver >= 0) {
-    const index = round.indexOf(frame.message.cid);
-    if (index >= 0) round.receive(room, receiver, index, frame.message.seq);
+    const index = s.round ? s.round.indexOf(frame.message.cid) : -1;
+    if (index >= 0) s.round!.receive(room, receiver, index, frame.message.seq);
   }
 }
 
 async function bareScenario(origin: string): Promise<Scenario> {
-  const scenario: Scenario = { name: "bare", rooms: [], errors: 0, send: (room, cid, text) => scenario.rooms[room]![0]!.send(JSON.stringify({ cid, text, at: Date.now() })) };
-  const wsOrigin = origin.replace(/^http/, "ws");
+  const s: Scenario = { name: "bare", rooms: [], errorFrames: 0, send: (room, cid) => s.rooms[room]![0]!.send(JSON.stringify({ cid, text: textFor(cid), at: Date.now() })) };
   const run = randomBytes(4).toString("hex");
-  scenario.rooms = await Promise.all(
+  s.rooms = await Promise.all(
     Array.from({ length: config.rooms }, async (_, room) => {
-      const sockets = await Promise.all(Array.from({ length: config.participants }, () => openSocket(`${wsOrigin}/bench/bare/${run}-${room}`)));
-      sockets.forEach((ws, i) => {
-        if (i === 0) return;
+      const sockets = await Promise.all(Array.from({ length: config.participants }, () => openSocket(`${origin.replace(/^http/, "ws")}/bench/bare/${run}-${room}`)));
+      sockets.slice(1).forEach((ws, receiver) =>
         ws.addEventListener("message", (event) => {
-          const round = scenario.round;
-          const { cid } = JSON.parse(String(event.data)) as { cid: string };
-          const index = round ? round.indexOf(cid) : -1;
-          if (!round || index < 0) return;
-          // No acks here, and the relay keeps order, so the index stands in for Parley's seq.
-          round.receive(room, i - 1, index, index);
-          // There are no acks: the first receiver paces the sender instead.
-          if (i === 1) round.release(room);
-        });
-      });
+          const index = s.round ? s.round.indexOf((JSON.parse(String(event.data)) as { cid: string }).cid) : -1;
+          if (index < 0) return;
+          // No seq here: the relay keeps order, so the index stands in for it.
+          s.round!.receive(room, receiver, index, index);
+          // No acks either: the first receiver paces the sender instead.
+          if (receiver === 0) s.round!.release(room);
+        }),
+      );
       return sockets;
     }),
   );
-  return scenario;
+  return s;
 }
 
-async function pass(scenario: Scenario, tag: string): Promise<Round> {
-  const round = new Round(tag, (room, cid) => scenario.send(room, cid, textFor(cid)));
-  scenario.round = round;
+/** CPU seconds used so far by a process group (wrangler and its workerd runtimes), from Linux's
+ * /proc; utime and stime are in clock ticks of 1/100 s. NaN without a group to watch (--url). */
+function groupCpuSeconds(pgid: number | undefined): number {
+  if (pgid === undefined) return NaN;
+  let ticks = 0;
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return ticks / 100;
+}
+
+async function pass(s: Scenario, tag: string, messages: number, serverGroup: number | undefined): Promise<Round> {
+  const round = (s.round = running = new Round(tag, messages, s.send));
+  const [server, client] = [groupCpuSeconds(serverGroup), process.cpuUsage()];
   await round.run();
+  running = undefined;
+  const used = process.cpuUsage(client);
+  [round.cpu.server, round.cpu.client] = [groupCpuSeconds(serverGroup) - server, (used.user + used.system) / 1e6];
+  if (round.failure) throw new Error(`${s.name} ${tag}: ${round.failure}`);
   return round;
+}
+
+function summarize(rounds: Round[]) {
+  const sum = (pick: (r: Round) => number) => rounds.reduce((n, r) => n + pick(r), 0);
+  const [deliveries, seconds, serverCpu] = [sum((r) => r.counts.delivered), sum((r) => r.seconds), sum((r) => r.cpu.server)];
+  const sorted = Float64Array.from(rounds.flatMap((r) => r.latencies)).sort();
+  const percentile = (p: number) => Math.round(sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]! * 100) / 100;
+  const metered = !Number.isNaN(serverCpu);
+  return {
+    deliveries,
+    seconds: Math.round(seconds * 1000) / 1000,
+    deliveriesPerSecond: Math.round(deliveries / seconds),
+    p50Ms: percentile(0.5),
+    p99Ms: percentile(0.99),
+    serverCpuSeconds: metered ? Math.round(serverCpu * 100) / 100 : null,
+    deliveriesPerServerCpuSecond: metered ? Math.round(deliveries / serverCpu) : null,
+    clientCpuSeconds: Math.round(sum((r) => r.cpu.client) * 100) / 100,
+    missing: sum((r) => r.expected - r.counts.delivered),
+    duplicate: sum((r) => r.counts.duplicate),
+    outOfOrder: sum((r) => r.counts.outOfOrder),
+  };
 }
 
 function freePort(): Promise<number> {
@@ -261,76 +264,80 @@ function freePort(): Promise<number> {
 }
 
 /** Our own `wrangler dev` on a fresh, migrated and seeded state directory, with a throwaway secret. */
-async function startServer(): Promise<{ origin: string; stop: () => Promise<void> }> {
-  const persistTo = mkdtempSync(join(tmpdir(), "parley-bench-"));
-  log(`applying migrations and the demo seed in ${persistTo}`);
-  applyLocalMigrations(persistTo, CONFIG);
-  await seedDemo(persistTo, CONFIG);
+async function startServer(): Promise<{ origin: string; group?: number; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "parley-bench-"));
+  const persistTo = join(dir, "state");
+  log(`bundling the bench worker; migrations and the demo seed in ${persistTo}`);
+  // A bundle made once and served with --no-bundle: wrangler dev otherwise rebuilds on every
+  // edit under src/ and drops every socket mid-run.
+  try {
+    wrangler(["deploy", "--dry-run", "--outdir", join(dir, "bundle"), "--config", CONFIG]);
+    applyLocalMigrations(persistTo, CONFIG);
+    await seedDemo(persistTo, CONFIG);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const [port, inspectorPort] = [await freePort(), await freePort()];
-  const secret = randomBytes(32).toString("base64url");
+  const logFile = join(dir, "wrangler.log");
   const child: ChildProcess = startWrangler({
     port,
     persistTo,
     config: CONFIG,
     quiet: true,
-    // The secret on the command line rather than in a file: nothing to clean up or leak into git.
-    // An explicit inspector port, because another `wrangler dev` may hold the default 9229.
-    extraArgs: ["--var", `AUTH_SECRET:${secret}`, "--inspector-port", String(inspectorPort), "--log-level", "warn"],
+    logFile,
+    // The script before the flags: --var takes every word after it. The secret goes on the command
+    // line, so there is no file to clean up; the inspector port is ours, as 9229 may be taken.
+    extraArgs: [join(dir, "bundle", "worker.js"), "--no-bundle", "--inspector-port", String(inspectorPort), "--log-level", "warn", "--var", `AUTH_SECRET:${randomBytes(32).toString("base64url")}`],
   });
-  // Drain wrangler's output (a full pipe would stall it) and keep the tail for error reports.
-  const tail: string[] = [];
-  const keep = (chunk: unknown) => {
-    tail.push(...String(chunk).split("\n").filter(Boolean));
-    tail.splice(0, Math.max(0, tail.length - 40));
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(persistTo, { recursive: true, force: true });
+    await stopWrangler(child);
+    rmSync(dir, { recursive: true, force: true });
   };
+  // wrangler runs in a process group of its own, so Ctrl+C reaches it only through us.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop().finally(() => process.exit(130)));
   const origin = `http://127.0.0.1:${port}`;
   log(`starting wrangler dev on ${origin}`);
   try {
     await waitForHealth(origin, child);
   } catch (error) {
+    const tail = readFileSync(logFile, "utf8").split("\n").slice(-40).join("\n");
     await stop();
-    throw new Error(`${(error as Error).message}\n${tail.join("\n")}`);
+    throw new Error(`${(error as Error).message}\n${tail}`);
   }
-  return { origin, stop };
+  return { origin, group: child.pid, stop };
 }
 
-const server = flags.url ? { origin: flags.url.replace(/\/$/, ""), stop: async () => {} } : await startServer();
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void server.stop().finally(() => process.exit(130)));
+const server = flags.url ? { origin: flags.url.replace(/\/$/, ""), group: undefined, stop: async () => {} } : await startServer();
 let exitCode = 0;
 try {
   log(`opening ${config.rooms} rooms x ${config.participants} sockets for each scenario`);
-  const bare = await bareScenario(server.origin);
-  const parley = await parleyScenario(server.origin);
-  for (const scenario of [bare, parley]) await pass(scenario, "warmup");
-  const results = { bare: (await pass(bare, "m")).result(), parley: (await pass(parley, "m")).result() };
-  for (const scenario of [bare, parley]) for (const room of scenario.rooms) for (const ws of room) ws.close(1000, "bench done");
-  const ratio = (key: "deliveriesPerSecond" | "p50Ms" | "p99Ms") => Math.round((results.parley[key] / results.bare[key]) * 1000) / 1000;
-  const wrangler = (JSON.parse(readFileSync(join(ROOT, "node_modules", "wrangler", "package.json"), "utf8")) as { version: string }).version;
+  const [bare, parley] = [await bareScenario(server.origin), await parleyScenario(server.origin)];
+  const rounds = { bare: [] as Round[], parley: [] as Round[] };
+  if (config.warmup) for (const s of [bare, parley]) await pass(s, "warmup", config.warmup, server.group);
+  for (let k = 1; k <= config.rounds; k++) {
+    log(`round ${k} of ${config.rounds}`);
+    for (const s of k % 2 ? [bare, parley] : [parley, bare]) rounds[s.name as "bare" | "parley"].push(await pass(s, `r${k}`, config.messages, server.group));
+  }
+  closing = true;
+  for (const s of [bare, parley]) for (const room of s.rooms) for (const ws of room) ws.close(1000, "bench done");
+  const results = { parley: { ...summarize(rounds.parley), errorFrames: parley.errorFrames }, bare: summarize(rounds.bare) };
+  const ratio = (key: "deliveriesPerSecond" | "p50Ms" | "p99Ms" | "deliveriesPerServerCpuSecond") => {
+    const [p, b] = [results.parley[key], results.bare[key]];
+    return p === null || b === null ? null : Math.round((p / b) * 1000) / 1000;
+  };
   const report = {
     config: { ...config, server: flags.url ? server.origin : "wrangler dev started by the bench" },
-    parley: { ...results.parley, errorFrames: parley.errors },
-    bare: results.bare,
-    ratio: { deliveriesPerSecond: ratio("deliveriesPerSecond"), p50: ratio("p50Ms"), p99: ratio("p99Ms") },
+    ...results,
+    ratio: { deliveriesPerSecond: ratio("deliveriesPerSecond"), p50: ratio("p50Ms"), p99: ratio("p99Ms"), deliveriesPerServerCpuSecond: ratio("deliveriesPerServerCpuSecond") },
     node: process.version,
-    wrangler,
+    wrangler: (JSON.parse(readFileSync(join(ROOT, "node_modules", "wrangler", "package.json"), "utf8")) as { version: string }).version,
     cpus: cpus().length,
     date: new Date().toISOString(),
   };
   console.log(JSON.stringify(report, null, 2));
   const p = results.parley;
-  if (p.missing || p.duplicate || p.outOfOrder || parley.errors) {
+  if (p.missing || p.duplicate || p.outOfOrder || p.errorFrames) {
     log("Parley did not deliver every message exactly once and in order");
     exitCode = 1;
   }
