@@ -87,6 +87,7 @@ function toMessage(row: MessageRow): ChatMessage {
 
 export class ChatRoom extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private chatRow: ChatRow | undefined;
   /** Kept in memory only: after a wake-up one extra typing frame may pass, which is harmless. */
   private readonly lastTypingAt = new WeakMap<WebSocket, number>();
 
@@ -215,23 +216,31 @@ export class ChatRoom extends DurableObject<Env> {
       case "hello":
         return this.hello(ws, me, who, chat, frame.since);
       case "message": {
-        const original = this.sql.exec<{ seq: number; at: number }>("SELECT seq, at FROM messages WHERE author_id = ? AND cid = ?", who.id, frame.cid).toArray()[0];
-        // A resend of a message we already have: answer with the original ack, store nothing —
-        // even after the chat closed, since the message did get in. (Checked before inserting:
-        // a skipped INSERT would still use up a seq and leave a gap.)
-        if (original) return this.send(ws, { type: "ack", cid: frame.cid, seq: original.seq, at: original.at });
-        if (chat.status === "closed") return this.sendError(ws, "chat_closed", "This chat has ended.", frame.cid);
-        const stored = this.sql
-          .exec<{ seq: number; at: number }>(
-            "INSERT INTO messages (cid, kind, author_kind, author_id, author_name, text, at) VALUES (?, 'text', ?, ?, ?, ?, ?) RETURNING seq, at",
-            frame.cid,
-            who.kind,
-            who.id,
-            who.name,
-            frame.text,
-            Date.now(),
-          )
-          .one();
+        // The common case is one statement: the seq is given explicitly (last + 1), so a resent
+        // cid that hits the unique index inserts nothing and uses up no seq.
+        const stored =
+          chat.status === "closed"
+            ? undefined
+            : this.sql
+                .exec<{ seq: number; at: number }>(
+                  `INSERT INTO messages (seq, cid, kind, author_kind, author_id, author_name, text, at)
+                   VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM messages), ?, 'text', ?, ?, ?, ?, ?)
+                   ON CONFLICT (author_id, cid) DO NOTHING RETURNING seq, at`,
+                  frame.cid,
+                  who.kind,
+                  who.id,
+                  who.name,
+                  frame.text,
+                  Date.now(),
+                )
+                .toArray()[0];
+        if (!stored) {
+          // A resend of a message we already have gets the original ack and stores nothing, even
+          // after the chat closed, since that message did get in.
+          const original = this.sql.exec<{ seq: number; at: number }>("SELECT seq, at FROM messages WHERE author_id = ? AND cid = ?", who.id, frame.cid).toArray()[0];
+          if (original) return this.send(ws, { type: "ack", cid: frame.cid, seq: original.seq, at: original.at });
+          return this.sendError(ws, "chat_closed", "This chat has ended.", frame.cid);
+        }
         this.send(ws, { type: "ack", cid: frame.cid, seq: stored.seq, at: stored.at });
         const message: ChatMessage = { seq: stored.seq, cid: frame.cid, kind: "text", event: null, author: who, text: frame.text, at: stored.at };
         return this.broadcast({ type: "msg", message }, ws);
@@ -257,7 +266,7 @@ export class ChatRoom extends DurableObject<Env> {
       case "close": {
         if (chat.status === "closed") return this.sendError(ws, "chat_closed", "This chat has already ended.");
         const now = Date.now();
-        this.sql.exec("UPDATE chat SET status = 'closed', closed_at = ?", now);
+        this.setStatus("closed", now);
         this.appendSystem(who, "close", now);
         return Promise.all([recordChatClosed(this.env.DB, chat.chat_id, now), lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, null)]);
       }
@@ -304,7 +313,7 @@ export class ChatRoom extends DurableObject<Env> {
       who.name,
       now,
     );
-    if (chat.status === "waiting") this.sql.exec("UPDATE chat SET status = 'active'");
+    if (chat.status === "waiting") this.setStatus("active");
     this.appendSystem(who, "join", now);
     return Promise.all([
       recordOperatorJoined(this.env.DB, chat.chat_id, who.id, now),
@@ -314,8 +323,16 @@ export class ChatRoom extends DurableObject<Env> {
 
   // ---- Helpers -------------------------------------------------------------------------------
 
+  /** The chat's row, read once per wake-up: every change to it goes through setStatus. */
   private chat(): ChatRow | undefined {
-    return this.sql.exec<ChatRow>("SELECT chat_id, account_id, department_id, visitor_id, status FROM chat").toArray()[0];
+    this.chatRow ??= this.sql.exec<ChatRow>("SELECT chat_id, account_id, department_id, visitor_id, status FROM chat").toArray()[0];
+    return this.chatRow;
+  }
+
+  private setStatus(status: ChatStatus, closedAt?: number): void {
+    if (status === "closed") this.sql.exec("UPDATE chat SET status = 'closed', closed_at = ?", closedAt ?? Date.now());
+    else this.sql.exec("UPDATE chat SET status = ?", status);
+    this.chatRow = undefined;
   }
 
   private lastSeq(): number {
