@@ -165,6 +165,9 @@ export async function waitForHealth(origin: string, child: ChildProcess, timeout
 }
 
 export function build(): void {
-  const result = spawnSync(join(ROOT, "node_modules", ".bin", "vite"), ["build", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
-  if (result.status !== 0) throw new Error("vite build failed");
+  // The console first: its build empties dist/ui, where the widget then goes too.
+  for (const config of ["vite.config.ts", "vite.widget.config.ts"]) {
+    const result = spawnSync(join(ROOT, "node_modules", ".bin", "vite"), ["build", "-c", config, "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
+    if (result.status !== 0) throw new Error(`vite build -c ${config} failed`);
+  }
 }

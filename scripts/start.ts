@@ -23,7 +23,7 @@ const [alice, bob] = DEMO.operators;
 console.log(`
 Parley is running.
 Console: ${origin}/
-Demo site: not built yet (arrives with the visitor widget)
+Demo site: ${origin}/demo/
 API: ${origin}/api/health
 Operator: ${alice!.email} / ${DEMO.password}
 Operator 2: ${bob!.email} / ${DEMO.password}

@@ -1,5 +1,6 @@
 // The Worker: a thin Hono app that authenticates, validates and routes to the right object or
-// binding. No chat state lives here. Paths outside /api and /ws are static assets (wrangler.toml).
+// binding. No chat state lives here. Paths outside /api and /ws are static assets (wrangler.toml);
+// the widget's scripts pass through here on their way out, for their CORS and cache headers.
 import { Hono } from "hono";
 import { problemResponse, toProblemResponse, type AppEnv } from "./http.ts";
 import { adminRoutes, invitationRoutes } from "./routes/admin/index.ts";
@@ -8,19 +9,28 @@ import { chatRoutes } from "./routes/chats.ts";
 import { operatorRoutes } from "./routes/operator.ts";
 import { socketRoutes } from "./routes/sockets.ts";
 import { visitorRoutes } from "./routes/visitor.ts";
+import { widgetAssetRoutes } from "./routes/widget-assets.ts";
+import { widgetRoutes } from "./routes/widget.ts";
+import { widgetCors } from "./origin-policy.ts";
 
 export { ChatRoom } from "../durable/chat-room.ts";
 export { Lobby } from "../durable/lobby.ts";
 
 const app = new Hono<AppEnv>()
   .get("/api/health", (c) => c.json({ ok: true, service: "parley" }))
+  // The widget calls these from customers' sites; /api/chats too, for its token check.
+  .use("/api/visitor/*", widgetCors)
+  .use("/api/widget/*", widgetCors)
+  .use("/api/chats/*", widgetCors)
   .route("/api/visitor", visitorRoutes)
+  .route("/api/widget", widgetRoutes)
   .route("/api/operator", operatorRoutes)
   .route("/api/operator/canned-responses", cannedRoutes)
   .route("/api/operator/invitations", invitationRoutes)
   .route("/api/chats", chatRoutes)
   .route("/api/admin/v1", adminRoutes)
   .route("/ws", socketRoutes)
+  .route("/", widgetAssetRoutes)
   .notFound(() => problemResponse(404, "not_found", "No such route."))
   .onError((error) => toProblemResponse(error));
 

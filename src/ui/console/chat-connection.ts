@@ -5,7 +5,7 @@ import { batch, createSignal, type Accessor, type Setter } from "solid-js";
 import { createStore, type SetStoreFunction } from "solid-js/store";
 import type { ChatMessage, ChatStatus, OperatorProfile, Participant, ServerFrame } from "../../shared/protocol.ts";
 import { api, ApiError } from "./api.ts";
-import { countUnread, lastSeenByVisitor, mergeMessages } from "./message-log.ts";
+import { countUnread, lastReadOwnMessage, mergeMessages } from "../common/message-log.ts";
 import { Outbox } from "./outbox.ts";
 import { ReconnectingSocket } from "./reconnecting-socket.ts";
 import { readText, storageKeys, writeText } from "./storage.ts";
@@ -113,7 +113,7 @@ export class ChatConnection {
     return status === "reconnecting" || this.everWelcomed ? "reconnecting" : "connecting";
   };
   readonly unread = (): number => countUnread(this.messages(), this.operator.id, this.state.myReadSeq);
-  readonly seenSeq = (): number | null => lastSeenByVisitor(this.messages(), this.operator.id, this.state.visitorReadSeq);
+  readonly seenSeq = (): number | null => lastReadOwnMessage(this.messages(), this.operator.id, this.state.visitorReadSeq);
   readonly lastSeq = (): number => this.messages().at(-1)?.seq ?? 0;
 
   setDraft(text: string): void {

@@ -1,5 +1,4 @@
-// localStorage, wrapped so that a full, blocked or private-mode storage never breaks the console:
-// losing a remembered draft or splitter size is a nuisance, throwing from an event handler is not.
+// The console's localStorage keys; the safe read/write helpers live in common/local-store.ts.
 
 const PREFIX = "parley.";
 
@@ -14,45 +13,4 @@ export const storageKeys = {
   activeChat: (operatorId: string) => `${PREFIX}active-chat.${operatorId}`,
 };
 
-export function readJson<T>(key: string): T | undefined {
-  try {
-    const raw = localStorage.getItem(key);
-    return raw === null ? undefined : (JSON.parse(raw) as T);
-  } catch {
-    return undefined;
-  }
-}
-
-export function writeJson(key: string, value: unknown): void {
-  try {
-    localStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    // Quota or privacy mode: the value simply is not remembered.
-  }
-}
-
-export function readText(key: string): string {
-  try {
-    return localStorage.getItem(key) ?? "";
-  } catch {
-    return "";
-  }
-}
-
-/** Writes a string; an empty one removes the key so finished drafts do not pile up. */
-export function writeText(key: string, value: string): void {
-  try {
-    if (value) localStorage.setItem(key, value);
-    else localStorage.removeItem(key);
-  } catch {
-    // See writeJson.
-  }
-}
-
-export function removeKey(key: string): void {
-  try {
-    localStorage.removeItem(key);
-  } catch {
-    // See writeJson.
-  }
-}
+export { readJson, readText, removeKey, writeJson, writeText } from "../common/local-store.ts";

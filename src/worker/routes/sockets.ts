@@ -5,7 +5,9 @@ import { PARTICIPANT_HEADER, type ConnectingParticipant } from "../../durable/ch
 import { LOBBY_OPERATOR_HEADER, lobbyOf, type LobbyOperator } from "../../durable/lobby.ts";
 import { requirePrincipal } from "../auth/principal.ts";
 import { departmentIdsOf } from "../db/operators.ts";
+import { readSettings } from "../db/settings.ts";
 import { ProblemError, type AppEnv } from "../http.ts";
+import { requireAllowedOrigin } from "../origin-policy.ts";
 import { findChatFor } from "./chats.ts";
 
 function requireUpgrade(request: Request): void {
@@ -18,7 +20,12 @@ export const socketRoutes = new Hono<AppEnv>()
     const principal = c.var.principal;
     const { chat, room } = await findChatFor(c.env, principal, c.req.param("chatId"));
     let who: ConnectingParticipant;
-    if (principal.kind === "visitor") who = { kind: "visitor", id: principal.visitorId, name: principal.name, accountId: chat.accountId };
+    if (principal.kind === "visitor") {
+      // A visitor's socket comes from the widget on the customer's site: that site must be allowed.
+      const settings = await readSettings(c.env.DB, chat.accountId);
+      if (settings) requireAllowedOrigin(settings, c.req.raw);
+      who = { kind: "visitor", id: principal.visitorId, name: principal.name, accountId: chat.accountId };
+    }
     else if (principal.kind === "operator") who = { kind: "operator", id: principal.operatorId, name: principal.name, accountId: chat.accountId };
     else throw new ProblemError(403, "forbidden", "Only the chat's visitor and operators may connect.");
     const headers = new Headers({ Upgrade: "websocket", [PARTICIPANT_HEADER]: JSON.stringify(who) });

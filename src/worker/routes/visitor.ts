@@ -1,4 +1,5 @@
 // A visitor starts a chat: the widget posts here and gets a token bound to account, visitor and chat.
+// Only from the account's allowed sites (origin-policy.ts).
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { ulid } from "ulid";
@@ -7,14 +8,18 @@ import { lobbyOf } from "../../durable/lobby.ts";
 import { VisitorSessionRequest, type VisitorSessionResponse } from "../../shared/protocol.ts";
 import { VISITOR_TOKEN_TTL_S, signToken } from "../auth/tokens.ts";
 import { database } from "../db/index.ts";
-import { accounts, chats, departments } from "../db/schema.ts";
+import { chats, departments } from "../db/schema.ts";
+import { readSettings } from "../db/settings.ts";
 import { ProblemError, validate, type AppEnv } from "../http.ts";
+import { requireAllowedOrigin } from "../origin-policy.ts";
 
 export const visitorRoutes = new Hono<AppEnv>().post("/sessions", validate("json", VisitorSessionRequest), async (c) => {
   const body = c.req.valid("json");
   const db = database(c.env.DB);
-  const account = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, body.accountId)).get();
-  if (!account) throw new ProblemError(404, "not_found", "There is no such account.");
+  const settings = await readSettings(c.env.DB, body.accountId);
+  if (!settings) throw new ProblemError(404, "not_found", "There is no such account.");
+  requireAllowedOrigin(settings, c.req.raw);
+  const account = { id: body.accountId };
   if (body.departmentId) {
     const department = await db
       .select({ id: departments.id })

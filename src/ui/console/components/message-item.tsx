@@ -3,7 +3,7 @@
 import { For, Show } from "solid-js";
 import type { ChatMessage } from "../../../shared/protocol.ts";
 import { fullTime, messageTime } from "../format.ts";
-import { linkify } from "../linkify.ts";
+import { linkify } from "../../common/linkify.ts";
 import type { OutgoingMessage } from "../outbox.ts";
 
 export function MessageText(props: { text: string }) {

@@ -1,5 +1,5 @@
-// A chat's messages as the console holds them: sorted by seq, each seq once. Replays, HTTP pages
-// and live frames can overlap; merging through here is what keeps duplicates out.
+// A chat's messages as the console and the widget hold them: sorted by seq, each seq once.
+// Replays, HTTP pages and live frames can overlap; merging through here keeps duplicates out.
 import type { ChatMessage } from "../../shared/protocol.ts";
 
 export function mergeMessages(current: readonly ChatMessage[], incoming: readonly ChatMessage[]): ChatMessage[] {
@@ -23,11 +23,11 @@ export function countUnread(messages: readonly ChatMessage[], me: string, readSe
   return count;
 }
 
-/** The newest of my messages the visitor has read: where "Seen" goes. */
-export function lastSeenByVisitor(messages: readonly ChatMessage[], me: string, visitorReadSeq: number): number | null {
+/** The newest of my messages the other side has read (up to `theirReadSeq`): where "Seen" goes. */
+export function lastReadOwnMessage(messages: readonly ChatMessage[], me: string, theirReadSeq: number): number | null {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i]!;
-    if (m.seq <= visitorReadSeq && m.kind === "text" && m.author.id === me) return m.seq;
+    if (m.seq <= theirReadSeq && m.kind === "text" && m.author.id === me) return m.seq;
   }
   return null;
 }

@@ -1,0 +1,13 @@
+// What the visitor widget reads before a chat exists: the public face of an account. Only fields
+// that may be shown to anyone on a customer's site belong here (never allowedOrigins, limits...).
+
+/** `GET /api/widget/config?account=ID` */
+export type WidgetConfig = {
+  displayName: string;
+  /** #rgb or #rrggbb: the launcher and the window's header. */
+  widgetColor: string;
+  greeting: string;
+  departments: { id: string; name: string }[];
+  /** Whether any operator who could take a chat without a department is online now. */
+  online: boolean;
+};

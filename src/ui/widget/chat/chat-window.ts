@@ -1,0 +1,145 @@
+// The chat window: header (title, End chat, close), the message log, a status line (typing,
+// reconnecting), a visually hidden live region that reads out new messages, and the composer.
+// It redraws from VisitorChat's state, keyed by seq (or cid while pending), so existing nodes
+// stay put and only what changed is touched.
+import type { ChatMessage } from "../../../shared/protocol.ts";
+import type { ChatHost, ChatUi } from "../contract.ts";
+import { fill } from "../texts.ts";
+import { el, messageNode, setMeta, systemText } from "./message-view.ts";
+import { VisitorChat } from "./visitor-chat.ts";
+import { WINDOW_CSS } from "./window-css.ts";
+
+export function createChatWindow(host: ChatHost): ChatUi {
+  const style = el("style", undefined, WINDOW_CSS);
+  const win = el("div", "window");
+  win.dataset.testid = "parley-window";
+  win.setAttribute("role", "dialog");
+  win.hidden = true;
+  const title = el("h2");
+  let displayName = "";
+  const endButton = el("button");
+  endButton.type = "button";
+  const closeButton = el("button", undefined, "✕");
+  closeButton.type = "button";
+  const header = el("header");
+  header.append(title, endButton, closeButton);
+  const log = el("div", "log");
+  log.setAttribute("role", "log");
+  // The live region below announces new messages once; the log itself stays quiet so a
+  // redraw (a pending message acknowledged, say) is not read out again.
+  log.setAttribute("aria-live", "off");
+  log.tabIndex = 0;
+  const greeting = el("p", "greeting");
+  greeting.hidden = true;
+  log.append(greeting);
+  const endedNote = el("p", "msg system");
+  const status = el("div", "status");
+  const live = el("div", "sr");
+  live.setAttribute("aria-live", "polite");
+  const form = el("form");
+  const input = el("textarea");
+  input.dataset.testid = "parley-input";
+  input.rows = 1;
+  input.maxLength = 5000;
+  const send = el("button");
+  send.type = "submit";
+  send.dataset.testid = "parley-send";
+  form.append(input, send);
+  win.append(header, log, status, live, form);
+  host.root.append(style, win);
+
+  const nodes = new Map<string, HTMLElement>();
+  const chat: VisitorChat = new VisitorChat(host, {
+    changed: () => render(),
+    incoming: (m: ChatMessage) => {
+      live.textContent = `${m.author.name}: ${m.text}`;
+      host.emit("message", m);
+    },
+  });
+
+  function labels(): void {
+    const t = host.texts();
+    win.setAttribute("aria-label", displayName ? `${t.windowLabel}: ${displayName}` : t.windowLabel);
+    log.setAttribute("aria-label", t.messages);
+    endButton.textContent = t.endChat;
+    closeButton.setAttribute("aria-label", t.closeChat);
+    input.placeholder = t.placeholder;
+    input.setAttribute("aria-label", t.inputLabel);
+    send.textContent = t.send;
+    render();
+  }
+
+  function render(): void {
+    const t = host.texts();
+    const s = chat.state;
+    const wanted: [string, () => HTMLElement][] = s.messages.map((m) => [
+      `s${m.seq}`,
+      () => messageNode({ seq: m.seq, text: m.kind === "system" ? systemText(m, t) : m.text, author: m.kind === "system" ? "system" : m.author.kind, name: m.author.name }),
+    ]);
+    for (const p of s.outbox) wanted.push([`p${p.cid}`, () => messageNode({ seq: null, text: p.text, author: "visitor" })]);
+    const keys = new Set(wanted.map(([key]) => key));
+    for (const [key, node] of nodes) if (!keys.has(key)) (node.remove(), nodes.delete(key));
+    let previous: Element = greeting;
+    for (const [key, make] of wanted) {
+      let node = nodes.get(key);
+      if (!node) nodes.set(key, (node = make()));
+      if (previous.nextElementSibling !== node) previous.after(node);
+      previous = node;
+    }
+    const seen = chat.seenSeq;
+    for (const m of s.messages) if (m.author.kind === "visitor") setMeta(nodes.get(`s${m.seq}`)!, m.seq === seen ? t.seen : "");
+    for (const p of s.outbox) setMeta(nodes.get(`p${p.cid}`)!, p.failed ? t.notDelivered : t.sending);
+    endedNote.textContent = t.ended;
+    if (s.ended) previous.after(endedNote);
+    else endedNote.remove();
+    endButton.hidden = !chat.canEnd;
+    status.textContent = chat.unavailable ? t.unavailable : chat.link === "reconnecting" ? t.reconnecting : chat.operatorTyping ? fill(t.typing, { name: chat.operatorTyping }) : "";
+    if (stuck) log.scrollTop = log.scrollHeight;
+  }
+
+  // Follow new messages only while the visitor is at the bottom, not while reading back.
+  let stuck = true;
+  log.addEventListener("scroll", () => (stuck = log.scrollHeight - log.scrollTop - log.clientHeight < 40));
+
+  function submit(): void {
+    const text = input.value;
+    if (!text.trim()) return;
+    input.value = "";
+    stuck = true;
+    chat.send(text);
+    input.focus();
+  }
+  form.addEventListener("submit", (event) => (event.preventDefault(), submit()));
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) (event.preventDefault(), submit());
+  });
+  input.addEventListener("input", () => chat.draft.note(input.value));
+  win.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") (event.stopPropagation(), host.requestClose());
+  });
+  closeButton.addEventListener("click", () => host.requestClose());
+  endButton.addEventListener("click", () => chat.end());
+  void host.config.then((config) => {
+    if (!config) return;
+    displayName = title.textContent = config.displayName;
+    greeting.textContent = config.greeting;
+    greeting.hidden = !config.greeting;
+    labels();
+  });
+  labels();
+
+  return {
+    show() {
+      win.hidden = false;
+      chat.setVisible(true);
+      stuck = true;
+      render();
+      input.focus();
+    },
+    hide() {
+      win.hidden = true;
+      chat.setVisible(false);
+    },
+    refreshTexts: labels,
+  };
+}

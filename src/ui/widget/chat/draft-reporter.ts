@@ -1,0 +1,40 @@
+// Sends the visitor's typing state with the draft, which operators see as a live preview. Drafts
+// go out at most every THROTTLE_MS (the server drops typing frames faster than every 250 ms) and
+// the latest one always follows; emptying the input or sending says "stopped" at once.
+
+const THROTTLE_MS = 400;
+
+export class DraftReporter {
+  private lastSentAt = 0;
+  private active = false;
+  private pending: string | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** `send` returns false when the frame could not go out (no live socket). */
+  constructor(private readonly send: (frame: { type: "typing"; active: boolean; draft?: string }) => boolean) {}
+
+  note(draft: string): void {
+    if (!draft.trim()) return this.stop();
+    this.pending = draft;
+    const wait = this.lastSentAt + THROTTLE_MS - Date.now();
+    if (wait <= 0) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), wait);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = null;
+    if (this.active && this.send({ type: "typing", active: false })) this.active = false;
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    if (this.pending === null) return;
+    if (this.send({ type: "typing", active: true, draft: this.pending })) {
+      this.active = true;
+      this.lastSentAt = Date.now();
+    }
+    this.pending = null;
+  }
+}

@@ -1,0 +1,36 @@
+// What the widget's two scripts agree on. widget.js (the loader, on every page view) shows the
+// launcher and owns the JS API; the chat part (loaded when the visitor opens the chat or already
+// has one) builds the window and speaks the protocol. Types only: nothing here is bundled twice.
+import type { WidgetConfig } from "../../shared/widget-api.ts";
+import type { Texts } from "./texts.ts";
+
+export type WidgetEventName = "message" | "open" | "close";
+export type Identity = { name?: string; email?: string };
+
+/** What the loader hands the chat part. */
+export type ChatHost = {
+  root: ShadowRoot;
+  /** Parley's origin, from the script's own URL: every request and socket goes there. */
+  base: string;
+  account: string;
+  config: Promise<WidgetConfig | null>;
+  texts(): Texts;
+  identity(): Identity;
+  emit(event: WidgetEventName, detail?: unknown): void;
+  /** The window asks to be closed (its button, Escape): the loader updates launcher and focus. */
+  requestClose(): void;
+  /** Messages that arrived while the window was closed, for the launcher's badge. */
+  setUnread(count: number): void;
+};
+
+export type ChatUi = {
+  show(): void;
+  hide(): void;
+  /** Parley.setTexts changed the texts: redraw the labels. */
+  refreshTexts(): void;
+};
+
+export type ChatModule = { mount(host: ChatHost): ChatUi };
+
+/** localStorage key of an account's chat on this site; one visitor chat per account and site. */
+export const savedChatKey = (account: string) => `parley.widget.${account}`;

@@ -1,0 +1,29 @@
+// What the widget needs before any chat: the account's public settings, its departments and
+// whether someone is online. Public and CORS-enabled; answers only the account's allowed sites.
+import { eq } from "drizzle-orm";
+import { Hono } from "hono";
+import * as v from "valibot";
+import { lobbyOf } from "../../durable/lobby.ts";
+import type { WidgetConfig } from "../../shared/widget-api.ts";
+import { database } from "../db/index.ts";
+import { departments } from "../db/schema.ts";
+import { readSettings } from "../db/settings.ts";
+import { ProblemError, validate, type AppEnv } from "../http.ts";
+import { requireAllowedOrigin } from "../origin-policy.ts";
+
+const ConfigQuery = v.strictObject({ account: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) });
+
+export const widgetRoutes = new Hono<AppEnv>().get("/config", validate("query", ConfigQuery), async (c) => {
+  const accountId = c.req.valid("query").account;
+  const settings = await readSettings(c.env.DB, accountId);
+  if (!settings) throw new ProblemError(404, "not_found", "There is no such account.");
+  requireAllowedOrigin(settings, c.req.raw);
+  const [deps, online] = await Promise.all([
+    database(c.env.DB).select({ id: departments.id, name: departments.name }).from(departments).where(eq(departments.accountId, accountId)).orderBy(departments.name).all(),
+    lobbyOf(c.env, accountId).onlineOperators(null),
+  ]);
+  const body: WidgetConfig = { displayName: settings.displayName, widgetColor: settings.widgetColor, greeting: settings.greeting, departments: deps, online: online > 0 };
+  // `online` is live presence: a cached answer would offer a chat nobody is there to take.
+  c.header("Cache-Control", "no-cache");
+  return c.json(body);
+});
