@@ -1,6 +1,6 @@
 // Starts `wrangler dev` for a test file on a free port with its own fresh local state.
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,10 +33,25 @@ export class DevServer {
     await this.start();
   }
 
+  /** Starts wrangler on a free port. The port is free when picked but another process may take
+   * it before wrangler binds it, so a start that fails is tried again on another port; the
+   * last failure says what wrangler printed. */
   async start(): Promise<void> {
-    this.port = await freePort();
-    this.child = startWrangler({ port: this.port, persistTo: this.persistTo, quiet: true, logFile: join(this.persistTo, "wrangler.log") });
-    await waitForHealth(this.origin, this.child);
+    const logFile = join(this.persistTo, "wrangler.log");
+    for (let attempt = 1; ; attempt++) {
+      this.port = await freePort();
+      this.child = startWrangler({ port: this.port, persistTo: this.persistTo, quiet: true, logFile });
+      try {
+        await waitForHealth(this.origin, this.child);
+        return;
+      } catch (error) {
+        await stopWrangler(this.child);
+        if (attempt === 3) {
+          const log = existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n") : "(no log)";
+          throw new Error(`${(error as Error).message}\n--- wrangler.log ---\n${log}`);
+        }
+      }
+    }
   }
 
   /** Stops the runtime the way a crash would (SIGKILL to wrangler and workerd alike), keeping

@@ -35,7 +35,7 @@ export function CannedPage(props: {
       props.changes,
       () => {
         if (pending > 0) noticeWaiting = true;
-        else void data.reload();
+        else reloadKeepingFocus();
       },
       { defer: true },
     ),
@@ -47,9 +47,30 @@ export function CannedPage(props: {
     } finally {
       if (--pending === 0 && noticeWaiting) {
         noticeWaiting = false;
-        void data.reload();
+        reloadKeepingFocus();
       }
     }
+  }
+
+  // A reload redraws what changed, and the console around this page may briefly take it out of
+  // the document meanwhile; either can drop the keyboard focus to the page's body. The control
+  // that had it is remembered by its row and test id, and given focus again afterwards.
+  let page!: HTMLElement;
+  let focused: { id: string; control: string } | null = null;
+  function rememberFocus(event: FocusEvent) {
+    const control = (event.target as HTMLElement).closest<HTMLElement>("[data-testid]");
+    const id = control?.closest<HTMLElement>("[data-id]")?.dataset.id;
+    focused = control?.dataset.testid && id ? { id, control: control.dataset.testid } : null;
+  }
+  function restoreFocus() {
+    if (!focused || (document.activeElement && document.activeElement !== document.body)) return;
+    page.querySelector<HTMLElement>(`[data-id="${CSS.escape(focused.id)}"] [data-testid="${focused.control}"]:not(:disabled)`)?.focus();
+  }
+  function reloadKeepingFocus() {
+    void data.reload().then(() => {
+      queueMicrotask(restoreFocus);
+      setTimeout(restoreFocus, 100);
+    });
   }
 
   const groups = createMemo(() => {
@@ -101,7 +122,7 @@ export function CannedPage(props: {
   }
 
   return (
-    <section class="cp-page" data-testid="cp-canned" aria-labelledby="cp-canned-heading">
+    <section class="cp-page" data-testid="cp-canned" aria-labelledby="cp-canned-heading" ref={page} onFocusIn={rememberFocus}>
       <h2 id="cp-canned-heading" tabIndex={-1}>Canned responses</h2>
       <p class="hint">
         Operators see the company's responses, those of their departments and their own, in this order, in the canned responses bar of the console.
