@@ -40,8 +40,12 @@ export function CannedPage(props: {
       { defer: true },
     ),
   );
+  /** Counts this page's own changes, so a reload that was already on its way when one began
+   * (and would bring back the order from before it) is dropped and done again afterwards. */
+  let generation = 0;
   async function own<T>(change: () => Promise<T>): Promise<T> {
     pending++;
+    generation++;
     try {
       return await change();
     } finally {
@@ -64,10 +68,21 @@ export function CannedPage(props: {
   }
   function restoreFocus() {
     if (!focused || (document.activeElement && document.activeElement !== document.body)) return;
-    page.querySelector<HTMLElement>(`[data-id="${CSS.escape(focused.id)}"] [data-testid="${focused.control}"]:not(:disabled)`)?.focus();
+    const row = page.querySelector<HTMLElement>(`[data-id="${CSS.escape(focused.id)}"]`);
+    // A move button that got disabled (its row reached the end) hands the focus to its twin.
+    const twin = { "cp-canned-up": "cp-canned-down", "cp-canned-down": "cp-canned-up" }[focused.control];
+    const candidates = [focused.control, ...(twin ? [twin] : [])].map((id) => row?.querySelector<HTMLElement>(`[data-testid="${id}"]:not(:disabled)`));
+    candidates.find((control) => control)?.focus();
   }
   function reloadKeepingFocus() {
-    void data.reload().then(() => {
+    const started = generation;
+    void data.reload(() => started === generation).then((shown) => {
+      if (!shown) {
+        // Overtaken by a change of this page's: fetch again once that change is done.
+        if (pending > 0) noticeWaiting = true;
+        else if (started !== generation) reloadKeepingFocus();
+        return;
+      }
       queueMicrotask(restoreFocus);
       setTimeout(restoreFocus, 100);
     });

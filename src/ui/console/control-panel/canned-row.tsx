@@ -33,6 +33,10 @@ export function CannedRow(props: {
     const other = delta < 0 ? downButton : upButton;
     const keepFocus = () => (pressed && !pressed.disabled ? pressed : other)?.focus();
     keepFocus();
+    // The buttons' disabled state follows the new order on the next render: check again then.
+    requestAnimationFrame(() => {
+      if (!document.activeElement || document.activeElement === document.body || document.activeElement === pressed) keepFocus();
+    });
     await saved;
     // The list may be re-rendered from the server's answer meanwhile; if that dropped the focus
     // (it went back to the page's body), put it back where the keyboard user left it.

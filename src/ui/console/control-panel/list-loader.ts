@@ -8,19 +8,24 @@ export type Loaded<T> = {
   value: Accessor<T | undefined>;
   set(value: T): void;
   problem: Accessor<ApiError | null>;
-  reload(): Promise<void>;
+  /** Fetches again. `stillWanted` is asked when the answer arrives: a page whose own changes
+   * overtook the fetch drops the stale answer instead of showing an older list. */
+  reload(stillWanted?: () => boolean): Promise<boolean>;
 };
 
 export function loadOnMount<T>(fetch: () => Promise<T>): Loaded<T> {
   const [value, setValue] = createSignal<T>();
   const [problem, setProblem] = createSignal<ApiError | null>(null);
-  async function reload() {
+  async function reload(stillWanted?: () => boolean) {
     try {
       const next = await fetch();
+      if (stillWanted && !stillWanted()) return false;
       setValue(() => next);
       setProblem(null);
+      return true;
     } catch (error) {
       setProblem(error instanceof ApiError ? error : new ApiError(0, "internal", String(error)));
+      return false;
     }
   }
   onMount(() => void reload());
