@@ -66,6 +66,9 @@ describe("listing chats", () => {
       createdAt: expect.any(Number),
       updatedAt: expect.any(Number),
       closedAt: null,
+      rating: null,
+      offline: false,
+      visitorEmail: null,
     });
   });
 

@@ -15,6 +15,8 @@ describe("GET /api/widget/config", () => {
       displayName: "Company wconf",
       widgetColor: "#aa3300",
       greeting: "Hallo!",
+      offlineMessage: "We are away right now. Leave a message and we will get back to you by email.",
+      preChatForm: false,
       departments: [
         { id: acc.salesId, name: "Sales" },
         { id: `${acc.id}_support`, name: "Support" },
@@ -22,7 +24,7 @@ describe("GET /api/widget/config", () => {
       online: false,
     });
     // Exactly these keys: no allowedOrigins, limits, transcript sender or the like.
-    expect(Object.keys(config).sort()).toEqual(["departments", "displayName", "greeting", "online", "widgetColor"]);
+    expect(Object.keys(config).sort()).toEqual(["departments", "displayName", "greeting", "offlineMessage", "online", "preChatForm", "widgetColor"]);
   });
 
   it("says online once an operator who can take the chat is online", async () => {

@@ -11,6 +11,7 @@ import {
   PONG_FRAME,
   TYPING_MIN_INTERVAL_MS,
   type ChatMessage,
+  type ChatRating,
   type ChatStatus,
   type ClientFrame,
   type ErrorCode,
@@ -20,7 +21,7 @@ import {
   type ServerFrame,
   type SystemEvent,
 } from "../shared/protocol.ts";
-import { recordChatClosed, recordOperatorJoined, recordOperatorLeft } from "../worker/db/chat-index.ts";
+import { recordChatClosed, recordChatRated, recordOperatorJoined, recordOperatorLeft } from "../worker/db/chat-index.ts";
 import { DEACTIVATED_CLOSE_CODE } from "../shared/lobby-protocol.ts";
 import { lobbyOf } from "./lobby.ts";
 import { problemResponse } from "../worker/http.ts";
@@ -69,6 +70,9 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE TABLE IF NOT EXISTS participants (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,
   joined_at INTEGER NOT NULL, left_at INTEGER, last_read_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS rating (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rating TEXT NOT NULL, comment TEXT, at INTEGER NOT NULL
 );`;
 
 const MESSAGE_COLUMNS = "seq, cid, kind, event, author_kind, author_id, author_name, text, at";
@@ -122,11 +126,100 @@ export class ChatRoom extends DurableObject<Env> {
     });
   }
 
+  /** Stores the visitor's message left through the widget's offline form, as the chat's first
+   * text message (its cid "offline"), so whoever accepts the chat reads it like any other. */
+  async leaveOfflineMessage(text: string): Promise<void> {
+    const chat = this.chat();
+    if (!chat) throw new Error("no such chat");
+    const visitor = this.sql.exec<{ name: string }>("SELECT name FROM participants WHERE id = ?", chat.visitor_id).one();
+    this.sql.exec(
+      `INSERT INTO messages (seq, cid, kind, author_kind, author_id, author_name, text, at)
+       VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM messages), 'offline', 'text', 'visitor', ?, ?, ?, ?)
+       ON CONFLICT (author_id, cid) DO NOTHING`,
+      chat.visitor_id,
+      visitor.name,
+      text,
+      Date.now(),
+    );
+  }
+
   /** Adds an operator to the chat (after they accepted it from the queue). Joining twice is a no-op. */
   async join(operator: Participant): Promise<void> {
     const chat = this.chat();
     if (!chat) throw new Error("no such chat");
     await this.joinOperator(chat, operator)?.catch((error: unknown) => console.error("join follow-up failed", error));
+  }
+
+  // ---- Proactive invitations and hand-overs (issue 5 part C) ----------------------------------
+
+  /** A chat started by the visitor's reply to an operator's invitation: the inviting operator is
+   * in it from the start, and their invitation is its first message (before the visitor's). */
+  async startInvited(operator: Participant, text: string, invitationId: string): Promise<void> {
+    const chat = this.chat();
+    if (!chat || chat.status !== "waiting" || this.lastSeq() > 0) return;
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'operator', ?, ?) ON CONFLICT (id) DO NOTHING", operator.id, operator.name, now);
+      this.setStatus("active");
+      this.appendSystem(operator, "join", now);
+      this.sql.exec(
+        "INSERT INTO messages (cid, kind, author_kind, author_id, author_name, text, at) VALUES (?, 'text', 'operator', ?, ?, ?, ?)",
+        invitationId,
+        operator.id,
+        operator.name,
+        text,
+        now,
+      );
+    });
+  }
+
+  /** Whether this operator is in the chat now (joined, not left). */
+  async hasOperator(operatorId: string): Promise<boolean> {
+    return this.isCurrentParticipant(operatorId);
+  }
+
+  /** Hands the chat on. To an operator: they join (and, unless `stay`, `from` leaves); to a
+   * department: `from` leaves and the chat waits again, for that department. The log, and so the
+   * history, is this room's: it goes along by staying where it is. */
+  async transfer(
+    from: Participant,
+    to: { kind: "operator"; operator: Participant; stay: boolean } | { kind: "department"; id: string; name: string },
+  ): Promise<{ ok: true; visitorName: string } | { ok: false; code: "forbidden" | "chat_closed" }> {
+    const chat = this.chat();
+    if (!chat || !this.isCurrentParticipant(from.id)) return { ok: false, code: "forbidden" };
+    if (chat.status === "closed") return { ok: false, code: "chat_closed" };
+    const now = Date.now();
+    const visitorName = this.sql.exec<{ name: string }>("SELECT name FROM participants WHERE kind = 'visitor' LIMIT 1").one().name;
+    const target = to.kind === "operator" ? to.operator.name : to.name;
+    const text = to.kind === "operator" && to.stay ? `${from.name} invited ${target} to the chat` : `${from.name} transferred the chat to ${target}`;
+    this.appendSystem(from, "transfer", now, text);
+    if (to.kind === "operator") {
+      if (!this.isCurrentParticipant(to.operator.id)) {
+        this.sql.exec(
+          "INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'operator', ?, ?) ON CONFLICT (id) DO UPDATE SET left_at = NULL, name = excluded.name",
+          to.operator.id,
+          to.operator.name,
+          now,
+        );
+        this.appendSystem(to.operator, "join", now);
+      }
+      if (chat.status === "waiting") this.setStatus("active");
+    } else {
+      this.sql.exec("UPDATE chat SET department_id = ?", to.id);
+      this.setStatus("waiting");
+    }
+    if (to.kind === "department" || !to.stay) {
+      this.sql.exec("UPDATE participants SET left_at = ? WHERE id = ? AND left_at IS NULL", now, from.id);
+      this.appendSystem(from, "leave", now);
+      for (const socket of this.ctx.getWebSockets(from.id)) {
+        try {
+          socket.close(1000, "transferred");
+        } catch {
+          // Already gone.
+        }
+      }
+    }
+    return { ok: true, visitorName };
   }
 
   /** Closes a deactivated operator's sockets in this chat at once. They stay a participant (an
@@ -270,6 +363,18 @@ export class ChatRoom extends DurableObject<Env> {
         this.appendSystem(who, "close", now);
         return Promise.all([recordChatClosed(this.env.DB, chat.chat_id, now), lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, null)]);
       }
+      case "rate": {
+        // Allowed whatever the status (usually after the close); rating again replaces it.
+        const rated: ChatRating = { rating: frame.rating, comment: frame.comment?.trim() || null, at: Date.now() };
+        this.sql.exec(
+          "INSERT INTO rating (singleton, rating, comment, at) VALUES (1, ?, ?, ?) ON CONFLICT (singleton) DO UPDATE SET rating = excluded.rating, comment = excluded.comment, at = excluded.at",
+          rated.rating,
+          rated.comment,
+          rated.at,
+        );
+        this.broadcast({ type: "rating", ...rated });
+        return recordChatRated(this.env.DB, chat.chat_id, rated.rating, rated.comment, rated.at);
+      }
       case "leave": {
         const now = Date.now();
         this.sql.exec("UPDATE participants SET left_at = ? WHERE id = ? AND left_at IS NULL", now, who.id);
@@ -284,9 +389,10 @@ export class ChatRoom extends DurableObject<Env> {
     const lastSeq = this.lastSeq();
     if (since > lastSeq) return this.sendError(ws, "bad_seq", `since is ${since} but the chat's last seq is ${lastSeq}.`);
     const followUp = who.kind === "operator" ? this.joinOperator(chat, who) : undefined;
+    const rating = this.sql.exec<ChatRating>("SELECT rating, comment, at FROM rating").toArray()[0];
     this.send(ws, {
       type: "welcome",
-      chat: { id: chat.chat_id, status: this.chat()!.status },
+      chat: { id: chat.chat_id, status: this.chat()!.status, ...(rating ? { rating: { ...rating } } : {}) },
       you: who,
       participants: this.participantStates(),
       lastSeq: this.lastSeq(),
@@ -358,8 +464,9 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** Stores a system message (join, leave, close) and sends it to everyone, the author included. */
-  private appendSystem(author: Participant, event: SystemEvent, at: number): void {
-    const text = { join: `${author.name} joined the chat`, leave: `${author.name} left the chat`, close: `${author.name} closed the chat` }[event];
+  private appendSystem(author: Participant, event: SystemEvent, at: number, custom?: string): void {
+    const text =
+      custom ?? { join: `${author.name} joined the chat`, leave: `${author.name} left the chat`, close: `${author.name} closed the chat`, transfer: `${author.name} transferred the chat` }[event];
     const { seq } = this.sql
       .exec<{ seq: number }>(
         "INSERT INTO messages (kind, event, author_kind, author_id, author_name, text, at) VALUES ('system', ?, ?, ?, ?, ?, ?) RETURNING seq",

@@ -4,13 +4,29 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   DEACTIVATED_CLOSE_CODE,
+  INVITATION_TTL_MS,
   lobbyClientFrameSchemas,
+  visitorClientFrameSchemas,
+  type ChatAssignedNotice,
   type ConfigTopic,
+  type LiveVisitor,
   type LobbyServerFrame,
   type OperatorPresence,
   type PresenceStatus,
+  type VisitorServerFrame,
   type WaitingChat,
 } from "../shared/lobby-protocol.ts";
+import {
+  INVITATIONS_SCHEMA,
+  isVisitorSocket,
+  LOBBY_VISITOR_HEADER,
+  liveVisitor,
+  OPERATORS_TAG,
+  visitorTag,
+  VISITORS_TAG,
+  type InvitationRow,
+  type VisitorSocket,
+} from "./lobby-visitors.ts";
 import { parseFrame, PING_FRAME, PONG_FRAME, type OperatorRole } from "../shared/protocol.ts";
 import { problemResponse } from "../worker/http.ts";
 
@@ -33,6 +49,20 @@ export function lobbyOf(env: Env, accountId: string) {
   return env.LOBBY.get(env.LOBBY.idFromName(accountId));
 }
 
+/** The lobby object holding this visitor's presence socket and invitations. Today that is the
+ * account's one lobby. How many visitor sockets one object holds is NOT measured yet (see
+ * docs/benchmarks.md, "How far one Lobby goes"). Past that limit, visitors would be
+ * spread over `idFromName(`${accountId}/visitors/${hash(visitorId) % N}`)` shards: every
+ * visitor-side call already goes through here with the visitor id, and the operators' consoles
+ * would then subscribe to each shard. Operator presence and the queues stay in `lobbyOf`. */
+export function lobbyShard(env: Env, accountId: string, _visitorId: string) {
+  return lobbyOf(env, accountId);
+}
+
+export type InviteResult = { ok: true; id: string; expiresAt: number } | { ok: false; code: "not_found" | "conflict" };
+export type ClaimResult =
+  | { ok: true; operator: { id: string; name: string }; text: string; invitationId: string }
+  | { ok: false; code: "not_found" | "expired" };
 export type AcceptResult = { ok: true } | { ok: false; code: "already_taken" | "forbidden" };
 
 type WaitingRow = { chat_id: string; department_id: string | null; visitor_name: string; since: number };
@@ -41,6 +71,9 @@ type OperatorRow = { id: string; name: string; department_ids: string; status: P
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS waiting (
   chat_id TEXT PRIMARY KEY, department_id TEXT, visitor_name TEXT NOT NULL, since INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS waiting_details (
+  chat_id TEXT PRIMARY KEY, details TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS operators (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, department_ids TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'away'
@@ -62,6 +95,7 @@ export class Lobby extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
+    this.sql.exec(INVITATIONS_SCHEMA);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
 
@@ -76,6 +110,10 @@ export class Lobby extends DurableObject<Env> {
       chat.visitorName,
       chat.since,
     );
+    // Offline messages carry more (the mark and the visitor's email), kept beside the queue row.
+    if (chat.offline) {
+      this.sql.exec("INSERT OR REPLACE INTO waiting_details (chat_id, details) VALUES (?, ?)", chat.chatId, JSON.stringify({ offline: true, visitorEmail: chat.visitorEmail }));
+    }
     this.broadcast({ type: "waiting", chat }, (op) => op.status === "online" && mayTake(op.departmentIds, chat.departmentId));
   }
 
@@ -92,6 +130,7 @@ export class Lobby extends DurableObject<Env> {
   /** The chat left the queue some other way: an operator joined directly, or it ended. */
   async dequeue(chatId: string, by: { id: string; name: string } | null): Promise<void> {
     const removed = this.sql.exec("DELETE FROM waiting WHERE chat_id = ? RETURNING chat_id", chatId).toArray();
+    this.sql.exec("DELETE FROM waiting_details WHERE chat_id = ?", chatId);
     if (removed.length) this.broadcast({ type: "dequeued", chatId, by });
   }
 
@@ -147,13 +186,15 @@ export class Lobby extends DurableObject<Env> {
       this.sql.exec("UPDATE operators SET department_ids = ? WHERE id = ?", JSON.stringify(ids.filter((id) => id !== departmentId)), row.id);
     }
     // The department's own members had these chats already; everyone else online hears of them now.
-    for (const row of freed) this.broadcast({ type: "waiting", chat: toWaiting(row) }, (op) => op.status === "online" && !members.has(op.id));
+    for (const row of freed) this.broadcast({ type: "waiting", chat: this.withDetails(toWaiting(row)) }, (op) => op.status === "online" && !members.has(op.id));
   }
 
   // ---- The operators' lobby sockets ---------------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return problemResponse(426, "upgrade_required", "Connect with a WebSocket.");
+    const visitor = JSON.parse(request.headers.get(LOBBY_VISITOR_HEADER) ?? "null") as { id: string } | null;
+    if (visitor) return this.acceptVisitor(visitor.id);
     const operator = JSON.parse(request.headers.get(LOBBY_OPERATOR_HEADER) ?? "null") as LobbyOperator | null;
     if (!operator) return problemResponse(403, "forbidden", "Operators only.");
     // Name and departments are refreshed on every connect; the chosen status is remembered.
@@ -165,16 +206,19 @@ export class Lobby extends DurableObject<Env> {
     );
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server, [operator.id]);
+    this.ctx.acceptWebSocket(server, [operator.id, OPERATORS_TAG]);
     server.serializeAttachment({ ...operator, connectedAt: Date.now() } satisfies LobbySocket);
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_EVERY_MS);
     this.send(server, this.snapshot(operator.id));
+    this.send(server, { type: "visitors", visitors: this.liveVisitors() });
     this.broadcastPresence(operator.id, server);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    const operator = ws.deserializeAttachment() as LobbyOperator;
+    const attachment = ws.deserializeAttachment() as unknown;
+    if (isVisitorSocket(attachment)) return this.visitorMessage(ws, attachment, raw);
+    const operator = attachment as LobbyOperator;
     const parsed = parseFrame(raw, lobbyClientFrameSchemas);
     if (!parsed.ok) return this.send(ws, { type: "error", code: parsed.code, message: parsed.message });
     this.sql.exec("UPDATE operators SET status = ? WHERE id = ?", parsed.frame.status, operator.id);
@@ -186,25 +230,27 @@ export class Lobby extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    const operator = ws.deserializeAttachment() as LobbyOperator;
+    const attachment = ws.deserializeAttachment() as unknown;
     try {
       ws.close(code, reason);
     } catch {
       // Already closed by the runtime's automatic close reply.
     }
-    this.broadcastPresence(operator.id, undefined, [ws]);
+    if (isVisitorSocket(attachment)) return this.visitorChanged(attachment.id, [ws]);
+    this.broadcastPresence((attachment as LobbyOperator).id, undefined, [ws]);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    const operator = ws.deserializeAttachment() as LobbyOperator;
-    this.broadcastPresence(operator.id, undefined, [ws]);
+    const attachment = ws.deserializeAttachment() as unknown;
+    if (isVisitorSocket(attachment)) return this.visitorChanged(attachment.id, [ws]);
+    this.broadcastPresence((attachment as LobbyOperator).id, undefined, [ws]);
   }
 
   /** Closes sockets that stopped pinging, and tells everyone those operators are gone. */
   override async alarm(): Promise<void> {
     const now = Date.now();
     for (const ws of this.ctx.getWebSockets()) {
-      const socket = ws.deserializeAttachment() as LobbySocket;
+      const socket = ws.deserializeAttachment() as LobbySocket | VisitorSocket;
       const lastSign = Math.max(this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, socket.connectedAt);
       if (now - lastSign <= STALE_AFTER_MS) continue;
       try {
@@ -212,9 +258,156 @@ export class Lobby extends DurableObject<Env> {
       } catch {
         // Already gone.
       }
-      this.broadcastPresence(socket.id, undefined, [ws]);
+      if (isVisitorSocket(socket)) this.visitorChanged(socket.id, [ws]);
+      else this.broadcastPresence(socket.id, undefined, [ws]);
     }
+    this.sql.exec("DELETE FROM invitations WHERE expires_at < ?", now - INVITATION_TTL_MS);
     if (this.ctx.getWebSockets().length) await this.ctx.storage.setAlarm(now + SWEEP_EVERY_MS);
+  }
+
+  // ---- Live visitors, invitations, hand-overs ------------------------------------------------
+
+  /** An operator invites a visitor who is on the site now. Refused when the visitor is not here
+   * (never was, left, or belongs to another account's lobby) or is already chatting. */
+  async invite(visitorId: string, text: string, operator: { id: string; name: string }): Promise<InviteResult> {
+    const visitor = this.liveVisitor(visitorId);
+    if (!visitor) return { ok: false, code: "not_found" };
+    if (visitor.chatting) return { ok: false, code: "conflict" };
+    const now = Date.now();
+    const id = `inv_${crypto.randomUUID().replaceAll("-", "")}`;
+    // One open invitation per visitor: a newer one replaces the older.
+    for (const old of this.sql.exec<{ id: string }>("DELETE FROM invitations WHERE visitor_id = ? AND chat_id IS NULL RETURNING id", visitorId).toArray()) {
+      this.sendToVisitor(visitorId, { type: "invitation_gone", id: old.id });
+    }
+    this.sql.exec(
+      "INSERT INTO invitations (id, visitor_id, operator_id, operator_name, text, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      id,
+      visitorId,
+      operator.id,
+      operator.name,
+      text,
+      now,
+      now + INVITATION_TTL_MS,
+    );
+    this.sendToVisitor(visitorId, { type: "invitation", invitation: { id, operator, text, ttlMs: INVITATION_TTL_MS } });
+    this.visitorChanged(visitorId);
+    return { ok: true, id, expiresAt: now + INVITATION_TTL_MS };
+  }
+
+  /** The visitor answered an invitation: claims it, once. An expired or already answered one
+   * is "expired" (the visitor gets a normal waiting chat); an unknown one (forged, or another
+   * account's) is "not_found". */
+  async claimInvitation(invitationId: string): Promise<ClaimResult> {
+    const row = this.sql.exec<InvitationRow>("SELECT * FROM invitations WHERE id = ?", invitationId).toArray()[0];
+    if (!row) return { ok: false, code: "not_found" };
+    if (row.chat_id !== null || row.expires_at < Date.now()) return { ok: false, code: "expired" };
+    this.sql.exec("UPDATE invitations SET chat_id = '' WHERE id = ?", invitationId);
+    return { ok: true, operator: { id: row.operator_id, name: row.operator_name }, text: row.text, invitationId };
+  }
+
+  /** The chat of a claimed invitation exists: the inviting operator's consoles open it. */
+  async invitationAccepted(invitationId: string, chatId: string, visitorName: string): Promise<void> {
+    const row = this.sql.exec<InvitationRow>("UPDATE invitations SET chat_id = ? WHERE id = ? RETURNING *", chatId, invitationId).toArray()[0];
+    if (!row) return;
+    const data = JSON.stringify({ type: "invitation_accepted", invitationId, visitorId: row.visitor_id, chatId, visitorName } satisfies LobbyServerFrame);
+    for (const socket of this.ctx.getWebSockets(row.operator_id)) this.trySend(socket, data);
+    this.visitorChanged(row.visitor_id);
+  }
+
+  /** A colleague handed this operator a chat (transfer or "invite colleague"): open it. */
+  async assign(operatorId: string, notice: Omit<ChatAssignedNotice, "type">): Promise<void> {
+    const data = JSON.stringify({ type: "chat_assigned", ...notice } satisfies LobbyServerFrame);
+    for (const socket of this.ctx.getWebSockets(operatorId)) this.trySend(socket, data);
+  }
+
+  /** How many visitor presence sockets this object holds (for the measurements in docs/benchmarks.md). */
+  async visitorCount(): Promise<number> {
+    return this.ctx.getWebSockets(VISITORS_TAG).length;
+  }
+
+  private async acceptVisitor(visitorId: string): Promise<Response> {
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server, [VISITORS_TAG, visitorTag(visitorId)]);
+    server.serializeAttachment({ kind: "visitor", id: visitorId, connectedAt: Date.now(), page: null } satisfies VisitorSocket);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_EVERY_MS);
+    // An invitation still standing (the visitor navigated meanwhile) follows them to the new page.
+    const open = this.openInvitation(visitorId);
+    if (open) {
+      const operator = { id: open.operator_id, name: open.operator_name };
+      this.send(server, { type: "invitation", invitation: { id: open.id, operator, text: open.text, ttlMs: open.expires_at - Date.now() } });
+    }
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  private visitorMessage(ws: WebSocket, me: VisitorSocket, raw: string | ArrayBuffer): void {
+    const parsed = parseFrame(raw, visitorClientFrameSchemas);
+    if (!parsed.ok) return this.send(ws, { type: "error", code: parsed.code, message: parsed.message });
+    const { url, title, referrer, onSiteMs, chatting, chatId } = parsed.frame;
+    const now = Date.now();
+    const samePage = me.page?.url === url;
+    const page = { url, title, referrer, onSiteSince: now - onSiteMs, pageSince: samePage ? me.page!.pageSince : now, chatting, chatId: chatId ?? null };
+    ws.serializeAttachment({ ...me, page } satisfies VisitorSocket);
+    this.visitorChanged(me.id);
+  }
+
+  /** Tells the operators how a visitor looks now, or that they left (`closing`: their sockets
+   * being closed right now). */
+  private visitorChanged(visitorId: string, closing: readonly WebSocket[] = []): void {
+    const visitor = this.liveVisitor(visitorId, closing);
+    if (visitor) return this.broadcast({ type: "visitor", visitor });
+    const stillHere = this.ctx.getWebSockets(visitorTag(visitorId)).some((ws) => !closing.includes(ws));
+    if (!stillHere) this.broadcast({ type: "visitor_left", visitorId });
+  }
+
+  private liveVisitor(visitorId: string, closing: readonly WebSocket[] = []): LiveVisitor | null {
+    const sockets = this.ctx
+      .getWebSockets(visitorTag(visitorId))
+      .filter((ws) => !closing.includes(ws))
+      .map((ws) => ws.deserializeAttachment() as VisitorSocket);
+    return liveVisitor(sockets, this.openInvitation(visitorId));
+  }
+
+  /** Every visitor here now: one pass over the visitor sockets and one query for invitations. */
+  private liveVisitors(): LiveVisitor[] {
+    const byVisitor = new Map<string, VisitorSocket[]>();
+    for (const ws of this.ctx.getWebSockets(VISITORS_TAG)) {
+      const socket = ws.deserializeAttachment() as VisitorSocket;
+      const list = byVisitor.get(socket.id);
+      if (list) list.push(socket);
+      else byVisitor.set(socket.id, [socket]);
+    }
+    const invitations = new Map(
+      this.sql
+        .exec<InvitationRow>("SELECT * FROM invitations WHERE chat_id IS NULL AND expires_at >= ?", Date.now())
+        .toArray()
+        .map((row) => [row.visitor_id, row]),
+    );
+    const visitors: LiveVisitor[] = [];
+    for (const [id, sockets] of byVisitor) {
+      const visitor = liveVisitor(sockets, invitations.get(id));
+      if (visitor) visitors.push(visitor);
+    }
+    return visitors.sort((a, b) => a.onSiteSince - b.onSiteSince);
+  }
+
+  private openInvitation(visitorId: string): InvitationRow | undefined {
+    return this.sql
+      .exec<InvitationRow>("SELECT * FROM invitations WHERE visitor_id = ? AND chat_id IS NULL AND expires_at >= ? ORDER BY created_at DESC LIMIT 1", visitorId, Date.now())
+      .toArray()[0];
+  }
+
+  private sendToVisitor(visitorId: string, frame: VisitorServerFrame): void {
+    const data = JSON.stringify(frame);
+    for (const socket of this.ctx.getWebSockets(visitorTag(visitorId))) this.trySend(socket, data);
+  }
+
+  private trySend(ws: WebSocket, data: string): void {
+    try {
+      ws.send(data);
+    } catch {
+      // Gone between listing and sending.
+    }
   }
 
   // ---- Helpers -------------------------------------------------------------------------------
@@ -224,7 +417,7 @@ export class Lobby extends DurableObject<Env> {
   private presences(closing: readonly WebSocket[] = []): OperatorPresence[] {
     const connected = new Set(
       this.ctx
-        .getWebSockets()
+        .getWebSockets(OPERATORS_TAG)
         .filter((ws) => !closing.includes(ws))
         .map((ws) => (ws.deserializeAttachment() as LobbyOperator).id),
     );
@@ -243,9 +436,14 @@ export class Lobby extends DurableObject<Env> {
             .exec<WaitingRow>("SELECT chat_id, department_id, visitor_name, since FROM waiting ORDER BY since")
             .toArray()
             .filter((row) => mayTake(you.departmentIds, row.department_id))
-            .map(toWaiting)
+            .map((row) => this.withDetails(toWaiting(row)))
         : [];
     return { type: "lobby", you, operators, waiting };
+  }
+
+  private withDetails(chat: WaitingChat): WaitingChat {
+    const row = this.sql.exec<{ details: string }>("SELECT details FROM waiting_details WHERE chat_id = ?", chat.chatId).toArray()[0];
+    return row ? { ...chat, ...(JSON.parse(row.details) as Partial<WaitingChat>) } : chat;
   }
 
   private broadcastPresence(operatorId: string, except?: WebSocket, closing?: readonly WebSocket[]): void {
@@ -257,7 +455,7 @@ export class Lobby extends DurableObject<Env> {
   private broadcast(frame: LobbyServerFrame, to?: (operator: OperatorPresence) => boolean, except?: WebSocket): void {
     const byId = new Map(this.presences().map((op) => [op.id, op]));
     const data = JSON.stringify(frame);
-    for (const socket of this.ctx.getWebSockets()) {
+    for (const socket of this.ctx.getWebSockets(OPERATORS_TAG)) {
       if (socket === except) continue;
       const operator = byId.get((socket.deserializeAttachment() as LobbyOperator).id);
       if (!operator || (to && !to(operator))) continue;
@@ -269,7 +467,7 @@ export class Lobby extends DurableObject<Env> {
     }
   }
 
-  private send(ws: WebSocket, frame: LobbyServerFrame): void {
+  private send(ws: WebSocket, frame: LobbyServerFrame | VisitorServerFrame): void {
     try {
       ws.send(JSON.stringify(frame));
     } catch {

@@ -2,7 +2,7 @@
 // validates with them, TypeScript types come from them, the OpenAPI document is generated from
 // them, and the console's Control Panel imports the same types.
 import * as v from "valibot";
-import { cannedLevels, chatStatuses, errorCodes, MessageSchema, operatorRoles, type CannedResponse, type ChatSummary, type Problem } from "./protocol.ts";
+import { cannedLevels, chatStatuses, errorCodes, MessageSchema, operatorRoles, ratings, type CannedResponse, type ChatSummary, type Problem } from "./protocol.ts";
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
@@ -142,6 +142,8 @@ export const Settings = named("Settings", v.object({
   transcriptSenderName: v.string(),
   /** Off by default, as in the manual: only admins manage canned responses. */
   operatorsManageOwnResponses: v.boolean(),
+  /** Off by default: the widget asks for name, email and department before the chat starts. */
+  preChatForm: v.boolean(),
 }));
 export type Settings = v.InferOutput<typeof Settings>;
 export const SettingsUpdate = v.strictObject({
@@ -154,6 +156,7 @@ export const SettingsUpdate = v.strictObject({
   allowedFileTypes: v.optional(v.pipe(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9.+-]+\/[A-Za-z0-9.+*-]+$/, "A file type is a MIME type such as image/png or image/*."))), v.maxLength(50))),
   transcriptSenderName: v.optional(Name),
   operatorsManageOwnResponses: v.optional(v.boolean()),
+  preChatForm: v.optional(v.boolean()),
 });
 export const DEFAULT_SETTINGS: Omit<Settings, "displayName"> = {
   widgetColor: "#2457d6",
@@ -164,6 +167,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, "displayName"> = {
   allowedFileTypes: ["image/*", "application/pdf", "text/plain"],
   transcriptSenderName: "Parley",
   operatorsManageOwnResponses: false,
+  preChatForm: false,
 };
 
 // ---- Chats -------------------------------------------------------------------------------------
@@ -189,6 +193,11 @@ export const ChatSummarySchema = named("ChatSummary", v.object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
   closedAt: v.nullable(Timestamp),
+  /** The visitor's rating, once given. */
+  rating: v.nullable(v.picklist(ratings)),
+  /** Left through the widget's offline form while no operator was online. */
+  offline: v.boolean(),
+  visitorEmail: v.nullable(v.string()),
 }));
 /** Most messages `GET /chats/:id` returns; longer chats page on through /api/chats/:id/messages. */
 export const MAX_CHAT_MESSAGES = 1000;

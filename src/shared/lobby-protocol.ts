@@ -10,8 +10,9 @@ export type PresenceStatus = (typeof presenceStatuses)[number];
  * whatever status they chose last. */
 export type OperatorPresence = { id: string; name: string; status: PresenceStatus; connected: boolean; departmentIds: string[] };
 
-/** A chat waiting for an operator. `departmentId` null means any operator of the account. */
-export type WaitingChat = { chatId: string; departmentId: string | null; visitorName: string; since: number };
+/** A chat waiting for an operator. `departmentId` null means any operator of the account.
+ * `offline` (with the visitor's email) marks a message left while no operator was online. */
+export type WaitingChat = { chatId: string; departmentId: string | null; visitorName: string; since: number; offline?: true; visitorEmail?: string };
 
 // ---- Client → Lobby --------------------------------------------------------------------------
 export const PresenceFrame = v.strictObject({ type: v.literal("presence"), status: v.picklist(presenceStatuses, "bad_frame") });
@@ -33,7 +34,29 @@ export type ConfigTopic = (typeof configTopics)[number];
 /** Admins changed the account's canned responses or settings: the console refetches what it
  * shows of them (e.g. GET /api/operator/canned-responses), so changes apply without a reload. */
 export type ConfigChangedNotice = { type: "config_changed"; what: ConfigTopic };
-export type LobbyServerFrame = LobbySnapshot | PresenceNotice | WaitingNotice | DequeuedNotice | ConfigChangedNotice | ErrorFrame | PongFrame;
+/** Every visitor on the account's sites now; sent after the `lobby` snapshot on connect. */
+export type VisitorsSnapshot = { type: "visitors"; visitors: LiveVisitor[] };
+/** A visitor arrived, navigated, started or ended a chat, or was invited. */
+export type VisitorNotice = { type: "visitor"; visitor: LiveVisitor };
+/** The visitor's last page with the widget was closed (or went silent). */
+export type VisitorLeftNotice = { type: "visitor_left"; visitorId: string };
+/** The visitor answered this operator's invitation: the chat exists and the operator is in it. */
+export type InvitationAcceptedNotice = { type: "invitation_accepted"; invitationId: string; visitorId: string; chatId: string; visitorName: string };
+/** A chat was handed to you by a colleague (transfer, or "invite colleague"): you are in it now. */
+export type ChatAssignedNotice = { type: "chat_assigned"; chatId: string; visitorName: string; by: { id: string; name: string } };
+export type LobbyServerFrame =
+  | LobbySnapshot
+  | PresenceNotice
+  | WaitingNotice
+  | DequeuedNotice
+  | ConfigChangedNotice
+  | VisitorsSnapshot
+  | VisitorNotice
+  | VisitorLeftNotice
+  | InvitationAcceptedNotice
+  | ChatAssignedNotice
+  | ErrorFrame
+  | PongFrame;
 
 /** Close code of the sockets of an operator who has just been deactivated (lobby and chats). */
 export const DEACTIVATED_CLOSE_CODE = 4003;
@@ -41,3 +64,67 @@ export const DEACTIVATED_CLOSE_CODE = 4003;
 // ---- HTTP ------------------------------------------------------------------------------------
 /** Answer to `POST /api/operator/chats/:chatId/accept`; a chat already taken is a 409 `already_taken`. */
 export type AcceptResponse = { chatId: string; acceptedBy: string };
+
+// ---- Live visitors (the widget's presence socket, `/ws/visitors`) ----------------------------
+/** Longest page URL / referrer / title kept; longer ones are cut (a socket attachment is small). */
+export const MAX_VISITOR_URL = 512;
+export const MAX_VISITOR_TITLE = 160;
+/** An invitation the visitor does not answer within this is void; a late reply starts a normal chat. */
+export const INVITATION_TTL_MS = 120_000;
+/** Presence ids are minted by the widget (random, kept in localStorage). */
+export const VISITOR_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** A visitor on one of the account's sites, as operators see them. */
+export type LiveVisitor = {
+  id: string;
+  url: string;
+  title: string;
+  referrer: string;
+  /** When the visit began (the widget's first page view in this browser session), server time. */
+  onSiteSince: number;
+  /** When this page was opened, server time. */
+  pageSince: number;
+  chatting: boolean;
+  chatId: string | null;
+  /** An invitation waiting for the visitor's answer, if any. */
+  invitation: { id: string; operatorId: string; operatorName: string; expiresAt: number } | null;
+};
+
+/** Widget → lobby: the page the visitor is on (sent on open, on navigation, when chatting changes). */
+export const PageFrame = v.strictObject({
+  type: v.literal("page"),
+  url: v.pipe(v.string("bad_frame"), v.transform((s) => s.slice(0, MAX_VISITOR_URL))),
+  title: v.pipe(v.string("bad_frame"), v.transform((s) => s.slice(0, MAX_VISITOR_TITLE))),
+  referrer: v.pipe(v.string("bad_frame"), v.transform((s) => s.slice(0, MAX_VISITOR_URL))),
+  /** Milliseconds since the visit began, by the visitor's clock (so clock skew does not matter). */
+  onSiteMs: v.pipe(v.number("bad_frame"), v.minValue(0, "bad_frame")),
+  chatting: v.boolean("bad_frame"),
+  chatId: v.optional(v.nullable(v.pipe(v.string("bad_frame"), v.maxLength(64, "bad_frame")))),
+});
+export const visitorClientFrameSchemas = { page: PageFrame } as const;
+
+/** Lobby → widget: an operator invites the visitor to chat. `ttlMs` is how long it stands. */
+export type InvitationFrame = { type: "invitation"; invitation: { id: string; operator: { id: string; name: string }; text: string; ttlMs: number } };
+/** Lobby → widget: the invitation was withdrawn or has expired. */
+export type InvitationGoneFrame = { type: "invitation_gone"; id: string };
+export type VisitorServerFrame = InvitationFrame | InvitationGoneFrame | ErrorFrame | PongFrame;
+
+// ---- HTTP: invitations, transfer, join ---------------------------------------------------------
+export const InvitationRequest = v.strictObject({
+  visitorId: v.pipe(v.string(), v.regex(VISITOR_ID_PATTERN)),
+  text: v.pipe(v.string(), v.check((t) => t.trim().length > 0, "The invitation is empty."), v.maxLength(5000)),
+});
+export type InvitationResponse = { id: string; visitorId: string; expiresAt: number };
+
+/** Exactly one of operatorId and departmentId. `stay: true` (operators only) adds the colleague
+ * and keeps you in the chat ("invite colleague") instead of handing it over. */
+export const TransferRequest = v.pipe(
+  v.strictObject({
+    operatorId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+    departmentId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+    stay: v.optional(v.boolean()),
+  }),
+  v.check((b) => (b.operatorId === undefined) !== (b.departmentId === undefined), "Give exactly one of operatorId and departmentId."),
+  v.check((b) => !(b.stay && b.departmentId), "stay only goes with operatorId."),
+);
+export type TransferResponse = { chatId: string; to: { kind: "operator" | "department"; id: string; name: string } };

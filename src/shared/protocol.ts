@@ -9,6 +9,8 @@ export const MAX_TEXT_LENGTH = 5000;
 export const MAX_CID_LENGTH = 64;
 /** Typing frames faster than this (per socket) are dropped without an error. */
 export const TYPING_MIN_INTERVAL_MS = 250;
+/** Longest comment a visitor may give with a rating. */
+export const MAX_RATING_COMMENT_LENGTH = 1000;
 /** Most messages one history page (HTTP or replay batch) returns. */
 export const MAX_HISTORY_PAGE = 200;
 
@@ -69,8 +71,13 @@ export const cannedLevels = ["company", "department", "operator"] as const;
 export type CannedLevel = (typeof cannedLevels)[number];
 
 /** System events recorded in the log next to text messages. */
-export const systemEvents = ["join", "leave", "close"] as const;
+/** `transfer`: an operator handed the chat to a colleague or a department (the text says to whom). */
+export const systemEvents = ["join", "leave", "close", "transfer"] as const;
 export type SystemEvent = (typeof systemEvents)[number];
+
+/** The visitor's verdict on a chat, given once it has ended (or before). */
+export const ratings = ["good", "bad"] as const;
+export type Rating = (typeof ratings)[number];
 
 export const MessageSchema = v.object({
   seq: v.number(),
@@ -118,6 +125,13 @@ export const CloseFrame = v.strictObject({ type: v.literal("close") });
 /** An operator leaves the chat; the chat goes on for the others. */
 export const LeaveFrame = v.strictObject({ type: v.literal("leave") });
 
+/** The visitor rates the chat, usually after it ended; rating again replaces the rating. */
+export const RateFrame = v.strictObject({
+  type: v.literal("rate"),
+  rating: v.picklist(ratings, "bad_frame"),
+  comment: v.optional(v.pipe(v.string("bad_frame"), v.maxLength(MAX_RATING_COMMENT_LENGTH, "text_too_long"))),
+});
+
 export const clientFrameSchemas = {
   hello: HelloFrame,
   message: SendFrame,
@@ -125,6 +139,7 @@ export const clientFrameSchemas = {
   read: ReadFrame,
   close: CloseFrame,
   leave: LeaveFrame,
+  rate: RateFrame,
 } as const;
 export type ClientFrameType = keyof typeof clientFrameSchemas;
 export type ClientFrame = { [K in ClientFrameType]: v.InferOutput<(typeof clientFrameSchemas)[K]> }[ClientFrameType];
@@ -137,6 +152,7 @@ export const frameSenders: Record<ClientFrameType, readonly ParticipantKind[]> =
   read: ["visitor", "operator"],
   close: ["visitor", "operator"],
   leave: ["operator"],
+  rate: ["visitor"],
 };
 
 export type FrameParseResult<Frame = ClientFrame> =
@@ -195,10 +211,13 @@ function describeFrameError(code: ErrorCode, path: string | undefined): string {
 // Server → client frames
 // ---------------------------------------------------------------------------------------------
 export type ParticipantState = Participant & { lastReadSeq: number; online: boolean };
+/** A chat's rating as the room stores and announces it. */
+export type ChatRating = { rating: Rating; comment: string | null; at: number };
 
 export type WelcomeFrame = {
   type: "welcome";
-  chat: { id: string; status: ChatStatus };
+  /** `rating` only once the visitor has rated the chat. */
+  chat: { id: string; status: ChatStatus; rating?: ChatRating };
   you: Participant;
   participants: ParticipantState[];
   /** The newest seq in the chat; messages after the client's `since` up to this follow at once. */
@@ -209,9 +228,11 @@ export type AckFrame = { type: "ack"; cid: string; seq: number; at: number };
 export type TypingNotice = { type: "typing"; from: Participant; active: boolean; draft?: string };
 export type ReadNotice = { type: "read"; from: Participant; seq: number };
 export type ErrorFrame = { type: "error"; code: ErrorCode; message: string; cid?: string };
+/** The visitor rated the chat (sent to everyone in it, the visitor's own sockets included). */
+export type RatingNotice = { type: "rating" } & ChatRating;
 /** The runtime's answer to PING_FRAME. */
 export type PongFrame = { type: "pong" };
-export type ServerFrame = WelcomeFrame | MessageFrame | AckFrame | TypingNotice | ReadNotice | ErrorFrame | PongFrame;
+export type ServerFrame = WelcomeFrame | MessageFrame | AckFrame | TypingNotice | ReadNotice | RatingNotice | ErrorFrame | PongFrame;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP bodies
@@ -225,9 +246,23 @@ export const VisitorSessionRequest = v.strictObject({
   name: v.optional(Name),
   email: v.optional(Email),
   departmentId: v.optional(Id),
+  /** The operator's invitation this chat answers (docs/protocol.md, "Live visitors"). */
+  invitationId: v.optional(Id),
 });
 export type VisitorSessionRequest = v.InferOutput<typeof VisitorSessionRequest>;
-export type VisitorSessionResponse = { token: string; chatId: string; visitorId: string; expiresAt: number };
+/** `invitedBy`: the invitation was still good, so the chat starts with that operator in it. */
+export type VisitorSessionResponse = { token: string; chatId: string; visitorId: string; expiresAt: number; invitedBy?: { id: string; name: string } };
+
+/** `POST /api/visitor/offline-messages`: a message left while no operator was online. */
+export const OfflineMessageRequest = v.strictObject({
+  accountId: Id,
+  name: Name,
+  email: Email,
+  departmentId: v.optional(Id),
+  text: v.pipe(v.string(), v.check((text) => text.trim().length > 0, "The message is empty."), v.maxLength(MAX_TEXT_LENGTH)),
+});
+export type OfflineMessageRequest = v.InferOutput<typeof OfflineMessageRequest>;
+export type OfflineMessageResponse = { chatId: string };
 
 export const OperatorLoginRequest = v.strictObject({
   email: Email,
@@ -262,6 +297,11 @@ export type ChatSummary = {
   createdAt: number;
   updatedAt: number;
   closedAt: number | null;
+  /** The visitor's rating, once given. */
+  rating: Rating | null;
+  /** Left through the widget's offline form while no operator was online. */
+  offline: boolean;
+  visitorEmail: string | null;
 };
 
 /** A canned response as the console's bar lists it. */

@@ -7,7 +7,12 @@ export type WidgetConfig = {
   /** #rgb or #rrggbb: the launcher and the window's header. */
   widgetColor: string;
   greeting: string;
+  /** Shown above the "leave a message" form while no operator is online. */
+  offlineMessage: string;
+  /** Ask for name, email and department before the chat starts. */
+  preChatForm: boolean;
   departments: { id: string; name: string }[];
-  /** Whether any operator who could take a chat without a department is online now. */
+  /** Whether any operator who could take a chat without a department (or, with `?department=`,
+   * a chat of that department) is online now. */
   online: boolean;
 };

@@ -7,7 +7,10 @@ import { adminRoutes, invitationRoutes } from "./routes/admin/index.ts";
 import { cannedRoutes } from "./routes/canned.ts";
 import { chatRoutes } from "./routes/chats.ts";
 import { operatorRoutes } from "./routes/operator.ts";
+import { offlineMessageRoutes } from "./routes/offline-messages.ts";
 import { socketRoutes } from "./routes/sockets.ts";
+import { handoverRoutes } from "./routes/handover.ts";
+import { visitorPresenceRoutes } from "./routes/visitor-presence.ts";
 import { visitorRoutes } from "./routes/visitor.ts";
 import { widgetAssetRoutes } from "./routes/widget-assets.ts";
 import { widgetRoutes } from "./routes/widget.ts";
@@ -22,13 +25,16 @@ const app = new Hono<AppEnv>()
   .use("/api/visitor/*", widgetCors)
   .use("/api/widget/*", widgetCors)
   .use("/api/chats/*", widgetCors)
+  .route("/api/visitor/offline-messages", offlineMessageRoutes)
   .route("/api/visitor", visitorRoutes)
   .route("/api/widget", widgetRoutes)
   .route("/api/operator", operatorRoutes)
   .route("/api/operator/canned-responses", cannedRoutes)
   .route("/api/operator/invitations", invitationRoutes)
+  .route("/api/operator", handoverRoutes)
   .route("/api/chats", chatRoutes)
   .route("/api/admin/v1", adminRoutes)
+  .route("/ws/visitors", visitorPresenceRoutes)
   .route("/ws", socketRoutes)
   .route("/", widgetAssetRoutes)
   .notFound(() => problemResponse(404, "not_found", "No such route."))

@@ -2,7 +2,7 @@
 // and ends the session on any 401, because a rejected token will not get better by retrying.
 import type * as v from "valibot";
 import type { OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
-import type { AcceptResponse } from "../../shared/lobby-protocol.ts";
+import type { AcceptResponse, InvitationResponse, TransferResponse } from "../../shared/lobby-protocol.ts";
 import type { CannedResponse, ChatSummary, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem } from "../../shared/protocol.ts";
 import { session, tokenRejected } from "./session.ts";
 
@@ -51,6 +51,11 @@ export const api = {
   me: () => request<OperatorProfile>("/api/operator/me"),
   myChats: () => request<{ chats: ChatSummary[] }>("/api/operator/chats?status=active"),
   acceptChat: (chatId: string) => request<AcceptResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/accept`, { method: "POST" }),
+  /** Issue 5: proactive invitations, transfer, joining a chat. */
+  inviteVisitor: (visitorId: string, text: string) => request<InvitationResponse>("/api/operator/invitations", { method: "POST", body: { visitorId, text } }),
+  transferChat: (chatId: string, body: { operatorId?: string; departmentId?: string; stay?: boolean }) =>
+    request<TransferResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/transfer`, { method: "POST", body }),
+  joinChat: (chatId: string) => request<{ chatId: string }>(`/api/operator/chats/${encodeURIComponent(chatId)}/join`, { method: "POST" }),
   cannedResponses: () => request<{ responses: CannedResponse[] }>("/api/operator/canned-responses"),
   /** The operator's own responses; the server answers 403 unless the account's setting
    * operatorsManageOwnResponses is on. */

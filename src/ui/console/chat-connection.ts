@@ -3,7 +3,7 @@
 // losing anything": hello with the last seq held, then resend every unacked message by its cid.
 import { batch, createSignal, type Accessor, type Setter } from "solid-js";
 import { createStore, type SetStoreFunction } from "solid-js/store";
-import type { ChatMessage, ChatStatus, OperatorProfile, Participant, ServerFrame } from "../../shared/protocol.ts";
+import type { ChatMessage, ChatRating, ChatStatus, OperatorProfile, Participant, ServerFrame } from "../../shared/protocol.ts";
 import { api, ApiError } from "./api.ts";
 import { countUnread, lastReadOwnMessage, mergeMessages } from "../common/message-log.ts";
 import { Outbox } from "./outbox.ts";
@@ -18,6 +18,9 @@ export type ChatTabInfo = {
   /** For a chat just taken from the queue: its log is short, so the socket replays all of it and
    * the chat is live sooner than after fetching the newest page over HTTP first. */
   replayAll?: boolean;
+  /** A message left through the widget's offline form, and the visitor's email. */
+  offline?: boolean;
+  visitorEmail?: string | null;
 };
 
 /** "live": welcomed and in sync; "stopped": no socket any more (ended, left, or unreachable). */
@@ -54,6 +57,10 @@ export type ChatState = {
   unreachable: boolean;
   /** The current socket has had its welcome, so frames sent now are accepted. */
   welcomed: boolean;
+  /** The visitor's rating, live from the room. */
+  rating: ChatRating | null;
+  offline: boolean;
+  visitorEmail: string | null;
 };
 
 export class ChatConnection {
@@ -99,6 +106,9 @@ export class ChatConnection {
       draft: readText(storageKeys.draft(operator.id, info.chatId)),
       unreachable: false,
       welcomed: false,
+      rating: null,
+      offline: info.offline ?? false,
+      visitorEmail: info.visitorEmail ?? null,
     });
     [this.messages, this.setMessages] = createSignal<ChatMessage[]>([]);
     [this.socket, this.setSocket] = createSignal<ReconnectingSocket | null>(null);
@@ -260,6 +270,9 @@ export class ChatConnection {
           this.socket()?.send({ type: "hello", since: 0 });
         }
         return;
+      case "rating":
+        this.update("rating", { rating: frame.rating, comment: frame.comment, at: frame.at });
+        return;
       case "pong":
         return;
     }
@@ -271,6 +284,7 @@ export class ChatConnection {
     this.everWelcomed = true;
     batch(() => {
       this.update("status", frame.chat.status);
+      if (frame.chat.rating) this.update("rating", { ...frame.chat.rating });
       for (const p of frame.participants) {
         if (p.kind === "visitor") {
           this.update("visitorName", p.name);

@@ -95,7 +95,7 @@ export function createChatTabs(operator: OperatorProfile, events: ChatEvents): C
       const known = new Set([...tabs().map((tab) => tab.chatId), ...connecting.keys()]);
       const loaded = mine
         .filter((chat) => !known.has(chat.id))
-        .map((chat) => new ChatConnection({ chatId: chat.id, visitorName: chat.visitorName, status: chat.status }, operator, events));
+        .map((chat) => new ChatConnection({ chatId: chat.id, visitorName: chat.visitorName, status: chat.status, offline: chat.offline, visitorEmail: chat.visitorEmail }, operator, events));
       batch(() => {
         setTabs([...tabs(), ...loaded]);
         const wanted = activeId();

@@ -2,7 +2,7 @@
 // waiting for an operator. The server decides what to send (waiting chats reach online operators
 // only); this keeps the latest picture of it.
 import { batch, createSignal, type Accessor } from "solid-js";
-import { configTopics, type ConfigTopic, type LobbyServerFrame, type OperatorPresence, type PresenceStatus, type WaitingChat } from "../../shared/lobby-protocol.ts";
+import { configTopics, type ConfigTopic, type LiveVisitor, type LobbyServerFrame, type OperatorPresence, type PresenceStatus, type WaitingChat } from "../../shared/lobby-protocol.ts";
 import { api, ApiError } from "./api.ts";
 import { ReconnectingSocket, type SocketStatus } from "./reconnecting-socket.ts";
 
@@ -16,6 +16,9 @@ export type LobbyEvents = {
    * them is stale. Also called with both after a reconnect, since notices sent while the
    * socket was down are lost. */
   onConfigChanged(what: ConfigTopic): void;
+  /** A visitor answered this operator's invitation, or a colleague handed this operator a chat:
+   * the operator is in that chat already; open its tab. */
+  onChatForMe?(chatId: string, visitorName: string): void;
 };
 
 const byName = (operators: OperatorPresence[]) => [...operators].sort((a, b) => a.name.localeCompare(b.name));
@@ -24,6 +27,9 @@ export class LobbyConnection {
   readonly you: Accessor<OperatorPresence | null>;
   readonly operators: Accessor<OperatorPresence[]>;
   readonly waiting: Accessor<WaitingChat[]>;
+  /** Visitors on the account's sites now (issue 5), oldest visit first. */
+  readonly visitors: Accessor<LiveVisitor[]>;
+  private readonly setVisitors: (visitors: LiveVisitor[]) => void;
   private readonly setYou: (you: OperatorPresence | null) => void;
   private readonly setOperators: (operators: OperatorPresence[]) => void;
   private readonly setWaiting: (waiting: WaitingChat[]) => void;
@@ -37,6 +43,7 @@ export class LobbyConnection {
     [this.you, this.setYou] = createSignal<OperatorPresence | null>(null);
     [this.operators, this.setOperators] = createSignal<OperatorPresence[]>([]);
     [this.waiting, this.setWaiting] = createSignal<WaitingChat[]>([]);
+    [this.visitors, this.setVisitors] = createSignal<LiveVisitor[]>([]);
     this.socket = new ReconnectingSocket({
       path: "/ws/lobby",
       // The server speaks first with a snapshot; there is nothing to say on connecting. A
@@ -107,6 +114,18 @@ export class LobbyConnection {
       }
       case "config_changed":
         return this.events.onConfigChanged(frame.what);
+      case "visitors":
+        return this.setVisitors(frame.visitors);
+      case "visitor": {
+        const list = this.visitors();
+        const at = list.findIndex((v) => v.id === frame.visitor.id);
+        return this.setVisitors(at < 0 ? [...list, frame.visitor] : list.map((v, i) => (i === at ? frame.visitor : v)));
+      }
+      case "visitor_left":
+        return this.setVisitors(this.visitors().filter((v) => v.id !== frame.visitorId));
+      case "invitation_accepted":
+      case "chat_assigned":
+        return this.events.onChatForMe?.(frame.chatId, frame.visitorName);
       case "error":
       case "pong":
         return;

@@ -2,6 +2,7 @@
 // launcher and owns the JS API; the chat part (loaded when the visitor opens the chat or already
 // has one) builds the window and speaks the protocol. Types only: nothing here is bundled twice.
 import type { WidgetConfig } from "../../shared/widget-api.ts";
+import type { Invitation } from "./presence.ts";
 import type { Texts } from "./texts.ts";
 
 export type WidgetEventName = "message" | "open" | "close";
@@ -21,6 +22,12 @@ export type ChatHost = {
   requestClose(): void;
   /** Messages that arrived while the window was closed, for the launcher's badge. */
   setUnread(count: number): void;
+  /** An operator's invitation still standing (not expired, not answered), if any. */
+  invitation(): Invitation | null;
+  /** The chat that answers the invitation has started: it is used up. */
+  invitationUsed(): void;
+  /** Whether the visitor has a chat going, for the live-visitor list (presence.ts). */
+  chatting(state: { chatting: boolean; chatId: string | null }): void;
 };
 
 export type ChatUi = {
@@ -28,6 +35,8 @@ export type ChatUi = {
   hide(): void;
   /** Parley.setTexts changed the texts: redraw the labels. */
   refreshTexts(): void;
+  /** An invitation arrived or went away: show or hide it. */
+  invited?(): void;
 };
 
 export type ChatModule = { mount(host: ChatHost): ChatUi };

@@ -4,6 +4,7 @@
 import type { WidgetConfig } from "../../shared/widget-api.ts";
 import { savedChatKey, type ChatModule, type ChatUi, type Identity } from "./contract.ts";
 import { createLauncher } from "./launcher.ts";
+import { startPresence, type Invitation } from "./presence.ts";
 import { createEmitter, installApi } from "./public-api.ts";
 import { languages, pickTexts, type Texts } from "./texts.ts";
 
@@ -31,6 +32,9 @@ function boot(script: HTMLScriptElement): void {
   let ui: ChatUi | undefined;
   let loading: Promise<ChatUi | undefined> | undefined;
   let isOpen = false;
+  let invitation: Invitation | null = null;
+  let chat = { chatting: false, chatId: null as string | null };
+  let presence: { update(): void } | undefined;
   const events = createEmitter();
 
   const config: Promise<WidgetConfig | null> = fetch(`${base}/api/widget/config?account=${encodeURIComponent(account)}`)
@@ -50,6 +54,12 @@ function boot(script: HTMLScriptElement): void {
           emit: events.emit,
           requestClose: close,
           setUnread: (count) => launcher.setUnread(count, texts),
+          invitation: () => (invitation && invitation.until > Date.now() ? invitation : null),
+          invitationUsed: () => void (invitation = null),
+          chatting: (state) => {
+            chat = state;
+            presence?.update();
+          },
         }),
       )
       .catch((error) => {
@@ -94,10 +104,22 @@ function boot(script: HTMLScriptElement): void {
   });
   // A chat already running (the visitor navigated or reloaded): bring it back, open if it was.
   try {
-    const saved = JSON.parse(localStorage.getItem(savedChatKey(account)) ?? "null") as { open?: boolean } | null;
+    const saved = JSON.parse(localStorage.getItem(savedChatKey(account)) ?? "null") as { open?: boolean; ended?: boolean; session?: { chatId: string } } | null;
+    if (saved?.session && !saved.ended) chat = { chatting: true, chatId: saved.session.chatId };
     if (saved) void (saved.open ? guard(open)() : loadChat());
   } catch {
     // Storage blocked: there is no chat to bring back.
+  }
+  // Live visitors: this page view, and operators' invitations, which open the chat.
+  try {
+    presence = startPresence(base, account, () => chat, (next, id) => {
+      if (next && chat.chatting) return;
+      if (next || invitation?.id === id) invitation = next;
+      if (next) void guard(open)();
+      ui?.invited?.();
+    });
+  } catch (error) {
+    console.error("Parley: live presence is off", error);
   }
 }
 

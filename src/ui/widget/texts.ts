@@ -2,6 +2,8 @@
 // account language setting may come later); `data-lang` or Parley.setTexts override it.
 
 export const en = {
+  /** The language code, for the texts in extra-texts.ts. */
+  lang: "en",
   openChat: "Chat with us",
   closeChat: "Close chat",
   newMessages: "{n} new messages",
@@ -26,6 +28,7 @@ export const en = {
 export type Texts = typeof en;
 
 const de: Texts = {
+  lang: "de",
   openChat: "Chatten Sie mit uns",
   closeChat: "Chat schließen",
   newMessages: "{n} neue Nachrichten",
@@ -63,3 +66,4 @@ export function pickTexts(wanted: readonly string[]): Texts {
 export function fill(text: string, values: Record<string, string | number>): string {
   return text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
 }
+

@@ -3,6 +3,7 @@
 import { eq, sql } from "drizzle-orm";
 import { database } from "./index.ts";
 import { chats } from "./schema.ts";
+import type { Rating } from "../../shared/protocol.ts";
 
 export async function recordOperatorJoined(db: D1Database, chatId: string, operatorId: string, at: number) {
   await database(db)
@@ -33,4 +34,8 @@ export async function recordChatClosed(db: D1Database, chatId: string, at: numbe
     .update(chats)
     .set({ status: "closed", closedAt: at, updatedAt: at })
     .where(eq(chats.id, chatId));
+}
+
+export async function recordChatRated(db: D1Database, chatId: string, rating: Rating, comment: string | null, at: number) {
+  await database(db).update(chats).set({ rating, ratingComment: comment, updatedAt: at }).where(eq(chats.id, chatId));
 }

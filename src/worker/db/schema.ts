@@ -1,7 +1,7 @@
 // D1 schema: configuration and indexes only. The message log lives in each ChatRoom object.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { cannedLevels, chatStatuses, operatorRoles } from "../../shared/protocol.ts";
+import { cannedLevels, chatStatuses, operatorRoles, ratings } from "../../shared/protocol.ts";
 
 /** Milliseconds since the epoch, set by the database when the row is written. */
 const createdAt = () => integer("created_at").notNull().default(sql`(unixepoch('subsec') * 1000)`);
@@ -103,6 +103,11 @@ export const chats = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull().default(sql`(unixepoch('subsec') * 1000)`),
     closedAt: integer("closed_at"),
+    /** The visitor's rating and comment, once given (the ChatRoom holds the same). */
+    rating: text("rating", { enum: ratings }),
+    ratingComment: text("rating_comment"),
+    /** Left through the widget's offline form while no operator was online. */
+    offline: integer("offline", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     index("chats_account_status").on(t.accountId, t.status, t.updatedAt),

@@ -60,6 +60,9 @@ export const operatorRoutes = new Hono<AppEnv>()
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
       closedAt: r.closedAt,
+      rating: r.rating,
+      offline: r.offline,
+      visitorEmail: r.visitorEmail,
     }));
     return c.json({ chats: list });
   })

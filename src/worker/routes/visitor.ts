@@ -7,6 +7,7 @@ import { chatRoomOf } from "../../durable/chat-room.ts";
 import { lobbyOf } from "../../durable/lobby.ts";
 import { VisitorSessionRequest, type VisitorSessionResponse } from "../../shared/protocol.ts";
 import { VISITOR_TOKEN_TTL_S, signToken } from "../auth/tokens.ts";
+import { recordOperatorJoined } from "../db/chat-index.ts";
 import { database } from "../db/index.ts";
 import { chats, departments } from "../db/schema.ts";
 import { readSettings } from "../db/settings.ts";
@@ -29,6 +30,12 @@ export const visitorRoutes = new Hono<AppEnv>().post("/sessions", validate("json
     if (!department) throw new ProblemError(404, "not_found", "This account has no such department.");
   }
 
+  // An answer to an operator's invitation: claimed once, in the account's lobby (another
+  // account's invitation is not there). Expired or used, the visitor gets a normal waiting chat.
+  const claim = body.invitationId ? await lobbyOf(c.env, body.accountId).claimInvitation(body.invitationId) : null;
+  if (claim && !claim.ok && claim.code === "not_found") throw new ProblemError(404, "not_found", "There is no such invitation.");
+  const invitation = claim?.ok ? claim : null;
+
   const visitorId = `v_${ulid()}`;
   const chatId = `c_${ulid()}`;
   const name = body.name ?? "Visitor";
@@ -36,8 +43,13 @@ export const visitorRoutes = new Hono<AppEnv>().post("/sessions", validate("json
   await db.insert(chats).values({ id: chatId, accountId: account.id, departmentId: body.departmentId ?? null, visitorId, visitorName: name, visitorEmail: body.email ?? null });
   const departmentId = body.departmentId ?? null;
   await chatRoomOf(c.env, chatId).open({ chatId, accountId: account.id, departmentId, visitor: { kind: "visitor", id: visitorId, name } });
-  await lobbyOf(c.env, account.id).enqueue({ chatId, departmentId, visitorName: name, since: Date.now() });
+  if (invitation) {
+    await chatRoomOf(c.env, chatId).startInvited({ kind: "operator", ...invitation.operator }, invitation.text, invitation.invitationId);
+    await recordOperatorJoined(c.env.DB, chatId, invitation.operator.id, Date.now());
+    await lobbyOf(c.env, account.id).invitationAccepted(invitation.invitationId, chatId, name);
+  } else await lobbyOf(c.env, account.id).enqueue({ chatId, departmentId, visitorName: name, since: Date.now() });
 
   const { token, expiresAt } = await signToken({ typ: "visitor", acc: account.id, sub: visitorId, chat: chatId, name }, c.env.AUTH_SECRET, VISITOR_TOKEN_TTL_S);
-  return c.json({ token, chatId, visitorId, expiresAt } satisfies VisitorSessionResponse, 201);
+  const response: VisitorSessionResponse = { token, chatId, visitorId, expiresAt, ...(invitation ? { invitedBy: invitation.operator } : {}) };
+  return c.json(response, 201);
 });

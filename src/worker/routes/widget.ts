@@ -11,18 +11,29 @@ import { readSettings } from "../db/settings.ts";
 import { ProblemError, validate, type AppEnv } from "../http.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
 
-const ConfigQuery = v.strictObject({ account: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) });
+const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+/** `department`: the visitor's choice; `online` then says whether someone of that department is. */
+const ConfigQuery = v.strictObject({ account: Id, department: v.optional(Id) });
 
 export const widgetRoutes = new Hono<AppEnv>().get("/config", validate("query", ConfigQuery), async (c) => {
-  const accountId = c.req.valid("query").account;
+  const { account: accountId, department } = c.req.valid("query");
   const settings = await readSettings(c.env.DB, accountId);
   if (!settings) throw new ProblemError(404, "not_found", "There is no such account.");
   requireAllowedOrigin(settings, c.req.raw);
   const [deps, online] = await Promise.all([
     database(c.env.DB).select({ id: departments.id, name: departments.name }).from(departments).where(eq(departments.accountId, accountId)).orderBy(departments.name).all(),
-    lobbyOf(c.env, accountId).onlineOperators(null),
+    lobbyOf(c.env, accountId).onlineOperators(department ?? null),
   ]);
-  const body: WidgetConfig = { displayName: settings.displayName, widgetColor: settings.widgetColor, greeting: settings.greeting, departments: deps, online: online > 0 };
+  if (department !== undefined && !deps.some((d) => d.id === department)) throw new ProblemError(404, "not_found", "This account has no such department.");
+  const body: WidgetConfig = {
+    displayName: settings.displayName,
+    widgetColor: settings.widgetColor,
+    greeting: settings.greeting,
+    offlineMessage: settings.offlineMessage,
+    preChatForm: settings.preChatForm,
+    departments: deps,
+    online: online > 0,
+  };
   // `online` is live presence: a cached answer would offer a chat nobody is there to take.
   c.header("Cache-Control", "no-cache");
   return c.json(body);

@@ -3,7 +3,10 @@
 import { Match, Show, Switch } from "solid-js";
 import type { CannedResponse, OperatorProfile } from "../../../shared/protocol.ts";
 import type { ChatConnection } from "../chat-connection.ts";
+import { OfflineMark, RatingMark } from "./chat-marks.tsx";
 import { Composer } from "./composer.tsx";
+import { TransferControl } from "./transfer-control.tsx";
+import type { OperatorPresence } from "../../../shared/lobby-protocol.ts";
 import { HistoryArea } from "./history-area.tsx";
 import { CHAT_PANEL_ID } from "./tabs-area.tsx";
 
@@ -21,6 +24,8 @@ function ChatHeader(props: { chat: ChatConnection; onDismiss(): void; onLeave():
           <Match when={chat.state.status === "waiting"}>Waiting</Match>
         </Switch>
       </span>
+      <OfflineMark offline={chat.state.offline} email={chat.state.visitorEmail} />
+      <RatingMark rating={chat.state.rating} withComment />
       <div class="chat-actions">
         <Show
           when={!ended()}
@@ -51,6 +56,10 @@ export function ChatPanel(props: {
   inputRef(input: HTMLTextAreaElement): void;
   onDismiss(chat: ChatConnection): void;
   onLeave(chat: ChatConnection): void;
+  /** Invite mode: a visitor is picked in the visitor list. */
+  invite?: { visitorLabel: string; onInvite(text: string): Promise<boolean> } | null;
+  colleagues?: OperatorPresence[];
+  onTransfer?(chat: ChatConnection, operatorId: string, stay: boolean): Promise<string | null>;
 }) {
   return (
     <section id={CHAT_PANEL_ID} class="chat-panel" role="tabpanel" aria-label={props.chat ? `Chat with ${props.chat.state.visitorName}` : "No chat open"}>
@@ -66,6 +75,7 @@ export function ChatPanel(props: {
         {(chat) => (
           <>
             <ChatHeader chat={chat} onDismiss={() => props.onDismiss(chat)} onLeave={() => props.onLeave(chat)} />
+            <Show when={props.onTransfer}>{(onTransfer) => <TransferControl chat={chat} colleagues={props.colleagues ?? []} onTransfer={onTransfer()} />}</Show>
             <Show when={chat.linkState() === "reconnecting"}>
               <div class="reconnecting" role="status" data-testid="reconnecting">
                 Connection lost. Reconnecting… Messages you send now are delivered once it is back.
@@ -80,7 +90,8 @@ export function ChatPanel(props: {
         responses={props.responses}
         chosenCannedId={props.chosenCannedId}
         onChooseCanned={props.onChooseCanned}
-        submitLabel="Send"
+        submitLabel={props.invite ? "Invite" : "Send"}
+        invite={props.invite}
         inputRef={props.inputRef}
       />
     </section>

@@ -19,16 +19,21 @@ export function Composer(props: {
   /** "Send" today; proactive invitations will make it "Invite". */
   submitLabel: string;
   inputRef?: (input: HTMLTextAreaElement) => void;
+  /** Invite mode (a visitor picked in the visitor list): the text goes to that visitor as a
+   * proactive invitation, and the button reads as `submitLabel` ("Invite"). */
+  invite?: { visitorLabel: string; onInvite(text: string): Promise<boolean> } | null;
 }) {
   let input!: HTMLTextAreaElement;
   const [suggestions, setSuggestions] = createSignal<Suggestions | null>(null);
   /** Escape hides the list until the operator types something else. */
   let dismissedAt: number | null = null;
 
-  const draft = () => props.chat?.state.draft ?? "";
-  const disabled = () => !props.chat || props.chat.state.status === "closed" || props.chat.state.unreachable;
+  const [inviteDraft, setInviteDraft] = createSignal("");
+  const draft = () => (props.invite ? inviteDraft() : (props.chat?.state.draft ?? ""));
+  const disabled = () => !props.invite && (!props.chat || props.chat.state.status === "closed" || props.chat.state.unreachable);
   const canSend = () => !disabled() && draft().trim().length > 0;
   const placeholder = () => {
+    if (props.invite) return `Invite ${props.invite.visitorLabel} to chat…`;
     if (!props.chat) return "Choose or accept a chat to write here";
     if (props.chat.state.status === "closed") return "This chat has ended.";
     if (props.chat.state.unreachable) return "This chat is no longer available.";
@@ -51,6 +56,12 @@ export function Composer(props: {
   }
 
   function send() {
+    const invite = props.invite;
+    if (invite) {
+      const text = inviteDraft();
+      if (text.trim()) void invite.onInvite(text).then((ok) => ok && setInviteDraft(""));
+      return;
+    }
     const chat = props.chat;
     if (!chat || !canSend()) return;
     chat.send(draft());
@@ -115,7 +126,8 @@ export function Composer(props: {
           aria-controls={suggestions() ? SHORTCUT_LIST_ID : undefined}
           aria-activedescendant={suggestions() ? suggestionId(suggestions()!.selected) : undefined}
           onInput={(e) => {
-            props.chat?.setDraft(e.currentTarget.value);
+            if (props.invite) setInviteDraft(e.currentTarget.value);
+            else props.chat?.setDraft(e.currentTarget.value);
             refreshSuggestions();
           }}
           onKeyDown={onKeyDown}
@@ -140,7 +152,7 @@ export function Composer(props: {
           <button type="button" class="icon-button" data-testid="transcript-button" hidden aria-label="Send chat transcript" title="Send chat transcript">
             ✉
           </button>
-          <button type="button" class="primary send" data-testid="send-button" disabled={!canSend()} onClick={send}>
+          <button type="button" class="primary send" data-testid={props.invite ? "invite-button" : "send-button"} disabled={!canSend()} onClick={send}>
             {props.submitLabel}
           </button>
         </div>

@@ -4,7 +4,7 @@
 // The Control Panel (owners and admins) and "My responses" are drawn in place of the chat column,
 // loaded on first use; the chats and the lobby keep running behind them.
 import { createEffect, createMemo, createResource, createSignal, ErrorBoundary, lazy, on, onCleanup, Show, Suspense } from "solid-js";
-import type { ConfigTopic, WaitingChat } from "../../../shared/lobby-protocol.ts";
+import type { ConfigTopic, LiveVisitor, WaitingChat } from "../../../shared/lobby-protocol.ts";
 import type { CannedResponse, ChatMessage } from "../../../shared/protocol.ts";
 import { api, ApiError } from "../api.ts";
 import type { ChatConnection } from "../chat-connection.ts";
@@ -20,6 +20,7 @@ import { PresencePanel, TeamList } from "./presence-panel.tsx";
 import { Splitter } from "./splitter.tsx";
 import { TabsArea } from "./tabs-area.tsx";
 import { WaitingList } from "./waiting-list.tsx";
+import { VisitorList } from "./visitor-list.tsx";
 
 const DEFAULT_TABS_HEIGHT = 132;
 const MIN_TABS_HEIGHT = 56;
@@ -39,7 +40,7 @@ export function Console(props: { session: Session }) {
 
   // ---- Connections -----------------------------------------------------------------------------
   const tabs = createChatTabs(operator, { onIncoming: newMessage });
-  const lobby = new LobbyConnection(operator.id, { onWaiting: newWaitingChat, onDequeued: chatDequeued, onConfigChanged: configChanged });
+  const lobby = new LobbyConnection(operator.id, { onWaiting: newWaitingChat, onDequeued: chatDequeued, onConfigChanged: configChanged, onChatForMe: chatForMe });
   const active = createMemo(() => tabs.active());
   onCleanup(() => {
     tabs.dispose();
@@ -152,7 +153,7 @@ export function Console(props: { session: Session }) {
     try {
       await api.acceptChat(chat.chatId);
       lobby.forget(chat.chatId);
-      const tab = await tabs.openWhenLive({ chatId: chat.chatId, visitorName: chat.visitorName, status: "active", replayAll: true });
+      const tab = await tabs.openWhenLive({ chatId: chat.chatId, visitorName: chat.visitorName, status: "active", replayAll: true, offline: chat.offline, visitorEmail: chat.visitorEmail });
       select(tab);
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 0;
@@ -162,6 +163,38 @@ export function Console(props: { session: Session }) {
       else showNotice(error instanceof Error ? error.message : "The chat could not be accepted.");
     } finally {
       setAccepting(new Set([...accepting()].filter((id) => id !== chat.chatId)));
+    }
+  }
+
+  // ---- Live visitors, invitations, transfer (issue 5) ----------------------------------------
+  const [invitee, setInvitee] = createSignal<LiveVisitor | null>(null);
+  async function inviteVisitor(text: string): Promise<boolean> {
+    const visitor = invitee();
+    if (!visitor) return false;
+    try {
+      await api.inviteVisitor(visitor.id, text);
+      announce("Invitation sent.");
+      showNotice(`Invitation sent to the visitor on ${visitor.title || visitor.url}.`);
+      return true;
+    } catch (error) {
+      showNotice(error instanceof Error ? error.message : "The invitation could not be sent.");
+      return false;
+    }
+  }
+  /** A visitor answered this operator's invitation, or a colleague handed over a chat. */
+  function chatForMe(chatId: string, visitorName: string) {
+    const tab = tabs.open({ chatId, visitorName, status: "active", replayAll: true });
+    setInvitee(null);
+    select(tab, true);
+    alertOperator({ title: `${visitorName} is chatting with you`, body: "A chat was handed to you.", tag: `chat-${chatId}`, onClick: () => select(tab) });
+  }
+  async function transfer(chat: ChatConnection, operatorId: string, stay: boolean): Promise<string | null> {
+    try {
+      await api.transferChat(chat.chatId, { operatorId, stay });
+      if (!stay) tabs.dismiss(chat.chatId);
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error.message : "The chat could not be transferred.";
     }
   }
 
@@ -208,6 +241,9 @@ export function Console(props: { session: Session }) {
             inputRef={(input) => (messageInput = input)}
             onDismiss={(chat) => tabs.dismiss(chat.chatId)}
             onLeave={(chat) => chat.leave() && tabs.dismiss(chat.chatId)}
+            invite={invitee() ? { visitorLabel: `the visitor on ${invitee()!.title || invitee()!.url}`, onInvite: inviteVisitor } : null}
+            colleagues={lobby.operators().filter((op) => op.id !== operator.id)}
+            onTransfer={transfer}
           />
           <Splitter
             size={tabsHeight()}
@@ -217,7 +253,7 @@ export function Console(props: { session: Session }) {
             onResizeEnd={() => writeJson(layoutKey, { tabsHeight: tabsHeight() } satisfies LayoutPrefs)}
             controls="tabs-area"
           />
-          <TabsArea tabs={tabs.tabs()} active={active()} height={tabsHeight()} loadState={tabs.loadState()} onSelect={select} />
+          <TabsArea tabs={tabs.tabs()} active={active()} height={tabsHeight()} loadState={tabs.loadState()} onSelect={(chat, byKeyboard) => (setInvitee(null), select(chat, byKeyboard))} />
         </main>
         <Show when={panel() !== null}>
           <main class="panel-column">
@@ -244,6 +280,7 @@ export function Console(props: { session: Session }) {
         <aside class="side-column" aria-label="Lobby">
           <PresencePanel lobby={lobby} />
           <WaitingList lobby={lobby} notice={acceptNotice()} accepting={accepting()} onAccept={(chat) => void accept(chat)} />
+          <VisitorList lobby={lobby} selectedId={invitee()?.id ?? null} onSelect={setInvitee} />
           <TeamList lobby={lobby} myId={operator.id} />
         </aside>
       </div>

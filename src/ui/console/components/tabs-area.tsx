@@ -3,6 +3,7 @@
 // (the usual tablist keyboard pattern), so only the selected tab is in the Tab order.
 import { For, Show } from "solid-js";
 import type { ChatConnection } from "../chat-connection.ts";
+import { RatingMark } from "./chat-marks.tsx";
 
 export const CHAT_PANEL_ID = "chat-panel";
 
@@ -23,6 +24,7 @@ function ChatTab(props: { chat: ChatConnection; selected: boolean; onSelect(): v
       onClick={() => props.onSelect()}
     >
       <span class="tab-name">{chat.state.visitorName}</span>
+      <RatingMark rating={chat.state.rating} />
       <Show when={chat.state.visitorTyping !== null}>
         <span class="typing-mark" data-testid="typing-mark" title="Typing…">
           <span aria-hidden="true">✎</span>

@@ -4,6 +4,7 @@ import { createSignal, For, onCleanup, Show } from "solid-js";
 import type { WaitingChat } from "../../../shared/lobby-protocol.ts";
 import { waitedFor } from "../format.ts";
 import type { LobbyConnection } from "../lobby-connection.ts";
+import { OfflineMark } from "./chat-marks.tsx";
 
 export function WaitingList(props: {
   lobby: LobbyConnection;
@@ -33,6 +34,7 @@ export function WaitingList(props: {
             {(chat) => (
               <li class="waiting-chat" data-testid="waiting-chat" data-chat-id={chat.chatId}>
                 <span class="waiting-name">{chat.visitorName}</span>
+                <OfflineMark offline={chat.offline} email={chat.visitorEmail} />
                 <span class="waiting-since">{waitedFor(chat.since, now())}</span>
                 <button
                   type="button"

@@ -7,7 +7,7 @@ import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 
 const MB = 1024 * 1024;
-const FIELDS = ["displayName", "widgetColor", "greeting", "offlineMessage", "allowedOrigins", "fileSizeLimitBytes", "allowedFileTypes", "transcriptSenderName", "operatorsManageOwnResponses"] as const;
+const FIELDS = ["displayName", "widgetColor", "greeting", "offlineMessage", "allowedOrigins", "fileSizeLimitBytes", "allowedFileTypes", "transcriptSenderName", "operatorsManageOwnResponses", "preChatForm"] as const;
 
 /** Lists are edited one entry a line (commas work too); blank lines are not entries. */
 const toList = (text: string) =>
@@ -80,6 +80,10 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
             <Field label="Offline message" hint="Shown when no operator is online." errors={errorsFor(problem(), "offlineMessage")}>
               <textarea rows={2} data-testid="cp-settings-offlineMessage" value={d().offlineMessage} onInput={(e) => edit("offlineMessage", e.currentTarget.value)} />
             </Field>
+            <label class="cp-check">
+              <input type="checkbox" data-testid="cp-settings-preChatForm" checked={d().preChatForm} onChange={(e) => edit("preChatForm", e.currentTarget.checked)} />
+              Ask visitors for their name, email and department before the chat starts (pre-chat form)
+            </label>
             <Field label="Allowed website origins" hint="One a line, e.g. https://www.example.com. The widget works only on these sites." errors={errorsFor(problem(), "allowedOrigins")}>
               <textarea rows={3} data-testid="cp-settings-allowedOrigins" value={d().allowedOrigins.join("\n")} onChange={(e) => edit("allowedOrigins", toList(e.currentTarget.value))} />
             </Field>

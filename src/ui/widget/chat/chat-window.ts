@@ -5,7 +5,10 @@
 import type { ChatMessage } from "../../../shared/protocol.ts";
 import type { ChatHost, ChatUi } from "../contract.ts";
 import { fill } from "../texts.ts";
+import type { WidgetConfig } from "../../../shared/widget-api.ts";
+import type { Extras } from "./extras.ts";
 import { el, messageNode, setMeta, systemText } from "./message-view.ts";
+import { invitationView } from "./invitation-view.ts";
 import { VisitorChat } from "./visitor-chat.ts";
 import { WINDOW_CSS } from "./window-css.ts";
 
@@ -56,6 +59,27 @@ export function createChatWindow(host: ChatHost): ChatUi {
       host.emit("message", m);
     },
   });
+  // Pre-chat form, "leave a message" and the rating: drawn at the end of the log.
+  // Loaded (a file of its own) only when needed: pre-chat on, nobody online, or the chat ended.
+  let extras: Extras | null = null;
+  let extrasLoading = false;
+  let config: WidgetConfig | null = null;
+  function needExtras(): void {
+    if (extras || extrasLoading) return;
+    extrasLoading = true;
+    import("./extras.ts")
+      .then((m) => {
+        extras = m.createExtras(host, chat, () => render());
+        style.textContent += m.EXTRAS_CSS;
+        if (config) extras.setConfig(config);
+        render();
+        if (!win.hidden) extras.focusTarget()?.focus();
+      })
+      .catch(() => (extrasLoading = false));
+  }
+  // An operator's invitation (issue 5), above the greeting until answered or expired.
+  const invitation = invitationView(host, () => !!chat.state.session && !chat.state.ended);
+  greeting.before(invitation.node);
 
   function labels(): void {
     const t = host.texts();
@@ -66,10 +90,12 @@ export function createChatWindow(host: ChatHost): ChatUi {
     input.placeholder = t.placeholder;
     input.setAttribute("aria-label", t.inputLabel);
     send.textContent = t.send;
+    extras?.labels();
     render();
   }
 
   function render(): void {
+    invitation.refresh();
     const t = host.texts();
     const s = chat.state;
     const wanted: [string, () => HTMLElement][] = s.messages.map((m) => [
@@ -92,6 +118,9 @@ export function createChatWindow(host: ChatHost): ChatUi {
     endedNote.textContent = t.ended;
     if (s.ended) previous.after(endedNote);
     else endedNote.remove();
+    if (s.ended || (config && (config.preChatForm || !config.online))) needExtras();
+    form.hidden = extras ? extras.update() : false;
+    if (extras && log.lastElementChild !== extras.root) log.append(extras.root);
     endButton.hidden = !chat.canEnd;
     status.textContent = chat.unavailable ? t.unavailable : chat.link === "reconnecting" ? t.reconnecting : chat.operatorTyping ? fill(t.typing, { name: chat.operatorTyping }) : "";
     if (stuck) log.scrollTop = log.scrollHeight;
@@ -119,11 +148,13 @@ export function createChatWindow(host: ChatHost): ChatUi {
   });
   closeButton.addEventListener("click", () => host.requestClose());
   endButton.addEventListener("click", () => chat.end());
-  void host.config.then((config) => {
-    if (!config) return;
-    displayName = title.textContent = config.displayName;
-    greeting.textContent = config.greeting;
-    greeting.hidden = !config.greeting;
+  void host.config.then((c) => {
+    if (!c) return;
+    displayName = title.textContent = c.displayName;
+    greeting.textContent = c.greeting;
+    greeting.hidden = !c.greeting;
+    config = c;
+    extras?.setConfig(c);
     labels();
   });
   labels();
@@ -134,12 +165,13 @@ export function createChatWindow(host: ChatHost): ChatUi {
       chat.setVisible(true);
       stuck = true;
       render();
-      input.focus();
+      (extras?.focusTarget() ?? input).focus();
     },
     hide() {
       win.hidden = true;
       chat.setVisible(false);
     },
     refreshTexts: labels,
+    invited: () => render(),
   };
 }

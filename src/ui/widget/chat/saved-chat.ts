@@ -15,6 +15,8 @@ export type SavedChat = {
   open: boolean;
   /** The chat has ended; the next message starts a new one. */
   ended: boolean;
+  /** The visitor has rated the ended chat. */
+  rated: boolean;
 };
 
 /** Older messages than this are dropped from storage (never from the server's log). */
@@ -29,6 +31,7 @@ export function loadChat(account: string): SavedChat {
     outbox: Array.isArray(saved?.outbox) ? saved.outbox.filter((p) => !p.failed) : [],
     open: saved?.open === true,
     ended: saved?.ended === true,
+    rated: saved?.rated === true,
   };
 }
 

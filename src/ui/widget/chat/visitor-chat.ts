@@ -4,7 +4,7 @@
 import { lastReadOwnMessage, mergeMessages } from "../../common/message-log.ts";
 import { ReconnectingSocket } from "../../common/reconnecting-socket.ts";
 import type { ChatMessage, ClientFrame, ServerFrame, VisitorSessionRequest, VisitorSessionResponse } from "../../../shared/protocol.ts";
-import type { ChatHost } from "../contract.ts";
+import type { ChatHost, Identity } from "../contract.ts";
 import { DraftReporter } from "./draft-reporter.ts";
 import { loadChat, storeChat, type SavedChat } from "./saved-chat.ts";
 
@@ -29,6 +29,8 @@ export class VisitorChat {
   /** Whether the visitor sees the window: only then are messages read. */
   visible = false;
   readonly draft = new DraftReporter((frame) => this.sendFrame(frame));
+  /** What the pre-chat form gave: it wins over Parley.identify for the chat it starts. */
+  prechat: Identity & { departmentId?: string } = {};
   private socket: ReconnectingSocket | null = null;
   private welcomed = false;
   private starting = false;
@@ -59,7 +61,7 @@ export class VisitorChat {
   }
 
   send(text: string): void {
-    if (this.state.ended) Object.assign(this.state, { ended: false, session: null, messages: [] });
+    if (this.state.ended) Object.assign(this.state, { ended: false, session: null, messages: [], rated: false });
     const cid = newCid();
     this.state.outbox.push({ cid, text });
     this.draft.stop();
@@ -71,6 +73,12 @@ export class VisitorChat {
   /** The visitor ends the chat; the room's `close` message, sent back to everyone, ends it here. */
   end(): void {
     this.sendFrame({ type: "close" });
+  }
+
+  /** The visitor rated the ended chat (chat/extras.ts sends the rating). */
+  markRated(): void {
+    this.state.rated = true;
+    this.save();
   }
 
   setVisible(visible: boolean): void {
@@ -88,13 +96,17 @@ export class VisitorChat {
     if (this.starting || this.state.session) return;
     this.starting = true;
     try {
-      const who = this.host.identity();
+      const who = this.who();
       const body: VisitorSessionRequest = { accountId: this.host.account };
+      if (this.prechat.departmentId) body.departmentId = this.prechat.departmentId;
       if (typeof who.name === "string" && who.name.trim()) body.name = who.name.trim().slice(0, 100);
       if (typeof who.email === "string" && EMAIL.test(who.email.trim())) body.email = who.email.trim();
+      const invitation = this.host.invitation();
+      if (invitation) body.invitationId = invitation.id;
       const res = await fetch(`${this.host.base}/api/visitor/sessions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       if (res.status === 201) {
         this.state.session = (await res.json()) as VisitorSessionResponse;
+        if (invitation) this.host.invitationUsed();
         this.save();
         this.connect(this.state.session);
       } else if (res.status < 500) {
@@ -107,6 +119,10 @@ export class VisitorChat {
       this.starting = false;
       this.events.changed();
     }
+  }
+
+  private who(): Identity {
+    return { ...this.host.identity(), ...this.prechat };
   }
 
   private connect(session: VisitorSessionResponse): void {
@@ -161,7 +177,7 @@ export class VisitorChat {
         const pending = this.state.outbox.find((p) => p.cid === frame.cid);
         if (!pending || !this.me) break;
         this.state.outbox = this.state.outbox.filter((p) => p !== pending);
-        const author = { kind: "visitor" as const, id: this.me, name: this.host.identity().name ?? "" };
+        const author = { kind: "visitor" as const, id: this.me, name: this.who().name ?? "" };
         this.state.messages = mergeMessages(this.state.messages, [{ seq: frame.seq, cid: frame.cid, kind: "text", event: null, author, text: pending.text, at: frame.at }]);
         break;
       }
@@ -204,6 +220,7 @@ export class VisitorChat {
 
   private save(): void {
     storeChat(this.host.account, this.state);
+    this.host.chatting({ chatting: !!this.state.session && !this.state.ended, chatId: this.state.session?.chatId ?? null });
     this.host.setUnread(this.visible ? 0 : this.unread);
     this.events.changed();
   }

@@ -27,6 +27,7 @@ header button:focus-visible{outline-color:#fff}
 form{display:flex;gap:8px;padding:10px;border-top:1px solid #e1e5eb;margin:0}
 textarea{flex:1;font:inherit;resize:none;border:1px solid #c9d0da;border-radius:8px;padding:8px 10px;height:40px;max-height:120px;box-sizing:border-box;color:inherit}
 form button{font:inherit;border:0;border-radius:8px;padding:0 16px;background:var(--parley-color);color:#fff;cursor:pointer}
+form[hidden]{display:none}
 form button:disabled{opacity:.5;cursor:default}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:480px){.window{inset:0;width:100%;height:100%;border-radius:0}}

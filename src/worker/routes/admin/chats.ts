@@ -20,6 +20,9 @@ const columns = {
   createdAt: chats.createdAt,
   updatedAt: chats.updatedAt,
   closedAt: chats.closedAt,
+  rating: chats.rating,
+  offline: chats.offline,
+  visitorEmail: chats.visitorEmail,
 };
 
 function toSummary(row: Omit<ChatSummary, "operatorIds"> & { operatorIds: string }): ChatSummary {

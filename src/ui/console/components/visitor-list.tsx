@@ -1,0 +1,55 @@
+// Visitors on the account's sites right now (issue 5), live from the lobby: page title and URL,
+// where they came from, how long they have been on the site, and whether they are chatting.
+// Picking one puts the composer in invite mode: its button reads "Invite".
+import { createSignal, For, onCleanup, Show } from "solid-js";
+import type { LiveVisitor } from "../../../shared/lobby-protocol.ts";
+import { waitedFor } from "../format.ts";
+import type { LobbyConnection } from "../lobby-connection.ts";
+
+export function VisitorList(props: { lobby: LobbyConnection; selectedId: string | null; onSelect(visitor: LiveVisitor | null): void }) {
+  const [now, setNow] = createSignal(Date.now());
+  const clock = setInterval(() => setNow(Date.now()), 15_000);
+  onCleanup(() => clearInterval(clock));
+  return (
+    <section class="visitor-list" aria-labelledby="visitors-title" data-testid="visitor-list">
+      <h2 id="visitors-title" class="area-title">
+        Visitors <span class="count">{props.lobby.visitors().length}</span>
+      </h2>
+      <ul class="waiting-items">
+        <For each={props.lobby.visitors()} fallback={<li class="hint">No one is on the site.</li>}>
+          {(visitor) => (
+            <li
+              class="waiting-chat visitor-row"
+              classList={{ selected: props.selectedId === visitor.id }}
+              data-testid="visitor-row"
+              data-visitor-id={visitor.id}
+              title={visitor.url}
+            >
+              <button
+                type="button"
+                class="link-button"
+                aria-pressed={props.selectedId === visitor.id}
+                disabled={visitor.chatting}
+                onClick={() => props.onSelect(props.selectedId === visitor.id ? null : visitor)}
+                aria-label={`Invite the visitor on ${visitor.title || visitor.url}`}
+              >
+                <span class="waiting-name" data-testid="visitor-title">{visitor.title || visitor.url}</span>
+              </button>
+              <span class="waiting-since" data-testid="visitor-url">{visitor.url}</span>
+              <Show when={visitor.referrer}>
+                <span class="waiting-since" data-testid="visitor-referrer">from {visitor.referrer}</span>
+              </Show>
+              <span class="waiting-since" data-testid="visitor-time">on site {waitedFor(visitor.onSiteSince, now())}</span>
+              <Show when={visitor.chatting}>
+                <span class="chat-status active" data-testid="visitor-chatting">chatting</span>
+              </Show>
+              <Show when={visitor.invitation && visitor.invitation.expiresAt > now()}>
+                <span class="chat-status waiting" data-testid="visitor-invited">invited by {visitor.invitation!.operatorName}</span>
+              </Show>
+            </li>
+          )}
+        </For>
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,294 @@
+// What the chat window shows besides messages: the pre-chat form (name, email, department; when
+// the account turns it on), "leave a message" while no operator is online, and the rating once
+// the chat has ended. Built once and shown or hidden by update(), so typed input survives redraws.
+import type { ClientFrame, OfflineMessageRequest, Rating, ServerFrame } from "../../../shared/protocol.ts";
+import type { WidgetConfig } from "../../../shared/widget-api.ts";
+import type { ChatHost } from "../contract.ts";
+import { extraEn, extraTexts, type ExtraTexts } from "../extra-texts.ts";
+import type { Texts } from "../texts.ts";
+import type { VisitorChat } from "./visitor-chat.ts";
+
+// Its own tiny `el`: importing message-view's would split it into a third shared file.
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const RATE_TIMEOUT_MS = 10_000;
+
+/** Rates the ended chat over a short-lived socket of its own (the chat's socket is gone once it
+ * ends): hello, rate, and done when the room announces the rating back. */
+function sendRating(host: ChatHost, chat: VisitorChat, rating: Rating, comment: string): Promise<boolean> {
+  const session = chat.state.session;
+  if (!session) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${host.base.replace(/^http/, "ws")}/ws/chats/${encodeURIComponent(session.chatId)}?token=${encodeURIComponent(session.token)}`);
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      ws.onclose = ws.onerror = ws.onmessage = null;
+      try {
+        ws.close();
+      } catch {
+        // Never opened.
+      }
+      if (ok) chat.markRated();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), RATE_TIMEOUT_MS);
+    ws.onopen = () => ws.send(JSON.stringify({ type: "hello", since: chat.state.messages.at(-1)?.seq ?? 0 } satisfies ClientFrame));
+    ws.onmessage = (event) => {
+      const frame = JSON.parse(String(event.data)) as ServerFrame;
+      const rate: ClientFrame = { type: "rate", rating, ...(comment.trim() ? { comment: comment.trim().slice(0, 1000) } : {}) };
+      if (frame.type === "welcome") ws.send(JSON.stringify(rate));
+      else if (frame.type === "rating") done(true);
+      else if (frame.type === "error") done(false);
+    };
+    ws.onclose = ws.onerror = () => done(false);
+  });
+}
+
+export const EXTRAS_CSS = `
+form.card{display:flex;flex-direction:column;gap:8px;padding:12px;margin:4px 0;background:#fff;border:1px solid #e1e5eb;border-radius:10px}
+form.card[hidden],.card [hidden]{display:none}
+.card label{display:flex;flex-direction:column;gap:3px;font-size:13px}
+.card input,.card select,.card textarea{font:inherit;flex:none;height:auto;border:1px solid #c9d0da;border-radius:8px;padding:7px 9px;box-sizing:border-box;color:inherit;background:#fff}
+.card button{padding:8px 14px}
+.card p{margin:0}
+.card .row{display:flex;gap:8px}
+.card .row button{flex:1;background:#fff;color:#1d2430;border:1px solid #c9d0da}
+.card .row button[aria-pressed=true]{background:var(--parley-color);color:#fff;border-color:transparent}
+.card .err{color:#b3261e;font-size:12px}
+.note{margin:4px 0;padding:10px 12px;background:#fff;border-radius:10px;border:1px solid #e1e5eb}
+`;
+
+type Field = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+
+function card(testid: string): HTMLFormElement {
+  const form = el("form", "card");
+  form.dataset.testid = testid;
+  form.noValidate = true;
+  return form;
+}
+function field<T extends Field>(control: T, testid: string): { label: HTMLLabelElement; caption: HTMLSpanElement; control: T } {
+  control.dataset.testid = testid;
+  const caption = el("span");
+  const label = el("label");
+  label.append(caption, control);
+  return { label, caption, control };
+}
+function button(testid: string, type: "submit" | "button" = "submit"): HTMLButtonElement {
+  const b = el("button");
+  b.type = type;
+  b.dataset.testid = testid;
+  return b;
+}
+const errorLine = (testid: string) => {
+  const p = el("p", "err");
+  p.dataset.testid = testid;
+  p.setAttribute("role", "alert");
+  return p;
+};
+
+export type Extras = ReturnType<typeof createExtras>;
+
+export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => void) {
+  /** In the widget's language, with any Parley.setTexts override of these keys too. */
+  const texts = (): ExtraTexts & Texts => {
+    const base = host.texts();
+    return { ...(extraTexts[base.lang] ?? extraEn), ...base };
+  };
+  const root = el("div");
+  let config: WidgetConfig | null = null;
+  /** Whether someone who can take the chat is online: from the config, then per department. */
+  let online = true;
+  let prechatDone = false;
+  let offlineSent = false;
+
+  // ---- Pre-chat form ----------------------------------------------------------------------
+  const prechat = card("parley-prechat");
+  const prechatIntro = el("p");
+  const pName = field(el("input"), "parley-prechat-name");
+  pName.control.autocomplete = "name";
+  pName.control.maxLength = 100;
+  const pEmail = field(el("input"), "parley-prechat-email");
+  pEmail.control.type = "email";
+  pEmail.control.autocomplete = "email";
+  const pDepartment = field(el("select"), "parley-prechat-department");
+  const pError = errorLine("parley-prechat-error");
+  const pStart = button("parley-prechat-start");
+  prechat.append(prechatIntro, pName.label, pEmail.label, pDepartment.label, pError, pStart);
+
+  // ---- Leave a message --------------------------------------------------------------------
+  const offline = card("parley-offline-form");
+  const offlineIntro = el("p");
+  const oName = field(el("input"), "parley-offline-name");
+  oName.control.autocomplete = "name";
+  oName.control.maxLength = 100;
+  const oEmail = field(el("input"), "parley-offline-email");
+  oEmail.control.type = "email";
+  oEmail.control.autocomplete = "email";
+  const oText = field(el("textarea"), "parley-offline-text");
+  oText.control.rows = 3;
+  oText.control.maxLength = 5000;
+  const oError = errorLine("parley-offline-error");
+  const oSend = button("parley-offline-send");
+  offline.append(offlineIntro, oName.label, oEmail.label, oText.label, oError, oSend);
+  const offlineDone = el("p", "note");
+  offlineDone.dataset.testid = "parley-offline-sent";
+  offlineDone.setAttribute("role", "status");
+
+  // ---- Rating -----------------------------------------------------------------------------
+  const rating = card("parley-rating");
+  const rQuestion = el("p");
+  const row = el("div", "row");
+  const rGood = button("parley-rating-good", "button");
+  const rBad = button("parley-rating-bad", "button");
+  row.append(rGood, rBad);
+  const rComment = field(el("textarea"), "parley-rating-comment");
+  rComment.control.rows = 2;
+  rComment.control.maxLength = 1000;
+  const rError = errorLine("parley-rating-error");
+  const rSubmit = button("parley-rating-submit");
+  rating.append(rQuestion, row, rComment.label, rError, rSubmit);
+  const ratedNote = el("p", "note");
+  ratedNote.dataset.testid = "parley-rating-thanks";
+  ratedNote.setAttribute("role", "status");
+  let chosen: Rating | null = null;
+
+  root.append(prechat, offline, offlineDone, rating, ratedNote);
+
+  function labels(): void {
+    const t = texts();
+    prechatIntro.textContent = t.preChatIntro;
+    pName.caption.textContent = oName.caption.textContent = t.yourName;
+    pEmail.caption.textContent = oEmail.caption.textContent = t.yourEmail;
+    pDepartment.caption.textContent = t.department;
+    pStart.textContent = t.preChatStart;
+    offlineIntro.textContent = config?.offlineMessage || t.offlineLeave;
+    oText.caption.textContent = t.offlineText;
+    oSend.textContent = t.offlineSend;
+    offlineDone.textContent = t.offlineSent;
+    rQuestion.textContent = t.rateQuestion;
+    rGood.textContent = `👍 ${t.rateGood}`;
+    rBad.textContent = `👎 ${t.rateBad}`;
+    rComment.caption.textContent = t.rateComment;
+    rSubmit.textContent = t.rateSubmit;
+    ratedNote.textContent = t.rateThanks;
+    const first = pDepartment.control.options[0];
+    if (first) first.textContent = t.anyDepartment;
+  }
+
+  function setConfig(c: WidgetConfig): void {
+    config = c;
+    online = c.online;
+    pDepartment.control.replaceChildren(el("option"));
+    for (const d of c.departments) {
+      const option = el("option", undefined, d.name);
+      option.value = d.id;
+      pDepartment.control.append(option);
+    }
+    pDepartment.label.hidden = c.departments.length === 0;
+    labels();
+  }
+
+  /** Shows what applies now; returns whether the composer must wait (the pre-chat form first). */
+  function update(): boolean {
+    const s = chat.state;
+    const fresh = !s.session && !s.messages.length && !s.outbox.length;
+    const showPrechat = !!config?.preChatForm && !prechatDone && fresh;
+    prechat.hidden = !showPrechat;
+    offline.hidden = showPrechat || online || offlineSent || !fresh;
+    offlineDone.hidden = !offlineSent;
+    rating.hidden = !s.ended || !s.session || s.rated;
+    ratedNote.hidden = !s.ended || !s.session || !s.rated;
+    if (offline.hidden === false && !oName.control.value && !oEmail.control.value) {
+      const who = { ...host.identity(), ...chat.prechat };
+      oName.control.value = who.name ?? "";
+      oEmail.control.value = who.email ?? "";
+    }
+    return showPrechat;
+  }
+
+  const email = (input: HTMLInputElement) => input.value.trim();
+
+  prechat.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const t = texts();
+    const mail = email(pEmail.control);
+    if (mail && !EMAIL.test(mail)) return void ((pError.textContent = t.emailInvalid), pEmail.control.focus());
+    pError.textContent = "";
+    const name = pName.control.value.trim().slice(0, 100);
+    const departmentId = pDepartment.control.value;
+    chat.prechat = { ...(name ? { name } : {}), ...(mail ? { email: mail } : {}), ...(departmentId ? { departmentId } : {}) };
+    prechatDone = true;
+    pStart.disabled = true;
+    // Whether that department has anyone online decides between the chat and "leave a message".
+    const query = `account=${encodeURIComponent(host.account)}${departmentId ? `&department=${encodeURIComponent(departmentId)}` : ""}`;
+    void fetch(`${host.base}/api/widget/config?${query}`)
+      .then((res) => (res.ok ? (res.json() as Promise<WidgetConfig>) : null))
+      .catch(() => null)
+      .then((c) => {
+        if (c) online = c.online;
+        pStart.disabled = false;
+        changed();
+        root.parentElement?.parentElement?.querySelector<HTMLElement>(online ? "[data-testid=parley-input]" : "[data-testid=parley-offline-text]")?.focus();
+      });
+  });
+
+  offline.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const t = texts();
+    const name = oName.control.value.trim();
+    const mail = email(oEmail.control);
+    const text = oText.control.value;
+    const missing = !name ? oName.control : !mail ? oEmail.control : !text.trim() ? oText.control : null;
+    if (missing) return void ((oError.textContent = t.required), missing.focus());
+    if (!EMAIL.test(mail)) return void ((oError.textContent = t.emailInvalid), oEmail.control.focus());
+    oError.textContent = "";
+    oSend.disabled = true;
+    const body: OfflineMessageRequest = { accountId: host.account, name: name.slice(0, 100), email: mail, text };
+    if (chat.prechat.departmentId) body.departmentId = chat.prechat.departmentId;
+    void fetch(`${host.base}/api/visitor/offline-messages`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .then((res) => res.status === 201)
+      .catch(() => false)
+      .then((ok) => {
+        oSend.disabled = false;
+        if (!ok) return void (oError.textContent = t.offlineFailed);
+        offlineSent = true;
+        oText.control.value = "";
+        changed();
+      });
+  });
+
+  for (const [b, value] of [[rGood, "good"], [rBad, "bad"]] as const) {
+    b.setAttribute("aria-pressed", "false");
+    b.addEventListener("click", () => {
+      chosen = value;
+      rGood.setAttribute("aria-pressed", String(value === "good"));
+      rBad.setAttribute("aria-pressed", String(value === "bad"));
+    });
+  }
+  rating.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!chosen) return rGood.focus();
+    rSubmit.disabled = true;
+    void sendRating(host, chat, chosen, rComment.control.value).then((ok) => {
+      rSubmit.disabled = false;
+      rError.textContent = ok ? "" : texts().rateFailed;
+      if (ok) rComment.control.value = "";
+      changed();
+    });
+  });
+
+  return {
+    root,
+    setConfig,
+    update,
+    labels,
+    /** Where focus goes on open instead of the composer, if anywhere. */
+    focusTarget: (): HTMLElement | null => (!prechat.hidden ? pName.control : null),
+  };
+}

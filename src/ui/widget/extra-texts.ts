@@ -1,0 +1,52 @@
+// The widget's words for the pre-chat form, "leave a message" and the rating, in English and
+// German, next to texts.ts. They are used only by the chat part's extras (chat/extras.ts), a
+// file of its own loaded when needed, so they stay out of widget.js, which every page view loads.
+// Parley.setTexts overrides them like the others.
+export const extraEn = {
+  yourName: "Your name",
+  yourEmail: "Your email",
+  department: "Department",
+  anyDepartment: "Any department",
+  preChatIntro: "Before we start, tell us who you are.",
+  preChatStart: "Start chat",
+  offlineLeave: "Leave a message",
+  offlineText: "Your message",
+  offlineSend: "Send message",
+  offlineSent: "Thank you! We have your message and will answer by email.",
+  offlineFailed: "The message could not be sent. Please try again.",
+  emailInvalid: "Please enter a valid email address.",
+  required: "Please fill in this field.",
+  rateQuestion: "How was this chat?",
+  rateGood: "Good",
+  rateBad: "Bad",
+  rateComment: "Comment (optional)",
+  rateSubmit: "Send rating",
+  rateThanks: "Thank you for your feedback!",
+  rateFailed: "The rating could not be sent. Please try again.",
+};
+export type ExtraTexts = typeof extraEn;
+
+const extraDe: ExtraTexts = {
+  yourName: "Ihr Name",
+  yourEmail: "Ihre E-Mail-Adresse",
+  department: "Abteilung",
+  anyDepartment: "Beliebige Abteilung",
+  preChatIntro: "Bevor es losgeht: Wer sind Sie?",
+  preChatStart: "Chat starten",
+  offlineLeave: "Nachricht hinterlassen",
+  offlineText: "Ihre Nachricht",
+  offlineSend: "Nachricht senden",
+  offlineSent: "Vielen Dank! Wir haben Ihre Nachricht erhalten und antworten per E-Mail.",
+  offlineFailed: "Die Nachricht konnte nicht gesendet werden. Bitte versuchen Sie es noch einmal.",
+  emailInvalid: "Bitte geben Sie eine gültige E-Mail-Adresse ein.",
+  required: "Bitte füllen Sie dieses Feld aus.",
+  rateQuestion: "Wie war dieser Chat?",
+  rateGood: "Gut",
+  rateBad: "Schlecht",
+  rateComment: "Kommentar (optional)",
+  rateSubmit: "Bewertung senden",
+  rateThanks: "Vielen Dank für Ihre Rückmeldung!",
+  rateFailed: "Die Bewertung konnte nicht gesendet werden. Bitte versuchen Sie es noch einmal.",
+};
+
+export const extraTexts: Record<string, ExtraTexts> = { en: extraEn, de: extraDe };

@@ -1,0 +1,33 @@
+// The widget's presence socket: `GET /ws/visitors?account=ACC&visitor=ID`, one per page view,
+// to the account's Lobby, which shows operators who is on the site and forwards invitations.
+//
+// Why no token: a visitor without a chat has no identity worth protecting and nothing to read
+// here: the socket only *sends* the page the visitor is on, and only receives invitations
+// addressed to its own random id (122 bits, minted by the widget, kept in localStorage). A
+// signed "visit" token from a public endpoint would prove nothing more (anyone may fetch one)
+// and would cost every page view one more round trip before the socket. So the socket is
+// accepted like the widget's other public calls: the account must exist and the page's Origin
+// must be one of its allowedOrigins (origin-policy.ts). Rate limiting is left for later.
+import { Hono } from "hono";
+import * as v from "valibot";
+import { lobbyShard } from "../../durable/lobby.ts";
+import { LOBBY_VISITOR_HEADER } from "../../durable/lobby-visitors.ts";
+import { VISITOR_ID_PATTERN } from "../../shared/lobby-protocol.ts";
+import { readSettings } from "../db/settings.ts";
+import { ProblemError, validate, type AppEnv } from "../http.ts";
+import { requireAllowedOrigin } from "../origin-policy.ts";
+
+const PresenceQuery = v.strictObject({
+  account: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  visitor: v.pipe(v.string(), v.regex(VISITOR_ID_PATTERN)),
+});
+
+export const visitorPresenceRoutes = new Hono<AppEnv>().get("/", validate("query", PresenceQuery), async (c) => {
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new ProblemError(426, "upgrade_required", "Connect with a WebSocket.");
+  const { account, visitor } = c.req.valid("query");
+  const settings = await readSettings(c.env.DB, account);
+  if (!settings) throw new ProblemError(404, "not_found", "There is no such account.");
+  requireAllowedOrigin(settings, c.req.raw);
+  const headers = new Headers({ Upgrade: "websocket", [LOBBY_VISITOR_HEADER]: JSON.stringify({ id: visitor }) });
+  return lobbyShard(c.env, account, visitor).fetch(new Request("https://lobby/visitors", { headers }));
+});
