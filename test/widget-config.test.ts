@@ -9,7 +9,7 @@ const SITE = "https://shop.example";
 describe("GET /api/widget/config", () => {
   it("answers the account's public face and nothing private", async () => {
     const acc = await seedAccount("wconf");
-    await admin("/settings", acc.apiKey, { method: "PATCH", json: { greeting: "Hallo!", widgetColor: "#aa3300", allowedOrigins: [SITE] } });
+    await admin("/settings", acc.apiKey, { method: "PATCH", json: { greeting: "Hallo!", widgetColor: "#aa3300", allowedOrigins: [SITE], language: "de" } });
     const config = await expectJson<WidgetConfig>(await call(`/api/widget/config?account=${acc.id}`, { headers: { Origin: SITE } }), 200);
     expect(config).toEqual({
       displayName: "Company wconf",
@@ -17,6 +17,7 @@ describe("GET /api/widget/config", () => {
       greeting: "Hallo!",
       offlineMessage: "We are away right now. Leave a message and we will get back to you by email.",
       preChatForm: false,
+      language: "de",
       departments: [
         { id: acc.salesId, name: "Sales" },
         { id: `${acc.id}_support`, name: "Support" },
@@ -24,7 +25,16 @@ describe("GET /api/widget/config", () => {
       online: false,
     });
     // Exactly these keys: no allowedOrigins, limits, transcript sender or the like.
-    expect(Object.keys(config).sort()).toEqual(["departments", "displayName", "greeting", "offlineMessage", "online", "preChatForm", "widgetColor"]);
+    expect(Object.keys(config).sort()).toEqual(["departments", "displayName", "greeting", "language", "offlineMessage", "online", "preChatForm", "widgetColor"]);
+  });
+
+  it("offers the widget only in a language it ships, or automatic", async () => {
+    const acc = await seedAccount("wlang");
+    expect((await expectJson<WidgetConfig>(await call(`/api/widget/config?account=${acc.id}`), 200)).language).toBe("auto");
+    const refused = await admin("/settings", acc.apiKey, { method: "PATCH", json: { language: "fr" } });
+    expect(refused.status).toBe(422);
+    await refused.arrayBuffer();
+    expect((await expectJson<WidgetConfig>(await call(`/api/widget/config?account=${acc.id}`), 200)).language).toBe("auto");
   });
 
   it("says online once an operator who can take the chat is online", async () => {

@@ -3,6 +3,7 @@
 // them, and the console's Control Panel imports the same types.
 import * as v from "valibot";
 import { cannedLevels, chatStatuses, errorCodes, MessageSchema, operatorRoles, ratings, type CannedResponse, type ChatSummary, type Problem } from "./protocol.ts";
+import { widgetLanguages } from "./widget-api.ts";
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
@@ -144,6 +145,8 @@ export const Settings = named("Settings", v.object({
   operatorsManageOwnResponses: v.boolean(),
   /** Off by default: the widget asks for name, email and department before the chat starts. */
   preChatForm: v.boolean(),
+  /** The widget's language for every visitor, or "auto" for each visitor's browser language. */
+  language: v.picklist(widgetLanguages),
 }));
 export type Settings = v.InferOutput<typeof Settings>;
 export const SettingsUpdate = v.strictObject({
@@ -157,6 +160,7 @@ export const SettingsUpdate = v.strictObject({
   transcriptSenderName: v.optional(Name),
   operatorsManageOwnResponses: v.optional(v.boolean()),
   preChatForm: v.optional(v.boolean()),
+  language: v.optional(v.picklist(widgetLanguages, 'A language is "auto", "en" or "de".')),
 });
 export const DEFAULT_SETTINGS: Omit<Settings, "displayName"> = {
   widgetColor: "#2457d6",
@@ -168,6 +172,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, "displayName"> = {
   transcriptSenderName: "Parley",
   operatorsManageOwnResponses: false,
   preChatForm: false,
+  language: "auto",
 };
 
 // ---- Chats -------------------------------------------------------------------------------------

@@ -1,6 +1,10 @@
 // What the visitor widget reads before a chat exists: the public face of an account. Only fields
 // that may be shown to anyone on a customer's site belong here (never allowedOrigins, limits...).
 
+/** The languages the widget ships texts for; "auto" lets each visitor's browser choose. */
+export const widgetLanguages = ["auto", "en", "de"] as const;
+export type WidgetLanguage = (typeof widgetLanguages)[number];
+
 /** `GET /api/widget/config?account=ID` */
 export type WidgetConfig = {
   displayName: string;
@@ -11,6 +15,8 @@ export type WidgetConfig = {
   offlineMessage: string;
   /** Ask for name, email and department before the chat starts. */
   preChatForm: boolean;
+  /** The account's widget language; "auto" follows the visitor's browser. */
+  language: WidgetLanguage;
   departments: { id: string; name: string }[];
   /** Whether any operator who could take a chat without a department (or, with `?department=`,
    * a chat of that department) is online now. */

@@ -218,6 +218,22 @@ describe("the visitor widget", () => {
     expect(await widget(visitor, "parley-send").textContent()).toBe("Abschicken");
     expect(await visitor.evaluate(() => (globalThis as unknown as { events: string[] }).events)).toEqual(["open", "close", "open"]);
   });
+
+  it("speaks the account's language when the account chose one, whatever the browser's", async () => {
+    const setLanguage = (language: string) =>
+      fetch(`${server.origin}/api/admin/v1/settings`, {
+        method: "PATCH",
+        headers: { Authorization: `Bearer ${server.apiKey}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ language }),
+      });
+    expect((await setLanguage("de")).status).toBe(200);
+    try {
+      const visitor = await visitDemo({ locale: "en-US" });
+      await eventually(() => widget(visitor, "parley-launcher").getAttribute("aria-label")).toBe("Chatten Sie mit uns");
+    } finally {
+      expect((await setLanguage("auto")).status).toBe(200);
+    }
+  });
 });
 
 describe("widget.js as served and built", () => {

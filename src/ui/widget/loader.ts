@@ -40,6 +40,15 @@ function boot(script: HTMLScriptElement): void {
   const config: Promise<WidgetConfig | null> = fetch(`${base}/api/widget/config?account=${encodeURIComponent(account)}`)
     .then((res) => (res.ok ? (res.json() as Promise<WidgetConfig>) : null))
     .catch(() => null);
+  // The account's language, when it chose one, wins over the browser's; `data-lang` and
+  // Parley.setTexts are the page's own choice and win over both.
+  let textsChosenByPage = Boolean(lang && languages[lang]);
+  void config.then((c) => {
+    const accountTexts = c && c.language !== "auto" ? languages[c.language] : undefined;
+    if (!accountTexts || textsChosenByPage) return;
+    texts = accountTexts;
+    launcher.setOpen(isOpen, texts);
+  });
 
   const loadChat = () =>
     (loading ??= import(/* @vite-ignore */ `${base}/widget/${__PARLEY_CHAT_FILE__}`)
@@ -97,6 +106,7 @@ function boot(script: HTMLScriptElement): void {
     identify: (who) => void (identity = { ...identity, ...who }),
     on: events.on,
     setTexts: (change) => {
+      textsChosenByPage = true;
       texts = { ...texts, ...change };
       launcher.setOpen(isOpen, texts);
       ui?.refreshTexts();

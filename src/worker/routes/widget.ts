@@ -31,6 +31,7 @@ export const widgetRoutes = new Hono<AppEnv>().get("/config", validate("query", 
     greeting: settings.greeting,
     offlineMessage: settings.offlineMessage,
     preChatForm: settings.preChatForm,
+    language: settings.language,
     departments: deps,
     online: online > 0,
   };

@@ -7,7 +7,7 @@ import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 
 const MB = 1024 * 1024;
-const FIELDS = ["displayName", "widgetColor", "greeting", "offlineMessage", "allowedOrigins", "fileSizeLimitBytes", "allowedFileTypes", "transcriptSenderName", "operatorsManageOwnResponses", "preChatForm"] as const;
+const FIELDS = ["displayName", "widgetColor", "greeting", "offlineMessage", "allowedOrigins", "fileSizeLimitBytes", "allowedFileTypes", "transcriptSenderName", "operatorsManageOwnResponses", "preChatForm", "language"] as const;
 
 /** Lists are edited one entry a line (commas work too); blank lines are not entries. */
 const toList = (text: string) =>
@@ -84,6 +84,13 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
               <input type="checkbox" data-testid="cp-settings-preChatForm" checked={d().preChatForm} onChange={(e) => edit("preChatForm", e.currentTarget.checked)} />
               Ask visitors for their name, email and department before the chat starts (pre-chat form)
             </label>
+            <Field label="Widget language" hint="Automatic follows each visitor's browser language." errors={errorsFor(problem(), "language")}>
+              <select data-testid="cp-settings-language" value={d().language} onChange={(e) => edit("language", e.currentTarget.value as Settings["language"])}>
+                <option value="auto">Automatic</option>
+                <option value="en">English</option>
+                <option value="de">Deutsch</option>
+              </select>
+            </Field>
             <Field label="Allowed website origins" hint="One a line, e.g. https://www.example.com. The widget works only on these sites." errors={errorsFor(problem(), "allowedOrigins")}>
               <textarea rows={3} data-testid="cp-settings-allowedOrigins" value={d().allowedOrigins.join("\n")} onChange={(e) => edit("allowedOrigins", toList(e.currentTarget.value))} />
             </Field>
