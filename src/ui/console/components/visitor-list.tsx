@@ -24,8 +24,10 @@ export function VisitorList(props: { lobby: LobbyConnection; selectedId: string 
           {(id) => (
             <Show when={byId().get(id)}>
               {(visitor) => (
+                // Its own layout, not the waiting list's two-column grid: there, a long URL that
+                // cannot wrap spilled out of its narrow column over the button and took its clicks.
                 <li
-                  class="waiting-chat visitor-row"
+                  class="visitor-row"
                   classList={{ selected: props.selectedId === visitor().id }}
                   data-testid="visitor-row"
                   data-visitor-id={visitor().id}
@@ -33,19 +35,19 @@ export function VisitorList(props: { lobby: LobbyConnection; selectedId: string 
                 >
                   <button
                     type="button"
-                    class="link-button"
+                    class="visitor-pick"
                     aria-pressed={props.selectedId === visitor().id}
                     disabled={visitor().chatting}
                     onClick={() => props.onSelect(props.selectedId === visitor().id ? null : visitor())}
                     aria-label={`Invite the visitor on ${visitor().title || visitor().url}`}
                   >
-                    <span class="waiting-name" data-testid="visitor-title">{visitor().title || visitor().url}</span>
+                    <span class="visitor-title" data-testid="visitor-title">{visitor().title || visitor().url}</span>
                   </button>
-                  <span class="waiting-since" data-testid="visitor-url">{visitor().url}</span>
+                  <span class="visitor-detail" data-testid="visitor-url">{visitor().url}</span>
                   <Show when={visitor().referrer}>
-                    <span class="waiting-since" data-testid="visitor-referrer">from {visitor().referrer}</span>
+                    <span class="visitor-detail" data-testid="visitor-referrer" title={visitor().referrer}>from {visitor().referrer}</span>
                   </Show>
-                  <span class="waiting-since" data-testid="visitor-time">on site {waitedFor(visitor().onSiteSince, now())}</span>
+                  <span class="visitor-detail" data-testid="visitor-time">on site {waitedFor(visitor().onSiteSince, now())}</span>
                   <Show when={visitor().chatting}>
                     <span class="chat-status active" data-testid="visitor-chatting">chatting</span>
                   </Show>
