@@ -6,7 +6,7 @@ import type { LobbyServerFrame } from "../src/shared/lobby-protocol.ts";
 import type { CannedResponse, Problem } from "../src/shared/protocol.ts";
 import { database } from "../src/worker/db/index.ts";
 import { cannedResponses } from "../src/worker/db/schema.ts";
-import { call, ChatClient, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
+import { call, ChatClient, join, login, operatorJoins, seedAccount, startChat, upgrade, type SeededAccount } from "./helpers.ts";
 
 let account: SeededAccount;
 let other: SeededAccount;
@@ -181,7 +181,19 @@ describe("waiting chats", () => {
     const foreign = await accept(chat.chatId, tokens.stranger);
     expect(foreign.status).toBe(403);
     await foreign.arrayBuffer();
+    // Nor can it be taken by joining it directly, over the socket or the join route.
+    const socket = await upgrade(chat.chatId, tokens.bob);
+    expect(socket.status).toBe(403);
+    expect(socket.webSocket).toBeNull();
+    await socket.arrayBuffer();
+    const joined = await call(`/api/operator/chats/${chat.chatId}/join`, { method: "POST", token: tokens.bob });
+    expect(joined.status).toBe(403);
+    await joined.arrayBuffer();
     expect((await accept(chat.chatId, tokens.ann)).status).toBe(200);
+    // Once it is under way, any operator of the account may join it to help.
+    const helping = await call(`/api/operator/chats/${chat.chatId}/join`, { method: "POST", token: tokens.bob });
+    expect(helping.status).toBe(200);
+    await helping.arrayBuffer();
   });
 
   it("leave the queue when an operator joins directly or the visitor closes", async () => {

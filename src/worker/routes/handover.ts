@@ -11,7 +11,7 @@ import { recordTransfer } from "../db/chat-handover.ts";
 import { database } from "../db/index.ts";
 import { departments, operators } from "../db/schema.ts";
 import { ProblemError, validate, type AppEnv } from "../http.ts";
-import { findChatFor } from "./chats.ts";
+import { findChatFor, requireMayJoin } from "./chats.ts";
 
 type OperatorPrincipal = Extract<Principal, { kind: "operator" }>;
 
@@ -76,6 +76,7 @@ export const handoverRoutes = new Hono<AppEnv>()
   .post("/chats/:chatId/join", requirePrincipal("operator"), async (c) => {
     const me = operatorOf(c.var.principal);
     const { chat, room } = await findChatFor(c.env, me, c.req.param("chatId"));
+    await requireMayJoin(c.env, me.operatorId, chat);
     // Joining records the join message and the D1 index; joining twice changes nothing.
     await room.join(asParticipant(me));
     return c.json({ chatId: chat.id, joined: me.operatorId });

@@ -8,7 +8,7 @@ import { departmentIdsOf } from "../db/operators.ts";
 import { readSettings } from "../db/settings.ts";
 import { ProblemError, type AppEnv } from "../http.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
-import { findChatFor } from "./chats.ts";
+import { findChatFor, requireMayJoin } from "./chats.ts";
 
 function requireUpgrade(request: Request): void {
   if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") throw new ProblemError(426, "upgrade_required", "Connect with a WebSocket.");
@@ -26,7 +26,10 @@ export const socketRoutes = new Hono<AppEnv>()
       if (settings) requireAllowedOrigin(settings, c.req.raw);
       who = { kind: "visitor", id: principal.visitorId, name: principal.name, accountId: chat.accountId };
     }
-    else if (principal.kind === "operator") who = { kind: "operator", id: principal.operatorId, name: principal.name, accountId: chat.accountId };
+    else if (principal.kind === "operator") {
+      await requireMayJoin(c.env, principal.operatorId, chat);
+      who = { kind: "operator", id: principal.operatorId, name: principal.name, accountId: chat.accountId };
+    }
     else throw new ProblemError(403, "forbidden", "Only the chat's visitor and operators may connect.");
     const headers = new Headers({ Upgrade: "websocket", [PARTICIPANT_HEADER]: JSON.stringify(who) });
     return room.fetch(new Request("https://chat-room/connect", { headers }));
