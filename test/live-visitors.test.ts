@@ -1,5 +1,5 @@
 // Issue 5 part C: live visitors in the Lobby, proactive invitations, transfer and a second operator.
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LobbyServerFrame, VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
@@ -95,6 +95,38 @@ describe("the visitor presence socket", () => {
     const seen = await visitorNotice(lobby, visitorId);
     expect(seen.url.length).toBe(512);
     expect(seen.title.length).toBe(160);
+  });
+});
+
+describe("a visitor who stops pinging", () => {
+  it("is closed by the lobby's sweep, and the operators are told the visitor left", async () => {
+    // An account of its own, so aging every socket of its lobby touches no other test's sockets.
+    const swept = await seedAccount("livesweep");
+    const { client: watcher } = await lobbySocket((await login(swept.emails.ann)).token);
+    const silent = await visitorSocket(swept.id);
+    const pinging = await visitorSocket(swept.id);
+    for (const { visitorId } of [silent, pinging]) await visitorNotice(watcher, visitorId);
+    const stub = env.LOBBY.get(env.LOBBY.idFromName(swept.id));
+    // Pretend every socket connected long ago; only those that ping now show a sign of life.
+    await runInDurableObject(stub, (_lobby, state) => {
+      for (const ws of state.getWebSockets()) ws.serializeAttachment({ ...ws.deserializeAttachment(), connectedAt: Date.now() - 10 * 60_000 });
+    });
+    pinging.client.sendRaw('{"type":"ping"}');
+    await pinging.client.next("pong");
+    watcher.sendRaw('{"type":"ping"}');
+    await watcher.next("pong");
+
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await expect.poll(() => silent.client.closed?.code).toBe(1001);
+    expect(pinging.client.closed).toBeUndefined();
+    expect(watcher.closed).toBeUndefined();
+    let left;
+    do left = await watcher.next("visitor_left");
+    while (left.visitorId !== silent.visitorId);
+    expect(watcher.drain().filter((f) => f.type === "visitor_left" && f.visitorId === pinging.visitorId)).toEqual([]);
+    // A fresh console's snapshot agrees: the silent visitor is gone, the pinging one still there.
+    const { visitors } = await lobbySocket((await login(swept.emails.bob)).token);
+    expect(visitors.map((v) => v.id)).toEqual([pinging.visitorId]);
   });
 });
 

@@ -304,6 +304,10 @@ export type ChatSummary = {
   visitorEmail: string | null;
 };
 
+/** GET /api/operator/departments: the departments of the operator's own account, by name. */
+export type DepartmentSummary = { id: string; name: string };
+export type DepartmentsResponse = { departments: DepartmentSummary[] };
+
 /** A canned response as the console's bar lists it. */
 export type CannedResponse = {
   id: string;

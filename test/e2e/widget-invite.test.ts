@@ -75,7 +75,9 @@ describe("live visitors, invitation and transfer", () => {
 
     // Transfer to Bob.
     const bob = await operator(BOB);
-    await byTestId(alice, "transfer-target").selectOption(BOB.id);
+    // The account's departments are offered besides colleagues.
+    await eventually(() => byTestId(alice, "transfer-target").locator('optgroup[label="Department"] option').allTextContents()).toEqual(["Sales", "Support"]);
+    await byTestId(alice, "transfer-target").selectOption(`operator:${BOB.id}`);
     await screenshot(alice, "21-transfer");
     await byTestId(alice, "transfer-button").click();
     await chatTab(bob, chatId!).waitFor({ timeout: 15_000 });

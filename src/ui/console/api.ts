@@ -3,7 +3,7 @@
 import type * as v from "valibot";
 import type { OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
 import type { AcceptResponse, InvitationResponse, TransferResponse } from "../../shared/lobby-protocol.ts";
-import type { CannedResponse, ChatSummary, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem } from "../../shared/protocol.ts";
+import type { CannedResponse, ChatSummary, DepartmentsResponse, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem } from "../../shared/protocol.ts";
 import { session, tokenRejected } from "./session.ts";
 
 /** `status` 0 and code "network" mean the request never got an answer. `errors` lists what a
@@ -55,6 +55,8 @@ export const api = {
   inviteVisitor: (visitorId: string, text: string) => request<InvitationResponse>("/api/operator/invitations", { method: "POST", body: { visitorId, text } }),
   transferChat: (chatId: string, body: { operatorId?: string; departmentId?: string; stay?: boolean }) =>
     request<TransferResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/transfer`, { method: "POST", body }),
+  /** The account's departments, for the transfer control. */
+  departments: () => request<DepartmentsResponse>("/api/operator/departments"),
   joinChat: (chatId: string) => request<{ chatId: string }>(`/api/operator/chats/${encodeURIComponent(chatId)}/join`, { method: "POST" }),
   cannedResponses: () => request<{ responses: CannedResponse[] }>("/api/operator/canned-responses"),
   /** The operator's own responses; the server answers 403 unless the account's setting

@@ -1,12 +1,12 @@
 // Operator sign-in and the operator's own view of their chats.
 import { and, desc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { ChatListQuery, OperatorLoginRequest, type ChatSummary, type OperatorLoginResponse, type OperatorProfile } from "../../shared/protocol.ts";
+import { ChatListQuery, OperatorLoginRequest, type ChatSummary, type DepartmentsResponse, type OperatorLoginResponse, type OperatorProfile } from "../../shared/protocol.ts";
 import { UNUSABLE_PASSWORD_HASH, verifyPassword } from "../auth/password.ts";
 import { requirePrincipal } from "../auth/principal.ts";
 import { OPERATOR_TOKEN_TTL_S, signToken } from "../auth/tokens.ts";
 import { database } from "../db/index.ts";
-import { chats, operators } from "../db/schema.ts";
+import { chats, departments, operators } from "../db/schema.ts";
 import { ProblemError, validate, type AppEnv } from "../http.ts";
 import { lobbyOf } from "../../durable/lobby.ts";
 import type { AcceptResponse } from "../../shared/lobby-protocol.ts";
@@ -37,6 +37,17 @@ export const operatorRoutes = new Hono<AppEnv>()
     const row = await database(c.env.DB).select().from(operators).where(eq(operators.id, me.operatorId)).get();
     if (!row) throw new ProblemError(404, "not_found", "This operator no longer exists.");
     return c.json({ id: row.id, accountId: row.accountId, email: row.email, name: row.name, role: row.role } satisfies OperatorProfile);
+  })
+  /** The departments of the operator's own account, for the console's transfer control. */
+  .get("/departments", requirePrincipal("operator"), async (c) => {
+    const me = c.var.principal;
+    if (me.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
+    const rows = await database(c.env.DB)
+      .select({ id: departments.id, name: departments.name })
+      .from(departments)
+      .where(eq(departments.accountId, me.accountId))
+      .orderBy(departments.name);
+    return c.json({ departments: rows } satisfies DepartmentsResponse);
   })
   /** The chats the operator is in now (joined, not left); waiting chats come from the lobby. */
   .get("/chats", requirePrincipal("operator"), validate("query", ChatListQuery), async (c) => {

@@ -1,11 +1,11 @@
 // The active chat: a header with its actions, the reconnecting banner, the history and the text
 // input area. With no chat open it keeps the same layout, empty and disabled.
 import { Match, Show, Switch } from "solid-js";
-import type { CannedResponse, OperatorProfile } from "../../../shared/protocol.ts";
+import type { CannedResponse, DepartmentSummary, OperatorProfile } from "../../../shared/protocol.ts";
 import type { ChatConnection } from "../chat-connection.ts";
 import { OfflineMark, RatingMark } from "./chat-marks.tsx";
 import { Composer } from "./composer.tsx";
-import { TransferControl } from "./transfer-control.tsx";
+import { TransferControl, type TransferTarget } from "./transfer-control.tsx";
 import type { OperatorPresence } from "../../../shared/lobby-protocol.ts";
 import { HistoryArea } from "./history-area.tsx";
 import { CHAT_PANEL_ID } from "./tabs-area.tsx";
@@ -59,7 +59,8 @@ export function ChatPanel(props: {
   /** Invite mode: a visitor is picked in the visitor list. */
   invite?: { visitorLabel: string; onInvite(text: string): Promise<boolean> } | null;
   colleagues?: OperatorPresence[];
-  onTransfer?(chat: ChatConnection, operatorId: string, stay: boolean): Promise<string | null>;
+  departments?: DepartmentSummary[];
+  onTransfer?(chat: ChatConnection, target: TransferTarget, stay: boolean): Promise<string | null>;
 }) {
   return (
     <section id={CHAT_PANEL_ID} class="chat-panel" role="tabpanel" aria-label={props.chat ? `Chat with ${props.chat.state.visitorName}` : "No chat open"}>
@@ -75,7 +76,7 @@ export function ChatPanel(props: {
         {(chat) => (
           <>
             <ChatHeader chat={chat} onDismiss={() => props.onDismiss(chat)} onLeave={() => props.onLeave(chat)} />
-            <Show when={props.onTransfer}>{(onTransfer) => <TransferControl chat={chat} colleagues={props.colleagues ?? []} onTransfer={onTransfer()} />}</Show>
+            <Show when={props.onTransfer}>{(onTransfer) => <TransferControl chat={chat} colleagues={props.colleagues ?? []} departments={props.departments ?? []} onTransfer={onTransfer()} />}</Show>
             <Show when={chat.linkState() === "reconnecting"}>
               <div class="reconnecting" role="status" data-testid="reconnecting">
                 Connection lost. Reconnecting… Messages you send now are delivered once it is back.

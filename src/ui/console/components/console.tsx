@@ -5,7 +5,7 @@
 // loaded on first use; the chats and the lobby keep running behind them.
 import { createEffect, createMemo, createResource, createSignal, ErrorBoundary, lazy, on, onCleanup, Show, Suspense } from "solid-js";
 import type { ConfigTopic, LiveVisitor, WaitingChat } from "../../../shared/lobby-protocol.ts";
-import type { CannedResponse, ChatMessage } from "../../../shared/protocol.ts";
+import type { CannedResponse, ChatMessage, DepartmentSummary } from "../../../shared/protocol.ts";
 import { api, ApiError } from "../api.ts";
 import type { ChatConnection } from "../chat-connection.ts";
 import { createChatTabs } from "../chat-tabs.ts";
@@ -19,6 +19,7 @@ import { announce, LiveRegion } from "./live-region.tsx";
 import { PresencePanel, TeamList } from "./presence-panel.tsx";
 import { Splitter } from "./splitter.tsx";
 import { TabsArea } from "./tabs-area.tsx";
+import type { TransferTarget } from "./transfer-control.tsx";
 import { WaitingList } from "./waiting-list.tsx";
 import { VisitorList } from "./visitor-list.tsx";
 
@@ -168,6 +169,14 @@ export function Console(props: { session: Session }) {
 
   // ---- Live visitors, invitations, transfer (issue 5) ----------------------------------------
   const [invitee, setInvitee] = createSignal<LiveVisitor | null>(null);
+  /** The account's departments, to transfer a chat to; a failed load just leaves colleagues. */
+  const [departments] = createResource<DepartmentSummary[]>(async () => {
+    try {
+      return (await api.departments()).departments;
+    } catch {
+      return [];
+    }
+  });
   async function inviteVisitor(text: string): Promise<boolean> {
     const visitor = invitee();
     if (!visitor) return false;
@@ -188,9 +197,9 @@ export function Console(props: { session: Session }) {
     select(tab, true);
     alertOperator({ title: `${visitorName} is chatting with you`, body: "A chat was handed to you.", tag: `chat-${chatId}`, onClick: () => select(tab) });
   }
-  async function transfer(chat: ChatConnection, operatorId: string, stay: boolean): Promise<string | null> {
+  async function transfer(chat: ChatConnection, target: TransferTarget, stay: boolean): Promise<string | null> {
     try {
-      await api.transferChat(chat.chatId, { operatorId, stay });
+      await api.transferChat(chat.chatId, "operatorId" in target ? { operatorId: target.operatorId, stay } : { departmentId: target.departmentId });
       if (!stay) tabs.dismiss(chat.chatId);
       return null;
     } catch (error) {
@@ -243,6 +252,7 @@ export function Console(props: { session: Session }) {
             onLeave={(chat) => chat.leave() && tabs.dismiss(chat.chatId)}
             invite={invitee() ? { visitorLabel: `the visitor on ${invitee()!.title || invitee()!.url}`, onInvite: inviteVisitor } : null}
             colleagues={lobby.operators().filter((op) => op.id !== operator.id)}
+            departments={departments() ?? []}
             onTransfer={transfer}
           />
           <Splitter
