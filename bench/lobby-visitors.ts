@@ -5,18 +5,16 @@
 // workerd processes, an operator's lobby socket connecting (time to its `visitors` snapshot and
 // how many visitors it lists), and the time for one visitor's page change to reach that operator.
 // Prints one JSON object on stdout; progress goes to stderr. docs/benchmarks.md has the figures.
-import type { ChildProcess } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { cpus, totalmem, tmpdir } from "node:os";
+import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { applyLocalMigrations, DEMO, ROOT, seedDemo, startWrangler, stopWrangler, waitForHealth, wrangler } from "../scripts/local-dev.ts";
+import { DEMO, ROOT } from "../scripts/local-dev.ts";
+import { groupCpuSeconds, startBenchServer } from "./bench-server.ts";
 import type { LobbyServerFrame } from "../src/shared/lobby-protocol.ts";
 import type { OperatorLoginResponse } from "../src/shared/protocol.ts";
 
-const CONFIG = join(ROOT, "bench", "wrangler.bench.toml");
 const log = (line: string) => process.stderr.write(`[lobby-bench] ${line}\n`);
 
 const { values: flags } = parseArgs({
@@ -184,78 +182,9 @@ function serverMemory(pgid: number): { workerdMb: number[]; workerdTotalMb: numb
   return { workerdMb: workerd.sort((a, b) => b - a), workerdTotalMb: round(workerd.reduce((a, b) => a + b, 0), 1), groupTotalMb: round(group / 1024, 1) };
 }
 
-/** CPU seconds used so far by the process group (as in bench/run.ts). */
-function groupCpuSeconds(pgid: number): number {
-  let ticks = 0;
-  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return ticks / 100;
-}
-
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
-/** Our own `wrangler dev` on a fresh, migrated and seeded state directory, with a throwaway
- * secret: the same steps as bench/run.ts (see docs/benchmarks.md, "Running it"). */
-async function startServer(): Promise<{ origin: string; group: number; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), "parley-lobby-bench-"));
-  const persistTo = join(dir, "state");
-  log(`bundling the bench worker; migrations and the demo seed in ${persistTo}`);
-  try {
-    wrangler(["deploy", "--dry-run", "--outdir", join(dir, "bundle"), "--config", CONFIG]);
-    applyLocalMigrations(persistTo, CONFIG);
-    await seedDemo(persistTo, CONFIG);
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  const [port, inspectorPort] = [await freePort(), await freePort()];
-  const logFile = join(dir, "wrangler.log");
-  const child: ChildProcess = startWrangler({
-    port,
-    persistTo,
-    config: CONFIG,
-    quiet: true,
-    logFile,
-    extraArgs: [join(dir, "bundle", "worker.js"), "--no-bundle", "--inspector-port", String(inspectorPort), "--log-level", "warn", "--var", `AUTH_SECRET:${randomBytes(32).toString("base64url")}`],
-  });
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      await stopWrangler(child);
-      rmSync(dir, { recursive: true, force: true });
-    })());
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop().finally(() => process.exit(130)));
-  const origin = `http://127.0.0.1:${port}`;
-  log(`starting wrangler dev on ${origin}`);
-  try {
-    await waitForHealth(origin, child);
-  } catch (error) {
-    const tail = readFileSync(logFile, "utf8").split("\n").slice(-40).join("\n");
-    await stop();
-    throw new Error(`${(error as Error).message}\n${tail}`);
-  }
-  if (child.pid === undefined) throw new Error("wrangler dev has no pid");
-  return { origin, group: child.pid, stop };
-}
 
 function readUlimit(): number | null {
   try {
@@ -266,7 +195,7 @@ function readUlimit(): number | null {
   }
 }
 
-const server = await startServer();
+const server = await startBenchServer(log, "parley-lobby-bench-");
 let exitCode = 0;
 const steps: Record<string, unknown>[] = [];
 let stoppedBecause: string | null = null;

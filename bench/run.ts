@@ -2,17 +2,15 @@
 // Parley (auth, validation, every message stored in the ChatRoom's SQLite) and through
 // BareBroadcast (bench/worker.ts: relay only) on the same runtime, in alternating rounds. Prints
 // one JSON object on stdout; progress goes to stderr. docs/benchmarks.md explains the method.
-import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { cpus, tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { applyLocalMigrations, DEMO, ROOT, seedDemo, startWrangler, stopWrangler, waitForHealth, wrangler } from "../scripts/local-dev.ts";
+import { DEMO, ROOT } from "../scripts/local-dev.ts";
+import { groupCpuSeconds, startBenchServer, type BenchServer } from "./bench-server.ts";
 import type { OperatorLoginResponse, ServerFrame, VisitorSessionResponse } from "../src/shared/protocol.ts";
 
-const CONFIG = join(ROOT, "bench", "wrangler.bench.toml");
 const TIMEOUT_MS = 60_000;
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -204,23 +202,6 @@ async function bareScenario(origin: string): Promise<Scenario> {
   return s;
 }
 
-/** CPU seconds used so far by a process group (wrangler and its workerd runtimes), from Linux's
- * /proc; utime and stime are in clock ticks of 1/100 s. NaN without a group to watch (--url). */
-function groupCpuSeconds(pgid: number | undefined): number {
-  if (pgid === undefined) return NaN;
-  let ticks = 0;
-  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return ticks / 100;
-}
-
 async function pass(s: Scenario, tag: string, messages: number, serverGroup: number | undefined): Promise<Round> {
   const round = (s.round = running = new Round(tag, messages, s.send));
   const [server, client] = [groupCpuSeconds(serverGroup), process.cpuUsage()];
@@ -253,62 +234,7 @@ function summarize(rounds: Round[]) {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
-/** Our own `wrangler dev` on a fresh, migrated and seeded state directory, with a throwaway secret. */
-async function startServer(): Promise<{ origin: string; group?: number; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), "parley-bench-"));
-  const persistTo = join(dir, "state");
-  log(`bundling the bench worker; migrations and the demo seed in ${persistTo}`);
-  // A bundle made once and served with --no-bundle: wrangler dev otherwise rebuilds on every
-  // edit under src/ and drops every socket mid-run.
-  try {
-    wrangler(["deploy", "--dry-run", "--outdir", join(dir, "bundle"), "--config", CONFIG]);
-    applyLocalMigrations(persistTo, CONFIG);
-    await seedDemo(persistTo, CONFIG);
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  const [port, inspectorPort] = [await freePort(), await freePort()];
-  const logFile = join(dir, "wrangler.log");
-  const child: ChildProcess = startWrangler({
-    port,
-    persistTo,
-    config: CONFIG,
-    quiet: true,
-    logFile,
-    // The script before the flags: --var takes every word after it. The secret goes on the command
-    // line, so there is no file to clean up; the inspector port is ours, as 9229 may be taken.
-    extraArgs: [join(dir, "bundle", "worker.js"), "--no-bundle", "--inspector-port", String(inspectorPort), "--log-level", "warn", "--var", `AUTH_SECRET:${randomBytes(32).toString("base64url")}`],
-  });
-  const stop = async () => {
-    await stopWrangler(child);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  // wrangler runs in a process group of its own, so Ctrl+C reaches it only through us.
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop().finally(() => process.exit(130)));
-  const origin = `http://127.0.0.1:${port}`;
-  log(`starting wrangler dev on ${origin}`);
-  try {
-    await waitForHealth(origin, child);
-  } catch (error) {
-    const tail = readFileSync(logFile, "utf8").split("\n").slice(-40).join("\n");
-    await stop();
-    throw new Error(`${(error as Error).message}\n${tail}`);
-  }
-  return { origin, group: child.pid, stop };
-}
-
-const server = flags.url ? { origin: flags.url.replace(/\/$/, ""), group: undefined, stop: async () => {} } : await startServer();
+const server: Omit<BenchServer, "group"> & { group?: number } = flags.url ? { origin: flags.url.replace(/\/$/, ""), group: undefined, stop: async () => {} } : await startBenchServer(log);
 let exitCode = 0;
 try {
   log(`opening ${config.rooms} rooms x ${config.participants} sockets for each scenario`);
