@@ -1,8 +1,13 @@
 // Sends the visitor's typing state with the draft, which operators see as a live preview. Drafts
-// go out at most every THROTTLE_MS (the server drops typing frames faster than every 250 ms) and
+// go out at most every THROTTLE_MS (the server drops typing frames faster than it allows) and
 // the latest one always follows; emptying the input or sending says "stopped" at once.
 
-const THROTTLE_MS = 400;
+import { TYPING_MIN_INTERVAL_MS, type ClientFrame } from "../../../shared/protocol.ts";
+
+type TypingFrame = Extract<ClientFrame, { type: "typing" }>;
+
+/** Comfortably above the server's minimum interval, so no draft is dropped there. */
+const THROTTLE_MS = TYPING_MIN_INTERVAL_MS + 150;
 
 export class DraftReporter {
   private lastSentAt = 0;
@@ -11,7 +16,7 @@ export class DraftReporter {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** `send` returns false when the frame could not go out (no live socket). */
-  constructor(private readonly send: (frame: { type: "typing"; active: boolean; draft?: string }) => boolean) {}
+  constructor(private readonly send: (frame: TypingFrame) => boolean) {}
 
   note(draft: string): void {
     if (!draft.trim()) return this.stop();
