@@ -79,17 +79,36 @@ export type SystemEvent = (typeof systemEvents)[number];
 export const ratings = ["good", "bad"] as const;
 export type Rating = (typeof ratings)[number];
 
+/** `file`: a participant sent a file (issue 6); its text is the file's name, `file` says more. */
+export const messageKinds = ["text", "system", "file"] as const;
+export type MessageKind = (typeof messageKinds)[number];
+
+/** What a file message carries. The bytes stay in R2 (key scoped to account and chat) and are
+ * fetched through a signed, expiring link; `id` names the file within its chat. */
+export const FileAttachmentSchema = v.object({
+  id: v.string(),
+  /** Sanitised: no path, no control characters. */
+  name: v.string(),
+  /** Bytes. */
+  size: v.number(),
+  /** The MIME type found from the content. */
+  type: v.string(),
+});
+export type FileAttachment = v.InferOutput<typeof FileAttachmentSchema>;
+
 export const MessageSchema = v.object({
   seq: v.number(),
-  /** The sender's client id for text messages; null for system messages. */
+  /** The sender's client id for text and file messages; null for system messages. */
   cid: v.nullable(v.string()),
-  kind: v.picklist(["text", "system"]),
+  kind: v.picklist(messageKinds),
   /** Set on system messages only. */
   event: v.nullable(v.picklist(systemEvents)),
   author: ParticipantSchema,
   text: v.string(),
   /** Server time the message was stored, ms since the epoch. */
   at: v.number(),
+  /** Set on file messages only. */
+  file: v.optional(FileAttachmentSchema),
 });
 export type ChatMessage = v.InferOutput<typeof MessageSchema>;
 
