@@ -10,6 +10,9 @@ export default defineConfig({
       miniflare: {
         bindings: {
           AUTH_SECRET: "test-secret-that-is-long-enough-for-hs256-0123456789",
+          // The Workers tests run with live visitors sharded (wrangler.toml's default is 1, which
+          // the e2e tests use), so both paths are exercised.
+          LOBBY_VISITOR_SHARDS: "4",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
         },
       },

@@ -2,6 +2,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { lobbyOf, lobbyShard, visitorShard, visitorShardCount, visitorShardIndex } from "../src/durable/lobby.ts";
+import { visitorTag, VISITORS_TAG } from "../src/durable/lobby-visitors.ts";
 import type { LobbyServerFrame, VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
 import type { HistoryPage, VisitorSessionResponse } from "../src/shared/protocol.ts";
 import { call, ChatClient, expectProblem, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
@@ -83,9 +85,9 @@ describe("the visitor presence socket", () => {
 
     visitor.close();
     for (;;) if ((await lobby.next("visitor_left")).visitorId === visitorId) break;
-    const stub = env.LOBBY.get(env.LOBBY.idFromName(account.id));
-    await runInDurableObject(stub, async (lobbyObject) => {
-      expect(await (lobbyObject as unknown as { visitorCount(): Promise<number> }).visitorCount()).toBeGreaterThanOrEqual(0);
+    // Nothing of the visitor stays behind in the object that held them.
+    await runInDurableObject(lobbyShard(env, account.id, visitorId), (_lobby, state) => {
+      expect(state.getWebSockets(visitorTag(visitorId))).toHaveLength(0);
     });
   });
 
@@ -106,17 +108,20 @@ describe("a visitor who stops pinging", () => {
     const silent = await visitorSocket(swept.id);
     const pinging = await visitorSocket(swept.id);
     for (const { visitorId } of [silent, pinging]) await visitorNotice(watcher, visitorId);
-    const stub = env.LOBBY.get(env.LOBBY.idFromName(swept.id));
+    // The visitors' objects (shards here) and the account's lobby (the watcher's console).
+    const holders = new Map([lobbyOf(env, swept.id), lobbyShard(env, swept.id, silent.visitorId), lobbyShard(env, swept.id, pinging.visitorId)].map((stub) => [stub.id.toString(), stub]));
     // Pretend every socket connected long ago; only those that ping now show a sign of life.
-    await runInDurableObject(stub, (_lobby, state) => {
-      for (const ws of state.getWebSockets()) ws.serializeAttachment({ ...ws.deserializeAttachment(), connectedAt: Date.now() - 10 * 60_000 });
-    });
+    for (const stub of holders.values()) {
+      await runInDurableObject(stub, (_lobby, state) => {
+        for (const ws of state.getWebSockets()) ws.serializeAttachment({ ...ws.deserializeAttachment(), connectedAt: Date.now() - 10 * 60_000 });
+      });
+    }
     pinging.client.sendRaw('{"type":"ping"}');
     await pinging.client.next("pong");
     watcher.sendRaw('{"type":"ping"}');
     await watcher.next("pong");
 
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    for (const stub of holders.values()) expect(await runDurableObjectAlarm(stub)).toBe(true);
     await expect.poll(() => silent.client.closed?.code).toBe(1001);
     expect(pinging.client.closed).toBeUndefined();
     expect(watcher.closed).toBeUndefined();
@@ -172,7 +177,7 @@ describe("proactive invitations", () => {
     const res = await invite(tokens.ann, visitorId, "Hello?");
     const { id } = (await res.json()) as { id: string };
     await visitor.next("invitation");
-    await runInDurableObject(env.LOBBY.get(env.LOBBY.idFromName(account.id)), (_lobby, state) => {
+    await runInDurableObject(lobbyShard(env, account.id, visitorId), (_lobby, state) => {
       state.storage.sql.exec("UPDATE invitations SET expires_at = ? WHERE id = ?", Date.now() - 1, id);
     });
     const session: VisitorSessionResponse = await startChat(account.id, { invitationId: id });
@@ -260,5 +265,60 @@ describe("transfer and a second operator", () => {
     await expectProblem(await call(`/api/operator/chats/${session.chatId}/join`, { method: "POST", token: tokens.stranger }), 403, "forbidden");
     const { welcome } = await join(session.chatId, session.token, 0);
     expect(welcome.participants.filter((p) => p.kind === "operator").map((p) => p.name).sort()).toEqual(["Ann", "Bob", "Owner live"]);
+  });
+});
+
+describe("an account's live visitors spread over shard objects", () => {
+  it("are held by the shards, listed whole to every console, and invited through the shard", async () => {
+    // vitest.config.ts runs these tests with LOBBY_VISITOR_SHARDS = 4 (wrangler.toml's 1 is what
+    // the e2e tests against wrangler dev use), so every test in this file goes through shards.
+    expect(visitorShardCount(env)).toBe(4);
+    const spread = await seedAccount("liveshards");
+    const { client: early } = await lobbySocket((await login(spread.emails.ann)).token);
+    const visitors = await Promise.all(Array.from({ length: 12 }, () => visitorSocket(spread.id)));
+    const ids = visitors.map((v) => v.visitorId);
+    const seen = new Set<string>();
+    while (seen.size < ids.length) seen.add((await early.next("visitor")).visitor.id);
+    expect([...seen].sort()).toEqual([...ids].sort());
+
+    // The account's lobby holds no visitor socket; the shards hold them all, each in its own.
+    await runInDurableObject(lobbyOf(env, spread.id), (_lobby, state) => expect(state.getWebSockets(VISITORS_TAG)).toHaveLength(0));
+    const perShard = [0, 0, 0, 0];
+    for (const id of ids) perShard[visitorShardIndex(id, 4)]++;
+    for (let index = 0; index < 4; index++) {
+      await runInDurableObject(visitorShard(env, spread.id, index), (_lobby, state) => expect(state.getWebSockets(VISITORS_TAG)).toHaveLength(perShard[index]));
+    }
+    expect(perShard.filter((n) => n > 0).length).toBeGreaterThan(1);
+
+    // A console opened now gets the whole list, gathered from the shards.
+    const late = await lobbySocket((await login(spread.emails.bob)).token);
+    expect(late.visitors.map((v) => v.id).sort()).toEqual([...ids].sort());
+
+    // An invitation is minted by the visitor's shard, names it, and its answer is claimed there.
+    const target = visitors[5];
+    const res = await invite((await login(spread.emails.ann)).token, target.visitorId, "Need a hand?");
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    expect(id.startsWith(`inv_${visitorShardIndex(target.visitorId, 4)}_`)).toBe(true);
+    expect((await target.client.next("invitation")).invitation.text).toBe("Need a hand?");
+    const session: VisitorSessionResponse = await startChat(spread.id, { invitationId: id });
+    expect(session.invitedBy?.name).toBeTruthy();
+    expect(await early.next("invitation_accepted")).toMatchObject({ invitationId: id, chatId: session.chatId });
+
+    // A forged shard index in an invitation id finds nothing.
+    await expectProblem(await call("/api/visitor/sessions", { method: "POST", json: { accountId: spread.id, invitationId: id.replace(/^inv_\d+_/, "inv_63_") } }), 404, "not_found");
+  });
+
+  it("puts each visitor in the same shard every time, within the count", () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => `visitor-${i.toString().padStart(10, "0")}`);
+    const counts = new Array(8).fill(0) as number[];
+    for (const id of ids) {
+      const index = visitorShardIndex(id, 8);
+      expect(index).toBe(visitorShardIndex(id, 8));
+      counts[index]++;
+    }
+    // Spread evenly enough that no shard gets twice its share.
+    expect(Math.max(...counts)).toBeLessThan(250);
+    expect(Math.min(...counts)).toBeGreaterThan(0);
   });
 });

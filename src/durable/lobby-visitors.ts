@@ -14,6 +14,9 @@ export const visitorTag = (visitorId: string) => `v:${visitorId}`;
 
 /** Header the Worker sets, after the origin check, on a widget's presence socket. */
 export const LOBBY_VISITOR_HEADER = "X-Parley-Visitor";
+/** What that header says: the visitor, their account, and the shard index of the object it is
+ * sent to (null: the account's lobby itself). */
+export type LobbyVisitorHeader = { id: string; accountId: string; shard: number | null };
 
 export type VisitorPage = Omit<LiveVisitor, "id" | "invitation">;
 /** What each visitor socket carries through hibernation (must stay under 2 KB serialized:

@@ -21,6 +21,7 @@ import {
   isVisitorSocket,
   LOBBY_VISITOR_HEADER,
   liveVisitor,
+  type LobbyVisitorHeader,
   OPERATORS_TAG,
   visitorTag,
   VISITORS_TAG,
@@ -34,7 +35,7 @@ import { problemResponse } from "../worker/http.ts";
 export const LOBBY_OPERATOR_HEADER = "X-Parley-Operator";
 
 /** What the Worker knows of a connecting or accepting operator. */
-export type LobbyOperator = { id: string; name: string; role: OperatorRole; departmentIds: string[] };
+export type LobbyOperator = { id: string; accountId: string; name: string; role: OperatorRole; departmentIds: string[] };
 /** What each lobby socket carries through hibernation. */
 type LobbySocket = LobbyOperator & { connectedAt: number };
 
@@ -44,23 +45,63 @@ type LobbySocket = LobbyOperator & { connectedAt: number };
 export const STALE_AFTER_MS = 90_000;
 const SWEEP_EVERY_MS = 60_000;
 
-/** The account's lobby. (One object per account; shard here when an account outgrows one.) */
+/** The account's lobby: operators' presence, the queues, and (unless sharded) live visitors. */
 export function lobbyOf(env: Env, accountId: string) {
   return env.LOBBY.get(env.LOBBY.idFromName(accountId));
 }
 
-/** The lobby object holding this visitor's presence socket and invitations. Today that is the
- * account's one lobby. Measured (docs/benchmarks.md, "How far one Lobby goes"): in `wrangler dev`
- * on 2 cores one object held 2,000 visitor sockets (4,000 in a second run) with no errors, the
- * console's snapshot under 0.1 s and page changes reaching it in ~2 ms; production caps an object
- * at 32,768 sockets and ~1,000 requests/s (every arrival and page frame is one). Shard before an
- * account nears about half of either (a judgement from those limits, not measured): visitors would be
- * spread over `idFromName(`${accountId}/visitors/${hash(visitorId) % N}`)` shards: every
- * visitor-side call already goes through here with the visitor id, and the operators' consoles
- * would then subscribe to each shard. Operator presence and the queues stay in `lobbyOf`. */
-export function lobbyShard(env: Env, accountId: string, _visitorId: string) {
-  return lobbyOf(env, accountId);
+/** Most objects one account's live visitors may be spread over. */
+export const MAX_VISITOR_SHARDS = 64;
+
+/** How many objects hold an account's live visitors: the `LOBBY_VISITOR_SHARDS` var, 1 (the
+ * account's lobby holds them itself) unless set. Why and when to raise it: docs/benchmarks.md,
+ * "How far one Lobby goes". Raising it takes effect page by page: a visitor moves to their shard
+ * when their page reconnects (the next navigation or reload); until then the account's lobby
+ * still lists them, but an invitation to them is routed to the shard and not found. */
+export function visitorShardCount(env: Env): number {
+  const count = Number(env.LOBBY_VISITOR_SHARDS ?? 1);
+  return Number.isInteger(count) && count >= 1 ? Math.min(count, MAX_VISITOR_SHARDS) : 1;
 }
+
+/** Which of `count` shards a visitor's presence lives in: FNV-1a of the visitor id, so every
+ * page view and every invitation of one visitor meet in the same object. */
+export function visitorShardIndex(visitorId: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < visitorId.length; i++) hash = Math.imul(hash ^ visitorId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % count;
+}
+
+/** A visitor shard: a Lobby object that holds only visitor sockets and invitations, and passes
+ * what operators must see on to the account's lobby. */
+export function visitorShard(env: Env, accountId: string, index: number) {
+  return env.LOBBY.get(env.LOBBY.idFromName(`${accountId}/visitors/${index}`));
+}
+
+/** The object holding this visitor's presence sockets and invitations, and the shard index the
+ * object is told on connect (null: the account's lobby itself). */
+export function visitorHome(env: Env, accountId: string, visitorId: string) {
+  const count = visitorShardCount(env);
+  if (count === 1) return { lobby: lobbyOf(env, accountId), shard: null };
+  const shard = visitorShardIndex(visitorId, count);
+  return { lobby: visitorShard(env, accountId, shard), shard };
+}
+
+/** The object holding this visitor's presence sockets and invitations. */
+export function lobbyShard(env: Env, accountId: string, visitorId: string) {
+  return visitorHome(env, accountId, visitorId).lobby;
+}
+
+/** Invitation ids minted by a shard name it (`inv_<shard>_<random>`), so the visitor's answer,
+ * which knows only the id, reaches the object holding the invitation. A forged index finds an
+ * object without that invitation: not found, as for any unknown id. */
+export function lobbyOfInvitation(env: Env, accountId: string, invitationId: string) {
+  const shard = /^inv_(\d{1,2})_/.exec(invitationId);
+  return shard ? visitorShard(env, accountId, Number(shard[1])) : lobbyOf(env, accountId);
+}
+
+/** Notices a shard gathers before passing them on, so a burst of page changes costs the
+ * account's lobby one call rather than one each (the lobby's request rate is its limit). */
+const SHARD_FLUSH_AFTER_MS = 100;
 
 export type InviteResult = { ok: true; id: string; expiresAt: number } | { ok: false; code: "not_found" | "conflict" };
 export type ClaimResult =
@@ -80,7 +121,13 @@ CREATE TABLE IF NOT EXISTS waiting_details (
 );
 CREATE TABLE IF NOT EXISTS operators (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, department_ids TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'away'
+);
+CREATE TABLE IF NOT EXISTS home (
+  account_id TEXT NOT NULL, shard INTEGER
 );`;
+
+/** Which account this object serves, and as what: shard null is the account's lobby itself. */
+type Home = { account_id: string; shard: number | null };
 
 function toWaiting(row: WaitingRow): WaitingChat {
   return { chatId: row.chat_id, departmentId: row.department_id, visitorName: row.visitor_name, since: row.since };
@@ -93,12 +140,21 @@ function mayTake(departmentIds: readonly string[], chatDepartment: string | null
 
 export class Lobby extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** Learnt from the first connect (the Worker says it); null until then. */
+  private home: Home | null;
+  /** On a shard: the latest notice per visitor, waiting for the next pass to the account's lobby. */
+  private readonly outbound = new Map<string, LobbyServerFrame>();
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Consoles connected but still waiting for their visitor snapshot from the shards: notices
+   * meant for them are held and sent after it, so an older snapshot never overwrites them. */
+  private readonly awaitingSnapshot = new Map<WebSocket, string[]>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
     this.sql.exec(INVITATIONS_SCHEMA);
+    this.home = this.sql.exec<Home>("SELECT account_id, shard FROM home").toArray()[0] ?? null;
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
 
@@ -196,10 +252,15 @@ export class Lobby extends DurableObject<Env> {
 
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return problemResponse(426, "upgrade_required", "Connect with a WebSocket.");
-    const visitor = JSON.parse(request.headers.get(LOBBY_VISITOR_HEADER) ?? "null") as { id: string } | null;
-    if (visitor) return this.acceptVisitor(visitor.id);
+    const visitor = JSON.parse(request.headers.get(LOBBY_VISITOR_HEADER) ?? "null") as LobbyVisitorHeader | null;
+    if (visitor) {
+      this.settle({ account_id: visitor.accountId, shard: visitor.shard });
+      return this.acceptVisitor(visitor.id);
+    }
     const operator = JSON.parse(request.headers.get(LOBBY_OPERATOR_HEADER) ?? "null") as LobbyOperator | null;
     if (!operator) return problemResponse(403, "forbidden", "Operators only.");
+    if (this.home?.shard != null) return problemResponse(403, "forbidden", "A visitor shard takes no operators.");
+    this.settle({ account_id: operator.accountId, shard: null });
     // Name and departments are refreshed on every connect; the chosen status is remembered.
     this.sql.exec(
       "INSERT INTO operators (id, name, department_ids) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, department_ids = excluded.department_ids",
@@ -213,8 +274,16 @@ export class Lobby extends DurableObject<Env> {
     server.serializeAttachment({ ...operator, connectedAt: Date.now() } satisfies LobbySocket);
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_EVERY_MS);
     this.send(server, this.snapshot(operator.id));
-    this.send(server, { type: "visitors", visitors: this.liveVisitors() });
     this.broadcastPresence(operator.id, server);
+    // With shards, the visitor list is gathered from them; notices arriving meanwhile wait.
+    const held: string[] = [];
+    this.awaitingSnapshot.set(server, held);
+    try {
+      this.send(server, { type: "visitors", visitors: await this.everyLiveVisitor() });
+    } finally {
+      this.awaitingSnapshot.delete(server);
+      for (const data of held) this.trySend(server, data);
+    }
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -277,7 +346,8 @@ export class Lobby extends DurableObject<Env> {
     if (!visitor) return { ok: false, code: "not_found" };
     if (visitor.chatting) return { ok: false, code: "conflict" };
     const now = Date.now();
-    const id = `inv_${crypto.randomUUID().replaceAll("-", "")}`;
+    const shard = this.home?.shard;
+    const id = `inv_${shard != null ? `${shard}_` : ""}${crypto.randomUUID().replaceAll("-", "")}`;
     // One open invitation per visitor: a newer one replaces the older.
     for (const old of this.sql.exec<{ id: string }>("DELETE FROM invitations WHERE visitor_id = ? AND chat_id IS NULL RETURNING id", visitorId).toArray()) {
       this.sendToVisitor(visitorId, { type: "invitation_gone", id: old.id });
@@ -312,15 +382,33 @@ export class Lobby extends DurableObject<Env> {
   async invitationAccepted(invitationId: string, chatId: string, visitorName: string): Promise<void> {
     const row = this.sql.exec<InvitationRow>("UPDATE invitations SET chat_id = ? WHERE id = ? RETURNING *", chatId, invitationId).toArray()[0];
     if (!row) return;
-    const data = JSON.stringify({ type: "invitation_accepted", invitationId, visitorId: row.visitor_id, chatId, visitorName } satisfies LobbyServerFrame);
-    for (const socket of this.ctx.getWebSockets(row.operator_id)) this.trySend(socket, data);
+    const notice: LobbyServerFrame = { type: "invitation_accepted", invitationId, visitorId: row.visitor_id, chatId, visitorName };
     this.visitorChanged(row.visitor_id);
+    if (this.home?.shard != null) {
+      this.flush();
+      await lobbyOf(this.env, this.home.account_id).notifyOperator(row.operator_id, notice);
+    } else await this.notifyOperator(row.operator_id, notice);
   }
 
   /** A colleague handed this operator a chat (transfer or "invite colleague"): open it. */
   async assign(operatorId: string, notice: Omit<ChatAssignedNotice, "type">): Promise<void> {
-    const data = JSON.stringify({ type: "chat_assigned", ...notice } satisfies LobbyServerFrame);
-    for (const socket of this.ctx.getWebSockets(operatorId)) this.trySend(socket, data);
+    await this.notifyOperator(operatorId, { type: "chat_assigned", ...notice });
+  }
+
+  /** Sends a notice to every console of one operator. */
+  async notifyOperator(operatorId: string, frame: LobbyServerFrame): Promise<void> {
+    const data = JSON.stringify(frame);
+    for (const socket of this.ctx.getWebSockets(operatorId)) this.sendHeld(socket, data);
+  }
+
+  /** A shard's gathered visitor notices, for the operators' consoles. */
+  async visitorNotices(frames: LobbyServerFrame[]): Promise<void> {
+    for (const frame of frames) this.broadcast(frame);
+  }
+
+  /** The live visitors this object holds (a shard's part of the account's list). */
+  async visitorsHere(): Promise<LiveVisitor[]> {
+    return this.liveVisitors();
   }
 
   /** How many visitor presence sockets this object holds (for the measurements in docs/benchmarks.md). */
@@ -358,9 +446,49 @@ export class Lobby extends DurableObject<Env> {
    * being closed right now). */
   private visitorChanged(visitorId: string, closing: readonly WebSocket[] = []): void {
     const visitor = this.liveVisitor(visitorId, closing);
-    if (visitor) return this.broadcast({ type: "visitor", visitor });
+    if (visitor) return this.toOperators(visitorId, { type: "visitor", visitor });
     const stillHere = this.ctx.getWebSockets(visitorTag(visitorId)).some((ws) => !closing.includes(ws));
-    if (!stillHere) this.broadcast({ type: "visitor_left", visitorId });
+    if (!stillHere) this.toOperators(visitorId, { type: "visitor_left", visitorId });
+  }
+
+  /** The account's lobby tells its consoles at once; a shard keeps the latest notice per visitor
+   * and passes them on together shortly after (a pending timer also keeps it from hibernating
+   * before it has). */
+  private toOperators(visitorId: string, frame: LobbyServerFrame): void {
+    if (this.home?.shard == null) return this.broadcast(frame);
+    this.outbound.set(visitorId, frame);
+    this.flushTimer ??= setTimeout(() => this.flush(), SHARD_FLUSH_AFTER_MS);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (!this.outbound.size || !this.home) return;
+    const frames = [...this.outbound.values()];
+    this.outbound.clear();
+    // A lost notice leaves a console a change behind until the visitor's next one (or its next
+    // snapshot); presence is advisory, unlike chat messages, so it is logged and not retried.
+    lobbyOf(this.env, this.home.account_id)
+      .visitorNotices(frames)
+      .catch((error: unknown) => console.error("visitor shard: notices to the account lobby failed", error));
+  }
+
+  /** Every live visitor of the account: this object's own, plus each shard's when sharded (after
+   * raising the shard count, pages not yet reconnected are still here). */
+  private async everyLiveVisitor(): Promise<LiveVisitor[]> {
+    const count = visitorShardCount(this.env);
+    const own = this.liveVisitors();
+    if (count === 1 || !this.home) return own;
+    const account = this.home.account_id;
+    const parts = await Promise.all(Array.from({ length: count }, (_, index) => visitorShard(this.env, account, index).visitorsHere()));
+    return [...own, ...parts.flat()].sort((a, b) => a.onSiteSince - b.onSiteSince);
+  }
+
+  /** Remembers, once, which account this object serves and whether it is a shard. */
+  private settle(home: Home): void {
+    if (this.home) return;
+    this.sql.exec("INSERT INTO home (account_id, shard) VALUES (?, ?)", home.account_id, home.shard);
+    this.home = home;
   }
 
   private liveVisitor(visitorId: string, closing: readonly WebSocket[] = []): LiveVisitor | null {
@@ -403,6 +531,13 @@ export class Lobby extends DurableObject<Env> {
   private sendToVisitor(visitorId: string, frame: VisitorServerFrame): void {
     const data = JSON.stringify(frame);
     for (const socket of this.ctx.getWebSockets(visitorTag(visitorId))) this.trySend(socket, data);
+  }
+
+  /** Sends to an operator's console, or holds it while that console waits for its snapshot. */
+  private sendHeld(ws: WebSocket, data: string): void {
+    const held = this.awaitingSnapshot.get(ws);
+    if (held) held.push(data);
+    else this.trySend(ws, data);
   }
 
   private trySend(ws: WebSocket, data: string): void {
@@ -462,11 +597,8 @@ export class Lobby extends DurableObject<Env> {
       if (socket === except) continue;
       const operator = byId.get((socket.deserializeAttachment() as LobbyOperator).id);
       if (!operator || (to && !to(operator))) continue;
-      try {
-        socket.send(data);
-      } catch {
-        // Gone between listing and sending; the console resyncs from its next snapshot.
-      }
+      // Gone between listing and sending: the console resyncs from its next snapshot.
+      this.sendHeld(socket, data);
     }
   }
 

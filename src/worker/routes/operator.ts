@@ -83,7 +83,7 @@ export const operatorRoutes = new Hono<AppEnv>()
     const me = c.var.principal;
     if (me.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
     const { chat, room } = await findChatFor(c.env, me, c.req.param("chatId"));
-    const operator = { id: me.operatorId, name: me.name, role: me.role, departmentIds: await departmentIdsOf(c.env.DB, me.operatorId) };
+    const operator = { id: me.operatorId, accountId: me.accountId, name: me.name, role: me.role, departmentIds: await departmentIdsOf(c.env.DB, me.operatorId) };
     const result = await lobbyOf(c.env, me.accountId).accept(chat.id, operator);
     if (!result.ok && result.code === "already_taken") throw new ProblemError(409, "already_taken", "Another operator has already taken this chat.");
     if (!result.ok) throw new ProblemError(403, "forbidden", "This chat is for a department you are not in.");

@@ -38,7 +38,7 @@ export const socketRoutes = new Hono<AppEnv>()
     requireUpgrade(c.req.raw);
     const principal = c.var.principal;
     if (principal.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
-    const operator: LobbyOperator = { id: principal.operatorId, name: principal.name, role: principal.role, departmentIds: await departmentIdsOf(c.env.DB, principal.operatorId) };
+    const operator: LobbyOperator = { id: principal.operatorId, accountId: principal.accountId, name: principal.name, role: principal.role, departmentIds: await departmentIdsOf(c.env.DB, principal.operatorId) };
     const headers = new Headers({ Upgrade: "websocket", [LOBBY_OPERATOR_HEADER]: JSON.stringify(operator) });
     return lobbyOf(c.env, principal.accountId).fetch(new Request("https://lobby/connect", { headers }));
   });

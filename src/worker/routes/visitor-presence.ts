@@ -10,8 +10,8 @@
 // must be one of its allowedOrigins (origin-policy.ts). Rate limiting is left for later.
 import { Hono } from "hono";
 import * as v from "valibot";
-import { lobbyShard } from "../../durable/lobby.ts";
-import { LOBBY_VISITOR_HEADER } from "../../durable/lobby-visitors.ts";
+import { visitorHome } from "../../durable/lobby.ts";
+import { LOBBY_VISITOR_HEADER, type LobbyVisitorHeader } from "../../durable/lobby-visitors.ts";
 import { VISITOR_ID_PATTERN } from "../../shared/lobby-protocol.ts";
 import { readSettings } from "../db/settings.ts";
 import { ProblemError, validate, type AppEnv } from "../http.ts";
@@ -28,6 +28,7 @@ export const visitorPresenceRoutes = new Hono<AppEnv>().get("/", validate("query
   const settings = await readSettings(c.env.DB, account);
   if (!settings) throw new ProblemError(404, "not_found", "There is no such account.");
   requireAllowedOrigin(settings, c.req.raw);
-  const headers = new Headers({ Upgrade: "websocket", [LOBBY_VISITOR_HEADER]: JSON.stringify({ id: visitor }) });
-  return lobbyShard(c.env, account, visitor).fetch(new Request("https://lobby/visitors", { headers }));
+  const home = visitorHome(c.env, account, visitor);
+  const headers = new Headers({ Upgrade: "websocket", [LOBBY_VISITOR_HEADER]: JSON.stringify({ id: visitor, accountId: account, shard: home.shard } satisfies LobbyVisitorHeader) });
+  return home.lobby.fetch(new Request("https://lobby/visitors", { headers }));
 });

@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { ulid } from "ulid";
 import { chatRoomOf } from "../../durable/chat-room.ts";
-import { lobbyOf } from "../../durable/lobby.ts";
+import { lobbyOf, lobbyOfInvitation } from "../../durable/lobby.ts";
 import { VisitorSessionRequest, type VisitorSessionResponse } from "../../shared/protocol.ts";
 import { VISITOR_TOKEN_TTL_S, signToken } from "../auth/tokens.ts";
 import { recordOperatorJoined } from "../db/chat-index.ts";
@@ -30,9 +30,11 @@ export const visitorRoutes = new Hono<AppEnv>().post("/sessions", validate("json
     if (!department) throw new ProblemError(404, "not_found", "This account has no such department.");
   }
 
-  // An answer to an operator's invitation: claimed once, in the account's lobby (another
-  // account's invitation is not there). Expired or used, the visitor gets a normal waiting chat.
-  const claim = body.invitationId ? await lobbyOf(c.env, body.accountId).claimInvitation(body.invitationId) : null;
+  // An answer to an operator's invitation: claimed once, in the object holding it (the account's
+  // lobby or one of its visitor shards, so another account's invitation is not there). Expired
+  // or used, the visitor gets a normal waiting chat.
+  const invitationLobby = body.invitationId ? lobbyOfInvitation(c.env, body.accountId, body.invitationId) : null;
+  const claim = invitationLobby && body.invitationId ? await invitationLobby.claimInvitation(body.invitationId) : null;
   if (claim && !claim.ok && claim.code === "not_found") throw new ProblemError(404, "not_found", "There is no such invitation.");
   const invitation = claim?.ok ? claim : null;
 
@@ -43,10 +45,10 @@ export const visitorRoutes = new Hono<AppEnv>().post("/sessions", validate("json
   await db.insert(chats).values({ id: chatId, accountId: account.id, departmentId: body.departmentId ?? null, visitorId, visitorName: name, visitorEmail: body.email ?? null });
   const departmentId = body.departmentId ?? null;
   await chatRoomOf(c.env, chatId).open({ chatId, accountId: account.id, departmentId, visitor: { kind: "visitor", id: visitorId, name } });
-  if (invitation) {
+  if (invitation && invitationLobby) {
     await chatRoomOf(c.env, chatId).startInvited({ kind: "operator", ...invitation.operator }, invitation.text, invitation.invitationId);
     await recordOperatorJoined(c.env.DB, chatId, invitation.operator.id, Date.now());
-    await lobbyOf(c.env, account.id).invitationAccepted(invitation.invitationId, chatId, name);
+    await invitationLobby.invitationAccepted(invitation.invitationId, chatId, name);
   } else await lobbyOf(c.env, account.id).enqueue({ chatId, departmentId, visitorName: name, since: Date.now() });
 
   const { token, expiresAt } = await signToken({ typ: "visitor", acc: account.id, sub: visitorId, chat: chatId, name }, c.env.AUTH_SECRET, VISITOR_TOKEN_TTL_S);
