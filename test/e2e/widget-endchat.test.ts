@@ -1,6 +1,7 @@
 // The widget's ways in and out, in a real browser against `wrangler dev`: a message left while no
 // operator is online, the visitor's rating after the chat ends (seen live in the console), and the
-// pre-chat form's department choice feeding that department's queue.
+// pre-chat form's department choice feeding that department's queue, and an invitation's reply
+// going straight to the operator even with the pre-chat form on.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/local-dev.ts";
@@ -116,6 +117,35 @@ describe("the widget's end of chat and offline paths", () => {
       await widget(second, "parley-offline-form").waitFor();
       expect(await widget(second, "parley-offline-email").inputValue()).toBe("sam@example.org");
       expect(DEMO.operators.find((o) => o.id === "op_demo_bob")?.departmentIds).not.toContain("dep_demo_sales");
+    } finally {
+      await setPreChatForm(false);
+    }
+  });
+
+  it("with the pre-chat form on, a visitor answering an invitation skips the form and chats with the inviting operator", async () => {
+    expect((await setPreChatForm(true)).status).toBe(200);
+    try {
+      const alice = await operator(ALICE);
+      const { page: visitor } = await suite.open(`${suite.server.origin}/demo/`);
+      await widget(visitor, "parley-launcher").waitFor();
+      await eventually(() => visitor.evaluate(() => localStorage.getItem("parley.visitor.acc_demo"))).toBeTruthy();
+      const visitorId = await visitor.evaluate(() => localStorage.getItem("parley.visitor.acc_demo"));
+      const row = alice.locator(`[data-testid="visitor-row"][data-visitor-id="${visitorId}"]`);
+      await row.locator("button").click();
+      await byTestId(alice, "message-input").fill("Hello from Alice, anything I can do?");
+      await byTestId(alice, "invite-button").click();
+
+      await widget(visitor, "parley-invitation").waitFor({ state: "visible", timeout: 15_000 });
+      // The invitation opened the window: the reply box is there, the pre-chat form is not.
+      await widget(visitor, "parley-input").waitFor();
+      expect(await widget(visitor, "parley-prechat").isVisible()).toBe(false);
+      await widget(visitor, "parley-input").fill("Just browsing, thanks");
+      await widget(visitor, "parley-send").click();
+      await eventually(() => chatIdOf(visitor)).toMatch(/^c_/);
+      const chatId = (await chatIdOf(visitor))!;
+      await chatTab(alice, chatId).waitFor({ timeout: 15_000 });
+      await chatTab(alice, chatId).click();
+      await messages(alice).filter({ hasText: "Just browsing" }).waitFor();
     } finally {
       await setPreChatForm(false);
     }

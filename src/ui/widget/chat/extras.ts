@@ -198,9 +198,13 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
   function update(): boolean {
     const s = chat.state;
     const fresh = !s.session && !s.messages.length && !s.outbox.length;
-    const showPrechat = !!config?.preChatForm && !prechatDone && fresh;
+    // Answering an operator's invitation skips the pre-chat form (and never offers "leave a
+    // message"): the operator spoke first and waits in the chat; asking who you are would stand
+    // between the visitor and a reply. Name and email from Parley.identify still go along.
+    const invited = !!host.invitation();
+    const showPrechat = !!config?.preChatForm && !prechatDone && fresh && !invited;
     prechat.hidden = !showPrechat;
-    offline.hidden = showPrechat || online || offlineSent || !fresh;
+    offline.hidden = showPrechat || online || offlineSent || !fresh || invited;
     offlineDone.hidden = !offlineSent;
     rating.hidden = !s.ended || !s.session || s.rated;
     ratedNote.hidden = !s.ended || !s.session || !s.rated;
