@@ -23,7 +23,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startBenchServer(log: (line: string) => void, tempPrefix = "parley-bench-"): Promise<BenchServer> {
+/** `vars`: more Worker vars for this run (e.g. LOBBY_VISITOR_SHARDS), on top of the secret. */
+export async function startBenchServer(log: (line: string) => void, tempPrefix = "parley-bench-", vars: Record<string, string> = {}): Promise<BenchServer> {
   const dir = mkdtempSync(join(tmpdir(), tempPrefix));
   const persistTo = join(dir, "state");
   log(`bundling the bench worker; migrations and the demo seed in ${persistTo}`);
@@ -47,7 +48,7 @@ export async function startBenchServer(log: (line: string) => void, tempPrefix =
     logFile,
     // The script before the flags: --var takes every word after it. The secret goes on the command
     // line, so there is no file to clean up; the inspector port is ours, as 9229 may be taken.
-    extraArgs: [join(dir, "bundle", "worker.js"), "--no-bundle", "--inspector-port", String(inspectorPort), "--log-level", "warn", "--var", `AUTH_SECRET:${randomBytes(32).toString("base64url")}`],
+    extraArgs: [join(dir, "bundle", "worker.js"), "--no-bundle", "--inspector-port", String(inspectorPort), "--log-level", "warn", "--var", `AUTH_SECRET:${randomBytes(32).toString("base64url")}`, ...Object.entries(vars).map(([name, value]) => `${name}:${value}`)],
   });
   let stopped: Promise<void> | undefined;
   const stop = () =>

@@ -24,6 +24,8 @@ const { values: flags } = parseArgs({
     concurrency: { type: "string", default: "50" },
     /** Page changes timed per step. */
     changes: { type: "string", default: "5" },
+    /** Objects the account's visitors are spread over (LOBBY_VISITOR_SHARDS); 1 = the lobby itself. */
+    shards: { type: "string", default: "1" },
     /** Whole-run budget in seconds; the run stops (and reports) when it is spent. */
     budget: { type: "string", default: "600" },
   },
@@ -195,7 +197,7 @@ function readUlimit(): number | null {
   }
 }
 
-const server = await startBenchServer(log, "parley-lobby-bench-");
+const server = await startBenchServer(log, "parley-lobby-bench-", { LOBBY_VISITOR_SHARDS: flags.shards });
 let exitCode = 0;
 const steps: Record<string, unknown>[] = [];
 let stoppedBecause: string | null = null;
@@ -274,7 +276,7 @@ try {
   console.log(
     JSON.stringify(
       {
-        config: { counts, concurrency, changes, server: "wrangler dev (bench/wrangler.bench.toml) started by the script" },
+        config: { counts, concurrency, changes, shards: Number(flags.shards), server: "wrangler dev (bench/wrangler.bench.toml) started by the script" },
         baselineRss: baseline,
         steps,
         trouble,

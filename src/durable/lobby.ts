@@ -1,6 +1,8 @@
 // One Lobby object per account: who of the account's operators is online, and the queue of chats
 // waiting for one. It is the single place that decides who gets a waiting chat, so two operators
-// accepting at once can never both win. Sockets hibernate like the chat rooms'.
+// accepting at once can never both win. Sockets hibernate like the chat rooms'. It also holds the
+// account's live visitors, unless LOBBY_VISITOR_SHARDS spreads them over more instances of this
+// class ("visitor shards", which take no operators and pass notices on to the account's lobby).
 import { DurableObject } from "cloudflare:workers";
 import {
   DEACTIVATED_CLOSE_CODE,
