@@ -131,6 +131,45 @@ describe("reconnect and replay", () => {
   });
 });
 
+describe("a busy chat evicted from memory again and again", () => {
+  it("keeps every acknowledged message exactly once and in order, resends included", async () => {
+    const chat = await startChat(account.id);
+    const visitor = (await join(chat.chatId, chat.token)).client;
+    const operator = await operatorJoins(chat.chatId, ann);
+    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(chat.chatId));
+    const acked = new Map<string, number>();
+    for (let round = 0; round < 20; round++) {
+      // Both sides send; the last message of each is sent right before the eviction, so its ack
+      // may or may not have left. Both are resent afterwards with the same cid, as clients do.
+      const batch = [0, 1, 2].flatMap((i) => [
+        { client: visitor, cid: `v${round}.${i}` },
+        { client: operator, cid: `o${round}.${i}` },
+      ]);
+      for (const { client, cid } of batch) client.send({ type: "message", cid, text: `message ${cid}` });
+      await evictDurableObject(stub, { webSockets: "hibernate" });
+      for (const { client, cid } of batch.slice(-2)) client.send({ type: "message", cid, text: `message ${cid}` });
+      for (const { client } of batch.concat(batch.slice(-2))) {
+        const ack = await client.next("ack");
+        const earlier = acked.get(ack.cid);
+        if (earlier !== undefined) expect(ack.seq).toBe(earlier);
+        acked.set(ack.cid, ack.seq);
+      }
+    }
+    expect(acked.size).toBe(120);
+    const log: ChatMessage[] = [];
+    for (let after = 0; ; ) {
+      const page = await (await call(`/api/chats/${chat.chatId}/messages?after=${after}`, { token: chat.token })).json<{ messages: ChatMessage[]; hasMore: boolean }>();
+      log.push(...page.messages);
+      if (!page.hasMore) break;
+      after = page.messages.at(-1)!.seq;
+    }
+    expect(log.map((m) => m.seq)).toEqual(log.map((_, i) => i + 1));
+    const texts = log.filter((m) => m.kind === "text");
+    expect(texts).toHaveLength(120);
+    for (const m of texts) expect(acked.get(m.cid!)).toBe(m.seq);
+  });
+});
+
 describe("typing, read receipts, join, leave, close", () => {
   it("shows operators the visitor's draft and shows the visitor only that an operator is typing", async () => {
     const chat = await startChat(account.id);
