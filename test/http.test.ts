@@ -50,6 +50,18 @@ describe("health and routing", () => {
   it("answers unknown API routes with a problem document", async () => {
     await problem(await call("/api/nothing-here"), 404, "not_found");
   });
+
+  it("sends API answers, errors included, with headers that keep them from running or being framed, and no cookies", async () => {
+    for (const res of [await call("/api/health"), await call("/api/nothing-here"), await call("/api/operator/login", { method: "POST", json: { email: "x@y.z", password: "nope-nope" } })]) {
+      expect(res.headers.get("Content-Security-Policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(res.headers.get("X-Frame-Options")).toBe("DENY");
+      expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+      expect(res.headers.get("Set-Cookie")).toBeNull();
+      // The widget reads the API from customers' sites under CORS; a CORP header would get in the way.
+      expect(res.headers.get("Cross-Origin-Resource-Policy")).toBeNull();
+    }
+  });
 });
 
 describe("operator login", () => {

@@ -284,9 +284,9 @@ describe("an account's live visitors spread over shard objects", () => {
     // The account's lobby holds no visitor socket; the shards hold them all, each in its own.
     await runInDurableObject(lobbyOf(env, spread.id), (_lobby, state) => expect(state.getWebSockets(VISITORS_TAG)).toHaveLength(0));
     const perShard = [0, 0, 0, 0];
-    for (const id of ids) perShard[visitorShardIndex(id, 4)]++;
+    for (const id of ids) perShard[visitorShardIndex(id, 4)]! += 1;
     for (let index = 0; index < 4; index++) {
-      await runInDurableObject(visitorShard(env, spread.id, index), (_lobby, state) => expect(state.getWebSockets(VISITORS_TAG)).toHaveLength(perShard[index]));
+      await runInDurableObject(visitorShard(env, spread.id, index), (_lobby, state) => expect(state.getWebSockets(VISITORS_TAG)).toHaveLength(perShard[index]!));
     }
     expect(perShard.filter((n) => n > 0).length).toBeGreaterThan(1);
 
@@ -295,7 +295,7 @@ describe("an account's live visitors spread over shard objects", () => {
     expect(late.visitors.map((v) => v.id).sort()).toEqual([...ids].sort());
 
     // An invitation is minted by the visitor's shard, names it, and its answer is claimed there.
-    const target = visitors[5];
+    const target = visitors[5]!;
     const res = await invite((await login(spread.emails.ann)).token, target.visitorId, "Need a hand?");
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
@@ -315,7 +315,7 @@ describe("an account's live visitors spread over shard objects", () => {
     for (const id of ids) {
       const index = visitorShardIndex(id, 8);
       expect(index).toBe(visitorShardIndex(id, 8));
-      counts[index]++;
+      counts[index]! += 1;
     }
     // Spread evenly enough that no shard gets twice its share.
     expect(Math.max(...counts)).toBeLessThan(250);

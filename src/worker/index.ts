@@ -2,6 +2,7 @@
 // binding. No chat state lives here. Paths outside /api and /ws are static assets (wrangler.toml);
 // the widget's scripts pass through here on their way out, for their CORS and cache headers.
 import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
 import { problemResponse, toProblemResponse, type AppEnv } from "./http.ts";
 import { adminRoutes, invitationRoutes } from "./routes/admin/index.ts";
 import { cannedRoutes } from "./routes/canned.ts";
@@ -19,7 +20,19 @@ import { widgetCors } from "./origin-policy.ts";
 export { ChatRoom } from "../durable/chat-room.ts";
 export { Lobby } from "../durable/lobby.ts";
 
+/** The API's answers are data, never pages: nothing in them may run, load or be framed. A route
+ * that sets its own (file downloads) keeps it. No CORP header: the widget reads these cross-origin
+ * under CORS. Parley sets no cookies at all (tokens travel in Authorization headers). */
+const apiSecurityHeaders = secureHeaders({
+  overwrite: false,
+  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  crossOriginResourcePolicy: false,
+  crossOriginOpenerPolicy: false,
+  xFrameOptions: "DENY",
+});
+
 const app = new Hono<AppEnv>()
+  .use("/api/*", apiSecurityHeaders)
   .get("/api/health", (c) => c.json({ ok: true, service: "parley" }))
   // The widget calls these from customers' sites; /api/chats too, for its token check.
   .use("/api/visitor/*", widgetCors)

@@ -44,6 +44,10 @@ export async function openConsole(browser: Browser, origin: string): Promise<{ c
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on("pageerror", (error) => pageErrors.push(String(error)));
+  // Anything the Content-Security-Policy blocked is a failure too: the console must run under it.
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) pageErrors.push(`CSP: ${message.text()}`);
+  });
   await page.goto(origin);
   return { context, page, pageErrors };
 }

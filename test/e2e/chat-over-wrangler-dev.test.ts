@@ -50,6 +50,26 @@ async function history(chatId: string, token: string): Promise<ChatMessage[]> {
   return ((await res.json()) as { messages: ChatMessage[] }).messages;
 }
 
+describe("the console's response headers (dist/ui/_headers, from src/ui/console/public)", () => {
+  it("serves the console under a strict CSP that forbids framing, and the demo site under its own", async () => {
+    for (const path of ["/", "/chats/some-deep-link"]) {
+      const res = await fetch(`${server.origin}${path}`);
+      expect(res.status).toBe(200);
+      const csp = res.headers.get("Content-Security-Policy") ?? "";
+      for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+        expect(csp).toContain(directive);
+      }
+      expect(csp).not.toContain("unsafe");
+      expect(res.headers.get("X-Frame-Options")).toBe("DENY");
+      expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(res.headers.get("Set-Cookie")).toBeNull();
+    }
+    const demo = await fetch(`${server.origin}/demo/`);
+    expect(demo.status).toBe(200);
+    expect(demo.headers.get("Content-Security-Policy")).toBeNull();
+  });
+});
+
 describe("chat over wrangler dev", () => {
   it("lets a visitor and an operator exchange messages, typing and read receipts", async () => {
     const chat = await startChat();
