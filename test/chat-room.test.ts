@@ -2,7 +2,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MAX_TEXT_LENGTH, type ChatMessage } from "../src/shared/protocol.ts";
+import { MAX_TEXT_LENGTH, VISITOR_MESSAGE_BURST, type ChatMessage } from "../src/shared/protocol.ts";
 import { call, ChatClient, join, login, operatorJoins, seedAccount, startChat, upgrade, type SeededAccount } from "./helpers.ts";
 
 let account: SeededAccount;
@@ -128,6 +128,45 @@ describe("reconnect and replay", () => {
     expect(await visitor.next("ack")).toMatchObject({ cid: "before", seq: 2 });
     const page = await (await call(`/api/chats/${chat.chatId}/messages`, { token: chat.token })).json<{ messages: ChatMessage[] }>();
     expect(texts(page.messages)).toEqual(["Ann joined the chat", "before sleep", "after sleep"]);
+  });
+});
+
+describe("a visitor flooding a chat", () => {
+  it("is limited to a burst and then a steady rate, stores nothing refused, and slows no one else", async () => {
+    const flooded = await startChat(account.id);
+    const flooder = (await join(flooded.chatId, flooded.token)).client;
+    const operator = await operatorJoins(flooded.chatId, ann);
+    const calm = await startChat(account.id);
+    const neighbour = (await join(calm.chatId, calm.token)).client;
+
+    for (let i = 0; i < 50; i++) flooder.send({ type: "message", cid: `flood-${i}`, text: `spam ${i}` });
+    // Sent within milliseconds, so the bucket has no time to refill: the burst gets in, the rest not.
+    const acked = new Set<string>();
+    for (let i = 0; i < VISITOR_MESSAGE_BURST; i++) acked.add((await flooder.next("ack")).cid);
+    const refused = new Map<string, number>();
+    for (let i = 0; i < 50 - VISITOR_MESSAGE_BURST; i++) {
+      const error = await flooder.next("error");
+      expect(error.code).toBe("rate_limited");
+      expect(error.retryAfterMs).toBeGreaterThan(0);
+      refused.set(error.cid!, error.retryAfterMs!);
+    }
+    expect(acked.size).toBe(VISITOR_MESSAGE_BURST);
+    expect(refused.size).toBe(50 - VISITOR_MESSAGE_BURST);
+    expect(flooder.drain().filter((f) => f.type === "ack")).toEqual([]);
+
+    // Another chat's visitor and this chat's operator are not slowed at all.
+    for (let i = 0; i < 5; i++) neighbour.send({ type: "message", cid: `calm-${i}`, text: `hello ${i}` });
+    for (let i = 0; i < 5; i++) expect((await neighbour.next("ack")).cid).toBe(`calm-${i}`);
+    operator.send({ type: "message", cid: "staff", text: "Please slow down." });
+    expect((await operator.next("ack")).cid).toBe("staff");
+
+    // Refused messages were not stored; one sent again after its wait gets in.
+    const page = await (await call(`/api/chats/${flooded.chatId}/messages`, { token: flooded.token })).json<{ messages: ChatMessage[] }>();
+    expect(page.messages.filter((m) => m.author.kind === "visitor")).toHaveLength(VISITOR_MESSAGE_BURST);
+    const [cid, wait] = [...refused][0]!;
+    await new Promise((resolve) => setTimeout(resolve, wait + 50));
+    flooder.send({ type: "message", cid, text: "spam again" });
+    expect((await flooder.next("ack")).cid).toBe(cid);
   });
 });
 

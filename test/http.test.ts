@@ -1,5 +1,5 @@
 // HTTP routes and every way authentication can fail, through the real Worker and D1.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ChatMessage, Problem } from "../src/shared/protocol.ts";
@@ -224,5 +224,46 @@ describe("WebSocket upgrades are authenticated before they are accepted", () => 
     expect(welcome.you.kind).toBe("visitor");
     const operator = await operatorJoins(chat.chatId, ann);
     operator.close();
+  });
+});
+
+describe("rate limits per client address (wrangler.toml [[ratelimits]])", () => {
+  // Cloudflare's edge (and wrangler dev) put the client's address in CF-Connecting-IP; calls from
+  // inside the runtime, like the other tests here, carry none and are not limited.
+  const from = (address: string) => ({ "CF-Connecting-IP": address });
+  const session = (accountId: string, address: string) => call("/api/visitor/sessions", { method: "POST", headers: from(address), json: { accountId, name: "Flood" } });
+
+  it("lets one address start 60 chats a minute per account, then answers 429 with Retry-After, other addresses and accounts unaffected", async () => {
+    const results = await Promise.all(Array.from({ length: 60 }, () => session(home.id, "203.0.113.7")));
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 60 }, () => 201));
+    const refused = await session(home.id, "203.0.113.7");
+    const body = await problem(refused, 429, "rate_limited");
+    expect(body.detail).toMatch(/wait a minute/);
+    expect(refused.headers.get("Retry-After")).toBe("60");
+    expect((await session(home.id, "203.0.113.8")).status).toBe(201);
+    expect((await session(other.id, "203.0.113.7")).status).toBe(201);
+  });
+
+  it("lets one address try an operator's password 20 times a minute; the 21st try is refused even when right", async () => {
+    const attempt = (password: string, address: string) => call("/api/operator/login", { method: "POST", headers: from(address), json: { email: home.emails.owner, password } });
+    for (let i = 0; i < 20; i++) expect((await attempt(`wrong-guess-${i}`, "198.51.100.4")).status).toBe(401);
+    await problem(await attempt(PASSWORD, "198.51.100.4"), 429, "rate_limited");
+    expect((await attempt(PASSWORD, "198.51.100.5")).status).toBe(200);
+  });
+
+  it("lets one address open 300 presence sockets a minute per account", async () => {
+    const open = (address: string) =>
+      exports.default.fetch(new Request(`https://parley.test/ws/visitors?account=${home.id}&visitor=${crypto.randomUUID()}`, { headers: { Upgrade: "websocket", ...from(address) } }));
+    const opened = await Promise.all(Array.from({ length: 300 }, () => open("192.0.2.9")));
+    expect(opened.every((r) => r.status === 101)).toBe(true);
+    for (const res of opened) {
+      res.webSocket!.accept();
+      res.webSocket!.close(1000, "done");
+    }
+    await problem(await open("192.0.2.9"), 429, "rate_limited");
+    const elsewhere = await open("192.0.2.10");
+    expect(elsewhere.status).toBe(101);
+    elsewhere.webSocket!.accept();
+    elsewhere.webSocket!.close(1000, "done");
   });
 });

@@ -10,6 +10,8 @@ import {
   PING_FRAME,
   PONG_FRAME,
   TYPING_MIN_INTERVAL_MS,
+  VISITOR_MESSAGE_BURST,
+  VISITOR_MESSAGES_PER_SECOND,
   type ChatMessage,
   type ChatRating,
   type ChatStatus,
@@ -24,6 +26,7 @@ import {
 import { recordChatClosed, recordChatRated, recordOperatorJoined, recordOperatorLeft } from "../worker/db/chat-index.ts";
 import { DEACTIVATED_CLOSE_CODE } from "../shared/lobby-protocol.ts";
 import { lobbyOf } from "./lobby.ts";
+import { positiveNumber, TokenBucket } from "./token-bucket.ts";
 import { problemResponse } from "../worker/http.ts";
 
 /** Header the Worker sets, after authenticating, to tell the room who is connecting. Only the
@@ -94,6 +97,8 @@ export class ChatRoom extends DurableObject<Env> {
   private chatRow: ChatRow | undefined;
   /** Kept in memory only: after a wake-up one extra typing frame may pass, which is harmless. */
   private readonly lastTypingAt = new WeakMap<WebSocket, number>();
+  /** Per visitor (all their sockets together): how fast they may send messages. */
+  private readonly visitorBuckets = new Map<string, TokenBucket>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -282,6 +287,10 @@ export class ChatRoom extends DurableObject<Env> {
     if (frame.type !== "hello" && !me.ready) {
       return this.sendError(ws, "hello_required", 'Send {"type":"hello","since":N} first.', "cid" in frame ? frame.cid : undefined);
     }
+    if (frame.type === "message" && me.kind === "visitor") {
+      const retryAfterMs = this.visitorBucket(me.id).take();
+      if (retryAfterMs > 0) return this.send(ws, { type: "error", code: "rate_limited", message: "Too many messages at once; this one was not stored. Send it again shortly.", cid: frame.cid, retryAfterMs });
+    }
     const after = this.handle(ws, me, frame);
     // Index updates in D1 run after the room's own state is settled, and never block the chat.
     if (after) await after.catch((error: unknown) => console.error("chat index update failed", error));
@@ -439,6 +448,18 @@ export class ChatRoom extends DurableObject<Env> {
     if (status === "closed") this.sql.exec("UPDATE chat SET status = 'closed', closed_at = ?", closedAt ?? Date.now());
     else this.sql.exec("UPDATE chat SET status = ?", status);
     this.chatRow = undefined;
+  }
+
+  private visitorBucket(visitorId: string): TokenBucket {
+    let bucket = this.visitorBuckets.get(visitorId);
+    if (!bucket) {
+      // Optional vars, unset in wrangler.toml: bench/wrangler.bench.toml raises them, since the
+      // bench's senders go as fast as acks come back.
+      const vars = this.env as Env & { VISITOR_MESSAGE_BURST?: string; VISITOR_MESSAGES_PER_SECOND?: string };
+      bucket = new TokenBucket(positiveNumber(vars.VISITOR_MESSAGE_BURST, VISITOR_MESSAGE_BURST), positiveNumber(vars.VISITOR_MESSAGES_PER_SECOND, VISITOR_MESSAGES_PER_SECOND));
+      this.visitorBuckets.set(visitorId, bucket);
+    }
+    return bucket;
   }
 
   private lastSeq(): number {

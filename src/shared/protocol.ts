@@ -11,6 +11,13 @@ export const MAX_CID_LENGTH = 64;
 export const TYPING_MIN_INTERVAL_MS = 250;
 /** Longest comment a visitor may give with a rating. */
 export const MAX_RATING_COMMENT_LENGTH = 1000;
+/** A visitor may send this many messages at once, then VISITOR_MESSAGES_PER_SECOND on average
+ * (a token bucket per visitor in the chat's room). More gets a `rate_limited` error with the cid
+ * and `retryAfterMs`; the message is not stored, and the client sends it again after that time.
+ * Far above what a person types; it stops scripts flooding a chat (and the index writes behind
+ * every message). Operators are staff on authenticated accounts and are not limited. */
+export const VISITOR_MESSAGE_BURST = 20;
+export const VISITOR_MESSAGES_PER_SECOND = 2;
 /** Most messages one history page (HTTP or replay batch) returns. */
 export const MAX_HISTORY_PAGE = 200;
 
@@ -43,6 +50,7 @@ export const errorCodes = [
   "last_owner",
   "invitation_used",
   "too_large",
+  "rate_limited",
   "internal",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -246,7 +254,8 @@ export type MessageFrame = { type: "msg"; message: ChatMessage };
 export type AckFrame = { type: "ack"; cid: string; seq: number; at: number };
 export type TypingNotice = { type: "typing"; from: Participant; active: boolean; draft?: string };
 export type ReadNotice = { type: "read"; from: Participant; seq: number };
-export type ErrorFrame = { type: "error"; code: ErrorCode; message: string; cid?: string };
+/** `retryAfterMs` comes with `rate_limited`: when the refused message may be sent again. */
+export type ErrorFrame = { type: "error"; code: ErrorCode; message: string; cid?: string; retryAfterMs?: number };
 /** The visitor rated the chat (sent to everyone in it, the visitor's own sockets included). */
 export type RatingNotice = { type: "rating" } & ChatRating;
 /** The runtime's answer to PING_FRAME. */

@@ -30,12 +30,14 @@ export class ProblemError extends Error {
     readonly code: ErrorCode,
     detail: string,
     readonly errors?: string[],
+    /** Sent as Retry-After (with 429 and 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail);
   }
 }
 
-export function problemResponse(status: number, code: ErrorCode, detail?: string, errors?: string[]): Response {
+export function problemResponse(status: number, code: ErrorCode, detail?: string, errors?: string[], retryAfterSeconds?: number): Response {
   const body: Problem = {
     type: `https://parley.dev/problems/${code}`,
     title: titles[status] ?? "Error",
@@ -44,11 +46,13 @@ export function problemResponse(status: number, code: ErrorCode, detail?: string
     ...(detail ? { detail } : {}),
     ...(errors?.length ? { errors } : {}),
   };
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/problem+json" } });
+  const headers: Record<string, string> = { "Content-Type": "application/problem+json" };
+  if (retryAfterSeconds !== undefined) headers["Retry-After"] = String(retryAfterSeconds);
+  return new Response(JSON.stringify(body), { status, headers });
 }
 
 export function toProblemResponse(error: unknown): Response {
-  if (error instanceof ProblemError) return problemResponse(error.status, error.code, error.message, error.errors);
+  if (error instanceof ProblemError) return problemResponse(error.status, error.code, error.message, error.errors, error.retryAfterSeconds);
   if (error instanceof HTTPException) {
     // Hono raises these for unreadable bodies (malformed JSON, wrong content type).
     return problemResponse(error.status, error.status === 400 ? "bad_json" : "internal", error.message);

@@ -77,6 +77,7 @@ class DrillClient {
   /** A seq seen with two different contents: the log changed under the client. */
   conflicts = 0;
   errors: string[] = [];
+  rateLimited = 0;
   connections = 0;
   private ws: WebSocket | null = null;
   private welcomed = false;
@@ -153,6 +154,17 @@ class DrillClient {
         return;
       }
       case "error":
+        // Faster than the room takes from one visitor: the same message again once allowed, as
+        // the widget does (the drill's talk is bursty, not a flood).
+        if (frame.code === "rate_limited" && frame.cid) {
+          const cid = frame.cid;
+          setTimeout(() => {
+            const text = this.pending.get(cid);
+            if (text !== undefined && this.welcomed) this.trySend({ type: "message", cid, text });
+          }, frame.retryAfterMs ?? 1000);
+          this.rateLimited++;
+          return;
+        }
         if (this.errors.length < 10) this.errors.push(`${frame.code}: ${frame.message}`);
         return;
       default:

@@ -13,12 +13,14 @@ import { chats, departments } from "../db/schema.ts";
 import { readSettings } from "../db/settings.ts";
 import { ProblemError, validate, type AppEnv } from "../http.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
+import { requireWithinRateLimit } from "../rate-limit.ts";
 
 export const offlineMessageRoutes = new Hono<AppEnv>().post("/", validate("json", OfflineMessageRequest), async (c) => {
   const body = c.req.valid("json");
   const settings = await readSettings(c.env.DB, body.accountId);
   if (!settings) throw new ProblemError(404, "not_found", "There is no such account.");
   requireAllowedOrigin(settings, c.req.raw);
+  await requireWithinRateLimit(c.env.VISITOR_LIMITER, c.req.raw, `offline|${body.accountId}`);
   const db = database(c.env.DB);
   const departmentId = body.departmentId ?? null;
   if (departmentId) {

@@ -7,6 +7,7 @@ import { requirePrincipal } from "../auth/principal.ts";
 import { OPERATOR_TOKEN_TTL_S, signToken } from "../auth/tokens.ts";
 import { database } from "../db/index.ts";
 import { chats, departments, operators } from "../db/schema.ts";
+import { requireWithinRateLimit } from "../rate-limit.ts";
 import { ProblemError, validate, type AppEnv } from "../http.ts";
 import { lobbyOf } from "../../durable/lobby.ts";
 import type { AcceptResponse } from "../../shared/lobby-protocol.ts";
@@ -18,6 +19,9 @@ const CHAT_LIST_LIMIT = 200;
 export const operatorRoutes = new Hono<AppEnv>()
   .post("/login", validate("json", OperatorLoginRequest), async (c) => {
     const { email, password } = c.req.valid("json");
+    // Guessing passwords: only so many tries per email from one address a minute, counted before
+    // the (deliberately slow) hash so a flood of tries costs little.
+    await requireWithinRateLimit(c.env.LOGIN_LIMITER, c.req.raw, `login|${email.toLowerCase()}`);
     const db = database(c.env.DB);
     const operator = await db.select().from(operators).where(eq(operators.email, email.toLowerCase())).get();
     // Hash even for an unknown email, so response time does not tell which emails exist.

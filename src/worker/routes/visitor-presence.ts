@@ -7,7 +7,8 @@
 // signed "visit" token from a public endpoint would prove nothing more (anyone may fetch one)
 // and would cost every page view one more round trip before the socket. So the socket is
 // accepted like the widget's other public calls: the account must exist and the page's Origin
-// must be one of its allowedOrigins (origin-policy.ts). Rate limiting is left for later.
+// must be one of its allowedOrigins (origin-policy.ts), and one address may open only so many a
+// minute (rate-limit.ts).
 import { Hono } from "hono";
 import * as v from "valibot";
 import { visitorHome } from "../../durable/lobby.ts";
@@ -16,6 +17,7 @@ import { VISITOR_ID_PATTERN } from "../../shared/lobby-protocol.ts";
 import { readSettings } from "../db/settings.ts";
 import { ProblemError, validate, type AppEnv } from "../http.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
+import { requireWithinRateLimit } from "../rate-limit.ts";
 
 const PresenceQuery = v.strictObject({
   account: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
@@ -28,6 +30,7 @@ export const visitorPresenceRoutes = new Hono<AppEnv>().get("/", validate("query
   const settings = await readSettings(c.env.DB, account);
   if (!settings) throw new ProblemError(404, "not_found", "There is no such account.");
   requireAllowedOrigin(settings, c.req.raw);
+  await requireWithinRateLimit(c.env.PRESENCE_LIMITER, c.req.raw, `presence|${account}`);
   const home = visitorHome(c.env, account, visitor);
   const headers = new Headers({ Upgrade: "websocket", [LOBBY_VISITOR_HEADER]: JSON.stringify({ id: visitor, accountId: account, shard: home.shard } satisfies LobbyVisitorHeader) });
   return home.lobby.fetch(new Request("https://lobby/visitors", { headers }));

@@ -13,6 +13,7 @@ import { chats, departments } from "../db/schema.ts";
 import { readSettings } from "../db/settings.ts";
 import { ProblemError, validate, type AppEnv } from "../http.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
+import { requireWithinRateLimit } from "../rate-limit.ts";
 
 export const visitorRoutes = new Hono<AppEnv>().post("/sessions", validate("json", VisitorSessionRequest), async (c) => {
   const body = c.req.valid("json");
@@ -20,6 +21,7 @@ export const visitorRoutes = new Hono<AppEnv>().post("/sessions", validate("json
   const settings = await readSettings(c.env.DB, body.accountId);
   if (!settings) throw new ProblemError(404, "not_found", "There is no such account.");
   requireAllowedOrigin(settings, c.req.raw);
+  await requireWithinRateLimit(c.env.VISITOR_LIMITER, c.req.raw, `session|${body.accountId}`);
   const account = { id: body.accountId };
   if (body.departmentId) {
     const department = await db

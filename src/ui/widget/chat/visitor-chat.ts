@@ -121,6 +121,13 @@ export class VisitorChat {
     }
   }
 
+  private resendLater(cid: string, afterMs: number): void {
+    setTimeout(() => {
+      const pending = this.state.outbox.find((p) => p.cid === cid && !p.failed);
+      if (pending) this.sendFrame({ type: "message", cid, text: pending.text });
+    }, afterMs);
+  }
+
   private who(): Identity {
     return { ...this.host.identity(), ...this.prechat };
   }
@@ -192,6 +199,8 @@ export class VisitorChat {
         break;
       case "error":
         if (frame.cid && FINAL_SEND_ERRORS.has(frame.code)) this.state.outbox = this.state.outbox.map((p) => (p.cid === frame.cid ? { ...p, failed: true } : p));
+        // Sent faster than the room takes from one visitor: the same message again, once allowed.
+        if (frame.code === "rate_limited" && frame.cid) this.resendLater(frame.cid, frame.retryAfterMs ?? 1000);
         if (frame.code === "chat_closed") return this.ended();
         break;
     }
