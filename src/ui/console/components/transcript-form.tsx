@@ -1,9 +1,9 @@
 // "Send chat transcript", as the manual has it: click the icon, enter the address, Send. It works
 // during the chat and after it ended (the tab of an ended chat stays until it is closed). The
 // address is prefilled with the visitor's, when the chat knows it. The server checks the address
-// and the chat's hourly allowance; what it says back is shown in words.
+// and the chat's hourly allowance; a refusal is shown in the form, in words, and a success closes
+// the form (it would cover the newest messages) and stays as a note beside the button.
 import { createEffect, createSignal, on, Show } from "solid-js";
-import { TRANSCRIPTS_PER_HOUR } from "../../../shared/protocol.ts";
 import { api, ApiError } from "../api.ts";
 import type { ChatConnection } from "../chat-connection.ts";
 
@@ -56,8 +56,9 @@ export function TranscriptButton(props: { chat: ChatConnection | null; disabled?
     setBusy(true);
     try {
       const sent = await api.sendTranscript(chat.chatId, to);
-      const left = sent.remaining === 0 ? "That was the last one this chat may send this hour." : `This chat may send ${sent.remaining} more this hour (${TRANSCRIPTS_PER_HOUR} an hour).`;
-      setOutcome({ ok: true, text: `Transcript sent to ${sent.to}. ${left}` });
+      const left = sent.remaining === 0 ? "the last one this chat may send this hour" : `${sent.remaining} more possible this hour`;
+      setOutcome({ ok: true, text: `Transcript sent to ${sent.to} (${left}).` });
+      close();
     } catch (error) {
       setOutcome({ ok: false, text: describe(error) });
       input?.focus();
@@ -68,6 +69,11 @@ export function TranscriptButton(props: { chat: ChatConnection | null; disabled?
 
   return (
     <span class="transcript">
+      <Show when={!open() && outcome()?.ok}>
+        <span class="transcript-sent" data-testid="transcript-sent" role="status">
+          {outcome()!.text}
+        </span>
+      </Show>
       <button
         ref={button}
         type="button"
@@ -88,6 +94,8 @@ export function TranscriptButton(props: { chat: ChatConnection | null; disabled?
           class="transcript-form"
           data-testid="transcript-form"
           aria-label="Send chat transcript"
+          // The server's check is the one that counts, and it says what is wrong in words.
+          noValidate
           onSubmit={(e) => void send(e)}
           onKeyDown={(e) => e.key === "Escape" && (e.preventDefault(), close())}
         >
@@ -111,12 +119,10 @@ export function TranscriptButton(props: { chat: ChatConnection | null; disabled?
               {busy() ? "Sending…" : "Send"}
             </button>
           </div>
-          <Show when={outcome()}>
-            {(result) => (
-              <p class={result().ok ? "transcript-sent" : "transcript-error"} data-testid={result().ok ? "transcript-sent" : "transcript-error"} role={result().ok ? "status" : "alert"}>
-                {result().text}
-              </p>
-            )}
+          <Show when={outcome() && !outcome()!.ok}>
+            <p class="transcript-error" data-testid="transcript-error" role="alert">
+              {outcome()!.text}
+            </p>
           </Show>
         </form>
       </Show>

@@ -170,7 +170,7 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
   tSent.dataset.testid = "parley-transcript-sent";
   tSent.setAttribute("role", "status");
   const tSend = button("parley-transcript-send");
-  transcript.append(tEmail.label, tError, tSent, tSend);
+  transcript.append(tEmail.label, tError, tSend, tSent);
 
   root.append(prechat, offline, offlineDone, rating, ratedNote, transcript);
 
