@@ -4,7 +4,7 @@
 // on the same runtime so Parley's figures can be read as ratios to it. Never deployed: the
 // production entry is src/worker/index.ts, which knows nothing of this file.
 import { DurableObject } from "cloudflare:workers";
-import app from "../src/worker/index.ts";
+import { app } from "../src/worker/index.ts";
 
 export { ChatRoom, Lobby } from "../src/worker/index.ts";
 

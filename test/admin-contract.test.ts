@@ -4,7 +4,7 @@
 // account's and changes nothing. The tables below are checked against the routes the Worker
 // really registers, so a new route without a case here fails the suite.
 import { beforeAll, describe, expect, it } from "vitest";
-import app from "../src/worker/index.ts";
+import { app } from "../src/worker/index.ts";
 import { ADMIN, admin, expectJson, expectProblem, login, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
 let home: SeededAccount;

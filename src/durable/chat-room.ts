@@ -16,6 +16,7 @@ import {
   type ChatRating,
   type ChatStatus,
   type ClientFrame,
+  type ParticipantKind,
   type ErrorCode,
   type HistoryPage,
   type Participant,
@@ -23,11 +24,13 @@ import {
   type ServerFrame,
   type SystemEvent,
 } from "../shared/protocol.ts";
-import { recordChatClosed, recordChatRated, recordOperatorJoined, recordOperatorLeft } from "../worker/db/chat-index.ts";
+import { recordChatClosed, recordChatRated, recordChatWaitingAgain, recordOperatorJoined, recordOperatorLeft } from "../worker/db/chat-index.ts";
 import { DEACTIVATED_CLOSE_CODE } from "../shared/lobby-protocol.ts";
 import { lobbyOf } from "./lobby.ts";
 import { positiveNumber, TokenBucket } from "./token-bucket.ts";
 import { problemResponse } from "../worker/http.ts";
+import type { TranscriptSource } from "../worker/email/transcript.ts";
+import { releaseTranscriptSlot, takeTranscriptSlot, TRANSCRIPT_SLOTS_SCHEMA, type SlotResult } from "./transcript-slots.ts";
 
 /** Header the Worker sets, after authenticating, to tell the room who is connecting. Only the
  * Worker can reach this object, so the header cannot come from a client. */
@@ -38,6 +41,19 @@ export function chatRoomOf(env: Env, chatId: string) {
 }
 
 export type ChatRoomInit = { chatId: string; accountId: string; departmentId: string | null; visitor: Participant };
+
+/** The cid of a visitor message that came by email: this prefix and the SHA-256 (hex) of the
+ * email's Message-ID. At 70 characters it is longer than any cid a socket client may send
+ * (MAX_CID_LENGTH), so no client can claim one, block one, or dress its own message up as email. */
+export const EMAIL_CID_PREFIX = "email:";
+/** Most messages a transcript carries: the newest ones, with a note of how many were left out. */
+export const MAX_TRANSCRIPT_MESSAGES = 2000;
+
+export type TranscriptTake =
+  | { ok: true; slot: number; remaining: number; source: TranscriptSource }
+  | Exclude<SlotResult, { ok: true }>
+  | { ok: false; code: "not_found" | "no_operator_yet" };
+export type EmailReplyResult = { ok: true; seq: number; duplicate: boolean; reopened: boolean } | { ok: false; code: "not_found" };
 export type ConnectingParticipant = Participant & { accountId: string };
 
 /** What each socket carries through hibernation. `ready` turns true after its hello has been
@@ -76,7 +92,7 @@ CREATE TABLE IF NOT EXISTS participants (
 );
 CREATE TABLE IF NOT EXISTS rating (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rating TEXT NOT NULL, comment TEXT, at INTEGER NOT NULL
-);`;
+);${TRANSCRIPT_SLOTS_SCHEMA}`;
 
 const MESSAGE_COLUMNS = "seq, cid, kind, event, author_kind, author_id, author_name, text, at";
 
@@ -89,6 +105,7 @@ function toMessage(row: MessageRow): ChatMessage {
     author: { kind: row.author_kind, id: row.author_id, name: row.author_name },
     text: row.text,
     at: row.at,
+    ...(row.author_kind === "visitor" && row.cid?.startsWith(EMAIL_CID_PREFIX) ? { via: "email" as const } : {}),
   };
 }
 
@@ -256,6 +273,102 @@ export class ChatRoom extends DurableObject<Env> {
       rows = rows.slice(0, limit);
     }
     return { messages: rows.map(toMessage), lastSeq: this.lastSeq(), hasMore };
+  }
+
+  // ---- Transcripts by email (issue 6) --------------------------------------------------------
+
+  /** Takes one of the chat's transcript slots (transcript-slots.ts) and returns what the email
+   * shows. A visitor may ask only once an operator has written in the chat: before that the
+   * email would carry nothing but the visitor's own words, and the form would be a way to make
+   * the account's address send anyone anything. */
+  async takeTranscript(by: ParticipantKind): Promise<TranscriptTake> {
+    const chat = this.chat();
+    if (!chat) return { ok: false, code: "not_found" };
+    if (by === "visitor" && !this.sql.exec("SELECT 1 FROM messages WHERE author_kind = 'operator' AND kind <> 'system' LIMIT 1").toArray().length) {
+      return { ok: false, code: "no_operator_yet" };
+    }
+    const slot = takeTranscriptSlot(this.sql, Date.now());
+    if (!slot.ok) return slot;
+    const times = this.sql.exec<{ created_at: number; closed_at: number | null }>("SELECT created_at, closed_at FROM chat").one();
+    const rows = this.sql
+      .exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY seq DESC LIMIT ?`, MAX_TRANSCRIPT_MESSAGES)
+      .toArray()
+      .reverse();
+    const total = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM messages").one().n;
+    return {
+      ...slot,
+      source: {
+        chatId: chat.chat_id,
+        status: chat.status,
+        startedAt: times.created_at,
+        closedAt: times.closed_at,
+        visitorName: this.visitor(chat).name,
+        messages: rows.map(toMessage),
+        omitted: total - rows.length,
+      },
+    };
+  }
+
+  /** The email could not be sent: the slot taken for it is free again. */
+  async releaseTranscript(slot: number): Promise<void> {
+    releaseTranscriptSlot(this.sql, slot);
+  }
+
+  /** A reply to a transcript, appended as the visitor's message. The same email (same `cid`,
+   * from its Message-ID) is stored once however often it is delivered. If nobody could read it
+   * (the chat has ended, or every operator has left), the chat reopens: the operators still
+   * listed leave, a `reopen` message says so, and it waits in its department's queue again, as
+   * a new chat would, so whoever is online picks it up. */
+  async appendEmailReply(reply: { cid: string; text: string; visitorEmail: string | null }): Promise<EmailReplyResult> {
+    const chat = this.chat();
+    if (!chat) return { ok: false, code: "not_found" };
+    const visitor = this.visitor(chat);
+    const known = this.sql.exec<{ seq: number }>("SELECT seq FROM messages WHERE author_id = ? AND cid = ?", visitor.id, reply.cid).toArray()[0];
+    let result: EmailReplyResult;
+    if (known) result = { ok: true, seq: known.seq, duplicate: true, reopened: false };
+    else {
+      const now = Date.now();
+      const nobodyReads =
+        chat.status === "closed" || (chat.status === "active" && !this.sql.exec("SELECT 1 FROM participants WHERE kind = 'operator' AND left_at IS NULL").toArray().length);
+      const seq = this.ctx.storage.transactionSync(() => {
+        if (nobodyReads) {
+          this.sql.exec("UPDATE participants SET left_at = ? WHERE kind = 'operator' AND left_at IS NULL", now);
+          this.sql.exec("UPDATE chat SET status = 'waiting', closed_at = NULL");
+          this.chatRow = undefined;
+          this.appendSystem(visitor, "reopen", now, `${visitor.name} wrote again by email; the chat is waiting for an operator`);
+        }
+        return this.sql
+          .exec<{ seq: number }>(
+            `INSERT INTO messages (seq, cid, kind, author_kind, author_id, author_name, text, at)
+             VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM messages), ?, 'text', 'visitor', ?, ?, ?, ?) RETURNING seq`,
+            reply.cid,
+            visitor.id,
+            visitor.name,
+            reply.text,
+            now,
+          )
+          .one().seq;
+      });
+      const message: ChatMessage = { seq, cid: reply.cid, kind: "text", event: null, author: visitor, text: reply.text, at: now, via: "email" };
+      this.broadcast({ type: "msg", message });
+      result = { ok: true, seq, duplicate: false, reopened: nobodyReads };
+    }
+    // A waiting chat belongs in the index as waiting and in its queue. Both steps are idempotent
+    // and run again on a redelivery, so a failure here (thrown, so Email Routing retries the
+    // delivery) is made good by the next attempt.
+    const current = this.chat()!;
+    if (current.status === "waiting") {
+      const since = Date.now();
+      await recordChatWaitingAgain(this.env.DB, current.chat_id, since);
+      await lobbyOf(this.env, current.account_id).enqueue({
+        chatId: current.chat_id,
+        departmentId: current.department_id,
+        visitorName: visitor.name,
+        since,
+        ...(reply.visitorEmail ? { visitorEmail: reply.visitorEmail } : {}),
+      });
+    }
+    return result;
   }
 
   // ---- WebSocket upgrade (from the Worker, already authenticated) ---------------------------
@@ -462,6 +575,11 @@ export class ChatRoom extends DurableObject<Env> {
     return bucket;
   }
 
+  private visitor(chat: ChatRow): Participant {
+    const { name } = this.sql.exec<{ name: string }>("SELECT name FROM participants WHERE id = ?", chat.visitor_id).one();
+    return { kind: "visitor", id: chat.visitor_id, name };
+  }
+
   private lastSeq(): number {
     return this.sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM messages").one().seq ?? 0;
   }
@@ -487,7 +605,7 @@ export class ChatRoom extends DurableObject<Env> {
   /** Stores a system message (join, leave, close) and sends it to everyone, the author included. */
   private appendSystem(author: Participant, event: SystemEvent, at: number, custom?: string): void {
     const text =
-      custom ?? { join: `${author.name} joined the chat`, leave: `${author.name} left the chat`, close: `${author.name} closed the chat`, transfer: `${author.name} transferred the chat` }[event];
+      custom ?? { join: `${author.name} joined the chat`, leave: `${author.name} left the chat`, close: `${author.name} closed the chat`, transfer: `${author.name} transferred the chat`, reopen: `${author.name} reopened the chat` }[event];
     const { seq } = this.sql
       .exec<{ seq: number }>(
         "INSERT INTO messages (kind, event, author_kind, author_id, author_name, text, at) VALUES ('system', ?, ?, ?, ?, ?, ?) RETURNING seq",

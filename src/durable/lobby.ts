@@ -171,9 +171,10 @@ export class Lobby extends DurableObject<Env> {
       chat.visitorName,
       chat.since,
     );
-    // Offline messages carry more (the mark and the visitor's email), kept beside the queue row.
-    if (chat.offline) {
-      this.sql.exec("INSERT OR REPLACE INTO waiting_details (chat_id, details) VALUES (?, ?)", chat.chatId, JSON.stringify({ offline: true, visitorEmail: chat.visitorEmail }));
+    // Some chats carry more (the offline mark, the visitor's email), kept beside the queue row.
+    if (chat.offline || chat.visitorEmail) {
+      const details: Partial<WaitingChat> = { ...(chat.offline ? { offline: true } : {}), ...(chat.visitorEmail ? { visitorEmail: chat.visitorEmail } : {}) };
+      this.sql.exec("INSERT OR REPLACE INTO waiting_details (chat_id, details) VALUES (?, ?)", chat.chatId, JSON.stringify(details));
     }
     this.broadcast({ type: "waiting", chat }, (op) => op.status === "online" && mayTake(op.departmentIds, chat.departmentId));
   }

@@ -11,7 +11,8 @@ export type PresenceStatus = (typeof presenceStatuses)[number];
 export type OperatorPresence = { id: string; name: string; status: PresenceStatus; connected: boolean; departmentIds: string[] };
 
 /** A chat waiting for an operator. `departmentId` null means any operator of the account.
- * `offline` (with the visitor's email) marks a message left while no operator was online. */
+ * `offline` (with the visitor's email) marks a message left while no operator was online;
+ * `visitorEmail` is there whenever the visitor gave one (pre-chat form, email reply). */
 export type WaitingChat = { chatId: string; departmentId: string | null; visitorName: string; since: number; offline?: true; visitorEmail?: string };
 
 // ---- Client → Lobby --------------------------------------------------------------------------

@@ -50,7 +50,9 @@ export const errorCodes = [
   "last_owner",
   "invitation_used",
   "too_large",
+  "email_invalid",
   "rate_limited",
+  "email_failed",
   "internal",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -79,8 +81,10 @@ export const cannedLevels = ["company", "department", "operator"] as const;
 export type CannedLevel = (typeof cannedLevels)[number];
 
 /** System events recorded in the log next to text messages. */
-/** `transfer`: an operator handed the chat to a colleague or a department (the text says to whom). */
-export const systemEvents = ["join", "leave", "close", "transfer"] as const;
+/** `transfer`: an operator handed the chat to a colleague or a department (the text says to whom).
+ * `reopen`: the visitor wrote again by email when no operator could read it (the chat had ended,
+ * or every operator had left), so the chat waits in its department's queue again. */
+export const systemEvents = ["join", "leave", "close", "transfer", "reopen"] as const;
 export type SystemEvent = (typeof systemEvents)[number];
 
 /** The visitor's verdict on a chat, given once it has ended (or before). */
@@ -117,6 +121,8 @@ export const MessageSchema = v.object({
   at: v.number(),
   /** Set on file messages only. */
   file: v.optional(FileAttachmentSchema),
+  /** "email": the visitor wrote this by replying to a transcript, not in the widget. */
+  via: v.optional(v.picklist(["email"])),
 });
 export type ChatMessage = v.InferOutput<typeof MessageSchema>;
 
@@ -350,3 +356,50 @@ export type CannedResponse = {
 
 /** Body of every HTTP error: RFC 9457 problem details plus a stable machine `code`. */
 export type Problem = { type: string; title: string; status: number; code: ErrorCode; detail?: string; errors?: string[] };
+
+// ---------------------------------------------------------------------------------------------
+// Transcripts by email (issue 6)
+// ---------------------------------------------------------------------------------------------
+/** Most transcripts one chat sends in an hour, the console's and the widget's together. */
+export const TRANSCRIPTS_PER_HOUR = 5;
+
+/** `POST /api/chats/:chatId/transcript`. The address is then checked by parseRecipientAddress,
+ * whose refusals are `422 email_invalid` with the reason in words. */
+export const TranscriptRequest = v.strictObject({
+  email: v.pipe(v.string(), v.maxLength(1000)),
+});
+export type TranscriptRequest = v.InferOutput<typeof TranscriptRequest>;
+/** `to`: the address as sent (domain lowercased); `remaining`: transcripts the chat may still send this hour. */
+export type TranscriptResponse = { to: string; remaining: number };
+
+export type RecipientCheck = { ok: true; address: string } | { ok: false; reason: string };
+
+// RFC 5321's dot-atom local part and a hostname of letters, digits and hyphens: no quoted local
+// parts, comments, display names or IP literals. Stricter than RFC 5322 on purpose: the address
+// goes into a header, and nothing a person types for their own mailbox needs more.
+const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const TOP_LEVEL = /^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
+
+/** One plain recipient address, or why not. Every check is about what could smuggle a second
+ * recipient or header into the email (line breaks, lists, display names) or could never be
+ * delivered. Spaces around the address are forgiven (pasted text); nothing else is rewritten. */
+export function parseRecipientAddress(raw: string): RecipientCheck {
+  const address = raw.replace(/^ +| +$/g, "");
+  const bad = (reason: string): RecipientCheck => ({ ok: false, reason });
+  if (!address) return bad("Enter an email address.");
+  if (/[\u0000-\u001f\u007f]/.test(address)) return bad("An address cannot contain line breaks, tabs or other control characters.");
+  if (/[,;]/.test(address)) return bad("Enter one address only.");
+  if (/[\s<>()"[\]\\:]/.test(address)) return bad("Enter just the address, like name@example.com, without a name, quotes or brackets.");
+  if (address.length > 254) return bad("This address is too long (at most 254 characters).");
+  const at = address.indexOf("@");
+  if (at < 0 || at !== address.lastIndexOf("@")) return bad("An address has exactly one @, like name@example.com.");
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1);
+  if (!local || local.length > 64 || !LOCAL_PART.test(local)) return bad("The part before the @ is not a valid mailbox name.");
+  const labels = domain.split(".");
+  if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label)) || !TOP_LEVEL.test(labels.at(-1)!)) {
+    return bad("The part after the @ is not a valid domain, like example.com.");
+  }
+  return { ok: true, address: `${local}@${domain.toLowerCase()}` };
+}

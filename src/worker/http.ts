@@ -21,6 +21,7 @@ const titles: Record<number, string> = {
   426: "Upgrade Required",
   429: "Too Many Requests",
   500: "Internal Server Error",
+  502: "Bad Gateway",
 };
 
 /** Thrown anywhere in a request; the app's error handler turns it into a problem response. */

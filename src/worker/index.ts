@@ -1,12 +1,15 @@
 // The Worker: a thin Hono app that authenticates, validates and routes to the right object or
 // binding. No chat state lives here. Paths outside /api and /ws are static assets (wrangler.toml);
 // the widget's scripts pass through here on their way out, for their CORS and cache headers.
+// Email comes in through the email() handler: replies to chat transcripts (email/inbound.ts).
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { problemResponse, toProblemResponse, type AppEnv } from "./http.ts";
 import { adminRoutes, invitationRoutes } from "./routes/admin/index.ts";
 import { cannedRoutes } from "./routes/canned.ts";
 import { chatRoutes } from "./routes/chats.ts";
+import { receiveEmail } from "./email/inbound.ts";
+import { transcriptRoutes } from "./routes/transcripts.ts";
 import { operatorRoutes } from "./routes/operator.ts";
 import { offlineMessageRoutes } from "./routes/offline-messages.ts";
 import { socketRoutes } from "./routes/sockets.ts";
@@ -31,7 +34,7 @@ const apiSecurityHeaders = secureHeaders({
   xFrameOptions: "DENY",
 });
 
-const app = new Hono<AppEnv>()
+export const app = new Hono<AppEnv>()
   .use("/api/*", apiSecurityHeaders)
   .get("/api/health", (c) => c.json({ ok: true, service: "parley" }))
   // The widget calls these from customers' sites; /api/chats too, for its token check.
@@ -46,6 +49,7 @@ const app = new Hono<AppEnv>()
   .route("/api/operator/invitations", invitationRoutes)
   .route("/api/operator", handoverRoutes)
   .route("/api/chats", chatRoutes)
+  .route("/api/chats", transcriptRoutes)
   .route("/api/admin/v1", adminRoutes)
   .route("/ws/visitors", visitorPresenceRoutes)
   .route("/ws", socketRoutes)
@@ -54,4 +58,7 @@ const app = new Hono<AppEnv>()
   .onError((error) => toProblemResponse(error));
 
 export type ParleyApp = typeof app;
-export default app;
+export default {
+  fetch: app.fetch,
+  email: receiveEmail,
+} satisfies ExportedHandler<Env>;

@@ -309,10 +309,10 @@ describe("chatting with a visitor", () => {
     expect(Math.abs(size(await box(tabs)) - size(t1)), "tabs area size after reload").toBeLessThanOrEqual(2);
   });
 
-  it("has the send-file and transcript buttons in place but hidden until those features arrive", async () => {
+  it("has the send-file button in place but hidden until that feature arrives", async () => {
     const page = await consoleFor();
     await chatWith(page, "Fay");
-    for (const id of ["send-file", "transcript-button"]) {
+    for (const id of ["send-file"]) {
       expect(await byTestId(page, id).count(), `${id} is in the page`).toBe(1);
       expect(await byTestId(page, id).isHidden(), `${id} is hidden`).toBe(true);
     }

@@ -26,6 +26,11 @@ export class DevServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** What wrangler printed, e.g. the path of each email the EMAIL binding wrote to an .eml file. */
+  get logFile() {
+    return join(this.persistTo, "wrangler.log");
+  }
+
   async setUp(): Promise<void> {
     ensureDevVars();
     applyLocalMigrations(this.persistTo);
@@ -37,7 +42,7 @@ export class DevServer {
    * it before wrangler binds it, so a start that fails is tried again on another port; the
    * last failure says what wrangler printed. */
   async start(): Promise<void> {
-    const logFile = join(this.persistTo, "wrangler.log");
+    const logFile = this.logFile;
     for (let attempt = 1; ; attempt++) {
       this.port = await freePort();
       this.child = startWrangler({ port: this.port, persistTo: this.persistTo, quiet: true, logFile });

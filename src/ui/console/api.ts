@@ -3,7 +3,7 @@
 import type * as v from "valibot";
 import type { OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
 import type { AcceptResponse, InvitationResponse, TransferResponse } from "../../shared/lobby-protocol.ts";
-import type { CannedResponse, ChatSummary, DepartmentsResponse, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem } from "../../shared/protocol.ts";
+import type { CannedResponse, ChatSummary, DepartmentsResponse, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem, TranscriptRequest, TranscriptResponse } from "../../shared/protocol.ts";
 import { session, tokenRejected } from "./session.ts";
 
 /** `status` 0 and code "network" mean the request never got an answer. `errors` lists what a
@@ -65,6 +65,9 @@ export const api = {
   updateMyResponse: (id: string, body: v.InferInput<typeof OwnCannedUpdate>) =>
     request<CannedResponse>(`/api/operator/canned-responses/${encodeURIComponent(id)}`, { method: "PATCH", body }),
   deleteMyResponse: (id: string) => request<void>(`/api/operator/canned-responses/${encodeURIComponent(id)}`, { method: "DELETE" }),
+  /** Emails the chat's transcript (issue 6); 422 email_invalid, 429 rate_limited say why not. */
+  sendTranscript: (chatId: string, email: string) =>
+    request<TranscriptResponse>(`/api/chats/${encodeURIComponent(chatId)}/transcript`, { method: "POST", body: { email } satisfies TranscriptRequest }),
   /** Messages older than `before` (the newest ones without it), oldest first. */
   history: (chatId: string, before = NEWEST, limit = 50) =>
     request<HistoryPage>(`/api/chats/${encodeURIComponent(chatId)}/messages?before=${before}&limit=${limit}`),

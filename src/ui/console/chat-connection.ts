@@ -311,6 +311,9 @@ export class ChatConnection {
       if (message.event === "close") {
         this.update("status", "closed");
         this.showVisitorTyping(null);
+      } else if (message.event === "reopen") {
+        // The visitor wrote again by email after the end: the chat waits for an operator again.
+        this.update("status", "waiting");
       } else if (message.event === "join" && this.state.status === "waiting") {
         this.update("status", "active");
       }

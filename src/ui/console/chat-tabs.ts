@@ -57,7 +57,17 @@ export function createChatTabs(operator: OperatorProfile, events: ChatEvents): C
     return tab;
   }
 
+  /** An ended chat's tab has stopped its socket for good. If the chat comes back (the visitor
+   * wrote again by email and it was taken from the queue), that tab gives way to a fresh one. */
+  function dropIfStopped(chatId: string): void {
+    const stale = find(chatId);
+    if (!stale || stale.linkState() !== "stopped" || stale.state.unreachable) return;
+    stale.dispose();
+    setTabs(tabs().filter((tab) => tab !== stale));
+  }
+
   async function openWhenLive(info: ChatTabInfo): Promise<ChatConnection> {
+    dropIfStopped(info.chatId);
     let tab = find(info.chatId) ?? connecting.get(info.chatId);
     if (!tab) {
       tab = new ChatConnection(info, operator, events);

@@ -1,4 +1,4 @@
-// The widget's words for the pre-chat form, "leave a message" and the rating, in English and
+// The widget's words for the pre-chat form, "leave a message", the rating and the transcript, in English and
 // German, next to texts.ts. They are used only by the chat part's extras (chat/extras.ts), a
 // file of its own loaded when needed, so they stay out of widget.js, which every page view loads.
 // Parley.setTexts overrides them like the others.
@@ -23,6 +23,11 @@ export const extraEn = {
   rateSubmit: "Send rating",
   rateThanks: "Thank you for your feedback!",
   rateFailed: "The rating could not be sent. Please try again.",
+  transcriptAsk: "Email me this transcript",
+  transcriptSend: "Send",
+  transcriptSent: "We have sent the transcript to {email}.",
+  transcriptFailed: "The transcript could not be sent. Please try again.",
+  transcriptTooMany: "This transcript has been sent too often for now. Please try again later.",
 };
 export type ExtraTexts = typeof extraEn;
 
@@ -47,6 +52,11 @@ const extraDe: ExtraTexts = {
   rateSubmit: "Bewertung senden",
   rateThanks: "Vielen Dank für Ihre Rückmeldung!",
   rateFailed: "Die Bewertung konnte nicht gesendet werden. Bitte versuchen Sie es noch einmal.",
+  transcriptAsk: "Diesen Chatverlauf per E-Mail erhalten",
+  transcriptSend: "Senden",
+  transcriptSent: "Wir haben den Chatverlauf an {email} gesendet.",
+  transcriptFailed: "Der Chatverlauf konnte nicht gesendet werden. Bitte versuchen Sie es noch einmal.",
+  transcriptTooMany: "Der Chatverlauf wurde vorerst zu oft gesendet. Bitte versuchen Sie es später noch einmal.",
 };
 
 export const extraTexts: Record<string, ExtraTexts> = { en: extraEn, de: extraDe };

@@ -39,3 +39,18 @@ export async function recordChatClosed(db: D1Database, chatId: string, at: numbe
 export async function recordChatRated(db: D1Database, chatId: string, rating: Rating, comment: string | null, at: number) {
   await database(db).update(chats).set({ rating, ratingComment: comment, updatedAt: at }).where(eq(chats.id, chatId));
 }
+
+/** The chat waits for an operator again (a visitor's email reply reopened it): nobody is in it,
+ * and it is no longer closed. */
+export async function recordChatWaitingAgain(db: D1Database, chatId: string, at: number) {
+  await database(db).update(chats).set({ status: "waiting", closedAt: null, operatorIds: "[]", updatedAt: at }).where(eq(chats.id, chatId));
+}
+
+/** Remembers the address a visitor wrote from, for a chat that had none (the console offers it
+ * when sending the next transcript). An address the visitor gave earlier is kept. */
+export async function recordVisitorEmailIfMissing(db: D1Database, chatId: string, email: string) {
+  await database(db)
+    .update(chats)
+    .set({ visitorEmail: sql`coalesce(${chats.visitorEmail}, ${email})` })
+    .where(eq(chats.id, chatId));
+}

@@ -51,7 +51,7 @@ export const visitorRoutes = new Hono<AppEnv>().post("/sessions", validate("json
     await chatRoomOf(c.env, chatId).startInvited({ kind: "operator", ...invitation.operator }, invitation.text, invitation.invitationId);
     await recordOperatorJoined(c.env.DB, chatId, invitation.operator.id, Date.now());
     await invitationLobby.invitationAccepted(invitation.invitationId, chatId, name);
-  } else await lobbyOf(c.env, account.id).enqueue({ chatId, departmentId, visitorName: name, since: Date.now() });
+  } else await lobbyOf(c.env, account.id).enqueue({ chatId, departmentId, visitorName: name, since: Date.now(), ...(body.email ? { visitorEmail: body.email } : {}) });
 
   const { token, expiresAt } = await signToken({ typ: "visitor", acc: account.id, sub: visitorId, chat: chatId, name }, c.env.AUTH_SECRET, VISITOR_TOKEN_TTL_S);
   const response: VisitorSessionResponse = { token, chatId, visitorId, expiresAt, ...(invitation ? { invitedBy: invitation.operator } : {}) };

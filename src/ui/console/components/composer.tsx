@@ -8,6 +8,7 @@ import type { ChatConnection } from "../chat-connection.ts";
 import { insertIntoTextarea } from "../text-insert.ts";
 import { CannedBar } from "./canned-bar.tsx";
 import { SHORTCUT_LIST_ID, ShortcutPopup, suggestionId } from "./shortcut-popup.tsx";
+import { TranscriptButton } from "./transcript-form.tsx";
 
 type Suggestions = { token: ShortcutToken; matches: CannedResponse[]; selected: number };
 
@@ -145,13 +146,12 @@ export function Composer(props: {
           disabled={disabled()}
         />
         <div class="composer-actions">
-          {/* File transfer and transcripts arrive in a later issue; present, hidden until then. */}
+          {/* File transfer arrives in a later issue; present, hidden until then. */}
           <button type="button" class="icon-button" data-testid="send-file" hidden aria-label="Send file" title="Send file">
             📎
           </button>
-          <button type="button" class="icon-button" data-testid="transcript-button" hidden aria-label="Send chat transcript" title="Send chat transcript">
-            ✉
-          </button>
+          {/* Not disabled with the composer: a transcript of an ended chat is sent too. */}
+          <TranscriptButton chat={props.chat} disabled={!!props.invite} />
           <button type="button" class="primary send" data-testid={props.invite ? "invite-button" : "send-button"} disabled={!canSend()} onClick={send}>
             {props.submitLabel}
           </button>

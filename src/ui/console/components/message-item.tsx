@@ -45,6 +45,12 @@ export function MessageItem(props: { message: ChatMessage; mine: boolean; seen: 
       <header class="meta">
         <span class="author">{m.author.name}</span>
         <Time at={m.at} />
+        <Show when={m.via === "email"}>
+          {/* The visitor replied to a transcript: they read answers by email, not in the widget. */}
+          <span class="via-email" data-testid="via-email" title="Written as a reply to a transcript email">
+            by email
+          </span>
+        </Show>
       </header>
       <p class="text">
         <MessageText text={m.text} />

@@ -1,7 +1,8 @@
 // What the chat window shows besides messages: the pre-chat form (name, email, department; when
-// the account turns it on), "leave a message" while no operator is online, and the rating once
-// the chat has ended. Built once and shown or hidden by update(), so typed input survives redraws.
-import type { ClientFrame, OfflineMessageRequest, Rating, ServerFrame } from "../../../shared/protocol.ts";
+// the account turns it on), "leave a message" while no operator is online, and the rating and
+// "email me this transcript" once the chat has ended. Built once and shown or hidden by update(),
+// so typed input survives redraws.
+import type { ClientFrame, OfflineMessageRequest, Problem, Rating, ServerFrame, TranscriptRequest, TranscriptResponse } from "../../../shared/protocol.ts";
 import type { WidgetConfig } from "../../../shared/widget-api.ts";
 import type { ChatHost } from "../contract.ts";
 import { extraEn, extraTexts, type ExtraTexts } from "../extra-texts.ts";
@@ -158,7 +159,20 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
   ratedNote.setAttribute("role", "status");
   let chosen: Rating | null = null;
 
-  root.append(prechat, offline, offlineDone, rating, ratedNote);
+  // ---- Email me this transcript -------------------------------------------------------------
+  const transcript = card("parley-transcript");
+  const tEmail = field(el("input"), "parley-transcript-email");
+  tEmail.control.type = "email";
+  tEmail.control.autocomplete = "email";
+  tEmail.control.maxLength = 254;
+  const tError = errorLine("parley-transcript-error");
+  const tSent = el("p");
+  tSent.dataset.testid = "parley-transcript-sent";
+  tSent.setAttribute("role", "status");
+  const tSend = button("parley-transcript-send");
+  transcript.append(tEmail.label, tError, tSend, tSent);
+
+  root.append(prechat, offline, offlineDone, rating, ratedNote, transcript);
 
   function labels(): void {
     const t = texts();
@@ -177,6 +191,8 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
     rComment.caption.textContent = t.rateComment;
     rSubmit.textContent = t.rateSubmit;
     ratedNote.textContent = t.rateThanks;
+    tEmail.caption.textContent = t.transcriptAsk;
+    tSend.textContent = t.transcriptSend;
     const first = pDepartment.control.options[0];
     if (first) first.textContent = t.anyDepartment;
   }
@@ -208,6 +224,9 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
     offlineDone.hidden = !offlineSent;
     rating.hidden = !s.ended || !s.session || s.rated;
     ratedNote.hidden = !s.ended || !s.session || !s.rated;
+    // The server sends a transcript only once an operator has answered (docs/protocol.md).
+    transcript.hidden = !s.ended || !s.session || !s.messages.some((m) => m.author.kind === "operator" && m.kind !== "system");
+    if (!transcript.hidden && !tEmail.control.value && !tSent.textContent) tEmail.control.value = { ...host.identity(), ...chat.prechat }.email ?? "";
     if (offline.hidden === false && !oName.control.value && !oEmail.control.value) {
       const who = { ...host.identity(), ...chat.prechat };
       oName.control.value = who.name ?? "";
@@ -285,6 +304,32 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
       if (ok) rComment.control.value = "";
       changed();
     });
+  });
+
+  transcript.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const t = texts();
+    const session = chat.state.session;
+    const mail = email(tEmail.control);
+    tSent.textContent = "";
+    if (!EMAIL.test(mail)) return void ((tError.textContent = t.emailInvalid), tEmail.control.focus());
+    if (!session) return;
+    tError.textContent = "";
+    tSend.disabled = true;
+    void fetch(`${host.base}/api/chats/${encodeURIComponent(session.chatId)}/transcript`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${session.token}` },
+      body: JSON.stringify({ email: mail } satisfies TranscriptRequest),
+    })
+      .then(async (res): Promise<TranscriptResponse | Problem | null> => (res.ok ? res.json() : res.json().catch(() => null)))
+      .catch(() => null)
+      .then((answer) => {
+        tSend.disabled = false;
+        if (answer && "to" in answer) return void (tSent.textContent = t.transcriptSent.replace("{email}", answer.to));
+        const code = answer?.code;
+        tError.textContent = code === "email_invalid" ? t.emailInvalid : code === "rate_limited" ? t.transcriptTooMany : t.transcriptFailed;
+        tEmail.control.focus();
+      });
   });
 
   return {

@@ -1,0 +1,159 @@
+// A chat's transcript as an email: subject, a plain-text part and an HTML part, built from the
+// room's log. Pure, so it is tested on its own; mime.ts turns it into MIME for the classic
+// send_email binding, send.ts hands the same fields to Email Service.
+//
+// Everything people typed (messages, visitor and operator names, file names, the account's name)
+// reaches the HTML part only through escapeHtml, and headers only through clean() (no line
+// breaks), so a message like "<script>" arrives as text and no name can add a header.
+import type { ChatMessage, ChatStatus, FileAttachment } from "../../shared/protocol.ts";
+
+export type TranscriptSource = {
+  chatId: string;
+  status: ChatStatus;
+  startedAt: number;
+  closedAt: number | null;
+  visitorName: string;
+  /** The log in seq order (the newest part of it, when `omitted` > 0). */
+  messages: ChatMessage[];
+  /** Older messages left out to keep the email a sane size. */
+  omitted: number;
+};
+
+export type TranscriptInput = TranscriptSource & {
+  /** The account's display name, as the widget shows it. */
+  accountName: string;
+  /** The From display name: the account's transcriptSenderName. */
+  senderName: string;
+  fromAddress: string;
+  to: string;
+  /** Where replies go (reply-address.ts); null when the deployment takes no replies. */
+  replyTo: string | null;
+  /** A link for a file message, or null to name the file without one. */
+  fileLink: (file: FileAttachment) => string | null;
+};
+
+export type TranscriptEmail = {
+  from: { name: string; email: string };
+  to: string;
+  replyTo: string | null;
+  subject: string;
+  text: string;
+  html: string;
+  /** Extra headers; X- ones only, which both sending forms accept (see send.ts). */
+  headers: Record<string, string>;
+};
+
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** A header value: no control characters (so no line breaks), spaces collapsed, at most `max` long. */
+const clean = (text: string, max = 200) => text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim().slice(0, max);
+
+const dayFormat = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" });
+const timeFormat = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const dateFormat = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
+const day = (at: number) => dayFormat.format(at);
+const time = (at: number) => timeFormat.format(at);
+
+export function formatBytes(size: number): string {
+  if (size < 1024) return `${size} B`;
+  if (size < 1024 * 1024) return `${(size / 1024).toFixed(size < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(size / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** Only http(s) links go into the email, whatever fileLink returns. */
+function safeLink(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+const REPLY_HINT = "Reply to this email to write to us again: your reply reaches us in this chat.";
+
+export function buildTranscript(input: TranscriptInput): TranscriptEmail {
+  const account = clean(input.accountName, 100) || "us";
+  const subject = `Transcript of your chat with ${account} (${dateFormat.format(input.startedAt)})`;
+  const ended = input.closedAt !== null ? `, ended ${day(input.closedAt)} ${time(input.closedAt)}` : "";
+  const summary = `Started ${day(input.startedAt)} ${time(input.startedAt)}${ended}. All times are UTC.`;
+
+  const text: string[] = [`Your chat with ${account}`, summary, ""];
+  const html: string[] = [];
+  if (input.omitted > 0) {
+    const note = `${input.omitted} earlier message${input.omitted === 1 ? "" : "s"} are not included.`;
+    text.push(note, "");
+    html.push(`<p style="margin:0 0 12px;color:#5b6472;font-size:13px">${escapeHtml(note)}</p>`);
+  }
+
+  let currentDay = "";
+  for (const m of input.messages) {
+    const d = day(m.at);
+    if (d !== currentDay) {
+      currentDay = d;
+      text.push(`-- ${d} --`);
+      html.push(`<h2 style="margin:18px 0 8px;font-size:13px;font-weight:600;color:#5b6472">${escapeHtml(d)}</h2>`);
+    }
+    const at = time(m.at);
+    if (m.kind === "system") {
+      // Quieter: joins, leaves, transfers and the close frame the conversation, they are not part of it.
+      text.push(`[${at}] * ${m.text}`);
+      html.push(
+        `<p data-seq="${m.seq}" style="margin:0 0 8px;color:#8a93a0;font-size:12px;font-style:italic">${at} · ${escapeHtml(m.text)}</p>`,
+      );
+      continue;
+    }
+    const author = m.author.name || (m.author.kind === "visitor" ? "Visitor" : "Operator");
+    const byEmail = m.via === "email" ? " (by email)" : "";
+    let bodyText: string;
+    let bodyHtml: string;
+    if (m.kind === "file" && m.file) {
+      const link = safeLink(input.fileLink(m.file));
+      const size = formatBytes(m.file.size);
+      bodyText = `sent a file: ${m.file.name} (${size})${link ? ` ${link}` : ""}`;
+      const name = escapeHtml(m.file.name);
+      bodyHtml = `📎 ${link ? `<a href="${escapeHtml(link)}" style="color:#2457d6">${name}</a>` : name} <span style="color:#5b6472">(${size})</span>`;
+    } else {
+      bodyText = m.text;
+      bodyHtml = escapeHtml(m.text).replace(/\r?\n/g, "<br>");
+    }
+    // Continuation lines of a multi-line message are indented under its first line.
+    text.push(`[${at}] ${author}${byEmail}: ${bodyText.replace(/\r?\n/g, "\n    ")}`);
+    const colour = m.author.kind === "visitor" ? "#1d2430" : "#2457d6";
+    html.push(
+      `<div data-seq="${m.seq}" style="margin:0 0 10px"><div style="font-size:12px;color:#5b6472">${at} · <strong style="color:${colour}">${escapeHtml(author)}</strong>${escapeHtml(byEmail)}</div>` +
+        `<div style="white-space:pre-wrap;word-wrap:break-word">${bodyHtml}</div></div>`,
+    );
+  }
+  if (!input.messages.length) {
+    text.push("(No messages.)");
+    html.push(`<p style="color:#5b6472">No messages.</p>`);
+  }
+  if (input.replyTo) text.push("", REPLY_HINT);
+
+  const page =
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(subject)}</title></head>` +
+    `<body style="margin:0;padding:16px;background:#f4f6f9;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:14px;line-height:1.45;color:#1d2430">` +
+    `<div style="max-width:640px;margin:0 auto;padding:20px;background:#ffffff;border:1px solid #e1e5eb;border-radius:8px">` +
+    `<h1 style="margin:0 0 4px;font-size:18px">Your chat with ${escapeHtml(account)}</h1>` +
+    `<p style="margin:0 0 12px;color:#5b6472;font-size:13px">${escapeHtml(summary)}</p>` +
+    html.join("\n") +
+    (input.replyTo ? `<p style="margin:20px 0 0;padding-top:12px;border-top:1px solid #e1e5eb;color:#5b6472;font-size:13px">${escapeHtml(REPLY_HINT)}</p>` : "") +
+    `</div></body></html>`;
+
+  return {
+    from: { name: clean(input.senderName, 100) || account, email: input.fromAddress },
+    to: input.to,
+    replyTo: input.replyTo,
+    subject: clean(subject, 250),
+    text: `${text.join("\n")}\n`,
+    html: page,
+    // Outlook's way of asking auto-replies ("out of office") to stay quiet; Auto-Submitted is the
+    // standard one and goes into the MIME form (mime.ts).
+    headers: { "X-Auto-Response-Suppress": "All" },
+  };
+}
