@@ -2,10 +2,9 @@
 // validates with them, TypeScript types come from them, the OpenAPI document is generated from
 // them, and the console's Control Panel imports the same types.
 import * as v from "valibot";
-import { cannedLevels, chatStatuses, errorCodes, MessageSchema, operatorRoles, ratings, type CannedResponse, type ChatSummary, type Problem } from "./protocol.ts";
+import { cannedLevels, chatStatuses, errorCodes, Id, MessageSchema, operatorRoles, ratings, type CannedResponse, type ChatSummary, type Problem } from "./protocol.ts";
 import { widgetLanguages } from "./widget-api.ts";
 
-const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
 const Email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email());
 const Password = v.pipe(v.string(), v.minLength(10, "Passwords need at least 10 characters."), v.maxLength(1024));

@@ -52,6 +52,7 @@ export const errorCodes = [
   "too_large",
   "email_invalid",
   "rate_limited",
+  "unsupported_media_type",
   "email_failed",
   "internal",
 ] as const;
@@ -273,7 +274,10 @@ export type ServerFrame = WelcomeFrame | MessageFrame | AckFrame | TypingNotice 
 // ---------------------------------------------------------------------------------------------
 const Email = v.pipe(v.string(), v.trim(), v.maxLength(254), v.email());
 const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
-const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+/** Every id Parley mints or seeds (acc_…, c_…, dep_…, op_…, cr_…, key_…, inv_…) and every
+ * pagination cursor: letters, digits, _ and -. Anything else (NULs, slashes, dots) is refused
+ * before it reaches a query. */
+export const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "An id is 1-64 letters, digits, _ or -."));
 
 export const VisitorSessionRequest = v.strictObject({
   accountId: Id,

@@ -1,7 +1,7 @@
 // HTTP plumbing shared by every route: the app's types, RFC 9457 problem responses and
 // request validation against the schemas in src/shared/protocol.ts.
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import type { Context, ValidationTargets } from "hono";
+import type { Context, MiddlewareHandler, ValidationTargets } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { validator } from "hono-openapi";
 import type { ErrorCode, Problem } from "../shared/protocol.ts";
@@ -17,6 +17,7 @@ const titles: Record<number, string> = {
   404: "Not Found",
   409: "Conflict",
   413: "Content Too Large",
+  415: "Unsupported Media Type",
   422: "Unprocessable Content",
   426: "Upgrade Required",
   429: "Too Many Requests",
@@ -70,10 +71,28 @@ function describeIssue(issue: StandardSchemaV1.Issue): string {
 /** Validates one part of the request; a failure is a 422 problem listing every issue. It is
  * hono-openapi's validator, so the same schema also describes the route in an OpenAPI document. */
 export function validate<Target extends keyof ValidationTargets, Schema extends StandardSchemaV1>(target: Target, schema: Schema) {
-  return validator(target, schema, (result) => {
+  const check = validator(target, schema, (result) => {
     if (!result.success) {
       const errors = result.error.map(describeIssue);
       return problemResponse(422, "validation_failed", `The request ${target} is not valid.`, errors);
     }
   });
+  if (target !== "json") return check;
+  // Hono reads a body of another type as {} and valibot takes an array for an object, so a PATCH
+  // whose fields are all optional would "succeed" on either. A JSON body is a JSON object, said so.
+  const guarded: MiddlewareHandler = async (c, next) => {
+    if (!JSON_TYPE.test(c.req.header("Content-Type") ?? "")) return problemResponse(415, "unsupported_media_type", "Send the body as application/json.");
+    let body: unknown;
+    try {
+      body = await c.req.json(); // Hono keeps it; the validator reads it again from there.
+    } catch {
+      return problemResponse(400, "bad_json", "The body is not valid JSON.");
+    }
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return problemResponse(422, "validation_failed", "The body must be a JSON object.");
+    return check(c, next);
+  };
+  // The validator carries the route's schema for the OpenAPI document; the guard must too.
+  return Object.assign(guarded, check) as unknown as typeof check;
 }
+
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
