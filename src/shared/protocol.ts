@@ -44,6 +44,14 @@ export const errorCodes = [
   "invitation_used",
   "too_large",
   "internal",
+  // File transfer (issue 6): see docs/protocol.md, "Files".
+  "length_required",
+  "file_empty",
+  "file_type_not_allowed",
+  "file_type_mismatch",
+  "upload_incomplete",
+  "link_expired",
+  "link_invalid",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -338,6 +346,29 @@ export type CannedResponse = {
   shortcut: string | null;
   position: number;
 };
+
+// ---------------------------------------------------------------------------------------------
+// Files (issue 6): upload, links, download. The bytes go to R2; the log keeps a file message.
+// ---------------------------------------------------------------------------------------------
+/** Longest file name kept, in characters; a longer one is cut before its extension. */
+export const MAX_FILE_NAME_LENGTH = 200;
+/** How long a link handed to a participant (GET .../files/{fileId}/link) works. */
+export const FILE_LINK_TTL_MS = 60 * 60 * 1000;
+/** Image types shown as a preview (and served inline); every other file is a download. */
+export const PREVIEW_IMAGE_TYPES: readonly string[] = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"];
+
+/** `POST /api/chats/{chatId}/files?name=…&cid=…`: the raw bytes are the body. `name` is the
+ * file's name as the sender's system has it (percent-encoded in the URL); the server sanitises it.
+ * `cid` makes a retried upload idempotent, as for text messages. */
+export const FileUploadQuery = v.strictObject({
+  name: v.pipe(v.string(), v.minLength(1, "A file needs a name."), v.maxLength(1024)),
+  cid: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CID_LENGTH)),
+});
+export type FileUploadQuery = v.InferOutput<typeof FileUploadQuery>;
+/** The stored file message (201; 200 when the cid was already stored, for a retry). */
+export type FileUploadResponse = { message: ChatMessage };
+/** A signed link to one file, good until `expiresAt` (ms since the epoch). */
+export type FileLinkResponse = { url: string; expiresAt: number };
 
 /** Body of every HTTP error: RFC 9457 problem details plus a stable machine `code`. */
 export type Problem = { type: string; title: string; status: number; code: ErrorCode; detail?: string; errors?: string[] };
