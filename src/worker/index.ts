@@ -6,6 +6,7 @@ import { problemResponse, toProblemResponse, type AppEnv } from "./http.ts";
 import { adminRoutes, invitationRoutes } from "./routes/admin/index.ts";
 import { cannedRoutes } from "./routes/canned.ts";
 import { chatRoutes } from "./routes/chats.ts";
+import { downloadRoutes, fileRoutes } from "./routes/files.ts";
 import { operatorRoutes } from "./routes/operator.ts";
 import { offlineMessageRoutes } from "./routes/offline-messages.ts";
 import { socketRoutes } from "./routes/sockets.ts";
@@ -33,6 +34,8 @@ const app = new Hono<AppEnv>()
   .route("/api/operator/invitations", invitationRoutes)
   .route("/api/operator", handoverRoutes)
   .route("/api/chats", chatRoutes)
+  .route("/api/chats", fileRoutes)
+  .route("/api/files", downloadRoutes)
   .route("/api/admin/v1", adminRoutes)
   .route("/ws/visitors", visitorPresenceRoutes)
   .route("/ws", socketRoutes)
