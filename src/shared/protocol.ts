@@ -186,7 +186,8 @@ export type FrameParseResult<Frame = ClientFrame> =
   | { ok: true; frame: Frame }
   | { ok: false; code: ErrorCode; message: string; cid?: string };
 
-const issueCodes = new Set<string>(errorCodes);
+// Pure: the widget imports this module for a constant or two and must not carry every code.
+const issueCodes = /* @__PURE__ */ new Set<string>(errorCodes);
 
 /** Parses one raw WebSocket message against a map of frame schemas keyed by `type`, or says
  * which error code it earns. Used for the chat socket and the lobby socket alike. */
@@ -354,8 +355,7 @@ export type CannedResponse = {
 export const MAX_FILE_NAME_LENGTH = 200;
 /** How long a link handed to a participant (GET .../files/{fileId}/link) works. */
 export const FILE_LINK_TTL_MS = 60 * 60 * 1000;
-/** Image types shown as a preview (and served inline); every other file is a download. */
-export const PREVIEW_IMAGE_TYPES: readonly string[] = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"];
+// Which images are previewed, and file sizes for people: src/shared/files.ts.
 
 /** `POST /api/chats/{chatId}/files?name=…&cid=…`: the raw bytes are the body. `name` is the
  * file's name as the sender's system has it (percent-encoded in the URL); the server sanitises it.

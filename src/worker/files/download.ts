@@ -1,7 +1,7 @@
 // The answer to a signed download link. Files come from strangers, so the browser is told to
 // treat them as inert: a download unless it is an image we preview, no MIME sniffing, and a CSP
 // sandbox in case one is opened anyway (an HTML file saved as text cannot run script on our origin).
-import { PREVIEW_IMAGE_TYPES } from "../../shared/protocol.ts";
+import { PREVIEW_IMAGE_TYPES } from "../../shared/files.ts";
 import { FALLBACK_FILE_NAME } from "./names.ts";
 import { PLAIN_TEXT } from "./content-type.ts";
 

@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { ulid } from "ulid";
 import type { FileRefusal } from "../../durable/chat-room.ts";
-import { formatFileSize } from "../../shared/file-size.ts";
+import { formatFileSize } from "../../shared/files.ts";
 import { FILE_LINK_TTL_MS, FileUploadQuery, type FileLinkResponse, type FileUploadResponse, type Participant } from "../../shared/protocol.ts";
 import { requirePrincipal, type Principal } from "../auth/principal.ts";
 import { verifyFileLink, type FileRef } from "../auth/tokens.ts";
