@@ -309,10 +309,12 @@ describe("chatting with a visitor", () => {
     expect(Math.abs(size(await box(tabs)) - size(t1)), "tabs area size after reload").toBeLessThanOrEqual(2);
   });
 
-  it("has the send-file and transcript buttons in place but hidden until those features arrive", async () => {
+  it("shows the send-file button (files arrived, test/e2e/files.test.ts) and keeps the transcript button hidden until it arrives", async () => {
     const page = await consoleFor();
     await chatWith(page, "Fay");
-    for (const id of ["send-file", "transcript-button"]) {
+    expect(await byTestId(page, "send-file").isVisible(), "send-file is shown").toBe(true);
+    expect(await byTestId(page, "send-file").isEnabled(), "send-file works in a live chat").toBe(true);
+    for (const id of ["transcript-button"]) {
       expect(await byTestId(page, id).count(), `${id} is in the page`).toBe(1);
       expect(await byTestId(page, id).isHidden(), `${id} is hidden`).toBe(true);
     }
