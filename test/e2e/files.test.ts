@@ -128,6 +128,21 @@ describe("files between the console and the widget", () => {
     expect(await fileMessagesInLog(chatId, await operatorToken(operator))).toEqual(["order-1234.txt"]);
   });
 
+  it("starts the chat with a file when the visitor sends one before writing anything", async () => {
+    const { page: visitor } = await suite.open(`${suite.server.origin}/demo/`);
+    await widget(visitor, "parley-launcher").click();
+    await widget(visitor, "parley-file-input").setInputFiles({ name: "broken-mug.png", mimeType: "image/png", buffer: PNG });
+    await widget(visitor, "parley-file-card").filter({ hasText: "broken-mug.png" }).waitFor();
+    const chatId = await visitor.evaluate(() => (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session?.chatId);
+    const { page: operator } = await suite.open();
+    await signIn(operator, ALICE);
+    await goOnline(operator);
+    await accept(operator, chatId!);
+    await chatTab(operator, chatId!).click();
+    await fileCards(operator).filter({ hasText: "broken-mug.png" }).waitFor();
+    await eventually(() => loadedImage(operator, '[data-testid="history-area"] [data-testid="file-preview"]')).toEqual([true]);
+  });
+
   it("says in words why a file was refused, on both sides, and stores nothing", async () => {
     const { visitor, operator, chatId } = await chatOnDemoSite();
     // An executable dressed up as a PDF.
