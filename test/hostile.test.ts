@@ -25,6 +25,10 @@ const tokens = { owner: "", ann: "", otherOwner: "", visitor: "", otherVisitor: 
 let chat: { chatId: string; visitorId: string; token: string };
 let otherChat: { chatId: string };
 let cannedId = "";
+/** A file in the home chat and one in the other account's chat, with a link to each. */
+let fileId = "";
+let fileLink = "";
+let otherFileLink = "";
 let otherCannedId = "";
 let before = "";
 const legitimateChats = new Set<string>();
@@ -38,6 +42,7 @@ async function snapshot(): Promise<string> {
     // The chat the legitimate-text case writes to is meant to change.
     state[name] = name === "chats" ? rows.filter((row) => !legitimateChats.has(row.id as string)) : rows;
   }
+  state["R2"] = (await env.FILES.list()).objects.map((o) => `${o.key} ${o.size}`).sort();
   for (const [key, id, apiKey] of [["home chat", chat.chatId, home.apiKey], ["other chat", otherChat.chatId, other.apiKey]] as const) {
     state[key] = await (await call(`${ADMIN}/chats/${id}`, { token: apiKey })).json();
   }
@@ -95,6 +100,17 @@ beforeAll(async () => {
   await visitor.next("ack");
   ann.send({ type: "message", cid: "seed-2", text: "Hi, how can I help?" });
   await ann.next("ack");
+  // A file each, and a signed link to each.
+  const text = new TextEncoder().encode("plain text file\n");
+  const upload = (chatId: string, token: string) => call(`/api/chats/${chatId}/files?name=notes.txt&cid=${crypto.randomUUID()}`, { method: "POST", token, body: text });
+  const mine = (await (await upload(chat.chatId, tokens.visitor)).json()) as { message: ChatMessage };
+  fileId = mine.message.file!.id;
+  await visitor.next("msg").catch(() => undefined);
+  fileLink = ((await (await call(`/api/chats/${chat.chatId}/files/${fileId}/link`, { token: tokens.visitor })).json()) as { url: string }).url;
+  const otherAnn = (await login(other.emails.ann)).token;
+  await operatorJoins(otherChat.chatId, otherAnn);
+  const theirs = (await (await upload(otherChat.chatId, otherAnn)).json()) as { message: ChatMessage };
+  otherFileLink = ((await (await call(`/api/chats/${otherChat.chatId}/files/${theirs.message.file!.id}/link`, { token: otherAnn })).json()) as { url: string }).url;
   visitor.close();
   ann.close();
   const list = (await (await call(`${ADMIN}/canned-responses`, { token: home.apiKey })).json()) as { items: { id: string }[] };
@@ -136,6 +152,7 @@ function routes(): Route[] {
     { method: "POST", path: `/api/operator/chats/${c}/transfer`, auth: "operator", body: { departmentId: home.salesId } },
     { method: "POST", path: `/api/operator/chats/${c}/join`, auth: "operator" },
     { method: "GET", path: `/api/chats/${c}/messages`, auth: "visitor" },
+    { method: "GET", path: `/api/chats/${c}/files/${fileId}/link`, auth: "visitor" },
     { method: "POST", path: `/api/chats/${c}/transcript`, auth: "operator", body: { email: "vera@example.org" }, visitorsToo: true },
     { method: "GET", path: `${ADMIN}/account`, auth: "admin" },
     { method: "GET", path: `${ADMIN}/settings`, auth: "admin" },
@@ -169,8 +186,10 @@ const goodToken = (auth: Auth) => (auth === "visitor" ? tokens.visitor : auth ==
 describe("the route table", () => {
   it("covers every HTTP route the Worker registers (a new route must join the corpus)", () => {
     const registered = new Set(app.routes.filter((r) => r.method !== "ALL" && r.path.startsWith("/api/")).map((r) => `${r.method} ${r.path}`));
-    const covered = new Set(routes().map((r) => `${r.method} ${r.path.replace(/\?.*/, "").replace(chat.chatId, ":chatId").replace(cannedId, ":id").replace(home.salesId, ":id").replace(`${home.id}_ann`, ":id").replace(`${home.id}_key`, ":id")}`));
+    const covered = new Set(routes().map((r) => `${r.method} ${r.path.replace(/\?.*/, "").replace(chat.chatId, ":chatId").replace(cannedId, ":id").replace(home.salesId, ":id").replace(`${home.id}_ann`, ":id").replace(`${home.id}_key`, ":id").replace(fileId, ":fileId")}`));
     for (const path of ["GET /api/health", `GET ${ADMIN}/openapi.json`]) covered.add(path); // public, read-only, no input
+    // Uploads and downloads take raw bodies and signatures: their own cases below.
+    covered.add("POST /api/chats/:chatId/files").add("GET /api/files/:accountId/:chatId/:fileId");
     const normalise = (route: string) => route.replace(/:chatId/g, ":id");
     const missing = [...registered].map(normalise).filter((route) => ![...covered].map(normalise).includes(route));
     expect(missing).toEqual([]);
@@ -212,7 +231,7 @@ describe("hostile HTTP input", () => {
   });
 
   it("refuses the wrong kind of caller and other accounts' callers", async () => {
-    const ids = () => [chat.chatId, cannedId, home.salesId, `${home.id}_ann`, `${home.id}_key`];
+    const ids = () => [chat.chatId, cannedId, home.salesId, `${home.id}_ann`, `${home.id}_key`, fileId];
     for (const route of routes().filter((r) => r.auth !== "none")) {
       const wrong: [string, string][] = [["another chat's visitor", tokens.otherVisitor]];
       // Another account's callers on a path naming this account's things. (On a path without
@@ -255,7 +274,7 @@ describe("hostile HTTP input", () => {
   it("refuses path tricks in every id and other accounts' ids", async () => {
     const ids = ["..", "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "%00", "x".repeat(3000), "'%20OR%20'1'%3D'1", "null", "__proto__", "%3Cscript%3E", otherChat.chatId, `${other.id}_sales`, `${other.id}_ann`, otherCannedId, `${other.id}_key`];
     for (const route of routes()) {
-      const id = [chat.chatId, cannedId, home.salesId, `${home.id}_ann`, `${home.id}_key`].find((known) => route.path.includes(known));
+      const id = [fileId, chat.chatId, cannedId, home.salesId, `${home.id}_ann`, `${home.id}_key`].find((known) => route.path.includes(known));
       if (!id) continue;
       for (const hostile of ids) {
         const path = route.path.replace(id, hostile);
@@ -288,6 +307,68 @@ describe("hostile HTTP input", () => {
     await expectRefused("presence from evil origin", await request("GET", `/ws/visitors?account=${home.id}&visitor=visitor-evil-000000`, { headers: { ...evil, Upgrade: "websocket" } }));
     await expectRefused("chat socket from evil origin", await request("GET", `/ws/chats/${chat.chatId}?token=${encodeURIComponent(tokens.visitor)}`, { headers: { ...evil, Upgrade: "websocket" } }));
     await expectRefused("origin null", await request("POST", "/api/visitor/sessions", { headers: { Origin: "null" }, body: JSON.stringify({ accountId: home.id }) }));
+  });
+});
+
+describe("hostile files and file links", () => {
+  const png = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="), (ch) => ch.charCodeAt(0));
+  const exe = new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, ...new Array(200).fill(0)]);
+  const upload = (query: string, body: BodyInit | null, init: { token?: string; headers?: Record<string, string>; chatId?: string } = {}) =>
+    request("POST", `/api/chats/${init.chatId ?? chat.chatId}/files?${query}`, { token: init.token ?? tokens.visitor, body, contentType: null, headers: init.headers ?? {} });
+
+  it("refuses uploads that are too big, empty, of a forbidden or disguised type, misaddressed or unsigned", async () => {
+    const q = (name: string) => `name=${encodeURIComponent(name)}&cid=${crypto.randomUUID()}`;
+    const cases: [string, () => Promise<Response>][] = [
+      ["an .exe", () => upload(q("setup.exe"), exe)],
+      ["an .exe named .png", () => upload(q("cat.png"), exe)],
+      ["an .exe named .txt", () => upload(q("notes.txt"), exe)],
+      ["a PNG named .pdf", () => upload(q("invoice.pdf"), png)],
+      ["text named .png", () => upload(q("photo.png"), new TextEncoder().encode("just text"))],
+      ["text with NUL bytes", () => upload(q("notes.txt"), new Uint8Array([104, 105, 0, 0, 104]))],
+      ["an empty file", () => upload(q("empty.txt"), new Uint8Array(0))],
+      ["a declared 200 MB", () => upload(q("big.txt"), new TextEncoder().encode("x"), { headers: { "Content-Length": String(200 * 1024 * 1024) } })],
+      ["no name", () => upload(`cid=${crypto.randomUUID()}`, png)],
+      ["no cid", () => upload("name=a.png", png)],
+      ["a 5,000-character cid", () => upload(`name=a.png&cid=${"c".repeat(5000)}`, png)],
+      ["an unknown parameter", () => upload(`${q("a.png")}&admin=1`, png)],
+      ["no token", () => request("POST", `/api/chats/${chat.chatId}/files?${q("a.png")}`, { body: png, contentType: null })],
+      ["another chat's visitor", () => upload(q("a.png"), png, { token: tokens.otherVisitor })],
+      ["another account's owner", () => upload(q("a.png"), png, { token: tokens.otherOwner })],
+      ["an API key", () => upload(q("a.png"), png, { token: home.apiKey })],
+      ["an operator not in the chat", () => upload(q("a.png"), png, { token: tokens.owner })],
+      ["a chat of another account", () => upload(q("a.png"), png, { chatId: otherChat.chatId })],
+      ["a traversal in the chat id", () => upload(q("a.png"), png, { chatId: "..%2F..%2Fx" })],
+      ["a page from another site", () => upload(q("a.png"), png, { headers: { Origin: "https://evil.example" } })],
+    ];
+    for (const [name, send] of cases) await expectRefused(`upload ${name}`, await send());
+  });
+
+  it("refuses forged, altered, replayed and expired download links", async () => {
+    const link = new URL(fileLink);
+    const otherLink = new URL(otherFileLink);
+    const sig = link.searchParams.get("sig")!;
+    const [, , , acc, chatId, file] = link.pathname.split("/");
+    const expiredSig = await forge({ typ: "file", acc, chat: chatId, file, aud: "parley-file" }, { expired: true });
+    const variants = [
+      `${link.pathname}`,
+      `${link.pathname}?sig=`,
+      `${link.pathname}?sig=garbage`,
+      `${link.pathname}?sig=${sig}x`,
+      `${link.pathname}?sig=${encodeURIComponent(tokens.visitor)}`,
+      `${link.pathname}?sig=${encodeURIComponent(expiredSig)}`,
+      `${link.pathname}?sig=${otherLink.searchParams.get("sig")}`,
+      `${otherLink.pathname}?sig=${sig}`,
+      `/api/files/${other.id}/${chatId}/${file}?sig=${sig}`,
+      `/api/files/${acc}/${otherChat.chatId}/${file}?sig=${sig}`,
+      `/api/files/${acc}/${chatId}/..%2F..%2F${file}?sig=${sig}`,
+      `/api/files/${acc}/${chatId}/${file}x?sig=${sig}`,
+      `/api/files/${acc}/${chatId}/${file}?sig=x&sig=${sig}`,
+    ];
+    for (const path of variants) await expectRefused(`download ${path.slice(0, 90)}`, await request("GET", path), [400, 401, 403, 404, 410, 422]);
+    // The genuine link still works: the refusals were the link's doing, not a broken file.
+    const ok = await request("GET", `${link.pathname}${link.search}`);
+    expect(ok.status).toBe(200);
+    await ok.body?.cancel();
   });
 });
 

@@ -18,6 +18,7 @@ import {
   type ClientFrame,
   type ParticipantKind,
   type ErrorCode,
+  type FileAttachment,
   type HistoryPage,
   type Participant,
   type ParticipantState,
@@ -64,14 +65,24 @@ type ChatRow = { chat_id: string; account_id: string; department_id: string | nu
 type MessageRow = {
   seq: number;
   cid: string | null;
-  kind: "text" | "system";
+  kind: ChatMessage["kind"];
   event: SystemEvent | null;
   author_kind: Participant["kind"];
   author_id: string;
   author_name: string;
   text: string;
   at: number;
+  /** JSON of the FileAttachment, on file messages only. */
+  file: string | null;
 };
+
+/** What an upload learns before its bytes are read. `existing`: this cid is stored already (a
+ * retry), so the upload is answered with that message and nothing new is kept. */
+export type FilePreparation = { ok: true; existing: ChatMessage | null } | { ok: false; code: FileRefusal };
+/** `created` is false when the cid was stored already: the caller's copy of the bytes is surplus. */
+export type FileRecordResult = { ok: true; message: ChatMessage; created: boolean } | { ok: false; code: FileRefusal };
+/** `conflict`: the cid names a text message of the same sender. */
+export type FileRefusal = "forbidden" | "chat_closed" | "not_found" | "conflict";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS chat (
@@ -83,7 +94,7 @@ CREATE TABLE IF NOT EXISTS messages (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   cid TEXT, kind TEXT NOT NULL, event TEXT,
   author_kind TEXT NOT NULL, author_id TEXT NOT NULL, author_name TEXT NOT NULL,
-  text TEXT NOT NULL, at INTEGER NOT NULL,
+  text TEXT NOT NULL, at INTEGER NOT NULL, file TEXT,
   UNIQUE (author_id, cid)
 );
 CREATE TABLE IF NOT EXISTS participants (
@@ -94,7 +105,14 @@ CREATE TABLE IF NOT EXISTS rating (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rating TEXT NOT NULL, comment TEXT, at INTEGER NOT NULL
 );${TRANSCRIPT_SLOTS_SCHEMA}`;
 
-const MESSAGE_COLUMNS = "seq, cid, kind, event, author_kind, author_id, author_name, text, at";
+/** Rooms created before a column existed get it on their next wake-up. ADD COLUMN keeps every
+ * row (the new column is NULL in old ones) and runs once: afterwards the column is there. */
+function addMissingColumns(sql: SqlStorage): void {
+  const columns = new Set(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('messages')").toArray().map((c) => c.name));
+  if (!columns.has("file")) sql.exec("ALTER TABLE messages ADD COLUMN file TEXT");
+}
+
+const MESSAGE_COLUMNS = "seq, cid, kind, event, author_kind, author_id, author_name, text, at, file";
 
 function toMessage(row: MessageRow): ChatMessage {
   return {
@@ -106,6 +124,7 @@ function toMessage(row: MessageRow): ChatMessage {
     text: row.text,
     at: row.at,
     ...(row.author_kind === "visitor" && row.cid?.startsWith(EMAIL_CID_PREFIX) ? { via: "email" as const } : {}),
+    ...(row.file ? { file: JSON.parse(row.file) as FileAttachment } : {}),
   };
 }
 
@@ -122,6 +141,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     // Runs on every wake-up, so it must stay cheap: IF NOT EXISTS makes it a few page reads.
     this.sql.exec(SCHEMA);
+    addMissingColumns(this.sql);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
 
@@ -255,6 +275,57 @@ export class ChatRoom extends DurableObject<Env> {
         // Already gone.
       }
     }
+  }
+
+  // ---- Files (issue 6) ------------------------------------------------------------------------
+
+  /** Asked before an upload's bytes are read: may `who` send a file here now, and is this `cid`
+   * a retry of one already stored? The visitor of the chat and its current operators may. */
+  async prepareFile(who: Participant, cid: string): Promise<FilePreparation> {
+    const chat = this.chat();
+    if (!chat) return { ok: false, code: "not_found" };
+    if (!this.maySendFile(chat, who)) return { ok: false, code: "forbidden" };
+    const existing = this.messageByCid(who.id, cid);
+    if (existing) return existing.kind === "file" ? { ok: true, existing } : { ok: false, code: "conflict" };
+    if (chat.status === "closed") return { ok: false, code: "chat_closed" };
+    return { ok: true, existing: null };
+  }
+
+  /** Records a stored file as the next message and sends it to everyone in the chat, the
+   * sender's own sockets included (the upload was not made over them). A cid stored already
+   * returns that message, so a retried upload never appears twice. */
+  async recordFile(who: Participant, cid: string, file: FileAttachment): Promise<FileRecordResult> {
+    const chat = this.chat();
+    if (!chat) return { ok: false, code: "not_found" };
+    if (!this.maySendFile(chat, who)) return { ok: false, code: "forbidden" };
+    const existing = this.messageByCid(who.id, cid);
+    if (existing) return existing.kind === "file" ? { ok: true, message: existing, created: false } : { ok: false, code: "conflict" };
+    if (chat.status === "closed") return { ok: false, code: "chat_closed" };
+    const { seq, at } = this.sql
+      .exec<{ seq: number; at: number }>(
+        `INSERT INTO messages (seq, cid, kind, author_kind, author_id, author_name, text, at, file)
+         VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM messages), ?, 'file', ?, ?, ?, ?, ?, ?) RETURNING seq, at`,
+        cid,
+        who.kind,
+        who.id,
+        who.name,
+        file.name,
+        Date.now(),
+        JSON.stringify(file),
+      )
+      .one();
+    const message: ChatMessage = { seq, cid, kind: "file", event: null, author: who, text: file.name, at, file };
+    this.broadcast({ type: "msg", message });
+    return { ok: true, message, created: true };
+  }
+
+  private maySendFile(chat: ChatRow, who: Participant): boolean {
+    return who.kind === "visitor" ? who.id === chat.visitor_id : this.isCurrentParticipant(who.id);
+  }
+
+  private messageByCid(authorId: string, cid: string): ChatMessage | null {
+    const row = this.sql.exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE author_id = ? AND cid = ?`, authorId, cid).toArray()[0];
+    return row ? toMessage(row) : null;
   }
 
   async history(query: { after?: number; before?: number; limit?: number }): Promise<HistoryPage> {

@@ -55,6 +55,14 @@ export const errorCodes = [
   "unsupported_media_type",
   "email_failed",
   "internal",
+  // File transfer (issue 6): see docs/protocol.md, "Files".
+  "length_required",
+  "file_empty",
+  "file_type_not_allowed",
+  "file_type_mismatch",
+  "upload_incomplete",
+  "link_expired",
+  "link_invalid",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -193,7 +201,8 @@ export type FrameParseResult<Frame = ClientFrame> =
   | { ok: true; frame: Frame }
   | { ok: false; code: ErrorCode; message: string; cid?: string };
 
-const issueCodes = new Set<string>(errorCodes);
+// Pure: the widget imports this module for a constant or two and must not carry every code.
+const issueCodes = /* @__PURE__ */ new Set<string>(errorCodes);
 
 /** Parses one raw WebSocket message against a map of frame schemas keyed by `type`, or says
  * which error code it earns. Used for the chat socket and the lobby socket alike. */
@@ -357,6 +366,28 @@ export type CannedResponse = {
   shortcut: string | null;
   position: number;
 };
+
+// ---------------------------------------------------------------------------------------------
+// Files (issue 6): upload, links, download. The bytes go to R2; the log keeps a file message.
+// ---------------------------------------------------------------------------------------------
+/** Longest file name kept, in characters; a longer one is cut before its extension. */
+export const MAX_FILE_NAME_LENGTH = 200;
+/** How long a link handed to a participant (GET .../files/{fileId}/link) works. */
+export const FILE_LINK_TTL_MS = 60 * 60 * 1000;
+// Which images are previewed, and file sizes for people: src/shared/files.ts.
+
+/** `POST /api/chats/{chatId}/files?name=…&cid=…`: the raw bytes are the body. `name` is the
+ * file's name as the sender's system has it (percent-encoded in the URL); the server sanitises it.
+ * `cid` makes a retried upload idempotent, as for text messages. */
+export const FileUploadQuery = v.strictObject({
+  name: v.pipe(v.string(), v.minLength(1, "A file needs a name."), v.maxLength(1024)),
+  cid: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CID_LENGTH)),
+});
+export type FileUploadQuery = v.InferOutput<typeof FileUploadQuery>;
+/** The stored file message (201; 200 when the cid was already stored, for a retry). */
+export type FileUploadResponse = { message: ChatMessage };
+/** A signed link to one file, good until `expiresAt` (ms since the epoch). */
+export type FileLinkResponse = { url: string; expiresAt: number };
 
 /** Body of every HTTP error: RFC 9457 problem details plus a stable machine `code`. */
 export type Problem = { type: string; title: string; status: number; code: ErrorCode; detail?: string; errors?: string[] };

@@ -16,6 +16,8 @@ const titles: Record<number, string> = {
   403: "Forbidden",
   404: "Not Found",
   409: "Conflict",
+  410: "Gone",
+  411: "Length Required",
   413: "Content Too Large",
   415: "Unsupported Media Type",
   422: "Unprocessable Content",

@@ -10,6 +10,7 @@ import { cannedRoutes } from "./routes/canned.ts";
 import { chatRoutes } from "./routes/chats.ts";
 import { receiveEmail } from "./email/inbound.ts";
 import { transcriptRoutes } from "./routes/transcripts.ts";
+import { downloadRoutes, fileRoutes } from "./routes/files.ts";
 import { operatorRoutes } from "./routes/operator.ts";
 import { offlineMessageRoutes } from "./routes/offline-messages.ts";
 import { socketRoutes } from "./routes/sockets.ts";
@@ -50,6 +51,8 @@ export const app = new Hono<AppEnv>()
   .route("/api/operator", handoverRoutes)
   .route("/api/chats", chatRoutes)
   .route("/api/chats", transcriptRoutes)
+  .route("/api/chats", fileRoutes)
+  .route("/api/files", downloadRoutes)
   .route("/api/admin/v1", adminRoutes)
   .route("/ws/visitors", visitorPresenceRoutes)
   .route("/ws", socketRoutes)

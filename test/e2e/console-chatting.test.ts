@@ -309,12 +309,12 @@ describe("chatting with a visitor", () => {
     expect(Math.abs(size(await box(tabs)) - size(t1)), "tabs area size after reload").toBeLessThanOrEqual(2);
   });
 
-  it("has the send-file button in place but hidden until that feature arrives", async () => {
+  it("shows the send-file and transcript buttons in a live chat", async () => {
     const page = await consoleFor();
     await chatWith(page, "Fay");
-    for (const id of ["send-file"]) {
-      expect(await byTestId(page, id).count(), `${id} is in the page`).toBe(1);
-      expect(await byTestId(page, id).isHidden(), `${id} is hidden`).toBe(true);
+    for (const id of ["send-file", "transcript-button"]) {
+      expect(await byTestId(page, id).isVisible(), `${id} is shown`).toBe(true);
+      expect(await byTestId(page, id).isEnabled(), `${id} works in a live chat`).toBe(true);
     }
   });
 });

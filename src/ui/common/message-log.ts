@@ -13,12 +13,12 @@ export function mergeMessages(current: readonly ChatMessage[], incoming: readonl
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
-/** Text messages by anyone but `me` after `readSeq`: what the unread badge counts. */
+/** Text and file messages by anyone but `me` after `readSeq`: what the unread badge counts. */
 export function countUnread(messages: readonly ChatMessage[], me: string, readSeq: number): number {
   let count = 0;
   for (let i = messages.length - 1; i >= 0 && messages[i]!.seq > readSeq; i--) {
     const m = messages[i]!;
-    if (m.kind === "text" && m.author.id !== me) count++;
+    if (m.kind !== "system" && m.author.id !== me) count++;
   }
   return count;
 }
@@ -27,7 +27,7 @@ export function countUnread(messages: readonly ChatMessage[], me: string, readSe
 export function lastReadOwnMessage(messages: readonly ChatMessage[], me: string, theirReadSeq: number): number | null {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i]!;
-    if (m.seq <= theirReadSeq && m.kind === "text" && m.author.id === me) return m.seq;
+    if (m.seq <= theirReadSeq && m.kind !== "system" && m.author.id === me) return m.seq;
   }
   return null;
 }

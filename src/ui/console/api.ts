@@ -3,7 +3,7 @@
 import type * as v from "valibot";
 import type { OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
 import type { AcceptResponse, InvitationResponse, TransferResponse } from "../../shared/lobby-protocol.ts";
-import type { CannedResponse, ChatSummary, DepartmentsResponse, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem, TranscriptRequest, TranscriptResponse } from "../../shared/protocol.ts";
+import type { CannedResponse, ChatSummary, DepartmentsResponse, FileLinkResponse, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem, TranscriptRequest, TranscriptResponse } from "../../shared/protocol.ts";
 import { session, tokenRejected } from "./session.ts";
 
 /** `status` 0 and code "network" mean the request never got an answer. `errors` lists what a
@@ -71,6 +71,9 @@ export const api = {
   /** Messages older than `before` (the newest ones without it), oldest first. */
   history: (chatId: string, before = NEWEST, limit = 50) =>
     request<HistoryPage>(`/api/chats/${encodeURIComponent(chatId)}/messages?before=${before}&limit=${limit}`),
+  /** A signed link to a file of the chat, good for an hour (file-links.ts keeps it that long).
+   * Uploads go through common/file-upload.ts, which reports progress. */
+  fileLink: (chatId: string, fileId: string) => request<FileLinkResponse>(`/api/chats/${encodeURIComponent(chatId)}/files/${encodeURIComponent(fileId)}/link`),
 };
 
 /** A socket URL on this origin; browsers cannot set headers on a WebSocket, so the token goes in

@@ -6,6 +6,7 @@ import { createStore, type SetStoreFunction } from "solid-js/store";
 import type { ChatMessage, ChatRating, ChatStatus, OperatorProfile, Participant, ServerFrame } from "../../shared/protocol.ts";
 import { api, ApiError } from "./api.ts";
 import { countUnread, lastReadOwnMessage, mergeMessages } from "../common/message-log.ts";
+import { FileUploads } from "./file-uploads.ts";
 import { Outbox } from "./outbox.ts";
 import { ReconnectingSocket } from "./reconnecting-socket.ts";
 import { readText, storageKeys, writeText } from "./storage.ts";
@@ -66,6 +67,8 @@ export type ChatState = {
 export class ChatConnection {
   readonly chatId: string;
   readonly outbox: Outbox;
+  /** Files being sent from this tab. */
+  readonly uploads: FileUploads;
   readonly state: ChatState;
   readonly messages: Accessor<ChatMessage[]>;
   /** Settles at the first welcome, or when the chat turns out unreachable or is disposed. */
@@ -111,6 +114,7 @@ export class ChatConnection {
       visitorEmail: info.visitorEmail ?? null,
     });
     [this.messages, this.setMessages] = createSignal<ChatMessage[]>([]);
+    this.uploads = new FileUploads(info.chatId, (message) => this.setMessages(mergeMessages(this.messages(), [message])));
     [this.socket, this.setSocket] = createSignal<ReconnectingSocket | null>(null);
     this.firstWelcome = new Promise((resolve) => (this.welcomedOnce = resolve));
     void this.start();
@@ -180,6 +184,7 @@ export class ChatConnection {
     this.disposed = true;
     this.welcomedOnce();
     this.typing.dispose();
+    this.uploads.dispose();
     clearTimeout(this.visitorTypingTimer);
     this.socket()?.stop();
   }
@@ -319,7 +324,7 @@ export class ChatConnection {
       }
     });
     const isNews = this.baselineSeq !== null && message.seq > this.baselineSeq;
-    if (isNews && message.kind === "text" && message.author.id !== this.operator.id) this.events.onIncoming(this, message);
+    if (isNews && message.kind !== "system" && message.author.id !== this.operator.id) this.events.onIncoming(this, message);
   }
 
   private showVisitorTyping(draft: string | null): void {

@@ -85,3 +85,37 @@ export async function verifyInvitation(token: string, secret: string | undefined
     throw error;
   }
 }
+
+// ---- File links ----------------------------------------------------------------------------
+// A download link carries a JWT of its own kind (typ "file", its own audience) naming account,
+// chat and file, so it opens that one file until it expires and nothing else; verifyToken never
+// takes it for a session. See src/worker/files/links.ts.
+
+const FILE_LINK_AUDIENCE = "parley:file";
+
+export type FileRef = { accountId: string; chatId: string; fileId: string };
+
+export async function signFileLink(ref: FileRef, secret: string | undefined, expiresAtMs: number): Promise<string> {
+  return new SignJWT({ typ: "file", acc: ref.accountId, chat: ref.chatId, file: ref.fileId })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuer(ISSUER)
+    .setAudience(FILE_LINK_AUDIENCE)
+    .setExpirationTime(Math.floor(expiresAtMs / 1000))
+    .sign(keyFrom(secret));
+}
+
+export type FileLinkResult = { ok: true; ref: FileRef; expiresAt: number } | { ok: false; reason: "link_invalid" | "link_expired" };
+
+export async function verifyFileLink(token: string, secret: string | undefined): Promise<FileLinkResult> {
+  try {
+    const { payload } = await jwtVerify(token, keyFrom(secret), { issuer: ISSUER, audience: FILE_LINK_AUDIENCE, algorithms: ["HS256"], requiredClaims: ["exp"] });
+    const { typ, acc, chat, file, exp } = payload;
+    if (typ !== "file" || typeof acc !== "string" || typeof chat !== "string" || typeof file !== "string" || typeof exp !== "number") return { ok: false, reason: "link_invalid" };
+    return { ok: true, ref: { accountId: acc, chatId: chat, fileId: file }, expiresAt: exp * 1000 };
+  } catch (error) {
+    // jose checks the signature before the claims, so only a genuine link is ever "expired".
+    if (error instanceof errors.JWTExpired) return { ok: false, reason: "link_expired" };
+    if (error instanceof errors.JOSEError) return { ok: false, reason: "link_invalid" };
+    throw error;
+  }
+}

@@ -10,7 +10,11 @@ import { replyAddressFor } from "../email/reply-address.ts";
 import { sendEmail } from "../email/send.ts";
 import { buildTranscript } from "../email/transcript.ts";
 import { problemResponse, ProblemError, validate, type AppEnv } from "../http.ts";
+import { signedFileUrl } from "../files/links.ts";
 import { findChatFor } from "./chats.ts";
+
+/** How long the file links in an emailed transcript work. */
+const TRANSCRIPT_FILE_LINK_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export const transcriptRoutes = new Hono<AppEnv>().post(
   "/:chatId/transcript",
@@ -39,6 +43,14 @@ export const transcriptRoutes = new Hono<AppEnv>().post(
 
     try {
       const domain = c.env.TRANSCRIPT_REPLY_DOMAIN;
+      // Files as signed links that outlive the chat's hour-long ones: transcripts sit in mailboxes.
+      const origin = new URL(c.req.url).origin;
+      const fileLinks = new Map<string, string>();
+      for (const message of take.source.messages) {
+        if (!message.file) continue;
+        const link = await signedFileUrl(c.env, origin, { accountId: chat.accountId, chatId: chat.id, fileId: message.file.id }, TRANSCRIPT_FILE_LINK_TTL_MS);
+        fileLinks.set(message.file.id, link.url);
+      }
       const email = buildTranscript({
         ...take.source,
         accountName: settings.displayName,
@@ -46,8 +58,7 @@ export const transcriptRoutes = new Hono<AppEnv>().post(
         fromAddress: c.env.TRANSCRIPT_FROM,
         to: recipient.address,
         replyTo: domain ? await replyAddressFor(c.env.AUTH_SECRET, chat.id, domain) : null,
-        // The lead wires the signed R2 link (signedFileUrl, src/worker/files/links.ts) here at merge.
-        fileLink: () => null,
+        fileLink: (file) => fileLinks.get(file.id) ?? null,
       });
       await sendEmail(c.env, email);
     } catch (error) {

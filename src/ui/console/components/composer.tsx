@@ -25,6 +25,7 @@ export function Composer(props: {
   invite?: { visitorLabel: string; onInvite(text: string): Promise<boolean> } | null;
 }) {
   let input!: HTMLTextAreaElement;
+  let fileInput!: HTMLInputElement;
   const [suggestions, setSuggestions] = createSignal<Suggestions | null>(null);
   /** Escape hides the list until the operator types something else. */
   let dismissedAt: number | null = null;
@@ -54,6 +55,15 @@ export function Composer(props: {
     const current = suggestions();
     setSuggestions(null);
     if (current) insertIntoTextarea(input, response.text, current.token);
+  }
+
+  /** Each chosen file goes on its own; the history shows its progress (file-uploads.ts). */
+  function sendFiles(files: FileList | null) {
+    const chat = props.chat;
+    if (!chat || disabled() || props.invite) return;
+    for (const file of Array.from(files ?? [])) chat.uploads.send(file);
+    // Choosing the same file again must fire another change.
+    fileInput.value = "";
   }
 
   function send() {
@@ -146,8 +156,16 @@ export function Composer(props: {
           disabled={disabled()}
         />
         <div class="composer-actions">
-          {/* File transfer arrives in a later issue; present, hidden until then. */}
-          <button type="button" class="icon-button" data-testid="send-file" hidden aria-label="Send file" title="Send file">
+          <input ref={fileInput} type="file" multiple hidden data-testid="file-input" tabIndex={-1} onChange={(e) => sendFiles(e.currentTarget.files)} />
+          <button
+            type="button"
+            class="icon-button"
+            data-testid="send-file"
+            aria-label="Send file"
+            title="Send file"
+            disabled={disabled() || !!props.invite}
+            onClick={() => fileInput.click()}
+          >
             📎
           </button>
           {/* Not disabled with the composer: a transcript of an ended chat is sent too. */}

@@ -114,13 +114,14 @@ export function Console(props: { session: Session }) {
   }
 
   function newMessage(chat: ChatConnection, message: ChatMessage) {
+    const said = message.kind === "file" ? `sent the file ${message.text}` : message.text;
     if (active() === chat && !panel()) {
-      announce(`${message.author.name}: ${message.text}`);
+      announce(`${message.author.name}: ${said}`);
       if (pageInView()) return;
     }
     alertOperator({
       title: `New message from ${chat.state.visitorName}`,
-      body: message.text,
+      body: message.kind === "file" ? `Sent the file ${message.text}` : message.text,
       tag: `chat-${chat.chatId}`,
       onClick: () => select(chat),
     });

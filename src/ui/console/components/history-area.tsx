@@ -3,6 +3,7 @@
 // fetches older history when scrolled to the top, keeping the view where it was.
 import { createEffect, createMemo, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { ChatConnection } from "../chat-connection.ts";
+import { UploadView } from "./file-items.tsx";
 import { MessageItem, PendingItem } from "./message-item.tsx";
 
 /** Within this many pixels of an edge counts as "at" that edge. */
@@ -65,7 +66,7 @@ export function HistoryArea(props: { chat: ChatConnection; myId: string; myName:
   // Sending is "take me to the bottom", wherever the operator was reading.
   createEffect(
     on(
-      () => chat.outbox.items().length,
+      () => chat.outbox.items().length + chat.uploads.items().length,
       (count, previous) => {
         if (previous !== undefined && count > previous) {
           stuckToBottom = true;
@@ -90,13 +91,16 @@ export function HistoryArea(props: { chat: ChatConnection; myId: string; myName:
           {chat.state.loadingOlder ? "Loading older messages…" : "Show older messages"}
         </button>
       </Show>
-      <Show when={chat.messages().length === 0 && chat.outbox.items().length === 0}>
+      <Show when={chat.messages().length === 0 && chat.outbox.items().length === 0 && chat.uploads.items().length === 0}>
         <p class="history-empty">{chat.linkState() === "connecting" ? "Loading the conversation…" : "No messages yet."}</p>
       </Show>
       <For each={chat.messages()}>
-        {(message) => <MessageItem message={message} mine={message.author.id === props.myId} seen={seenSeq() === message.seq} />}
+        {(message) => <MessageItem chatId={chat.chatId} message={message} mine={message.author.id === props.myId} seen={seenSeq() === message.seq} />}
       </For>
       <For each={chat.outbox.items()}>{(message) => <PendingItem message={message} authorName={props.myName} />}</For>
+      <For each={chat.uploads.items()}>
+        {(upload) => <UploadView upload={upload} authorName={props.myName} onCancel={() => chat.uploads.cancel(upload.cid)} onDismiss={() => chat.uploads.dismiss(upload.cid)} />}
+      </For>
       <Show when={chat.state.visitorTyping !== null}>
         <div class="typing-preview" data-testid="typing-preview">
           <span class="meta">{chat.state.visitorName} is typing…</span>

@@ -5,6 +5,7 @@ import type { ChatMessage } from "../../../shared/protocol.ts";
 import { fullTime, messageTime } from "../format.ts";
 import { linkify } from "../../common/linkify.ts";
 import type { OutgoingMessage } from "../outbox.ts";
+import { FileAttachmentView } from "./file-items.tsx";
 
 export function MessageText(props: { text: string }) {
   return (
@@ -30,7 +31,7 @@ function Time(props: { at: number }) {
   );
 }
 
-export function MessageItem(props: { message: ChatMessage; mine: boolean; seen: boolean }) {
+export function MessageItem(props: { chatId: string; message: ChatMessage; mine: boolean; seen: boolean }) {
   const m = props.message;
   if (m.kind === "system") {
     return (
@@ -41,7 +42,7 @@ export function MessageItem(props: { message: ChatMessage; mine: boolean; seen: 
   }
   const side = props.mine ? "mine" : m.author.kind;
   return (
-    <article class={`message ${side}`} data-testid="message" data-seq={m.seq} data-author={m.author.kind}>
+    <article class={`message ${side}`} data-testid="message" data-seq={m.seq} data-author={m.author.kind} data-kind={m.kind}>
       <header class="meta">
         <span class="author">{m.author.name}</span>
         <Time at={m.at} />
@@ -52,9 +53,16 @@ export function MessageItem(props: { message: ChatMessage; mine: boolean; seen: 
           </span>
         </Show>
       </header>
-      <p class="text">
-        <MessageText text={m.text} />
-      </p>
+      <Show
+        when={m.file}
+        fallback={
+          <p class="text">
+            <MessageText text={m.text} />
+          </p>
+        }
+      >
+        {(file) => <FileAttachmentView chatId={props.chatId} file={file()} />}
+      </Show>
       <Show when={props.seen}>
         <span class="seen" data-testid="read-receipt">
           Seen

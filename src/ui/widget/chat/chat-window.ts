@@ -4,13 +4,17 @@
 // stay put and only what changed is touched.
 import type { ChatMessage } from "../../../shared/protocol.ts";
 import type { ChatHost, ChatUi } from "../contract.ts";
-import { fill } from "../texts.ts";
+import { fill, type Texts } from "../texts.ts";
 import type { WidgetConfig } from "../../../shared/widget-api.ts";
 import type { Extras } from "./extras.ts";
+import type { Files } from "./files.ts";
 import { el, messageNode, setMeta, systemText } from "./message-view.ts";
 import { invitationView } from "./invitation-view.ts";
 import { VisitorChat } from "./visitor-chat.ts";
 import { WINDOW_CSS } from "./window-css.ts";
+
+/** The paperclip's label; its other words come with the file part. Parley.setTexts({ sendFile }) overrides it. */
+const SEND_FILE: Record<string, string> = { en: "Send a file", de: "Datei senden" };
 
 export function createChatWindow(host: ChatHost): ChatUi {
   const style = el("style", undefined, WINDOW_CSS);
@@ -47,7 +51,14 @@ export function createChatWindow(host: ChatHost): ChatUi {
   const send = el("button");
   send.type = "submit";
   send.dataset.testid = "parley-send";
-  form.append(input, send);
+  const attach = el("button", "attach", "📎");
+  attach.type = "button";
+  attach.dataset.testid = "parley-file";
+  const fileInput = el("input");
+  fileInput.type = "file";
+  fileInput.multiple = fileInput.hidden = true;
+  fileInput.dataset.testid = "parley-file-input";
+  form.append(fileInput, attach, input, send);
   win.append(header, log, status, live, form);
   host.root.append(style, win);
 
@@ -77,6 +88,20 @@ export function createChatWindow(host: ChatHost): ChatUi {
       })
       .catch(() => (extrasLoading = false));
   }
+  // Files (sending them, showing them): a file of their own too, loaded on the first file.
+  let files: Files | null = null;
+  let filesLoading: Promise<Files | null> | null = null;
+  const needFiles = () =>
+    (filesLoading ??= import("./files.ts")
+      .then((m) => {
+        style.textContent += m.FILES_CSS;
+        files = m.createFiles(host, chat, () => render());
+        render();
+        return files;
+      })
+      .catch(() => (filesLoading = null)));
+  // A file message is drawn as its name until the file part is there, then as its card.
+  const keyOf = (m: ChatMessage) => (m.kind === "file" && files ? "f" : "s") + m.seq;
   // An operator's invitation (issue 5), above the greeting until answered or expired.
   const invitation = invitationView(host, () => !!chat.state.session && !chat.state.ended);
   greeting.before(invitation.node);
@@ -90,6 +115,7 @@ export function createChatWindow(host: ChatHost): ChatUi {
     input.placeholder = t.placeholder;
     input.setAttribute("aria-label", t.inputLabel);
     send.textContent = t.send;
+    attach.setAttribute("aria-label", (t as Texts & { sendFile?: string }).sendFile ?? SEND_FILE[t.lang] ?? SEND_FILE.en!);
     extras?.labels();
     render();
   }
@@ -99,8 +125,12 @@ export function createChatWindow(host: ChatHost): ChatUi {
     const t = host.texts();
     const s = chat.state;
     const wanted: [string, () => HTMLElement][] = s.messages.map((m) => [
-      `s${m.seq}`,
-      () => messageNode({ seq: m.seq, text: m.kind === "system" ? systemText(m, t) : m.text, author: m.kind === "system" ? "system" : m.author.kind, name: m.author.name }),
+      keyOf(m),
+      () => {
+        const node = messageNode({ seq: m.seq, text: m.kind === "system" ? systemText(m, t) : m.text, author: m.kind === "system" ? "system" : m.author.kind, name: m.author.name });
+        if (m.kind === "file") files ? files.decorate(node, m) : void needFiles();
+        return node;
+      },
     ]);
     for (const p of s.outbox) wanted.push([`p${p.cid}`, () => messageNode({ seq: null, text: p.text, author: "visitor" })]);
     const keys = new Set(wanted.map(([key]) => key));
@@ -112,8 +142,12 @@ export function createChatWindow(host: ChatHost): ChatUi {
       if (previous.nextElementSibling !== node) previous.after(node);
       previous = node;
     }
+    if (files) {
+      if (previous.nextElementSibling !== files.root) previous.after(files.root);
+      previous = files.root;
+    }
     const seen = chat.seenSeq;
-    for (const m of s.messages) if (m.author.kind === "visitor") setMeta(nodes.get(`s${m.seq}`)!, m.seq === seen ? t.seen : "");
+    for (const m of s.messages) if (m.author.kind === "visitor") setMeta(nodes.get(keyOf(m))!, m.seq === seen ? t.seen : "");
     for (const p of s.outbox) setMeta(nodes.get(`p${p.cid}`)!, p.failed ? t.notDelivered : t.sending);
     endedNote.textContent = t.ended;
     if (s.ended) previous.after(endedNote);
@@ -145,6 +179,13 @@ export function createChatWindow(host: ChatHost): ChatUi {
   input.addEventListener("input", () => chat.draft.note(input.value));
   win.addEventListener("keydown", (event) => {
     if (event.key === "Escape") (event.stopPropagation(), host.requestClose());
+  });
+  attach.addEventListener("click", () => fileInput.click());
+  fileInput.addEventListener("change", () => {
+    const chosen = [...(fileInput.files ?? [])];
+    fileInput.value = ""; // the same file again is another change
+    stuck = true;
+    void needFiles().then((loaded) => chosen.forEach((file) => loaded?.send(file)));
   });
   closeButton.addEventListener("click", () => host.requestClose());
   endButton.addEventListener("click", () => chat.end());

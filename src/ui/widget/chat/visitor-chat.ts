@@ -33,7 +33,7 @@ export class VisitorChat {
   prechat: Identity & { departmentId?: string } = {};
   private socket: ReconnectingSocket | null = null;
   private welcomed = false;
-  private starting = false;
+  private starting: Promise<void> | null = null;
   private readSeq = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -57,17 +57,34 @@ export class VisitorChat {
     return this.me ? lastReadOwnMessage(this.state.messages, this.me, this.operatorReadSeq) : null;
   }
   get unread(): number {
-    return this.state.messages.filter((m) => m.seq > this.readSeq && m.kind === "text" && m.author.kind === "operator").length;
+    return this.state.messages.filter((m) => m.seq > this.readSeq && m.kind !== "system" && m.author.kind === "operator").length;
   }
 
   send(text: string): void {
-    if (this.state.ended) Object.assign(this.state, { ended: false, session: null, messages: [], rated: false });
+    this.restartIfEnded();
     const cid = newCid();
     this.state.outbox.push({ cid, text });
     this.draft.stop();
     this.save();
     if (!this.state.session) void this.startSession();
     else this.sendFrame({ type: "message", cid, text });
+  }
+
+  /** The session a file is sent with; a file as the first thing sent starts the chat. */
+  async sessionForFile(): Promise<VisitorSessionResponse | null> {
+    this.restartIfEnded();
+    if (!this.state.session) await this.startSession();
+    return this.state.session;
+  }
+
+  /** A message stored over HTTP (a file): shown at once, whether or not the socket echoes it. */
+  stored(message: ChatMessage): void {
+    this.state.messages = mergeMessages(this.state.messages, [message]);
+    this.save();
+  }
+
+  private restartIfEnded(): void {
+    if (this.state.ended) Object.assign(this.state, { ended: false, session: null, messages: [], rated: false });
   }
 
   /** The visitor ends the chat; the room's `close` message, sent back to everyone, ends it here. */
@@ -92,9 +109,12 @@ export class VisitorChat {
     return this.welcomed && !!this.socket?.send(frame);
   }
 
-  private async startSession(): Promise<void> {
-    if (this.starting || this.state.session) return;
-    this.starting = true;
+  private startSession(): Promise<void> {
+    if (this.state.session) return Promise.resolve();
+    return (this.starting ??= this.openSession().finally(() => (this.starting = null)));
+  }
+
+  private async openSession(): Promise<void> {
     try {
       const who = this.who();
       const body: VisitorSessionRequest = { accountId: this.host.account };
@@ -113,10 +133,10 @@ export class VisitorChat {
         this.unavailable = true;
       } else throw new Error(`status ${res.status}`);
     } catch {
-      // Offline or a server hiccup: the message waits in the outbox; try again shortly.
-      setTimeout(() => void this.startSession(), SESSION_RETRY_MS);
+      // Offline or a server hiccup: the message waits in the outbox; try again shortly. (A file
+      // that could not start the chat is reported to the visitor instead.)
+      if (this.state.outbox.length) setTimeout(() => void this.startSession(), SESSION_RETRY_MS);
     } finally {
-      this.starting = false;
       this.events.changed();
     }
   }
@@ -173,7 +193,7 @@ export class VisitorChat {
         const known = this.state.messages.some((m) => m.seq === frame.message.seq);
         this.state.messages = mergeMessages(this.state.messages, [frame.message]);
         const m = frame.message;
-        if (!known && m.kind === "text" && m.author.id !== this.me) {
+        if (!known && m.kind !== "system" && m.author.id !== this.me) {
           if (this.operatorTyping === m.author.name) this.operatorTyping = null;
           this.events.incoming(m);
         }

@@ -29,6 +29,7 @@ textarea{flex:1;font:inherit;resize:none;border:1px solid #c9d0da;border-radius:
 form button{font:inherit;border:0;border-radius:8px;padding:0 16px;background:var(--parley-color);color:#fff;cursor:pointer}
 form[hidden]{display:none}
 form button:disabled{opacity:.5;cursor:default}
+form .attach{background:none;color:#5b6472;padding:0 4px;font-size:18px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:480px){.window{inset:0;width:100%;height:100%;border-radius:0}}
 `;
