@@ -87,3 +87,24 @@ export function groupCpuSeconds(pgid: number | undefined): number {
   }
   return ticks / 100;
 }
+
+/** RSS in MB of each workerd process of the wrangler process group, and of the group in all. */
+export function serverMemory(pgid: number): { workerdMb: number[]; workerdTotalMb: number; groupTotalMb: number } {
+  const workerd: number[] = [];
+  let group = 0;
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) !== pgid) continue;
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      group += kb;
+      if (/^Name:\s+workerd/m.test(status)) workerd.push(roundTo(kb / 1024, 1));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return { workerdMb: workerd.sort((a, b) => b - a), workerdTotalMb: roundTo(workerd.reduce((a, b) => a + b, 0), 1), groupTotalMb: roundTo(group / 1024, 1) };
+}
+
+const roundTo = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;

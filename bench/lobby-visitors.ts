@@ -6,12 +6,12 @@
 // how many visitors it lists), and the time for one visitor's page change to reach that operator.
 // Prints one JSON object on stdout; progress goes to stderr. docs/benchmarks.md has the figures.
 import { randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DEMO, ROOT } from "../scripts/local-dev.ts";
-import { groupCpuSeconds, startBenchServer } from "./bench-server.ts";
+import { groupCpuSeconds, serverMemory, startBenchServer } from "./bench-server.ts";
 import type { LobbyServerFrame } from "../src/shared/lobby-protocol.ts";
 import type { OperatorLoginResponse } from "../src/shared/protocol.ts";
 
@@ -163,25 +163,6 @@ async function timePageChanges(operator: Operator, step: number): Promise<number
     visitor.url = url;
   }
   return times;
-}
-
-/** RSS in MB of each workerd process of the wrangler process group, and of the group in all. */
-function serverMemory(pgid: number): { workerdMb: number[]; workerdTotalMb: number; groupTotalMb: number } {
-  const workerd: number[] = [];
-  let group = 0;
-  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) !== pgid) continue;
-      const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      group += kb;
-      if (/^Name:\s+workerd/m.test(status)) workerd.push(round(kb / 1024, 1));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return { workerdMb: workerd.sort((a, b) => b - a), workerdTotalMb: round(workerd.reduce((a, b) => a + b, 0), 1), groupTotalMb: round(group / 1024, 1) };
 }
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;

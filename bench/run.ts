@@ -8,17 +8,26 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DEMO, ROOT } from "../scripts/local-dev.ts";
-import { groupCpuSeconds, startBenchServer, type BenchServer } from "./bench-server.ts";
+import { groupCpuSeconds, serverMemory, startBenchServer, type BenchServer } from "./bench-server.ts";
+import { socketProtocols } from "../src/shared/socket-auth.ts";
 import type { OperatorLoginResponse, ServerFrame, VisitorSessionResponse } from "../src/shared/protocol.ts";
 
 const TIMEOUT_MS = 60_000;
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 const numeric = ["rooms", "participants", "messages", "window", "warmup", "rounds"] as const;
-const { values: flags } = parseArgs({ options: { ...Object.fromEntries(numeric.map((name) => [name, { type: "string" as const }])), url: { type: "string" } } });
+const { values: flags } = parseArgs({
+  options: {
+    ...Object.fromEntries(numeric.map((name) => [name, { type: "string" as const }])),
+    url: { type: "string" },
+    /** Bare, then Parley, each with only its own sockets open: for runs too big to hold both at
+     * once (wrangler dev's runtime restarted near 5,000 sockets), and so each has its own memory. */
+    apart: { type: "boolean", default: false },
+  },
+});
 /** A whole number from `--name N`, else BENCH_NAME in the environment, else the default. */
 function option(name: (typeof numeric)[number], fallback: number, min = 1): number {
-  const raw = (flags as Record<string, string | undefined>)[name] ?? process.env[`BENCH_${name.toUpperCase()}`];
+  const raw = (flags as unknown as Record<string, string | undefined>)[name] ?? process.env[`BENCH_${name.toUpperCase()}`];
   const value = raw === undefined ? fallback : Number(raw);
   if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}`);
   return value;
@@ -122,12 +131,12 @@ const textFor = (cid: string) => `Bench message ${cid}, about as long as a short
 let running: Round | undefined;
 let closing = false;
 
-function openSocket(url: string): Promise<WebSocket> {
-  const ws = new WebSocket(url);
+function openSocket(url: string, protocols?: string[]): Promise<WebSocket> {
+  const ws = new WebSocket(url, protocols);
   ws.addEventListener("close", (event) => closing || running?.fail(`a socket closed unexpectedly (${event.code} ${event.reason})`));
   return new Promise((resolve, reject) => {
     ws.addEventListener("open", () => resolve(ws));
-    ws.addEventListener("error", () => reject(new Error(`WebSocket ${url.replace(/token=[^&]+/, "token=…")} failed to open`)));
+    ws.addEventListener("error", () => reject(new Error(`WebSocket ${url} failed to open`)));
   });
 }
 
@@ -148,7 +157,7 @@ async function parleyScenario(origin: string): Promise<Scenario> {
       const sockets: WebSocket[] = [];
       // One at a time, so each operator's join (a system message to the others) settles first.
       for (const [i, token] of tokens.entries()) {
-        const ws = await openSocket(`${origin.replace(/^http/, "ws")}/ws/chats/${session.chatId}?token=${encodeURIComponent(token)}`);
+        const ws = await openSocket(`${origin.replace(/^http/, "ws")}/ws/chats/${session.chatId}`, socketProtocols(token));
         await new Promise<void>((resolve, reject) => {
           ws.addEventListener("message", (event) => {
             const frame = JSON.parse(String(event.data)) as ServerFrame;
@@ -225,6 +234,7 @@ function summarize(rounds: Round[]) {
     deliveriesPerSecond: Math.round(deliveries / seconds),
     p50Ms: percentile(0.5),
     p99Ms: percentile(0.99),
+    maxMs: Math.round((sorted[sorted.length - 1] ?? NaN) * 100) / 100,
     serverCpuSeconds: metered ? Math.round(serverCpu * 100) / 100 : null,
     deliveriesPerServerCpuSecond: metered ? Math.round(deliveries / serverCpu) : null,
     clientCpuSeconds: Math.round(sum((r) => r.cpu.client) * 100) / 100,
@@ -237,25 +247,69 @@ function summarize(rounds: Round[]) {
 const server: Omit<BenchServer, "group"> & { group?: number } = flags.url ? { origin: flags.url.replace(/\/$/, ""), group: undefined, stop: async () => {} } : await startBenchServer(log);
 let exitCode = 0;
 try {
-  log(`opening ${config.rooms} rooms x ${config.participants} sockets for each scenario`);
-  const [bare, parley] = [await bareScenario(server.origin), await parleyScenario(server.origin)];
   const rounds = { bare: [] as Round[], parley: [] as Round[] };
-  if (config.warmup) for (const s of [bare, parley]) await pass(s, "warmup", config.warmup, server.group);
-  for (let k = 1; k <= config.rounds; k++) {
-    log(`round ${k} of ${config.rounds}`);
-    for (const s of k % 2 ? [bare, parley] : [parley, bare]) rounds[s.name as "bare" | "parley"].push(await pass(s, `r${k}`, config.messages, server.group));
+  /** workerd's RSS (MB, all its processes) with each scenario's sockets open, at its highest. */
+  const memory = { bare: 0, parley: 0, idle: server.group === undefined ? NaN : serverMemory(server.group).workerdTotalMb };
+  const sampleMemory = (name: "bare" | "parley") => {
+    if (server.group !== undefined) memory[name] = Math.max(memory[name], serverMemory(server.group).workerdTotalMb);
+  };
+  const closeAll = (s: Scenario) => {
+    closing = true;
+    for (const room of s.rooms) for (const ws of room) ws.close(1000, "bench done");
+    closing = false;
+  };
+  let bare: Scenario;
+  let parley: Scenario;
+  if (flags.apart) {
+    for (const open of [bareScenario, parleyScenario]) {
+      log(`opening ${config.rooms} rooms x ${config.participants} sockets`);
+      const s = await open(server.origin);
+      if (s.name === "bare") bare = s;
+      else parley = s;
+      sampleMemory(s.name as "bare" | "parley");
+      if (config.warmup) await pass(s, "warmup", config.warmup, server.group);
+      for (let k = 1; k <= config.rounds; k++) {
+        log(`${s.name} round ${k} of ${config.rounds}`);
+        rounds[s.name as "bare" | "parley"].push(await pass(s, `r${k}`, config.messages, server.group));
+        sampleMemory(s.name as "bare" | "parley");
+      }
+      closeAll(s);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  } else {
+    log(`opening ${config.rooms} rooms x ${config.participants} sockets for each scenario`);
+    [bare, parley] = [await bareScenario(server.origin), await parleyScenario(server.origin)];
+    if (config.warmup) for (const s of [bare, parley]) await pass(s, "warmup", config.warmup, server.group);
+    for (let k = 1; k <= config.rounds; k++) {
+      log(`round ${k} of ${config.rounds}`);
+      for (const s of k % 2 ? [bare, parley] : [parley, bare]) rounds[s.name as "bare" | "parley"].push(await pass(s, `r${k}`, config.messages, server.group));
+    }
+    // Both scenarios' sockets are open together here, so memory is not told apart.
+    closeAll(bare);
+    closeAll(parley);
   }
   closing = true;
-  for (const s of [bare, parley]) for (const room of s.rooms) for (const ws of room) ws.close(1000, "bench done");
-  const results = { parley: { ...summarize(rounds.parley), errorFrames: parley.errorFrames }, bare: summarize(rounds.bare) };
-  const ratio = (key: "deliveriesPerSecond" | "p50Ms" | "p99Ms" | "deliveriesPerServerCpuSecond") => {
+  const results = {
+    parley: { ...summarize(rounds.parley), errorFrames: parley!.errorFrames, ...(flags.apart ? { workerdRssMb: memory.parley } : {}) },
+    bare: { ...summarize(rounds.bare), ...(flags.apart ? { workerdRssMb: memory.bare } : {}) },
+  };
+  const ratio = (key: "deliveriesPerSecond" | "p50Ms" | "p99Ms" | "maxMs" | "deliveriesPerServerCpuSecond") => {
     const [p, b] = [results.parley[key], results.bare[key]];
     return p === null || b === null ? null : Math.round((p / b) * 1000) / 1000;
   };
   const report = {
     config: { ...config, server: flags.url ? server.origin : "wrangler dev started by the bench" },
     ...results,
-    ratio: { deliveriesPerSecond: ratio("deliveriesPerSecond"), p50: ratio("p50Ms"), p99: ratio("p99Ms"), deliveriesPerServerCpuSecond: ratio("deliveriesPerServerCpuSecond") },
+    ratio: {
+      deliveriesPerSecond: ratio("deliveriesPerSecond"),
+      p50: ratio("p50Ms"),
+      p99: ratio("p99Ms"),
+      max: ratio("maxMs"),
+      deliveriesPerServerCpuSecond: ratio("deliveriesPerServerCpuSecond"),
+      // Memory above the idle runtime's, Parley's sockets over the bare ones'.
+      ...(flags.apart ? { workerdRssOverIdle: Math.round(((memory.parley - memory.idle) / (memory.bare - memory.idle)) * 1000) / 1000 } : {}),
+    },
+    ...(flags.apart ? { idleWorkerdRssMb: memory.idle } : {}),
     node: process.version,
     wrangler: (JSON.parse(readFileSync(join(ROOT, "node_modules", "wrangler", "package.json"), "utf8")) as { version: string }).version,
     cpus: cpus().length,

@@ -2,7 +2,7 @@
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ChatMessage, Problem } from "../src/shared/protocol.ts";
+import { SOCKET_PROTOCOL, socketProtocols, type ChatMessage, type Problem } from "../src/shared/protocol.ts";
 import { database } from "../src/worker/db/index.ts";
 import { operators } from "../src/worker/db/schema.ts";
 import { eq } from "drizzle-orm";
@@ -224,6 +224,23 @@ describe("WebSocket upgrades are authenticated before they are accepted", () => 
     expect(welcome.you.kind).toBe("visitor");
     const operator = await operatorJoins(chat.chatId, ann);
     operator.close();
+  });
+
+  it("takes the token from a subprotocol, as browsers send it, and answers without echoing it", async () => {
+    const chat = await startChat(home.id);
+    const viaProtocol = (path: string, token: string) =>
+      exports.default.fetch(new Request(`https://parley.test${path}`, { headers: { Upgrade: "websocket", "Sec-WebSocket-Protocol": socketProtocols(token).join(", ") } }));
+    for (const [path, token] of [[`/ws/chats/${chat.chatId}`, chat.token], [`/ws/chats/${chat.chatId}`, ann], ["/ws/lobby", ann]] as const) {
+      const res = await viaProtocol(path, token);
+      expect(res.status).toBe(101);
+      expect(res.headers.get("Sec-WebSocket-Protocol")).toBe(SOCKET_PROTOCOL);
+      res.webSocket!.accept();
+      res.webSocket!.close(1000, "done");
+    }
+    // Refused as the query's token is: another chat's visitor, a forged token.
+    const otherChat = await startChat(home.id);
+    await problem(await viaProtocol(`/ws/chats/${chat.chatId}`, otherChat.token), 403, "forbidden");
+    await problem(await viaProtocol(`/ws/chats/${chat.chatId}`, "garbage"), 401, "token_invalid");
   });
 });
 

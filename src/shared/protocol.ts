@@ -21,6 +21,9 @@ export const VISITOR_MESSAGES_PER_SECOND = 2;
 /** Most messages one history page (HTTP or replay batch) returns. */
 export const MAX_HISTORY_PAGE = 200;
 
+// How sockets carry tokens: a file of its own so the widget's chat part takes nothing else.
+export { SOCKET_PROTOCOL, SOCKET_TOKEN_PREFIX, socketProtocols } from "./socket-auth.ts";
+
 /** Application-level keepalive, answered by the runtime without waking a hibernating room. */
 export const PING_FRAME = '{"type":"ping"}';
 export const PONG_FRAME = '{"type":"pong"}';

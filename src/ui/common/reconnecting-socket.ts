@@ -8,8 +8,11 @@ import { PING_FRAME } from "../../shared/protocol.ts";
 export type SocketStatus = "connecting" | "open" | "reconnecting" | "stopped";
 
 export type SocketHandlers = {
-  /** The socket's URL, with the current token, asked for every attempt; null stops the socket. */
+  /** The socket's URL, asked for every attempt; null stops the socket. */
   url(): string | null;
+  /** Subprotocols to offer, asked for every attempt: the current token rides in them
+   * (socketProtocols in src/shared/protocol.ts), never in the URL, which may be logged. */
+  protocols?(): string[];
   /** Told of every change of status. */
   onStatus?(status: SocketStatus): void;
   onOpen(): void;
@@ -65,7 +68,7 @@ export class ReconnectingSocket {
     if (this.stopped) return;
     const url = this.handlers.url();
     if (!url) return this.stop();
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, this.handlers.protocols?.());
     this.ws = ws;
     let opened = false;
     ws.onopen = () => {

@@ -4,6 +4,7 @@ import type * as v from "valibot";
 import type { OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
 import type { AcceptResponse, InvitationResponse, TransferResponse } from "../../shared/lobby-protocol.ts";
 import type { CannedResponse, ChatSummary, DepartmentsResponse, FileLinkResponse, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem, TranscriptRequest, TranscriptResponse } from "../../shared/protocol.ts";
+import { socketProtocols } from "../../shared/socket-auth.ts";
 import { session, tokenRejected } from "./session.ts";
 
 /** `status` 0 and code "network" mean the request never got an answer. `errors` lists what a
@@ -78,9 +79,14 @@ export const api = {
 
 /** A socket URL on this origin; browsers cannot set headers on a WebSocket, so the token goes in
  * the query. Built for each attempt, so a reconnect always uses the current token. */
+/** A socket's URL on this origin, null while signed out. The token goes in socketTokenProtocols. */
 export function socketUrl(path: string): string | null {
-  const token = session()?.token;
-  if (!token) return null;
+  if (!session()?.token) return null;
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}${path}?token=${encodeURIComponent(token)}`;
+  return `${scheme}//${location.host}${path}`;
+}
+
+export function socketTokenProtocols(): string[] {
+  const token = session()?.token;
+  return token ? socketProtocols(token) : [];
 }

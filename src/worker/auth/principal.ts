@@ -1,8 +1,9 @@
 // Who is making a request, decided once per request from its bearer token (or, for WebSocket
-// upgrades, which browsers cannot give headers, the `token` query parameter).
+// upgrades, which browsers cannot give headers, a `parley.token.<token>` subprotocol, or failing
+// that the `token` query parameter).
 import { and, eq, isNull } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
-import type { OperatorRole } from "../../shared/protocol.ts";
+import { SOCKET_TOKEN_PREFIX, type OperatorRole } from "../../shared/protocol.ts";
 import { database } from "../db/index.ts";
 import { apiKeys, operators } from "../db/schema.ts";
 import { ProblemError, type AppEnv } from "../http.ts";
@@ -25,6 +26,11 @@ function readToken(request: Request): string | undefined {
     if (!match) throw new ProblemError(401, "token_invalid", "The Authorization header must be 'Bearer <token>'.");
     return match[1];
   }
+  // Browsers give sockets no headers, but they do send the subprotocols asked for.
+  const offered = request.headers.get("Sec-WebSocket-Protocol")?.split(",").map((p) => p.trim()) ?? [];
+  const carried = offered.find((p) => p.startsWith(SOCKET_TOKEN_PREFIX));
+  if (carried) return carried.slice(SOCKET_TOKEN_PREFIX.length);
+  // Still taken, for clients that cannot set subprotocols; a token in a URL may be logged.
   return new URL(request.url).searchParams.get("token") ?? undefined;
 }
 

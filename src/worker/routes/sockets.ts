@@ -6,12 +6,22 @@ import { LOBBY_OPERATOR_HEADER, lobbyOf, type LobbyOperator } from "../../durabl
 import { requirePrincipal } from "../auth/principal.ts";
 import { departmentIdsOf } from "../db/operators.ts";
 import { readSettings } from "../db/settings.ts";
+import { SOCKET_PROTOCOL } from "../../shared/protocol.ts";
 import { ProblemError, type AppEnv } from "../http.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
 import { findChatFor, requireMayJoin } from "./chats.ts";
 
 function requireUpgrade(request: Request): void {
   if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") throw new ProblemError(426, "upgrade_required", "Connect with a WebSocket.");
+}
+
+/** A browser that offered subprotocols (its token rides in one, see socketProtocols) closes the
+ * socket unless the answer names one it offered: SOCKET_PROTOCOL, never the token. */
+async function answerProtocol(request: Request, accepted: Promise<Response>): Promise<Response> {
+  const response = await accepted;
+  const offered = request.headers.get("Sec-WebSocket-Protocol")?.split(",").map((p) => p.trim()) ?? [];
+  if (response.status !== 101 || !offered.includes(SOCKET_PROTOCOL)) return response;
+  return new Response(null, { status: 101, webSocket: response.webSocket, headers: { "Sec-WebSocket-Protocol": SOCKET_PROTOCOL } });
 }
 
 export const socketRoutes = new Hono<AppEnv>()
@@ -32,7 +42,7 @@ export const socketRoutes = new Hono<AppEnv>()
     }
     else throw new ProblemError(403, "forbidden", "Only the chat's visitor and operators may connect.");
     const headers = new Headers({ Upgrade: "websocket", [PARTICIPANT_HEADER]: JSON.stringify(who) });
-    return room.fetch(new Request("https://chat-room/connect", { headers }));
+    return answerProtocol(c.req.raw, room.fetch(new Request("https://chat-room/connect", { headers })));
   })
   .get("/lobby", requirePrincipal("operator"), async (c) => {
     requireUpgrade(c.req.raw);
@@ -40,5 +50,5 @@ export const socketRoutes = new Hono<AppEnv>()
     if (principal.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
     const operator: LobbyOperator = { id: principal.operatorId, accountId: principal.accountId, name: principal.name, role: principal.role, departmentIds: await departmentIdsOf(c.env.DB, principal.operatorId) };
     const headers = new Headers({ Upgrade: "websocket", [LOBBY_OPERATOR_HEADER]: JSON.stringify(operator) });
-    return lobbyOf(c.env, principal.accountId).fetch(new Request("https://lobby/connect", { headers }));
+    return answerProtocol(c.req.raw, lobbyOf(c.env, principal.accountId).fetch(new Request("https://lobby/connect", { headers })));
   });

@@ -26,7 +26,7 @@ function sendRating(host: ChatHost, chat: VisitorChat, rating: Rating, comment: 
   const session = chat.state.session;
   if (!session) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const ws = new WebSocket(`${host.base.replace(/^http/, "ws")}/ws/chats/${encodeURIComponent(session.chatId)}?token=${encodeURIComponent(session.token)}`);
+    const ws = new WebSocket(`${host.base.replace(/^http/, "ws")}/ws/chats/${encodeURIComponent(session.chatId)}`, chat.socketProtocols(session.token));
     const done = (ok: boolean) => {
       clearTimeout(timer);
       ws.onclose = ws.onerror = ws.onmessage = null;

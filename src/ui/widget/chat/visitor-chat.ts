@@ -3,6 +3,7 @@
 // cid, and keeps everything in localStorage (saved-chat.ts) so a reload picks up where it was.
 import { lastReadOwnMessage, mergeMessages } from "../../common/message-log.ts";
 import { ReconnectingSocket } from "../../common/reconnecting-socket.ts";
+import { socketProtocols } from "../../../shared/socket-auth.ts";
 import type { ChatMessage, ClientFrame, ServerFrame, VisitorSessionRequest, VisitorSessionResponse } from "../../../shared/protocol.ts";
 import type { ChatHost, Identity } from "../contract.ts";
 import { DraftReporter } from "./draft-reporter.ts";
@@ -141,6 +142,12 @@ export class VisitorChat {
     }
   }
 
+  /** What a socket of this chat offers to carry the token (extras' rating socket uses it too,
+   * so the few lines stay in this part rather than a file of their own). */
+  socketProtocols(token: string): string[] {
+    return socketProtocols(token);
+  }
+
   private resendLater(cid: string, afterMs: number): void {
     setTimeout(() => {
       const pending = this.state.outbox.find((p) => p.cid === cid && !p.failed);
@@ -156,7 +163,8 @@ export class VisitorChat {
     const ws = this.host.base.replace(/^http/, "ws");
     this.link = "connecting";
     this.socket = new ReconnectingSocket({
-      url: () => `${ws}/ws/chats/${encodeURIComponent(session.chatId)}?token=${encodeURIComponent(session.token)}`,
+      url: () => `${ws}/ws/chats/${encodeURIComponent(session.chatId)}`,
+      protocols: () => socketProtocols(session.token),
       onStatus: (status) => {
         if (status !== "open") this.welcomed = false;
         if (status === "reconnecting") this.link = "reconnecting";
