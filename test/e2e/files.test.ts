@@ -2,7 +2,9 @@
 // visitor in the widget on the demo site pick files with the file chooser (setInputFiles), and
 // each sees the other's file as a preview or a card with a working download link. Refusals are
 // shown in words; a cancelled upload leaves no message.
+import { readFileSync } from "node:fs";
 import { crc32, deflateSync } from "node:zlib";
+import PostalMime from "postal-mime";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type { HistoryPage } from "../../src/shared/protocol.ts";
@@ -10,6 +12,7 @@ import { ALICE, accept, byTestId, chatTab, eventually, goOnline, messages, scree
 import { browserSuite } from "./suite.ts";
 
 const suite = browserSuite();
+const sentEmails = () => suite.server.sentEmails();
 
 /** A real PNG of a colour gradient, so the previews have something to show. */
 function gradientPng(width: number, height: number): Buffer {
@@ -80,7 +83,7 @@ async function downloadHref(anchor: Locator): Promise<string> {
 
 describe("files between the console and the widget", () => {
   it("delivers the operator's image and PDF to the visitor on the demo site, with previews and working downloads", async () => {
-    const { visitor, operator } = await chatOnDemoSite();
+    const { visitor, operator, chatId } = await chatOnDemoSite();
 
     await byTestId(operator, "file-input").setInputFiles([
       { name: "shop-front.png", mimeType: "image/png", buffer: PNG },
@@ -111,6 +114,22 @@ describe("files between the console and the widget", () => {
     expect(await widget(visitor, "parley-message").filter({ has: visitor.locator('[data-testid="parley-file-card"]') }).evaluateAll((n) => n.map((m) => m.getAttribute("data-author")))).toEqual(["operator", "operator"]);
     await screenshot(operator, "files-01-console");
     await screenshot(visitor, "files-02-widget");
+
+    // An emailed transcript links the files, and its links give the files' bytes too.
+    const emailsBefore = sentEmails().length;
+    const sent = await fetch(`${suite.server.origin}/api/chats/${chatId}/transcript`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${await operatorToken(operator)}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ email: "files@example.org" }),
+    });
+    expect(sent.status).toBe(200);
+    await eventually(() => sentEmails().length, "the transcript's .eml in wrangler's log").toBeGreaterThan(emailsBefore);
+    const email = await PostalMime.parse(readFileSync(sentEmails().at(-1)!, "utf8"));
+    const links = [...(email.html ?? "").matchAll(/href="([^"]*\/api\/files\/[^"]*)"/g)].map((m) => m[1]!.replaceAll("&amp;", "&"));
+    expect(links).toHaveLength(2);
+    const linked = await Promise.all(links.map(async (href) => Buffer.from(await (await fetch(href)).arrayBuffer())));
+    expect(linked.some((bytes) => bytes.equals(PDF))).toBe(true);
+    expect(linked.some((bytes) => bytes.equals(PNG))).toBe(true);
   });
 
   it("delivers the visitor's file from the widget to the console", async () => {

@@ -31,6 +31,12 @@ export class DevServer {
     return join(this.persistTo, "wrangler.log");
   }
 
+  /** The .eml files this server's send_email binding wrote, oldest first (wrangler logs each path). */
+  sentEmails(): string[] {
+    if (!existsSync(this.logFile)) return [];
+    return [...readFileSync(this.logFile, "utf8").matchAll(/Email: (\S+\.eml)/g)].map((m) => m[1]!);
+  }
+
   async setUp(): Promise<void> {
     ensureDevVars();
     applyLocalMigrations(this.persistTo);

@@ -17,10 +17,7 @@ const widget = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`)
 const textOf = async (locator: ReturnType<typeof widget>) => (await locator.allTextContents()).join("");
 
 /** Every .eml file the server has logged writing, oldest first. */
-function sentEmails(): string[] {
-  const log = readFileSync(suite.server.logFile, "utf8");
-  return [...log.matchAll(/Email: (\S+\.eml)/g)].map((m) => m[1]!);
-}
+const sentEmails = () => suite.server.sentEmails();
 
 /** The first email to `to` sent after `before` emails had been: waits for wrangler to log it, then
  * parses it. (By recipient: under load an earlier test's email can be logged late.) */
