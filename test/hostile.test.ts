@@ -9,7 +9,8 @@
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { app } from "../src/worker/index.ts";
+import worker, { app } from "../src/worker/index.ts";
+import { replyAddressFor } from "../src/worker/email/reply-address.ts";
 import { errorCodes, MAX_TEXT_LENGTH, type ChatMessage, type Problem, type ServerFrame } from "../src/shared/protocol.ts";
 import type { LobbyServerFrame, VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
 import { ADMIN, admin, call, ChatClient, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
@@ -369,6 +370,74 @@ describe("hostile files and file links", () => {
     const ok = await request("GET", `${link.pathname}${link.search}`);
     expect(ok.status).toBe(200);
     await ok.body?.cancel();
+  });
+});
+
+describe("hostile email addresses and inbound mail", () => {
+  it("refuses every transcript address that is not one plain address, header injection included", async () => {
+    const addresses = [
+      "",
+      " ",
+      "vera",
+      "vera@",
+      "@example.org",
+      "vera@example.org\r\nBcc: victim@example.org",
+      "vera@example.org\nBcc: victim@example.org",
+      "vera@example.org\rBcc: victim@example.org",
+      "vera@example.org, eve@example.org",
+      "vera@example.org; eve@example.org",
+      "Vera <vera@example.org>",
+      '"Vera" <vera@example.org>',
+      "<vera@example.org>",
+      "vera@example.org>",
+      "vera@exa mple.org",
+      "vera@example.org\u0000",
+      `${"v".repeat(300)}@example.org`,
+      `vera@${"x".repeat(300)}.org`,
+      "vera@example.org\u2028Bcc: x@y.z",
+    ];
+    for (const email of addresses) {
+      await expectRefused(`transcript to ${JSON.stringify(email).slice(0, 40)}`, await request("POST", `/api/chats/${chat.chatId}/transcript`, { token: tokens.ann, body: JSON.stringify({ email }) }));
+    }
+  });
+
+  it("rejects replies to forged, altered or other chats' reply addresses, appending nothing", async () => {
+    const domain = env.TRANSCRIPT_REPLY_DOMAIN;
+    const genuine = await replyAddressFor(env.AUTH_SECRET, otherChat.chatId, domain);
+    const [local, host] = genuine.split("@") as [string, string];
+    const signature = local.slice(local.lastIndexOf(".") + 1);
+    const recipients = [
+      `reply+${chat.chatId}.${signature}@${host}`,
+      `reply+${chat.chatId}.@${host}`,
+      `reply+${chat.chatId}@${host}`,
+      `reply+${chat.chatId}.${"a".repeat(43)}@${host}`,
+      `reply+../../${chat.chatId}.${signature}@${host}`,
+      `reply+c_nope.${signature}@${host}`,
+      `reply@${host}`,
+      `someone@${host}`,
+      `reply+${chat.chatId}.${signature}@evil.example`,
+    ];
+    for (const to of recipients) {
+      caseCount++;
+      const raw = ["From: Mallory <mallory@evil.example>", `To: ${to}`, "Subject: Re: your chat", `Message-ID: <${crypto.randomUUID()}@evil.example>`, "Content-Type: text/plain; charset=utf-8", "", "Let me in."].join("\r\n");
+      let rejected: string | undefined;
+      const bytes = new TextEncoder().encode(raw);
+      const message = {
+        from: "mallory@evil.example",
+        to,
+        raw: new Response(bytes).body!,
+        rawSize: bytes.byteLength,
+        headers: new Headers({ From: "Mallory <mallory@evil.example>", To: to, Subject: "Re: your chat" }),
+        canBeForwarded: false,
+        setReject: (reason: string) => void (rejected = reason),
+      } as unknown as ForwardableEmailMessage;
+      try {
+        await worker.email(message, env);
+      } catch (error) {
+        failures.push(`inbound to ${to}: threw ${String(error).slice(0, 120)}`);
+      }
+      if (!rejected) failures.push(`inbound to ${to}: not rejected`);
+    }
   });
 });
 
