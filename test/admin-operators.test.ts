@@ -202,12 +202,23 @@ describe("changing operators", () => {
     lobby.client.close();
   });
 
-  it("resets a password", async () => {
+  it("resets a password, which signs out every earlier session and closes its consoles", async () => {
+    const before = (await login(acc.emails.ann)).token;
+    const lobby = await connectLobby(before);
+    expect((await call("/api/operator/me", { token: before })).status).toBe(200);
+
     const res = await admin(`/operators/${acc.id}_ann/password`, acc.apiKey, { method: "POST", json: { password: NEW_PASSWORD } });
     expect(res.status).toBe(204);
     await expectProblem(await call("/api/operator/login", { method: "POST", json: { email: acc.emails.ann, password: PASSWORD } }), 401, "bad_credentials");
-    await login(acc.emails.ann, NEW_PASSWORD);
+    // The old session is over, over HTTP and on its open console, even though its token has not expired.
+    await expectProblem(await call("/api/operator/me", { token: before }), 401, "token_expired");
+    await expect.poll(() => lobby.client.closed?.code).toBe(DEACTIVATED_CLOSE_CODE);
+    expect((await upgrade((await startChat(acc.id)).chatId, before)).status).toBe(401);
+    // A sign-in with the new password works, and keeps working.
+    const after = (await login(acc.emails.ann, NEW_PASSWORD)).token;
+    expect((await call("/api/operator/me", { token: after })).status).toBe(200);
     await admin(`/operators/${acc.id}_ann/password`, acc.apiKey, { method: "POST", json: { password: PASSWORD } });
+    await expectProblem(await call("/api/operator/me", { token: after }), 401, "token_expired");
   });
 });
 

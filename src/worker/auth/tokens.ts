@@ -8,7 +8,9 @@ export const OPERATOR_TOKEN_TTL_S = 12 * 60 * 60;
 export const VISITOR_TOKEN_TTL_S = 30 * 24 * 60 * 60;
 const ISSUER = "parley";
 
-export type OperatorClaims = { typ: "operator"; acc: string; sub: string; role: OperatorRole; name: string };
+/** `ver`: the operator's session version when signed (operators.session_version); tokens from
+ * before it existed have none and count as 0. */
+export type OperatorClaims = { typ: "operator"; acc: string; sub: string; role: OperatorRole; name: string; ver?: number };
 export type VisitorClaims = { typ: "visitor"; acc: string; sub: string; chat: string; name: string };
 export type TokenClaims = OperatorClaims | VisitorClaims;
 
@@ -39,7 +41,8 @@ export async function verifyToken(token: string, secret: string | undefined): Pr
     const { typ, acc, sub, name } = payload as Record<string, unknown>;
     if (typeof acc !== "string" || typeof sub !== "string" || typeof name !== "string") return { ok: false, reason: "token_invalid" };
     if (typ === "operator" && (operatorRoles as readonly unknown[]).includes(payload.role)) {
-      return { ok: true, claims: { typ, acc, sub, name, role: payload.role as OperatorRole } };
+      const ver = typeof payload.ver === "number" && Number.isInteger(payload.ver) ? payload.ver : 0;
+      return { ok: true, claims: { typ, acc, sub, name, role: payload.role as OperatorRole, ver } };
     }
     if (typ === "visitor" && typeof payload.chat === "string") {
       return { ok: true, claims: { typ, acc, sub, name, chat: payload.chat } };

@@ -37,6 +37,9 @@ export const operators = sqliteTable(
     /** PBKDF2-SHA256, see src/worker/auth/password.ts for the format. */
     passwordHash: text("password_hash").notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
+    /** Carried in every session token (`ver`); a password change raises it, which signs out every
+     * session signed before. */
+    sessionVersion: integer("session_version").notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [index("operators_account").on(t.accountId)],

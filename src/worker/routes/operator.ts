@@ -29,7 +29,7 @@ export const operatorRoutes = new Hono<AppEnv>()
     if (!operator || !passwordOk || !operator.active) throw new ProblemError(401, "bad_credentials", "The email or password is wrong.");
     const profile: OperatorProfile = { id: operator.id, accountId: operator.accountId, email: operator.email, name: operator.name, role: operator.role };
     const { token, expiresAt } = await signToken(
-      { typ: "operator", acc: operator.accountId, sub: operator.id, role: operator.role, name: operator.name },
+      { typ: "operator", acc: operator.accountId, sub: operator.id, role: operator.role, name: operator.name, ver: operator.sessionVersion },
       c.env.AUTH_SECRET,
       OPERATOR_TOKEN_TTL_S,
     );

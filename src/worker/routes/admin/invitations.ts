@@ -33,7 +33,7 @@ export const invitationRoutes = new Hono<AppEnv>().post("/accept", validate("jso
     .returning({ id: operators.id });
   if (!updated.length) throw new ProblemError(409, "invitation_used", USED);
 
-  const session = await signToken({ typ: "operator", acc: operator.accountId, sub: operator.id, role: operator.role, name: operator.name }, c.env.AUTH_SECRET, OPERATOR_TOKEN_TTL_S);
+  const session = await signToken({ typ: "operator", acc: operator.accountId, sub: operator.id, role: operator.role, name: operator.name, ver: operator.sessionVersion }, c.env.AUTH_SECRET, OPERATOR_TOKEN_TTL_S);
   const profile = { id: operator.id, accountId: operator.accountId, email: operator.email, name: operator.name, role: operator.role };
   return c.json({ ...session, operator: profile } satisfies OperatorLoginResponse);
 });

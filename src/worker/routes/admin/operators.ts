@@ -182,7 +182,13 @@ export const operatorRoutes = new Hono<AppEnv>()
       const target = await findOperator(c.env.DB, me.accountId, c.req.param("id"));
       if (target.role === "owner") requireOwnerLevel(me);
       const passwordHash = await hashPassword(c.req.valid("json").password);
-      await database(c.env.DB).update(operators).set({ passwordHash }).where(mine(me.accountId, target.id));
+      // A new password ends every session signed with the old one (a reset is often because one
+      // leaked): their tokens stop working and their open consoles are closed.
+      await database(c.env.DB)
+        .update(operators)
+        .set({ passwordHash, sessionVersion: sql`${operators.sessionVersion} + 1` })
+        .where(mine(me.accountId, target.id));
+      await disconnectOperator(c.env, me.accountId, target.id);
       return c.body(null, 204);
     },
   );
