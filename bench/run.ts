@@ -15,7 +15,7 @@ import type { OperatorLoginResponse, ServerFrame, VisitorSessionResponse } from 
 const TIMEOUT_MS = 60_000;
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-const numeric = ["rooms", "participants", "messages", "window", "warmup", "rounds"] as const;
+const numeric = ["rooms", "participants", "messages", "window", "warmup", "rounds", "visitors"] as const;
 const { values: flags } = parseArgs({
   options: {
     ...Object.fromEntries(numeric.map((name) => [name, { type: "string" as const }])),
@@ -43,6 +43,9 @@ const config = {
   warmup: option("warmup", 10, 0),
   /** Bare and Parley take turns this many times, so drifting background load hits both alike. */
   rounds: option("rounds", 3),
+  /** Live visitors on the account's sites while Parley's rounds run: presence sockets to its
+   * Lobby, each moving to another page every 30 s on average, watched by an operator's console. */
+  visitors: option("visitors", 0, 0),
 };
 
 /** One scenario's pass: each room's sender keeps `window` messages in flight, and every receiver
@@ -211,6 +214,40 @@ async function bareScenario(origin: string): Promise<Scenario> {
   return s;
 }
 
+/** The account's live visitors and an operator's console watching them, as the widget and the
+ * console hold them; `stop` closes them all. Notices counted prove the Lobby kept up. */
+async function liveVisitors(origin: string, count: number) {
+  const ws = origin.replace(/^http/, "ws");
+  const sockets: WebSocket[] = [];
+  const counts = { notices: 0, errors: 0 };
+  const alice = await post<OperatorLoginResponse>(origin, "/api/operator/login", { email: DEMO.operators[0]!.email, password: DEMO.password });
+  const console_ = await openSocket(`${ws}/ws/lobby`, socketProtocols(alice.token));
+  console_.addEventListener("message", (event) => {
+    const type = (JSON.parse(String(event.data)) as { type: string }).type;
+    if (type === "visitor") counts.notices++;
+    if (type === "error") counts.errors++;
+  });
+  const page = (k: number, n: number) => JSON.stringify({ type: "page", url: `https://shop.example/p/${k}/${n}`, title: `Page ${n}`, referrer: "", onSiteMs: 1000 * n, chatting: false });
+  for (let opened = 0; opened < count; opened += 50) {
+    const batch = await Promise.all(Array.from({ length: Math.min(50, count - opened) }, () => openSocket(`${ws}/ws/visitors?account=${DEMO.accountId}&visitor=${randomBytes(16).toString("hex")}`)));
+    batch.forEach((socket, i) => socket.send(page(opened + i, 0)));
+    sockets.push(...batch);
+  }
+  let navigations = 0;
+  const mover = setInterval(() => {
+    // About one visitor in 300 navigates every 100 ms: every visitor every 30 s on average.
+    for (const [k, socket] of sockets.entries()) if (Math.random() < 1 / 300) socket.send(page(k, ++navigations));
+  }, 100);
+  return {
+    counts,
+    navigations: () => navigations,
+    stop() {
+      clearInterval(mover);
+      for (const socket of [console_, ...sockets]) socket.close(1000, "bench done");
+    },
+  };
+}
+
 async function pass(s: Scenario, tag: string, messages: number, serverGroup: number | undefined): Promise<Round> {
   const round = (s.round = running = new Round(tag, messages, s.send));
   const [server, client] = [groupCpuSeconds(serverGroup), process.cpuUsage()];
@@ -260,8 +297,13 @@ try {
   };
   let bare: Scenario;
   let parley: Scenario;
+  let visitors: Awaited<ReturnType<typeof liveVisitors>> | undefined;
   if (flags.apart) {
     for (const open of [bareScenario, parleyScenario]) {
+      if (open === parleyScenario && config.visitors) {
+        log(`opening ${config.visitors} live visitors and a console watching them`);
+        visitors = await liveVisitors(server.origin, config.visitors);
+      }
       log(`opening ${config.rooms} rooms x ${config.participants} sockets`);
       const s = await open(server.origin);
       if (s.name === "bare") bare = s;
@@ -274,9 +316,11 @@ try {
         sampleMemory(s.name as "bare" | "parley");
       }
       closeAll(s);
+      if (open === parleyScenario) visitors?.stop();
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
   } else {
+    if (config.visitors) visitors = await liveVisitors(server.origin, config.visitors);
     log(`opening ${config.rooms} rooms x ${config.participants} sockets for each scenario`);
     [bare, parley] = [await bareScenario(server.origin), await parleyScenario(server.origin)];
     if (config.warmup) for (const s of [bare, parley]) await pass(s, "warmup", config.warmup, server.group);
@@ -287,6 +331,7 @@ try {
     // Both scenarios' sockets are open together here, so memory is not told apart.
     closeAll(bare);
     closeAll(parley);
+    visitors?.stop();
   }
   closing = true;
   const results = {
@@ -310,6 +355,7 @@ try {
       ...(flags.apart ? { workerdRssOverIdle: Math.round(((memory.parley - memory.idle) / (memory.bare - memory.idle)) * 1000) / 1000 } : {}),
     },
     ...(flags.apart ? { idleWorkerdRssMb: memory.idle } : {}),
+    ...(visitors ? { liveVisitors: { count: config.visitors, navigations: visitors.navigations(), noticesToConsole: visitors.counts.notices, errorFrames: visitors.counts.errors } } : {}),
     node: process.version,
     wrangler: (JSON.parse(readFileSync(join(ROOT, "node_modules", "wrangler", "package.json"), "utf8")) as { version: string }).version,
     cpus: cpus().length,
@@ -317,6 +363,10 @@ try {
   };
   console.log(JSON.stringify(report, null, 2));
   const p = results.parley;
+  if (visitors?.counts.errors) {
+    log("the live visitors' console got error frames");
+    exitCode = 1;
+  }
   if (p.missing || p.duplicate || p.outOfOrder || p.errorFrames) {
     log("Parley did not deliver every message exactly once and in order");
     exitCode = 1;
