@@ -19,13 +19,14 @@ const TAGS = {
 } as const;
 type Tag = keyof typeof TAGS;
 
-type ErrorStatus = 401 | 403 | 404 | 409 | 413 | 422;
+type ErrorStatus = 401 | 403 | 404 | 409 | 413 | 415 | 422;
 const ERRORS: Record<ErrorStatus, string> = {
   401: "No token, or an unknown, expired or revoked one (`token_missing`, `token_invalid`, `token_expired`).",
   403: "Not an admin: an operator without the owner or admin role, a deactivated operator or a visitor (`forbidden`).",
   404: "No such resource in this account (`not_found`); another account's ids are answered the same way.",
   409: "It conflicts with the current state (`conflict`).",
   413: "The body is over 64 KiB (`too_large`).",
+  415: "The body is not sent as `application/json` (`unsupported_media_type`).",
   422: "The body or query does not match its schema (`validation_failed`); `errors` lists each problem.",
 };
 
@@ -40,7 +41,7 @@ export type RouteDoc = {
   description?: string;
   /** The success answer; a 204 has no schema. */
   ok: { status: 200 | 201 | 204; description: string; schema?: StandardSchemaV1 };
-  /** The route validates a JSON body (422, 413) or a query (422). */
+  /** The route validates a JSON body (422, 413, 415) or a query (422). */
   input?: "body" | "query";
   /** Further problem answers, with what they mean here (or the general meaning). */
   errors?: Partial<Record<404 | 409 | 422 | 403, string | true>>;
@@ -59,7 +60,10 @@ export function describe(doc: RouteDoc) {
     responses[403] = problem(ERRORS[403]);
   }
   if (doc.input) responses[422] = problem(ERRORS[422]);
-  if (doc.input === "body") responses[413] = problem(ERRORS[413]);
+  if (doc.input === "body") {
+    responses[413] = problem(ERRORS[413]);
+    responses[415] = problem(ERRORS[415]);
+  }
   for (const [key, text] of Object.entries(doc.errors ?? {})) {
     const status = Number(key) as ErrorStatus;
     // A route's own 403 reason comes on top of the general one, which holds everywhere.
