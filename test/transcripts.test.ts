@@ -14,6 +14,7 @@ import { chatOfReplyAddress, replyAddressFor } from "../src/worker/email/reply-a
 import { replyText } from "../src/worker/email/reply-text.ts";
 import { sendEmail } from "../src/worker/email/send.ts";
 import { buildTranscript, type TranscriptInput } from "../src/worker/email/transcript.ts";
+import { transcriptLanguage } from "../src/worker/email/transcript-texts.ts";
 import { admin, call, connectLobby, expectJson, expectProblem, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
 let acc: SeededAccount;
@@ -119,6 +120,29 @@ describe("the transcript email", () => {
     // System messages in the quieter style, text messages with their author.
     expect(parsed.html).toMatch(/<p data-seq="1" style="[^"]*font-style:italic[^"]*">[0-9:]+ · Ann joined the chat<\/p>/);
     expect(parsed.html).toMatch(/<strong[^>]*>Ann<\/strong>/);
+  });
+
+  it("is written in German when the account's language (or, for \"auto\", the asker's browser) is German", async () => {
+    const chat = await conversation({ visitorName: "<b>Vera</b>", lines: ["Hallo, ist jemand da?", "operator:Ja, hier ist Ann."] });
+    const { parsed, source } = await transcriptOf(chat.chatId, { language: "de" });
+    const date = new Intl.DateTimeFormat("de-DE", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" }).format(source.startedAt);
+    expect(parsed.subject).toBe(`Verlauf Ihres Chats mit Company <mail> & Co (${date})`);
+    const weekday = new Intl.DateTimeFormat("de-DE", { timeZone: "UTC", weekday: "long" }).format(source.startedAt);
+    expectInOrder(parsed.text!, ["Ihr Chat mit Company <mail> & Co", `Begonnen ${weekday}`, "Alle Zeiten in UTC.", "Ann ist dem Chat beigetreten", "<b>Vera</b>: Hallo, ist jemand da?", "Ann: Ja, hier ist Ann.", "<b>Vera</b> hat den Chat beendet", "Antworten Sie auf diese E-Mail"]);
+    expect(parsed.html).toContain('<html lang="de">');
+    expectInOrder(parsed.html!, ["Ihr Chat mit Company &lt;mail&gt; &amp; Co", "Ann ist dem Chat beigetreten", "&lt;b&gt;Vera&lt;/b&gt;", "Hallo, ist jemand da?", "&lt;b&gt;Vera&lt;/b&gt; hat den Chat beendet"]);
+    expect(parsed.html).not.toContain("<b>Vera</b>");
+  });
+
+  it("chooses its language from the account's setting, and for \"auto\" from the asker's Accept-Language", () => {
+    expect(transcriptLanguage("de", "en-US,en;q=0.9")).toBe("de");
+    expect(transcriptLanguage("en", "de-DE")).toBe("en");
+    expect(transcriptLanguage("auto", "de-DE,de;q=0.9,en;q=0.8")).toBe("de");
+    expect(transcriptLanguage("auto", "fr-FR,fr;q=0.9,en;q=0.5,de;q=0.4")).toBe("en");
+    expect(transcriptLanguage("auto", "en;q=0.2, de;q=0.9")).toBe("de");
+    expect(transcriptLanguage("auto", "fr")).toBe("en");
+    expect(transcriptLanguage("auto", "de;q=0")).toBe("en");
+    expect(transcriptLanguage("auto", null)).toBe("en");
   });
 
   it("escapes every typed string in the HTML part: messages, names, the account's name", async () => {

@@ -6,6 +6,7 @@
 // reaches the HTML part only through escapeHtml, and headers only through clean() (no line
 // breaks), so a message like "<script>" arrives as text and no name can add a header.
 import type { ChatMessage, ChatStatus, FileAttachment } from "../../shared/protocol.ts";
+import { transcriptTexts, type TranscriptLanguage, type TranscriptTexts } from "./transcript-texts.ts";
 
 export type TranscriptSource = {
   chatId: string;
@@ -30,6 +31,8 @@ export type TranscriptInput = TranscriptSource & {
   replyTo: string | null;
   /** A link for a file message, or null to name the file without one. */
   fileLink: (file: FileAttachment) => string | null;
+  /** The language it is written in (transcript-texts.ts); English when not given. */
+  language?: TranscriptLanguage;
 };
 
 export type TranscriptEmail = {
@@ -51,11 +54,19 @@ export function escapeHtml(text: string): string {
 /** A header value: no control characters (so no line breaks), spaces collapsed, at most `max` long. */
 const clean = (text: string, max = 200) => text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim().slice(0, max);
 
-const dayFormat = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" });
-const timeFormat = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-const dateFormat = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
-const day = (at: number) => dayFormat.format(at);
-const time = (at: number) => timeFormat.format(at);
+/** Dates and times in UTC, written the way the transcript's language writes them. */
+function formats(locale: string) {
+  const dayFormat = new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  const timeFormat = new Intl.DateTimeFormat(locale, { timeZone: "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const dateFormat = new Intl.DateTimeFormat(locale, { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
+  return { day: (at: number) => dayFormat.format(at), time: (at: number) => timeFormat.format(at), date: (at: number) => dateFormat.format(at) };
+}
+
+/** A system message in the transcript's language where its words depend only on who. */
+function systemText(m: ChatMessage, t: TranscriptTexts): string {
+  const words = m.event ? t.event[m.event] : undefined;
+  return words ? words(m.author.name) : m.text;
+}
 
 export function formatBytes(size: number): string {
   if (size < 1024) return `${size} B`;
@@ -74,18 +85,17 @@ function safeLink(url: string | null): string | null {
   }
 }
 
-const REPLY_HINT = "Reply to this email to write to us again: your reply reaches us in this chat.";
-
 export function buildTranscript(input: TranscriptInput): TranscriptEmail {
+  const t = transcriptTexts[input.language ?? "en"];
+  const { day, time, date } = formats(t.locale);
   const account = clean(input.accountName, 100) || "us";
-  const subject = `Transcript of your chat with ${account} (${dateFormat.format(input.startedAt)})`;
-  const ended = input.closedAt !== null ? `, ended ${day(input.closedAt)} ${time(input.closedAt)}` : "";
-  const summary = `Started ${day(input.startedAt)} ${time(input.startedAt)}${ended}. All times are UTC.`;
+  const subject = t.subject(account, date(input.startedAt));
+  const summary = t.summary(`${day(input.startedAt)} ${time(input.startedAt)}`, input.closedAt !== null ? `${day(input.closedAt)} ${time(input.closedAt)}` : null);
 
-  const text: string[] = [`Your chat with ${account}`, summary, ""];
+  const text: string[] = [t.heading(account), summary, ""];
   const html: string[] = [];
   if (input.omitted > 0) {
-    const note = `${input.omitted} earlier message${input.omitted === 1 ? "" : "s"} are not included.`;
+    const note = t.omitted(input.omitted);
     text.push(note, "");
     html.push(`<p style="margin:0 0 12px;color:#5b6472;font-size:13px">${escapeHtml(note)}</p>`);
   }
@@ -101,20 +111,21 @@ export function buildTranscript(input: TranscriptInput): TranscriptEmail {
     const at = time(m.at);
     if (m.kind === "system") {
       // Quieter: joins, leaves, transfers and the close frame the conversation, they are not part of it.
-      text.push(`[${at}] * ${m.text}`);
+      const words = systemText(m, t);
+      text.push(`[${at}] * ${words}`);
       html.push(
-        `<p data-seq="${m.seq}" style="margin:0 0 8px;color:#8a93a0;font-size:12px;font-style:italic">${at} · ${escapeHtml(m.text)}</p>`,
+        `<p data-seq="${m.seq}" style="margin:0 0 8px;color:#8a93a0;font-size:12px;font-style:italic">${at} · ${escapeHtml(words)}</p>`,
       );
       continue;
     }
-    const author = m.author.name || (m.author.kind === "visitor" ? "Visitor" : "Operator");
-    const byEmail = m.via === "email" ? " (by email)" : "";
+    const author = m.author.name || (m.author.kind === "visitor" ? t.visitor : t.operator);
+    const byEmail = m.via === "email" ? t.byEmail : "";
     let bodyText: string;
     let bodyHtml: string;
     if (m.kind === "file" && m.file) {
       const link = safeLink(input.fileLink(m.file));
       const size = formatBytes(m.file.size);
-      bodyText = `sent a file: ${m.file.name} (${size})${link ? ` ${link}` : ""}`;
+      bodyText = `${t.sentFile(m.file.name, size)}${link ? ` ${link}` : ""}`;
       const name = escapeHtml(m.file.name);
       bodyHtml = `📎 ${link ? `<a href="${escapeHtml(link)}" style="color:#2457d6">${name}</a>` : name} <span style="color:#5b6472">(${size})</span>`;
     } else {
@@ -130,19 +141,19 @@ export function buildTranscript(input: TranscriptInput): TranscriptEmail {
     );
   }
   if (!input.messages.length) {
-    text.push("(No messages.)");
-    html.push(`<p style="color:#5b6472">No messages.</p>`);
+    text.push(`(${t.noMessages})`);
+    html.push(`<p style="color:#5b6472">${escapeHtml(t.noMessages)}</p>`);
   }
-  if (input.replyTo) text.push("", REPLY_HINT);
+  if (input.replyTo) text.push("", t.replyHint);
 
   const page =
-    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(subject)}</title></head>` +
+    `<!DOCTYPE html><html lang="${input.language ?? "en"}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(subject)}</title></head>` +
     `<body style="margin:0;padding:16px;background:#f4f6f9;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:14px;line-height:1.45;color:#1d2430">` +
     `<div style="max-width:640px;margin:0 auto;padding:20px;background:#ffffff;border:1px solid #e1e5eb;border-radius:8px">` +
-    `<h1 style="margin:0 0 4px;font-size:18px">Your chat with ${escapeHtml(account)}</h1>` +
+    `<h1 style="margin:0 0 4px;font-size:18px">${escapeHtml(t.heading(account))}</h1>` +
     `<p style="margin:0 0 12px;color:#5b6472;font-size:13px">${escapeHtml(summary)}</p>` +
     html.join("\n") +
-    (input.replyTo ? `<p style="margin:20px 0 0;padding-top:12px;border-top:1px solid #e1e5eb;color:#5b6472;font-size:13px">${escapeHtml(REPLY_HINT)}</p>` : "") +
+    (input.replyTo ? `<p style="margin:20px 0 0;padding-top:12px;border-top:1px solid #e1e5eb;color:#5b6472;font-size:13px">${escapeHtml(t.replyHint)}</p>` : "") +
     `</div></body></html>`;
 
   return {

@@ -9,6 +9,7 @@ import { readSettings } from "../db/settings.ts";
 import { replyAddressFor } from "../email/reply-address.ts";
 import { sendEmail } from "../email/send.ts";
 import { buildTranscript } from "../email/transcript.ts";
+import { transcriptLanguage } from "../email/transcript-texts.ts";
 import { problemResponse, ProblemError, validate, type AppEnv } from "../http.ts";
 import { signedFileUrl } from "../files/links.ts";
 import { findChatFor } from "./chats.ts";
@@ -59,6 +60,7 @@ export const transcriptRoutes = new Hono<AppEnv>().post(
         to: recipient.address,
         replyTo: domain ? await replyAddressFor(c.env.AUTH_SECRET, chat.id, domain) : null,
         fileLink: (file) => fileLinks.get(file.id) ?? null,
+        language: transcriptLanguage(settings.language, c.req.header("Accept-Language")),
       });
       await sendEmail(c.env, email);
     } catch (error) {
