@@ -3,7 +3,8 @@
 // that the `token` query parameter).
 import { and, eq, isNull } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
-import { SOCKET_TOKEN_PREFIX, type OperatorRole } from "../../shared/protocol.ts";
+import type { OperatorRole } from "../../shared/protocol.ts";
+import { offeredProtocols, SOCKET_TOKEN_PREFIX } from "../../shared/socket-auth.ts";
 import { database } from "../db/index.ts";
 import { apiKeys, operators } from "../db/schema.ts";
 import { ProblemError, type AppEnv } from "../http.ts";
@@ -27,8 +28,7 @@ function readToken(request: Request): string | undefined {
     return match[1];
   }
   // Browsers give sockets no headers, but they do send the subprotocols asked for.
-  const offered = request.headers.get("Sec-WebSocket-Protocol")?.split(",").map((p) => p.trim()) ?? [];
-  const carried = offered.find((p) => p.startsWith(SOCKET_TOKEN_PREFIX));
+  const carried = offeredProtocols(request).find((p) => p.startsWith(SOCKET_TOKEN_PREFIX));
   if (carried) return carried.slice(SOCKET_TOKEN_PREFIX.length);
   // Still taken, for clients that cannot set subprotocols; a token in a URL may be logged.
   return new URL(request.url).searchParams.get("token") ?? undefined;

@@ -6,7 +6,7 @@ import { LOBBY_OPERATOR_HEADER, lobbyOf, type LobbyOperator } from "../../durabl
 import { requirePrincipal } from "../auth/principal.ts";
 import { departmentIdsOf } from "../db/operators.ts";
 import { readSettings } from "../db/settings.ts";
-import { SOCKET_PROTOCOL } from "../../shared/protocol.ts";
+import { offeredProtocols, SOCKET_PROTOCOL } from "../../shared/socket-auth.ts";
 import { ProblemError, type AppEnv } from "../http.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
 import { findChatFor, requireMayJoin } from "./chats.ts";
@@ -19,8 +19,7 @@ function requireUpgrade(request: Request): void {
  * socket unless the answer names one it offered: SOCKET_PROTOCOL, never the token. */
 async function answerProtocol(request: Request, accepted: Promise<Response>): Promise<Response> {
   const response = await accepted;
-  const offered = request.headers.get("Sec-WebSocket-Protocol")?.split(",").map((p) => p.trim()) ?? [];
-  if (response.status !== 101 || !offered.includes(SOCKET_PROTOCOL)) return response;
+  if (response.status !== 101 || !offeredProtocols(request).includes(SOCKET_PROTOCOL)) return response;
   return new Response(null, { status: 101, webSocket: response.webSocket, headers: { "Sec-WebSocket-Protocol": SOCKET_PROTOCOL } });
 }
 
