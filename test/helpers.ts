@@ -129,3 +129,29 @@ export async function connectLobby(token: string) {
   const snapshot = await client.next("lobby");
   return { client, snapshot };
 }
+
+// ---- Inbound email -----------------------------------------------------------------------------
+import worker from "../src/worker/index.ts";
+
+export type Delivery = { rejected: string | undefined };
+
+/** Hands a raw email (CRLF lines) to the Worker's email() handler the way Email Routing does, and
+ * says whether the handler rejected it. */
+export async function deliverEmail(to: string, raw: string, options: { from?: string; headers?: Record<string, string> } = {}): Promise<Delivery> {
+  const bytes = new TextEncoder().encode(raw);
+  const delivery: Delivery = { rejected: undefined };
+  const headerLines = raw.slice(0, raw.indexOf("\r\n\r\n")).split("\r\n").map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trim()] as [string, string]);
+  const message = {
+    from: options.from ?? "vera@example.org",
+    to,
+    raw: new Response(bytes).body!,
+    rawSize: bytes.byteLength,
+    headers: new Headers([...headerLines, ...Object.entries(options.headers ?? {})]),
+    canBeForwarded: false,
+    setReject(reason: string) {
+      delivery.rejected = reason;
+    },
+  } as unknown as ForwardableEmailMessage;
+  await worker.email(message, env);
+  return delivery;
+}

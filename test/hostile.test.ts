@@ -9,11 +9,11 @@
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import worker, { app } from "../src/worker/index.ts";
+import { app } from "../src/worker/index.ts";
 import { replyAddressFor } from "../src/worker/email/reply-address.ts";
 import { errorCodes, MAX_TEXT_LENGTH, type ChatMessage, type Problem, type ServerFrame } from "../src/shared/protocol.ts";
 import type { LobbyServerFrame, VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
-import { ADMIN, admin, call, ChatClient, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
+import { ADMIN, admin, call, ChatClient, deliverEmail, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
 const ORIGIN = "https://parley.test";
 const knownCodes = new Set<string>(errorCodes);
@@ -420,23 +420,12 @@ describe("hostile email addresses and inbound mail", () => {
     for (const to of recipients) {
       caseCount++;
       const raw = ["From: Mallory <mallory@evil.example>", `To: ${to}`, "Subject: Re: your chat", `Message-ID: <${crypto.randomUUID()}@evil.example>`, "Content-Type: text/plain; charset=utf-8", "", "Let me in."].join("\r\n");
-      let rejected: string | undefined;
-      const bytes = new TextEncoder().encode(raw);
-      const message = {
-        from: "mallory@evil.example",
-        to,
-        raw: new Response(bytes).body!,
-        rawSize: bytes.byteLength,
-        headers: new Headers({ From: "Mallory <mallory@evil.example>", To: to, Subject: "Re: your chat" }),
-        canBeForwarded: false,
-        setReject: (reason: string) => void (rejected = reason),
-      } as unknown as ForwardableEmailMessage;
       try {
-        await worker.email(message, env);
+        const { rejected } = await deliverEmail(to, raw, { from: "mallory@evil.example" });
+        if (!rejected) failures.push(`inbound to ${to}: not rejected`);
       } catch (error) {
         failures.push(`inbound to ${to}: threw ${String(error).slice(0, 120)}`);
       }
-      if (!rejected) failures.push(`inbound to ${to}: not rejected`);
     }
   });
 });

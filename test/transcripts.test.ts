@@ -8,14 +8,13 @@ import PostalMime from "postal-mime";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chatRoomOf, MAX_TRANSCRIPT_MESSAGES } from "../src/durable/chat-room.ts";
 import { parseRecipientAddress, TRANSCRIPTS_PER_HOUR, type ChatMessage, type ChatSummary, type HistoryPage, type TranscriptResponse } from "../src/shared/protocol.ts";
-import worker from "../src/worker/index.ts";
 import { transcriptMime } from "../src/worker/email/mime.ts";
 import { chatOfReplyAddress, replyAddressFor } from "../src/worker/email/reply-address.ts";
 import { replyText } from "../src/worker/email/reply-text.ts";
 import { sendEmail } from "../src/worker/email/send.ts";
 import { buildTranscript, type TranscriptInput } from "../src/worker/email/transcript.ts";
 import { transcriptLanguage } from "../src/worker/email/transcript-texts.ts";
-import { admin, call, connectLobby, expectJson, expectProblem, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
+import { admin, call, connectLobby, deliverEmail, expectJson, expectProblem, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
 let acc: SeededAccount;
 let other: SeededAccount;
@@ -337,28 +336,6 @@ describe("POST /api/chats/:chatId/transcript", () => {
 
 // ---- Replies by email --------------------------------------------------------------------------
 
-type Delivery = { rejected: string | undefined };
-
-/** Hands a raw email to the Worker's email() handler the way Email Routing does. */
-async function deliver(to: string, raw: string, options: { from?: string; headers?: Record<string, string> } = {}): Promise<Delivery> {
-  const bytes = new TextEncoder().encode(raw);
-  const delivery: Delivery = { rejected: undefined };
-  const headerLines = raw.slice(0, raw.indexOf("\r\n\r\n")).split("\r\n").map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trim()] as [string, string]);
-  const message = {
-    from: options.from ?? "vera@example.org",
-    to,
-    raw: new Response(bytes).body!,
-    rawSize: bytes.byteLength,
-    headers: new Headers([...headerLines, ...Object.entries(options.headers ?? {})]),
-    canBeForwarded: false,
-    setReject(reason: string) {
-      delivery.rejected = reason;
-    },
-  } as unknown as ForwardableEmailMessage;
-  await worker.email(message, env);
-  return delivery;
-}
-
 function replyEmail(to: string, body: string, options: { messageId?: string | null; extraHeaders?: string[] } = {}): string {
   const id = options.messageId === undefined ? `<${crypto.randomUUID()}@mail.example.org>` : options.messageId;
   return [
@@ -395,7 +372,7 @@ describe("replies to a transcript", () => {
     const to = await replyAddressFor(env.AUTH_SECRET, chat.chatId, DOMAIN);
     const raw = replyEmail(to, `Do you have it in <b>blue</b>?\nThanks!${QUOTED}`);
 
-    expect(await deliver(to, raw)).toEqual({ rejected: undefined });
+    expect(await deliverEmail(to, raw)).toEqual({ rejected: undefined });
     const after = await history(chat.chatId);
     const added = after.slice(before.length);
     expect(added).toMatchObject([
@@ -408,7 +385,7 @@ describe("replies to a transcript", () => {
     expect(await summary(chat.chatId)).toMatchObject({ status: "waiting", closedAt: null, operatorIds: [], visitorEmail: "vera@example.org" });
 
     // Email Routing delivering the same email again changes nothing.
-    expect(await deliver(to, raw)).toEqual({ rejected: undefined });
+    expect(await deliverEmail(to, raw)).toEqual({ rejected: undefined });
     expect(await history(chat.chatId)).toEqual(after);
 
     // An operator takes it like any waiting chat and answers in it.
@@ -421,7 +398,7 @@ describe("replies to a transcript", () => {
   it("reaches the operators in a chat that is still going on, live, without reopening it", async () => {
     const chat = await conversation({ open: true });
     const to = await replyAddressFor(env.AUTH_SECRET, chat.chatId, DOMAIN);
-    expect(await deliver(to, replyEmail(to, `I had to leave, sorry.\n-- \nVera, sent from my phone${QUOTED}`))).toEqual({ rejected: undefined });
+    expect(await deliverEmail(to, replyEmail(to, `I had to leave, sorry.\n-- \nVera, sent from my phone${QUOTED}`))).toEqual({ rejected: undefined });
     let live = await chat.operator.next("msg");
     while (live.message.via !== "email") live = await chat.operator.next("msg");
     expect(live.message).toMatchObject({ kind: "text", author: { kind: "visitor", id: chat.visitorId }, text: "I had to leave, sorry.", via: "email" });
@@ -448,12 +425,12 @@ describe("replies to a transcript", () => {
       await replyAddressFor("another-secret-that-is-also-long-enough-0123456789", target.chatId, DOMAIN),
     ];
     for (const to of forged) {
-      const delivery = await deliver(to, replyEmail(to, "Let me in"));
+      const delivery = await deliverEmail(to, replyEmail(to, "Let me in"));
       expect(delivery.rejected, to).toBe("This reply address is not valid.");
     }
     // The right signature at another domain, or not a reply address at all.
-    expect((await deliver(genuine.replace(DOMAIN, "elsewhere.example"), replyEmail(genuine, "hi"))).rejected).toBe("There is no mailbox at this address.");
-    expect((await deliver(`sales@${DOMAIN}`, replyEmail(`sales@${DOMAIN}`, "hi"))).rejected).toBe("There is no mailbox at this address.");
+    expect((await deliverEmail(genuine.replace(DOMAIN, "elsewhere.example"), replyEmail(genuine, "hi"))).rejected).toBe("There is no mailbox at this address.");
+    expect((await deliverEmail(`sales@${DOMAIN}`, replyEmail(`sales@${DOMAIN}`, "hi"))).rejected).toBe("There is no mailbox at this address.");
     expect(await history(chat.chatId)).toEqual(before.chat);
     expect(await history(target.chatId)).toEqual(before.target);
     expect(await summary(target.chatId)).toMatchObject({ status: "closed" });
@@ -462,7 +439,7 @@ describe("replies to a transcript", () => {
   it("accepts the address with its local part lower-cased by a mail server on the way", async () => {
     const chat = await conversation();
     const to = await replyAddressFor(env.AUTH_SECRET, chat.chatId, DOMAIN);
-    expect(await deliver(to.toLowerCase(), replyEmail(to.toLowerCase(), "Lower case works too."))).toEqual({ rejected: undefined });
+    expect(await deliverEmail(to.toLowerCase(), replyEmail(to.toLowerCase(), "Lower case works too."))).toEqual({ rejected: undefined });
     expect((await history(chat.chatId)).at(-1)).toMatchObject({ text: "Lower case works too.", via: "email" });
   });
 
@@ -470,9 +447,9 @@ describe("replies to a transcript", () => {
     const chat = await conversation();
     const before = await history(chat.chatId);
     const to = await replyAddressFor(env.AUTH_SECRET, chat.chatId, DOMAIN);
-    expect(await deliver(to, replyEmail(to, "I am out of the office until Monday.", { extraHeaders: ["Auto-Submitted: auto-replied"] }))).toEqual({ rejected: undefined });
-    expect(await deliver(to, replyEmail(to, "Away.", { extraHeaders: ["Precedence: auto_reply"] }))).toEqual({ rejected: undefined });
-    expect((await deliver(to, replyEmail(to, QUOTED))).rejected).toBe("The reply has no text of its own above the quoted transcript.");
+    expect(await deliverEmail(to, replyEmail(to, "I am out of the office until Monday.", { extraHeaders: ["Auto-Submitted: auto-replied"] }))).toEqual({ rejected: undefined });
+    expect(await deliverEmail(to, replyEmail(to, "Away.", { extraHeaders: ["Precedence: auto_reply"] }))).toEqual({ rejected: undefined });
+    expect((await deliverEmail(to, replyEmail(to, QUOTED))).rejected).toBe("The reply has no text of its own above the quoted transcript.");
     expect(await history(chat.chatId)).toEqual(before);
     expect(await summary(chat.chatId)).toMatchObject({ status: "closed" });
   });
@@ -481,13 +458,13 @@ describe("replies to a transcript", () => {
     const chat = await conversation({ open: true });
     const to = await replyAddressFor(env.AUTH_SECRET, chat.chatId, DOMAIN);
     const same = replyEmail(to, "One.", { messageId: "<fixed-1@mail.example.org>" });
-    await deliver(to, same);
+    await deliverEmail(to, same);
     // Same Message-ID, relayed with another Date: still the same email.
-    await deliver(to, same.replace("10:30:00", "10:31:00"));
+    await deliverEmail(to, same.replace("10:30:00", "10:31:00"));
     const noId = replyEmail(to, "Two.", { messageId: null });
-    await deliver(to, noId);
-    await deliver(to, noId);
-    await deliver(to, replyEmail(to, "Three.", { messageId: "<fixed-2@mail.example.org>" }));
+    await deliverEmail(to, noId);
+    await deliverEmail(to, noId);
+    await deliverEmail(to, replyEmail(to, "Three.", { messageId: "<fixed-2@mail.example.org>" }));
     expect((await history(chat.chatId)).filter((m) => m.via === "email").map((m) => m.text)).toEqual(["One.", "Two.", "Three."]);
     chat.operator.close();
   });
