@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { DEMO, ROOT } from "../../scripts/local-dev.ts";
@@ -139,4 +140,16 @@ export class CuttableProxy {
     this.cut();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** The WCAG 2.1 A and AA rules of axe-core, the bar the console, the Control Panel and the widget
+ * must clear. */
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/** Runs axe-core on what the page shows now (the widget's open shadow root included) and fails
+ * with each violation's rule, impact and first offending elements, so the message says what to fix. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const found = violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} ${n.failureSummary?.split("\n").slice(1, 2).join("") ?? ""}`.trim()).join(" | ")}`);
+  expect(found, `axe-core WCAG 2.1 A/AA violations on ${what}`).toEqual([]);
 }
