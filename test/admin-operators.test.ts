@@ -241,14 +241,15 @@ describe("deactivation", () => {
 
     await expect.poll(() => lobby.client.closed).toEqual({ code: DEACTIVATED_CLOSE_CODE, reason: "deactivated" });
     await expect.poll(() => room.closed).toEqual({ code: DEACTIVATED_CLOSE_CODE, reason: "deactivated" });
-    let gone;
-    do gone = await watcher.client.next("presence");
-    while (gone.operator.id !== operator.id);
-    expect(gone.operator).toMatchObject({ id: operator.id, connected: false });
+    // Colleagues no longer see them at all: not in the team list, not as a transfer target.
+    expect(await watcher.client.next("operator_gone")).toEqual({ type: "operator_gone", operatorId: operator.id });
+    const later = await connectLobby((await login(acc.emails.owner)).token);
+    expect(later.snapshot.operators.map((op) => op.id)).not.toContain(operator.id);
+    later.client.close();
 
-    await expectProblem(await call("/api/operator/me", { token }), 403, "forbidden");
+    await expectProblem(await call("/api/operator/me", { token }), 403, "deactivated");
     await expectProblem(await call("/api/operator/login", { method: "POST", json: { email: "dee@ops.test", password: PASSWORD } }), 401, "bad_credentials");
-    await expectProblem(await upgrade(chat.chatId, token), 403, "forbidden");
+    await expectProblem(await upgrade(chat.chatId, token), 403, "deactivated");
 
     // Reactivated, they may sign in again.
     await expectJson(await admin(`/operators/${operator.id}`, acc.apiKey, { method: "PATCH", json: { active: true } }), 200);

@@ -293,7 +293,7 @@ describe("typing, read receipts, join, leave, close", () => {
     const sent = await visitor.next("ack");
     await operator.next("msg");
     visitor.send({ type: "close" });
-    expect((await visitor.next("msg")).message).toMatchObject({ kind: "system", event: "close", text: "Vera Visitor closed the chat" });
+    expect((await visitor.next("msg")).message).toMatchObject({ kind: "system", event: "close", text: "Vera Visitor ended the chat" });
     expect((await operator.next("msg")).message).toMatchObject({ event: "close" });
 
     operator.send({ type: "message", cid: "late", text: "anyone?" });

@@ -130,6 +130,15 @@ export async function connectLobby(token: string) {
   return { client, snapshot };
 }
 
+/** A lobby socket of an operator who is online (so the queue reaches them), with its snapshot. */
+export async function onlineLobby(token: string) {
+  const { client, snapshot } = await connectLobby(token);
+  if (snapshot.you.status === "online") return { client, snapshot };
+  client.send({ type: "presence", status: "online" });
+  await client.next("presence");
+  return { client, snapshot: await client.next("lobby") };
+}
+
 // ---- Inbound email -----------------------------------------------------------------------------
 import worker from "../src/worker/index.ts";
 

@@ -169,7 +169,7 @@ describe("authentication failures", () => {
   it("stops a deactivated operator at once", async () => {
     const bob = (await login(home.emails.bob)).token;
     await database(env.DB).update(operators).set({ active: false }).where(eq(operators.id, `${home.id}_bob`));
-    await problem(await call("/api/operator/chats", { token: bob }), 403, "forbidden");
+    await problem(await call("/api/operator/chats", { token: bob }), 403, "deactivated");
     const chat = await startChat(home.id);
     expect((await upgrade(chat.chatId, bob)).status).toBe(403);
     await problem(await call("/api/operator/login", { method: "POST", json: { email: home.emails.bob, password: PASSWORD } }), 401, "bad_credentials");

@@ -105,7 +105,7 @@ describe("the transcript email", () => {
     expect(parsed.text).toBeTruthy();
     expect(parsed.html).toBeTruthy();
 
-    const texts = ["Ann joined the chat", ...lines.map((l) => l.replace(/^operator:/, "")), "Vera Visitor closed the chat"];
+    const texts = ["Ann joined the chat", ...lines.map((l) => l.replace(/^operator:/, "")), "Vera Visitor ended the chat"];
     expect(source.messages.map((m) => m.text)).toEqual(texts);
     // Plain text: multi-line messages keep their lines (indented under the first).
     expectInOrder(parsed.text!, texts.map((t) => t.split("\n")[0]!));
@@ -114,7 +114,7 @@ describe("the transcript email", () => {
     const utc = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(source.messages[1]!.at);
     expect(parsed.text).toContain(`[${utc}] Vera Visitor: Hello, is anyone there?`);
     // HTML: the same, in order; line breaks as <br>; the non-ASCII text intact.
-    expectInOrder(parsed.html!, ["Ann joined the chat", "Hello, is anyone there?", "Yes, Ann here.<br>What can I do for you?", "Grüße aus Köln 👋", "We do!", "Vera Visitor closed the chat"]);
+    expectInOrder(parsed.html!, ["Ann joined the chat", "Hello, is anyone there?", "Yes, Ann here.<br>What can I do for you?", "Grüße aus Köln 👋", "We do!", "Vera Visitor ended the chat"]);
     expect(parsed.html).toContain("All times are UTC.");
     // System messages in the quieter style, text messages with their author.
     expect(parsed.html).toMatch(/<p data-seq="1" style="[^"]*font-style:italic[^"]*">[0-9:]+ · Ann joined the chat<\/p>/);

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { LobbyServerFrame } from "../src/shared/lobby-protocol.ts";
 import type { ChatSummary, HistoryPage, OfflineMessageResponse } from "../src/shared/protocol.ts";
 import type { WidgetConfig } from "../src/shared/widget-api.ts";
-import { admin, call, ChatClient, connectLobby, expectJson, expectProblem, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
+import { admin, call, ChatClient, expectJson, expectProblem, join, login, onlineLobby, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
 let acc: SeededAccount;
 const tokens = { ann: "", bob: "" };
@@ -14,14 +14,6 @@ beforeAll(async () => {
   tokens.ann = (await login(acc.emails.ann)).token; // Sales
   tokens.bob = (await login(acc.emails.bob)).token; // Support
 });
-
-async function onlineLobby(token: string) {
-  const { client, snapshot } = await connectLobby(token);
-  if (snapshot.you.status === "online") return { client, snapshot };
-  client.send({ type: "presence", status: "online" });
-  await client.next("presence");
-  return { client, snapshot: await client.next("lobby") };
-}
 
 describe("rating a chat", () => {
   it("the visitor rates after the close; the operator sees it live, in the welcome and in both chat lists", async () => {
@@ -94,6 +86,7 @@ describe("POST /api/visitor/offline-messages", () => {
       since: expect.any(Number),
       offline: true,
       visitorEmail: "olga@example.org",
+      firstMessage: "Please call me back about my order.",
     });
     // A console connecting later has it in its snapshot, marked the same way.
     const later = await onlineLobby(tokens.bob);

@@ -32,6 +32,18 @@ import { positiveNumber, TokenBucket } from "./token-bucket.ts";
 import { problemResponse } from "../worker/http.ts";
 import type { TranscriptSource } from "../worker/email/transcript.ts";
 import { releaseTranscriptSlot, takeTranscriptSlot, TRANSCRIPT_SLOTS_SCHEMA, type SlotResult } from "./transcript-slots.ts";
+import { readSettings } from "../worker/db/settings.ts";
+import { composeTranscript } from "../worker/email/compose.ts";
+import { sendEmail } from "../worker/email/send.ts";
+import {
+  ANSWER_MAIL_SCHEMA,
+  answerMailState,
+  DEFAULT_ANSWER_MAIL_DELAY_S,
+  hasAnswersAfter,
+  markAnswerMailDue,
+  markAnswersMailed,
+  rememberAnswerAddress,
+} from "./answer-mail.ts";
 
 /** Header the Worker sets, after authenticating, to tell the room who is connecting. Only the
  * Worker can reach this object, so the header cannot come from a client. */
@@ -103,7 +115,7 @@ CREATE TABLE IF NOT EXISTS participants (
 );
 CREATE TABLE IF NOT EXISTS rating (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rating TEXT NOT NULL, comment TEXT, at INTEGER NOT NULL
-);${TRANSCRIPT_SLOTS_SCHEMA}`;
+);${TRANSCRIPT_SLOTS_SCHEMA}${ANSWER_MAIL_SCHEMA}`;
 
 /** Rooms created before a column existed get it on their next wake-up. ADD COLUMN keeps every
  * row (the new column is NULL in old ones) and runs once: afterwards the column is there. */
@@ -169,8 +181,9 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** Stores the visitor's message left through the widget's offline form, as the chat's first
-   * text message (its cid "offline"), so whoever accepts the chat reads it like any other. */
-  async leaveOfflineMessage(text: string): Promise<void> {
+   * text message (its cid "offline"), so whoever accepts the chat reads it like any other. The
+   * visitor will not be in the widget to read the answer: it is mailed to `answerTo`. */
+  async leaveOfflineMessage(text: string, answerTo: { email: string; acceptLanguage: string | null; origin: string | null }): Promise<void> {
     const chat = this.chat();
     if (!chat) throw new Error("no such chat");
     const visitor = this.sql.exec<{ name: string }>("SELECT name FROM participants WHERE id = ?", chat.visitor_id).one();
@@ -183,6 +196,7 @@ export class ChatRoom extends DurableObject<Env> {
       text,
       Date.now(),
     );
+    rememberAnswerAddress(this.sql, answerTo, this.lastSeq());
   }
 
   /** Adds an operator to the chat (after they accepted it from the queue). Joining twice is a no-op. */
@@ -316,6 +330,7 @@ export class ChatRoom extends DurableObject<Env> {
       .one();
     const message: ChatMessage = { seq, cid, kind: "file", event: null, author: who, text: file.name, at, file };
     this.broadcast({ type: "msg", message });
+    await this.answerByEmailLater(who);
     return { ok: true, message, created: true };
   }
 
@@ -360,6 +375,11 @@ export class ChatRoom extends DurableObject<Env> {
     }
     const slot = takeTranscriptSlot(this.sql, Date.now());
     if (!slot.ok) return slot;
+    return { ...slot, source: this.transcriptSource(chat) };
+  }
+
+  /** What a transcript email shows: the newest MAX_TRANSCRIPT_MESSAGES of the log. */
+  private transcriptSource(chat: ChatRow): TranscriptSource {
     const times = this.sql.exec<{ created_at: number; closed_at: number | null }>("SELECT created_at, closed_at FROM chat").one();
     const rows = this.sql
       .exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY seq DESC LIMIT ?`, MAX_TRANSCRIPT_MESSAGES)
@@ -367,17 +387,52 @@ export class ChatRoom extends DurableObject<Env> {
       .reverse();
     const total = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM messages").one().n;
     return {
-      ...slot,
-      source: {
-        chatId: chat.chat_id,
-        status: chat.status,
-        startedAt: times.created_at,
-        closedAt: times.closed_at,
-        visitorName: this.visitor(chat).name,
-        messages: rows.map(toMessage),
-        omitted: total - rows.length,
-      },
+      chatId: chat.chat_id,
+      status: chat.status,
+      startedAt: times.created_at,
+      closedAt: times.closed_at,
+      visitorName: this.visitor(chat).name,
+      messages: rows.map(toMessage),
+      omitted: total - rows.length,
     };
+  }
+
+  // ---- Answers by email (answer-mail.ts) -------------------------------------------------------
+
+  /** After an operator wrote: if the visitor can only be reached by email, their answer is
+   * mailed once the operator has had a moment to finish (one alarm for a burst of lines). */
+  private answerByEmailLater(who: Participant): Promise<void> | undefined {
+    if (who.kind !== "operator" || this.visitorIsHere()) return undefined;
+    const vars = this.env as Env & { ANSWER_MAIL_DELAY_SECONDS?: string };
+    const due = Date.now() + positiveNumber(vars.ANSWER_MAIL_DELAY_SECONDS, DEFAULT_ANSWER_MAIL_DELAY_S) * 1000;
+    return answerMailState(this.sql) && markAnswerMailDue(this.sql, due) ? this.ctx.storage.setAlarm(due) : undefined;
+  }
+
+  override async alarm(): Promise<void> {
+    const state = answerMailState(this.sql);
+    const chat = this.chat();
+    if (!state || !chat) return;
+    const last = this.lastSeq();
+    // Back in the widget, the visitor has read the answers there.
+    if (this.visitorIsHere() || !hasAnswersAfter(this.sql, state.mailed_seq)) return markAnswersMailed(this.sql, last);
+    const settings = await readSettings(this.env.DB, chat.account_id);
+    if (!settings) return markAnswersMailed(this.sql, last);
+    const email = await composeTranscript(this.env, {
+      source: this.transcriptSource(chat),
+      accountId: chat.account_id,
+      settings,
+      to: state.email,
+      origin: state.origin,
+      acceptLanguage: state.accept_language,
+      purpose: "answer",
+    });
+    // A failure throws: the runtime runs the alarm again (with backoff), and the answers stay due.
+    await sendEmail(this.env, email);
+    markAnswersMailed(this.sql, last);
+  }
+
+  private visitorIsHere(): boolean {
+    return this.ctx.getWebSockets("visitor").some((ws) => (ws.deserializeAttachment() as SocketAttachment).ready);
   }
 
   /** The email could not be sent: the slot taken for it is free again. */
@@ -420,6 +475,8 @@ export class ChatRoom extends DurableObject<Env> {
           )
           .one().seq;
       });
+      // The visitor writes by email now: operators' answers go back the same way.
+      if (reply.visitorEmail) rememberAnswerAddress(this.sql, { email: reply.visitorEmail, acceptLanguage: null, origin: null }, seq);
       const message: ChatMessage = { seq, cid: reply.cid, kind: "text", event: null, author: visitor, text: reply.text, at: now, via: "email" };
       this.broadcast({ type: "msg", message });
       result = { ok: true, seq, duplicate: false, reopened: nobodyReads };
@@ -529,7 +586,10 @@ export class ChatRoom extends DurableObject<Env> {
         }
         this.send(ws, { type: "ack", cid: frame.cid, seq: stored.seq, at: stored.at });
         const message: ChatMessage = { seq: stored.seq, cid: frame.cid, kind: "text", event: null, author: who, text: frame.text, at: stored.at };
-        return this.broadcast({ type: "msg", message }, ws);
+        this.broadcast({ type: "msg", message }, ws);
+        // The waiting card shows what the visitor asked, so operators can tell chats apart.
+        if (who.kind === "visitor" && chat.status === "waiting" && this.visitorTextCount() === 1) return lobbyOf(this.env, chat.account_id).waitingPreview(chat.chat_id, frame.text);
+        return this.answerByEmailLater(who);
       }
       case "typing": {
         if (chat.status === "closed") return;
@@ -659,6 +719,10 @@ export class ChatRoom extends DurableObject<Env> {
     return this.sql.exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit).toArray();
   }
 
+  private visitorTextCount(): number {
+    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM messages WHERE author_kind = 'visitor' AND kind = 'text'").one().n;
+  }
+
   private isCurrentParticipant(id: string): boolean {
     return this.sql.exec("SELECT 1 FROM participants WHERE id = ? AND left_at IS NULL", id).toArray().length > 0;
   }
@@ -676,7 +740,7 @@ export class ChatRoom extends DurableObject<Env> {
   /** Stores a system message (join, leave, close) and sends it to everyone, the author included. */
   private appendSystem(author: Participant, event: SystemEvent, at: number, custom?: string): void {
     const text =
-      custom ?? { join: `${author.name} joined the chat`, leave: `${author.name} left the chat`, close: `${author.name} closed the chat`, transfer: `${author.name} transferred the chat`, reopen: `${author.name} reopened the chat` }[event];
+      custom ?? { join: `${author.name} joined the chat`, leave: `${author.name} left the chat`, close: `${author.name} ended the chat`, transfer: `${author.name} transferred the chat`, reopen: `${author.name} reopened the chat` }[event];
     const { seq } = this.sql
       .exec<{ seq: number }>(
         "INSERT INTO messages (kind, event, author_kind, author_id, author_name, text, at) VALUES ('system', ?, ?, ?, ?, ?, ?) RETURNING seq",

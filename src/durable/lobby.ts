@@ -17,6 +17,7 @@ import {
   type PresenceStatus,
   type VisitorServerFrame,
   type WaitingChat,
+  WAITING_PREVIEW_LENGTH,
 } from "../shared/lobby-protocol.ts";
 import {
   INVITATIONS_SCHEMA,
@@ -32,6 +33,7 @@ import {
 } from "./lobby-visitors.ts";
 import { parseFrame, PING_FRAME, PONG_FRAME, type OperatorRole } from "../shared/protocol.ts";
 import { problemResponse } from "../worker/http.ts";
+import { fnv1a } from "../shared/hash.ts";
 
 /** Header the Worker sets, after authenticating, to say which operator is connecting. */
 export const LOBBY_OPERATOR_HEADER = "X-Parley-Operator";
@@ -68,9 +70,7 @@ export function visitorShardCount(env: Env): number {
 /** Which of `count` shards a visitor's presence lives in: FNV-1a of the visitor id, so every
  * page view and every invitation of one visitor meet in the same object. */
 export function visitorShardIndex(visitorId: string, count: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < visitorId.length; i++) hash = Math.imul(hash ^ visitorId.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % count;
+  return fnv1a(visitorId) % count;
 }
 
 /** A visitor shard: a Lobby object that holds only visitor sockets and invitations, and passes
@@ -171,11 +171,17 @@ export class Lobby extends DurableObject<Env> {
       chat.visitorName,
       chat.since,
     );
-    // Some chats carry more (the offline mark, the visitor's email), kept beside the queue row.
-    if (chat.offline || chat.visitorEmail) {
-      const details: Partial<WaitingChat> = { ...(chat.offline ? { offline: true } : {}), ...(chat.visitorEmail ? { visitorEmail: chat.visitorEmail } : {}) };
-      this.sql.exec("INSERT OR REPLACE INTO waiting_details (chat_id, details) VALUES (?, ?)", chat.chatId, JSON.stringify(details));
-    }
+    this.saveDetails(chat);
+    this.broadcast({ type: "waiting", chat: this.withDetails(chat) }, (op) => op.status === "online" && mayTake(op.departmentIds, chat.departmentId));
+  }
+
+  /** The visitor of a waiting chat wrote their first message: the waiting cards show it, so
+   * operators can tell chats apart and pick the one they can answer. Idle if no longer waiting. */
+  async waitingPreview(chatId: string, text: string): Promise<void> {
+    const row = this.sql.exec<WaitingRow>("SELECT chat_id, department_id, visitor_name, since FROM waiting WHERE chat_id = ?", chatId).toArray()[0];
+    if (!row) return;
+    const chat: WaitingChat = { ...this.withDetails(toWaiting(row)), firstMessage: text };
+    this.saveDetails(chat);
     this.broadcast({ type: "waiting", chat }, (op) => op.status === "online" && mayTake(op.departmentIds, chat.departmentId));
   }
 
@@ -209,7 +215,8 @@ export class Lobby extends DurableObject<Env> {
   }
 
   /** A deactivated operator's consoles close at once (HTTP already refuses their token), and the
-   * others see them gone. They come back `away` if ever reactivated. */
+   * others see them gone from the team. They come back `away` with their next connect if ever
+   * reactivated. */
   async kick(operatorId: string): Promise<void> {
     const sockets = this.ctx.getWebSockets(operatorId);
     for (const ws of sockets) {
@@ -219,8 +226,8 @@ export class Lobby extends DurableObject<Env> {
         // Already gone.
       }
     }
-    this.sql.exec("UPDATE operators SET status = 'away' WHERE id = ?", operatorId);
-    this.broadcastPresence(operatorId, undefined, sockets);
+    this.sql.exec("DELETE FROM operators WHERE id = ?", operatorId);
+    this.broadcast({ type: "operator_gone", operatorId });
   }
 
   /** An admin changed an operator's name or departments. Presence shows it now, and their open
@@ -580,6 +587,17 @@ export class Lobby extends DurableObject<Env> {
             .map((row) => this.withDetails(toWaiting(row)))
         : [];
     return { type: "lobby", you, operators, waiting };
+  }
+
+  /** What a waiting chat carries beyond its queue row (the offline mark, the visitor's email, the
+   * start of the first message) is kept beside that row. */
+  private saveDetails(chat: WaitingChat): void {
+    const details: Partial<WaitingChat> = {
+      ...(chat.offline ? { offline: true } : {}),
+      ...(chat.visitorEmail ? { visitorEmail: chat.visitorEmail } : {}),
+      ...(chat.firstMessage ? { firstMessage: chat.firstMessage.slice(0, WAITING_PREVIEW_LENGTH) } : {}),
+    };
+    if (Object.keys(details).length) this.sql.exec("INSERT OR REPLACE INTO waiting_details (chat_id, details) VALUES (?, ?)", chat.chatId, JSON.stringify(details));
   }
 
   private withDetails(chat: WaitingChat): WaitingChat {

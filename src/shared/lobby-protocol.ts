@@ -12,8 +12,12 @@ export type OperatorPresence = { id: string; name: string; status: PresenceStatu
 
 /** A chat waiting for an operator. `departmentId` null means any operator of the account.
  * `offline` (with the visitor's email) marks a message left while no operator was online;
- * `visitorEmail` is there whenever the visitor gave one (pre-chat form, email reply). */
-export type WaitingChat = { chatId: string; departmentId: string | null; visitorName: string; since: number; offline?: true; visitorEmail?: string };
+ * `visitorEmail` is there whenever the visitor gave one (pre-chat form, email reply);
+ * `firstMessage` is the start of the visitor's first message, once they wrote one (a `waiting`
+ * notice for a chat already listed brings it). */
+export type WaitingChat = { chatId: string; departmentId: string | null; visitorName: string; since: number; offline?: true; visitorEmail?: string; firstMessage?: string };
+/** How much of the visitor's first message a waiting card shows. */
+export const WAITING_PREVIEW_LENGTH = 200;
 
 // ---- Client → Lobby --------------------------------------------------------------------------
 export const PresenceFrame = v.strictObject({ type: v.literal("presence"), status: v.picklist(presenceStatuses, "bad_frame") });
@@ -43,11 +47,15 @@ export type VisitorNotice = { type: "visitor"; visitor: LiveVisitor };
 export type VisitorLeftNotice = { type: "visitor_left"; visitorId: string };
 /** The visitor answered this operator's invitation: the chat exists and the operator is in it. */
 export type InvitationAcceptedNotice = { type: "invitation_accepted"; invitationId: string; visitorId: string; chatId: string; visitorName: string };
+/** An operator was deactivated: they leave the team list and are no transfer target any more.
+ * (Reactivated, they appear again with their next connect.) */
+export type OperatorGoneNotice = { type: "operator_gone"; operatorId: string };
 /** A chat was handed to you by a colleague (transfer, or "invite colleague"): you are in it now. */
 export type ChatAssignedNotice = { type: "chat_assigned"; chatId: string; visitorName: string; by: { id: string; name: string } };
 export type LobbyServerFrame =
   | LobbySnapshot
   | PresenceNotice
+  | OperatorGoneNotice
   | WaitingNotice
   | DequeuedNotice
   | ConfigChangedNotice

@@ -2,6 +2,7 @@
 // HTTP API. The ChatRoom object, the Worker, the console and the widget all import from here;
 // docs/protocol.md describes the same shapes for integrators.
 import * as v from "valibot";
+import { fnv1a } from "./hash.ts";
 
 /** Longest message a participant may send, in UTF-16 code units (what JS string length counts). */
 export const MAX_TEXT_LENGTH = 5000;
@@ -39,6 +40,8 @@ export const errorCodes = [
   "text_too_long",
   "hello_required",
   "forbidden",
+  /** The operator was deactivated by an admin: their console signs out. */
+  "deactivated",
   "chat_closed",
   "bad_seq",
   "validation_failed",
@@ -440,4 +443,11 @@ export function parseRecipientAddress(raw: string): RecipientCheck {
     return bad("The part after the @ is not a valid domain, like example.com.");
   }
   return { ok: true, address: `${local}@${domain.toLowerCase()}` };
+}
+
+/** The name of a visitor who gave none: "Visitor 4821", derived from their visitor id, so the
+ * same chat reads the same in tabs, waiting cards, the history and transcripts, and two
+ * anonymous visitors can be told apart. */
+export function anonymousVisitorName(visitorId: string): string {
+  return `Visitor ${1000 + (fnv1a(visitorId) % 9000)}`;
 }

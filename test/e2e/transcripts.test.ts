@@ -121,9 +121,9 @@ describe("transcripts by email", () => {
     expect(email.from).toEqual({ name: "Parley", address: "transcripts@parley.localhost" });
     expect(email.subject).toMatch(/^Transcript of your chat with Demo \(/);
     const log = await history(bot.chatId);
-    expect(log.map((m) => m.text)).toEqual(["Alice joined the chat", "<script>alert(1)</script>", "Hello <i>Eve</i> & welcome!", "Grüße — thanks, that's all.", "Alice closed the chat"]);
+    expect(log.map((m) => m.text)).toEqual(["Alice joined the chat", "<script>alert(1)</script>", "Hello <i>Eve</i> & welcome!", "Grüße — thanks, that's all.", "Alice ended the chat"]);
     expectInOrder(email.text!, log.map((m) => m.text));
-    expectInOrder(email.html!, ["Alice joined the chat", "&lt;script&gt;alert(1)&lt;/script&gt;", "Hello &lt;i&gt;Eve&lt;/i&gt; &amp; welcome!", "Grüße — thanks, that&#39;s all.", "Alice closed the chat"]);
+    expectInOrder(email.html!, ["Alice joined the chat", "&lt;script&gt;alert(1)&lt;/script&gt;", "Hello &lt;i&gt;Eve&lt;/i&gt; &amp; welcome!", "Grüße — thanks, that&#39;s all.", "Alice ended the chat"]);
     expect(email.html).toContain("&lt;b&gt;Eve&lt;/b&gt;");
     for (const unsafe of ["<script>", "<b>Eve</b>", "<i>Eve</i>"]) expect(email.html).not.toContain(unsafe);
     expect(email.text).toContain("All times are UTC.");
@@ -164,7 +164,7 @@ describe("transcripts by email", () => {
     await byTestId(alice, "transcript-send").click();
     await eventually(() => textOf(byTestId(alice, "transcript-sent"))).toBe("Transcript sent to eve@example.org (3 more possible this hour).");
     const { email: next } = await nextEmail(second, "eve@example.org");
-    expectInOrder(next.text!, ["<script>alert(1)</script>", "Alice closed the chat", "wrote again by email", "(by email): One more thing: do you ship to Austria?", "Alice joined the chat", "Alice: Yes, we ship to Austria."]);
+    expectInOrder(next.text!, ["<script>alert(1)</script>", "Alice ended the chat", "wrote again by email", "(by email): One more thing: do you ship to Austria?", "Alice joined the chat", "Alice: Yes, we ship to Austria."]);
   });
 
   it("the visitor asks for the transcript in the widget after the chat ends", async () => {
@@ -200,7 +200,7 @@ describe("transcripts by email", () => {
     await screenshot(visitor, "widget-transcript");
     const { email } = await nextEmail(before, "size44@example.org");
     expect(email.to?.[0]).toMatchObject({ address: "size44@example.org" });
-    expectInOrder(email.text!, ["Do you have size 44?", "Alice joined the chat", "We do, in blue & black.", "Visitor closed the chat"]);
+    expectInOrder(email.text!, ["Do you have size 44?", "Alice joined the chat", "We do, in blue & black.", "Visitor ended the chat"]);
     expect(email.html).toContain("We do, in blue &amp; black.");
   });
 });

@@ -182,7 +182,7 @@ describe("the visitor widget", () => {
     const { visitor, operator, chatId } = await startChat("I am done soon");
     await widget(visitor, "parley-window").getByRole("button", { name: "End chat" }).click();
     await widget(visitor, "parley-window").getByText("The chat has ended").waitFor();
-    await messages(operator).filter({ hasText: "closed the chat" }).waitFor();
+    await messages(operator).filter({ hasText: "ended the chat" }).waitFor();
     await visitorSays(visitor, "Me again");
     await eventually(() => chatIdOf(visitor)).not.toBe(chatId);
     expect(await visitorLog(visitor)).toEqual([["visitor", "Me again"]]);

@@ -70,7 +70,7 @@ export async function authenticate(request: Request, env: Env): Promise<Principa
     .where(eq(operators.id, claims.sub))
     .get();
   if (!operator || operator.accountId !== claims.acc) throw new ProblemError(401, "token_invalid", "This operator no longer exists.");
-  if (!operator.active) throw new ProblemError(403, "forbidden", "This operator has been deactivated.");
+  if (!operator.active) throw new ProblemError(403, "deactivated", "This operator has been deactivated.");
   if ((claims.ver ?? 0) !== operator.sessionVersion) throw new ProblemError(401, "token_expired", "The password was changed since this sign-in; sign in again.");
   return { kind: "operator", accountId: operator.accountId, operatorId: operator.id, role: operator.role, name: operator.name };
 }

@@ -10,6 +10,9 @@ export type TranscriptTexts = {
   locale: string;
   subject: (account: string, date: string) => string;
   heading: (account: string) => string;
+  /** Subject and heading of the email a room sends with an operator's answer to a visitor who
+   * is not in the widget to read it. */
+  answered: (account: string) => string;
   summary: (started: string, ended: string | null) => string;
   omitted: (count: number) => string;
   noMessages: string;
@@ -26,6 +29,7 @@ const en: TranscriptTexts = {
   locale: "en-GB",
   subject: (account, date) => `Transcript of your chat with ${account} (${date})`,
   heading: (account) => `Your chat with ${account}`,
+  answered: (account) => `${account} answered your message`,
   summary: (started, ended) => `Started ${started}${ended ? `, ended ${ended}` : ""}. All times are UTC.`,
   omitted: (count) => `${count} earlier message${count === 1 ? "" : "s"} are not included.`,
   noMessages: "No messages.",
@@ -34,13 +38,14 @@ const en: TranscriptTexts = {
   byEmail: " (by email)",
   visitor: "Visitor",
   operator: "Operator",
-  event: { join: (name) => `${name} joined the chat`, leave: (name) => `${name} left the chat`, close: (name) => `${name} closed the chat` },
+  event: { join: (name) => `${name} joined the chat`, leave: (name) => `${name} left the chat`, close: (name) => `${name} ended the chat` },
 };
 
 const de: TranscriptTexts = {
   locale: "de-DE",
   subject: (account, date) => `Verlauf Ihres Chats mit ${account} (${date})`,
   heading: (account) => `Ihr Chat mit ${account}`,
+  answered: (account) => `${account} hat auf Ihre Nachricht geantwortet`,
   summary: (started, ended) => `Begonnen ${started}${ended ? `, beendet ${ended}` : ""}. Alle Zeiten in UTC.`,
   omitted: (count) => (count === 1 ? "1 frühere Nachricht ist nicht enthalten." : `${count} frühere Nachrichten sind nicht enthalten.`),
   noMessages: "Keine Nachrichten.",

@@ -20,7 +20,12 @@ export type TranscriptSource = {
   omitted: number;
 };
 
+/** "transcript": asked for by someone. "answer": the room mails an operator's answer to a
+ * visitor who is not in the widget to read it (durable/answer-mail.ts). */
+export type TranscriptPurpose = "transcript" | "answer";
+
 export type TranscriptInput = TranscriptSource & {
+  purpose?: TranscriptPurpose;
   /** The account's display name, as the widget shows it. */
   accountName: string;
   /** The From display name: the account's transcriptSenderName. */
@@ -89,10 +94,12 @@ export function buildTranscript(input: TranscriptInput): TranscriptEmail {
   const t = transcriptTexts[input.language ?? "en"];
   const { day, time, date } = formats(t.locale);
   const account = clean(input.accountName, 100) || "us";
-  const subject = t.subject(account, date(input.startedAt));
+  const answer = input.purpose === "answer";
+  const subject = answer ? t.answered(account) : t.subject(account, date(input.startedAt));
+  const heading = answer ? t.answered(account) : t.heading(account);
   const summary = t.summary(`${day(input.startedAt)} ${time(input.startedAt)}`, input.closedAt !== null ? `${day(input.closedAt)} ${time(input.closedAt)}` : null);
 
-  const text: string[] = [t.heading(account), summary, ""];
+  const text: string[] = [heading, summary, ""];
   const html: string[] = [];
   if (input.omitted > 0) {
     const note = t.omitted(input.omitted);
@@ -150,7 +157,7 @@ export function buildTranscript(input: TranscriptInput): TranscriptEmail {
     `<!DOCTYPE html><html lang="${input.language ?? "en"}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(subject)}</title></head>` +
     `<body style="margin:0;padding:16px;background:#f4f6f9;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:14px;line-height:1.45;color:#1d2430">` +
     `<div style="max-width:640px;margin:0 auto;padding:20px;background:#ffffff;border:1px solid #e1e5eb;border-radius:8px">` +
-    `<h1 style="margin:0 0 4px;font-size:18px">${escapeHtml(t.heading(account))}</h1>` +
+    `<h1 style="margin:0 0 4px;font-size:18px">${escapeHtml(heading)}</h1>` +
     `<p style="margin:0 0 12px;color:#5b6472;font-size:13px">${escapeHtml(summary)}</p>` +
     html.join("\n") +
     (input.replyTo ? `<p style="margin:20px 0 0;padding-top:12px;border-top:1px solid #e1e5eb;color:#5b6472;font-size:13px">${escapeHtml(t.replyHint)}</p>` : "") +

@@ -40,7 +40,8 @@ export const offlineMessageRoutes = new Hono<AppEnv>().post("/", validate("json"
   await db.insert(chats).values({ id: chatId, accountId: body.accountId, departmentId, visitorId, visitorName: body.name, visitorEmail: email, offline: true });
   const room = chatRoomOf(c.env, chatId);
   await room.open({ chatId, accountId: body.accountId, departmentId, visitor: { kind: "visitor", id: visitorId, name: body.name } });
-  await room.leaveOfflineMessage(body.text);
-  await lobbyOf(c.env, body.accountId).enqueue({ chatId, departmentId, visitorName: body.name, since: Date.now(), offline: true, visitorEmail: email });
+  // Operators' answers are mailed to the visitor, in their language, with links to this origin.
+  await room.leaveOfflineMessage(body.text, { email, acceptLanguage: c.req.header("Accept-Language") ?? null, origin: new URL(c.req.url).origin });
+  await lobbyOf(c.env, body.accountId).enqueue({ chatId, departmentId, visitorName: body.name, since: Date.now(), offline: true, visitorEmail: email, firstMessage: body.text });
   return c.json({ chatId } satisfies OfflineMessageResponse, 201);
 });

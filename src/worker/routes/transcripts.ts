@@ -6,16 +6,10 @@ import { Hono } from "hono";
 import { parseRecipientAddress, TRANSCRIPTS_PER_HOUR, TranscriptRequest, type TranscriptResponse } from "../../shared/protocol.ts";
 import { requirePrincipal } from "../auth/principal.ts";
 import { readSettings } from "../db/settings.ts";
-import { replyAddressFor } from "../email/reply-address.ts";
+import { composeTranscript } from "../email/compose.ts";
 import { sendEmail } from "../email/send.ts";
-import { buildTranscript } from "../email/transcript.ts";
-import { transcriptLanguage } from "../email/transcript-texts.ts";
 import { problemResponse, ProblemError, validate, type AppEnv } from "../http.ts";
-import { signedFileUrl } from "../files/links.ts";
 import { findChatFor } from "./chats.ts";
-
-/** How long the file links in an emailed transcript work. */
-const TRANSCRIPT_FILE_LINK_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export const transcriptRoutes = new Hono<AppEnv>().post(
   "/:chatId/transcript",
@@ -43,24 +37,13 @@ export const transcriptRoutes = new Hono<AppEnv>().post(
     }
 
     try {
-      const domain = c.env.TRANSCRIPT_REPLY_DOMAIN;
-      // Files as signed links that outlive the chat's hour-long ones: transcripts sit in mailboxes.
-      const origin = new URL(c.req.url).origin;
-      const fileLinks = new Map<string, string>();
-      for (const message of take.source.messages) {
-        if (!message.file) continue;
-        const link = await signedFileUrl(c.env, origin, { accountId: chat.accountId, chatId: chat.id, fileId: message.file.id }, TRANSCRIPT_FILE_LINK_TTL_MS);
-        fileLinks.set(message.file.id, link.url);
-      }
-      const email = buildTranscript({
-        ...take.source,
-        accountName: settings.displayName,
-        senderName: settings.transcriptSenderName.trim() || settings.displayName,
-        fromAddress: c.env.TRANSCRIPT_FROM,
+      const email = await composeTranscript(c.env, {
+        source: take.source,
+        accountId: chat.accountId,
+        settings,
         to: recipient.address,
-        replyTo: domain ? await replyAddressFor(c.env.AUTH_SECRET, chat.id, domain) : null,
-        fileLink: (file) => fileLinks.get(file.id) ?? null,
-        language: transcriptLanguage(settings.language, c.req.header("Accept-Language")),
+        origin: new URL(c.req.url).origin,
+        acceptLanguage: c.req.header("Accept-Language") ?? null,
       });
       await sendEmail(c.env, email);
     } catch (error) {

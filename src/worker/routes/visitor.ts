@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { ulid } from "ulid";
 import { chatRoomOf } from "../../durable/chat-room.ts";
 import { lobbyOf, lobbyOfInvitation } from "../../durable/lobby.ts";
-import { VisitorSessionRequest, type VisitorSessionResponse } from "../../shared/protocol.ts";
+import { anonymousVisitorName, VisitorSessionRequest, type VisitorSessionResponse } from "../../shared/protocol.ts";
 import { VISITOR_TOKEN_TTL_S, signToken } from "../auth/tokens.ts";
 import { recordOperatorJoined } from "../db/chat-index.ts";
 import { database } from "../db/index.ts";
@@ -42,7 +42,7 @@ export const visitorRoutes = new Hono<AppEnv>().post("/sessions", validate("json
 
   const visitorId = `v_${ulid()}`;
   const chatId = `c_${ulid()}`;
-  const name = body.name ?? "Visitor";
+  const name = body.name ?? anonymousVisitorName(visitorId);
   // The index row first: a room without an index row could never be found, the reverse is harmless.
   await db.insert(chats).values({ id: chatId, accountId: account.id, departmentId: body.departmentId ?? null, visitorId, visitorName: name, visitorEmail: body.email ?? null });
   const departmentId = body.departmentId ?? null;
