@@ -39,6 +39,7 @@ export async function request<T>(path: string, { method = "GET", body, authentic
   if (response.ok) return (response.status === 204 ? undefined : await response.json()) as T;
   const problem = (await response.json().catch(() => null)) as Partial<Problem> | null;
   if (response.status === 401 && token) tokenRejected(token);
+  if (response.status === 403 && problem?.code === "deactivated" && token) tokenRejected(token, "deactivated");
   const errors = Array.isArray(problem?.errors) ? problem.errors : [];
   throw new ApiError(response.status, problem?.code ?? "internal", problem?.detail ?? `The server answered ${response.status}.`, errors);
 }

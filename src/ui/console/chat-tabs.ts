@@ -1,10 +1,12 @@
 // The operator's open chats, one tab each, and which one is shown. Every tab keeps its own
-// connection, draft and scroll position; only the active one is rendered.
+// connection, draft and scroll position; only the active one is rendered. Tabs keep their order
+// (new ones at the end, across reloads too), and a chat that arrives never takes the selection:
+// only the operator's own act (a click, accepting a chat) changes which chat they type into.
 import { batch, createSignal, type Accessor } from "solid-js";
 import type { OperatorProfile } from "../../shared/protocol.ts";
 import { api, ApiError } from "./api.ts";
 import { ChatConnection, type ChatEvents, type ChatTabInfo } from "./chat-connection.ts";
-import { readText, storageKeys, writeText } from "./storage.ts";
+import { readJson, readText, storageKeys, writeJson, writeText } from "./storage.ts";
 
 /** How long a just-accepted chat may take to connect before its tab is shown anyway. */
 const LIVE_WAIT_MS = 5_000;
@@ -15,7 +17,8 @@ export type ChatTabs = {
   tabs: Accessor<ChatConnection[]>;
   active: Accessor<ChatConnection | null>;
   activate(chatId: string): void;
-  /** Opens a tab for a chat at once (or finds the existing one). */
+  /** Opens a tab for a chat at once (or finds the existing one), at the end, not selected
+   * unless no tab is. */
   open(info: ChatTabInfo): ChatConnection;
   /** Opens a tab for a just-accepted chat once its socket is live, and shows it: a tab that
    * appears is one whose visitor can already be heard. */
@@ -43,9 +46,16 @@ export function createChatTabs(operator: OperatorProfile, events: ChatEvents): C
     writeText(storageKeys.activeChat(operator.id), chatId);
   }
 
-  /** New tabs go first: the server lists chats newest first, so a reload keeps this order. */
+  const orderKey = storageKeys.tabOrder(operator.id);
+  function setOrdered(next: ChatConnection[]): void {
+    setTabs(next);
+    writeJson(orderKey, next.map((tab) => tab.chatId));
+  }
+
+  /** New tabs go at the end. With no chat shown at all, the first one to arrive is shown (no
+   * draft can go astray: the text input is disabled while no chat is open). */
   function add(tab: ChatConnection): void {
-    setTabs([tab, ...tabs()]);
+    setOrdered([...tabs(), tab]);
     if (!activeId() || !find(activeId()!)) activate(tab.chatId);
   }
 
@@ -63,7 +73,7 @@ export function createChatTabs(operator: OperatorProfile, events: ChatEvents): C
     const stale = find(chatId);
     if (!stale || stale.linkState() !== "stopped" || stale.state.unreachable) return;
     stale.dispose();
-    setTabs(tabs().filter((tab) => tab !== stale));
+    setOrdered(tabs().filter((tab) => tab !== stale));
   }
 
   async function openWhenLive(info: ChatTabInfo): Promise<ChatConnection> {
@@ -87,7 +97,7 @@ export function createChatTabs(operator: OperatorProfile, events: ChatEvents): C
     const remaining = tabs().filter((tab) => tab.chatId !== chatId);
     tabs()[index]!.forget();
     batch(() => {
-      setTabs(remaining);
+      setOrdered(remaining);
       if (activeId() === chatId) {
         const next = remaining[Math.min(index, remaining.length - 1)];
         if (next) activate(next.chatId);
@@ -101,13 +111,21 @@ export function createChatTabs(operator: OperatorProfile, events: ChatEvents): C
       const { chats } = await api.myChats();
       if (disposed) return;
       const mine = chats.filter((chat) => chat.operatorIds.includes(operator.id) && chat.status !== "closed");
-      // After anything opened while loading, in the server's order (newest activity first).
+      // In the order the tabs had before the reload; chats the console had no tab for yet (taken
+      // in another window) after them, oldest first; anything opened while loading stays last.
+      const stored = readJson<unknown>(orderKey);
+      const before = Array.isArray(stored) ? stored : [];
+      const place = (chatId: string) => {
+        const index = before.indexOf(chatId);
+        return index < 0 ? before.length : index;
+      };
       const known = new Set([...tabs().map((tab) => tab.chatId), ...connecting.keys()]);
       const loaded = mine
         .filter((chat) => !known.has(chat.id))
+        .sort((a, b) => place(a.id) - place(b.id) || a.createdAt - b.createdAt)
         .map((chat) => new ChatConnection({ chatId: chat.id, visitorName: chat.visitorName, status: chat.status, offline: chat.offline, visitorEmail: chat.visitorEmail }, operator, events));
       batch(() => {
-        setTabs([...tabs(), ...loaded]);
+        setOrdered([...loaded, ...tabs()]);
         const wanted = activeId();
         if (!wanted || !find(wanted)) {
           const first = tabs()[0];

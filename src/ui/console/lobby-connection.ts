@@ -2,7 +2,7 @@
 // waiting for an operator. The server decides what to send (waiting chats reach online operators
 // only); this keeps the latest picture of it.
 import { batch, createSignal, type Accessor } from "solid-js";
-import { configTopics, type ConfigTopic, type LiveVisitor, type LobbyServerFrame, type OperatorPresence, type PresenceStatus, type WaitingChat } from "../../shared/lobby-protocol.ts";
+import { configTopics, DEACTIVATED_CLOSE_CODE, type ConfigTopic, type LiveVisitor, type LobbyServerFrame, type OperatorPresence, type PresenceStatus, type WaitingChat } from "../../shared/lobby-protocol.ts";
 import { api, ApiError } from "./api.ts";
 import { ReconnectingSocket, type SocketStatus } from "./reconnecting-socket.ts";
 
@@ -19,6 +19,8 @@ export type LobbyEvents = {
   /** A visitor answered this operator's invitation, or a colleague handed this operator a chat:
    * the operator is in that chat already; open its tab. */
   onChatForMe?(chatId: string, visitorName: string): void;
+  /** An admin deactivated this operator: the lobby closed for good. */
+  onDeactivated(): void;
 };
 
 const byName = (operators: OperatorPresence[]) => [...operators].sort((a, b) => a.name.localeCompare(b.name));
@@ -53,6 +55,12 @@ export class LobbyConnection {
         this.connectedBefore = true;
       },
       onFrame: (frame) => this.handle(frame as LobbyServerFrame),
+      // Closed because an admin deactivated this operator: no retrying, the session is over.
+      shouldReconnect: (event) => {
+        if (event.code !== DEACTIVATED_CLOSE_CODE) return true;
+        this.events.onDeactivated();
+        return false;
+      },
       diagnose: async () => {
         try {
           await api.me();
@@ -103,6 +111,8 @@ export class LobbyConnection {
         const others = this.operators().filter((op) => op.id !== changed.id);
         return this.setOperators(byName([...others, changed]));
       }
+      case "operator_gone":
+        return this.setOperators(this.operators().filter((op) => op.id !== frame.operatorId));
       case "waiting":
         if (this.waiting().some((w) => w.chatId === frame.chat.chatId)) return;
         this.setWaiting([...this.waiting(), frame.chat]);

@@ -5,7 +5,8 @@ import type { OperatorLoginResponse } from "../../shared/protocol.ts";
 import { readJson, removeKey, storageKeys, writeJson, writeText } from "./storage.ts";
 
 export type Session = OperatorLoginResponse;
-export type SessionEnd = "signed_out" | "expired";
+/** "deactivated": an admin deactivated this operator; the sign-in page says so. */
+export type SessionEnd = "signed_out" | "expired" | "deactivated";
 
 function storedSession(): Session | null {
   const saved = readJson<Session>(storageKeys.session);
@@ -50,8 +51,8 @@ export function endSession(reason: SessionEnd): void {
 
 /** A 401 answer ends the session only if it was for the current token: a request still in
  * flight from before a new sign-in must not sign the new session out. */
-export function tokenRejected(token: string): void {
-  if (session()?.token === token) endSession("expired");
+export function tokenRejected(token: string, reason: SessionEnd = "expired"): void {
+  if (session()?.token === token) endSession(reason);
 }
 
 // Another browser tab of the console signing in or out is followed here too.

@@ -11,6 +11,8 @@ export const storageKeys = {
   outbox: (operatorId: string, chatId: string) => `${PREFIX}outbox.${operatorId}.${chatId}`,
   layout: (operatorId: string) => `${PREFIX}layout.${operatorId}`,
   activeChat: (operatorId: string) => `${PREFIX}active-chat.${operatorId}`,
+  /** The chat ids of the open tabs, left to right, so a reload keeps their order. */
+  tabOrder: (operatorId: string) => `${PREFIX}tab-order.${operatorId}`,
 };
 
 export { readJson, readText, removeKey, writeJson, writeText } from "../common/local-store.ts";

@@ -9,6 +9,10 @@ import { TransferControl, type TransferTarget } from "./transfer-control.tsx";
 import type { OperatorPresence } from "../../../shared/lobby-protocol.ts";
 import { HistoryArea } from "./history-area.tsx";
 import { CHAT_PANEL_ID } from "./tabs-area.tsx";
+import { InviteView } from "./invite-view.tsx";
+import type { LiveVisitor } from "../../../shared/lobby-protocol.ts";
+
+export type InviteMode = { visitor: LiveVisitor; visitorLabel: string; onInvite(text: string): Promise<boolean>; onCancel(): void };
 
 function ChatHeader(props: { chat: ChatConnection; onDismiss(): void; onLeave(): void }) {
   const chat = props.chat;
@@ -57,22 +61,22 @@ export function ChatPanel(props: {
   onDismiss(chat: ChatConnection): void;
   onLeave(chat: ChatConnection): void;
   /** Invite mode: a visitor is picked in the visitor list. */
-  invite?: { visitorLabel: string; onInvite(text: string): Promise<boolean> } | null;
+  invite?: InviteMode | null;
   colleagues?: OperatorPresence[];
   departments?: DepartmentSummary[];
   onTransfer?(chat: ChatConnection, target: TransferTarget, stay: boolean): Promise<string | null>;
 }) {
   return (
-    <section id={CHAT_PANEL_ID} class="chat-panel" role="tabpanel" aria-label={props.chat ? `Chat with ${props.chat.state.visitorName}` : "No chat open"}>
-      <Show
-        when={props.chat}
-        keyed
+    <section id={CHAT_PANEL_ID} class="chat-panel" role="tabpanel" aria-label={props.invite ? "Invitation" : props.chat ? `Chat with ${props.chat.state.visitorName}` : "No chat open"}>
+      <Switch
         fallback={
           <div class="history empty" data-testid="history-area">
             <p class="history-empty">No chat is open. Chats you accept appear as tabs below.</p>
           </div>
         }
       >
+        <Match when={props.invite}>{(invite) => <InviteView visitor={invite().visitor} backLabel={props.chat?.state.visitorName ?? null} onCancel={invite().onCancel} />}</Match>
+        <Match when={props.chat} keyed>
         {(chat) => (
           <>
             <ChatHeader chat={chat} onDismiss={() => props.onDismiss(chat)} onLeave={() => props.onLeave(chat)} />
@@ -82,10 +86,18 @@ export function ChatPanel(props: {
                 Connection lost. Reconnecting… Messages you send now are delivered once it is back.
               </div>
             </Show>
+            <Show when={chat.state.offline && chat.state.visitorEmail}>
+              {(email) => (
+                <p class="notice by-email" role="note" data-testid="answers-by-email">
+                  {chat.state.visitorName} left this message while nobody was online and is not in the chat. Your answers are emailed to {email()}; their reply comes back here.
+                </p>
+              )}
+            </Show>
             <HistoryArea chat={chat} myId={props.operator.id} myName={props.operator.name} />
           </>
         )}
-      </Show>
+        </Match>
+      </Switch>
       <Composer
         chat={props.chat}
         responses={props.responses}

@@ -9,6 +9,7 @@ import { insertIntoTextarea } from "../text-insert.ts";
 import { CannedBar } from "./canned-bar.tsx";
 import { SHORTCUT_LIST_ID, ShortcutPopup, suggestionId } from "./shortcut-popup.tsx";
 import { TranscriptButton } from "./transcript-form.tsx";
+import type { InviteMode } from "./chat-panel.tsx";
 
 type Suggestions = { token: ShortcutToken; matches: CannedResponse[]; selected: number };
 
@@ -22,7 +23,7 @@ export function Composer(props: {
   inputRef?: (input: HTMLTextAreaElement) => void;
   /** Invite mode (a visitor picked in the visitor list): the text goes to that visitor as a
    * proactive invitation, and the button reads as `submitLabel` ("Invite"). */
-  invite?: { visitorLabel: string; onInvite(text: string): Promise<boolean> } | null;
+  invite?: Pick<InviteMode, "visitorLabel" | "onInvite" | "onCancel"> | null;
 }) {
   let input!: HTMLTextAreaElement;
   let fileInput!: HTMLInputElement;
@@ -105,6 +106,8 @@ export function Composer(props: {
   function onKeyDown(event: KeyboardEvent) {
     const open = suggestions();
     if (open && handleSuggestionKey(event, open)) return event.preventDefault();
+    // Escape leaves invite mode, back to the chat the operator came from.
+    if (event.key === "Escape" && props.invite) return props.invite.onCancel();
     // isComposing: the Enter that confirms an IME composition (Japanese, Chinese…) is not "send".
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault();

@@ -41,7 +41,13 @@ export function Console(props: { session: Session }) {
 
   // ---- Connections -----------------------------------------------------------------------------
   const tabs = createChatTabs(operator, { onIncoming: newMessage });
-  const lobby = new LobbyConnection(operator.id, { onWaiting: newWaitingChat, onDequeued: chatDequeued, onConfigChanged: configChanged, onChatForMe: chatForMe });
+  const lobby = new LobbyConnection(operator.id, {
+    onWaiting: newWaitingChat,
+    onDequeued: chatDequeued,
+    onConfigChanged: configChanged,
+    onChatForMe: chatForMe,
+    onDeactivated: () => endSession("deactivated"),
+  });
   const active = createMemo(() => tabs.active());
   onCleanup(() => {
     tabs.dispose();
@@ -147,7 +153,17 @@ export function Console(props: { session: Session }) {
   /** Taken by this operator in another window: it belongs in the tabs here too. (When it was
    * taken here, accept() is already opening it.) */
   function chatDequeued(chatId: string, byMe: boolean, chat: WaitingChat | undefined) {
-    if (byMe && !accepting().has(chatId)) tabs.open({ chatId, visitorName: chat?.visitorName ?? "Visitor", replayAll: true });
+    if (byMe && !accepting().has(chatId)) arrived(chatId, chat?.visitorName ?? "Visitor", "You accepted this chat in another window.");
+  }
+
+  /** A chat this operator is in now without having clicked for it here: it appears as a tab at
+   * the end, with its unread mark, and a notification says so. It never takes the selection or
+   * the focus: the operator may be typing to another visitor, and the rest of her keystrokes
+   * must not land in this chat. */
+  function arrived(chatId: string, visitorName: string, body: string) {
+    const tab = tabs.open({ chatId, visitorName, status: "active", replayAll: true });
+    announce(`${visitorName}'s chat was added to your tabs.`);
+    alertOperator({ title: `${visitorName} is chatting with you`, body, tag: `chat-${chatId}`, onClick: () => select(tab) });
   }
 
   async function accept(chat: WaitingChat) {
@@ -169,7 +185,12 @@ export function Console(props: { session: Session }) {
   }
 
   // ---- Live visitors, invitations, transfer (issue 5) ----------------------------------------
-  const [invitee, setInvitee] = createSignal<LiveVisitor | null>(null);
+  const [picked, setInvitee] = createSignal<LiveVisitor | null>(null);
+  /** The picked visitor as the lobby knows them now (they may have moved to another page). */
+  const invitee = createMemo(() => {
+    const chosen = picked();
+    return chosen ? (lobby.visitors().find((v) => v.id === chosen.id) ?? chosen) : null;
+  });
   /** The account's departments, to transfer a chat to; a failed load just leaves colleagues. */
   const [departments] = createResource<DepartmentSummary[]>(async () => {
     try {
@@ -185,18 +206,21 @@ export function Console(props: { session: Session }) {
       await api.inviteVisitor(visitor.id, text);
       announce("Invitation sent.");
       showNotice(`Invitation sent to the visitor on ${visitor.title || visitor.url}.`);
+      // Sent: back to the chat the operator came from, where her draft is.
+      leaveInviteMode();
       return true;
     } catch (error) {
       showNotice(error instanceof Error ? error.message : "The invitation could not be sent.");
       return false;
     }
   }
+  function leaveInviteMode() {
+    setInvitee(null);
+    messageInput?.focus();
+  }
   /** A visitor answered this operator's invitation, or a colleague handed over a chat. */
   function chatForMe(chatId: string, visitorName: string) {
-    const tab = tabs.open({ chatId, visitorName, status: "active", replayAll: true });
-    setInvitee(null);
-    select(tab, true);
-    alertOperator({ title: `${visitorName} is chatting with you`, body: "A chat was handed to you.", tag: `chat-${chatId}`, onClick: () => select(tab) });
+    arrived(chatId, visitorName, "A chat was handed to you.");
   }
   async function transfer(chat: ChatConnection, target: TransferTarget, stay: boolean): Promise<string | null> {
     try {
@@ -251,7 +275,7 @@ export function Console(props: { session: Session }) {
             inputRef={(input) => (messageInput = input)}
             onDismiss={(chat) => tabs.dismiss(chat.chatId)}
             onLeave={(chat) => chat.leave() && tabs.dismiss(chat.chatId)}
-            invite={invitee() ? { visitorLabel: `the visitor on ${invitee()!.title || invitee()!.url}`, onInvite: inviteVisitor } : null}
+            invite={invitee() ? { visitor: invitee()!, visitorLabel: `the visitor on ${invitee()!.title || invitee()!.url}`, onInvite: inviteVisitor, onCancel: leaveInviteMode } : null}
             colleagues={lobby.operators().filter((op) => op.id !== operator.id)}
             departments={departments() ?? []}
             onTransfer={transfer}
@@ -290,7 +314,7 @@ export function Console(props: { session: Session }) {
         </Show>
         <aside class="side-column" aria-label="Lobby">
           <PresencePanel lobby={lobby} />
-          <WaitingList lobby={lobby} notice={acceptNotice()} accepting={accepting()} onAccept={(chat) => void accept(chat)} />
+          <WaitingList lobby={lobby} departments={departments() ?? []} notice={acceptNotice()} accepting={accepting()} onAccept={(chat) => void accept(chat)} />
           <VisitorList lobby={lobby} selectedId={invitee()?.id ?? null} onSelect={setInvitee} />
           <TeamList lobby={lobby} myId={operator.id} />
         </aside>

@@ -1,7 +1,9 @@
 // The chat history of the active tab: messages in seq order, unsent ones after them, the
-// visitor's live draft at the bottom. It follows new messages while scrolled to the bottom, and
-// fetches older history when scrolled to the top, keeping the view where it was.
-import { createEffect, createMemo, For, on, onCleanup, onMount, Show } from "solid-js";
+// visitor's live draft at the bottom. It stays at the newest message while scrolled to the
+// bottom (also when an image above finishes loading and pushes it down), offers a jump to the
+// new messages when the operator has scrolled up to read, and fetches older history when
+// scrolled to the top, keeping the view where it was.
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { ChatConnection } from "../chat-connection.ts";
 import { UploadView } from "./file-items.tsx";
 import { MessageItem, PendingItem } from "./message-item.tsx";
@@ -15,10 +17,18 @@ export function HistoryArea(props: { chat: ChatConnection; myId: string; myName:
   let area!: HTMLDivElement;
   let stuckToBottom = chat.scrollTop === null;
   const seenSeq = createMemo(() => chat.seenSeq());
+  /** Messages that arrived below while the operator was reading further up. */
+  const [newBelow, setNewBelow] = createSignal(0);
 
   const scrollToBottom = () => {
     area.scrollTop = area.scrollHeight;
   };
+  function jumpToNewest() {
+    stuckToBottom = true;
+    chat.scrollTop = null;
+    setNewBelow(0);
+    scrollToBottom();
+  }
 
   async function loadOlder() {
     if (!chat.state.hasOlder || chat.state.loadingOlder) return;
@@ -37,6 +47,7 @@ export function HistoryArea(props: { chat: ChatConnection; myId: string; myName:
 
   function onScroll() {
     stuckToBottom = area.scrollHeight - area.scrollTop - area.clientHeight < EDGE_PX;
+    if (stuckToBottom) setNewBelow(0);
     // Remembered on every scroll: by cleanup time the element may already be detached.
     chat.scrollTop = stuckToBottom ? null : area.scrollTop;
     if (area.scrollTop < EDGE_PX) void loadOlder();
@@ -49,15 +60,23 @@ export function HistoryArea(props: { chat: ChatConnection; myId: string; myName:
     // The splitter or the window resizing the area should not unstick it from the newest message.
     const resizes = new ResizeObserver(() => stuckToBottom && scrollToBottom());
     resizes.observe(area);
-    onCleanup(() => resizes.disconnect());
+    // Nor should an image that loads after it was laid out (load events do not bubble, so they
+    // are caught on the way down).
+    const imageLoaded = () => stuckToBottom && scrollToBottom();
+    area.addEventListener("load", imageLoaded, true);
+    onCleanup(() => {
+      resizes.disconnect();
+      area.removeEventListener("load", imageLoaded, true);
+    });
   });
 
   // New content at the bottom: follow it if the operator was already there.
   createEffect(
     on(
       [chat.messages, () => chat.state.visitorTyping],
-      () => {
+      ([messages], previous) => {
         if (stuckToBottom) scrollToBottom();
+        else if (previous && messages.length > previous[0].length && messages.at(-1)?.seq !== previous[0].at(-1)?.seq) setNewBelow((n) => n + 1);
         fillViewport();
       },
       { defer: true },
@@ -108,6 +127,11 @@ export function HistoryArea(props: { chat: ChatConnection; myId: string; myName:
             <p class="text">{chat.state.visitorTyping}</p>
           </Show>
         </div>
+      </Show>
+      <Show when={newBelow() > 0}>
+        <button type="button" class="jump-to-newest" data-testid="jump-to-newest" onClick={jumpToNewest}>
+          {newBelow() === 1 ? "1 new message" : `${newBelow()} new messages`} ↓
+        </button>
       </Show>
     </div>
   );

@@ -41,6 +41,11 @@ export function SignIn() {
             Your session has ended. Sign in again; your drafts and unsent messages are kept.
           </p>
         </Show>
+        <Show when={sessionEnd() === "deactivated"}>
+          <p class="notice" role="alert" data-testid="session-deactivated">
+            You were signed out: an administrator of your team has deactivated your account. Ask them to reactivate it if this is a mistake.
+          </p>
+        </Show>
         <label class="field">
           <span>Email</span>
           <input

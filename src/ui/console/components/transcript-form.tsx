@@ -2,12 +2,16 @@
 // during the chat and after it ended (the tab of an ended chat stays until it is closed). The
 // address is prefilled with the visitor's, when the chat knows it. The server checks the address
 // and the chat's hourly allowance; a refusal is shown in the form, in words, and a success closes
-// the form (it would cover the newest messages) and stays as a note beside the button.
-import { createEffect, createSignal, on, Show } from "solid-js";
+// the form (it would cover the newest messages) and shows a note above the button for a while
+// (above it, not beside it: beside, it made the toolbar wrap onto two lines).
+import { createEffect, createSignal, on, onCleanup, Show } from "solid-js";
 import { api, ApiError } from "../api.ts";
 import type { ChatConnection } from "../chat-connection.ts";
 
 type Outcome = { ok: boolean; text: string };
+
+/** How long the "Transcript sent" note stays. */
+const SENT_NOTE_MS = 10_000;
 
 function describe(error: unknown): string {
   if (!(error instanceof ApiError)) return "The transcript could not be sent.";
@@ -22,6 +26,8 @@ export function TranscriptButton(props: { chat: ChatConnection | null; disabled?
   const [outcome, setOutcome] = createSignal<Outcome | null>(null);
   let button!: HTMLButtonElement;
   let input: HTMLInputElement | undefined;
+  let noteTimer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(noteTimer));
 
   // Another tab, another visitor: start over.
   createEffect(
@@ -58,6 +64,8 @@ export function TranscriptButton(props: { chat: ChatConnection | null; disabled?
       const sent = await api.sendTranscript(chat.chatId, to);
       const left = sent.remaining === 0 ? "the last one this chat may send this hour" : `${sent.remaining} more possible this hour`;
       setOutcome({ ok: true, text: `Transcript sent to ${sent.to} (${left}).` });
+      clearTimeout(noteTimer);
+      noteTimer = setTimeout(() => setOutcome((now) => (now?.ok ? null : now)), SENT_NOTE_MS);
       close();
     } catch (error) {
       setOutcome({ ok: false, text: describe(error) });

@@ -1,13 +1,17 @@
-// Chats waiting for an operator, live from the lobby, each with an Accept button. Losing the race
-// for a chat (409 already_taken) shows a short notice and drops it from the list.
+// Chats waiting for an operator, live from the lobby, each with an Accept button. Each card says
+// enough to tell chats apart and pick one: who, the start of their first message, the
+// department and the page they are on. Losing the race for a chat (409 already_taken) shows a
+// short notice and drops it from the list.
 import { createSignal, For, onCleanup, Show } from "solid-js";
 import type { WaitingChat } from "../../../shared/lobby-protocol.ts";
+import type { DepartmentSummary } from "../../../shared/protocol.ts";
 import { waitedFor } from "../format.ts";
 import type { LobbyConnection } from "../lobby-connection.ts";
 import { OfflineMark } from "./chat-marks.tsx";
 
 export function WaitingList(props: {
   lobby: LobbyConnection;
+  departments: readonly DepartmentSummary[];
   notice: string | null;
   accepting: ReadonlySet<string>;
   onAccept(chat: WaitingChat): void;
@@ -17,6 +21,9 @@ export function WaitingList(props: {
   const clock = setInterval(() => setNow(Date.now()), 30_000);
   onCleanup(() => clearInterval(clock));
   const online = () => props.lobby.you()?.status === "online";
+  const departmentName = (id: string | null) => (id === null ? "Any department" : (props.departments.find((d) => d.id === id)?.name ?? "A department"));
+  /** The page the visitor of this chat is on, if their widget is still open somewhere. */
+  const pageOf = (chatId: string) => props.lobby.visitors().find((visitor) => visitor.chatId === chatId);
 
   return (
     <section class="waiting-list" aria-labelledby="waiting-title">
@@ -36,6 +43,21 @@ export function WaitingList(props: {
                 <span class="waiting-name">{chat.visitorName}</span>
                 <OfflineMark offline={chat.offline} email={chat.visitorEmail} />
                 <span class="waiting-since">{waitedFor(chat.since, now())}</span>
+                <Show when={chat.firstMessage}>
+                  <p class="waiting-preview" data-testid="waiting-preview">
+                    {chat.firstMessage}
+                  </p>
+                </Show>
+                <span class="waiting-detail" data-testid="waiting-department">
+                  {departmentName(chat.departmentId)}
+                </span>
+                <Show when={pageOf(chat.chatId)}>
+                  {(visitor) => (
+                    <span class="waiting-detail" data-testid="waiting-page" title={visitor().url}>
+                      on {visitor().title || visitor().url}
+                    </span>
+                  )}
+                </Show>
                 <button
                   type="button"
                   class="primary"
