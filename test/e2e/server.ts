@@ -22,6 +22,9 @@ export class DevServer {
   apiKey = "";
   private child: ChildProcess | undefined;
 
+  /** `vars`: wrangler [vars] to set for this server only (`--var KEY:VALUE`). */
+  constructor(private readonly options: { vars?: Record<string, string> } = {}) {}
+
   get origin() {
     return `http://127.0.0.1:${this.port}`;
   }
@@ -51,7 +54,8 @@ export class DevServer {
     const logFile = this.logFile;
     for (let attempt = 1; ; attempt++) {
       this.port = await freePort();
-      this.child = startWrangler({ port: this.port, persistTo: this.persistTo, quiet: true, logFile });
+      const extraArgs = Object.entries(this.options.vars ?? {}).flatMap(([key, value]) => ["--var", `${key}:${value}`]);
+      this.child = startWrangler({ port: this.port, persistTo: this.persistTo, quiet: true, logFile, extraArgs });
       try {
         await waitForHealth(this.origin, this.child);
         return;

@@ -10,8 +10,8 @@ import { VisitorBot } from "./visitor-bot.ts";
 export type BrowserSuite = ReturnType<typeof browserSuite>;
 
 /** Call at the top level of a test file: registers the hooks and returns the fixtures. */
-export function browserSuite() {
-  const server = new DevServer();
+export function browserSuite(options: ConstructorParameters<typeof DevServer>[0] = {}) {
+  const server = new DevServer(options);
   let browser: Browser | undefined;
   let opened: { context: BrowserContext; pageErrors: string[] }[] = [];
   let bots: VisitorBot[] = [];
@@ -44,8 +44,9 @@ export function browserSuite() {
       opened.push(opening);
       return opening;
     },
-    /** A test visitor of the demo account speaking the WebSocket protocol. */
-    async visitor(name: string): Promise<VisitorBot> {
+    /** A test visitor of the demo account speaking the WebSocket protocol; `null`: one who gives
+     * no name. */
+    async visitor(name: string | null): Promise<VisitorBot> {
       const bot = await VisitorBot.start(server.origin, { accountId: DEMO.accountId, name });
       bots.push(bot);
       return bot;

@@ -3,36 +3,17 @@
 // file wrangler wrote for the EMAIL binding (its path is in the server's log), parses it with
 // postal-mime the way a mail program would and checks what the recipient reads. A reply to the
 // transcript, posted to wrangler's local inbound endpoint, then continues the chat in the console.
-import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
-import PostalMime, { type Email } from "postal-mime";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, HistoryPage } from "../../src/shared/protocol.ts";
 import { ALICE, accept, byTestId, chatTab, eventually, goOnline, messages, screenshot, signIn, waitingChat } from "./browser.ts";
+import { deliver as deliverMail, expectInOrder, nextEmail as nextMail, replyMail } from "./mail.ts";
 import { browserSuite } from "./suite.ts";
 
 const suite = browserSuite();
 const widget = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 /** The text of whatever matches, "" while nothing does: a probe that never waits. */
 const textOf = async (locator: ReturnType<typeof widget>) => (await locator.allTextContents()).join("");
-
-/** Every .eml file the server has logged writing, oldest first. */
-const sentEmails = () => suite.server.sentEmails();
-
-/** The first email to `to` sent after `before` emails had been: waits for wrangler to log it, then
- * parses it. (By recipient: under load an earlier test's email can be logged late.) */
-async function nextEmail(before: number, to: string): Promise<{ raw: string; email: Email }> {
-  const find = async () => {
-    for (const file of sentEmails().slice(before)) {
-      const raw = readFileSync(file, "utf8");
-      const email = await PostalMime.parse(raw);
-      if (email.to?.some((address) => address.address === to)) return { raw, email };
-    }
-    return undefined;
-  };
-  await eventually(find, `a new .eml to ${to} in wrangler's log`).toBeTruthy();
-  return (await find())!;
-}
 
 async function consoleFor(): Promise<Page> {
   const { page } = await suite.open();
@@ -47,41 +28,10 @@ async function history(chatId: string): Promise<ChatMessage[]> {
   return ((await res.json()) as HistoryPage).messages;
 }
 
-/** Every string appears in `text`, each after the one before. */
-function expectInOrder(text: string, parts: string[]): void {
-  let from = 0;
-  for (const part of parts) {
-    const at = text.indexOf(part, from);
-    expect(at, `"${part}" in order`).toBeGreaterThanOrEqual(0);
-    from = at + part.length;
-  }
-}
-
-/** Posts a raw email to wrangler's local stand-in for Email Routing, as if `from` had sent it to `to`. */
-function deliver(from: string, to: string, raw: string): Promise<Response> {
-  const query = new URLSearchParams({ from, to });
-  return fetch(`${suite.server.origin}/cdn-cgi/handler/email?${query}`, { method: "POST", body: raw });
-}
-
-function reply(to: string, text: string, inReplyTo: string | undefined): string {
-  return [
-    "From: Eve <eve@example.org>",
-    `To: ${to}`,
-    "Subject: Re: your chat",
-    `Message-ID: <${crypto.randomUUID()}@example.org>`,
-    ...(inReplyTo ? [`In-Reply-To: ${inReplyTo}`] : []),
-    "Date: Thu, 26 Nov 2026 11:00:00 +0000",
-    "MIME-Version: 1.0",
-    "Content-Type: text/plain; charset=utf-8",
-    "",
-    text,
-    "",
-    "On Thu, 26 Nov 2026 at 10:00, Demo <transcripts@parley.localhost> wrote:",
-    "> Your chat with Demo",
-    "> [10:00] <b>Eve</b>: <script>alert(1)</script>",
-    "",
-  ].join("\r\n");
-}
+const sentEmails = () => suite.server.sentEmails();
+const nextEmail = (before: number, to: string) => nextMail(suite.server, before, to);
+const deliver = (from: string, to: string, raw: string) => deliverMail(suite.server, from, to, raw);
+const reply = (to: string, text: string, inReplyTo: string | undefined) => replyMail({ from: "Eve <eve@example.org>", to, text, inReplyTo });
 
 describe("transcripts by email", () => {
   it("the operator emails an ended chat's transcript from the console; the .eml holds every message, HTML-escaped; a reply continues the chat", async () => {

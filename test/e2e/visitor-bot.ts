@@ -4,7 +4,8 @@
 import { randomUUID } from "node:crypto";
 import type { AckFrame, ChatMessage, ServerFrame, VisitorSessionRequest, VisitorSessionResponse, WelcomeFrame } from "../../src/shared/protocol.ts";
 
-export type VisitorBotOptions = { name?: string; departmentId?: string; accountId: string };
+/** `name: null`: an anonymous visitor, who gives no name (the server names them). */
+export type VisitorBotOptions = { name?: string | null; departmentId?: string; accountId: string };
 
 const RECONNECT_DELAY_MS = 250;
 const MAX_RECONNECTS = 40;
@@ -40,11 +41,11 @@ export class VisitorBot {
 
   /** Starts a chat as a new visitor and connects its socket; the chat waits in the lobby. */
   static async start(origin: string, options: VisitorBotOptions): Promise<VisitorBot> {
-    const name = options.name ?? "Visitor";
-    const body: VisitorSessionRequest = { accountId: options.accountId, name, ...(options.departmentId ? { departmentId: options.departmentId } : {}) };
+    const name = options.name === undefined ? "Visitor" : options.name;
+    const body: VisitorSessionRequest = { accountId: options.accountId, ...(name !== null ? { name } : {}), ...(options.departmentId ? { departmentId: options.departmentId } : {}) };
     const res = await fetch(`${origin}/api/visitor/sessions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
     if (res.status !== 201) throw new Error(`visitor session: ${res.status} ${await res.text()}`);
-    const bot = new VisitorBot(origin, (await res.json()) as VisitorSessionResponse, name);
+    const bot = new VisitorBot(origin, (await res.json()) as VisitorSessionResponse, name ?? "(anonymous)");
     try {
       await bot.connect();
     } catch (error) {

@@ -113,10 +113,13 @@ export class LobbyConnection {
       }
       case "operator_gone":
         return this.setOperators(this.operators().filter((op) => op.id !== frame.operatorId));
-      case "waiting":
-        if (this.waiting().some((w) => w.chatId === frame.chat.chatId)) return;
+      case "waiting": {
+        // A chat already listed comes again when there is more to show of it (its first message).
+        const listed = this.waiting().some((w) => w.chatId === frame.chat.chatId);
+        if (listed) return this.setWaiting(this.waiting().map((w) => (w.chatId === frame.chat.chatId ? frame.chat : w)));
         this.setWaiting([...this.waiting(), frame.chat]);
         return this.events.onWaiting(frame.chat);
+      }
       case "dequeued": {
         const listed = this.waiting().find((w) => w.chatId === frame.chatId);
         this.forget(frame.chatId);

@@ -15,11 +15,15 @@ export function HistoryArea(props: { chat: ChatConnection; myId: string; myName:
   // The component is created per chat (keyed), so the chat never changes under it.
   const chat = props.chat;
   let area!: HTMLDivElement;
+  let content!: HTMLDivElement;
   let stuckToBottom = chat.scrollTop === null;
   const seenSeq = createMemo(() => chat.seenSeq());
   /** Messages that arrived below while the operator was reading further up. */
   const [newBelow, setNewBelow] = createSignal(0);
 
+  /** The scroll position at the last scroll event, to tell the operator scrolling up from
+   * content growing below the view. */
+  let lastScrollTop = 0;
   const scrollToBottom = () => {
     area.scrollTop = area.scrollHeight;
   };
@@ -46,7 +50,11 @@ export function HistoryArea(props: { chat: ChatConnection; myId: string; myName:
   }
 
   function onScroll() {
-    stuckToBottom = area.scrollHeight - area.scrollTop - area.clientHeight < EDGE_PX;
+    // Only scrolling up lets go of the bottom. Our own scroll to the bottom reports its event
+    // late, perhaps after an image box appeared below: short of the bottom then, yet not up.
+    if (area.scrollHeight - area.scrollTop - area.clientHeight < EDGE_PX) stuckToBottom = true;
+    else if (area.scrollTop < lastScrollTop) stuckToBottom = false;
+    lastScrollTop = area.scrollTop;
     if (stuckToBottom) setNewBelow(0);
     // Remembered on every scroll: by cleanup time the element may already be detached.
     chat.scrollTop = stuckToBottom ? null : area.scrollTop;
@@ -57,17 +65,13 @@ export function HistoryArea(props: { chat: ChatConnection; myId: string; myName:
     if (chat.scrollTop === null) scrollToBottom();
     else area.scrollTop = chat.scrollTop;
     fillViewport();
-    // The splitter or the window resizing the area should not unstick it from the newest message.
+    // Neither the splitter or the window resizing the area, nor content growing without a new
+    // message (an image preview appearing once its link is fetched, a file card, a typing
+    // preview) should unstick it from the newest message.
     const resizes = new ResizeObserver(() => stuckToBottom && scrollToBottom());
     resizes.observe(area);
-    // Nor should an image that loads after it was laid out (load events do not bubble, so they
-    // are caught on the way down).
-    const imageLoaded = () => stuckToBottom && scrollToBottom();
-    area.addEventListener("load", imageLoaded, true);
-    onCleanup(() => {
-      resizes.disconnect();
-      area.removeEventListener("load", imageLoaded, true);
-    });
+    resizes.observe(content);
+    onCleanup(() => resizes.disconnect());
   });
 
   // New content at the bottom: follow it if the operator was already there.
@@ -105,29 +109,31 @@ export function HistoryArea(props: { chat: ChatConnection; myId: string; myName:
       tabIndex={0}
       onScroll={onScroll}
     >
-      <Show when={chat.state.hasOlder}>
-        <button type="button" class="load-older" data-testid="load-older" disabled={chat.state.loadingOlder} onClick={() => void loadOlder()}>
-          {chat.state.loadingOlder ? "Loading older messages…" : "Show older messages"}
-        </button>
-      </Show>
-      <Show when={chat.messages().length === 0 && chat.outbox.items().length === 0 && chat.uploads.items().length === 0}>
-        <p class="history-empty">{chat.linkState() === "connecting" ? "Loading the conversation…" : "No messages yet."}</p>
-      </Show>
-      <For each={chat.messages()}>
-        {(message) => <MessageItem chatId={chat.chatId} message={message} mine={message.author.id === props.myId} seen={seenSeq() === message.seq} />}
-      </For>
-      <For each={chat.outbox.items()}>{(message) => <PendingItem message={message} authorName={props.myName} />}</For>
-      <For each={chat.uploads.items()}>
-        {(upload) => <UploadView upload={upload} authorName={props.myName} onCancel={() => chat.uploads.cancel(upload.cid)} onDismiss={() => chat.uploads.dismiss(upload.cid)} />}
-      </For>
-      <Show when={chat.state.visitorTyping !== null}>
-        <div class="typing-preview" data-testid="typing-preview">
-          <span class="meta">{chat.state.visitorName} is typing…</span>
-          <Show when={chat.state.visitorTyping}>
-            <p class="text">{chat.state.visitorTyping}</p>
-          </Show>
-        </div>
-      </Show>
+      <div ref={content} class="history-content">
+        <Show when={chat.state.hasOlder}>
+          <button type="button" class="load-older" data-testid="load-older" disabled={chat.state.loadingOlder} onClick={() => void loadOlder()}>
+            {chat.state.loadingOlder ? "Loading older messages…" : "Show older messages"}
+          </button>
+        </Show>
+        <Show when={chat.messages().length === 0 && chat.outbox.items().length === 0 && chat.uploads.items().length === 0}>
+          <p class="history-empty">{chat.linkState() === "connecting" ? "Loading the conversation…" : "No messages yet."}</p>
+        </Show>
+        <For each={chat.messages()}>
+          {(message) => <MessageItem chatId={chat.chatId} message={message} mine={message.author.id === props.myId} seen={seenSeq() === message.seq} />}
+        </For>
+        <For each={chat.outbox.items()}>{(message) => <PendingItem message={message} authorName={props.myName} />}</For>
+        <For each={chat.uploads.items()}>
+          {(upload) => <UploadView upload={upload} authorName={props.myName} onCancel={() => chat.uploads.cancel(upload.cid)} onDismiss={() => chat.uploads.dismiss(upload.cid)} />}
+        </For>
+        <Show when={chat.state.visitorTyping !== null}>
+          <div class="typing-preview" data-testid="typing-preview">
+            <span class="meta">{chat.state.visitorName} is typing…</span>
+            <Show when={chat.state.visitorTyping}>
+              <p class="text">{chat.state.visitorTyping}</p>
+            </Show>
+          </div>
+        </Show>
+      </div>
       <Show when={newBelow() > 0}>
         <button type="button" class="jump-to-newest" data-testid="jump-to-newest" onClick={jumpToNewest}>
           {newBelow() === 1 ? "1 new message" : `${newBelow()} new messages`} ↓
