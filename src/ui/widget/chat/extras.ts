@@ -200,7 +200,10 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
   function setConfig(c: WidgetConfig): void {
     config = c;
     online = c.online;
-    pDepartment.control.replaceChildren(el("option"));
+    // "Any department" must post no department: an option without a value would post its text.
+    const any = el("option");
+    any.value = "";
+    pDepartment.control.replaceChildren(any);
     for (const d of c.departments) {
       const option = el("option", undefined, d.name);
       option.value = d.id;
