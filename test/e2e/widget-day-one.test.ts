@@ -16,7 +16,7 @@ const suite = browserSuite();
 const widget = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 const chatIdOf = (page: Page) => page.evaluate(() => (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session?.chatId);
 /** Whether this element of the widget has the focus (inside the widget's shadow root). */
-const focused = (page: Page, id: string) => widget(page, id).evaluate((node) => (node.getRootNode() as ShadowRoot).activeElement === node);
+const focused = (page: Page, id: string) => widget(page, id).evaluate((node) => (node.getRootNode() as { activeElement?: unknown }).activeElement === node);
 
 /** The demo shop with the widget opened: launcher clicked, window shown. */
 async function visitDemo(): Promise<Page> {
