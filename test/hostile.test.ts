@@ -154,6 +154,7 @@ function routes(): Route[] {
     { method: "POST", path: `/api/operator/chats/${c}/join`, auth: "operator" },
     { method: "GET", path: `/api/chats/${c}/messages`, auth: "visitor" },
     { method: "GET", path: `/api/chats/${c}/files/${fileId}/link`, auth: "visitor" },
+    { method: "GET", path: `/api/chats/${c}/queue`, auth: "visitor" },
     { method: "POST", path: `/api/chats/${c}/transcript`, auth: "operator", body: { email: "vera@example.org" }, visitorsToo: true },
     { method: "GET", path: `${ADMIN}/account`, auth: "admin" },
     { method: "GET", path: `${ADMIN}/settings`, auth: "admin" },

@@ -22,10 +22,12 @@ describe("GET /api/widget/config", () => {
         { id: acc.salesId, name: "Sales" },
         { id: `${acc.id}_support`, name: "Support" },
       ],
+      fileSizeLimitBytes: 10 * 1024 * 1024,
       online: false,
     });
-    // Exactly these keys: no allowedOrigins, limits, transcript sender or the like.
-    expect(Object.keys(config).sort()).toEqual(["departments", "displayName", "greeting", "language", "offlineMessage", "online", "preChatForm", "widgetColor"]);
+    // Exactly these keys: no allowedOrigins, allowed file types, transcript sender or the like.
+    // (The file size limit is public: the widget tells it to a visitor whose file is too large.)
+    expect(Object.keys(config).sort()).toEqual(["departments", "displayName", "fileSizeLimitBytes", "greeting", "language", "offlineMessage", "online", "preChatForm", "widgetColor"]);
   });
 
   it("offers the widget only in a language it ships, or automatic", async () => {

@@ -202,6 +202,20 @@ export class Lobby extends DurableObject<Env> {
     if (removed.length) this.broadcast({ type: "dequeued", chatId, by });
   }
 
+  /** A waiting chat's place in its department's queue (1: next up; first come, first served), or
+   * null when it waits no longer. Offline messages (answered by email) are not counted ahead. */
+  async queuePosition(chatId: string): Promise<number | null> {
+    const row = this.sql
+      .exec<{ position: number }>(
+        `SELECT (SELECT COUNT(*) FROM waiting o WHERE o.department_id IS w.department_id AND (o.since < w.since OR (o.since = w.since AND o.chat_id <= w.chat_id))
+           AND o.chat_id NOT IN (SELECT chat_id FROM waiting_details WHERE json_extract(details, '$.offline'))) AS position
+         FROM waiting w WHERE w.chat_id = ?`,
+        chatId,
+      )
+      .toArray()[0];
+    return row ? row.position : null;
+  }
+
   /** How many operators who could take a chat of this department are online right now. */
   async onlineOperators(departmentId: string | null): Promise<number> {
     return this.presences().filter((op) => op.connected && op.status === "online" && mayTake(op.departmentIds, departmentId)).length;

@@ -306,6 +306,11 @@ export type VisitorSessionRequest = v.InferOutput<typeof VisitorSessionRequest>;
 /** `invitedBy`: the invitation was still good, so the chat starts with that operator in it. */
 export type VisitorSessionResponse = { token: string; chatId: string; visitorId: string; expiresAt: number; invitedBy?: { id: string; name: string } };
 
+/** `GET /api/chats/{chatId}/queue`, for the chat's own visitor token only: whether the chat still
+ * waits for an operator and, while it does, its place in its department's queue (1: next up).
+ * Offline messages, answered by email, do not count. The widget asks every ~10 s while waiting. */
+export type QueuePositionResponse = { waiting: true; position: number } | { waiting: false };
+
 /** `POST /api/visitor/offline-messages`: a message left while no operator was online. */
 export const OfflineMessageRequest = v.strictObject({
   accountId: Id,

@@ -1,5 +1,7 @@
 // What the visitor widget reads before a chat exists: the public face of an account. Only fields
-// that may be shown to anyone on a customer's site belong here (never allowedOrigins, limits...).
+// that may be shown to anyone on a customer's site belong here (never allowedOrigins, rate limits,
+// the transcript sender...). The file size limit is one: the widget tells it to every visitor
+// whose file is too large.
 
 /** The languages the widget ships texts for; "auto" lets each visitor's browser choose. */
 export const widgetLanguages = ["auto", "en", "de"] as const;
@@ -18,6 +20,9 @@ export type WidgetConfig = {
   /** The account's widget language; "auto" follows the visitor's browser. */
   language: WidgetLanguage;
   departments: { id: string; name: string }[];
+  /** The largest file a visitor may send, in bytes (the account's `fileSizeLimitBytes`): the widget
+   * refuses a larger one before uploading and names the limit. */
+  fileSizeLimitBytes: number;
   /** Whether any operator who could take a chat without a department (or, with `?department=`,
    * a chat of that department) is online now. */
   online: boolean;

@@ -12,6 +12,7 @@ import { receiveEmail } from "./email/inbound.ts";
 import { transcriptRoutes } from "./routes/transcripts.ts";
 import { downloadRoutes, fileRoutes } from "./routes/files.ts";
 import { operatorRoutes } from "./routes/operator.ts";
+import { queueRoutes } from "./routes/queue.ts";
 import { offlineMessageRoutes } from "./routes/offline-messages.ts";
 import { socketRoutes } from "./routes/sockets.ts";
 import { handoverRoutes } from "./routes/handover.ts";
@@ -52,6 +53,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/chats", chatRoutes)
   .route("/api/chats", transcriptRoutes)
   .route("/api/chats", fileRoutes)
+  .route("/api/chats", queueRoutes)
   .route("/api/files", downloadRoutes)
   .route("/api/admin/v1", adminRoutes)
   .route("/ws/visitors", visitorPresenceRoutes)

@@ -1,5 +1,5 @@
-// The widget's words for the pre-chat form, "leave a message", the rating and the transcript, in English and
-// German, next to texts.ts. They are used only by the chat part's extras (chat/extras.ts), a
+// The widget's words for the pre-chat form, "leave a message", waiting for an operator, the rating
+// and the transcript, in English and German, next to texts.ts. They are used only by the chat part's extras (chat/extras.ts), a
 // file of its own loaded when needed, so they stay out of widget.js, which every page view loads.
 // Parley.setTexts overrides them like the others.
 export const extraEn = {
@@ -28,6 +28,8 @@ export const extraEn = {
   transcriptSent: "We have sent the transcript to {email}.",
   transcriptFailed: "The transcript could not be sent. Please try again.",
   transcriptTooMany: "This transcript has been sent too often for now. Please try again later.",
+  waitingForOperator: "Waiting for an operator…",
+  queuePlace: "You are number {n} in the queue.",
 };
 export type ExtraTexts = typeof extraEn;
 
@@ -57,6 +59,8 @@ const extraDe: ExtraTexts = {
   transcriptSent: "Wir haben den Chatverlauf an {email} gesendet.",
   transcriptFailed: "Der Chatverlauf konnte nicht gesendet werden. Bitte versuchen Sie es noch einmal.",
   transcriptTooMany: "Der Chatverlauf wurde vorerst zu oft gesendet. Bitte versuchen Sie es später noch einmal.",
+  waitingForOperator: "Warten auf einen Mitarbeiter…",
+  queuePlace: "Sie sind Nummer {n} in der Warteschlange.",
 };
 
 export const extraTexts: Record<string, ExtraTexts> = { en: extraEn, de: extraDe };

@@ -7,6 +7,8 @@ export const fileEn = {
   cancel: "Cancel",
   dismiss: "OK",
   fileTooLarge: "This file is too large to send.",
+  /** With the account's limit, e.g. "10 MB". */
+  fileOverLimit: "This file is larger than the {limit} limit.",
   fileTypeNotAllowed: "Files of this type cannot be sent here.",
   fileTypeMismatch: "The file's name does not match its content.",
   fileChatEnded: "The chat has ended.",
@@ -20,6 +22,7 @@ const fileDe: FileTexts = {
   cancel: "Abbrechen",
   dismiss: "OK",
   fileTooLarge: "Diese Datei ist zu groß zum Senden.",
+  fileOverLimit: "Diese Datei ist größer als die erlaubten {limit}.",
   fileTypeNotAllowed: "Dateien dieser Art können hier nicht gesendet werden.",
   fileTypeMismatch: "Der Name der Datei passt nicht zu ihrem Inhalt.",
   fileChatEnded: "Der Chat ist beendet.",

@@ -33,6 +33,7 @@ export const widgetRoutes = new Hono<AppEnv>().get("/config", validate("query", 
     preChatForm: settings.preChatForm,
     language: settings.language,
     departments: deps,
+    fileSizeLimitBytes: settings.fileSizeLimitBytes,
     online: online > 0,
   };
   // `online` is live presence: a cached answer would offer a chat nobody is there to take.

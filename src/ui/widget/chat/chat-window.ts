@@ -71,7 +71,8 @@ export function createChatWindow(host: ChatHost): ChatUi {
     },
   });
   // Pre-chat form, "leave a message" and the rating: drawn at the end of the log.
-  // Loaded (a file of its own) only when needed: pre-chat on, nobody online, or the chat ended.
+  // Loaded (a file of its own) only when needed: pre-chat on, nobody online, a chat started (its
+  // "Waiting for an operator…", later its rating) or ended.
   let extras: Extras | null = null;
   let extrasLoading = false;
   let config: WidgetConfig | null = null;
@@ -152,7 +153,7 @@ export function createChatWindow(host: ChatHost): ChatUi {
     endedNote.textContent = t.ended;
     if (s.ended) previous.after(endedNote);
     else endedNote.remove();
-    if (s.ended || (config && (config.preChatForm || !config.online))) needExtras();
+    if (s.ended || s.session || (config && (config.preChatForm || !config.online))) needExtras();
     form.hidden = extras ? extras.update() : false;
     if (extras && log.lastElementChild !== extras.root) log.append(extras.root);
     endButton.hidden = !chat.canEnd;

@@ -1,5 +1,6 @@
 // What the chat window shows besides messages: the pre-chat form (name, email, department; when
-// the account turns it on), "leave a message" while no operator is online, and the rating and
+// the account turns it on), "leave a message" while no operator is online, "Waiting for an
+// operator…" with the place in the queue (queue-notice.ts) until one joins, and the rating and
 // "email me this transcript" once the chat has ended. Built once and shown or hidden by update(),
 // so typed input survives redraws.
 import type { ClientFrame, OfflineMessageRequest, Problem, Rating, ServerFrame, TranscriptRequest, TranscriptResponse } from "../../../shared/protocol.ts";
@@ -7,6 +8,7 @@ import type { WidgetConfig } from "../../../shared/widget-api.ts";
 import type { ChatHost } from "../contract.ts";
 import { extraEn, extraTexts, type ExtraTexts } from "../extra-texts.ts";
 import type { Texts } from "../texts.ts";
+import { createQueueNotice } from "./queue-notice.ts";
 import type { VisitorChat } from "./visitor-chat.ts";
 
 // Its own tiny `el`: importing message-view's would split it into a third shared file.
@@ -172,7 +174,10 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
   const tSend = button("parley-transcript-send");
   transcript.append(tEmail.label, tError, tSend, tSent);
 
-  root.append(prechat, offline, offlineDone, rating, ratedNote, transcript);
+  const queueNotice = createQueueNotice(host, chat, changed);
+  root.append(queueNotice.node, prechat, offline, offlineDone, rating, ratedNote, transcript);
+  /** The offline form's first empty field: where a visitor who can only leave a message starts. */
+  const offlineStart = () => [oName.control, oEmail.control, oText.control].find((c) => !c.value.trim()) ?? oText.control;
 
   function labels(): void {
     const t = texts();
@@ -200,7 +205,10 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
   function setConfig(c: WidgetConfig): void {
     config = c;
     online = c.online;
-    pDepartment.control.replaceChildren(el("option"));
+    // "Any department" must post no department: an option without a value would post its text.
+    const any = el("option");
+    any.value = "";
+    pDepartment.control.replaceChildren(any);
     for (const d of c.departments) {
       const option = el("option", undefined, d.name);
       option.value = d.id;
@@ -232,6 +240,7 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
       oName.control.value = who.name ?? "";
       oEmail.control.value = who.email ?? "";
     }
+    queueNotice.update(texts());
     return showPrechat;
   }
 
@@ -257,7 +266,7 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
         if (c) online = c.online;
         pStart.disabled = false;
         changed();
-        root.parentElement?.parentElement?.querySelector<HTMLElement>(online ? "[data-testid=parley-input]" : "[data-testid=parley-offline-text]")?.focus();
+        (online ? root.parentElement?.parentElement?.querySelector<HTMLElement>("[data-testid=parley-input]") : offlineStart())?.focus();
       });
   });
 
@@ -337,7 +346,8 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
     setConfig,
     update,
     labels,
-    /** Where focus goes on open instead of the composer, if anywhere. */
-    focusTarget: (): HTMLElement | null => (!prechat.hidden ? pName.control : null),
+    /** Where focus goes on open instead of the composer, if anywhere: the pre-chat form, or the
+     * offline form when leaving a message is the only way to reach the team. */
+    focusTarget: (): HTMLElement | null => (!prechat.hidden ? pName.control : !offline.hidden ? offlineStart() : null),
   };
 }

@@ -92,10 +92,13 @@ export function createFiles(host: ChatHost, chat: VisitorChat, changed: () => vo
     node.querySelector(".bubble")?.replaceChildren(card);
   }
 
-  function refusal(outcome: Extract<UploadOutcome, { ok: false }>, t: FileTexts): string {
+  /** "larger than the 10 MB limit" with the account's limit from the widget config, if known. */
+  const tooLarge = (t: FileTexts, limit: number | undefined) => (limit ? t.fileOverLimit.replace("{limit}", formatFileSize(limit)) : t.fileTooLarge);
+
+  function refusal(outcome: Extract<UploadOutcome, { ok: false }>, t: FileTexts, limit: number | undefined): string {
     switch (outcome.code) {
       case "too_large":
-        return t.fileTooLarge;
+        return tooLarge(t, limit);
       case "file_type_not_allowed":
         return t.fileTypeNotAllowed;
       case "file_type_mismatch":
@@ -140,6 +143,9 @@ export function createFiles(host: ChatHost, chat: VisitorChat, changed: () => vo
       button.onclick = () => row.remove();
     };
     void (async () => {
+      // Over the account's limit: said at once, without starting a chat or sending a byte.
+      const limit = (await host.config)?.fileSizeLimitBytes;
+      if (limit && file.size > limit) return fail(tooLarge(t, limit));
       const session = await chat.sessionForFile();
       if (cancelled) return;
       if (!session) return fail(t.fileFailed);
@@ -151,7 +157,7 @@ export function createFiles(host: ChatHost, chat: VisitorChat, changed: () => vo
         return chat.stored(outcome.message);
       }
       if (outcome.code === "aborted") return row.remove();
-      fail(refusal(outcome, t));
+      fail(refusal(outcome, t, limit));
     })();
   }
 

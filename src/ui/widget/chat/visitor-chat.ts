@@ -130,12 +130,14 @@ export class VisitorChat {
         if (invitation) this.host.invitationUsed();
         this.save();
         this.connect(this.state.session);
-      } else if (res.status < 500) {
+      } else if (res.status < 500 && res.status !== 429) {
+        // Refused for good (a department gone, a site not allowed): say so, not "Sending…" forever.
         this.unavailable = true;
+        this.state.outbox = this.state.outbox.map((p) => ({ ...p, failed: true }));
       } else throw new Error(`status ${res.status}`);
     } catch {
-      // Offline or a server hiccup: the message waits in the outbox; try again shortly. (A file
-      // that could not start the chat is reported to the visitor instead.)
+      // Offline, a server hiccup or too many starts (429): the message waits in the outbox; try
+      // again shortly. (A file that could not start the chat is reported to the visitor instead.)
       if (this.state.outbox.length) setTimeout(() => void this.startSession(), SESSION_RETRY_MS);
     } finally {
       this.events.changed();

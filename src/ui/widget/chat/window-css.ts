@@ -4,8 +4,8 @@ export const WINDOW_CSS = `
 .window[hidden]{display:none}
 header{background:var(--parley-color);color:#fff;display:flex;align-items:center;gap:8px;padding:12px 12px 12px 16px}
 header h2{flex:1;margin:0;font-size:16px;font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-header button{font:inherit;font-size:13px;color:#fff;background:rgba(255,255,255,.18);border:0;border-radius:6px;padding:6px 10px;cursor:pointer}
-header button:hover{background:rgba(255,255,255,.3)}
+header button{font:inherit;font-size:13px;color:#fff;background:rgba(0,0,0,.22);border:0;border-radius:6px;padding:6px 10px;cursor:pointer}
+header button:hover{background:rgba(0,0,0,.35)}
 header button[hidden]{display:none}
 button:focus-visible,textarea:focus-visible,.log:focus-visible{outline:3px solid #1d2430;outline-offset:1px}
 header button:focus-visible{outline-color:#fff}
