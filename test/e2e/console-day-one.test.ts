@@ -6,7 +6,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/local-dev.ts";
 import type { OfflineMessageResponse, OperatorLoginResponse } from "../../src/shared/protocol.ts";
-import { ALICE, BOB, accept, byTestId, chatTab, eventually, goOnline, messages, screenshot, signIn, waitingChat } from "./browser.ts";
+import { ALICE, BOB, accept, byTestId, chatTab, eventually, expectAccessible, goOnline, messages, screenshot, signIn, waitingChat } from "./browser.ts";
 import { deliver, expectInOrder, nextEmail, replyMail } from "./mail.ts";
 import { browserSuite } from "./suite.ts";
 
@@ -124,6 +124,7 @@ describe("telling chats apart", () => {
     expect(otherName).toMatch(/^Visitor \d{4}$/);
     expect(otherName).not.toBe(name);
     await screenshot(alice, "day-one-waiting-cards");
+    await expectAccessible(alice, "the waiting cards and the visitor list");
 
     await accept(alice, chatId);
     expect(await chatTab(alice, chatId).locator(".tab-name").textContent()).toBe(name);
@@ -174,6 +175,7 @@ describe("the history", () => {
     expect(await jump.textContent()).toContain("1 new message");
     expect(await distanceFromBottom()).toBeGreaterThan(200);
     await screenshot(alice, "day-one-jump-to-newest");
+    await expectAccessible(alice, "the history with an image and the jump to new messages");
     await jump.click();
     await eventually(distanceFromBottom).toBeLessThan(48);
     await eventually(() => jump.count()).toBe(0);
@@ -208,6 +210,7 @@ describe("invite mode", () => {
     expect(await byTestId(alice, "close-chat").count()).toBe(0);
     expect(await messages(alice).count()).toBe(0);
     await screenshot(alice, "day-one-invite-mode");
+    await expectAccessible(alice, "invite mode");
 
     await byTestId(alice, "message-input").click();
     await alice.keyboard.press("Escape");
@@ -238,6 +241,7 @@ describe("answers to an offline message", () => {
     await notice.waitFor();
     expect(await notice.textContent()).toContain("olga@example.org");
     await screenshot(alice, "day-one-answers-by-email");
+    await expectAccessible(alice, "an offline message's chat");
 
     const before = server.sentEmails().length;
     await byTestId(alice, "message-input").fill("Hello Olga, we will call you today.");
@@ -272,6 +276,7 @@ describe("deactivation", () => {
     await byTestId(bob, "session-deactivated").waitFor({ timeout: 15_000 });
     expect(await byTestId(bob, "login-email").isVisible()).toBe(true);
     await screenshot(bob, "day-one-deactivated");
+    await expectAccessible(bob, "the sign-in page after a deactivation");
     await eventually(() => alice.locator(".teammate").filter({ hasText: "Bob" }).count()).toBe(0);
     expect(await byTestId(alice, "transfer-target").locator("option").filter({ hasText: "Bob" }).count()).toBe(0);
     expect((await admin(`/operators/${BOB.id}`, "PATCH", { active: true })).status).toBe(200);
