@@ -304,6 +304,8 @@ describe("the composer", () => {
 
   it("keeps its toolbar on one line after a transcript is sent, and says the size limit of a file that is too large", async () => {
     const alice = await consoleFor();
+    // A laptop-sized window, where the note beside the buttons used to push them onto a second line.
+    await alice.setViewportSize({ width: 1024, height: 768 });
     const vera = await suite.visitor("Vera");
     await vera.say("Hi");
     await accept(alice, vera.chatId);
