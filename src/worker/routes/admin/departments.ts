@@ -6,7 +6,7 @@ import { ulid } from "ulid";
 import { Department, DepartmentCreate, DepartmentUpdate, PageQuery, pageOf } from "../../../shared/admin-api.ts";
 import { database, isUniqueViolation } from "../../db/index.ts";
 import { cannedResponses, chats, departments, operatorDepartments } from "../../db/schema.ts";
-import { ProblemError, validate, type AppEnv } from "../../http.ts";
+import { fieldProblem, ProblemError, validate, type AppEnv } from "../../http.ts";
 import { departmentRemoved } from "./live.ts";
 import { describe } from "./openapi.ts";
 import { pageWindow } from "./pagination.ts";
@@ -20,7 +20,7 @@ function mine(accountId: string, id: string) {
 }
 
 function duplicateName(error: unknown): never {
-  if (isUniqueViolation(error)) throw new ProblemError(409, "conflict", DUPLICATE);
+  if (isUniqueViolation(error)) throw fieldProblem(409, "conflict", "name", DUPLICATE);
   throw error;
 }
 

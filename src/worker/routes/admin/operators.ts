@@ -14,7 +14,7 @@ import { signInvitation } from "../../auth/tokens.ts";
 import { database, isUniqueViolation } from "../../db/index.ts";
 import { departmentIdsByOperator, foreignDepartments, setDepartments } from "../../db/operators.ts";
 import { operators } from "../../db/schema.ts";
-import { ProblemError, validate, type AppEnv } from "../../http.ts";
+import { fieldProblem, ProblemError, validate, type AppEnv } from "../../http.ts";
 import { disconnectOperator, operatorChanged } from "./live.ts";
 import { describe } from "./openapi.ts";
 import { pageWindow } from "./pagination.ts";
@@ -103,7 +103,7 @@ export const operatorRoutes = new Hono<AppEnv>()
       const [inserted] = await db
         .batch([db.insert(operators).values({ id, accountId: me.accountId, email: body.email, name: body.name, role: body.role, passwordHash }).returning(columns), ...setDepartments(c.env.DB, id, departmentIds)])
         .catch((error: unknown) => {
-          if (isUniqueViolation(error)) throw new ProblemError(409, "conflict", EMAIL_TAKEN);
+          if (isUniqueViolation(error)) throw fieldProblem(409, "conflict", "email", EMAIL_TAKEN);
           throw error;
         });
       const invitation = body.password === undefined ? await signInvitation(me.accountId, id, c.env.AUTH_SECRET) : null;
