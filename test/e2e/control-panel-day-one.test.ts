@@ -260,6 +260,61 @@ describe("accessibility of the Control Panel (axe-core, WCAG 2.1 A/AA)", () => {
     await expectAccessible(alice, "API keys with a field error");
   });
 
+  it("the panel's open states: editors, confirmations, a password set now, a new key's secret", async () => {
+    const alice = await consoleFor(ALICE);
+    const check = (what: string) => expectAccessible(alice, what);
+    await openPanelPage(alice, "canned");
+    for (const level of ["department", "operator"] as const) {
+      await byTestId(alice, "cp-canned-level").selectOption(level);
+      await byTestId(alice, "cp-canned-owner").waitFor();
+      await check(`the canned form at level ${level}`);
+    }
+    const firstRow = byTestId(alice, "cp-canned-row").first();
+    await byTestId(firstRow, "cp-canned-edit").click();
+    await byTestId(alice, "cp-canned-edit-title").waitFor();
+    await check("a canned response's edit form");
+    await byTestId(alice, "cp-canned-edit-cancel").click();
+    await byTestId(firstRow, "cp-canned-delete").click();
+    await byTestId(alice, "cp-canned-delete-confirm").waitFor();
+    await check("a canned response's delete confirmation");
+    await byTestId(alice, "cp-canned-delete-cancel").click();
+
+    await openPanelPage(alice, "departments");
+    const department = byTestId(alice, "cp-department-row").first();
+    await byTestId(department, "cp-department-rename").click();
+    await byTestId(alice, "cp-department-edit-name").waitFor();
+    await check("a department's rename form");
+    await alice.keyboard.press("Escape");
+    await byTestId(department, "cp-department-delete").click();
+    await check("a department's delete confirmation");
+    await byTestId(alice, "cp-department-delete-cancel").click();
+
+    await openPanelPage(alice, "operators");
+    await byTestId(alice, "cp-operator-with-password").check();
+    await byTestId(alice, "cp-operator-password").waitFor();
+    await check("the operator form with a password set now");
+    const bob = byTestId(alice, "cp-operator-row").filter({ hasText: BOB.email });
+    await byTestId(bob, "cp-operator-edit").click();
+    await byTestId(alice, "cp-operator-edit-name").waitFor();
+    await check("an operator's edit form");
+    await alice.keyboard.press("Escape");
+    await byTestId(bob, "cp-operator-reset-password").click();
+    await byTestId(alice, "cp-operator-new-password").waitFor();
+    await check("an operator's new password form");
+    await alice.keyboard.press("Escape");
+    await byTestId(bob, "cp-operator-deactivate").click();
+    await check("an operator's deactivate confirmation");
+    await byTestId(alice, "cp-operator-deactivate-cancel").click();
+
+    await openPanelPage(alice, "api-keys");
+    await byTestId(alice, "cp-api-key-name").fill("CRM sync");
+    await byTestId(alice, "cp-api-key-save").click();
+    await byTestId(alice, "cp-api-key-secret").waitFor();
+    await check("a new API key's secret, shown once");
+    await byTestId(byTestId(alice, "cp-api-key-row").first(), "cp-api-key-revoke").click();
+    await check("an API key's revoke confirmation");
+  });
+
   it("My responses: refused, allowed, and with an error on show", async () => {
     const bob = await consoleFor(BOB);
     await adminApi("/settings", { method: "PATCH", json: { operatorsManageOwnResponses: false } });
