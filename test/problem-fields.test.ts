@@ -37,7 +37,7 @@ describe("duplicate canned-response shortcuts", () => {
     const first = await expectJson<CannedResponse>(await create({ level: "company", title: "Refunds", text: "5 days.", shortcut: "refund" }), 201);
     const before = await all();
     const problem = await expectShortcutTaken(await create({ level: "company", title: "Refunds again", text: "x", shortcut: "Refund" }), "Refunds");
-    expect(problem.fields![0]!.message).toBe("The company response “Refunds” already has the shortcut /Refund; choose another.");
+    expect(problem.fields![0]!.message).toBe("The company response “Refunds” already has the shortcut /refund (capitals do not count); choose another.");
     expect(await all()).toEqual(before);
     // Without a shortcut, or with another one, it is fine.
     await expectJson(await create({ level: "company", title: "No shortcut", text: "x" }), 201);

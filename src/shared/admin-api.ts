@@ -90,7 +90,10 @@ export const OperatorUpdate = v.strictObject({
 });
 export const PasswordReset = v.strictObject({ password: Password });
 export const Invitation = v.object({
-  token: v.pipe(v.string(), v.description("Shown once. The operator sends it with a password to POST /api/operator/invitations/accept.")),
+  token: v.pipe(
+    v.string(),
+    v.description("Shown once. Hand it on as the console link <console origin>/#/invitation/<token>, where the operator chooses a password; or they send it with a password to POST /api/operator/invitations/accept."),
+  ),
   expiresAt: Timestamp,
 });
 export const OperatorCreated = v.object({ operator: Operator, invitation: v.nullable(Invitation) });

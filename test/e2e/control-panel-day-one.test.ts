@@ -100,6 +100,7 @@ describe("an invited operator signs up", () => {
     const confirmation = byTestId(nina, "invitation-confirmation");
     await eventually(() => confirmation.getAttribute("aria-invalid")).toBe("true");
     expect(await description(nina, confirmation)).toContain("The two passwords are not the same");
+    await screenshot(nina, "day1-02b-passwords-differ");
     await expectAccessible(nina, "the Choose your password page with an error");
 
     await confirmation.fill("nina's own password");
@@ -156,6 +157,7 @@ describe("an invited operator signs up", () => {
       expect(await byTestId(page, "invitation-unusable").innerText(), what).toContain(words);
       expect(await byTestId(page, "invitation-password").count(), `${what}: no password form`).toBe(0);
       await expectAccessible(page, `the page of ${what}`);
+      await screenshot(page, `day1-07-invitation-${what.replace(/\W+/g, "-")}`);
       await byTestId(page, "invitation-to-sign-in").click();
       await byTestId(page, "login-email").waitFor();
     }
@@ -204,7 +206,7 @@ describe("Control Panel errors next to their fields", () => {
     await byTestId(alice, "cp-canned-save").click();
     await byTestId(alice, "cp-canned-problem").waitFor();
     expect(await shortcut.getAttribute("aria-invalid")).toBe("true");
-    const said = `“${existing.title}” already has the shortcut /${existing.shortcut!.toUpperCase()}; choose another.`;
+    const said = `“${existing.title}” already has the shortcut /${existing.shortcut} (capitals do not count); choose another.`;
     expect(await description(alice, shortcut)).toContain(said);
     expect(await fieldOf(shortcut).innerText()).toContain(said);
     await screenshot(alice, "day1-05-canned-shortcut-error");
@@ -343,7 +345,7 @@ describe("accessibility of the Control Panel (axe-core, WCAG 2.1 A/AA)", () => {
     await byTestId(bob, "my-response-save").click();
     const shortcut = byTestId(bob, "my-response-shortcut");
     await eventually(() => shortcut.getAttribute("aria-invalid")).toBe("true");
-    expect(await description(bob, shortcut)).toContain("Your response “Bob's hello” already has the shortcut /BobHi");
+    expect(await description(bob, shortcut)).toContain("Your response “Bob's hello” already has the shortcut /bobhi");
     await screenshot(bob, "day1-06-my-responses-error");
     await expectAccessible(bob, "My responses with a field error");
     expect(await byTestId(bob, "cp-canned-row").filter({ hasText: "Bob's hello again" }).count()).toBe(0);

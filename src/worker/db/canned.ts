@@ -47,11 +47,13 @@ const WHOSE: Record<CannedLevel, string> = { company: "The company response", de
 export async function requireFreeShortcut(db: D1Database, group: CannedGroupKey, shortcut: string | null | undefined, exceptId?: string, whose = WHOSE[group.level]): Promise<void> {
   if (!shortcut) return;
   const clash = await database(db)
-    .select({ title: t.title })
+    .select({ title: t.title, shortcut: t.shortcut })
     .from(t)
     .where(and(inGroup(group.accountId, group.level, group.ownerId), sql`lower(${t.shortcut}) = lower(${shortcut})`, exceptId === undefined ? undefined : ne(t.id, exceptId)))
     .get();
-  if (clash) throw fieldProblem(409, "conflict", "shortcut", `${whose} “${clash.title}” already has the shortcut /${shortcut}; choose another.`);
+  if (!clash) return;
+  const capitals = clash.shortcut === shortcut ? "" : " (capitals do not count)";
+  throw fieldProblem(409, "conflict", "shortcut", `${whose} “${clash.title}” already has the shortcut /${clash.shortcut}${capitals}; choose another.`);
 }
 
 export async function findCanned(db: D1Database, accountId: string, id: string): Promise<CannedResponse | undefined> {

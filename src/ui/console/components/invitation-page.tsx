@@ -8,7 +8,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../../shared/passwo
 import { api, ApiError } from "../api.ts";
 import { Field } from "../control-panel/forms.tsx";
 import { leaveInvitation } from "../control-panel/route.ts";
-import { startSession } from "../session.ts";
+import { session, startSession } from "../session.ts";
 
 /** Why an invitation cannot be used, for the invitee: what happened and what to do now. */
 const UNUSABLE: Partial<Record<ApiError["code"], { title: string; text: string }>> = {
@@ -134,6 +134,11 @@ function PasswordForm(props: { token: string; name: string; email: string; onFai
         Welcome to Parley, <strong>{props.name}</strong>. You were invited as <strong>{props.email}</strong>; choose a password to finish setting up your operator
         account.
       </p>
+      <Show when={session()?.operator.email !== undefined && session()?.operator.email !== props.email}>
+        <p class="notice" data-testid="invitation-other-session">
+          This browser is signed in as {session()?.operator.name}. Choosing a password here signs you in as {props.name} instead.
+        </p>
+      </Show>
       {/* The browser's password manager files the new password under this email. */}
       <input type="hidden" name="username" autocomplete="username" value={props.email} />
       <Field label="New password" hint={RULE} errors={errors().password ? [errors().password!] : []}>

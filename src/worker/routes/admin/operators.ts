@@ -32,6 +32,7 @@ type Row = { [K in keyof typeof columns]: (typeof columns)[K]["_"]["data"] };
 
 const NOT_FOUND = "There is no such operator in this account.";
 const EMAIL_TAKEN = "An operator with this email already exists (emails are unique across Parley).";
+const EMAIL_TAKEN_409 = `${EMAIL_TAKEN} (\`conflict\`, with \`fields\` naming \`email\`)`;
 const LAST_OWNER = "This is the account's last active owner; make someone else an owner first.";
 const OWNERS_ONLY = "Only an owner may give or take the owner role, deactivate an owner or set an owner's password.";
 
@@ -86,10 +87,11 @@ export const operatorRoutes = new Hono<AppEnv>()
       summary: "Create an operator",
       description:
         "With `password` the operator can sign in at once. Without it the answer carries an `invitation` token, shown once and good for 7 days, " +
-        "which the operator exchanges for a session at `POST /api/operator/invitations/accept` with a password of their choosing; until then they cannot sign in.",
+        "which the operator exchanges for a session at `POST /api/operator/invitations/accept` with a password of their choosing (the console does this at " +
+        "`<console origin>/#/invitation/<token>`, the link the Control Panel shows); until then they cannot sign in. They get the role stored for them when they accept.",
       input: "body",
       ok: { status: 201, description: "The operator, and the invitation if no password was given.", schema: OperatorCreated },
-      errors: { 403: OWNERS_ONLY, 404: "A department in `departmentIds` is not one of this account's (`not_found`).", 409: EMAIL_TAKEN },
+      errors: { 403: OWNERS_ONLY, 404: "A department in `departmentIds` is not one of this account's (`not_found`).", 409: EMAIL_TAKEN_409 },
     }),
     validate("json", OperatorCreate),
     async (c) => {
