@@ -100,6 +100,7 @@ describe("an invited operator signs up", () => {
     const confirmation = byTestId(nina, "invitation-confirmation");
     await eventually(() => confirmation.getAttribute("aria-invalid")).toBe("true");
     expect(await description(nina, confirmation)).toContain("The two passwords are not the same");
+    await eventually(() => confirmation.evaluate((el) => el === el.ownerDocument.activeElement), "the focus is on the field to correct").toBe(true);
     await screenshot(nina, "day1-02b-passwords-differ");
     await expectAccessible(nina, "the Choose your password page with an error");
 
@@ -179,6 +180,8 @@ describe("Control Panel errors next to their fields", () => {
     expect(await colour.getAttribute("aria-invalid")).toBe("true");
     expect(await description(alice, colour)).toContain(message);
     expect(await fieldOf(colour).innerText()).toContain(message);
+    // The colour field is far above the save button: the focus goes to it, which scrolls it into view.
+    await eventually(() => colour.evaluate((el) => el === el.ownerDocument.activeElement), "the focus is on the colour field").toBe(true);
     expect(await text(alice)).not.toContain("The request json is not valid.");
     await screenshot(alice, "day1-04-settings-colour-error");
     await expectAccessible(alice, "Settings with a field error");

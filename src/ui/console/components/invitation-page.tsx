@@ -104,12 +104,15 @@ function PasswordForm(props: { token: string; name: string; email: string; onFai
   const [errors, setErrors] = createSignal<{ password?: string; confirmation?: string }>({});
   const [problem, setProblem] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
+  let passwordInput!: HTMLInputElement;
+  let confirmationInput!: HTMLInputElement;
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
     setProblem(null);
-    if (password().length < PASSWORD_MIN_LENGTH) return void setErrors({ password: `Your password needs at least ${PASSWORD_MIN_LENGTH} characters.` });
-    if (confirmation() !== password()) return void setErrors({ confirmation: "The two passwords are not the same. Type it again." });
+    // A refusal takes the focus to its field, whose message is linked to it.
+    if (password().length < PASSWORD_MIN_LENGTH) return void (setErrors({ password: `Your password needs at least ${PASSWORD_MIN_LENGTH} characters.` }), passwordInput.focus());
+    if (confirmation() !== password()) return void (setErrors({ confirmation: "The two passwords are not the same. Type it again." }), confirmationInput.focus());
     setErrors({});
     setBusy(true);
     try {
@@ -119,7 +122,7 @@ function PasswordForm(props: { token: string; name: string; email: string; onFai
     } catch (error) {
       const failure = error instanceof ApiError ? error : new ApiError(0, "internal", "Something went wrong. Please try again.");
       const passwordIssue = failure.fields.find((f) => f.path === "password");
-      if (passwordIssue) setErrors({ password: passwordIssue.message });
+      if (passwordIssue) (setErrors({ password: passwordIssue.message }), passwordInput.focus());
       else if (UNUSABLE[failure.code]) props.onFailure(failure);
       else setProblem(failure.message);
     } finally {
@@ -151,7 +154,10 @@ function PasswordForm(props: { token: string; name: string; email: string; onFai
           value={password()}
           onInput={(e) => setPassword(e.currentTarget.value)}
           data-testid="invitation-password"
-          ref={(el) => queueMicrotask(() => el.focus())}
+          ref={(el) => {
+            passwordInput = el;
+            queueMicrotask(() => el.focus());
+          }}
         />
       </Field>
       <Field label="Type it again" errors={errors().confirmation ? [errors().confirmation!] : []}>
@@ -164,6 +170,7 @@ function PasswordForm(props: { token: string; name: string; email: string; onFai
           value={confirmation()}
           onInput={(e) => setConfirmation(e.currentTarget.value)}
           data-testid="invitation-confirmation"
+          ref={confirmationInput}
         />
       </Field>
       <Show when={problem()}>
