@@ -6,11 +6,11 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Operator, OperatorCreated, Page } from "../src/shared/admin-api.ts";
+import type { InvitationDetails, Operator, OperatorCreated, Page } from "../src/shared/admin-api.ts";
 import { DEACTIVATED_CLOSE_CODE } from "../src/shared/lobby-protocol.ts";
 import type { OperatorLoginResponse } from "../src/shared/protocol.ts";
 import { database } from "../src/worker/db/index.ts";
-import { chats } from "../src/worker/db/schema.ts";
+import { chats, operators } from "../src/worker/db/schema.ts";
 import { admin, call, connectLobby, expectJson, expectProblem, login, operatorJoins, PASSWORD, seedAccount, startChat, upgrade, type SeededAccount } from "./helpers.ts";
 
 let acc: SeededAccount;
@@ -26,6 +26,7 @@ async function createOperator(body: Record<string, unknown>, token = acc.apiKey)
 }
 
 const accept = (json: unknown) => call("/api/operator/invitations/accept", { method: "POST", json });
+const lookup = (json: unknown) => call("/api/operator/invitations/lookup", { method: "POST", json });
 
 describe("creating operators", () => {
   it("creates an operator with a password, who can sign in at once", async () => {
@@ -129,7 +130,80 @@ describe("invitations", () => {
 
     const second = await createOperator({ email: "gone@ops.test", name: "Gone" });
     await expectJson(await admin(`/operators/${second.operator.id}`, acc.apiKey, { method: "PATCH", json: { active: false } }), 200);
-    await expectProblem(await accept({ token: second.invitation!.token, password: NEW_PASSWORD }), 403, "forbidden");
+    await expectProblem(await accept({ token: second.invitation!.token, password: NEW_PASSWORD }), 410, "invitation_revoked");
+    await expectProblem(await lookup({ token: second.invitation!.token }), 410, "invitation_revoked");
+    // Still no password, and no sign-in.
+    expect((await expectJson<Operator>(await admin(`/operators/${second.operator.id}`, acc.apiKey), 200)).hasPassword).toBe(false);
+    await expectProblem(await call("/api/operator/login", { method: "POST", json: { email: "gone@ops.test", password: NEW_PASSWORD } }), 401, "bad_credentials");
+  });
+
+  it("is withdrawn when its operator is removed", async () => {
+    const { operator, invitation } = await createOperator({ email: "removed@ops.test", name: "Removed" });
+    await database(env.DB).delete(operators).where(eq(operators.id, operator.id));
+    await expectProblem(await lookup({ token: invitation!.token }), 410, "invitation_revoked");
+    await expectProblem(await accept({ token: invitation!.token, password: NEW_PASSWORD }), 410, "invitation_revoked");
+  });
+});
+
+describe("looking an invitation up", () => {
+  it("says whom a good invitation is for, and nothing else; it changes nothing", async () => {
+    const { operator, invitation } = await createOperator({ email: "Lou@Ops.Test", name: "Lou", role: "admin" });
+    const details = await expectJson<InvitationDetails>(await lookup({ token: invitation!.token }), 200);
+    expect(details).toEqual({ name: "Lou", email: "lou@ops.test", expiresAt: invitation!.expiresAt });
+    // Looking up twice is fine: it is not the accept.
+    await expectJson(await lookup({ token: invitation!.token }), 200);
+    expect((await expectJson<Operator>(await admin(`/operators/${operator.id}`, acc.apiKey), 200)).hasPassword).toBe(false);
+
+    // Accepted, it is used; the session has exactly the stored role, no more.
+    const session = await expectJson<OperatorLoginResponse>(await accept({ token: invitation!.token, password: NEW_PASSWORD }), 200);
+    expect(session.operator).toMatchObject({ id: operator.id, role: "admin", accountId: acc.id });
+    const problem = await expectProblem(await lookup({ token: invitation!.token }), 409, "invitation_used");
+    expect(problem).not.toHaveProperty("fields");
+    expect(JSON.stringify(problem)).not.toContain("lou@ops.test");
+  });
+
+  it("gives the role stored now, even if it was lowered after the invitation was sent", async () => {
+    const { operator, invitation } = await createOperator({ email: "demoted@ops.test", name: "Demoted", role: "admin" });
+    await expectJson(await admin(`/operators/${operator.id}`, acc.apiKey, { method: "PATCH", json: { role: "operator" } }), 200);
+    const session = await expectJson<OperatorLoginResponse>(await accept({ token: invitation!.token, password: NEW_PASSWORD }), 200);
+    expect(session.operator.role).toBe("operator");
+    await expectProblem(await admin("/account", session.token), 403, "forbidden");
+  });
+
+  it("tells a bad token only that it is invalid or expired: no name, no email, no account", async () => {
+    const { operator } = await createOperator({ email: "secret-name@ops.test", name: "Secret Name" });
+    const sign = (secret: string, exp: number, acc_ = acc.id, sub = operator.id) =>
+      new SignJWT({ typ: "invitation", acc: acc_ })
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject(sub)
+        .setIssuer("parley")
+        .setAudience("parley:invitation")
+        .setIssuedAt(exp - 3600)
+        .setExpirationTime(exp)
+        .sign(new TextEncoder().encode(secret));
+    const past = Math.floor(Date.now() / 1000) - 60;
+    const future = past + 7200;
+    const cases: [string, string, number, string][] = [
+      ["expired", await sign(env.AUTH_SECRET!, past), 401, "token_expired"],
+      ["forged", await sign("another-secret-that-is-long-enough-0123456789", future), 401, "token_invalid"],
+      ["garbage", "nonsense", 401, "token_invalid"],
+      ["a session token", (await login(acc.emails.ann)).token, 401, "token_invalid"],
+      // Genuine, but naming an operator of another account: not this invitation's to open.
+      ["foreign", await sign(env.AUTH_SECRET!, future, other.id, operator.id), 410, "invitation_revoked"],
+    ];
+    for (const [what, token, status, code] of cases) {
+      const problem = await expectProblem(await lookup({ token }), status, code);
+      const text = JSON.stringify(problem);
+      for (const secret of ["Secret Name", "secret-name@ops.test", acc.id, other.id, operator.id]) expect(text, `${what} reveals ${secret}`).not.toContain(secret);
+      await expectProblem(await accept({ token, password: NEW_PASSWORD }), status, code);
+    }
+    expect((await expectJson<Operator>(await admin(`/operators/${operator.id}`, acc.apiKey), 200)).hasPassword).toBe(false);
+  });
+
+  it("refuses a malformed body with 422", async () => {
+    await expectProblem(await lookup({}), 422, "validation_failed");
+    await expectProblem(await lookup({ token: "" }), 422, "validation_failed");
+    await expectProblem(await lookup({ token: "x", extra: 1 }), 422, "validation_failed");
   });
 });
 

@@ -149,6 +149,7 @@ function routes(): Route[] {
     { method: "PATCH", path: `/api/operator/canned-responses/${cannedId}`, auth: "operator", body: { title: "Renamed" } },
     { method: "DELETE", path: `/api/operator/canned-responses/${cannedId}`, auth: "operator" },
     { method: "POST", path: "/api/operator/invitations/accept", auth: "none", body: { token: "not-a-token", password: "a long enough password" } },
+    { method: "POST", path: "/api/operator/invitations/lookup", auth: "none", body: { token: "not-a-token" } },
     { method: "POST", path: "/api/operator/invitations", auth: "operator", body: { visitorId: "visitor-not-here-0000", text: "Hello!" } },
     { method: "POST", path: `/api/operator/chats/${c}/transfer`, auth: "operator", body: { departmentId: home.salesId } },
     { method: "POST", path: `/api/operator/chats/${c}/join`, auth: "operator" },

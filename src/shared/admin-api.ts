@@ -3,11 +3,23 @@
 // them, and the console's Control Panel imports the same types.
 import * as v from "valibot";
 import { cannedLevels, chatStatuses, errorCodes, Id, MessageSchema, operatorRoles, ratings, type CannedResponse, type ChatSummary, type Problem } from "./protocol.ts";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords.ts";
 import { widgetLanguages } from "./widget-api.ts";
 
-const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
-const Email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email());
-const Password = v.pipe(v.string(), v.minLength(10, "Passwords need at least 10 characters."), v.maxLength(1024));
+// Every message here is shown to a person next to the field it is about (the problem document's
+// `fields`), so each says in words what the field needs.
+/** A required line of text; `what` names it in the messages ("The name", "The title"). */
+function line(what: string, max = 100) {
+  return v.pipe(v.string(`${what} must be text.`), v.trim(), v.minLength(1, `${what} cannot be empty.`), v.maxLength(max, `${what} can be at most ${max} characters long.`));
+}
+const Name = line("The name");
+const Email = v.pipe(v.string("The email address must be text."), v.trim(), v.toLowerCase(), v.maxLength(254, "An email address can be at most 254 characters long."), v.email("Enter an email address like name@example.com."));
+const Password = v.pipe(
+  v.string("The password must be text."),
+  v.minLength(PASSWORD_MIN_LENGTH, `A password needs at least ${PASSWORD_MIN_LENGTH} characters.`),
+  v.maxLength(PASSWORD_MAX_LENGTH, `A password can be at most ${PASSWORD_MAX_LENGTH} characters long.`),
+);
+const Role = v.picklist(operatorRoles, "A role is owner, admin or operator.");
 const Timestamp = v.pipe(v.number(), v.description("Milliseconds since the epoch"));
 /** Names a schema in the OpenAPI document's components instead of inlining it at every use. */
 function named<const Schema extends v.GenericSchema>(ref: string, schema: Schema) {
@@ -22,8 +34,11 @@ export const ProblemSchema = named("Problem", v.object({
   status: v.number(),
   code: v.picklist(errorCodes),
   detail: v.optional(v.string()),
-  /** One line per invalid field, for 422 validation_failed. */
+  /** One "path: message" line per issue, for 422 validation_failed. */
   errors: v.optional(v.array(v.string())),
+  /** The same issues by field (422), or the one field a conflict is about (409, e.g. a taken
+   * department name or canned-response shortcut): `path` as in the request, `message` in words. */
+  fields: v.optional(v.array(named("ProblemField", v.object({ path: v.string(), message: v.string() })))),
 }));
 
 // ---- Pagination --------------------------------------------------------------------------------
@@ -41,8 +56,9 @@ export type Page<T> = { items: T[]; nextCursor: string | null };
 // ---- Departments -------------------------------------------------------------------------------
 export const Department = named("Department", v.object({ id: v.string(), name: v.string(), createdAt: Timestamp }));
 export type Department = v.InferOutput<typeof Department>;
-export const DepartmentCreate = v.strictObject({ name: Name });
-export const DepartmentUpdate = v.strictObject({ name: Name });
+const DepartmentName = line("The department name");
+export const DepartmentCreate = v.strictObject({ name: DepartmentName });
+export const DepartmentUpdate = v.strictObject({ name: DepartmentName });
 
 // ---- Operators ---------------------------------------------------------------------------------
 export const Operator = named("Operator", v.object({
@@ -60,30 +76,41 @@ export type Operator = v.InferOutput<typeof Operator>;
 export const OperatorCreate = v.strictObject({
   email: Email,
   name: Name,
-  role: v.optional(v.picklist(operatorRoles), "operator"),
+  role: v.optional(Role, "operator"),
   departmentIds: v.optional(v.pipe(v.array(Id), v.maxLength(100)), []),
   /** Without a password the answer carries an invitation token for the operator to choose one. */
   password: v.optional(Password),
 });
 export const OperatorUpdate = v.strictObject({
   name: v.optional(Name),
-  role: v.optional(v.picklist(operatorRoles)),
+  role: v.optional(Role),
   departmentIds: v.optional(v.pipe(v.array(Id), v.maxLength(100))),
   /** false deactivates: the operator's sessions and sockets stop working at once. */
   active: v.optional(v.boolean()),
 });
 export const PasswordReset = v.strictObject({ password: Password });
 export const Invitation = v.object({
-  token: v.pipe(v.string(), v.description("Shown once. The operator sends it with a password to POST /api/operator/invitations/accept.")),
+  token: v.pipe(
+    v.string(),
+    v.description("Shown once. Hand it on as the console link <console origin>/#/invitation/<token>, where the operator chooses a password; or they send it with a password to POST /api/operator/invitations/accept."),
+  ),
   expiresAt: Timestamp,
 });
 export const OperatorCreated = v.object({ operator: Operator, invitation: v.nullable(Invitation) });
 export type OperatorCreated = v.InferOutput<typeof OperatorCreated>;
-export const InvitationAccept = v.strictObject({ token: v.pipe(v.string(), v.minLength(1), v.maxLength(2048)), password: Password });
+const InvitationToken = v.pipe(v.string(), v.minLength(1, "The invitation link has no token."), v.maxLength(2048, "This is not an invitation token."));
+export const InvitationAccept = v.strictObject({ token: InvitationToken, password: Password });
+/** `POST /api/operator/invitations/lookup`: who an invitation is for, before accepting it. The
+ * token travels in the body, not the URL, so it stays out of logs. */
+export const InvitationLookup = v.strictObject({ token: InvitationToken });
+/** The answer for a good invitation only; a bad one is a problem saying just why it is not
+ * usable (`token_invalid`, `token_expired`, `invitation_used`, `invitation_revoked`). */
+export const InvitationDetails = v.object({ name: v.string(), email: v.string(), expiresAt: Timestamp });
+export type InvitationDetails = v.InferOutput<typeof InvitationDetails>;
 
 // ---- Canned responses --------------------------------------------------------------------------
-const Title = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
-const CannedText = v.pipe(v.string(), v.check((text) => text.trim().length > 0, "The text is empty."), v.maxLength(5000));
+const Title = line("The title");
+const CannedText = v.pipe(v.string("The text must be text."), v.check((text) => text.trim().length > 0, "The text cannot be empty."), v.maxLength(5000, "The text can be at most 5000 characters long."));
 // Patterns without flags: JSON Schema (and so the OpenAPI document) has no way to say "/i".
 const Shortcut = v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_-]{1,32}$/, "A shortcut is 1-32 letters, digits, _ or -."));
 export const CannedResponseSchema = named("CannedResponse", v.object({
@@ -125,12 +152,16 @@ export const ApiKey = named("ApiKey", v.object({
   revokedAt: v.nullable(Timestamp),
 }));
 export type ApiKey = v.InferOutput<typeof ApiKey>;
-export const ApiKeyCreate = v.strictObject({ name: Name });
+export const ApiKeyCreate = v.strictObject({ name: line("The key's name") });
 export const ApiKeyCreated = v.object({ apiKey: ApiKey, secret: v.pipe(v.string(), v.description("Shown once; store it now.")) });
 export type ApiKeyCreated = v.InferOutput<typeof ApiKeyCreated>;
 
 // ---- Account settings --------------------------------------------------------------------------
-const Origin = v.pipe(v.string(), v.url(), v.check((url) => /^https?:\/\/[^/]+$/.test(url), "An origin is scheme://host[:port] with no path."));
+/** One check, so a bad entry gets one message. */
+const Origin = v.pipe(
+  v.string(),
+  v.check((url) => /^https?:\/\/[^/]+$/.test(url) && URL.canParse(url), "An origin is a scheme and host with no path, like https://www.example.com."),
+);
 export const Settings = named("Settings", v.object({
   displayName: v.string(),
   widgetColor: v.string(),
@@ -149,14 +180,21 @@ export const Settings = named("Settings", v.object({
 }));
 export type Settings = v.InferOutput<typeof Settings>;
 export const SettingsUpdate = v.strictObject({
-  displayName: v.optional(Name),
-  widgetColor: v.optional(v.pipe(v.string(), v.hexColor("A colour is #rgb or #rrggbb."))),
-  greeting: v.optional(v.pipe(v.string(), v.maxLength(500))),
-  offlineMessage: v.optional(v.pipe(v.string(), v.maxLength(500))),
-  allowedOrigins: v.optional(v.pipe(v.array(Origin), v.maxLength(50))),
-  fileSizeLimitBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100 * 1024 * 1024))),
-  allowedFileTypes: v.optional(v.pipe(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9.+-]+\/[A-Za-z0-9.+*-]+$/, "A file type is a MIME type such as image/png or image/*."))), v.maxLength(50))),
-  transcriptSenderName: v.optional(Name),
+  displayName: v.optional(line("The display name")),
+  widgetColor: v.optional(v.pipe(v.string("Widget colour must be a hex colour like #0a7cff."), v.hexColor("Widget colour must be a hex colour like #0a7cff."))),
+  greeting: v.optional(v.pipe(v.string(), v.maxLength(500, "The greeting can be at most 500 characters long."))),
+  offlineMessage: v.optional(v.pipe(v.string(), v.maxLength(500, "The offline message can be at most 500 characters long."))),
+  allowedOrigins: v.optional(v.pipe(v.array(Origin), v.maxLength(50, "At most 50 origins."))),
+  fileSizeLimitBytes: v.optional(
+    v.pipe(
+      v.number("The file size limit must be a number."),
+      v.integer("The file size limit must be a whole number of bytes."),
+      v.minValue(1, "The file size limit must be more than 0."),
+      v.maxValue(100 * 1024 * 1024, "The file size limit can be at most 100 MB."),
+    ),
+  ),
+  allowedFileTypes: v.optional(v.pipe(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9.+-]+\/[A-Za-z0-9.+*-]+$/, "A file type is a MIME type such as image/png or image/*."))), v.maxLength(50, "At most 50 file types."))),
+  transcriptSenderName: v.optional(line("The sender name")),
   operatorsManageOwnResponses: v.optional(v.boolean()),
   preChatForm: v.optional(v.boolean()),
   language: v.optional(v.picklist(widgetLanguages, 'A language is "auto", "en" or "de".')),

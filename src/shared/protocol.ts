@@ -55,6 +55,8 @@ export const errorCodes = [
   "conflict",
   "last_owner",
   "invitation_used",
+  /** An invitation whose operator was deactivated or deleted since it was sent. */
+  "invitation_revoked",
   "too_large",
   "email_invalid",
   "rate_limited",
@@ -400,8 +402,14 @@ export type FileUploadResponse = { message: ChatMessage };
 /** A signed link to one file, good until `expiresAt` (ms since the epoch). */
 export type FileLinkResponse = { url: string; expiresAt: number };
 
-/** Body of every HTTP error: RFC 9457 problem details plus a stable machine `code`. */
-export type Problem = { type: string; title: string; status: number; code: ErrorCode; detail?: string; errors?: string[] };
+/** One field a refusal is about: `path` names it as the request did (`widgetColor`,
+ * `allowedOrigins.2`, `shortcut`), `message` says what is wrong in words for the person who
+ * filled it in. */
+export type ProblemField = { path: string; message: string };
+/** Body of every HTTP error: RFC 9457 problem details plus a stable machine `code`. `errors`: one
+ * "path: message" line per issue (422); `fields`: the same issues, and a conflict's field (409),
+ * by field. */
+export type Problem = { type: string; title: string; status: number; code: ErrorCode; detail?: string; errors?: string[]; fields?: ProblemField[] };
 
 // ---------------------------------------------------------------------------------------------
 // Transcripts by email (issue 6)

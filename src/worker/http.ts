@@ -4,7 +4,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Context, MiddlewareHandler, ValidationTargets } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { validator } from "hono-openapi";
-import type { ErrorCode, Problem } from "../shared/protocol.ts";
+import type { ErrorCode, Problem, ProblemField } from "../shared/protocol.ts";
 import type { Principal } from "./auth/principal.ts";
 
 export type AppEnv = { Bindings: Env; Variables: { principal: Principal } };
@@ -36,12 +36,20 @@ export class ProblemError extends Error {
     readonly errors?: string[],
     /** Sent as Retry-After (with 429 and 503). */
     readonly retryAfterSeconds?: number,
+    /** The fields it is about, for a form to show each message next to its field. */
+    readonly fields?: ProblemField[],
   ) {
     super(detail);
   }
 }
 
-export function problemResponse(status: number, code: ErrorCode, detail?: string, errors?: string[], retryAfterSeconds?: number): Response {
+/** A refusal about one field of the request (a taken name, a duplicate shortcut): the detail is
+ * the message, and `fields` names the field, so a form shows it there. */
+export function fieldProblem(status: number, code: ErrorCode, path: string, message: string): ProblemError {
+  return new ProblemError(status, code, message, [`${path}: ${message}`], undefined, [{ path, message }]);
+}
+
+export function problemResponse(status: number, code: ErrorCode, detail?: string, errors?: string[], retryAfterSeconds?: number, fields?: ProblemField[]): Response {
   const body: Problem = {
     type: `https://parley.dev/problems/${code}`,
     title: titles[status] ?? "Error",
@@ -49,6 +57,7 @@ export function problemResponse(status: number, code: ErrorCode, detail?: string
     code,
     ...(detail ? { detail } : {}),
     ...(errors?.length ? { errors } : {}),
+    ...(fields?.length ? { fields } : {}),
   };
   const headers: Record<string, string> = { "Content-Type": "application/problem+json" };
   if (retryAfterSeconds !== undefined) headers["Retry-After"] = String(retryAfterSeconds);
@@ -56,7 +65,7 @@ export function problemResponse(status: number, code: ErrorCode, detail?: string
 }
 
 export function toProblemResponse(error: unknown): Response {
-  if (error instanceof ProblemError) return problemResponse(error.status, error.code, error.message, error.errors, error.retryAfterSeconds);
+  if (error instanceof ProblemError) return problemResponse(error.status, error.code, error.message, error.errors, error.retryAfterSeconds, error.fields);
   if (error instanceof HTTPException) {
     // Hono raises these for unreadable bodies (malformed JSON, wrong content type).
     return problemResponse(error.status, error.status === 400 ? "bad_json" : "internal", error.message);
@@ -65,9 +74,16 @@ export function toProblemResponse(error: unknown): Response {
   return problemResponse(500, "internal", "Something went wrong on our side.");
 }
 
-function describeIssue(issue: StandardSchemaV1.Issue): string {
-  const path = issue.path?.map((p) => String(typeof p === "object" ? p.key : p)).join(".");
-  return path ? `${path}: ${issue.message}` : issue.message;
+function fieldOf(issue: StandardSchemaV1.Issue): ProblemField {
+  const path = issue.path?.map((p) => String(typeof p === "object" ? p.key : p)).join(".") ?? "";
+  return { path, message: issue.message };
+}
+
+/** The detail of a validation failure: the first issue's message when there is one issue (what
+ * a form with one bad field gets), else how many there are. */
+function summary(fields: ProblemField[], target: string): string {
+  if (fields.length === 1) return fields[0]!.message;
+  return `The request ${target} has ${fields.length} problems; each is listed with the field it is about.`;
 }
 
 /** Validates one part of the request; a failure is a 422 problem listing every issue. It is
@@ -75,8 +91,10 @@ function describeIssue(issue: StandardSchemaV1.Issue): string {
 export function validate<Target extends keyof ValidationTargets, Schema extends StandardSchemaV1>(target: Target, schema: Schema) {
   const check = validator(target, schema, (result) => {
     if (!result.success) {
-      const errors = result.error.map(describeIssue);
-      return problemResponse(422, "validation_failed", `The request ${target} is not valid.`, errors);
+      const all = result.error.map(fieldOf);
+      const errors = all.map(({ path, message }) => (path ? `${path}: ${message}` : message));
+      const fields = all.filter((field) => field.path !== "");
+      return problemResponse(422, "validation_failed", summary(all, target), errors, undefined, fields);
     }
   });
   if (target !== "json") return check;

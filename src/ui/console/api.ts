@@ -1,20 +1,22 @@
 // The console's HTTP client: adds the operator's token, turns problem+json answers into ApiError,
 // and ends the session on any 401, because a rejected token will not get better by retrying.
 import type * as v from "valibot";
-import type { OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
+import type { InvitationAccept, InvitationDetails, InvitationLookup, OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
 import type { AcceptResponse, InvitationResponse, TransferResponse } from "../../shared/lobby-protocol.ts";
-import type { CannedResponse, ChatSummary, DepartmentsResponse, FileLinkResponse, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem, TranscriptRequest, TranscriptResponse } from "../../shared/protocol.ts";
+import type { CannedResponse, ChatSummary, DepartmentsResponse, FileLinkResponse, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem, ProblemField, TranscriptRequest, TranscriptResponse } from "../../shared/protocol.ts";
 import { socketProtocols } from "../../shared/socket-auth.ts";
 import { session, tokenRejected } from "./session.ts";
 
 /** `status` 0 and code "network" mean the request never got an answer. `errors` lists what a
- * validation failure (422) found, as "field: message" lines. */
+ * validation failure (422) found, as "field: message" lines; `fields` the same (and a conflict's
+ * field) by field, for a form to show each next to its field. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: Problem["code"] | "network",
     detail: string,
     readonly errors: readonly string[] = [],
+    readonly fields: readonly ProblemField[] = [],
   ) {
     super(detail);
   }
@@ -41,7 +43,8 @@ export async function request<T>(path: string, { method = "GET", body, authentic
   if (response.status === 401 && token) tokenRejected(token);
   if (response.status === 403 && problem?.code === "deactivated" && token) tokenRejected(token, "deactivated");
   const errors = Array.isArray(problem?.errors) ? problem.errors : [];
-  throw new ApiError(response.status, problem?.code ?? "internal", problem?.detail ?? `The server answered ${response.status}.`, errors);
+  const fields = Array.isArray(problem?.fields) ? problem.fields.filter((f) => typeof f?.path === "string" && typeof f.message === "string") : [];
+  throw new ApiError(response.status, problem?.code ?? "internal", problem?.detail ?? `The server answered ${response.status}.`, errors, fields);
 }
 
 /** The newest page of a chat: `before` larger than any seq can be. */
@@ -50,6 +53,11 @@ const NEWEST = Number.MAX_SAFE_INTEGER;
 export const api = {
   login: (email: string, password: string) =>
     request<OperatorLoginResponse>("/api/operator/login", { method: "POST", body: { email, password }, authenticated: false }),
+  /** Whom an operator invitation is for; the token is the credential, sent in the body. */
+  lookupInvitation: (token: string) =>
+    request<InvitationDetails>("/api/operator/invitations/lookup", { method: "POST", body: { token } satisfies v.InferInput<typeof InvitationLookup>, authenticated: false }),
+  acceptInvitation: (token: string, password: string) =>
+    request<OperatorLoginResponse>("/api/operator/invitations/accept", { method: "POST", body: { token, password } satisfies v.InferInput<typeof InvitationAccept>, authenticated: false }),
   me: () => request<OperatorProfile>("/api/operator/me"),
   myChats: () => request<{ chats: ChatSummary[] }>("/api/operator/chats?status=active"),
   acceptChat: (chatId: string) => request<AcceptResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/accept`, { method: "POST" }),

@@ -75,13 +75,13 @@ export async function signInvitation(accountId: string, operatorId: string, secr
   return { token, expiresAt: expiresAt * 1000 };
 }
 
-export type InvitationResult = { ok: true; accountId: string; operatorId: string } | { ok: false; reason: "token_invalid" | "token_expired" };
+export type InvitationResult = { ok: true; accountId: string; operatorId: string; expiresAt: number } | { ok: false; reason: "token_invalid" | "token_expired" };
 
 export async function verifyInvitation(token: string, secret: string | undefined): Promise<InvitationResult> {
   try {
     const { payload } = await jwtVerify(token, keyFrom(secret), { issuer: ISSUER, audience: INVITATION_AUDIENCE, algorithms: ["HS256"] });
-    if (payload.typ !== "invitation" || typeof payload.acc !== "string" || typeof payload.sub !== "string") return { ok: false, reason: "token_invalid" };
-    return { ok: true, accountId: payload.acc, operatorId: payload.sub };
+    if (payload.typ !== "invitation" || typeof payload.acc !== "string" || typeof payload.sub !== "string" || typeof payload.exp !== "number") return { ok: false, reason: "token_invalid" };
+    return { ok: true, accountId: payload.acc, operatorId: payload.sub, expiresAt: payload.exp * 1000 };
   } catch (error) {
     if (error instanceof errors.JWTExpired) return { ok: false, reason: "token_expired" };
     if (error instanceof errors.JOSEError) return { ok: false, reason: "token_invalid" };

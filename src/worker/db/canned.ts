@@ -1,8 +1,9 @@
 // Canned-response queries shared by the admin API and the operators' own-response routes.
 // A group is one level and owner (the company, one department, one operator); `position`
 // orders a group, and a new response goes last in its group.
-import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { CannedLevel, CannedResponse } from "../../shared/protocol.ts";
+import { fieldProblem } from "../http.ts";
 import { database } from "./index.ts";
 import { cannedResponses } from "./schema.ts";
 
@@ -33,6 +34,26 @@ export async function insertCanned(
     .values({ ...group, title: fields.title, text: fields.text, shortcut: fields.shortcut ?? null, position: sql`(${last})` })
     .returning(cannedColumns)
     .get();
+}
+
+export type CannedGroupKey = { accountId: string; level: CannedLevel; ownerId: string | null };
+
+const WHOSE: Record<CannedLevel, string> = { company: "The company response", department: "This department's response", operator: "This operator's response" };
+
+/** Refuses (409 conflict, field `shortcut`) a shortcut another response of the same group (level
+ * and owner) already has: typing it in the console would offer two responses for one word. Case
+ * does not count, as the console's "/" completion ignores it. `exceptId`: the response being
+ * changed, which may keep its own. */
+export async function requireFreeShortcut(db: D1Database, group: CannedGroupKey, shortcut: string | null | undefined, exceptId?: string, whose = WHOSE[group.level]): Promise<void> {
+  if (!shortcut) return;
+  const clash = await database(db)
+    .select({ title: t.title, shortcut: t.shortcut })
+    .from(t)
+    .where(and(inGroup(group.accountId, group.level, group.ownerId), sql`lower(${t.shortcut}) = lower(${shortcut})`, exceptId === undefined ? undefined : ne(t.id, exceptId)))
+    .get();
+  if (!clash) return;
+  const capitals = clash.shortcut === shortcut ? "" : " (capitals do not count)";
+  throw fieldProblem(409, "conflict", "shortcut", `${whose} “${clash.title}” already has the shortcut /${clash.shortcut}${capitals}; choose another.`);
 }
 
 export async function findCanned(db: D1Database, accountId: string, id: string): Promise<CannedResponse | undefined> {

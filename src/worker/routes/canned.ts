@@ -8,7 +8,7 @@ import { ulid } from "ulid";
 import { OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
 import type { CannedResponse } from "../../shared/protocol.ts";
 import { requirePrincipal, type Principal } from "../auth/principal.ts";
-import { cannedColumns, cannedOrder, deleteCanned, findCanned, insertCanned, updateCanned } from "../db/canned.ts";
+import { cannedColumns, cannedOrder, deleteCanned, findCanned, insertCanned, requireFreeShortcut, updateCanned } from "../db/canned.ts";
 import { database } from "../db/index.ts";
 import { departmentIdsOf } from "../db/operators.ts";
 import { cannedResponses } from "../db/schema.ts";
@@ -17,6 +17,7 @@ import { ProblemError, validate, type AppEnv } from "../http.ts";
 import { configChanged } from "./admin/live.ts";
 
 type OperatorPrincipal = Extract<Principal, { kind: "operator" }>;
+const YOURS = "Your response";
 
 function operatorOf(principal: Principal): OperatorPrincipal {
   if (principal.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
@@ -61,7 +62,9 @@ export const cannedRoutes = new Hono<AppEnv>()
   .post("/", validate("json", OwnCannedCreate), async (c) => {
     const me = operatorOf(c.var.principal);
     await requireOwnResponses(c.env, me);
-    const created = await insertCanned(c.env.DB, { id: `cr_${ulid()}`, accountId: me.accountId, level: "operator", ownerId: me.operatorId }, c.req.valid("json"));
+    const body = c.req.valid("json");
+    await requireFreeShortcut(c.env.DB, { accountId: me.accountId, level: "operator", ownerId: me.operatorId }, body.shortcut, undefined, YOURS);
+    const created = await insertCanned(c.env.DB, { id: `cr_${ulid()}`, accountId: me.accountId, level: "operator", ownerId: me.operatorId }, body);
     await configChanged(c.env, me.accountId, "canned");
     return c.json(created, 201);
   })
@@ -69,7 +72,9 @@ export const cannedRoutes = new Hono<AppEnv>()
     const me = operatorOf(c.var.principal);
     await requireOwnResponses(c.env, me);
     const own = await findOwn(c.env, me, c.req.param("id"));
-    const updated = await updateCanned(c.env.DB, me.accountId, own.id, c.req.valid("json"));
+    const body = c.req.valid("json");
+    await requireFreeShortcut(c.env.DB, { accountId: me.accountId, level: "operator", ownerId: me.operatorId }, body.shortcut, own.id, YOURS);
+    const updated = await updateCanned(c.env.DB, me.accountId, own.id, body);
     if (!updated) throw new ProblemError(404, "not_found", "You have no such canned response.");
     await configChanged(c.env, me.accountId, "canned");
     return c.json(updated);

@@ -1,7 +1,7 @@
 // Form plumbing shared by the Control Panel's pages: running a request with a busy flag and its
 // problem kept for display, a labelled field whose API errors are linked to it through
 // aria-describedby, and the problem summary shown next to a form.
-import { children, createRenderEffect, createSignal, createUniqueId, For, Show, type JSX } from "solid-js";
+import { children, createEffect, createRenderEffect, createSignal, createUniqueId, For, on, Show, type JSX } from "solid-js";
 import { ApiError } from "../api.ts";
 
 export type Action = {
@@ -35,35 +35,55 @@ export function createAction(): Action {
   };
 }
 
-/** The API reports validation issues as "path: message", the path like `title` or
- * `allowedOrigins.2`; this splits one into the field it is about and a message worded for the
- * person filling the form in. */
-function parseIssue(line: string): { field: string | null; message: string } {
-  const match = /^([\w.]+): (.*)$/s.exec(line);
-  if (!match) return { field: null, message: line };
-  const [field, ...rest] = match[1]!.split(".");
-  const index = rest.find((part) => /^\d+$/.test(part));
-  return { field: field!, message: index === undefined ? match[2]! : `Entry ${Number(index) + 1}: ${match[2]}` };
+/** The API names each field an answer is about (`fields`: a path like `title` or
+ * `allowedOrigins.2`, and a message in words); an entry of a list is said by its number. */
+function issues(problem: ApiError | null): { field: string; message: string }[] {
+  return (problem?.fields ?? []).map(({ path, message }) => {
+    const [field, ...rest] = path.split(".");
+    const index = rest.find((part) => /^\d+$/.test(part));
+    return { field: field!, message: index === undefined ? message : `Entry ${Number(index) + 1}: ${message}` };
+  });
 }
 
 /** The issues of the last answer about one field. */
 export function errorsFor(problem: ApiError | null, field: string): string[] {
-  return (problem?.errors ?? []).map(parseIssue).flatMap((issue) => (issue.field === field ? [issue.message] : []));
+  return issues(problem).flatMap((issue) => (issue.field === field ? [issue.message] : []));
 }
 
 /** Issues not about any of `fields`, so nothing the API said goes unshown. */
 function otherErrors(problem: ApiError, fields: readonly string[]): string[] {
-  return problem.errors.filter((line) => !fields.includes(parseIssue(line).field ?? ""));
+  return issues(problem)
+    .filter((issue) => !fields.includes(issue.field))
+    .map((issue) => issue.message);
 }
 
-/** What went wrong with the last submit: the detail and any issue no field shows. An alert, so
- * a screen reader hears it at once; `id` lets the form point at it. */
+/** What went wrong with the last submit. When the form shows the API's messages at their
+ * fields, this says so (one message is repeated here) and takes the keyboard focus to the first
+ * field marked invalid, which scrolls it into view and has a screen reader read its message;
+ * otherwise the detail and any issue no field shows. An alert, so it is heard at once. */
 export function FormProblem(props: { problem: ApiError | null; fields?: readonly string[]; id?: string; testid?: string }) {
+  const atFields = (problem: ApiError) => issues(problem).filter((issue) => (props.fields ?? []).includes(issue.field));
+  const headline = (problem: ApiError) => {
+    const shown = atFields(problem);
+    if (shown.length === 0) return problem.message;
+    return shown.length === 1 ? `Not saved: ${shown[0]!.message}` : `Not saved: ${shown.length} fields need a change; each says what at the field.`;
+  };
+  let box: HTMLDivElement | undefined;
+  createEffect(
+    on(
+      () => props.problem,
+      (problem) => {
+        if (!problem || atFields(problem).length === 0) return;
+        // After the fields have marked themselves (their render effects run first).
+        requestAnimationFrame(() => box?.closest("form")?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      },
+    ),
+  );
   return (
     <Show when={props.problem}>
       {(problem) => (
-        <div class="cp-problem" role="alert" id={props.id} data-testid={props.testid ?? "cp-problem"}>
-          <p>{problem().message}</p>
+        <div class="cp-problem" role="alert" id={props.id} data-testid={props.testid ?? "cp-problem"} ref={box}>
+          <p>{headline(problem())}</p>
           <Show when={otherErrors(problem(), props.fields ?? []).length > 0}>
             <ul>
               <For each={otherErrors(problem(), props.fields ?? [])}>{(line) => <li>{line}</li>}</For>

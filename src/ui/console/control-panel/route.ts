@@ -5,11 +5,21 @@ import { createSignal } from "solid-js";
 
 export const adminPages = ["canned", "departments", "operators", "api-keys", "settings"] as const;
 export type AdminPage = (typeof adminPages)[number];
-export type Route = { kind: "chat" } | { kind: "admin"; page: AdminPage } | { kind: "my-responses" };
+/** `invitation`: the link an invited operator is sent (#/invitation/<token>), opened signed out. */
+export type Route = { kind: "chat" } | { kind: "admin"; page: AdminPage } | { kind: "my-responses" } | { kind: "invitation"; token: string };
+
+function decoded(part: string | undefined): string {
+  try {
+    return decodeURIComponent(part ?? "");
+  } catch {
+    return part ?? ""; // A mangled link: the server says it is not valid.
+  }
+}
 
 function parse(hash: string): Route {
   const [first, second] = hash.replace(/^#\/?/, "").split("/");
   if (first === "my-responses") return { kind: "my-responses" };
+  if (first === "invitation") return { kind: "invitation", token: decoded(second) };
   if (first === "admin") {
     const page = adminPages.find((p) => p === second) ?? "canned";
     return { kind: "admin", page };
@@ -18,7 +28,8 @@ function parse(hash: string): Route {
 }
 
 const [route, setRoute] = createSignal<Route>(parse(location.hash), {
-  equals: (a, b) => a.kind === b.kind && (a.kind !== "admin" || (b.kind === "admin" && a.page === b.page)),
+  equals: (a, b) =>
+    a.kind === b.kind && (a.kind !== "admin" || (b.kind === "admin" && a.page === b.page)) && (a.kind !== "invitation" || (b.kind === "invitation" && a.token === b.token)),
 });
 const follow = () => setRoute(parse(location.hash));
 window.addEventListener("hashchange", follow);
@@ -30,7 +41,20 @@ export { route };
 export function hrefOf(target: Route): string {
   if (target.kind === "admin") return `#/admin/${target.page}`;
   if (target.kind === "my-responses") return "#/my-responses";
+  if (target.kind === "invitation") return `#/invitation/${encodeURIComponent(target.token)}`;
   return "#/";
+}
+
+/** The console's address for an invitation token: what the Control Panel hands an admin to send. */
+export function invitationLink(token: string): string {
+  return `${location.origin}${location.pathname}${hrefOf({ kind: "invitation", token })}`;
+}
+
+/** Leaves the invitation page for the console (or its sign-in), replacing the history entry so
+ * the token is not left behind in the address or a step back. */
+export function leaveInvitation(): void {
+  history.replaceState(null, "", location.pathname + location.search);
+  setRoute({ kind: "chat" });
 }
 
 /** Goes to a page as a new history entry; back to the chats leaves no "#/" behind in the address. */

@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { ulid } from "ulid";
 import { CannedCreate, CannedGroup, CannedListQuery, CannedReorder, CannedResponseSchema, CannedUpdate, pageOf } from "../../../shared/admin-api.ts";
 import type { CannedLevel } from "../../../shared/protocol.ts";
-import { cannedColumns, cannedOrder, deleteCanned, findCanned, inGroup, insertCanned, updateCanned } from "../../db/canned.ts";
+import { cannedColumns, cannedOrder, deleteCanned, findCanned, inGroup, insertCanned, requireFreeShortcut, updateCanned } from "../../db/canned.ts";
 import { database } from "../../db/index.ts";
 import { cannedResponses, departments, operators } from "../../db/schema.ts";
 import { ProblemError, validate, type AppEnv } from "../../http.ts";
@@ -15,6 +15,7 @@ import { describe } from "./openapi.ts";
 
 const NOT_FOUND = "There is no such canned response in this account.";
 const OWNER_404 = "`ownerId` is not a department (level department) or operator (level operator) of this account (`not_found`).";
+const SHORTCUT_409 = "Another response of the same group (level and owner) already has this `shortcut`, in any case (`conflict`, with `fields` naming `shortcut`).";
 
 /** The owner of a group, checked: none at company level; a department or an operator of the
  * account at the other two levels. */
@@ -63,16 +64,19 @@ export const cannedRoutes = new Hono<AppEnv>()
       id: "createCannedResponse",
       tag: "Canned responses",
       summary: "Create a canned response",
-      description: "`ownerId` is required at levels department and operator, and not allowed at level company. The new response goes last in its group.",
+      description:
+        "`ownerId` is required at levels department and operator, and not allowed at level company. The new response goes last in its group. " +
+        "A shortcut is unique within its group, without regard to case.",
       input: "body",
       ok: { status: 201, description: "The new response.", schema: CannedResponseSchema },
-      errors: { 404: OWNER_404 },
+      errors: { 404: OWNER_404, 409: SHORTCUT_409 },
     }),
     validate("json", CannedCreate),
     async (c) => {
       const body = c.req.valid("json");
       const accountId = c.var.principal.accountId;
       const ownerId = await groupOwner(c.env.DB, accountId, body.level, body.ownerId);
+      await requireFreeShortcut(c.env.DB, { accountId, level: body.level, ownerId }, body.shortcut);
       const created = await insertCanned(c.env.DB, { id: `cr_${ulid()}`, accountId, level: body.level, ownerId }, body);
       await configChanged(c.env, accountId, "canned");
       return c.json(created, 201);
@@ -125,15 +129,19 @@ export const cannedRoutes = new Hono<AppEnv>()
       id: "updateCannedResponse",
       tag: "Canned responses",
       summary: "Change a canned response",
-      description: "Title, text and shortcut (null removes it). Level and owner stay; to move a response, create it anew.",
+      description: "Title, text and shortcut (null removes it). Level and owner stay; to move a response, create it anew. A shortcut is unique within its group, without regard to case.",
       input: "body",
       ok: { status: 200, description: "The response as it is now.", schema: CannedResponseSchema },
-      errors: { 404: true },
+      errors: { 404: true, 409: SHORTCUT_409 },
     }),
     validate("json", CannedUpdate),
     async (c) => {
       const accountId = c.var.principal.accountId;
-      const updated = await updateCanned(c.env.DB, accountId, c.req.param("id"), c.req.valid("json"));
+      const body = c.req.valid("json");
+      const current = await findCanned(c.env.DB, accountId, c.req.param("id"));
+      if (!current) throw new ProblemError(404, "not_found", NOT_FOUND);
+      await requireFreeShortcut(c.env.DB, { accountId, level: current.level, ownerId: current.ownerId }, body.shortcut, current.id);
+      const updated = await updateCanned(c.env.DB, accountId, current.id, body);
       if (!updated) throw new ProblemError(404, "not_found", NOT_FOUND);
       await configChanged(c.env, accountId, "canned");
       return c.json(updated);

@@ -6,7 +6,7 @@ import { ulid } from "ulid";
 import { Department, DepartmentCreate, DepartmentUpdate, PageQuery, pageOf } from "../../../shared/admin-api.ts";
 import { database, isUniqueViolation } from "../../db/index.ts";
 import { cannedResponses, chats, departments, operatorDepartments } from "../../db/schema.ts";
-import { ProblemError, validate, type AppEnv } from "../../http.ts";
+import { fieldProblem, ProblemError, validate, type AppEnv } from "../../http.ts";
 import { departmentRemoved } from "./live.ts";
 import { describe } from "./openapi.ts";
 import { pageWindow } from "./pagination.ts";
@@ -14,13 +14,14 @@ import { pageWindow } from "./pagination.ts";
 const columns = { id: departments.id, name: departments.name, createdAt: departments.createdAt };
 const NOT_FOUND = "There is no such department in this account.";
 const DUPLICATE = "The account already has a department of that name.";
+const DUPLICATE_409 = `${DUPLICATE} (\`conflict\`, with \`fields\` naming \`name\`)`;
 
 function mine(accountId: string, id: string) {
   return and(eq(departments.accountId, accountId), eq(departments.id, id));
 }
 
 function duplicateName(error: unknown): never {
-  if (isUniqueViolation(error)) throw new ProblemError(409, "conflict", DUPLICATE);
+  if (isUniqueViolation(error)) throw fieldProblem(409, "conflict", "name", DUPLICATE);
   throw error;
 }
 
@@ -42,7 +43,7 @@ export const departmentRoutes = new Hono<AppEnv>()
   )
   .post(
     "/departments",
-    describe({ id: "createDepartment", tag: "Departments", summary: "Create a department", input: "body", ok: { status: 201, description: "The new department.", schema: Department }, errors: { 409: DUPLICATE } }),
+    describe({ id: "createDepartment", tag: "Departments", summary: "Create a department", input: "body", ok: { status: 201, description: "The new department.", schema: Department }, errors: { 409: DUPLICATE_409 } }),
     validate("json", DepartmentCreate),
     async (c) => {
       const { name } = c.req.valid("json");
@@ -66,7 +67,7 @@ export const departmentRoutes = new Hono<AppEnv>()
   )
   .patch(
     "/departments/:id",
-    describe({ id: "updateDepartment", tag: "Departments", summary: "Rename a department", input: "body", ok: { status: 200, description: "The department as it is now.", schema: Department }, errors: { 404: true, 409: DUPLICATE } }),
+    describe({ id: "updateDepartment", tag: "Departments", summary: "Rename a department", input: "body", ok: { status: 200, description: "The department as it is now.", schema: Department }, errors: { 404: true, 409: DUPLICATE_409 } }),
     validate("json", DepartmentUpdate),
     async (c) => {
       const row = await database(c.env.DB)

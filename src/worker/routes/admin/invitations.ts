@@ -1,8 +1,10 @@
-// Public: an invited operator chooses a password and is signed in. Mounted at
-// /api/operator/invitations, next to the operator's sign-in, not under the admin API.
+// Public: an invited operator looks their invitation up (who it is for) and accepts it, choosing
+// a password, and is signed in. Mounted at /api/operator/invitations, next to the operator's
+// sign-in, not under the admin API. The invitation token is the only credential, and it travels
+// in the body (not the URL) so it stays out of logs.
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { InvitationAccept } from "../../../shared/admin-api.ts";
+import { InvitationAccept, InvitationLookup, type InvitationDetails } from "../../../shared/admin-api.ts";
 import type { OperatorLoginResponse } from "../../../shared/protocol.ts";
 import { hashPassword, hasPassword, UNUSABLE_PASSWORD_HASH } from "../../auth/password.ts";
 import { OPERATOR_TOKEN_TTL_S, signToken, verifyInvitation } from "../../auth/tokens.ts";
@@ -11,29 +13,46 @@ import { operators } from "../../db/schema.ts";
 import { ProblemError, validate, type AppEnv } from "../../http.ts";
 
 const USED = "This invitation has been used already: sign in with your password, or ask an admin to set a new one.";
+const EXPIRED = "This invitation has expired; ask an admin for a new one.";
+const INVALID = "This invitation is not valid.";
+const REVOKED = "This invitation was withdrawn: the operator it was for has been deactivated or removed. Ask an admin if you should still have access.";
 
-export const invitationRoutes = new Hono<AppEnv>().post("/accept", validate("json", InvitationAccept), async (c) => {
-  const { token, password } = c.req.valid("json");
-  const invitation = await verifyInvitation(token, c.env.AUTH_SECRET);
-  if (!invitation.ok) {
-    const expired = invitation.reason === "token_expired";
-    throw new ProblemError(401, invitation.reason, expired ? "This invitation has expired; ask an admin for a new one." : "This invitation is not valid.");
-  }
-  const db = database(c.env.DB);
-  const operator = await db.select().from(operators).where(eq(operators.id, invitation.operatorId)).get();
-  if (!operator || operator.accountId !== invitation.accountId) throw new ProblemError(401, "token_invalid", "This invitation is for an operator who no longer exists.");
-  if (!operator.active) throw new ProblemError(403, "forbidden", "This operator has been deactivated.");
-  // An invitation is good while the operator has no password: once one is set (here, or by an
-  // admin) it is used up. The condition is part of the UPDATE, so of two accepts at once one wins.
+type OperatorRow = typeof operators.$inferSelect;
+
+/** The operator a token invites, while the invitation can still be accepted; otherwise a problem
+ * that says only why not. A token that is not ours (forged, another kind, garbage) is "not
+ * valid" and nothing more; expiry is told only for a genuine one (the signature is checked
+ * first). Whether the operator was deactivated or removed is told only to a genuine token, which
+ * only its invitee holds. */
+async function invitedOperator(env: Env, token: string): Promise<{ operator: OperatorRow; expiresAt: number }> {
+  const invitation = await verifyInvitation(token, env.AUTH_SECRET);
+  if (!invitation.ok) throw new ProblemError(401, invitation.reason, invitation.reason === "token_expired" ? EXPIRED : INVALID);
+  const operator = await database(env.DB).select().from(operators).where(eq(operators.id, invitation.operatorId)).get();
+  if (!operator || operator.accountId !== invitation.accountId || !operator.active) throw new ProblemError(410, "invitation_revoked", REVOKED);
+  // An invitation is good while the operator has no password: once one is set (by accepting, or
+  // by an admin) it is used up.
   if (hasPassword(operator.passwordHash)) throw new ProblemError(409, "invitation_used", USED);
-  const updated = await db
-    .update(operators)
-    .set({ passwordHash: await hashPassword(password) })
-    .where(and(eq(operators.id, operator.id), eq(operators.passwordHash, UNUSABLE_PASSWORD_HASH)))
-    .returning({ id: operators.id });
-  if (!updated.length) throw new ProblemError(409, "invitation_used", USED);
+  return { operator, expiresAt: invitation.expiresAt };
+}
 
-  const session = await signToken({ typ: "operator", acc: operator.accountId, sub: operator.id, role: operator.role, name: operator.name, ver: operator.sessionVersion }, c.env.AUTH_SECRET, OPERATOR_TOKEN_TTL_S);
-  const profile = { id: operator.id, accountId: operator.accountId, email: operator.email, name: operator.name, role: operator.role };
-  return c.json({ ...session, operator: profile } satisfies OperatorLoginResponse);
-});
+export const invitationRoutes = new Hono<AppEnv>()
+  .post("/lookup", validate("json", InvitationLookup), async (c) => {
+    const { operator, expiresAt } = await invitedOperator(c.env, c.req.valid("json").token);
+    return c.json({ name: operator.name, email: operator.email, expiresAt } satisfies InvitationDetails);
+  })
+  .post("/accept", validate("json", InvitationAccept), async (c) => {
+    const { token, password } = c.req.valid("json");
+    const { operator } = await invitedOperator(c.env, token);
+    // The condition is part of the UPDATE, so of two accepts at once one wins.
+    const updated = await database(c.env.DB)
+      .update(operators)
+      .set({ passwordHash: await hashPassword(password) })
+      .where(and(eq(operators.id, operator.id), eq(operators.active, true), eq(operators.passwordHash, UNUSABLE_PASSWORD_HASH)))
+      .returning({ id: operators.id });
+    if (!updated.length) throw new ProblemError(409, "invitation_used", USED);
+
+    // The session carries exactly what the database holds for them: their role, as stored.
+    const session = await signToken({ typ: "operator", acc: operator.accountId, sub: operator.id, role: operator.role, name: operator.name, ver: operator.sessionVersion }, c.env.AUTH_SECRET, OPERATOR_TOKEN_TTL_S);
+    const profile = { id: operator.id, accountId: operator.accountId, email: operator.email, name: operator.name, role: operator.role };
+    return c.json({ ...session, operator: profile } satisfies OperatorLoginResponse);
+  });

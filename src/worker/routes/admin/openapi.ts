@@ -24,10 +24,10 @@ const ERRORS: Record<ErrorStatus, string> = {
   401: "No token, or an unknown, expired or revoked one (`token_missing`, `token_invalid`, `token_expired`).",
   403: "Not an admin: an operator without the owner or admin role, a deactivated operator or a visitor (`forbidden`).",
   404: "No such resource in this account (`not_found`); another account's ids are answered the same way.",
-  409: "It conflicts with the current state (`conflict`).",
+  409: "It conflicts with the current state (`conflict`); when one field is the cause, `fields` names it.",
   413: "The body is over 64 KiB (`too_large`).",
   415: "The body is not sent as `application/json` (`unsupported_media_type`).",
-  422: "The body or query does not match its schema (`validation_failed`); `errors` lists each problem.",
+  422: "The body or query does not match its schema (`validation_failed`); `fields` lists each problem with the field it is about (`path`) and a message in words (`message`), `errors` the same as lines.",
 };
 
 function problem(description: string) {

@@ -14,7 +14,7 @@ import { signInvitation } from "../../auth/tokens.ts";
 import { database, isUniqueViolation } from "../../db/index.ts";
 import { departmentIdsByOperator, foreignDepartments, setDepartments } from "../../db/operators.ts";
 import { operators } from "../../db/schema.ts";
-import { ProblemError, validate, type AppEnv } from "../../http.ts";
+import { fieldProblem, ProblemError, validate, type AppEnv } from "../../http.ts";
 import { disconnectOperator, operatorChanged } from "./live.ts";
 import { describe } from "./openapi.ts";
 import { pageWindow } from "./pagination.ts";
@@ -32,6 +32,7 @@ type Row = { [K in keyof typeof columns]: (typeof columns)[K]["_"]["data"] };
 
 const NOT_FOUND = "There is no such operator in this account.";
 const EMAIL_TAKEN = "An operator with this email already exists (emails are unique across Parley).";
+const EMAIL_TAKEN_409 = `${EMAIL_TAKEN} (\`conflict\`, with \`fields\` naming \`email\`)`;
 const LAST_OWNER = "This is the account's last active owner; make someone else an owner first.";
 const OWNERS_ONLY = "Only an owner may give or take the owner role, deactivate an owner or set an owner's password.";
 
@@ -86,10 +87,11 @@ export const operatorRoutes = new Hono<AppEnv>()
       summary: "Create an operator",
       description:
         "With `password` the operator can sign in at once. Without it the answer carries an `invitation` token, shown once and good for 7 days, " +
-        "which the operator exchanges for a session at `POST /api/operator/invitations/accept` with a password of their choosing; until then they cannot sign in.",
+        "which the operator exchanges for a session at `POST /api/operator/invitations/accept` with a password of their choosing (the console does this at " +
+        "`<console origin>/#/invitation/<token>`, the link the Control Panel shows); until then they cannot sign in. They get the role stored for them when they accept.",
       input: "body",
       ok: { status: 201, description: "The operator, and the invitation if no password was given.", schema: OperatorCreated },
-      errors: { 403: OWNERS_ONLY, 404: "A department in `departmentIds` is not one of this account's (`not_found`).", 409: EMAIL_TAKEN },
+      errors: { 403: OWNERS_ONLY, 404: "A department in `departmentIds` is not one of this account's (`not_found`).", 409: EMAIL_TAKEN_409 },
     }),
     validate("json", OperatorCreate),
     async (c) => {
@@ -103,7 +105,7 @@ export const operatorRoutes = new Hono<AppEnv>()
       const [inserted] = await db
         .batch([db.insert(operators).values({ id, accountId: me.accountId, email: body.email, name: body.name, role: body.role, passwordHash }).returning(columns), ...setDepartments(c.env.DB, id, departmentIds)])
         .catch((error: unknown) => {
-          if (isUniqueViolation(error)) throw new ProblemError(409, "conflict", EMAIL_TAKEN);
+          if (isUniqueViolation(error)) throw fieldProblem(409, "conflict", "email", EMAIL_TAKEN);
           throw error;
         });
       const invitation = body.password === undefined ? await signInvitation(me.accountId, id, c.env.AUTH_SECRET) : null;
