@@ -193,6 +193,8 @@ describe("the visitor widget", () => {
     const stub = `window.Parley = window.Parley || new Proxy({ q: [] }, { get: (t, k) => (k in t ? t[k] : (...a) => t.q.push([k, a])) });
       window.events = []; Parley.on("open", () => events.push("open")); Parley.on("close", () => events.push("close"));
       Parley.identify({ name: "Queued Quinn" }); Parley.open();`;
+    // Someone is online, so the chat (not the offline form, which would take the focus) opens.
+    await operatorConsole();
     const visitor = await visitDemo({ viewport: { width: 390, height: 844 }, locale: "de-DE", beforeLoad: stub });
     const win = widget(visitor, "parley-window");
     await win.waitFor();
