@@ -8,6 +8,7 @@ import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { InvitationDetails, Operator, OperatorCreated, Page } from "../src/shared/admin-api.ts";
 import { DEACTIVATED_CLOSE_CODE } from "../src/shared/lobby-protocol.ts";
+import { SESSION_ENDED_CLOSE_CODE } from "../src/durable/socket-holder.ts";
 import type { OperatorLoginResponse } from "../src/shared/protocol.ts";
 import { database } from "../src/worker/db/index.ts";
 import { chats, operators } from "../src/worker/db/schema.ts";
@@ -266,7 +267,8 @@ describe("changing operators", () => {
     await expectProblem(await call("/api/operator/login", { method: "POST", json: { email: acc.emails.ann, password: PASSWORD } }), 401, "bad_credentials");
     // The old session is over, over HTTP and on its open console, even though its token has not expired.
     await expectProblem(await call("/api/operator/me", { token: before }), 401, "token_expired");
-    await expect.poll(() => lobby.client.closed?.code).toBe(DEACTIVATED_CLOSE_CODE);
+    // Closed as "session ended" (4001): the console signs in again rather than reconnecting.
+    await expect.poll(() => lobby.client.closed?.code).toBe(SESSION_ENDED_CLOSE_CODE);
     expect((await upgrade((await startChat(acc.id)).chatId, before)).status).toBe(401);
     // A sign-in with the new password works, and keeps working.
     const after = (await login(acc.emails.ann, NEW_PASSWORD)).token;

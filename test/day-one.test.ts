@@ -89,10 +89,13 @@ describe("answers to an offline message", () => {
     expect((await mailState(chatId)).alarm).toBe(pending.alarm);
     expect(second.seq).toBeGreaterThan(first.seq);
 
+    // Time passes: the pending email falls due (30 s in production), and the alarm runs.
+    await runInDurableObject(chatRoomOf(env, chatId), (_room, state) => void state.storage.sql.exec("UPDATE answer_mail SET due_at = ?", Date.now() - 1));
     expect(await runDurableObjectAlarm(chatRoomOf(env, chatId))).toBe(true);
     const sent = await mailState(chatId);
     expect(sent.row).toMatchObject({ mailed_seq: second.seq, due_at: null });
-    expect(sent.alarm).toBeNull();
+    // The alarm is set again only for the sockets' token ends (hours away), not for another email.
+    expect(sent.alarm === null || sent.alarm > Date.now() + 60_000).toBe(true);
     operator.close();
   });
 
@@ -102,7 +105,7 @@ describe("answers to an offline message", () => {
     const operator = await operatorJoins(chat.chatId, ann);
     operator.send({ type: "message", cid: "a1", text: "Hi!" });
     await operator.next("ack");
-    expect(await mailState(chat.chatId)).toEqual({ alarm: null, row: undefined });
+    expect((await mailState(chat.chatId)).row).toBeUndefined();
     visitor.close();
     operator.close();
   });

@@ -27,6 +27,7 @@ import {
 } from "../shared/protocol.ts";
 import { recordChatClosed, recordChatRated, recordChatWaitingAgain, recordOperatorJoined, recordOperatorLeft } from "../worker/db/chat-index.ts";
 import { DEACTIVATED_CLOSE_CODE } from "../shared/lobby-protocol.ts";
+import { expiredStanding, operatorStanding, SESSION_ENDED_CLOSE_CODE, sessionExpired, type OperatorSession, type Standing, type VisitorSession } from "./socket-holder.ts";
 import { lobbyOf } from "./lobby.ts";
 import { positiveNumber, TokenBucket } from "./token-bucket.ts";
 import { problemResponse } from "../worker/http.ts";
@@ -67,7 +68,8 @@ export type TranscriptTake =
   | Exclude<SlotResult, { ok: true }>
   | { ok: false; code: "not_found" | "no_operator_yet" };
 export type EmailReplyResult = { ok: true; seq: number; duplicate: boolean; reopened: boolean } | { ok: false; code: "not_found" };
-export type ConnectingParticipant = Participant & { accountId: string };
+/** Who connects, as the Worker authenticated them, with what their token must stay true of. */
+export type ConnectingParticipant = Participant & { accountId: string; session: OperatorSession | VisitorSession };
 
 /** What each socket carries through hibernation. `ready` turns true after its hello has been
  * answered: only then does it receive live broadcasts, so replay and live never interleave. */
@@ -140,6 +142,20 @@ function toMessage(row: MessageRow): ChatMessage {
   };
 }
 
+/** [burst, per second] per socket: a few hellos (a reconnect says one; a client stuck in a loop
+ * says many), and read receipts at the pace a person reads. */
+const FRAME_LIMITS: Record<"hello" | "read", [number, number]> = { hello: [5, 0.2], read: [20, 5] };
+
+const sessionTag = (sessionId: string) => `session:${sessionId}`;
+
+function closeQuietly(ws: WebSocket, code: number, reason: string): void {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // Already gone.
+  }
+}
+
 export class ChatRoom extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private chatRow: ChatRow | undefined;
@@ -147,6 +163,9 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly lastTypingAt = new WeakMap<WebSocket, number>();
   /** Per visitor (all their sockets together): how fast they may send messages. */
   private readonly visitorBuckets = new Map<string, TokenBucket>();
+  /** Per socket: how often it may say hello (each replays the log) and send read receipts. In
+   * memory: after a wake-up a socket starts with a full allowance, which is harmless. */
+  private readonly frameBuckets = new WeakMap<WebSocket, Partial<Record<"hello" | "read", TokenBucket>>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -278,16 +297,15 @@ export class ChatRoom extends DurableObject<Env> {
     return { ok: true, visitorName };
   }
 
-  /** Closes a deactivated operator's sockets in this chat at once. They stay a participant (an
-   * admin may reactivate them); their token no longer opens a socket. */
-  async kick(operatorId: string): Promise<void> {
-    for (const socket of this.ctx.getWebSockets(operatorId)) {
-      if ((socket.deserializeAttachment() as SocketAttachment).kind !== "operator") continue;
-      try {
-        socket.close(DEACTIVATED_CLOSE_CODE, "deactivated");
-      } catch {
-        // Already gone.
-      }
+  /** Closes an operator's sockets in this chat at once, whether or not they said hello: all of
+   * them when the operator was deactivated or their password reset, one session's when they
+   * signed out of it. They stay a participant (an admin may reactivate them); their token no
+   * longer opens a socket. */
+  async kick(operatorId: string, why: "deactivated" | "session_ended", sessionId?: string): Promise<void> {
+    const standing: Standing = why === "deactivated" ? { ok: false, code: "deactivated", closeCode: DEACTIVATED_CLOSE_CODE, reason: "deactivated" } : expiredStanding();
+    for (const socket of this.ctx.getWebSockets(sessionId ? sessionTag(sessionId) : operatorId)) {
+      const holder = socket.deserializeAttachment() as SocketAttachment;
+      if (holder.kind === "operator" && holder.id === operatorId) this.refuse(socket, standing);
     }
   }
 
@@ -405,10 +423,31 @@ export class ChatRoom extends DurableObject<Env> {
     if (who.kind !== "operator" || this.visitorIsHere()) return undefined;
     const vars = this.env as Env & { ANSWER_MAIL_DELAY_SECONDS?: string };
     const due = Date.now() + positiveNumber(vars.ANSWER_MAIL_DELAY_SECONDS, DEFAULT_ANSWER_MAIL_DELAY_S) * 1000;
-    return answerMailState(this.sql) && markAnswerMailDue(this.sql, due) ? this.ctx.storage.setAlarm(due) : undefined;
+    return answerMailState(this.sql) && markAnswerMailDue(this.sql, due) ? this.alarmBy(due) : undefined;
   }
 
+  /** One alarm for two jobs: closing sockets whose token has ended, and the pending answer mail.
+   * It is set for the earlier of them, and each run sets it again for what is left. */
   override async alarm(): Promise<void> {
+    const now = Date.now();
+    for (const socket of this.ctx.getWebSockets()) {
+      if (sessionExpired((socket.deserializeAttachment() as SocketAttachment).session, now)) this.refuse(socket, expiredStanding());
+    }
+    const due = answerMailState(this.sql)?.due_at ?? null;
+    if (due !== null && due <= now) await this.mailAnswers();
+    const next = [due !== null && due > now ? due : null, ...this.ctx.getWebSockets().map((s) => (s.deserializeAttachment() as SocketAttachment).session?.expiresAt ?? null)]
+      .filter((at): at is number => at !== null && at > now)
+      .sort((a, b) => a - b)[0];
+    if (next !== undefined) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Sets the alarm for `at` unless it is set for earlier already. */
+  private async alarmBy(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || at < current) await this.ctx.storage.setAlarm(at);
+  }
+
+  private async mailAnswers(): Promise<void> {
     const state = answerMailState(this.sql);
     const chat = this.chat();
     if (!state || !chat) return;
@@ -458,6 +497,9 @@ export class ChatRoom extends DurableObject<Env> {
         chat.status === "closed" || (chat.status === "active" && !this.sql.exec("SELECT 1 FROM participants WHERE kind = 'operator' AND left_at IS NULL").toArray().length);
       const seq = this.ctx.storage.transactionSync(() => {
         if (nobodyReads) {
+          // Whoever was in the chat left it: a socket of theirs still open must not take the
+          // reopened chat back (its hello would join it) nor read on.
+          for (const socket of this.ctx.getWebSockets("operator")) closeQuietly(socket, 1000, "the chat was reopened for the queue");
           this.sql.exec("UPDATE participants SET left_at = ? WHERE kind = 'operator' AND left_at IS NULL", now);
           this.sql.exec("UPDATE chat SET status = 'waiting', closed_at = NULL");
           this.chatRow = undefined;
@@ -512,13 +554,18 @@ export class ChatRoom extends DurableObject<Env> {
     }
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server, [who.kind, who.id]);
+    // Tagged by session too, so that signing out closes this session's sockets and no other's.
+    const sessionId = "id" in who.session ? who.session.id : null;
+    this.ctx.acceptWebSocket(server, [who.kind, who.id, ...(sessionId ? [sessionTag(sessionId)] : [])]);
     server.serializeAttachment({ ...who, ready: false } satisfies SocketAttachment);
+    // The room closes the socket when its token ends, whether or not it says anything by then.
+    await this.alarmBy(who.session.expiresAt);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     const me = ws.deserializeAttachment() as SocketAttachment;
+    if (sessionExpired(me.session)) return this.refuse(ws, expiredStanding());
     const parsed = parseClientFrame(raw);
     if (!parsed.ok) return this.sendError(ws, parsed.code, parsed.message, parsed.cid);
     const frame = parsed.frame;
@@ -527,6 +574,18 @@ export class ChatRoom extends DurableObject<Env> {
     }
     if (frame.type !== "hello" && !me.ready) {
       return this.sendError(ws, "hello_required", 'Send {"type":"hello","since":N} first.', "cid" in frame ? frame.cid : undefined);
+    }
+    // Each hello replays the log and reads D1, and read receipts are broadcast: a socket may send
+    // only so many (typing has its own interval).
+    if (frame.type === "hello" || frame.type === "read") {
+      const retryAfterMs = this.frameBucket(ws, frame.type).take();
+      if (retryAfterMs > 0) return this.send(ws, { type: "error", code: "rate_limited", message: `Too many "${frame.type}" frames; try again shortly.`, retryAfterMs });
+    }
+    // The holder may have lost the right since the socket opened (deactivated, password reset,
+    // signed out): checked again each time they (re)start reading the chat.
+    if (frame.type === "hello" && me.kind === "operator") {
+      const standing = await operatorStanding(this.env.DB, me.accountId, me.id, me.session as OperatorSession);
+      if (!standing.ok) return this.refuse(ws, standing);
     }
     if (frame.type === "message" && me.kind === "visitor") {
       const retryAfterMs = this.visitorBucket(me.id).take();
@@ -692,6 +751,22 @@ export class ChatRoom extends DurableObject<Env> {
     if (status === "closed") this.sql.exec("UPDATE chat SET status = 'closed', closed_at = ?", closedAt ?? Date.now());
     else this.sql.exec("UPDATE chat SET status = ?", status);
     this.chatRow = undefined;
+  }
+
+  /** Tells the socket why it is refused (an error frame), then closes it with the code that says
+   * so: 4003 deactivated, 4001 session ended. */
+  private refuse(ws: WebSocket, standing: Standing): undefined {
+    if (standing.ok) return undefined;
+    const words = standing.code === "deactivated" ? "This operator has been deactivated." : "This session has ended; sign in again.";
+    this.sendError(ws, standing.code, words);
+    closeQuietly(ws, standing.closeCode, standing.reason);
+    return undefined;
+  }
+
+  private frameBucket(ws: WebSocket, type: "hello" | "read"): TokenBucket {
+    let buckets = this.frameBuckets.get(ws);
+    if (!buckets) this.frameBuckets.set(ws, (buckets = {}));
+    return (buckets[type] ??= new TokenBucket(...FRAME_LIMITS[type]));
   }
 
   private visitorBucket(visitorId: string): TokenBucket {

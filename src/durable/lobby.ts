@@ -34,14 +34,18 @@ import {
 import { parseFrame, PING_FRAME, PONG_FRAME, type OperatorRole } from "../shared/protocol.ts";
 import { problemResponse } from "../worker/http.ts";
 import { fnv1a } from "../shared/hash.ts";
+import { CHAT_SOCKET_REGISTRY_SCHEMA, chatSocketsOf, noteChatSocket } from "./chat-socket-registry.ts";
+import { expiredStanding, operatorStanding, SESSION_ENDED_CLOSE_CODE, sessionExpired, type OperatorSession, type Standing } from "./socket-holder.ts";
 
 /** Header the Worker sets, after authenticating, to say which operator is connecting. */
 export const LOBBY_OPERATOR_HEADER = "X-Parley-Operator";
 
 /** What the Worker knows of a connecting or accepting operator. */
 export type LobbyOperator = { id: string; accountId: string; name: string; role: OperatorRole; departmentIds: string[] };
+/** An operator's console connecting, with what their token must stay true of (socket-holder.ts). */
+export type ConnectingLobbyOperator = LobbyOperator & { session: OperatorSession };
 /** What each lobby socket carries through hibernation. */
-type LobbySocket = LobbyOperator & { connectedAt: number };
+type LobbySocket = ConnectingLobbyOperator & { connectedAt: number };
 
 /** A closed browser tab does not always close its socket (workerd#1187), so presence would lie.
  * Consoles ping every ~25 s; a socket silent for STALE_AFTER_MS is closed by a sweep that runs
@@ -101,6 +105,8 @@ export function lobbyOfInvitation(env: Env, accountId: string, invitationId: str
   return shard ? visitorShard(env, accountId, Number(shard[1])) : lobbyOf(env, accountId);
 }
 
+const lobbySessionTag = (sessionId: string) => `session:${sessionId}`;
+
 /** Notices a shard gathers before passing them on, so a burst of page changes costs the
  * account's lobby one call rather than one each (the lobby's request rate is its limit). */
 const SHARD_FLUSH_AFTER_MS = 100;
@@ -156,6 +162,7 @@ export class Lobby extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
     this.sql.exec(INVITATIONS_SCHEMA);
+    this.sql.exec(CHAT_SOCKET_REGISTRY_SCHEMA);
     this.home = this.sql.exec<Home>("SELECT account_id, shard FROM home").toArray()[0] ?? null;
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
@@ -228,20 +235,38 @@ export class Lobby extends DurableObject<Env> {
     this.broadcast({ type: "config_changed", what });
   }
 
-  /** A deactivated operator's consoles close at once (HTTP already refuses their token), and the
-   * others see them gone from the team. They come back `away` with their next connect if ever
+  /** An operator lost the right to their consoles (HTTP already refuses their token): their
+   * lobby sockets close at once, one session's when they signed out of it. Deactivated, the
+   * others see them gone from the team; they come back `away` with their next connect if ever
    * reactivated. */
-  async kick(operatorId: string): Promise<void> {
-    const sockets = this.ctx.getWebSockets(operatorId);
-    for (const ws of sockets) {
-      try {
-        ws.close(DEACTIVATED_CLOSE_CODE, "deactivated");
-      } catch {
-        // Already gone.
-      }
+  async kick(operatorId: string, why: "deactivated" | "session_ended", sessionId?: string): Promise<void> {
+    const sockets = this.ctx.getWebSockets(sessionId ? lobbySessionTag(sessionId) : operatorId).filter((ws) => !isVisitorSocket(ws.deserializeAttachment()));
+    const standing: Standing = why === "deactivated" ? { ok: false, code: "deactivated", closeCode: DEACTIVATED_CLOSE_CODE, reason: "deactivated" } : expiredStanding();
+    for (const ws of sockets) this.refuse(ws, standing);
+    if (why === "deactivated") {
+      this.sql.exec("DELETE FROM operators WHERE id = ?", operatorId);
+      this.broadcast({ type: "operator_gone", operatorId });
+    } else this.broadcastPresence(operatorId, undefined, sockets);
+  }
+
+  /** An operator opened a socket to this chat (durable/chat-socket-registry.ts). */
+  async chatSocketOpened(operatorId: string, chatId: string): Promise<void> {
+    noteChatSocket(this.sql, operatorId, chatId, Date.now());
+  }
+
+  /** The chats where this operator may still hold a socket, for closing them. */
+  async chatSocketsOf(operatorId: string, lifetimeMs: number): Promise<string[]> {
+    return chatSocketsOf(this.sql, operatorId, Date.now(), lifetimeMs);
+  }
+
+  private refuse(ws: WebSocket, standing: Standing): void {
+    if (standing.ok) return;
+    this.send(ws, { type: "error", code: standing.code, message: standing.code === "deactivated" ? "This operator has been deactivated." : "This session has ended; sign in again." });
+    try {
+      ws.close(standing.closeCode, standing.reason);
+    } catch {
+      // Already gone.
     }
-    this.sql.exec("DELETE FROM operators WHERE id = ?", operatorId);
-    this.broadcast({ type: "operator_gone", operatorId });
   }
 
   /** An admin changed an operator's name or departments. Presence shows it now, and their open
@@ -281,7 +306,7 @@ export class Lobby extends DurableObject<Env> {
       this.settle({ account_id: visitor.accountId, shard: visitor.shard });
       return this.acceptVisitor(visitor.id);
     }
-    const operator = JSON.parse(request.headers.get(LOBBY_OPERATOR_HEADER) ?? "null") as LobbyOperator | null;
+    const operator = JSON.parse(request.headers.get(LOBBY_OPERATOR_HEADER) ?? "null") as ConnectingLobbyOperator | null;
     if (!operator) return problemResponse(403, "forbidden", "Operators only.");
     if (this.home?.shard != null) return problemResponse(403, "forbidden", "A visitor shard takes no operators.");
     this.settle({ account_id: operator.accountId, shard: null });
@@ -294,7 +319,7 @@ export class Lobby extends DurableObject<Env> {
     );
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server, [operator.id, OPERATORS_TAG]);
+    this.ctx.acceptWebSocket(server, [operator.id, OPERATORS_TAG, ...(operator.session.id ? [lobbySessionTag(operator.session.id)] : [])]);
     server.serializeAttachment({ ...operator, connectedAt: Date.now() } satisfies LobbySocket);
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_EVERY_MS);
     this.send(server, this.snapshot(operator.id));
@@ -314,9 +339,13 @@ export class Lobby extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     const attachment = ws.deserializeAttachment() as unknown;
     if (isVisitorSocket(attachment)) return this.visitorMessage(ws, attachment, raw);
-    const operator = attachment as LobbyOperator;
+    const operator = attachment as LobbySocket;
+    if (sessionExpired(operator.session)) return this.refuse(ws, expiredStanding());
     const parsed = parseFrame(raw, lobbyClientFrameSchemas);
     if (!parsed.ok) return this.send(ws, { type: "error", code: parsed.code, message: parsed.message });
+    // Changing presence (going online brings the queue) is when the holder is checked again.
+    const standing = await operatorStanding(this.env.DB, operator.accountId, operator.id, operator.session);
+    if (!standing.ok) return this.refuse(ws, standing);
     this.sql.exec("UPDATE operators SET status = ? WHERE id = ?", parsed.frame.status, operator.id);
     this.broadcastPresence(operator.id);
     // Coming online brings the queue with it, on every console the operator has open.
@@ -347,6 +376,12 @@ export class Lobby extends DurableObject<Env> {
     const now = Date.now();
     for (const ws of this.ctx.getWebSockets()) {
       const socket = ws.deserializeAttachment() as LobbySocket | VisitorSocket;
+      // A console's socket lasts no longer than its token.
+      if (!isVisitorSocket(socket) && sessionExpired(socket.session, now)) {
+        this.refuse(ws, expiredStanding());
+        this.broadcastPresence(socket.id, undefined, [ws]);
+        continue;
+      }
       const lastSign = Math.max(this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, socket.connectedAt);
       if (now - lastSign <= STALE_AFTER_MS) continue;
       try {

@@ -59,6 +59,8 @@ export const api = {
   acceptInvitation: (token: string, password: string) =>
     request<OperatorLoginResponse>("/api/operator/invitations/accept", { method: "POST", body: { token, password } satisfies v.InferInput<typeof InvitationAccept>, authenticated: false }),
   me: () => request<OperatorProfile>("/api/operator/me"),
+  /** Ends this session on the server too (its token is refused from then on, its sockets closed). */
+  logout: () => request<void>("/api/operator/logout", { method: "POST" }),
   myChats: () => request<{ chats: ChatSummary[] }>("/api/operator/chats?status=active"),
   acceptChat: (chatId: string) => request<AcceptResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/accept`, { method: "POST" }),
   /** Issue 5: proactive invitations, transfer, joining a chat. */

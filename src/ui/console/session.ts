@@ -49,6 +49,14 @@ export function endSession(reason: SessionEnd): void {
   setSession(null);
 }
 
+/** The operator's own "Sign out": the server ends the session (the request carries the token,
+ * read before it is forgotten here), and this console forgets it at once, whether or not the
+ * server could be reached. */
+export function signOut(logout: () => Promise<unknown>): void {
+  void logout().catch(() => undefined);
+  endSession("signed_out");
+}
+
 /** A 401 answer ends the session only if it was for the current token: a request still in
  * flight from before a new sign-in must not sign the new session out. */
 export function tokenRejected(token: string, reason: SessionEnd = "expired"): void {

@@ -1,21 +1,25 @@
 // Who is making a request, decided once per request from its bearer token (or, for WebSocket
 // upgrades, which browsers cannot give headers, a `parley.token.<token>` subprotocol, or failing
 // that the `token` query parameter).
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import type { OperatorRole } from "../../shared/protocol.ts";
+import type { OperatorSession } from "../../durable/socket-holder.ts";
 import { offeredProtocols, SOCKET_TOKEN_PREFIX } from "../../shared/socket-auth.ts";
 import { database } from "../db/index.ts";
-import { apiKeys, operators } from "../db/schema.ts";
+import { apiKeys, endedSessions, operators } from "../db/schema.ts";
 import { ProblemError, type AppEnv } from "../http.ts";
 import { API_KEY_PREFIX, hashApiKey } from "./api-keys.ts";
 import { verifyToken } from "./tokens.ts";
 
 const LAST_USED_PRECISION_MS = 60_000;
 
+/** For operators and visitors: `session` is what a socket opened with this token must keep
+ * being true of it (its end, and for operators the session it belongs to), checked again by the
+ * objects the socket reaches (durable/socket-holder.ts). */
 export type Principal =
-  | { kind: "operator"; accountId: string; operatorId: string; role: OperatorRole; name: string }
-  | { kind: "visitor"; accountId: string; visitorId: string; chatId: string; name: string }
+  | { kind: "operator"; accountId: string; operatorId: string; role: OperatorRole; name: string; session: OperatorSession }
+  | { kind: "visitor"; accountId: string; visitorId: string; chatId: string; name: string; session: { expiresAt: number } }
   | { kind: "apiKey"; accountId: string; keyId: string };
 
 export type PrincipalKind = Principal["kind"];
@@ -61,18 +65,29 @@ export async function authenticate(request: Request, env: Env): Promise<Principa
   }
   const claims = verified.claims;
   if (claims.typ === "visitor") {
-    return { kind: "visitor", accountId: claims.acc, visitorId: claims.sub, chatId: claims.chat, name: claims.name };
+    return { kind: "visitor", accountId: claims.acc, visitorId: claims.sub, chatId: claims.chat, name: claims.name, session: { expiresAt: verified.expiresAt } };
   }
   // Operators are looked up on every request so that deactivation and role changes apply at once.
   const operator = await db
-    .select({ id: operators.id, accountId: operators.accountId, role: operators.role, name: operators.name, active: operators.active, sessionVersion: operators.sessionVersion })
+    .select({
+      id: operators.id,
+      accountId: operators.accountId,
+      role: operators.role,
+      name: operators.name,
+      active: operators.active,
+      sessionVersion: operators.sessionVersion,
+      // Signed out of (POST /api/operator/logout): this token is over, whatever its expiry says.
+      signedOut: sql<number>`EXISTS (SELECT 1 FROM ${endedSessions} WHERE ${endedSessions.sessionId} = ${claims.sid ?? ""})`,
+    })
     .from(operators)
     .where(eq(operators.id, claims.sub))
     .get();
   if (!operator || operator.accountId !== claims.acc) throw new ProblemError(401, "token_invalid", "This operator no longer exists.");
   if (!operator.active) throw new ProblemError(403, "deactivated", "This operator has been deactivated.");
   if ((claims.ver ?? 0) !== operator.sessionVersion) throw new ProblemError(401, "token_expired", "The password was changed since this sign-in; sign in again.");
-  return { kind: "operator", accountId: operator.accountId, operatorId: operator.id, role: operator.role, name: operator.name };
+  if (operator.signedOut) throw new ProblemError(401, "token_expired", "This session was signed out; sign in again.");
+  const session: OperatorSession = { expiresAt: verified.expiresAt, version: operator.sessionVersion, id: claims.sid ?? null };
+  return { kind: "operator", accountId: operator.accountId, operatorId: operator.id, role: operator.role, name: operator.name, session };
 }
 
 /** Requires one of the given kinds of principal and stores it as `c.var.principal`. */

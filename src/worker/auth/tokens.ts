@@ -1,6 +1,7 @@
 // Signed session tokens (JWT, HS256) for operators and visitors. Admin API keys are not JWTs:
 // see api-keys.ts. Every token names the one account it is good for.
 import { errors, jwtVerify, SignJWT } from "jose";
+import { ulid } from "ulid";
 import { operatorRoles, type OperatorRole } from "../../shared/protocol.ts";
 
 export const OPERATOR_TOKEN_TTL_S = 12 * 60 * 60;
@@ -9,12 +10,14 @@ export const VISITOR_TOKEN_TTL_S = 30 * 24 * 60 * 60;
 const ISSUER = "parley";
 
 /** `ver`: the operator's session version when signed (operators.session_version); tokens from
- * before it existed have none and count as 0. */
-export type OperatorClaims = { typ: "operator"; acc: string; sub: string; role: OperatorRole; name: string; ver?: number };
+ * before it existed have none and count as 0. `sid`: this sign-in's id, so that signing out ends
+ * this session (and closes its sockets) and no other; older tokens have none. */
+export type OperatorClaims = { typ: "operator"; acc: string; sub: string; role: OperatorRole; name: string; ver?: number; sid?: string };
 export type VisitorClaims = { typ: "visitor"; acc: string; sub: string; chat: string; name: string };
 export type TokenClaims = OperatorClaims | VisitorClaims;
 
-export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: "token_invalid" | "token_expired" };
+/** `expiresAt`: when the token stops being good (ms); a socket opened with it is closed then. */
+export type VerifyResult = { ok: true; claims: TokenClaims; expiresAt: number } | { ok: false; reason: "token_invalid" | "token_expired" };
 
 function keyFrom(secret: string | undefined): Uint8Array {
   // A short secret makes HS256 guessable; refuse to run with one rather than issue weak tokens.
@@ -38,14 +41,16 @@ export async function signToken(claims: TokenClaims, secret: string | undefined,
 export async function verifyToken(token: string, secret: string | undefined): Promise<VerifyResult> {
   try {
     const { payload } = await jwtVerify(token, keyFrom(secret), { issuer: ISSUER, algorithms: ["HS256"] });
-    const { typ, acc, sub, name } = payload as Record<string, unknown>;
-    if (typeof acc !== "string" || typeof sub !== "string" || typeof name !== "string") return { ok: false, reason: "token_invalid" };
+    const { typ, acc, sub, name, exp } = payload as Record<string, unknown>;
+    if (typeof acc !== "string" || typeof sub !== "string" || typeof name !== "string" || typeof exp !== "number") return { ok: false, reason: "token_invalid" };
+    const expiresAt = exp * 1000;
     if (typ === "operator" && (operatorRoles as readonly unknown[]).includes(payload.role)) {
       const ver = typeof payload.ver === "number" && Number.isInteger(payload.ver) ? payload.ver : 0;
-      return { ok: true, claims: { typ, acc, sub, name, role: payload.role as OperatorRole, ver } };
+      const sid = typeof payload.sid === "string" ? { sid: payload.sid } : {};
+      return { ok: true, claims: { typ, acc, sub, name, role: payload.role as OperatorRole, ver, ...sid }, expiresAt };
     }
     if (typ === "visitor" && typeof payload.chat === "string") {
-      return { ok: true, claims: { typ, acc, sub, name, chat: payload.chat } };
+      return { ok: true, claims: { typ, acc, sub, name, chat: payload.chat }, expiresAt };
     }
     return { ok: false, reason: "token_invalid" };
   } catch (error) {
@@ -53,6 +58,15 @@ export async function verifyToken(token: string, secret: string | undefined): Pr
     if (error instanceof errors.JOSEError) return { ok: false, reason: "token_invalid" };
     throw error;
   }
+}
+
+/** A new sign-in of this operator: a token with its own session id. */
+export function signOperatorSession(operator: { id: string; accountId: string; role: OperatorRole; name: string; sessionVersion: number }, secret: string | undefined) {
+  return signToken(
+    { typ: "operator", acc: operator.accountId, sub: operator.id, role: operator.role, name: operator.name, ver: operator.sessionVersion, sid: `s_${ulid()}` },
+    secret,
+    OPERATOR_TOKEN_TTL_S,
+  );
 }
 
 // ---- Invitations ---------------------------------------------------------------------------

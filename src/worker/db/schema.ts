@@ -45,6 +45,17 @@ export const operators = sqliteTable(
   (t) => [index("operators_account").on(t.accountId)],
 );
 
+/** Sessions an operator signed out of before their token expired: such a token is refused, and
+ * the objects refuse its sockets at their next `hello`. A row is of no use once `expiresAt` (the
+ * token's own end) has passed, and is deleted with the next sign-out. */
+export const endedSessions = sqliteTable("ended_sessions", {
+  sessionId: text("session_id").primaryKey(),
+  operatorId: text("operator_id")
+    .notNull()
+    .references(() => operators.id, { onDelete: "cascade" }),
+  expiresAt: integer("expires_at").notNull(),
+});
+
 export const operatorDepartments = sqliteTable(
   "operator_departments",
   {

@@ -1,12 +1,13 @@
 // Operator sign-in and the operator's own view of their chats.
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { ChatListQuery, OperatorLoginRequest, type ChatSummary, type DepartmentsResponse, type OperatorLoginResponse, type OperatorProfile } from "../../shared/protocol.ts";
 import { UNUSABLE_PASSWORD_HASH, verifyPassword } from "../auth/password.ts";
 import { requirePrincipal } from "../auth/principal.ts";
-import { OPERATOR_TOKEN_TTL_S, signToken } from "../auth/tokens.ts";
+import { signOperatorSession } from "../auth/tokens.ts";
 import { database } from "../db/index.ts";
-import { chats, departments, operators } from "../db/schema.ts";
+import { chats, departments, endedSessions, operators } from "../db/schema.ts";
+import { disconnectOperator } from "./admin/live.ts";
 import { requireWithinRateLimit } from "../rate-limit.ts";
 import { ProblemError, validate, type AppEnv } from "../http.ts";
 import { lobbyOf } from "../../durable/lobby.ts";
@@ -28,12 +29,27 @@ export const operatorRoutes = new Hono<AppEnv>()
     const passwordOk = await verifyPassword(password, operator?.passwordHash ?? UNUSABLE_PASSWORD_HASH);
     if (!operator || !passwordOk || !operator.active) throw new ProblemError(401, "bad_credentials", "The email or password is wrong.");
     const profile: OperatorProfile = { id: operator.id, accountId: operator.accountId, email: operator.email, name: operator.name, role: operator.role };
-    const { token, expiresAt } = await signToken(
-      { typ: "operator", acc: operator.accountId, sub: operator.id, role: operator.role, name: operator.name, ver: operator.sessionVersion },
-      c.env.AUTH_SECRET,
-      OPERATOR_TOKEN_TTL_S,
-    );
+    const { token, expiresAt } = await signOperatorSession(operator, c.env.AUTH_SECRET);
     return c.json({ token, expiresAt, operator: profile } satisfies OperatorLoginResponse);
+  })
+  /** Sign-out on the server: this session's token is refused from now on, and its open sockets
+   * (lobby and chats) are closed. The operator's other sessions go on. A token from before
+   * sessions had ids cannot be singled out: it ends with its expiry, or with a password reset. */
+  .post("/logout", requirePrincipal("operator"), async (c) => {
+    const me = c.var.principal;
+    if (me.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
+    const sessionId = me.session.id;
+    if (sessionId) {
+      const db = database(c.env.DB);
+      const now = Date.now();
+      await db.batch([
+        db.insert(endedSessions).values({ sessionId, operatorId: me.operatorId, expiresAt: me.session.expiresAt }).onConflictDoNothing(),
+        // Rows of tokens that have expired anyway are of no more use.
+        db.delete(endedSessions).where(lt(endedSessions.expiresAt, now)),
+      ]);
+      await disconnectOperator(c.env, me.accountId, me.operatorId, "session_ended", sessionId);
+    }
+    return c.body(null, 204);
   })
   .get("/me", requirePrincipal("operator"), async (c) => {
     const me = c.var.principal;

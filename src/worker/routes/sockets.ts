@@ -2,7 +2,7 @@
 // learns who connects from a header only the Worker can set.
 import { Hono } from "hono";
 import { PARTICIPANT_HEADER, type ConnectingParticipant } from "../../durable/chat-room.ts";
-import { LOBBY_OPERATOR_HEADER, lobbyOf, type LobbyOperator } from "../../durable/lobby.ts";
+import { LOBBY_OPERATOR_HEADER, lobbyOf, type ConnectingLobbyOperator } from "../../durable/lobby.ts";
 import { requirePrincipal } from "../auth/principal.ts";
 import { departmentIdsOf } from "../db/operators.ts";
 import { readSettings } from "../db/settings.ts";
@@ -33,11 +33,13 @@ export const socketRoutes = new Hono<AppEnv>()
       // A visitor's socket comes from the widget on the customer's site: that site must be allowed.
       const settings = await readSettings(c.env.DB, chat.accountId);
       if (settings) requireAllowedOrigin(settings, c.req.raw);
-      who = { kind: "visitor", id: principal.visitorId, name: principal.name, accountId: chat.accountId };
+      who = { kind: "visitor", id: principal.visitorId, name: principal.name, accountId: chat.accountId, session: principal.session };
     }
     else if (principal.kind === "operator") {
       await requireMayJoin(c.env, principal.operatorId, chat);
-      who = { kind: "operator", id: principal.operatorId, name: principal.name, accountId: chat.accountId };
+      // Remembered so that losing the right closes this socket too, whatever chat it is in.
+      await lobbyOf(c.env, chat.accountId).chatSocketOpened(principal.operatorId, chat.id);
+      who = { kind: "operator", id: principal.operatorId, name: principal.name, accountId: chat.accountId, session: principal.session };
     }
     else throw new ProblemError(403, "forbidden", "Only the chat's visitor and operators may connect.");
     const headers = new Headers({ Upgrade: "websocket", [PARTICIPANT_HEADER]: JSON.stringify(who) });
@@ -47,7 +49,14 @@ export const socketRoutes = new Hono<AppEnv>()
     requireUpgrade(c.req.raw);
     const principal = c.var.principal;
     if (principal.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
-    const operator: LobbyOperator = { id: principal.operatorId, accountId: principal.accountId, name: principal.name, role: principal.role, departmentIds: await departmentIdsOf(c.env.DB, principal.operatorId) };
+    const operator: ConnectingLobbyOperator = {
+      id: principal.operatorId,
+      accountId: principal.accountId,
+      name: principal.name,
+      role: principal.role,
+      departmentIds: await departmentIdsOf(c.env.DB, principal.operatorId),
+      session: principal.session,
+    };
     const headers = new Headers({ Upgrade: "websocket", [LOBBY_OPERATOR_HEADER]: JSON.stringify(operator) });
     return answerProtocol(c.req.raw, lobbyOf(c.env, principal.accountId).fetch(new Request("https://lobby/connect", { headers })));
   });

@@ -12,7 +12,7 @@ import { createChatTabs } from "../chat-tabs.ts";
 import { hrefOf, navigate, route } from "../control-panel/route.ts";
 import { LobbyConnection } from "../lobby-connection.ts";
 import { alertOperator, notificationPermission, pageInView, requestNotificationPermission, setUnreadTitle } from "../notifications.ts";
-import { endSession, type Session } from "../session.ts";
+import { endSession, signOut, type Session } from "../session.ts";
 import { readJson, storageKeys, writeJson } from "../storage.ts";
 import { ChatPanel } from "./chat-panel.tsx";
 import { announce, LiveRegion } from "./live-region.tsx";
@@ -260,7 +260,7 @@ export function Console(props: { session: Session }) {
             Enable desktop notifications
           </button>
         </Show>
-        <button type="button" data-testid="sign-out" onClick={() => endSession("signed_out")}>
+        <button type="button" data-testid="sign-out" onClick={() => signOut(api.logout)}>
           Sign out
         </button>
       </header>

@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { InvitationAccept, InvitationLookup, type InvitationDetails } from "../../../shared/admin-api.ts";
 import type { OperatorLoginResponse } from "../../../shared/protocol.ts";
 import { hashPassword, hasPassword, UNUSABLE_PASSWORD_HASH } from "../../auth/password.ts";
-import { OPERATOR_TOKEN_TTL_S, signToken, verifyInvitation } from "../../auth/tokens.ts";
+import { signOperatorSession, verifyInvitation } from "../../auth/tokens.ts";
 import { database } from "../../db/index.ts";
 import { operators } from "../../db/schema.ts";
 import { ProblemError, validate, type AppEnv } from "../../http.ts";
@@ -52,7 +52,7 @@ export const invitationRoutes = new Hono<AppEnv>()
     if (!updated.length) throw new ProblemError(409, "invitation_used", USED);
 
     // The session carries exactly what the database holds for them: their role, as stored.
-    const session = await signToken({ typ: "operator", acc: operator.accountId, sub: operator.id, role: operator.role, name: operator.name, ver: operator.sessionVersion }, c.env.AUTH_SECRET, OPERATOR_TOKEN_TTL_S);
+    const session = await signOperatorSession(operator, c.env.AUTH_SECRET);
     const profile = { id: operator.id, accountId: operator.accountId, email: operator.email, name: operator.name, role: operator.role };
     return c.json({ ...session, operator: profile } satisfies OperatorLoginResponse);
   });

@@ -4,6 +4,7 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import { chatRoomOf } from "../../../durable/chat-room.ts";
 import { lobbyOf } from "../../../durable/lobby.ts";
 import type { ConfigTopic } from "../../../shared/lobby-protocol.ts";
+import { OPERATOR_TOKEN_TTL_S } from "../../auth/tokens.ts";
 import { database } from "../../db/index.ts";
 import { chats } from "../../db/schema.ts";
 
@@ -34,14 +35,20 @@ export function departmentRemoved(env: Env, accountId: string, departmentId: str
   return notify("department removed", Promise.all([lobby.departmentRemoved(departmentId), lobby.configChanged("canned")]));
 }
 
-/** Closes a deactivated operator's sockets: their consoles in the lobby and every chat they are in
- * now. Closed chats are left out: a socket there can do nothing, and an operator may have been in
- * thousands of them. */
-export async function disconnectOperator(env: Env, accountId: string, operatorId: string): Promise<void> {
+/** Closes an operator's sockets once they lost the right to them: deactivated, their password
+ * reset, or (with `sessionId`) signed out of that session. Their consoles in the lobby, every chat
+ * they are in now, and every other chat they opened a socket to lately (closed chats and
+ * colleagues' chats included: the lobby remembers, durable/chat-socket-registry.ts). */
+export async function disconnectOperator(env: Env, accountId: string, operatorId: string, why: "deactivated" | "session_ended", sessionId?: string): Promise<void> {
   const theirs = sql`EXISTS (SELECT 1 FROM json_each(${chats.operatorIds}) WHERE value = ${operatorId})`;
-  const open = await database(env.DB)
-    .select({ id: chats.id })
-    .from(chats)
-    .where(and(eq(chats.accountId, accountId), ne(chats.status, "closed"), theirs));
-  await notify("deactivation", Promise.all([lobbyOf(env, accountId).kick(operatorId), ...open.map((chat) => chatRoomOf(env, chat.id).kick(operatorId))]));
+  const lobby = lobbyOf(env, accountId);
+  const [open, opened] = await Promise.all([
+    database(env.DB)
+      .select({ id: chats.id })
+      .from(chats)
+      .where(and(eq(chats.accountId, accountId), ne(chats.status, "closed"), theirs)),
+    lobby.chatSocketsOf(operatorId, OPERATOR_TOKEN_TTL_S * 1000),
+  ]);
+  const rooms = new Set([...open.map((chat) => chat.id), ...opened]);
+  await notify(why, Promise.all([lobby.kick(operatorId, why, sessionId), ...[...rooms].map((chatId) => chatRoomOf(env, chatId).kick(operatorId, why, sessionId))]));
 }

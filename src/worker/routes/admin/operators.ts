@@ -162,7 +162,7 @@ export const operatorRoutes = new Hono<AppEnv>()
 
       const after = await findOperator(c.env.DB, me.accountId, before.id);
       const currentDepartments = (await departmentIdsByOperator(c.env.DB, [after.id])).get(after.id) ?? [];
-      if (deactivates) await disconnectOperator(c.env, me.accountId, after.id);
+      if (deactivates) await disconnectOperator(c.env, me.accountId, after.id, "deactivated");
       else if (body.name !== undefined || departmentIds) await operatorChanged(c.env, me.accountId, { id: after.id, name: after.name, departmentIds: currentDepartments });
       return c.json(toOperator(after, currentDepartments));
     },
@@ -190,7 +190,7 @@ export const operatorRoutes = new Hono<AppEnv>()
         .update(operators)
         .set({ passwordHash, sessionVersion: sql`${operators.sessionVersion} + 1` })
         .where(mine(me.accountId, target.id));
-      await disconnectOperator(c.env, me.accountId, target.id);
+      await disconnectOperator(c.env, me.accountId, target.id, "session_ended");
       return c.body(null, 204);
     },
   );
