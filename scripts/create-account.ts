@@ -1,6 +1,7 @@
 // `npm run account:create -- --name "Acme" --owner-email you@acme.com [--owner-name "You"] [--remote]`
-// Creates an account with its owner operator and a first admin API key in D1 (local by default,
-// the deployed database with --remote), and prints the owner's password and the key once.
+// Creates an account with its owner operator and a first API key (an owner key created by no
+// operator: createdBy null) in D1 (local by default, the deployed database with --remote), and
+// prints the owner's password and the key once.
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ulid } from "ulid";
 import * as v from "valibot";
+import { singleLine } from "../src/shared/protocol.ts";
 import { generateApiKey } from "../src/worker/auth/api-keys.ts";
 import { buildAccountSeed } from "../src/worker/db/seed.ts";
 import { seedSql, wrangler } from "./local-dev.ts";
@@ -23,12 +25,14 @@ const { values } = parseArgs({
 });
 
 const Input = v.object({
-  name: v.pipe(v.string("--name is required"), v.trim(), v.minLength(1), v.maxLength(100)),
+  name: v.pipe(v.string("--name is required"), singleLine("--name"), v.trim(), v.minLength(1), v.maxLength(100)),
+  ownerName: v.optional(v.pipe(v.string(), singleLine("--owner-name"), v.trim(), v.minLength(1), v.maxLength(100))),
   email: v.pipe(v.string("--owner-email is required"), v.trim(), v.email("--owner-email must be an email address")),
   password: v.pipe(v.string(), v.minLength(10, "--owner-password needs at least 10 characters")),
 });
 const parsed = v.safeParse(Input, {
   name: values.name,
+  ownerName: values["owner-name"],
   email: values["owner-email"],
   password: values["owner-password"] ?? randomBytes(12).toString("base64url"),
 });
@@ -36,14 +40,14 @@ if (!parsed.success) {
   console.error(`account:create: ${parsed.issues.map((issue) => issue.message).join("; ")}`);
   process.exit(2);
 }
-const { name, email, password } = parsed.output;
+const { name, ownerName, email, password } = parsed.output;
 const accountId = `acc_${ulid()}`;
 const apiKey = generateApiKey();
 const seed = await buildAccountSeed({
   id: accountId,
   name,
   departments: [],
-  operators: [{ id: `op_${ulid()}`, email, name: values["owner-name"] ?? email.split("@")[0]!, role: "owner", password, departmentIds: [] }],
+  operators: [{ id: `op_${ulid()}`, email, name: ownerName ?? email.split("@")[0]!, role: "owner", password, departmentIds: [] }],
   apiKey: { id: `key_${ulid()}`, name: "First admin key", secret: apiKey },
 });
 const file = join(tmpdir(), `parley-account-${process.pid}.sql`);

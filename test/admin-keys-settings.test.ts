@@ -13,7 +13,7 @@ describe("API keys", () => {
   it("creates a key whose secret is shown once and works at once", async () => {
     const created = await expectJson<ApiKeyCreated>(await admin("/api-keys", acc.apiKey, { method: "POST", json: { name: "CI" } }), 201);
     expect(created.secret).toMatch(/^pk_[A-Za-z0-9_-]{43}$/);
-    expect(created.apiKey).toEqual({ id: expect.stringMatching(/^key_[0-9A-Z]{26}$/), name: "CI", prefix: created.secret.slice(0, 9), createdAt: expect.any(Number), lastUsedAt: null, revokedAt: null });
+    expect(created.apiKey).toEqual({ id: expect.stringMatching(/^key_[0-9A-Z]{26}$/), name: "CI", prefix: created.secret.slice(0, 9), role: "owner", createdBy: null, createdAt: expect.any(Number), lastUsedAt: null, revokedAt: null });
     expect(await expectJson(await admin("/account", created.secret), 200)).toEqual({ id: acc.id, name: "Company keys" });
   });
 
@@ -22,7 +22,7 @@ describe("API keys", () => {
     const text = JSON.stringify(page);
     expect(text).not.toContain(acc.apiKey);
     expect(text).not.toMatch(/hash|secret/i);
-    for (const key of page.items) expect(Object.keys(key).sort()).toEqual(["createdAt", "id", "lastUsedAt", "name", "prefix", "revokedAt"]);
+    for (const key of page.items) expect(Object.keys(key).sort()).toEqual(["createdAt", "createdBy", "id", "lastUsedAt", "name", "prefix", "revokedAt", "role"]);
     const mine = page.items.find((key) => key.id === `${acc.id}_key`)!;
     expect(mine.lastUsedAt).toBeGreaterThan(Date.now() - 60_000);
     expect(mine.prefix).toBe(acc.apiKey.slice(0, 9));

@@ -207,7 +207,9 @@ describe("WebSocket upgrades are authenticated before they are accepted", () => 
     await problem(await upgrade(chat.chatId, otherChat.token), 403, "forbidden");
     await problem(await call(`/api/chats/${chat.chatId}/messages`, { token: stranger }), 403, "forbidden");
     await problem(await call(`/api/chats/${chat.chatId}/messages`, { token: otherChat.token }), 403, "forbidden");
-    await problem(await upgrade(chat.chatId, home.apiKey), 403, "forbidden");
+    // An API key is never taken from a URL (401); by header it is known, and still no participant.
+    await problem(await upgrade(chat.chatId, home.apiKey), 401, "token_invalid");
+    await problem(await call(`/ws/chats/${chat.chatId}`, { token: home.apiKey, headers: { Upgrade: "websocket" } }), 403, "forbidden");
   });
 
   it("answers 404 for a chat that does not exist and 426 for a plain GET", async () => {

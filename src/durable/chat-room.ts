@@ -58,8 +58,12 @@ export type ChatRoomInit = { chatId: string; accountId: string; departmentId: st
 
 /** The cid of a visitor message that came by email: this prefix and the SHA-256 (hex) of the
  * email's Message-ID. At 70 characters it is longer than any cid a socket client may send
- * (MAX_CID_LENGTH), so no client can claim one, block one, or dress its own message up as email. */
+ * (MAX_CID_LENGTH), so no client can claim one or block one. That a message came by email is
+ * the log's `via` column, set by appendEmailReply alone, never read from a cid a client chose. */
 export const EMAIL_CID_PREFIX = "email:";
+/** Rows stored before the `via` column existed: an email reply's cid has exactly this shape,
+ * which no client cid (at most MAX_CID_LENGTH long) can have. */
+const LEGACY_EMAIL_CID = /^email:[0-9a-f]{64}$/;
 /** Most messages a transcript carries: the newest ones, with a note of how many were left out. */
 export const MAX_TRANSCRIPT_MESSAGES = 2000;
 
@@ -88,6 +92,8 @@ type MessageRow = {
   at: number;
   /** JSON of the FileAttachment, on file messages only. */
   file: string | null;
+  /** How the message reached us when not through a socket or the API: "email". Server-set only. */
+  via: string | null;
 };
 
 /** What an upload learns before its bytes are read. `existing`: this cid is stored already (a
@@ -124,9 +130,16 @@ CREATE TABLE IF NOT EXISTS rating (
 function addMissingColumns(sql: SqlStorage): void {
   const columns = new Set(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('messages')").toArray().map((c) => c.name));
   if (!columns.has("file")) sql.exec("ALTER TABLE messages ADD COLUMN file TEXT");
+  if (!columns.has("via")) sql.exec("ALTER TABLE messages ADD COLUMN via TEXT");
 }
 
-const MESSAGE_COLUMNS = "seq, cid, kind, event, author_kind, author_id, author_name, text, at, file";
+const MESSAGE_COLUMNS = "seq, cid, kind, event, author_kind, author_id, author_name, text, at, file, via";
+
+/** Whether a row came by email: its `via`, or for a row from before that column, its cid. */
+function cameByEmail(row: MessageRow): boolean {
+  if (row.via !== null) return row.via === "email";
+  return row.author_kind === "visitor" && row.cid !== null && LEGACY_EMAIL_CID.test(row.cid);
+}
 
 function toMessage(row: MessageRow): ChatMessage {
   return {
@@ -137,7 +150,7 @@ function toMessage(row: MessageRow): ChatMessage {
     author: { kind: row.author_kind, id: row.author_id, name: row.author_name },
     text: row.text,
     at: row.at,
-    ...(row.author_kind === "visitor" && row.cid?.startsWith(EMAIL_CID_PREFIX) ? { via: "email" as const } : {}),
+    ...(cameByEmail(row) ? { via: "email" as const } : {}),
     ...(row.file ? { file: JSON.parse(row.file) as FileAttachment } : {}),
   };
 }
@@ -507,8 +520,8 @@ export class ChatRoom extends DurableObject<Env> {
         }
         return this.sql
           .exec<{ seq: number }>(
-            `INSERT INTO messages (seq, cid, kind, author_kind, author_id, author_name, text, at)
-             VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM messages), ?, 'text', 'visitor', ?, ?, ?, ?) RETURNING seq`,
+            `INSERT INTO messages (seq, cid, kind, author_kind, author_id, author_name, text, at, via)
+             VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM messages), ?, 'text', 'visitor', ?, ?, ?, ?, 'email') RETURNING seq`,
             reply.cid,
             visitor.id,
             visitor.name,

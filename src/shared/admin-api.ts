@@ -2,15 +2,17 @@
 // validates with them, TypeScript types come from them, the OpenAPI document is generated from
 // them, and the console's Control Panel imports the same types.
 import * as v from "valibot";
-import { cannedLevels, chatStatuses, errorCodes, Id, MessageSchema, operatorRoles, ratings, type CannedResponse, type ChatSummary, type Problem } from "./protocol.ts";
+import { apiKeyRoles, cannedLevels, chatStatuses, errorCodes, Id, MessageSchema, operatorRoles, ratings, singleLine, type CannedResponse, type ChatSummary, type Problem } from "./protocol.ts";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords.ts";
 import { widgetLanguages } from "./widget-api.ts";
 
 // Every message here is shown to a person next to the field it is about (the problem document's
 // `fields`), so each says in words what the field needs.
-/** A required line of text; `what` names it in the messages ("The name", "The title"). */
+/** A required line of text; `what` names it in the messages ("The name", "The title"). One line
+ * it is: names and titles go into transcripts and email headers, where a line break could forge
+ * a line or a header. */
 function line(what: string, max = 100) {
-  return v.pipe(v.string(`${what} must be text.`), v.trim(), v.minLength(1, `${what} cannot be empty.`), v.maxLength(max, `${what} can be at most ${max} characters long.`));
+  return v.pipe(v.string(`${what} must be text.`), singleLine(what), v.trim(), v.minLength(1, `${what} cannot be empty.`), v.maxLength(max, `${what} can be at most ${max} characters long.`));
 }
 const Name = line("The name");
 const Email = v.pipe(v.string("The email address must be text."), v.trim(), v.toLowerCase(), v.maxLength(254, "An email address can be at most 254 characters long."), v.email("Enter an email address like name@example.com."));
@@ -142,9 +144,17 @@ export const OwnCannedCreate = v.strictObject({ title: Title, text: CannedText, 
 export const OwnCannedUpdate = CannedUpdate;
 
 // ---- API keys ----------------------------------------------------------------------------------
+const ApiKeyRoleSchema = v.picklist(apiKeyRoles, "A key's role is owner or admin.");
 export const ApiKey = named("ApiKey", v.object({
   id: v.string(),
   name: v.string(),
+  /** What the key may do: what an operator of this role may. Never above its creator's role: a
+   * key follows its creator down (owner → admin) and is revoked when they are deactivated or
+   * become a plain operator. */
+  role: ApiKeyRoleSchema,
+  /** The operator who created it (a key made with a key: that key's creator); null for keys made
+   * by the seed or `npm run account:create`, and keys made with those. */
+  createdBy: v.nullable(v.string()),
   /** The first characters of the key, to tell keys apart; the key itself is never shown again. */
   prefix: v.string(),
   createdAt: Timestamp,
@@ -152,7 +162,11 @@ export const ApiKey = named("ApiKey", v.object({
   revokedAt: v.nullable(Timestamp),
 }));
 export type ApiKey = v.InferOutput<typeof ApiKey>;
-export const ApiKeyCreate = v.strictObject({ name: line("The key's name") });
+export const ApiKeyCreate = v.strictObject({
+  name: line("The key's name"),
+  /** At most the creator's own role; owner keys only by owners. Defaults to the creator's role. */
+  role: v.optional(ApiKeyRoleSchema),
+});
 export const ApiKeyCreated = v.object({ apiKey: ApiKey, secret: v.pipe(v.string(), v.description("Shown once; store it now.")) });
 export type ApiKeyCreated = v.InferOutput<typeof ApiKeyCreated>;
 

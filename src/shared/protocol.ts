@@ -92,6 +92,18 @@ export type ChatStatus = (typeof chatStatuses)[number];
 
 export const operatorRoles = ["owner", "admin", "operator"] as const;
 export type OperatorRole = (typeof operatorRoles)[number];
+/** The roles an admin API key can have: it acts as an operator of that role would. */
+export const apiKeyRoles = ["owner", "admin"] as const;
+export type ApiKeyRole = (typeof apiKeyRoles)[number];
+const ROLE_RANK: Record<OperatorRole, number> = { operator: 0, admin: 1, owner: 2 };
+/** Whether `role` may do at least what `than` may (owner > admin > operator). */
+export function roleAtLeast(role: OperatorRole, than: OperatorRole): boolean {
+  return ROLE_RANK[role] >= ROLE_RANK[than];
+}
+/** The lower of two roles. */
+export function roleAtMost<R extends OperatorRole>(role: R, cap: R): R {
+  return ROLE_RANK[role] <= ROLE_RANK[cap] ? role : cap;
+}
 
 /** Canned responses exist at three levels; the console colours them red, green, dark blue. */
 export const cannedLevels = ["company", "department", "operator"] as const;
@@ -290,7 +302,15 @@ export type ServerFrame = WelcomeFrame | MessageFrame | AckFrame | TypingNotice 
 // HTTP bodies
 // ---------------------------------------------------------------------------------------------
 const Email = v.pipe(v.string(), v.trim(), v.maxLength(254), v.email());
-const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
+/** C0 controls (line feed, carriage return, tab, ...), DEL, C1 controls (NEL among them) and
+ * the Unicode line and paragraph separators: whatever could start a new line in a transcript or
+ * an email header. */
+export const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** A check for text that must stay on one line (names, subjects): `what` names it in the message. */
+export function singleLine(what: string) {
+  return v.check((text: string) => !LINE_BREAKING.test(text), `${what} must be one line, without line breaks, tabs or other control characters.`);
+}
+const Name = v.pipe(v.string(), singleLine("The name"), v.trim(), v.minLength(1), v.maxLength(100));
 /** Every id Parley mints or seeds (acc_…, c_…, dep_…, op_…, cr_…, key_…, inv_…) and every
  * pagination cursor: letters, digits, _ and -. Anything else (NULs, slashes, dots) is refused
  * before it reaches a query. */

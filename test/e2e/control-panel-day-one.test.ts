@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { SignJWT } from "jose";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import type { Operator, OperatorCreated, Settings } from "../../src/shared/admin-api.ts";
+import type { ApiKey, Operator, OperatorCreated, Settings } from "../../src/shared/admin-api.ts";
 import type { CannedResponse } from "../../src/shared/protocol.ts";
 import { DEMO, ROOT } from "../../scripts/local-dev.ts";
 import { ALICE, BOB, byTestId, eventually, expectAccessible, screenshot, signIn, type DemoOperator } from "./browser.ts";
@@ -228,6 +228,48 @@ describe("Control Panel errors next to their fields", () => {
     expect(await description(alice, editShortcut)).toContain(`already has the shortcut /${existing.shortcut}`);
     await expectAccessible(alice, "a canned response's edit form with a field error");
     expect((await adminApi<{ items: CannedResponse[] }>("/canned-responses")).items).toEqual(before);
+  });
+});
+
+describe("API keys at their defaults", () => {
+  it("are owner keys for an owner and admin keys for an admin, and the list says so and who made them", async () => {
+    const alice = await consoleFor(ALICE);
+    await openPanelPage(alice, "api-keys");
+    const role = byTestId(alice, "cp-api-key-role");
+    expect(await role.inputValue()).toBe("owner");
+    expect(await role.locator("option").allTextContents()).toEqual(["Owner", "Admin"]);
+    const ownersKey = `Owner's key ${Date.now()}`;
+    await byTestId(alice, "cp-api-key-name").fill(ownersKey);
+    await byTestId(alice, "cp-api-key-save").click();
+    await byTestId(alice, "cp-api-key-secret").waitFor();
+    const ownerRow = byTestId(alice, "cp-api-key-row").filter({ hasText: ownersKey });
+    expect(await byTestId(ownerRow, "cp-api-key-role-cell").textContent()).toBe("Owner");
+    expect(await byTestId(ownerRow, "cp-api-key-creator").textContent()).toBe(ALICE.name);
+
+    // An admin, signed in: the form offers admin keys only, and that is what it makes.
+    const email = `keys-admin.${Date.now()}@demo.parley.test`;
+    const created = await adminApi<OperatorCreated>("/operators", { method: "POST", json: { email, name: "Ada Admin", role: "admin", password: DEMO.password } });
+    const ada = await consoleFor({ ...ALICE, id: created.operator.id, email, name: "Ada Admin", role: "admin" } as unknown as DemoOperator);
+    await openPanelPage(ada, "api-keys");
+    const adaRole = byTestId(ada, "cp-api-key-role");
+    expect(await adaRole.inputValue()).toBe("admin");
+    expect(await adaRole.locator("option").allTextContents()).toEqual(["Admin"]);
+    const adminsKey = `Admin's key ${Date.now()}`;
+    await byTestId(ada, "cp-api-key-name").fill(adminsKey);
+    await byTestId(ada, "cp-api-key-save").click();
+    await byTestId(ada, "cp-api-key-secret").waitFor();
+    const adminRow = byTestId(ada, "cp-api-key-row").filter({ hasText: adminsKey });
+    expect(await byTestId(adminRow, "cp-api-key-role-cell").textContent()).toBe("Admin");
+    expect(await byTestId(adminRow, "cp-api-key-creator").textContent()).toBe("Ada Admin");
+    // The key npm start made belongs to no operator.
+    const setupRow = byTestId(ada, "cp-api-key-row").filter({ hasText: "Account setup" });
+    expect(await setupRow.count()).toBeGreaterThan(0);
+
+    const keys = (await adminApi<{ items: ApiKey[] }>("/api-keys?limit=100")).items;
+    expect(keys.find((k) => k.name === ownersKey)).toMatchObject({ role: "owner", createdBy: ALICE.id });
+    expect(keys.find((k) => k.name === adminsKey)).toMatchObject({ role: "admin", createdBy: created.operator.id });
+    await adminApi(`/operators/${created.operator.id}`, { method: "PATCH", json: { active: false } });
+    expect((await adminApi<{ items: ApiKey[] }>("/api-keys?limit=100")).items.find((k) => k.name === adminsKey)!.revokedAt).not.toBeNull();
   });
 });
 

@@ -1,9 +1,9 @@
 // Who is making a request, decided once per request from its bearer token (or, for WebSocket
 // upgrades, which browsers cannot give headers, a `parley.token.<token>` subprotocol, or failing
-// that the `token` query parameter).
+// that the `token` query parameter: on upgrades only, and never an API key).
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
-import type { OperatorRole } from "../../shared/protocol.ts";
+import { roleAtMost, type ApiKeyRole, type OperatorRole } from "../../shared/protocol.ts";
 import type { OperatorSession } from "../../durable/socket-holder.ts";
 import { offeredProtocols, SOCKET_TOKEN_PREFIX } from "../../shared/socket-auth.ts";
 import { database } from "../db/index.ts";
@@ -20,9 +20,15 @@ const LAST_USED_PRECISION_MS = 60_000;
 export type Principal =
   | { kind: "operator"; accountId: string; operatorId: string; role: OperatorRole; name: string; session: OperatorSession }
   | { kind: "visitor"; accountId: string; visitorId: string; chatId: string; name: string; session: { expiresAt: number } }
-  | { kind: "apiKey"; accountId: string; keyId: string };
+  /** `role`: what the key may do, as an operator of that role may; never more than its creator
+   * (`createdBy`, null for keys made by the seed or the CLI) may do now. */
+  | { kind: "apiKey"; accountId: string; keyId: string; role: ApiKeyRole; createdBy: string | null };
 
 export type PrincipalKind = Principal["kind"];
+
+function isUpgrade(request: Request): boolean {
+  return request.headers.get("Upgrade")?.toLowerCase() === "websocket";
+}
 
 function readToken(request: Request): string | undefined {
   const header = request.headers.get("Authorization");
@@ -34,8 +40,14 @@ function readToken(request: Request): string | undefined {
   // Browsers give sockets no headers, but they do send the subprotocols asked for.
   const carried = offeredProtocols(request).find((p) => p.startsWith(SOCKET_TOKEN_PREFIX));
   if (carried) return carried.slice(SOCKET_TOKEN_PREFIX.length);
-  // Still taken, for clients that cannot set subprotocols; a token in a URL may be logged.
-  return new URL(request.url).searchParams.get("token") ?? undefined;
+  // A URL ends up in logs, browser history and Referer headers, so a token in the query is taken
+  // only where nothing else can carry one: a WebSocket upgrade from a client that cannot set
+  // subprotocols. Anywhere else it is ignored (and the request has no token). A long-lived API
+  // key is never taken from a URL, not even there.
+  if (!isUpgrade(request)) return undefined;
+  const query = new URL(request.url).searchParams.get("token") ?? undefined;
+  if (query?.startsWith(API_KEY_PREFIX)) throw new ProblemError(401, "token_invalid", "An API key is never accepted in a URL; send it as 'Authorization: Bearer <key>'.");
+  return query;
 }
 
 export async function authenticate(request: Request, env: Env): Promise<Principal> {
@@ -44,19 +56,37 @@ export async function authenticate(request: Request, env: Env): Promise<Principa
   const db = database(env.DB);
 
   if (token.startsWith(API_KEY_PREFIX)) {
-    // Revocation is a column of this very row, so a revoked key stops with the next request.
+    // Revocation is a column of this very row, so a revoked key stops with the next request. The
+    // creator is read with it: a key never does more than whoever made it may do now, so even
+    // before the key's own row follows a deactivation or demotion (see api-keys.ts), it cannot.
     const key = await db
-      .select({ id: apiKeys.id, accountId: apiKeys.accountId, lastUsedAt: apiKeys.lastUsedAt })
+      .select({
+        id: apiKeys.id,
+        accountId: apiKeys.accountId,
+        role: apiKeys.role,
+        createdBy: apiKeys.createdBy,
+        lastUsedAt: apiKeys.lastUsedAt,
+        creatorAccountId: operators.accountId,
+        creatorRole: operators.role,
+        creatorActive: operators.active,
+      })
       .from(apiKeys)
+      .leftJoin(operators, eq(operators.id, apiKeys.createdBy))
       .where(and(eq(apiKeys.keyHash, await hashApiKey(token)), isNull(apiKeys.revokedAt)))
       .get();
     if (!key) throw new ProblemError(401, "token_invalid", "This API key is unknown or revoked.");
+    let role: ApiKeyRole = key.role;
+    if (key.createdBy !== null) {
+      const creatorAllowed = key.creatorAccountId === key.accountId && key.creatorActive === true && key.creatorRole !== null && key.creatorRole !== "operator";
+      if (!creatorAllowed) throw new ProblemError(401, "token_invalid", "This API key stopped working: the operator who created it was deactivated, removed or is no longer an admin.");
+      role = roleAtMost(key.role, key.creatorRole as ApiKeyRole);
+    }
     // "Last used" to the minute is enough to spot stale keys, and spares D1 a write per request.
     const now = Date.now();
     if (key.lastUsedAt === null || now - key.lastUsedAt >= LAST_USED_PRECISION_MS) {
       await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id));
     }
-    return { kind: "apiKey", accountId: key.accountId, keyId: key.id };
+    return { kind: "apiKey", accountId: key.accountId, keyId: key.id, role, createdBy: key.createdBy };
   }
 
   const verified = await verifyToken(token, env.AUTH_SECRET);
@@ -105,13 +135,21 @@ export function requirePrincipal(...kinds: PrincipalKind[]) {
 /** Admin access: an API key of the account, or a signed-in owner or admin. */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const principal = await authenticate(c.req.raw, c.env);
-  const allowed = principal.kind === "apiKey" || (principal.kind === "operator" && principal.role !== "operator");
-  if (!allowed) throw new ProblemError(403, "forbidden", "This needs an admin API key or an owner or admin operator.");
+  if (adminRoleOf(principal) === null) throw new ProblemError(403, "forbidden", "This needs an admin API key or an owner or admin operator.");
   c.set("principal", principal);
   await next();
 });
 
-/** Owner-level: may give or take the owner role and manage owners. API keys count as owners. */
+/** The role a principal acts with on the admin API: an operator's role, or an API key's (which
+ * is already capped by its creator's); null for whoever may not use the admin API at all. One
+ * rule for every way in, so a key can do exactly what an operator of its role can. */
+export function adminRoleOf(principal: Principal): ApiKeyRole | null {
+  if (principal.kind === "apiKey") return principal.role;
+  if (principal.kind === "operator" && principal.role !== "operator") return principal.role;
+  return null;
+}
+
+/** Owner-level: may give or take the owner role, manage owners and make owner keys. */
 export function isOwnerLevel(principal: Principal): boolean {
-  return principal.kind === "apiKey" || (principal.kind === "operator" && principal.role === "owner");
+  return adminRoleOf(principal) === "owner";
 }

@@ -76,9 +76,12 @@ export function signOperatorSession(operator: { id: string; accountId: string; r
 export const INVITATION_TTL_S = 7 * 24 * 60 * 60;
 const INVITATION_AUDIENCE = "parley:invitation";
 
-export async function signInvitation(accountId: string, operatorId: string, secret: string | undefined) {
+/** `role`: the role the operator was invited with. Whoever issued the invitation holds its token
+ * too, so it is good for that role and no higher: an admin who invites an admin does not end up
+ * holding an owner's invitation when an owner later promotes the invitee (invitations.ts). */
+export async function signInvitation(accountId: string, operatorId: string, role: OperatorRole, secret: string | undefined) {
   const expiresAt = Math.floor(Date.now() / 1000) + INVITATION_TTL_S;
-  const token = await new SignJWT({ typ: "invitation", acc: accountId })
+  const token = await new SignJWT({ typ: "invitation", acc: accountId, role })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(operatorId)
     .setIssuer(ISSUER)
@@ -89,13 +92,16 @@ export async function signInvitation(accountId: string, operatorId: string, secr
   return { token, expiresAt: expiresAt * 1000 };
 }
 
-export type InvitationResult = { ok: true; accountId: string; operatorId: string; expiresAt: number } | { ok: false; reason: "token_invalid" | "token_expired" };
+/** `role` is null for invitations signed before it was carried. */
+export type InvitationResult = { ok: true; accountId: string; operatorId: string; role: OperatorRole | null; expiresAt: number } | { ok: false; reason: "token_invalid" | "token_expired" };
 
 export async function verifyInvitation(token: string, secret: string | undefined): Promise<InvitationResult> {
   try {
     const { payload } = await jwtVerify(token, keyFrom(secret), { issuer: ISSUER, audience: INVITATION_AUDIENCE, algorithms: ["HS256"] });
     if (payload.typ !== "invitation" || typeof payload.acc !== "string" || typeof payload.sub !== "string" || typeof payload.exp !== "number") return { ok: false, reason: "token_invalid" };
-    return { ok: true, accountId: payload.acc, operatorId: payload.sub, expiresAt: payload.exp * 1000 };
+    const role = (operatorRoles as readonly unknown[]).includes(payload.role) ? (payload.role as OperatorRole) : null;
+    if (payload.role !== undefined && role === null) return { ok: false, reason: "token_invalid" };
+    return { ok: true, accountId: payload.acc, operatorId: payload.sub, role, expiresAt: payload.exp * 1000 };
   } catch (error) {
     if (error instanceof errors.JWTExpired) return { ok: false, reason: "token_expired" };
     if (error instanceof errors.JOSEError) return { ok: false, reason: "token_invalid" };

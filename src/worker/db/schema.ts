@@ -1,7 +1,7 @@
 // D1 schema: configuration and indexes only. The message log lives in each ChatRoom object.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { cannedLevels, chatStatuses, operatorRoles, ratings } from "../../shared/protocol.ts";
+import { apiKeyRoles, cannedLevels, chatStatuses, operatorRoles, ratings } from "../../shared/protocol.ts";
 
 /** Milliseconds since the epoch, set by the database when the row is written. */
 const createdAt = () => integer("created_at").notNull().default(sql`(unixepoch('subsec') * 1000)`);
@@ -94,11 +94,17 @@ export const apiKeys = sqliteTable(
     keyHash: text("key_hash").notNull().unique(),
     /** The first characters of the secret, so people can tell their keys apart. */
     prefix: text("prefix").notNull(),
+    /** What the key may do, as an operator of this role may; never above its creator's role. */
+    role: text("role", { enum: apiKeyRoles }).notNull().default("owner"),
+    /** The operator who created it; null for keys of the seed and the CLI (owner keys). Not a
+     * foreign key: a key whose creator is gone is refused (principal.ts), never orphaned into a
+     * creator-less, owner-like key. */
+    createdBy: text("created_by"),
     createdAt: createdAt(),
     lastUsedAt: integer("last_used_at"),
     revokedAt: integer("revoked_at"),
   },
-  (t) => [index("api_keys_account").on(t.accountId)],
+  (t) => [index("api_keys_account").on(t.accountId), index("api_keys_created_by").on(t.createdBy)],
 );
 
 /** An index of chats for lists and filters; the chat's truth is its ChatRoom object. */

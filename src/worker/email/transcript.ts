@@ -4,7 +4,11 @@
 //
 // Everything people typed (messages, visitor and operator names, file names, the account's name)
 // reaches the HTML part only through escapeHtml, and headers only through clean() (no line
-// breaks), so a message like "<script>" arrives as text and no name can add a header.
+// breaks), so a message like "<script>" arrives as text and no name can add a header. In the
+// plain-text part every line is either ours (headings, day lines) or starts "[hh:mm] author:" or
+// is a continuation, indented: a message's line breaks of every kind (\n, \r, U+2028/2029 and the
+// rest) become an indented new line, and names are put on one line, so no text typed in a chat
+// can forge a line that reads as someone else's.
 import type { ChatMessage, ChatStatus, FileAttachment } from "../../shared/protocol.ts";
 import { transcriptTexts, type TranscriptLanguage, type TranscriptTexts } from "./transcript-texts.ts";
 
@@ -58,6 +62,14 @@ export function escapeHtml(text: string): string {
 
 /** A header value: no control characters (so no line breaks), spaces collapsed, at most `max` long. */
 const clean = (text: string, max = 200) => text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim().slice(0, max);
+
+/** Every line break a mail reader might honour: CRLF, LF, CR, VT, FF, NEL, U+2028, U+2029. */
+const LINE_BREAKS = /\r\n|[\n\r\u000b\u000c\u0085\u2028\u2029]/g;
+/** A message body's continuation lines, indented under its first line. */
+const indentContinuations = (text: string) => text.replace(LINE_BREAKS, "\n    ");
+/** A name or other one-line text in the body: never more than one line, whatever was stored
+ * (names are refused with line breaks at the API, this also covers rows stored before that). */
+const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
 
 /** Dates and times in UTC, written the way the transcript's language writes them. */
 function formats(locale: string) {
@@ -119,28 +131,28 @@ export function buildTranscript(input: TranscriptInput): TranscriptEmail {
     if (m.kind === "system") {
       // Quieter: joins, leaves, transfers and the close frame the conversation, they are not part of it.
       const words = systemText(m, t);
-      text.push(`[${at}] * ${words}`);
+      text.push(`[${at}] * ${oneLine(words)}`);
       html.push(
         `<p data-seq="${m.seq}" style="margin:0 0 8px;color:#8a93a0;font-size:12px;font-style:italic">${at} · ${escapeHtml(words)}</p>`,
       );
       continue;
     }
-    const author = m.author.name || (m.author.kind === "visitor" ? t.visitor : t.operator);
+    const author = oneLine(m.author.name) || (m.author.kind === "visitor" ? t.visitor : t.operator);
     const byEmail = m.via === "email" ? t.byEmail : "";
     let bodyText: string;
     let bodyHtml: string;
     if (m.kind === "file" && m.file) {
       const link = safeLink(input.fileLink(m.file));
       const size = formatBytes(m.file.size);
-      bodyText = `${t.sentFile(m.file.name, size)}${link ? ` ${link}` : ""}`;
+      bodyText = `${t.sentFile(oneLine(m.file.name), size)}${link ? ` ${link}` : ""}`;
       const name = escapeHtml(m.file.name);
       bodyHtml = `📎 ${link ? `<a href="${escapeHtml(link)}" style="color:#2457d6">${name}</a>` : name} <span style="color:#5b6472">(${size})</span>`;
     } else {
       bodyText = m.text;
-      bodyHtml = escapeHtml(m.text).replace(/\r?\n/g, "<br>");
+      bodyHtml = escapeHtml(m.text).replace(LINE_BREAKS, "<br>");
     }
     // Continuation lines of a multi-line message are indented under its first line.
-    text.push(`[${at}] ${author}${byEmail}: ${bodyText.replace(/\r?\n/g, "\n    ")}`);
+    text.push(`[${at}] ${author}${byEmail}: ${indentContinuations(bodyText)}`);
     const colour = m.author.kind === "visitor" ? "#1d2430" : "#2457d6";
     html.push(
       `<div data-seq="${m.seq}" style="margin:0 0 10px"><div style="font-size:12px;color:#5b6472">${at} · <strong style="color:${colour}">${escapeHtml(author)}</strong>${escapeHtml(byEmail)}</div>` +

@@ -1,6 +1,7 @@
 // WebSocket routes. Each upgrade is authenticated here, before any object sees it; the object
 // learns who connects from a header only the Worker can set.
 import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
 import { PARTICIPANT_HEADER, type ConnectingParticipant } from "../../durable/chat-room.ts";
 import { LOBBY_OPERATOR_HEADER, lobbyOf, type ConnectingLobbyOperator } from "../../durable/lobby.ts";
 import { requirePrincipal } from "../auth/principal.ts";
@@ -11,9 +12,12 @@ import { ProblemError, type AppEnv } from "../http.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
 import { findChatFor, requireMayJoin } from "./chats.ts";
 
-function requireUpgrade(request: Request): void {
-  if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") throw new ProblemError(426, "upgrade_required", "Connect with a WebSocket.");
-}
+/** First, before the token is read: a plain GET here is told to use a WebSocket (426), not that
+ * its `?token=` was ignored (tokens in a URL are taken on upgrades only, see principal.ts). */
+const requireUpgrade = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new ProblemError(426, "upgrade_required", "Connect with a WebSocket.");
+  await next();
+});
 
 /** A browser that offered subprotocols (its token rides in one, see socketProtocols) closes the
  * socket unless the answer names one it offered: SOCKET_PROTOCOL, never the token. */
@@ -24,8 +28,7 @@ async function answerProtocol(request: Request, accepted: Promise<Response>): Pr
 }
 
 export const socketRoutes = new Hono<AppEnv>()
-  .get("/chats/:chatId", requirePrincipal("operator", "visitor"), async (c) => {
-    requireUpgrade(c.req.raw);
+  .get("/chats/:chatId", requireUpgrade, requirePrincipal("operator", "visitor"), async (c) => {
     const principal = c.var.principal;
     const { chat, room } = await findChatFor(c.env, principal, c.req.param("chatId"));
     let who: ConnectingParticipant;
@@ -45,8 +48,7 @@ export const socketRoutes = new Hono<AppEnv>()
     const headers = new Headers({ Upgrade: "websocket", [PARTICIPANT_HEADER]: JSON.stringify(who) });
     return answerProtocol(c.req.raw, room.fetch(new Request("https://chat-room/connect", { headers })));
   })
-  .get("/lobby", requirePrincipal("operator"), async (c) => {
-    requireUpgrade(c.req.raw);
+  .get("/lobby", requireUpgrade, requirePrincipal("operator"), async (c) => {
     const principal = c.var.principal;
     if (principal.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
     const operator: ConnectingLobbyOperator = {

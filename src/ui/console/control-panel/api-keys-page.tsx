@@ -1,7 +1,9 @@
 // The API keys page: keys for scripts and integrations calling the admin API. A new key's secret
 // is shown once, with a Copy button; the list only ever has a key's first characters. Revoking
-// takes effect at once, so it asks first.
+// takes effect at once, so it asks first. A key has a role, at most the creator's own (the
+// select offers only those), and follows whoever created it; the list says both.
 import { createSignal, For, Show } from "solid-js";
+import { apiKeyRoles, roleAtLeast, type ApiKeyRole, type OperatorProfile } from "../../../shared/protocol.ts";
 import { messageTime } from "../format.ts";
 import { announce } from "../components/live-region.tsx";
 import { admin, type ApiKey } from "./admin-client.ts";
@@ -9,21 +11,32 @@ import { ConfirmButton } from "./confirm-button.tsx";
 import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 import { OnceSecret } from "./once-secret.tsx";
+import { ROLE_LABELS } from "./operator-form.tsx";
 
 const when = (ms: number | null) => (ms === null ? "never" : messageTime(ms));
 /** Live keys first, newest first: the ones an admin is looking for. */
 const order = (a: ApiKey, b: ApiKey) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null) || b.createdAt - a.createdAt;
 
-export function ApiKeysPage() {
+/** The roles this operator may give a key: their own and below, highest first. */
+function rolesFor(me: OperatorProfile): ApiKeyRole[] {
+  return apiKeyRoles.filter((role) => roleAtLeast(me.role, role));
+}
+
+export function ApiKeysPage(props: { me: OperatorProfile }) {
   const list = loadOnMount(async () => (await admin.apiKeys.list()).sort(order));
+  // Names for the "Created by" column; a key's creator may be anyone in the account.
+  const people = loadOnMount(async () => new Map((await admin.operators.list()).map((o) => [o.id, o.name])));
+  const allowed = () => rolesFor(props.me);
   const [name, setName] = createSignal("");
+  // The highest role this operator may give: owner for owners, admin for admins.
+  const [role, setRole] = createSignal<ApiKeyRole>(allowed()[0] ?? "admin");
   const [secret, setSecret] = createSignal<{ name: string; value: string } | null>(null);
   const action = createAction();
   const replace = (change: (all: ApiKey[]) => ApiKey[]) => list.set(change(list.value() ?? []).sort(order));
 
   async function create(event: SubmitEvent) {
     event.preventDefault();
-    const created = await action.run(() => admin.apiKeys.create({ name: name() }));
+    const created = await action.run(() => admin.apiKeys.create({ name: name(), role: role() }));
     if (!created) return;
     replace((all) => [...all, created.value.apiKey]);
     setSecret({ name: created.value.apiKey.name, value: created.value.secret });
@@ -34,15 +47,24 @@ export function ApiKeysPage() {
   return (
     <section class="cp-page" data-testid="cp-api-keys" aria-labelledby="cp-api-keys-heading">
       <h2 id="cp-api-keys-heading" tabIndex={-1}>API keys</h2>
-      <p class="hint">A key lets a script call the admin API for this account, as an admin would: keep it secret, and revoke it when it is no longer used.</p>
+      <p class="hint">
+        A key lets a script call the admin API for this account, as an operator of the key's role would: keep it secret, and revoke it when it is no longer used. A key
+        follows whoever created it: it is revoked when they are deactivated or stop being an admin, and an owner key becomes an admin key when its creator stops being an
+        owner.
+      </p>
       <form class="cp-card cp-inline-form" aria-label="New API key" onSubmit={create}>
         <Field label="Name of the new key" hint="What uses it, e.g. “CRM sync”." errors={errorsFor(action.problem(), "name")}>
           <input data-testid="cp-api-key-name" required maxLength={100} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
         </Field>
+        <Field label="Role" hint={allowed().length > 1 ? "Owner keys can do everything an owner can." : "An admin can create admin keys."} errors={errorsFor(action.problem(), "role")}>
+          <select data-testid="cp-api-key-role" value={role()} onChange={(e) => setRole(e.currentTarget.value as ApiKeyRole)}>
+            <For each={allowed()}>{(r) => <option value={r}>{ROLE_LABELS[r]}</option>}</For>
+          </select>
+        </Field>
         <button type="submit" class="primary" data-testid="cp-api-key-save" disabled={action.busy()}>
           Create key
         </button>
-        <FormProblem problem={action.problem()} fields={["name"]} />
+        <FormProblem problem={action.problem()} fields={["name", "role"]} />
       </form>
       <Show when={secret()}>
         {(shown) => (
@@ -64,6 +86,8 @@ export function ApiKeysPage() {
                 <tr>
                   <th scope="col">Name</th>
                   <th scope="col">Key</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Created by</th>
                   <th scope="col">Created</th>
                   <th scope="col">Last used</th>
                   <th scope="col">
@@ -75,7 +99,7 @@ export function ApiKeysPage() {
                 <For each={keys().map((k) => k.id)}>
                   {(id) => (
                     <Show when={keys().find((k) => k.id === id)}>
-                      {(key) => <KeyRow apiKey={key()} onRevoked={(revoked) => replace((all) => all.map((k) => (k.id === revoked.id ? revoked : k)))} />}
+                      {(key) => <KeyRow apiKey={key()} creator={creatorName(key().createdBy, people.value())} onRevoked={(revoked) => replace((all) => all.map((k) => (k.id === revoked.id ? revoked : k)))} />}
                     </Show>
                   )}
                 </For>
@@ -88,7 +112,13 @@ export function ApiKeysPage() {
   );
 }
 
-function KeyRow(props: { apiKey: ApiKey; onRevoked(key: ApiKey): void }) {
+function creatorName(id: string | null, names: Map<string, string> | undefined): string {
+  if (id === null) return "Account setup";
+  if (!names) return "…";
+  return names.get(id) ?? "A former operator";
+}
+
+function KeyRow(props: { apiKey: ApiKey; creator: string; onRevoked(key: ApiKey): void }) {
   const action = createAction();
   async function revoke() {
     const done = await action.run(() => admin.apiKeys.revoke(props.apiKey.id));
@@ -102,6 +132,8 @@ function KeyRow(props: { apiKey: ApiKey; onRevoked(key: ApiKey): void }) {
       <td>
         <code>{props.apiKey.prefix}…</code>
       </td>
+      <td data-testid="cp-api-key-role-cell">{ROLE_LABELS[props.apiKey.role]}</td>
+      <td data-testid="cp-api-key-creator">{props.creator}</td>
       <td>{when(props.apiKey.createdAt)}</td>
       <td>{when(props.apiKey.lastUsedAt)}</td>
       <td class="cp-row-actions">

@@ -75,7 +75,7 @@ export default function ControlPanel(props: {
             <OperatorsPage me={props.me} />
           </Match>
           <Match when={props.page === "api-keys"}>
-            <ApiKeysPage />
+            <ApiKeysPage me={props.me} />
           </Match>
           <Match when={props.page === "settings"}>
             <SettingsPage changes={props.settingsChanges} />

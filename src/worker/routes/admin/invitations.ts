@@ -5,7 +5,7 @@
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { InvitationAccept, InvitationLookup, type InvitationDetails } from "../../../shared/admin-api.ts";
-import type { OperatorLoginResponse } from "../../../shared/protocol.ts";
+import { roleAtLeast, type OperatorLoginResponse } from "../../../shared/protocol.ts";
 import { hashPassword, hasPassword, UNUSABLE_PASSWORD_HASH } from "../../auth/password.ts";
 import { signOperatorSession, verifyInvitation } from "../../auth/tokens.ts";
 import { database } from "../../db/index.ts";
@@ -16,6 +16,7 @@ const USED = "This invitation has been used already: sign in with your password,
 const EXPIRED = "This invitation has expired; ask an admin for a new one.";
 const INVALID = "This invitation is not valid.";
 const REVOKED = "This invitation was withdrawn: the operator it was for has been deactivated or removed. Ask an admin if you should still have access.";
+const OUTGROWN = "This invitation was for a lesser role than the operator has now; ask an owner to set a password for them instead.";
 
 type OperatorRow = typeof operators.$inferSelect;
 
@@ -29,6 +30,9 @@ async function invitedOperator(env: Env, token: string): Promise<{ operator: Ope
   if (!invitation.ok) throw new ProblemError(401, invitation.reason, invitation.reason === "token_expired" ? EXPIRED : INVALID);
   const operator = await database(env.DB).select().from(operators).where(eq(operators.id, invitation.operatorId)).get();
   if (!operator || operator.accountId !== invitation.accountId || !operator.active) throw new ProblemError(410, "invitation_revoked", REVOKED);
+  // Whoever issued an invitation has its token too: it is good for the role it was issued with
+  // and no higher, so promoting an invitee never hands the issuer a way in above their own role.
+  if (invitation.role !== null && !roleAtLeast(invitation.role, operator.role)) throw new ProblemError(410, "invitation_revoked", OUTGROWN);
   // An invitation is good while the operator has no password: once one is set (by accepting, or
   // by an admin) it is used up.
   if (hasPassword(operator.passwordHash)) throw new ProblemError(409, "invitation_used", USED);

@@ -1,9 +1,10 @@
 // Operators of the account: create (with a password, or an invitation to choose one), change
 // name, role and departments, deactivate, reset the password.
 //
-// Owners are protected twice over: only an owner (or an API key, which counts as one) may give
-// or take the owner role, deactivate an owner or set an owner's password; and the last active
-// owner can never be demoted or deactivated, so an account always has someone who can run it.
+// Owners are protected twice over: only an owner (or an owner API key, which acts as one) may
+// give or take the owner role, invite or create an owner, deactivate an owner or set an owner's
+// password; and the last active owner can never be demoted or deactivated, so an account always
+// has someone who can run it. An admin's API key is held to exactly what the admin may do.
 import { and, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { ulid } from "ulid";
@@ -15,6 +16,7 @@ import { database, isUniqueViolation } from "../../db/index.ts";
 import { departmentIdsByOperator, foreignDepartments, setDepartments } from "../../db/operators.ts";
 import { operators } from "../../db/schema.ts";
 import { fieldProblem, ProblemError, validate, type AppEnv } from "../../http.ts";
+import { keysFollowCreator } from "./api-keys.ts";
 import { disconnectOperator, operatorChanged } from "./live.ts";
 import { describe } from "./openapi.ts";
 import { pageWindow } from "./pagination.ts";
@@ -34,7 +36,7 @@ const NOT_FOUND = "There is no such operator in this account.";
 const EMAIL_TAKEN = "An operator with this email already exists (emails are unique across Parley).";
 const EMAIL_TAKEN_409 = `${EMAIL_TAKEN} (\`conflict\`, with \`fields\` naming \`email\`)`;
 const LAST_OWNER = "This is the account's last active owner; make someone else an owner first.";
-const OWNERS_ONLY = "Only an owner may give or take the owner role, deactivate an owner or set an owner's password.";
+const OWNERS_ONLY = "Only an owner (or an owner API key) may give or take the owner role, create or invite an owner, deactivate an owner or set an owner's password.";
 
 function toOperator(row: Row, departmentIds: string[]): Operator {
   return { id: row.id, email: row.email, name: row.name, role: row.role, departmentIds, active: row.active, hasPassword: hasPassword(row.passwordHash), createdAt: row.createdAt };
@@ -108,7 +110,7 @@ export const operatorRoutes = new Hono<AppEnv>()
           if (isUniqueViolation(error)) throw fieldProblem(409, "conflict", "email", EMAIL_TAKEN);
           throw error;
         });
-      const invitation = body.password === undefined ? await signInvitation(me.accountId, id, c.env.AUTH_SECRET) : null;
+      const invitation = body.password === undefined ? await signInvitation(me.accountId, id, body.role, c.env.AUTH_SECRET) : null;
       return c.json({ operator: toOperator(inserted[0]!, departmentIds), invitation }, 201);
     },
   )
@@ -129,7 +131,8 @@ export const operatorRoutes = new Hono<AppEnv>()
       summary: "Change an operator",
       description:
         "Name, role, departments (the whole list) and `active`. Deactivating (`active: false`) takes effect at once: their token stops working " +
-        "and their open console and chat sockets are closed (code 4003).",
+        "and their open console and chat sockets are closed (code 4003). The API keys they created follow them: deactivated or made a plain operator, " +
+        "their keys are revoked; an owner made admin has their owner keys made admin keys.",
       input: "body",
       ok: { status: 200, description: "The operator as they are now.", schema: Operator },
       errors: { 403: OWNERS_ONLY, 404: true, 409: `${LAST_OWNER} (\`last_owner\`)` },
@@ -161,6 +164,7 @@ export const operatorRoutes = new Hono<AppEnv>()
       if (departmentIds) await db.batch(setDepartments(c.env.DB, before.id, departmentIds));
 
       const after = await findOperator(c.env.DB, me.accountId, before.id);
+      if (roleChanges || deactivates) await keysFollowCreator(c.env.DB, me.accountId, after);
       const currentDepartments = (await departmentIdsByOperator(c.env.DB, [after.id])).get(after.id) ?? [];
       if (deactivates) await disconnectOperator(c.env, me.accountId, after.id, "deactivated");
       else if (body.name !== undefined || departmentIds) await operatorChanged(c.env, me.accountId, { id: after.id, name: after.name, departmentIds: currentDepartments });
