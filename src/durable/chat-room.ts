@@ -26,8 +26,7 @@ import {
   type SystemEvent,
 } from "../shared/protocol.ts";
 import { recordChatClosed, recordChatRated, recordChatWaitingAgain, recordOperatorJoined, recordOperatorLeft } from "../worker/db/chat-index.ts";
-import { DEACTIVATED_CLOSE_CODE } from "../shared/lobby-protocol.ts";
-import { expiredStanding, operatorStanding, SESSION_ENDED_CLOSE_CODE, sessionExpired, type OperatorSession, type Standing, type VisitorSession } from "./socket-holder.ts";
+import { expiredStanding, operatorStanding, refuseSocket, sessionExpired, standingAfter, type OperatorSession, type VisitorSession } from "./socket-holder.ts";
 import { lobbyOf } from "./lobby.ts";
 import { positiveNumber, TokenBucket } from "./token-bucket.ts";
 import { problemResponse } from "../worker/http.ts";
@@ -315,10 +314,10 @@ export class ChatRoom extends DurableObject<Env> {
    * signed out of it. They stay a participant (an admin may reactivate them); their token no
    * longer opens a socket. */
   async kick(operatorId: string, why: "deactivated" | "session_ended", sessionId?: string): Promise<void> {
-    const standing: Standing = why === "deactivated" ? { ok: false, code: "deactivated", closeCode: DEACTIVATED_CLOSE_CODE, reason: "deactivated" } : expiredStanding();
+    const standing = standingAfter(why);
     for (const socket of this.ctx.getWebSockets(sessionId ? sessionTag(sessionId) : operatorId)) {
       const holder = socket.deserializeAttachment() as SocketAttachment;
-      if (holder.kind === "operator" && holder.id === operatorId) this.refuse(socket, standing);
+      if (holder.kind === "operator" && holder.id === operatorId) refuseSocket(socket, standing);
     }
   }
 
@@ -444,7 +443,7 @@ export class ChatRoom extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const now = Date.now();
     for (const socket of this.ctx.getWebSockets()) {
-      if (sessionExpired((socket.deserializeAttachment() as SocketAttachment).session, now)) this.refuse(socket, expiredStanding());
+      if (sessionExpired((socket.deserializeAttachment() as SocketAttachment).session, now)) refuseSocket(socket, expiredStanding());
     }
     const due = answerMailState(this.sql)?.due_at ?? null;
     if (due !== null && due <= now) await this.mailAnswers();
@@ -578,7 +577,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     const me = ws.deserializeAttachment() as SocketAttachment;
-    if (sessionExpired(me.session)) return this.refuse(ws, expiredStanding());
+    if (sessionExpired(me.session)) return refuseSocket(ws, expiredStanding());
     const parsed = parseClientFrame(raw);
     if (!parsed.ok) return this.sendError(ws, parsed.code, parsed.message, parsed.cid);
     const frame = parsed.frame;
@@ -598,7 +597,7 @@ export class ChatRoom extends DurableObject<Env> {
     // signed out): checked again each time they (re)start reading the chat.
     if (frame.type === "hello" && me.kind === "operator") {
       const standing = await operatorStanding(this.env.DB, me.accountId, me.id, me.session as OperatorSession);
-      if (!standing.ok) return this.refuse(ws, standing);
+      if (!standing.ok) return refuseSocket(ws, standing);
     }
     if (frame.type === "message" && me.kind === "visitor") {
       const retryAfterMs = this.visitorBucket(me.id).take();
@@ -764,16 +763,6 @@ export class ChatRoom extends DurableObject<Env> {
     if (status === "closed") this.sql.exec("UPDATE chat SET status = 'closed', closed_at = ?", closedAt ?? Date.now());
     else this.sql.exec("UPDATE chat SET status = ?", status);
     this.chatRow = undefined;
-  }
-
-  /** Tells the socket why it is refused (an error frame), then closes it with the code that says
-   * so: 4003 deactivated, 4001 session ended. */
-  private refuse(ws: WebSocket, standing: Standing): undefined {
-    if (standing.ok) return undefined;
-    const words = standing.code === "deactivated" ? "This operator has been deactivated." : "This session has ended; sign in again.";
-    this.sendError(ws, standing.code, words);
-    closeQuietly(ws, standing.closeCode, standing.reason);
-    return undefined;
   }
 
   private frameBucket(ws: WebSocket, type: "hello" | "read"): TokenBucket {

@@ -5,7 +5,6 @@
 // class ("visitor shards", which take no operators and pass notices on to the account's lobby).
 import { DurableObject } from "cloudflare:workers";
 import {
-  DEACTIVATED_CLOSE_CODE,
   INVITATION_TTL_MS,
   lobbyClientFrameSchemas,
   visitorClientFrameSchemas,
@@ -35,7 +34,7 @@ import { parseFrame, PING_FRAME, PONG_FRAME, type OperatorRole } from "../shared
 import { problemResponse } from "../worker/http.ts";
 import { fnv1a } from "../shared/hash.ts";
 import { CHAT_SOCKET_REGISTRY_SCHEMA, chatSocketsOf, noteChatSocket } from "./chat-socket-registry.ts";
-import { expiredStanding, operatorStanding, SESSION_ENDED_CLOSE_CODE, sessionExpired, type OperatorSession, type Standing } from "./socket-holder.ts";
+import { expiredStanding, operatorStanding, refuseSocket, sessionExpired, standingAfter, type OperatorSession } from "./socket-holder.ts";
 
 /** Header the Worker sets, after authenticating, to say which operator is connecting. */
 export const LOBBY_OPERATOR_HEADER = "X-Parley-Operator";
@@ -241,8 +240,7 @@ export class Lobby extends DurableObject<Env> {
    * reactivated. */
   async kick(operatorId: string, why: "deactivated" | "session_ended", sessionId?: string): Promise<void> {
     const sockets = this.ctx.getWebSockets(sessionId ? lobbySessionTag(sessionId) : operatorId).filter((ws) => !isVisitorSocket(ws.deserializeAttachment()));
-    const standing: Standing = why === "deactivated" ? { ok: false, code: "deactivated", closeCode: DEACTIVATED_CLOSE_CODE, reason: "deactivated" } : expiredStanding();
-    for (const ws of sockets) this.refuse(ws, standing);
+    for (const ws of sockets) refuseSocket(ws, standingAfter(why));
     if (why === "deactivated") {
       this.sql.exec("DELETE FROM operators WHERE id = ?", operatorId);
       this.broadcast({ type: "operator_gone", operatorId });
@@ -257,16 +255,6 @@ export class Lobby extends DurableObject<Env> {
   /** The chats where this operator may still hold a socket, for closing them. */
   async chatSocketsOf(operatorId: string, lifetimeMs: number): Promise<string[]> {
     return chatSocketsOf(this.sql, operatorId, Date.now(), lifetimeMs);
-  }
-
-  private refuse(ws: WebSocket, standing: Standing): void {
-    if (standing.ok) return;
-    this.send(ws, { type: "error", code: standing.code, message: standing.code === "deactivated" ? "This operator has been deactivated." : "This session has ended; sign in again." });
-    try {
-      ws.close(standing.closeCode, standing.reason);
-    } catch {
-      // Already gone.
-    }
   }
 
   /** An admin changed an operator's name or departments. Presence shows it now, and their open
@@ -340,12 +328,12 @@ export class Lobby extends DurableObject<Env> {
     const attachment = ws.deserializeAttachment() as unknown;
     if (isVisitorSocket(attachment)) return this.visitorMessage(ws, attachment, raw);
     const operator = attachment as LobbySocket;
-    if (sessionExpired(operator.session)) return this.refuse(ws, expiredStanding());
+    if (sessionExpired(operator.session)) return refuseSocket(ws, expiredStanding());
     const parsed = parseFrame(raw, lobbyClientFrameSchemas);
     if (!parsed.ok) return this.send(ws, { type: "error", code: parsed.code, message: parsed.message });
     // Changing presence (going online brings the queue) is when the holder is checked again.
     const standing = await operatorStanding(this.env.DB, operator.accountId, operator.id, operator.session);
-    if (!standing.ok) return this.refuse(ws, standing);
+    if (!standing.ok) return refuseSocket(ws, standing);
     this.sql.exec("UPDATE operators SET status = ? WHERE id = ?", parsed.frame.status, operator.id);
     this.broadcastPresence(operator.id);
     // Coming online brings the queue with it, on every console the operator has open.
@@ -378,7 +366,7 @@ export class Lobby extends DurableObject<Env> {
       const socket = ws.deserializeAttachment() as LobbySocket | VisitorSocket;
       // A console's socket lasts no longer than its token.
       if (!isVisitorSocket(socket) && sessionExpired(socket.session, now)) {
-        this.refuse(ws, expiredStanding());
+        refuseSocket(ws, expiredStanding());
         this.broadcastPresence(socket.id, undefined, [ws]);
         continue;
       }

@@ -5,6 +5,7 @@
 // has not signed this session out. A socket whose holder lost the right is closed with a code
 // that tells the client why (docs/protocol.md, "Close codes").
 import { DEACTIVATED_CLOSE_CODE } from "../shared/lobby-protocol.ts";
+import type { ErrorFrame } from "../shared/protocol.ts";
 
 /** What an operator's socket must keep being true of its token. `id` null: a token signed before
  * sessions had ids, which can end only by expiry, deactivation or a password reset. */
@@ -28,6 +29,24 @@ export function sessionExpired(session: { expiresAt: number } | undefined, now =
 
 export function expiredStanding(): Standing {
   return ENDED;
+}
+
+/** What an admin's act (or the operator's own sign-out) means for the sockets it ends. */
+export function standingAfter(why: "deactivated" | "session_ended"): Standing {
+  return why === "deactivated" ? DEACTIVATED : ENDED;
+}
+
+/** Tells the socket why it is refused (an `error` frame), then closes it with the code that says
+ * so. Either may fail on a socket already going away, which changes nothing. */
+export function refuseSocket(ws: WebSocket, standing: Standing): void {
+  if (standing.ok) return;
+  const frame: ErrorFrame = { type: "error", code: standing.code, message: standing.code === "deactivated" ? "This operator has been deactivated." : "This session has ended; sign in again." };
+  try {
+    ws.send(JSON.stringify(frame));
+    ws.close(standing.closeCode, standing.reason);
+  } catch {
+    // Already gone.
+  }
 }
 
 /** An operator's standing now, from D1: one read, made at `hello` (not per message). */
