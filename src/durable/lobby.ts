@@ -6,6 +6,7 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   DEACTIVATED_CLOSE_CODE,
+  FLOODING_CLOSE_CODE,
   INVITATION_TTL_MS,
   lobbyClientFrameSchemas,
   visitorClientFrameSchemas,
@@ -34,6 +35,7 @@ import {
 import { parseFrame, PING_FRAME, PONG_FRAME, type OperatorRole } from "../shared/protocol.ts";
 import { problemResponse } from "../worker/http.ts";
 import { fnv1a } from "../shared/hash.ts";
+import { PageLimit } from "./page-limit.ts";
 
 /** Header the Worker sets, after authenticating, to say which operator is connecting. */
 export const LOBBY_OPERATOR_HEADER = "X-Parley-Operator";
@@ -150,6 +152,8 @@ export class Lobby extends DurableObject<Env> {
   /** Consoles connected but still waiting for their visitor snapshot from the shards: notices
    * meant for them are held and sent after it, so an older snapshot never overwrites them. */
   private readonly awaitingSnapshot = new Map<WebSocket, string[]>();
+  /** Each presence socket's limit on page notices (src/durable/page-limit.ts). */
+  private readonly pageLimits = new Map<WebSocket, PageLimit>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -332,13 +336,19 @@ export class Lobby extends DurableObject<Env> {
     } catch {
       // Already closed by the runtime's automatic close reply.
     }
-    if (isVisitorSocket(attachment)) return this.visitorChanged(attachment.id, [ws]);
+    if (isVisitorSocket(attachment)) {
+      this.forgetPageLimit(ws);
+      return this.visitorChanged(attachment.id, [ws]);
+    }
     this.broadcastPresence((attachment as LobbyOperator).id, undefined, [ws]);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     const attachment = ws.deserializeAttachment() as unknown;
-    if (isVisitorSocket(attachment)) return this.visitorChanged(attachment.id, [ws]);
+    if (isVisitorSocket(attachment)) {
+      this.forgetPageLimit(ws);
+      return this.visitorChanged(attachment.id, [ws]);
+    }
     this.broadcastPresence((attachment as LobbyOperator).id, undefined, [ws]);
   }
 
@@ -354,8 +364,10 @@ export class Lobby extends DurableObject<Env> {
       } catch {
         // Already gone.
       }
-      if (isVisitorSocket(socket)) this.visitorChanged(socket.id, [ws]);
-      else this.broadcastPresence(socket.id, undefined, [ws]);
+      if (isVisitorSocket(socket)) {
+        this.forgetPageLimit(ws);
+        this.visitorChanged(socket.id, [ws]);
+      } else this.broadcastPresence(socket.id, undefined, [ws]);
     }
     this.sql.exec("DELETE FROM invitations WHERE expires_at < ?", now - INVITATION_TTL_MS);
     if (this.ctx.getWebSockets().length) await this.ctx.storage.setAlarm(now + SWEEP_EVERY_MS);
@@ -463,7 +475,44 @@ export class Lobby extends DurableObject<Env> {
     const samePage = me.page?.url === url;
     const page = { url, title, referrer, onSiteSince: now - onSiteMs, pageSince: samePage ? me.page!.pageSince : now, chatting, chatId: chatId ?? null };
     ws.serializeAttachment({ ...me, page } satisfies VisitorSocket);
-    this.visitorChanged(me.id);
+    this.pageNotice(ws, me.id, now);
+  }
+
+  /** Passes a visitor's page change on to the operators, a few a second per socket at most: a
+   * change beyond that is kept (the attachment holds it) and sent by one trailing notice. */
+  private pageNotice(ws: WebSocket, visitorId: string, now: number): void {
+    let limit = this.pageLimits.get(ws);
+    if (!limit) this.pageLimits.set(ws, (limit = new PageLimit()));
+    const verdict = limit.offer(now);
+    if (verdict.kind === "now") return this.visitorChanged(visitorId);
+    if (verdict.kind === "close") {
+      this.forgetPageLimit(ws);
+      try {
+        ws.close(FLOODING_CLOSE_CODE, "flooding");
+      } catch {
+        // Already gone.
+      }
+      return this.visitorChanged(visitorId, [ws]);
+    }
+    if (verdict.warn) {
+      const message = `Too many page frames; operators see at most a few a second. The latest page is kept and passed on in ${verdict.afterMs} ms.`;
+      this.send(ws, { type: "error", code: "rate_limited", message, retryAfterMs: verdict.afterMs });
+    }
+    const trail = (afterMs: number) => {
+      limit.trailing = setTimeout(() => {
+        limit.trailing = null;
+        if (!limit.dirty || this.pageLimits.get(ws) !== limit) return;
+        const wait = limit.due();
+        if (wait > 0) return trail(wait);
+        this.visitorChanged(visitorId);
+      }, afterMs);
+    };
+    if (!limit.trailing) trail(verdict.afterMs);
+  }
+
+  private forgetPageLimit(ws: WebSocket): void {
+    this.pageLimits.get(ws)?.stop();
+    this.pageLimits.delete(ws);
   }
 
   /** Tells the operators how a visitor looks now, or that they left (`closing`: their sockets

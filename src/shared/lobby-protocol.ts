@@ -69,6 +69,9 @@ export type LobbyServerFrame =
 
 /** Close code of the sockets of an operator who has just been deactivated (lobby and chats). */
 export const DEACTIVATED_CLOSE_CODE = 4003;
+/** Close code of a widget presence socket that kept flooding `page` frames (more than 10 a second
+ * for 10 seconds in a row; limits in src/durable/page-limit.ts). Reason "flooding". */
+export const FLOODING_CLOSE_CODE = 4029;
 
 // ---- HTTP ------------------------------------------------------------------------------------
 /** Answer to `POST /api/operator/chats/:chatId/accept`; a chat already taken is a 409 `already_taken`. */
