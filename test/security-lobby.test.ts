@@ -4,11 +4,12 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { lobbyOf } from "../src/durable/lobby.ts";
+import { DEFAULT_QUEUE_MAX_WAITING, DEFAULT_QUEUE_MISSED_AFTER_S, lobbyOf } from "../src/durable/lobby.ts";
 import { LOBBY_VISITOR_HEADER } from "../src/durable/lobby-visitors.ts";
 import { PAGE_NOTICE_BURST, PAGE_NOTICES_PER_SECOND, PAGE_WARNING_EVERY_MS } from "../src/durable/page-limit.ts";
 import { FLOODING_CLOSE_CODE, type LobbyServerFrame, type VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
-import { call, ChatClient, login, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
+import type { ChatSummary, QueuePositionResponse } from "../src/shared/protocol.ts";
+import { admin, call, ChatClient, expectJson, expectProblem, login, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
 let account: SeededAccount;
 const tokens = { ann: "", bob: "" };
@@ -161,5 +162,87 @@ describe("a presence socket flooding page frames", () => {
     }
     expect(visitor.drain().filter((f) => f.type === "error")).toEqual([]);
     visitor.close();
+  });
+});
+
+/** Lets the queue timeout pass for every chat waiting in this account's lobby (the runtime's clock
+ * cannot be moved, so the deadlines are), then runs the lobby's alarm as the runtime would. */
+async function afterQueueTimeout(accountId: string) {
+  const lobby = lobbyOf(env, accountId);
+  await runInDurableObject(lobby, (_lobby, state) => {
+    state.storage.sql.exec("UPDATE queue_deadlines SET at = at - ?", DEFAULT_QUEUE_MISSED_AFTER_S * 1000 + 1);
+  });
+  expect(await runDurableObjectAlarm(lobby)).toBe(true);
+}
+
+const leaveOfflineMessage = (accountId: string, text: string) =>
+  call("/api/visitor/offline-messages", { method: "POST", json: { accountId, name: "Olga Offline", email: "olga@visitor.test", text } });
+
+describe("a chat nobody takes", () => {
+  it("moves to missed after the queue timeout: index row, notice to consoles, gone from new snapshots, its widget told; offline messages stay", async () => {
+    const acc = await seedAccount("secmissed");
+    const { client: ann } = await lobbySocket((await login(acc.emails.ann)).token);
+    await online(ann);
+    const chat = await startChat(acc.id);
+    expect((await ann.next("waiting")).chat.chatId).toBe(chat.chatId);
+    const offline = await expectJson<{ chatId: string }>(await leaveOfflineMessage(acc.id, "Please call me back."), 201);
+    expect((await ann.next("waiting")).chat).toMatchObject({ chatId: offline.chatId, offline: true });
+    const queue = () => call(`/api/chats/${chat.chatId}/queue`, { token: chat.token });
+    expect(await expectJson<QueuePositionResponse>(await queue(), 200)).toEqual({ waiting: true, position: 1 });
+
+    await afterQueueTimeout(acc.id);
+
+    expect(await ann.next("missed")).toMatchObject({ chatId: chat.chatId });
+    expect(ann.drain().filter((f) => f.type === "missed")).toEqual([]);
+    const missed = await expectJson<{ items: ChatSummary[] }>(await admin("/chats?status=missed", acc.apiKey), 200);
+    expect(missed.items.map((c) => c.id)).toEqual([chat.chatId]);
+    expect(missed.items[0]!.missedAt).toEqual(expect.any(Number));
+    const waiting = await expectJson<{ items: ChatSummary[] }>(await admin("/chats?status=waiting", acc.apiKey), 200);
+    expect(waiting.items.map((c) => c.id)).toEqual([offline.chatId]);
+    expect(waiting.items[0]!.missedAt).toBeNull();
+    // A console connecting now lists the offline message only.
+    const { client: owner } = await lobbySocket((await login(acc.emails.owner)).token);
+    const snapshot = await online(owner);
+    expect(snapshot.waiting.map((w) => w.chatId)).toEqual([offline.chatId]);
+    expect(await expectJson<QueuePositionResponse>(await queue(), 200)).toEqual({ waiting: false, missed: true });
+    // Nobody can accept it from the queue any more.
+    await expectProblem(await call(`/api/operator/chats/${chat.chatId}/accept`, { method: "POST", token: (await login(acc.emails.ann)).token }), 409, "already_taken");
+  });
+
+  it("taken later after all (an operator joins it), it is active and its widget no longer hears it was missed", async () => {
+    const acc = await seedAccount("secmissedjoin");
+    const chat = await startChat(acc.id);
+    await afterQueueTimeout(acc.id);
+    const ann = (await login(acc.emails.ann)).token;
+    expect((await call(`/api/operator/chats/${chat.chatId}/join`, { method: "POST", token: ann })).status).toBe(200);
+    const row = await expectJson<{ chat: ChatSummary }>(await admin(`/chats/${chat.chatId}`, acc.apiKey), 200);
+    expect(row.chat).toMatchObject({ status: "active", missedAt: expect.any(Number) });
+    expect(await expectJson<QueuePositionResponse>(await call(`/api/chats/${chat.chatId}/queue`, { token: chat.token }), 200)).toEqual({ waiting: false });
+  });
+});
+
+describe("the cap on waiting chats", () => {
+  it(`refuses a new chat or offline message with 503 queue_full once ${DEFAULT_QUEUE_MAX_WAITING} wait, creating nothing; room again once one leaves`, async () => {
+    const acc = await seedAccount("seccap");
+    const lobby = lobbyOf(env, acc.id);
+    const since = Date.now();
+    for (let batch = 0; batch < DEFAULT_QUEUE_MAX_WAITING / 50; batch++) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) => lobby.enqueue({ chatId: `c_cap_${batch * 50 + i}`, departmentId: null, visitorName: "Flood", since })),
+      );
+    }
+    const refused = await expectProblem(await call("/api/visitor/sessions", { method: "POST", json: { accountId: acc.id, name: "Late Visitor" } }), 503, "queue_full");
+    expect(refused.detail).toContain(String(DEFAULT_QUEUE_MAX_WAITING));
+    await expectProblem(await leaveOfflineMessage(acc.id, "Hello?"), 503, "queue_full");
+    // Nothing of either was created.
+    const listed = await expectJson<{ items: ChatSummary[] }>(await admin("/chats", acc.apiKey), 200);
+    expect(listed.items).toEqual([]);
+
+    await lobby.dequeue("c_cap_0", null);
+    const chat = await startChat(acc.id);
+    const { client: ann } = await lobbySocket((await login(acc.emails.ann)).token);
+    const snapshot = await online(ann);
+    expect(snapshot.waiting).toHaveLength(DEFAULT_QUEUE_MAX_WAITING);
+    expect(snapshot.waiting.at(-1)!.chatId).toBe(chat.chatId);
   });
 });

@@ -33,6 +33,9 @@ export type PresenceNotice = { type: "presence"; operator: OperatorPresence };
 export type WaitingNotice = { type: "waiting"; chat: WaitingChat };
 /** A chat left the queue: accepted by `by`, or ended by the visitor (`by` null). */
 export type DequeuedNotice = { type: "dequeued"; chatId: string; by: { id: string; name: string } | null };
+/** A chat waited longer than the account's queue timeout (QUEUE_MISSED_AFTER_S) and nobody took
+ * it: it left the queue and is `missed` in the chat index. Offline messages never expire. */
+export type MissedNotice = { type: "missed"; chatId: string; missedAt: number };
 /** What a `config_changed` notice is about. */
 export const configTopics = ["canned", "settings"] as const;
 export type ConfigTopic = (typeof configTopics)[number];
@@ -58,6 +61,7 @@ export type LobbyServerFrame =
   | OperatorGoneNotice
   | WaitingNotice
   | DequeuedNotice
+  | MissedNotice
   | ConfigChangedNotice
   | VisitorsSnapshot
   | VisitorNotice
