@@ -9,7 +9,7 @@ import { LOBBY_VISITOR_HEADER } from "../src/durable/lobby-visitors.ts";
 import { PAGE_NOTICE_BURST, PAGE_NOTICES_PER_SECOND, PAGE_WARNING_EVERY_MS } from "../src/durable/page-limit.ts";
 import { FLOODING_CLOSE_CODE, type LobbyServerFrame, type VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
 import type { ChatSummary, QueuePositionResponse } from "../src/shared/protocol.ts";
-import { admin, call, ChatClient, expectJson, expectProblem, login, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
+import { admin, call, ChatClient, expectJson, expectProblem, join, login, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
 let account: SeededAccount;
 const tokens = { ann: "", bob: "" };
@@ -207,6 +207,12 @@ describe("a chat nobody takes", () => {
     expect(await expectJson<QueuePositionResponse>(await queue(), 200)).toEqual({ waiting: false, missed: true });
     // Nobody can accept it from the queue any more.
     await expectProblem(await call(`/api/operator/chats/${chat.chatId}/accept`, { method: "POST", token: (await login(acc.emails.ann)).token }), 409, "already_taken");
+    // The visitor gives up and ends it: still listed as missed, now with its end.
+    const { client: visitor } = await join(chat.chatId, chat.token);
+    visitor.send({ type: "close" });
+    await expect
+      .poll(async () => (await expectJson<{ chat: ChatSummary }>(await admin(`/chats/${chat.chatId}`, acc.apiKey), 200)).chat)
+      .toMatchObject({ status: "missed", closedAt: expect.any(Number), missedAt: expect.any(Number) });
   });
 
   it("taken later after all (an operator joins it), it is active and its widget no longer hears it was missed", async () => {

@@ -128,6 +128,8 @@ export function queueMaxWaiting(env: Env): number {
 const MISSED_KEPT_MS = 24 * 60 * 60_000;
 /** Most missed chats one alarm writes to the index; more are left for the next, right after. */
 const MISSED_PER_ALARM = 100;
+/** When writing missed chats to the index failed, the next try. */
+const MISS_RETRY_MS = 30_000;
 
 export type InviteResult = { ok: true; id: string; expiresAt: number } | { ok: false; code: "not_found" | "conflict" };
 export type ClaimResult =
@@ -404,7 +406,13 @@ export class Lobby extends DurableObject<Env> {
    * sweep (while sockets are open) and the first queue deadline. */
   override async alarm(): Promise<void> {
     const now = Date.now();
-    await this.missOverdue(now);
+    // The index write failing (D1 unavailable) must not stop the sweep: the overdue chats stay
+    // as they are and are tried again in MISS_RETRY_MS.
+    let missFailed = false;
+    await this.missOverdue(now).catch((error: unknown) => {
+      missFailed = true;
+      console.error("lobby: moving overdue chats to missed failed; retrying", error);
+    });
     for (const ws of this.ctx.getWebSockets()) {
       const socket = ws.deserializeAttachment() as LobbySocket | VisitorSocket;
       const lastSign = Math.max(this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, socket.connectedAt);
@@ -421,7 +429,8 @@ export class Lobby extends DurableObject<Env> {
     }
     this.sql.exec("DELETE FROM invitations WHERE expires_at < ?", now - INVITATION_TTL_MS);
     this.sql.exec("DELETE FROM missed WHERE at < ?", now - MISSED_KEPT_MS);
-    const deadline = this.sql.exec<{ at: number | null }>("SELECT min(at) AS at FROM queue_deadlines").one().at;
+    const earliest = this.sql.exec<{ at: number | null }>("SELECT min(at) AS at FROM queue_deadlines").one().at;
+    const deadline = earliest === null ? null : missFailed ? Math.max(earliest, now + MISS_RETRY_MS) : earliest;
     const sweep = this.ctx.getWebSockets().length ? now + SWEEP_EVERY_MS : null;
     const next = deadline === null ? sweep : sweep === null ? deadline : Math.min(deadline, sweep);
     if (next !== null) await this.ctx.storage.setAlarm(next);
