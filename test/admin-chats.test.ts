@@ -69,6 +69,7 @@ describe("listing chats", () => {
       rating: null,
       offline: false,
       visitorEmail: null,
+      missedAt: null,
     });
   });
 

@@ -5,6 +5,7 @@
 // class ("visitor shards", which take no operators and pass notices on to the account's lobby).
 import { DurableObject } from "cloudflare:workers";
 import {
+  FLOODING_CLOSE_CODE,
   INVITATION_TTL_MS,
   lobbyClientFrameSchemas,
   visitorClientFrameSchemas,
@@ -35,6 +36,9 @@ import { problemResponse } from "../worker/http.ts";
 import { fnv1a } from "../shared/hash.ts";
 import { CHAT_SOCKET_REGISTRY_SCHEMA, chatSocketsOf, noteChatSocket } from "./chat-socket-registry.ts";
 import { expiredStanding, operatorStanding, refuseSocket, sessionExpired, standingAfter, type OperatorSession } from "./socket-holder.ts";
+import { PageLimit } from "./page-limit.ts";
+import { positiveNumber } from "./token-bucket.ts";
+import { recordChatMissed } from "../worker/db/chat-index.ts";
 
 /** Header the Worker sets, after authenticating, to say which operator is connecting. */
 export const LOBBY_OPERATOR_HEADER = "X-Parley-Operator";
@@ -110,6 +114,28 @@ const lobbySessionTag = (sessionId: string) => `session:${sessionId}`;
  * account's lobby one call rather than one each (the lobby's request rate is its limit). */
 const SHARD_FLUSH_AFTER_MS = 100;
 
+/** How long a chat may wait before it is `missed` (the `QUEUE_MISSED_AFTER_S` var; 10 minutes
+ * unless set). Offline messages, answered by email whenever someone gets to them, never expire. */
+export const DEFAULT_QUEUE_MISSED_AFTER_S = 600;
+export function queueMissedAfterMs(env: Env): number {
+  return positiveNumber(env.QUEUE_MISSED_AFTER_S, DEFAULT_QUEUE_MISSED_AFTER_S) * 1000;
+}
+/** Most chats (offline messages included) one account may have waiting at once (the
+ * `QUEUE_MAX_WAITING` var; 1,000 unless set): new chat starts beyond it are refused with 503
+ * `queue_full`, so a flood of fake chats can neither grow every console's snapshot without end
+ * nor push real visitors out of the queue. Chats already under way (a transfer to a department,
+ * an email reply) always get back in. */
+export const DEFAULT_QUEUE_MAX_WAITING = 1000;
+export function queueMaxWaiting(env: Env): number {
+  return Math.floor(positiveNumber(env.QUEUE_MAX_WAITING, DEFAULT_QUEUE_MAX_WAITING));
+}
+/** How long the lobby remembers a missed chat, to tell its widget so (GET /api/chats/:id/queue). */
+const MISSED_KEPT_MS = 24 * 60 * 60_000;
+/** Most missed chats one alarm writes to the index; more are left for the next, right after. */
+const MISSED_PER_ALARM = 100;
+/** When writing missed chats to the index failed, the next try. */
+const MISS_RETRY_MS = 30_000;
+
 export type InviteResult = { ok: true; id: string; expiresAt: number } | { ok: false; code: "not_found" | "conflict" };
 export type ClaimResult =
   | { ok: true; operator: { id: string; name: string }; text: string; invitationId: string }
@@ -131,6 +157,13 @@ CREATE TABLE IF NOT EXISTS operators (
 );
 CREATE TABLE IF NOT EXISTS home (
   account_id TEXT NOT NULL, shard INTEGER
+);
+CREATE TABLE IF NOT EXISTS queue_deadlines (
+  chat_id TEXT PRIMARY KEY, at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS queue_deadlines_at ON queue_deadlines (at);
+CREATE TABLE IF NOT EXISTS missed (
+  chat_id TEXT PRIMARY KEY, at INTEGER NOT NULL
 );`;
 
 /** Which account this object serves, and as what: shard null is the account's lobby itself. */
@@ -155,6 +188,8 @@ export class Lobby extends DurableObject<Env> {
   /** Consoles connected but still waiting for their visitor snapshot from the shards: notices
    * meant for them are held and sent after it, so an older snapshot never overwrites them. */
   private readonly awaitingSnapshot = new Map<WebSocket, string[]>();
+  /** Each presence socket's limit on page notices (src/durable/page-limit.ts). */
+  private readonly pageLimits = new Map<WebSocket, PageLimit>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -178,7 +213,21 @@ export class Lobby extends DurableObject<Env> {
       chat.since,
     );
     this.saveDetails(chat);
+    this.sql.exec("DELETE FROM missed WHERE chat_id = ?", chat.chatId);
+    // Waiting again (an email reply, a transfer) starts the clock again; waiting already keeps it.
+    if (!chat.offline) {
+      const at = Date.now() + queueMissedAfterMs(this.env);
+      this.sql.exec("INSERT INTO queue_deadlines (chat_id, at) VALUES (?, ?) ON CONFLICT (chat_id) DO NOTHING", chat.chatId, at);
+      await this.alarmBy(at);
+    }
     this.broadcast({ type: "waiting", chat: this.withDetails(chat) }, (op) => op.status === "online" && mayTake(op.departmentIds, chat.departmentId));
+  }
+
+  /** Whether the account may start one more chat now (QUEUE_MAX_WAITING); asked by the Worker
+   * before it creates one. Concurrent starts may pass it together, so the queue can exceed the
+   * cap by the few in flight, never by a flood. */
+  async hasRoom(): Promise<boolean> {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM waiting").one().n < queueMaxWaiting(this.env);
   }
 
   /** The visitor of a waiting chat wrote their first message: the waiting cards show it, so
@@ -205,12 +254,15 @@ export class Lobby extends DurableObject<Env> {
   async dequeue(chatId: string, by: { id: string; name: string } | null): Promise<void> {
     const removed = this.sql.exec("DELETE FROM waiting WHERE chat_id = ? RETURNING chat_id", chatId).toArray();
     this.sql.exec("DELETE FROM waiting_details WHERE chat_id = ?", chatId);
+    this.sql.exec("DELETE FROM queue_deadlines WHERE chat_id = ?", chatId);
+    // A missed chat taken after all (or ended) is missed no more, for its widget.
+    this.sql.exec("DELETE FROM missed WHERE chat_id = ?", chatId);
     if (removed.length) this.broadcast({ type: "dequeued", chatId, by });
   }
 
   /** A waiting chat's place in its department's queue (1: next up; first come, first served), or
    * null when it waits no longer. Offline messages (answered by email) are not counted ahead. */
-  async queuePosition(chatId: string): Promise<number | null> {
+  async queuePosition(chatId: string): Promise<number | "missed" | null> {
     const row = this.sql
       .exec<{ position: number }>(
         `SELECT (SELECT COUNT(*) FROM waiting o WHERE o.department_id IS w.department_id AND (o.since < w.since OR (o.since = w.since AND o.chat_id <= w.chat_id))
@@ -219,7 +271,8 @@ export class Lobby extends DurableObject<Env> {
         chatId,
       )
       .toArray()[0];
-    return row ? row.position : null;
+    if (row) return row.position;
+    return this.sql.exec("SELECT 1 FROM missed WHERE chat_id = ?", chatId).toArray().length ? "missed" : null;
   }
 
   /** How many operators who could take a chat of this department are online right now. */
@@ -309,7 +362,7 @@ export class Lobby extends DurableObject<Env> {
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server, [operator.id, OPERATORS_TAG, ...(operator.session.id ? [lobbySessionTag(operator.session.id)] : [])]);
     server.serializeAttachment({ ...operator, connectedAt: Date.now() } satisfies LobbySocket);
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_EVERY_MS);
+    await this.alarmBy(Date.now() + SWEEP_EVERY_MS);
     this.send(server, this.snapshot(operator.id));
     this.broadcastPresence(operator.id, server);
     // With shards, the visitor list is gathered from them; notices arriving meanwhile wait.
@@ -349,19 +402,34 @@ export class Lobby extends DurableObject<Env> {
     } catch {
       // Already closed by the runtime's automatic close reply.
     }
-    if (isVisitorSocket(attachment)) return this.visitorChanged(attachment.id, [ws]);
+    if (isVisitorSocket(attachment)) {
+      this.forgetPageLimit(ws);
+      return this.visitorChanged(attachment.id, [ws]);
+    }
     this.broadcastPresence((attachment as LobbyOperator).id, undefined, [ws]);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     const attachment = ws.deserializeAttachment() as unknown;
-    if (isVisitorSocket(attachment)) return this.visitorChanged(attachment.id, [ws]);
+    if (isVisitorSocket(attachment)) {
+      this.forgetPageLimit(ws);
+      return this.visitorChanged(attachment.id, [ws]);
+    }
     this.broadcastPresence((attachment as LobbyOperator).id, undefined, [ws]);
   }
 
-  /** Closes sockets that stopped pinging, and tells everyone those operators are gone. */
+  /** Closes sockets that stopped pinging, and tells everyone those operators are gone; moves chats
+   * that waited too long to missed. One alarm serves both: it is set to the earliest of the next
+   * sweep (while sockets are open) and the first queue deadline. */
   override async alarm(): Promise<void> {
     const now = Date.now();
+    // The index write failing (D1 unavailable) must not stop the sweep: the overdue chats stay
+    // as they are and are tried again in MISS_RETRY_MS.
+    let missFailed = false;
+    await this.missOverdue(now).catch((error: unknown) => {
+      missFailed = true;
+      console.error("lobby: moving overdue chats to missed failed; retrying", error);
+    });
     for (const ws of this.ctx.getWebSockets()) {
       const socket = ws.deserializeAttachment() as LobbySocket | VisitorSocket;
       // A console's socket lasts no longer than its token.
@@ -377,11 +445,40 @@ export class Lobby extends DurableObject<Env> {
       } catch {
         // Already gone.
       }
-      if (isVisitorSocket(socket)) this.visitorChanged(socket.id, [ws]);
-      else this.broadcastPresence(socket.id, undefined, [ws]);
+      if (isVisitorSocket(socket)) {
+        this.forgetPageLimit(ws);
+        this.visitorChanged(socket.id, [ws]);
+      } else this.broadcastPresence(socket.id, undefined, [ws]);
     }
     this.sql.exec("DELETE FROM invitations WHERE expires_at < ?", now - INVITATION_TTL_MS);
-    if (this.ctx.getWebSockets().length) await this.ctx.storage.setAlarm(now + SWEEP_EVERY_MS);
+    this.sql.exec("DELETE FROM missed WHERE at < ?", now - MISSED_KEPT_MS);
+    const earliest = this.sql.exec<{ at: number | null }>("SELECT min(at) AS at FROM queue_deadlines").one().at;
+    const deadline = earliest === null ? null : missFailed ? Math.max(earliest, now + MISS_RETRY_MS) : earliest;
+    const sweep = this.ctx.getWebSockets().length ? now + SWEEP_EVERY_MS : null;
+    const next = deadline === null ? sweep : sweep === null ? deadline : Math.min(deadline, sweep);
+    if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Sets the alarm to `at` unless it already goes off sooner. */
+  private async alarmBy(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || at < current) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** Chats past their queue deadline leave the queue as missed: the index first (if that write
+   * fails, the alarm throws and is retried with everything still in place), then the queue, then
+   * the consoles. */
+  private async missOverdue(now: number): Promise<void> {
+    const due = this.sql.exec<{ chat_id: string }>("SELECT chat_id FROM queue_deadlines WHERE at <= ? ORDER BY at LIMIT ?", now, MISSED_PER_ALARM).toArray();
+    for (const { chat_id: chatId } of due) {
+      await recordChatMissed(this.env.DB, chatId, now);
+      const removed = this.sql.exec("DELETE FROM waiting WHERE chat_id = ? RETURNING chat_id", chatId).toArray();
+      this.sql.exec("DELETE FROM waiting_details WHERE chat_id = ?", chatId);
+      this.sql.exec("DELETE FROM queue_deadlines WHERE chat_id = ?", chatId);
+      if (!removed.length) continue;
+      this.sql.exec("INSERT OR REPLACE INTO missed (chat_id, at) VALUES (?, ?)", chatId, now);
+      this.broadcast({ type: "missed", chatId, missedAt: now });
+    }
   }
 
   // ---- Live visitors, invitations, hand-overs ------------------------------------------------
@@ -468,7 +565,7 @@ export class Lobby extends DurableObject<Env> {
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server, [VISITORS_TAG, visitorTag(visitorId)]);
     server.serializeAttachment({ kind: "visitor", id: visitorId, connectedAt: Date.now(), page: null } satisfies VisitorSocket);
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_EVERY_MS);
+    await this.alarmBy(Date.now() + SWEEP_EVERY_MS);
     // An invitation still standing (the visitor navigated meanwhile) follows them to the new page.
     const open = this.openInvitation(visitorId);
     if (open) {
@@ -486,7 +583,44 @@ export class Lobby extends DurableObject<Env> {
     const samePage = me.page?.url === url;
     const page = { url, title, referrer, onSiteSince: now - onSiteMs, pageSince: samePage ? me.page!.pageSince : now, chatting, chatId: chatId ?? null };
     ws.serializeAttachment({ ...me, page } satisfies VisitorSocket);
-    this.visitorChanged(me.id);
+    this.pageNotice(ws, me.id, now);
+  }
+
+  /** Passes a visitor's page change on to the operators, a few a second per socket at most: a
+   * change beyond that is kept (the attachment holds it) and sent by one trailing notice. */
+  private pageNotice(ws: WebSocket, visitorId: string, now: number): void {
+    let limit = this.pageLimits.get(ws);
+    if (!limit) this.pageLimits.set(ws, (limit = new PageLimit()));
+    const verdict = limit.offer(now);
+    if (verdict.kind === "now") return this.visitorChanged(visitorId);
+    if (verdict.kind === "close") {
+      this.forgetPageLimit(ws);
+      try {
+        ws.close(FLOODING_CLOSE_CODE, "flooding");
+      } catch {
+        // Already gone.
+      }
+      return this.visitorChanged(visitorId, [ws]);
+    }
+    if (verdict.warn) {
+      const message = `Too many page frames; operators see at most a few a second. The latest page is kept and passed on in ${verdict.afterMs} ms.`;
+      this.send(ws, { type: "error", code: "rate_limited", message, retryAfterMs: verdict.afterMs });
+    }
+    const trail = (afterMs: number) => {
+      limit.trailing = setTimeout(() => {
+        limit.trailing = null;
+        if (!limit.dirty || this.pageLimits.get(ws) !== limit) return;
+        const wait = limit.due();
+        if (wait > 0) return trail(wait);
+        this.visitorChanged(visitorId);
+      }, afterMs);
+    };
+    if (!limit.trailing) trail(verdict.afterMs);
+  }
+
+  private forgetPageLimit(ws: WebSocket): void {
+    this.pageLimits.get(ws)?.stop();
+    this.pageLimits.delete(ws);
   }
 
   /** Tells the operators how a visitor looks now, or that they left (`closing`: their sockets

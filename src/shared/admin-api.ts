@@ -254,6 +254,8 @@ export const ChatSummarySchema = named("ChatSummary", v.object({
   /** Left through the widget's offline form while no operator was online. */
   offline: v.boolean(),
   visitorEmail: v.nullable(v.string()),
+  /** When it waited past the queue timeout with nobody taking it (status `missed`); kept if an operator takes it later. */
+  missedAt: v.nullable(Timestamp),
 }));
 /** Most messages `GET /chats/:id` returns; longer chats page on through /api/chats/:id/messages. */
 export const MAX_CHAT_MESSAGES = 1000;

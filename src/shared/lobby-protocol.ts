@@ -33,6 +33,9 @@ export type PresenceNotice = { type: "presence"; operator: OperatorPresence };
 export type WaitingNotice = { type: "waiting"; chat: WaitingChat };
 /** A chat left the queue: accepted by `by`, or ended by the visitor (`by` null). */
 export type DequeuedNotice = { type: "dequeued"; chatId: string; by: { id: string; name: string } | null };
+/** A chat waited longer than the account's queue timeout (QUEUE_MISSED_AFTER_S) and nobody took
+ * it: it left the queue and is `missed` in the chat index. Offline messages never expire. */
+export type MissedNotice = { type: "missed"; chatId: string; missedAt: number };
 /** What a `config_changed` notice is about. */
 export const configTopics = ["canned", "settings"] as const;
 export type ConfigTopic = (typeof configTopics)[number];
@@ -58,6 +61,7 @@ export type LobbyServerFrame =
   | OperatorGoneNotice
   | WaitingNotice
   | DequeuedNotice
+  | MissedNotice
   | ConfigChangedNotice
   | VisitorsSnapshot
   | VisitorNotice
@@ -69,6 +73,9 @@ export type LobbyServerFrame =
 
 /** Close code of the sockets of an operator who has just been deactivated (lobby and chats). */
 export const DEACTIVATED_CLOSE_CODE = 4003;
+/** Close code of a widget presence socket that kept flooding `page` frames (more than 10 a second
+ * for 10 seconds in a row; limits in src/durable/page-limit.ts). Reason "flooding". */
+export const FLOODING_CLOSE_CODE = 4029;
 
 // ---- HTTP ------------------------------------------------------------------------------------
 /** Answer to `POST /api/operator/chats/:chatId/accept`; a chat already taken is a 409 `already_taken`. */

@@ -60,6 +60,8 @@ export const errorCodes = [
   "too_large",
   "email_invalid",
   "rate_limited",
+  /** The account already has as many chats waiting as it may (QUEUE_MAX_WAITING): try later. */
+  "queue_full",
   "unsupported_media_type",
   "email_failed",
   "internal",
@@ -87,7 +89,10 @@ export const ParticipantSchema = v.object({
 });
 export type Participant = v.InferOutput<typeof ParticipantSchema>;
 
-export const chatStatuses = ["waiting", "active", "closed"] as const;
+/** `missed`: it waited longer than the account's queue timeout and no operator took it (it stays
+ * missed when the visitor then closes it; an operator joining, or an email reply that puts it back
+ * in the queue, makes it active or waiting again). */
+export const chatStatuses = ["waiting", "active", "closed", "missed"] as const;
 export type ChatStatus = (typeof chatStatuses)[number];
 
 export const operatorRoles = ["owner", "admin", "operator"] as const;
@@ -331,7 +336,8 @@ export type VisitorSessionResponse = { token: string; chatId: string; visitorId:
 /** `GET /api/chats/{chatId}/queue`, for the chat's own visitor token only: whether the chat still
  * waits for an operator and, while it does, its place in its department's queue (1: next up).
  * Offline messages, answered by email, do not count. The widget asks every ~10 s while waiting. */
-export type QueuePositionResponse = { waiting: true; position: number } | { waiting: false };
+/** `missed: true`: it waited longer than the queue timeout and nobody took it; it waits no more. */
+export type QueuePositionResponse = { waiting: true; position: number } | { waiting: false; missed?: true };
 
 /** `POST /api/visitor/offline-messages`: a message left while no operator was online. */
 export const OfflineMessageRequest = v.strictObject({
@@ -382,6 +388,9 @@ export type ChatSummary = {
   /** Left through the widget's offline form while no operator was online. */
   offline: boolean;
   visitorEmail: string | null;
+  /** When it waited past the queue timeout with nobody taking it (status `missed`); kept if an
+   * operator takes it later. */
+  missedAt: number | null;
 };
 
 /** GET /api/operator/departments: the departments of the operator's own account, by name. */

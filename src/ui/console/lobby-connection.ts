@@ -125,6 +125,12 @@ export class LobbyConnection {
         this.forget(frame.chatId);
         return this.events.onDequeued(frame.chatId, frame.by?.id === this.operatorId, listed);
       }
+      case "missed": {
+        // Nobody took it in time: it leaves the waiting list as a taken chat does.
+        const listed = this.waiting().find((w) => w.chatId === frame.chatId);
+        this.forget(frame.chatId);
+        return this.events.onDequeued(frame.chatId, false, listed);
+      }
       case "config_changed":
         return this.events.onConfigChanged(frame.what);
       case "visitors":

@@ -30,6 +30,7 @@ export const extraEn = {
   transcriptTooMany: "This transcript has been sent too often for now. Please try again later.",
   waitingForOperator: "Waiting for an operator…",
   queuePlace: "You are number {n} in the queue.",
+  queueMissed: "Sorry, no operator could take your chat. Leave a message and we will answer by email.",
 };
 export type ExtraTexts = typeof extraEn;
 
@@ -61,6 +62,7 @@ const extraDe: ExtraTexts = {
   transcriptTooMany: "Der Chatverlauf wurde vorerst zu oft gesendet. Bitte versuchen Sie es später noch einmal.",
   waitingForOperator: "Warten auf einen Mitarbeiter…",
   queuePlace: "Sie sind Nummer {n} in der Warteschlange.",
+  queueMissed: "Leider konnte kein Mitarbeiter Ihren Chat annehmen. Hinterlassen Sie eine Nachricht, wir antworten per E-Mail.",
 };
 
 export const extraTexts: Record<string, ExtraTexts> = { en: extraEn, de: extraDe };

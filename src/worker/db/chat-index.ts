@@ -1,6 +1,6 @@
 // Keeps the D1 chat index in step with the rare events of a chat (start, join, close). The
 // per-message path never touches D1: the message log is the ChatRoom's alone.
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { database } from "./index.ts";
 import { chats } from "./schema.ts";
 import type { Rating } from "../../shared/protocol.ts";
@@ -9,7 +9,8 @@ export async function recordOperatorJoined(db: D1Database, chatId: string, opera
   await database(db)
     .update(chats)
     .set({
-      status: sql`CASE WHEN ${chats.status} = 'waiting' THEN 'active' ELSE ${chats.status} END`,
+      // A missed chat an operator takes after all is under way like any other.
+      status: sql`CASE WHEN ${chats.status} IN ('waiting', 'missed') THEN 'active' ELSE ${chats.status} END`,
       // Append the operator once: the JSON array of the operators in the chat now.
       operatorIds: sql`CASE WHEN EXISTS (SELECT 1 FROM json_each(${chats.operatorIds}) WHERE value = ${operatorId})
         THEN ${chats.operatorIds} ELSE json_insert(${chats.operatorIds}, '$[#]', ${operatorId}) END`,
@@ -29,11 +30,21 @@ export async function recordOperatorLeft(db: D1Database, chatId: string, operato
     .where(eq(chats.id, chatId));
 }
 
+/** A missed chat stays `missed` when its visitor closes it: admins look for those by status. */
 export async function recordChatClosed(db: D1Database, chatId: string, at: number) {
   await database(db)
     .update(chats)
-    .set({ status: "closed", closedAt: at, updatedAt: at })
+    .set({ status: sql`CASE WHEN ${chats.status} = 'missed' THEN 'missed' ELSE 'closed' END`, closedAt: at, updatedAt: at })
     .where(eq(chats.id, chatId));
+}
+
+/** The chat waited past the queue timeout and nobody took it (the account's Lobby decides). Only a
+ * chat still waiting in the index moves: one an operator has joined meanwhile stays active. */
+export async function recordChatMissed(db: D1Database, chatId: string, at: number) {
+  await database(db)
+    .update(chats)
+    .set({ status: "missed", missedAt: at, updatedAt: at })
+    .where(and(eq(chats.id, chatId), eq(chats.status, "waiting")));
 }
 
 export async function recordChatRated(db: D1Database, chatId: string, rating: Rating, comment: string | null, at: number) {

@@ -128,6 +128,8 @@ export const chats = sqliteTable(
     ratingComment: text("rating_comment"),
     /** Left through the widget's offline form while no operator was online. */
     offline: integer("offline", { mode: "boolean" }).notNull().default(false),
+    /** When it moved from the queue to `missed` (nobody took it in time); kept if it is taken later. */
+    missedAt: integer("missed_at"),
   },
   (t) => [
     index("chats_account_status").on(t.accountId, t.status, t.updatedAt),

@@ -14,6 +14,7 @@ import { readSettings } from "../db/settings.ts";
 import { ProblemError, validate, type AppEnv } from "../http.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
 import { requireWithinRateLimit } from "../rate-limit.ts";
+import { requireQueueRoom } from "./queue.ts";
 
 export const offlineMessageRoutes = new Hono<AppEnv>().post("/", validate("json", OfflineMessageRequest), async (c) => {
   const body = c.req.valid("json");
@@ -31,6 +32,8 @@ export const offlineMessageRoutes = new Hono<AppEnv>().post("/", validate("json"
       .get();
     if (!department) throw new ProblemError(404, "not_found", "This account has no such department.");
   }
+
+  await requireQueueRoom(c.env, body.accountId);
 
   const visitorId = `v_${ulid()}`;
   const chatId = `c_${ulid()}`;

@@ -94,6 +94,7 @@ export const operatorRoutes = new Hono<AppEnv>()
       rating: r.rating,
       offline: r.offline,
       visitorEmail: r.visitorEmail,
+      missedAt: r.missedAt,
     }));
     return c.json({ chats: list });
   })

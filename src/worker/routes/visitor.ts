@@ -14,6 +14,7 @@ import { readSettings } from "../db/settings.ts";
 import { ProblemError, validate, type AppEnv } from "../http.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
 import { requireWithinRateLimit } from "../rate-limit.ts";
+import { requireQueueRoom } from "./queue.ts";
 
 export const visitorRoutes = new Hono<AppEnv>().post("/sessions", validate("json", VisitorSessionRequest), async (c) => {
   const body = c.req.valid("json");
@@ -39,6 +40,9 @@ export const visitorRoutes = new Hono<AppEnv>().post("/sessions", validate("json
   const claim = invitationLobby && body.invitationId ? await invitationLobby.claimInvitation(body.invitationId) : null;
   if (claim && !claim.ok && claim.code === "not_found") throw new ProblemError(404, "not_found", "There is no such invitation.");
   const invitation = claim?.ok ? claim : null;
+
+  // A chat that will wait needs room in the queue; one answering an invitation has its operator.
+  if (!invitation) await requireQueueRoom(c.env, account.id);
 
   const visitorId = `v_${ulid()}`;
   const chatId = `c_${ulid()}`;

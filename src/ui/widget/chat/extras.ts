@@ -228,7 +228,9 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
     const invited = !!host.invitation();
     const showPrechat = !!config?.preChatForm && !prechatDone && fresh && !invited;
     prechat.hidden = !showPrechat;
-    offline.hidden = showPrechat || online || offlineSent || !fresh || invited;
+    // A chat nobody took in time (missed) may leave a message too, whoever is online now.
+    const missed = queueNotice.missed();
+    offline.hidden = showPrechat || offlineSent || invited || (missed ? false : online || !fresh);
     offlineDone.hidden = !offlineSent;
     rating.hidden = !s.ended || !s.session || s.rated;
     ratedNote.hidden = !s.ended || !s.session || !s.rated;

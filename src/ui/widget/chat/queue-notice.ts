@@ -1,5 +1,6 @@
 // "Waiting for an operator… You are number 2 in the queue.": shown at the end of the log from the
-// visitor's first message until an operator is in the chat. The place comes from
+// visitor's first message until an operator is in the chat, or until the lobby says nobody took
+// it in time (`missed`): then it says so, and the extras offer the offline form. The place comes from
 // GET /api/chats/{chatId}/queue (docs/protocol.md), asked every QUEUE_POLL_MS, and only while
 // the chat waits and the window is open. Part of the extras file (chat/extras.ts imports it).
 import type { QueuePositionResponse } from "../../../shared/protocol.ts";
@@ -28,6 +29,13 @@ export function createQueueNotice(host: ChatHost, chat: VisitorChat, changed: ()
     return !!s.session && !s.ended && !s.messages.some((m) => m.author.kind === "operator") && current()?.waiting !== false;
   }
 
+  /** Nobody took the chat in time (the lobby's queue timeout): the extras offer the offline form. */
+  function missed(): boolean {
+    const s = chat.state;
+    const queue = current();
+    return !!s.session && !s.ended && !s.messages.some((m) => m.author.kind === "operator") && queue?.waiting === false && queue.missed === true;
+  }
+
   function poll(): void {
     const session = chat.state.session;
     polling = !!session && chat.visible && waiting();
@@ -45,11 +53,12 @@ export function createQueueNotice(host: ChatHost, chat: VisitorChat, changed: ()
 
   return {
     node,
+    missed,
     update(t: ExtraTexts): void {
       const shown = waiting();
       const queue = current();
-      node.hidden = !shown;
-      node.textContent = shown ? (queue?.waiting ? `${t.waitingForOperator} ${t.queuePlace.replace("{n}", String(queue.position))}` : t.waitingForOperator) : "";
+      node.hidden = !shown && !missed();
+      node.textContent = shown ? (queue?.waiting ? `${t.waitingForOperator} ${t.queuePlace.replace("{n}", String(queue.position))}` : t.waitingForOperator) : missed() ? t.queueMissed : "";
       if (shown && !polling) poll();
     },
   };

@@ -23,6 +23,7 @@ const columns = {
   rating: chats.rating,
   offline: chats.offline,
   visitorEmail: chats.visitorEmail,
+  missedAt: chats.missedAt,
 };
 
 function toSummary(row: Omit<ChatSummary, "operatorIds"> & { operatorIds: string }): ChatSummary {
