@@ -311,7 +311,10 @@ const Email = v.pipe(v.string(), v.trim(), v.maxLength(254), v.email());
  * the Unicode line and paragraph separators: whatever could start a new line in a transcript or
  * an email header. */
 export const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-/** A check for text that must stay on one line (names, subjects): `what` names it in the message. */
+/** A check for text that must stay on one line (names, subjects): `what` names it in the message.
+ * Marked free of side effects, so that the widget, which imports this module for a constant or
+ * two, does not carry valibot for schemas it never uses. */
+/* @__NO_SIDE_EFFECTS__ */
 export function singleLine(what: string) {
   return v.check((text: string) => !LINE_BREAKING.test(text), `${what} must be one line, without line breaks, tabs or other control characters.`);
 }
