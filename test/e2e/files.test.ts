@@ -45,6 +45,11 @@ const fileCards = (page: Page) => byTestId(byTestId(page, "history-area"), "file
 
 /** A visitor on the demo site who opened the chat and wrote, and Alice, who took the chat. */
 async function chatOnDemoSite() {
+  // Alice is online first, so the widget opens on the chat (nobody online, the offline form
+  // would open and take the focus instead).
+  const { page: operator } = await suite.open();
+  await signIn(operator, ALICE);
+  await goOnline(operator);
   const { page: visitor } = await suite.open(`${suite.server.origin}/demo/`);
   await widget(visitor, "parley-launcher").click();
   await widget(visitor, "parley-input").fill("Hello, can I send you a photo?");
@@ -52,9 +57,6 @@ async function chatOnDemoSite() {
   await widget(visitor, "parley-message").and(visitor.locator("[data-seq]")).first().waitFor();
   const chatId = await visitor.evaluate(() => (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session?.chatId);
   expect(chatId).toMatch(/^c_/);
-  const { page: operator } = await suite.open();
-  await signIn(operator, ALICE);
-  await goOnline(operator);
   await accept(operator, chatId!);
   await chatTab(operator, chatId!).click();
   await messages(operator).filter({ hasText: "send you a photo" }).waitFor();
