@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/sqlite-proxy";
 import { generateApiKey } from "../src/worker/auth/api-keys.ts";
-import * as schema from "../src/worker/db/schema.ts";
+import * as schema from "../src/server/db/schema.ts";
 import { buildAccountSeed, seedTableOrder, type AccountSeed } from "../src/worker/db/seed.ts";
 
 export const ROOT = new URL("..", import.meta.url).pathname;

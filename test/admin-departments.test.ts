@@ -6,8 +6,8 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Department, Operator, Page } from "../src/shared/admin-api.ts";
 import type { CannedResponse } from "../src/shared/protocol.ts";
-import { database } from "../src/worker/db/index.ts";
-import { chats } from "../src/worker/db/schema.ts";
+import { database } from "../src/server/db/index.ts";
+import { chats } from "../src/server/db/schema.ts";
 import { admin, connectLobby, expectJson, expectProblem, login, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
 let acc: SeededAccount;

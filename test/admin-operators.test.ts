@@ -10,8 +10,8 @@ import type { InvitationDetails, Operator, OperatorCreated, Page } from "../src/
 import { DEACTIVATED_CLOSE_CODE } from "../src/shared/lobby-protocol.ts";
 import { SESSION_ENDED_CLOSE_CODE } from "../src/durable/socket-holder.ts";
 import type { OperatorLoginResponse } from "../src/shared/protocol.ts";
-import { database } from "../src/worker/db/index.ts";
-import { chats, operators } from "../src/worker/db/schema.ts";
+import { database } from "../src/server/db/index.ts";
+import { chats, operators } from "../src/server/db/schema.ts";
 import { admin, call, connectLobby, expectJson, expectProblem, login, operatorJoins, PASSWORD, seedAccount, startChat, upgrade, type SeededAccount } from "./helpers.ts";
 
 let acc: SeededAccount;

@@ -5,7 +5,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ChatMessage, FileLinkResponse, FileUploadResponse, HistoryPage, VisitorSessionResponse } from "../src/shared/protocol.ts";
-import { signedFileUrl } from "../src/worker/files/links.ts";
+import { signedFileUrl } from "../src/server/file-links.ts";
 import { admin, call, expectJson, expectProblem, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
 // ---- Sample files --------------------------------------------------------------------------

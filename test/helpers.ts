@@ -7,8 +7,8 @@ import { ChatClient } from "./chat-client.ts";
 
 export { ChatClient };
 import { generateApiKey } from "../src/worker/auth/api-keys.ts";
-import { database } from "../src/worker/db/index.ts";
-import * as schema from "../src/worker/db/schema.ts";
+import { database } from "../src/server/db/index.ts";
+import * as schema from "../src/server/db/schema.ts";
 import { buildAccountSeed, seedTableOrder } from "../src/worker/db/seed.ts";
 
 export const PASSWORD = "correct horse battery staple";

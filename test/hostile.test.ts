@@ -10,7 +10,7 @@ import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { app } from "../src/worker/index.ts";
-import { replyAddressFor } from "../src/worker/email/reply-address.ts";
+import { replyAddressFor } from "../src/server/email/reply-address.ts";
 import { errorCodes, MAX_TEXT_LENGTH, type ChatMessage, type Problem, type ServerFrame } from "../src/shared/protocol.ts";
 import type { LobbyServerFrame, VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
 import { ADMIN, admin, call, ChatClient, deliverEmail, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";

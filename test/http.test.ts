@@ -3,8 +3,8 @@ import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SOCKET_PROTOCOL, socketProtocols, type ChatMessage, type Problem } from "../src/shared/protocol.ts";
-import { database } from "../src/worker/db/index.ts";
-import { operators } from "../src/worker/db/schema.ts";
+import { database } from "../src/server/db/index.ts";
+import { operators } from "../src/server/db/schema.ts";
 import { eq } from "drizzle-orm";
 import { call, join, login, operatorJoins, PASSWORD, seedAccount, startChat, upgrade, type SeededAccount } from "./helpers.ts";
 

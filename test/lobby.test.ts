@@ -4,8 +4,8 @@ import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LobbyServerFrame } from "../src/shared/lobby-protocol.ts";
 import type { CannedResponse, Problem } from "../src/shared/protocol.ts";
-import { database } from "../src/worker/db/index.ts";
-import { cannedResponses } from "../src/worker/db/schema.ts";
+import { database } from "../src/server/db/index.ts";
+import { cannedResponses } from "../src/server/db/schema.ts";
 import { call, ChatClient, join, login, operatorJoins, seedAccount, startChat, upgrade, type SeededAccount } from "./helpers.ts";
 
 let account: SeededAccount;

@@ -11,9 +11,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { chatRoomOf } from "../src/durable/chat-room.ts";
 import type { ApiKey, ApiKeyCreated, Operator, OperatorCreated, Page, Settings } from "../src/shared/admin-api.ts";
 import type { ChatMessage, HistoryPage } from "../src/shared/protocol.ts";
-import { database } from "../src/worker/db/index.ts";
-import { operators } from "../src/worker/db/schema.ts";
-import { buildTranscript } from "../src/worker/email/transcript.ts";
+import { database } from "../src/server/db/index.ts";
+import { operators } from "../src/server/db/schema.ts";
+import { buildTranscript } from "../src/server/email/transcript.ts";
 import { admin, call, expectJson, expectProblem, join, login, operatorJoins, PASSWORD, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
 let acc: SeededAccount;

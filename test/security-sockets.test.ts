@@ -9,7 +9,7 @@ import { chatRoomOf } from "../src/durable/chat-room.ts";
 import { DEACTIVATED_CLOSE_CODE } from "../src/shared/lobby-protocol.ts";
 import type { OperatorCreated } from "../src/shared/admin-api.ts";
 import { signToken } from "../src/worker/auth/tokens.ts";
-import { replyAddressFor } from "../src/worker/email/reply-address.ts";
+import { replyAddressFor } from "../src/server/email/reply-address.ts";
 import {
   admin,
   call,

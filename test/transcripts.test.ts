@@ -8,12 +8,12 @@ import PostalMime from "postal-mime";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chatRoomOf, MAX_TRANSCRIPT_MESSAGES } from "../src/durable/chat-room.ts";
 import { parseRecipientAddress, TRANSCRIPTS_PER_HOUR, type ChatMessage, type ChatSummary, type HistoryPage, type TranscriptResponse } from "../src/shared/protocol.ts";
-import { transcriptMime } from "../src/worker/email/mime.ts";
-import { chatOfReplyAddress, replyAddressFor } from "../src/worker/email/reply-address.ts";
+import { transcriptMime } from "../src/server/email/mime.ts";
+import { chatOfReplyAddress, replyAddressFor } from "../src/server/email/reply-address.ts";
 import { replyText } from "../src/worker/email/reply-text.ts";
-import { sendEmail } from "../src/worker/email/send.ts";
-import { buildTranscript, type TranscriptInput } from "../src/worker/email/transcript.ts";
-import { transcriptLanguage } from "../src/worker/email/transcript-texts.ts";
+import { sendEmail } from "../src/server/email/send.ts";
+import { buildTranscript, type TranscriptInput } from "../src/server/email/transcript.ts";
+import { transcriptLanguage } from "../src/server/email/transcript-texts.ts";
 import { admin, call, connectLobby, deliverEmail, expectJson, expectProblem, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
 let acc: SeededAccount;

@@ -25,16 +25,16 @@ import {
   type ServerFrame,
   type SystemEvent,
 } from "../shared/protocol.ts";
-import { recordChatClosed, recordChatRated, recordChatWaitingAgain, recordOperatorJoined, recordOperatorLeft } from "../worker/db/chat-index.ts";
+import { recordChatClosed, recordChatRated, recordChatWaitingAgain, recordOperatorJoined, recordOperatorLeft } from "./chat-index.ts";
 import { expiredStanding, operatorStanding, refuseSocket, sessionExpired, standingAfter, type OperatorSession, type VisitorSession } from "./socket-holder.ts";
 import { lobbyOf } from "./lobby.ts";
 import { positiveNumber, TokenBucket } from "./token-bucket.ts";
-import { problemResponse } from "../worker/http.ts";
-import type { TranscriptSource } from "../worker/email/transcript.ts";
+import { problemResponse } from "../server/problems.ts";
+import type { TranscriptSource } from "../server/email/transcript.ts";
 import { releaseTranscriptSlot, takeTranscriptSlot, TRANSCRIPT_SLOTS_SCHEMA, type SlotResult } from "./transcript-slots.ts";
-import { readSettings } from "../worker/db/settings.ts";
-import { composeTranscript } from "../worker/email/compose.ts";
-import { sendEmail } from "../worker/email/send.ts";
+import { readSettings } from "../server/db/settings.ts";
+import { composeTranscript } from "../server/email/compose.ts";
+import { sendEmail } from "../server/email/send.ts";
 import {
   ANSWER_MAIL_SCHEMA,
   answerMailState,

@@ -32,13 +32,13 @@ import {
   type VisitorSocket,
 } from "./lobby-visitors.ts";
 import { parseFrame, PING_FRAME, PONG_FRAME, type OperatorRole } from "../shared/protocol.ts";
-import { problemResponse } from "../worker/http.ts";
+import { problemResponse } from "../server/problems.ts";
 import { fnv1a } from "../shared/hash.ts";
 import { CHAT_SOCKET_REGISTRY_SCHEMA, chatSocketsOf, noteChatSocket } from "./chat-socket-registry.ts";
 import { expiredStanding, operatorStanding, refuseSocket, sessionExpired, standingAfter, type OperatorSession } from "./socket-holder.ts";
 import { PageLimit } from "./page-limit.ts";
 import { positiveNumber } from "./token-bucket.ts";
-import { recordChatMissed } from "../worker/db/chat-index.ts";
+import { recordChatMissed } from "./chat-index.ts";
 
 /** Header the Worker sets, after authenticating, to say which operator is connecting. */
 export const LOBBY_OPERATOR_HEADER = "X-Parley-Operator";

@@ -4,10 +4,12 @@
 // Email comes in through the email() handler: replies to chat transcripts (email/inbound.ts).
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import { problemResponse, toProblemResponse, type AppEnv } from "./http.ts";
+import { problemResponse } from "../server/problems.ts";
+import { toProblemResponse } from "./http.ts";
+import type { AppEnv } from "./app-env.ts";
 import { adminRoutes, invitationRoutes } from "./routes/admin/index.ts";
 import { cannedRoutes } from "./routes/canned.ts";
-import { chatRoutes } from "./routes/chats.ts";
+import { chatHistoryRoutes } from "./routes/chat-history.ts";
 import { receiveEmail } from "./email/inbound.ts";
 import { transcriptRoutes } from "./routes/transcripts.ts";
 import { downloadRoutes, fileRoutes } from "./routes/files.ts";
@@ -50,7 +52,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/operator/canned-responses", cannedRoutes)
   .route("/api/operator/invitations", invitationRoutes)
   .route("/api/operator", handoverRoutes)
-  .route("/api/chats", chatRoutes)
+  .route("/api/chats", chatHistoryRoutes)
   .route("/api/chats", transcriptRoutes)
   .route("/api/chats", fileRoutes)
   .route("/api/chats", queueRoutes)

@@ -3,7 +3,7 @@
 // chat. It is not authentication: a non-browser client can send any Origin it likes.
 import { cors } from "hono/cors";
 import type { Settings } from "../shared/admin-api.ts";
-import { ProblemError } from "./http.ts";
+import { ProblemError } from "../server/problems.ts";
 
 /** An empty list allows every site; Parley's own origin (the demo page) and requests without an
  * Origin (servers, tests, same-origin GETs) always pass. */

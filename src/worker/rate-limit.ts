@@ -3,7 +3,7 @@
 // Cloudflare's Rate Limiting bindings (`[[ratelimits]]` in wrangler.toml: a fixed budget per key
 // per 60 s, counted at each Cloudflare location). Within a chat, a visitor's messages are limited
 // by the room itself (VISITOR_MESSAGE_BURST in src/shared/protocol.ts).
-import { ProblemError } from "./http.ts";
+import { ProblemError } from "../server/problems.ts";
 
 /** The address Cloudflare's edge puts on every request from the internet (and `wrangler dev` on
  * every request it serves). Missing only when the Worker is called from inside the runtime, as

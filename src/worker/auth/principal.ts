@@ -2,13 +2,12 @@
 // upgrades, which browsers cannot give headers, a `parley.token.<token>` subprotocol, or failing
 // that the `token` query parameter: on upgrades only, and never an API key).
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { createMiddleware } from "hono/factory";
 import { roleAtMost, type ApiKeyRole, type OperatorRole } from "../../shared/protocol.ts";
 import type { OperatorSession } from "../../durable/socket-holder.ts";
 import { offeredProtocols, SOCKET_TOKEN_PREFIX } from "../../shared/socket-auth.ts";
-import { database } from "../db/index.ts";
-import { apiKeys, endedSessions, operators } from "../db/schema.ts";
-import { ProblemError, type AppEnv } from "../http.ts";
+import { database } from "../../server/db/index.ts";
+import { apiKeys, endedSessions, operators } from "../../server/db/schema.ts";
+import { ProblemError } from "../../server/problems.ts";
 import { API_KEY_PREFIX, hashApiKey } from "./api-keys.ts";
 import { verifyToken } from "./tokens.ts";
 
@@ -25,6 +24,7 @@ export type Principal =
   | { kind: "apiKey"; accountId: string; keyId: string; role: ApiKeyRole; createdBy: string | null };
 
 export type PrincipalKind = Principal["kind"];
+export type OperatorPrincipal = Extract<Principal, { kind: "operator" }>;
 
 function isUpgrade(request: Request): boolean {
   return request.headers.get("Upgrade")?.toLowerCase() === "websocket";
@@ -119,26 +119,6 @@ export async function authenticate(request: Request, env: Env): Promise<Principa
   const session: OperatorSession = { expiresAt: verified.expiresAt, version: operator.sessionVersion, id: claims.sid ?? null };
   return { kind: "operator", accountId: operator.accountId, operatorId: operator.id, role: operator.role, name: operator.name, session };
 }
-
-/** Requires one of the given kinds of principal and stores it as `c.var.principal`. */
-export function requirePrincipal(...kinds: PrincipalKind[]) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const principal = await authenticate(c.req.raw, c.env);
-    if (!kinds.includes(principal.kind)) {
-      throw new ProblemError(403, "forbidden", `This needs a ${kinds.join(" or ")} token.`);
-    }
-    c.set("principal", principal);
-    await next();
-  });
-}
-
-/** Admin access: an API key of the account, or a signed-in owner or admin. */
-export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  const principal = await authenticate(c.req.raw, c.env);
-  if (adminRoleOf(principal) === null) throw new ProblemError(403, "forbidden", "This needs an admin API key or an owner or admin operator.");
-  c.set("principal", principal);
-  await next();
-});
 
 /** The role a principal acts with on the admin API: an operator's role, or an API key's (which
  * is already capped by its creator's); null for whoever may not use the admin API at all. One

@@ -3,11 +3,11 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 import { ulid } from "ulid";
 import { operatorRoles, type OperatorRole } from "../../shared/protocol.ts";
+import { ISSUER, signingKey } from "../../server/signing.ts";
 
 export const OPERATOR_TOKEN_TTL_S = 12 * 60 * 60;
 /** Long enough for a visitor's chat to survive reloads and return visits over a month. */
 export const VISITOR_TOKEN_TTL_S = 30 * 24 * 60 * 60;
-const ISSUER = "parley";
 
 /** `ver`: the operator's session version when signed (operators.session_version); tokens from
  * before it existed have none and count as 0. `sid`: this sign-in's id, so that signing out ends
@@ -19,11 +19,6 @@ export type TokenClaims = OperatorClaims | VisitorClaims;
 /** `expiresAt`: when the token stops being good (ms); a socket opened with it is closed then. */
 export type VerifyResult = { ok: true; claims: TokenClaims; expiresAt: number } | { ok: false; reason: "token_invalid" | "token_expired" };
 
-function keyFrom(secret: string | undefined): Uint8Array {
-  // A short secret makes HS256 guessable; refuse to run with one rather than issue weak tokens.
-  if (!secret || secret.length < 32) throw new Error("AUTH_SECRET must be set to at least 32 characters");
-  return new TextEncoder().encode(secret);
-}
 
 export async function signToken(claims: TokenClaims, secret: string | undefined, ttlSeconds: number) {
   const expiresAt = Math.floor(Date.now() / 1000) + ttlSeconds;
@@ -34,13 +29,13 @@ export async function signToken(claims: TokenClaims, secret: string | undefined,
     .setIssuer(ISSUER)
     .setIssuedAt()
     .setExpirationTime(expiresAt)
-    .sign(keyFrom(secret));
+    .sign(signingKey(secret));
   return { token, expiresAt: expiresAt * 1000 };
 }
 
 export async function verifyToken(token: string, secret: string | undefined): Promise<VerifyResult> {
   try {
-    const { payload } = await jwtVerify(token, keyFrom(secret), { issuer: ISSUER, algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(token, signingKey(secret), { issuer: ISSUER, algorithms: ["HS256"] });
     const { typ, acc, sub, name, exp } = payload as Record<string, unknown>;
     if (typeof acc !== "string" || typeof sub !== "string" || typeof name !== "string" || typeof exp !== "number") return { ok: false, reason: "token_invalid" };
     const expiresAt = exp * 1000;
@@ -88,7 +83,7 @@ export async function signInvitation(accountId: string, operatorId: string, role
     .setAudience(INVITATION_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(expiresAt)
-    .sign(keyFrom(secret));
+    .sign(signingKey(secret));
   return { token, expiresAt: expiresAt * 1000 };
 }
 
@@ -97,7 +92,7 @@ export type InvitationResult = { ok: true; accountId: string; operatorId: string
 
 export async function verifyInvitation(token: string, secret: string | undefined): Promise<InvitationResult> {
   try {
-    const { payload } = await jwtVerify(token, keyFrom(secret), { issuer: ISSUER, audience: INVITATION_AUDIENCE, algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(token, signingKey(secret), { issuer: ISSUER, audience: INVITATION_AUDIENCE, algorithms: ["HS256"] });
     if (payload.typ !== "invitation" || typeof payload.acc !== "string" || typeof payload.sub !== "string" || typeof payload.exp !== "number") return { ok: false, reason: "token_invalid" };
     const role = (operatorRoles as readonly unknown[]).includes(payload.role) ? (payload.role as OperatorRole) : null;
     if (payload.role !== undefined && role === null) return { ok: false, reason: "token_invalid" };
@@ -105,40 +100,6 @@ export async function verifyInvitation(token: string, secret: string | undefined
   } catch (error) {
     if (error instanceof errors.JWTExpired) return { ok: false, reason: "token_expired" };
     if (error instanceof errors.JOSEError) return { ok: false, reason: "token_invalid" };
-    throw error;
-  }
-}
-
-// ---- File links ----------------------------------------------------------------------------
-// A download link carries a JWT of its own kind (typ "file", its own audience) naming account,
-// chat and file, so it opens that one file until it expires and nothing else; verifyToken never
-// takes it for a session. See src/worker/files/links.ts.
-
-const FILE_LINK_AUDIENCE = "parley:file";
-
-export type FileRef = { accountId: string; chatId: string; fileId: string };
-
-export async function signFileLink(ref: FileRef, secret: string | undefined, expiresAtMs: number): Promise<string> {
-  return new SignJWT({ typ: "file", acc: ref.accountId, chat: ref.chatId, file: ref.fileId })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuer(ISSUER)
-    .setAudience(FILE_LINK_AUDIENCE)
-    .setExpirationTime(Math.floor(expiresAtMs / 1000))
-    .sign(keyFrom(secret));
-}
-
-export type FileLinkResult = { ok: true; ref: FileRef; expiresAt: number } | { ok: false; reason: "link_invalid" | "link_expired" };
-
-export async function verifyFileLink(token: string, secret: string | undefined): Promise<FileLinkResult> {
-  try {
-    const { payload } = await jwtVerify(token, keyFrom(secret), { issuer: ISSUER, audience: FILE_LINK_AUDIENCE, algorithms: ["HS256"], requiredClaims: ["exp"] });
-    const { typ, acc, chat, file, exp } = payload;
-    if (typ !== "file" || typeof acc !== "string" || typeof chat !== "string" || typeof file !== "string" || typeof exp !== "number") return { ok: false, reason: "link_invalid" };
-    return { ok: true, ref: { accountId: acc, chatId: chat, fileId: file }, expiresAt: exp * 1000 };
-  } catch (error) {
-    // jose checks the signature before the claims, so only a genuine link is ever "expired".
-    if (error instanceof errors.JWTExpired) return { ok: false, reason: "link_expired" };
-    if (error instanceof errors.JOSEError) return { ok: false, reason: "link_invalid" };
     throw error;
   }
 }

@@ -3,9 +3,9 @@
 // orders a group, and a new response goes last in its group.
 import { and, asc, eq, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { CannedLevel, CannedResponse } from "../../shared/protocol.ts";
-import { fieldProblem } from "../http.ts";
-import { database } from "./index.ts";
-import { cannedResponses } from "./schema.ts";
+import { fieldProblem } from "../../server/problems.ts";
+import { database } from "../../server/db/index.ts";
+import { cannedResponses } from "../../server/db/schema.ts";
 
 const t = cannedResponses;
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { database } from "./index.ts";
-import { departments, operatorDepartments } from "./schema.ts";
+import { database } from "../../server/db/index.ts";
+import { departments, operatorDepartments } from "../../server/db/schema.ts";
 
 export async function departmentIdsOf(db: D1Database, operatorId: string): Promise<string[]> {
   const rows = await database(db).select({ id: operatorDepartments.departmentId }).from(operatorDepartments).where(eq(operatorDepartments.operatorId, operatorId));

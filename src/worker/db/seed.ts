@@ -3,7 +3,7 @@
 import type { CannedLevel, OperatorRole } from "../../shared/protocol.ts";
 import { apiKeyDisplayPrefix, hashApiKey } from "../auth/api-keys.ts";
 import { hashPassword } from "../auth/password.ts";
-import type { accounts, apiKeys, cannedResponses, departments, operatorDepartments, operators } from "./schema.ts";
+import type { accounts, apiKeys, cannedResponses, departments, operatorDepartments, operators } from "../../server/db/schema.ts";
 
 export type AccountSeedInput = {
   id: string;

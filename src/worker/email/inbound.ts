@@ -7,10 +7,10 @@ import { eq } from "drizzle-orm";
 import PostalMime from "postal-mime";
 import { chatRoomOf, EMAIL_CID_PREFIX } from "../../durable/chat-room.ts";
 import { parseRecipientAddress } from "../../shared/protocol.ts";
-import { recordVisitorEmailIfMissing } from "../db/chat-index.ts";
-import { database } from "../db/index.ts";
-import { chats } from "../db/schema.ts";
-import { chatOfReplyAddress } from "./reply-address.ts";
+import { recordVisitorEmailIfMissing } from "../../durable/chat-index.ts";
+import { database } from "../../server/db/index.ts";
+import { chats } from "../../server/db/schema.ts";
+import { chatOfReplyAddress } from "../../server/email/reply-address.ts";
 import { replyText } from "./reply-text.ts";
 
 /** Replies are text; anything bigger carries attachments we do not keep, and costs parse time. */

@@ -4,7 +4,7 @@
 // extension must not claim another format than the content is (an .exe renamed .png, a PNG named
 // .pdf), since people trust the extension when they open a download.
 import { fileTypeFromBuffer, supportedExtensions } from "file-type";
-import { ProblemError } from "../http.ts";
+import { ProblemError } from "../../server/problems.ts";
 import { capLength, extensionOf } from "./names.ts";
 
 /** Bytes read before deciding: what file-type needs for nearly every format it knows. */

@@ -3,8 +3,8 @@
 // FixedLengthStream (R2 needs to know the length up front) and on into the bucket. Whatever goes
 // wrong on the way (too many bytes, too few, text that stops being UTF-8, the sender going away)
 // errors the stream, and the object is deleted, so a failed upload leaves nothing behind.
-import { ProblemError } from "../http.ts";
-import type { FileRef } from "../auth/tokens.ts";
+import { ProblemError } from "../../server/problems.ts";
+import type { FileRef } from "../../server/file-links.ts";
 import { SNIFF_BYTES, type SniffedType } from "./content-type.ts";
 
 /** Where a file's bytes live: scoped to account and chat, so one chat's key never names another's. */

@@ -7,22 +7,19 @@ import { Hono } from "hono";
 import { ulid } from "ulid";
 import { OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
 import type { CannedResponse } from "../../shared/protocol.ts";
-import { requirePrincipal, type Principal } from "../auth/principal.ts";
+import { requireOperator } from "../auth/guards.ts";
+import type { OperatorPrincipal } from "../auth/principal.ts";
 import { cannedColumns, cannedOrder, deleteCanned, findCanned, insertCanned, requireFreeShortcut, updateCanned } from "../db/canned.ts";
-import { database } from "../db/index.ts";
+import { database } from "../../server/db/index.ts";
 import { departmentIdsOf } from "../db/operators.ts";
-import { cannedResponses } from "../db/schema.ts";
-import { readSettings } from "../db/settings.ts";
-import { ProblemError, validate, type AppEnv } from "../http.ts";
+import { cannedResponses } from "../../server/db/schema.ts";
+import { readSettings } from "../../server/db/settings.ts";
+import { ProblemError } from "../../server/problems.ts";
+import { validate } from "../http.ts";
+import type { AppEnv } from "../app-env.ts";
 import { configChanged } from "./admin/live.ts";
 
-type OperatorPrincipal = Extract<Principal, { kind: "operator" }>;
 const YOURS = "Your response";
-
-function operatorOf(principal: Principal): OperatorPrincipal {
-  if (principal.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
-  return principal;
-}
 
 /** Refuses unless the account lets operators manage their own responses. */
 async function requireOwnResponses(env: Env, me: OperatorPrincipal): Promise<void> {
@@ -42,9 +39,9 @@ async function findOwn(env: Env, me: OperatorPrincipal, id: string): Promise<Can
 }
 
 export const cannedRoutes = new Hono<AppEnv>()
-  .use(requirePrincipal("operator"))
+  .use(requireOperator)
   .get("/", async (c) => {
-    const me = operatorOf(c.var.principal);
+    const me = c.var.operator;
     const departmentIds = await departmentIdsOf(c.env.DB, me.operatorId);
     const t = cannedResponses;
     const visible = or(
@@ -60,7 +57,7 @@ export const cannedRoutes = new Hono<AppEnv>()
     return c.json({ responses });
   })
   .post("/", validate("json", OwnCannedCreate), async (c) => {
-    const me = operatorOf(c.var.principal);
+    const me = c.var.operator;
     await requireOwnResponses(c.env, me);
     const body = c.req.valid("json");
     await requireFreeShortcut(c.env.DB, { accountId: me.accountId, level: "operator", ownerId: me.operatorId }, body.shortcut, undefined, YOURS);
@@ -69,7 +66,7 @@ export const cannedRoutes = new Hono<AppEnv>()
     return c.json(created, 201);
   })
   .patch("/:id", validate("json", OwnCannedUpdate), async (c) => {
-    const me = operatorOf(c.var.principal);
+    const me = c.var.operator;
     await requireOwnResponses(c.env, me);
     const own = await findOwn(c.env, me, c.req.param("id"));
     const body = c.req.valid("json");
@@ -80,7 +77,7 @@ export const cannedRoutes = new Hono<AppEnv>()
     return c.json(updated);
   })
   .delete("/:id", async (c) => {
-    const me = operatorOf(c.var.principal);
+    const me = c.var.operator;
     await requireOwnResponses(c.env, me);
     const own = await findOwn(c.env, me, c.req.param("id"));
     await deleteCanned(c.env.DB, me.accountId, own.id);

@@ -7,18 +7,20 @@ import { ulid } from "ulid";
 import type { FileRefusal } from "../../durable/chat-room.ts";
 import { formatFileSize } from "../../shared/files.ts";
 import { FILE_LINK_TTL_MS, FileUploadQuery, type FileLinkResponse, type FileUploadResponse, type Participant } from "../../shared/protocol.ts";
-import { requirePrincipal, type Principal } from "../auth/principal.ts";
-import { verifyFileLink, type FileRef } from "../auth/tokens.ts";
-import { readSettings } from "../db/settings.ts";
+import { requirePrincipal } from "../auth/guards.ts";
+import { type Principal } from "../auth/principal.ts";
+import { FILE_PATH_ID, signedFileUrl, verifyFileLink, type FileRef } from "../../server/file-links.ts";
+import { readSettings } from "../../server/db/settings.ts";
 import { admitFile, sniffType } from "../files/content-type.ts";
 import { fileResponse } from "../files/download.ts";
-import { FILE_PATH_ID, signedFileUrl } from "../files/links.ts";
 import { sanitizeFileName } from "../files/names.ts";
 import { fileKey, readHead, storeUpload } from "../files/store.ts";
-import { ProblemError, problemResponse, validate, type AppEnv } from "../http.ts";
+import { ProblemError, problemResponse } from "../../server/problems.ts";
+import { validate } from "../http.ts";
+import type { AppEnv } from "../app-env.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
 import { requireWithinRateLimit } from "../rate-limit.ts";
-import { findChatFor } from "./chats.ts";
+import { findChatFor } from "../chat-access.ts";
 
 function refusal(code: FileRefusal): ProblemError {
   switch (code) {

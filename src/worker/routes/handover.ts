@@ -6,27 +6,24 @@ import { Hono } from "hono";
 import { lobbyOf, lobbyShard } from "../../durable/lobby.ts";
 import { InvitationRequest, TransferRequest, type InvitationResponse, type TransferResponse } from "../../shared/lobby-protocol.ts";
 import type { Participant } from "../../shared/protocol.ts";
-import { requirePrincipal, type Principal } from "../auth/principal.ts";
-import { recordTransfer } from "../db/chat-handover.ts";
-import { database } from "../db/index.ts";
-import { departments, operators } from "../db/schema.ts";
-import { ProblemError, validate, type AppEnv } from "../http.ts";
-import { findChatFor, requireMayJoin } from "./chats.ts";
+import { requireOperator } from "../auth/guards.ts";
+import type { OperatorPrincipal } from "../auth/principal.ts";
+import { recordTransfer } from "../../durable/chat-handover.ts";
+import { database } from "../../server/db/index.ts";
+import { departments, operators } from "../../server/db/schema.ts";
+import { ProblemError } from "../../server/problems.ts";
+import { validate } from "../http.ts";
+import type { AppEnv } from "../app-env.ts";
+import { findChatFor, requireMayJoin } from "../chat-access.ts";
 
-type OperatorPrincipal = Extract<Principal, { kind: "operator" }>;
-
-function operatorOf(principal: Principal): OperatorPrincipal {
-  if (principal.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
-  return principal;
-}
 
 const asParticipant = (me: OperatorPrincipal): Participant => ({ kind: "operator", id: me.operatorId, name: me.name });
 
 export const handoverRoutes = new Hono<AppEnv>()
   /** Invites a visitor who is on one of the account's sites now. Visitors live in the account's
    * lobby, so another account's visitor is simply not found there. */
-  .post("/invitations", requirePrincipal("operator"), validate("json", InvitationRequest), async (c) => {
-    const me = operatorOf(c.var.principal);
+  .post("/invitations", requireOperator, validate("json", InvitationRequest), async (c) => {
+    const me = c.var.operator;
     const { visitorId, text } = c.req.valid("json");
     const result = await lobbyShard(c.env, me.accountId, visitorId).invite(visitorId, text, { id: me.operatorId, name: me.name });
     if (!result.ok && result.code === "not_found") throw new ProblemError(404, "not_found", "This visitor is not on the site now.");
@@ -34,8 +31,8 @@ export const handoverRoutes = new Hono<AppEnv>()
     return c.json({ id: result.id, visitorId, expiresAt: result.expiresAt } satisfies InvitationResponse, 201);
   })
   /** Hands the chat to an operator or a department; only an operator in the chat may. */
-  .post("/chats/:chatId/transfer", requirePrincipal("operator"), validate("json", TransferRequest), async (c) => {
-    const me = operatorOf(c.var.principal);
+  .post("/chats/:chatId/transfer", requireOperator, validate("json", TransferRequest), async (c) => {
+    const me = c.var.operator;
     const body = c.req.valid("json");
     const { chat, room } = await findChatFor(c.env, me, c.req.param("chatId"));
     const db = database(c.env.DB);
@@ -73,8 +70,8 @@ export const handoverRoutes = new Hono<AppEnv>()
     return c.json({ chatId: chat.id, to } satisfies TransferResponse);
   })
   /** A second (third…) operator joins a chat that is going on, e.g. to help or supervise. */
-  .post("/chats/:chatId/join", requirePrincipal("operator"), async (c) => {
-    const me = operatorOf(c.var.principal);
+  .post("/chats/:chatId/join", requireOperator, async (c) => {
+    const me = c.var.operator;
     const { chat, room } = await findChatFor(c.env, me, c.req.param("chatId"));
     await requireMayJoin(c.env, me.operatorId, chat);
     // Joining records the join message and the D1 index; joining twice changes nothing.

@@ -3,17 +3,19 @@ import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { ChatListQuery, OperatorLoginRequest, type ChatSummary, type DepartmentsResponse, type OperatorLoginResponse, type OperatorProfile } from "../../shared/protocol.ts";
 import { UNUSABLE_PASSWORD_HASH, verifyPassword } from "../auth/password.ts";
-import { requirePrincipal } from "../auth/principal.ts";
+import { requireOperator } from "../auth/guards.ts";
 import { signOperatorSession } from "../auth/tokens.ts";
-import { database } from "../db/index.ts";
-import { chats, departments, endedSessions, operators } from "../db/schema.ts";
+import { database } from "../../server/db/index.ts";
+import { chats, departments, endedSessions, operators } from "../../server/db/schema.ts";
 import { disconnectOperator } from "./admin/live.ts";
 import { requireWithinRateLimit } from "../rate-limit.ts";
-import { ProblemError, validate, type AppEnv } from "../http.ts";
+import { ProblemError } from "../../server/problems.ts";
+import { validate } from "../http.ts";
+import type { AppEnv } from "../app-env.ts";
 import { lobbyOf } from "../../durable/lobby.ts";
 import type { AcceptResponse } from "../../shared/lobby-protocol.ts";
 import { departmentIdsOf } from "../db/operators.ts";
-import { findChatFor } from "./chats.ts";
+import { findChatFor } from "../chat-access.ts";
 
 const CHAT_LIST_LIMIT = 200;
 
@@ -35,9 +37,8 @@ export const operatorRoutes = new Hono<AppEnv>()
   /** Sign-out on the server: this session's token is refused from now on, and its open sockets
    * (lobby and chats) are closed. The operator's other sessions go on. A token from before
    * sessions had ids cannot be singled out: it ends with its expiry, or with a password reset. */
-  .post("/logout", requirePrincipal("operator"), async (c) => {
-    const me = c.var.principal;
-    if (me.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
+  .post("/logout", requireOperator, async (c) => {
+    const me = c.var.operator;
     const sessionId = me.session.id;
     if (sessionId) {
       const db = database(c.env.DB);
@@ -51,17 +52,15 @@ export const operatorRoutes = new Hono<AppEnv>()
     }
     return c.body(null, 204);
   })
-  .get("/me", requirePrincipal("operator"), async (c) => {
-    const me = c.var.principal;
-    if (me.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
+  .get("/me", requireOperator, async (c) => {
+    const me = c.var.operator;
     const row = await database(c.env.DB).select().from(operators).where(eq(operators.id, me.operatorId)).get();
     if (!row) throw new ProblemError(404, "not_found", "This operator no longer exists.");
     return c.json({ id: row.id, accountId: row.accountId, email: row.email, name: row.name, role: row.role } satisfies OperatorProfile);
   })
   /** The departments of the operator's own account, for the console's transfer control. */
-  .get("/departments", requirePrincipal("operator"), async (c) => {
-    const me = c.var.principal;
-    if (me.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
+  .get("/departments", requireOperator, async (c) => {
+    const me = c.var.operator;
     const rows = await database(c.env.DB)
       .select({ id: departments.id, name: departments.name })
       .from(departments)
@@ -70,9 +69,8 @@ export const operatorRoutes = new Hono<AppEnv>()
     return c.json({ departments: rows } satisfies DepartmentsResponse);
   })
   /** The chats the operator is in now (joined, not left); waiting chats come from the lobby. */
-  .get("/chats", requirePrincipal("operator"), validate("query", ChatListQuery), async (c) => {
-    const me = c.var.principal;
-    if (me.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
+  .get("/chats", requireOperator, validate("query", ChatListQuery), async (c) => {
+    const me = c.var.operator;
     const { status } = c.req.valid("query");
     const mine = sql`EXISTS (SELECT 1 FROM json_each(${chats.operatorIds}) WHERE value = ${me.operatorId})`;
     const rows = await database(c.env.DB)
@@ -100,9 +98,8 @@ export const operatorRoutes = new Hono<AppEnv>()
   })
   /** Takes a waiting chat. The account's lobby decides, so of two operators accepting at once
    * exactly one gets it; the other is told 409 already_taken. */
-  .post("/chats/:chatId/accept", requirePrincipal("operator"), async (c) => {
-    const me = c.var.principal;
-    if (me.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
+  .post("/chats/:chatId/accept", requireOperator, async (c) => {
+    const me = c.var.operator;
     const { chat, room } = await findChatFor(c.env, me, c.req.param("chatId"));
     const operator = { id: me.operatorId, accountId: me.accountId, name: me.name, role: me.role, departmentIds: await departmentIdsOf(c.env.DB, me.operatorId) };
     const result = await lobbyOf(c.env, me.accountId).accept(chat.id, operator);

@@ -5,8 +5,9 @@
 import { Hono } from "hono";
 import { lobbyOf, queueMaxWaiting } from "../../durable/lobby.ts";
 import type { QueuePositionResponse } from "../../shared/protocol.ts";
-import { requirePrincipal } from "../auth/principal.ts";
-import { ProblemError, type AppEnv } from "../http.ts";
+import { requirePrincipal } from "../auth/guards.ts";
+import { ProblemError } from "../../server/problems.ts";
+import type { AppEnv } from "../app-env.ts";
 
 export const queueRoutes = new Hono<AppEnv>().get("/:chatId/queue", requirePrincipal("visitor"), async (c) => {
   const principal = c.var.principal;

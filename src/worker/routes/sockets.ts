@@ -4,13 +4,14 @@ import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { PARTICIPANT_HEADER, type ConnectingParticipant } from "../../durable/chat-room.ts";
 import { LOBBY_OPERATOR_HEADER, lobbyOf, type ConnectingLobbyOperator } from "../../durable/lobby.ts";
-import { requirePrincipal } from "../auth/principal.ts";
+import { requireOperator, requirePrincipal } from "../auth/guards.ts";
 import { departmentIdsOf } from "../db/operators.ts";
-import { readSettings } from "../db/settings.ts";
+import { readSettings } from "../../server/db/settings.ts";
 import { offeredProtocols, SOCKET_PROTOCOL } from "../../shared/socket-auth.ts";
-import { ProblemError, type AppEnv } from "../http.ts";
+import { ProblemError } from "../../server/problems.ts";
+import type { AppEnv } from "../app-env.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
-import { findChatFor, requireMayJoin } from "./chats.ts";
+import { findChatFor, requireMayJoin } from "../chat-access.ts";
 
 /** First, before the token is read: a plain GET here is told to use a WebSocket (426), not that
  * its `?token=` was ignored (tokens in a URL are taken on upgrades only, see principal.ts). */
@@ -48,9 +49,8 @@ export const socketRoutes = new Hono<AppEnv>()
     const headers = new Headers({ Upgrade: "websocket", [PARTICIPANT_HEADER]: JSON.stringify(who) });
     return answerProtocol(c.req.raw, room.fetch(new Request("https://chat-room/connect", { headers })));
   })
-  .get("/lobby", requireUpgrade, requirePrincipal("operator"), async (c) => {
-    const principal = c.var.principal;
-    if (principal.kind !== "operator") throw new ProblemError(403, "forbidden", "Operators only.");
+  .get("/lobby", requireUpgrade, requireOperator, async (c) => {
+    const principal = c.var.operator;
     const operator: ConnectingLobbyOperator = {
       id: principal.operatorId,
       accountId: principal.accountId,

@@ -4,12 +4,14 @@
 // each chat sends at most TRANSCRIPTS_PER_HOUR an hour (429 with Retry-After).
 import { Hono } from "hono";
 import { parseRecipientAddress, TRANSCRIPTS_PER_HOUR, TranscriptRequest, type TranscriptResponse } from "../../shared/protocol.ts";
-import { requirePrincipal } from "../auth/principal.ts";
-import { readSettings } from "../db/settings.ts";
-import { composeTranscript } from "../email/compose.ts";
-import { sendEmail } from "../email/send.ts";
-import { problemResponse, ProblemError, validate, type AppEnv } from "../http.ts";
-import { findChatFor } from "./chats.ts";
+import { requirePrincipal } from "../auth/guards.ts";
+import { readSettings } from "../../server/db/settings.ts";
+import { composeTranscript } from "../../server/email/compose.ts";
+import { sendEmail } from "../../server/email/send.ts";
+import { problemResponse, ProblemError } from "../../server/problems.ts";
+import { validate } from "../http.ts";
+import type { AppEnv } from "../app-env.ts";
+import { findChatFor } from "../chat-access.ts";
 
 export const transcriptRoutes = new Hono<AppEnv>().post(
   "/:chatId/transcript",

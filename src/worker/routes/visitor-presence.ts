@@ -14,8 +14,10 @@ import * as v from "valibot";
 import { visitorHome } from "../../durable/lobby.ts";
 import { LOBBY_VISITOR_HEADER, type LobbyVisitorHeader } from "../../durable/lobby-visitors.ts";
 import { VISITOR_ID_PATTERN } from "../../shared/lobby-protocol.ts";
-import { readSettings } from "../db/settings.ts";
-import { ProblemError, validate, type AppEnv } from "../http.ts";
+import { readSettings } from "../../server/db/settings.ts";
+import { ProblemError } from "../../server/problems.ts";
+import { validate } from "../http.ts";
+import type { AppEnv } from "../app-env.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
 import { requireWithinRateLimit } from "../rate-limit.ts";
 

@@ -3,7 +3,7 @@
 // `/widget.js` keeps one URL forever, so browsers may only keep it briefly and revalidate;
 // the chat part under `/widget/` has its content hash in its name and never changes.
 import { Hono } from "hono";
-import type { AppEnv } from "../http.ts";
+import type { AppEnv } from "../app-env.ts";
 
 const LOADER_CACHE = "public, max-age=300, stale-while-revalidate=86400";
 const HASHED_CACHE = "public, max-age=31536000, immutable";

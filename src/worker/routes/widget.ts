@@ -5,10 +5,12 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { lobbyOf } from "../../durable/lobby.ts";
 import type { WidgetConfig } from "../../shared/widget-api.ts";
-import { database } from "../db/index.ts";
-import { departments } from "../db/schema.ts";
-import { readSettings } from "../db/settings.ts";
-import { ProblemError, validate, type AppEnv } from "../http.ts";
+import { database } from "../../server/db/index.ts";
+import { departments } from "../../server/db/schema.ts";
+import { readSettings } from "../../server/db/settings.ts";
+import { ProblemError } from "../../server/problems.ts";
+import { validate } from "../http.ts";
+import type { AppEnv } from "../app-env.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));

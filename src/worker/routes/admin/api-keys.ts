@@ -11,9 +11,11 @@ import { ulid } from "ulid";
 import { ApiKey, ApiKeyCreate, ApiKeyCreated, PageQuery, pageOf } from "../../../shared/admin-api.ts";
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from "../../auth/api-keys.ts";
 import { adminRoleOf, isOwnerLevel } from "../../auth/principal.ts";
-import { database } from "../../db/index.ts";
-import { apiKeys } from "../../db/schema.ts";
-import { fieldProblem, ProblemError, validate, type AppEnv } from "../../http.ts";
+import { database } from "../../../server/db/index.ts";
+import { apiKeys } from "../../../server/db/schema.ts";
+import { fieldProblem, ProblemError } from "../../../server/problems.ts";
+import { validate } from "../../http.ts";
+import type { AppEnv } from "../../app-env.ts";
 import { describe } from "./openapi.ts";
 import { pageWindow } from "./pagination.ts";
 

@@ -7,9 +7,11 @@ import { ulid } from "ulid";
 import { CannedCreate, CannedGroup, CannedListQuery, CannedReorder, CannedResponseSchema, CannedUpdate, pageOf } from "../../../shared/admin-api.ts";
 import type { CannedLevel } from "../../../shared/protocol.ts";
 import { cannedColumns, cannedOrder, deleteCanned, findCanned, inGroup, insertCanned, requireFreeShortcut, updateCanned } from "../../db/canned.ts";
-import { database } from "../../db/index.ts";
-import { cannedResponses, departments, operators } from "../../db/schema.ts";
-import { ProblemError, validate, type AppEnv } from "../../http.ts";
+import { database } from "../../../server/db/index.ts";
+import { cannedResponses, departments, operators } from "../../../server/db/schema.ts";
+import { ProblemError } from "../../../server/problems.ts";
+import { validate } from "../../http.ts";
+import type { AppEnv } from "../../app-env.ts";
 import { configChanged } from "./live.ts";
 import { describe } from "./openapi.ts";
 

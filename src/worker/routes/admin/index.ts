@@ -5,11 +5,12 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { openAPIRouteHandler } from "hono-openapi";
 import * as v from "valibot";
-import { requireAdmin } from "../../auth/principal.ts";
-import { problemResponse, type AppEnv } from "../../http.ts";
+import { requireAdmin } from "../../auth/guards.ts";
+import { problemResponse } from "../../../server/problems.ts";
+import type { AppEnv } from "../../app-env.ts";
 import { apiKeyRoutes } from "./api-keys.ts";
 import { cannedRoutes } from "./canned.ts";
-import { chatRoutes } from "./chats.ts";
+import { accountChatRoutes } from "./account-chats.ts";
 import { departmentRoutes } from "./departments.ts";
 import { describe, documentOptions } from "./openapi.ts";
 import { operatorRoutes } from "./operators.ts";
@@ -31,7 +32,7 @@ const resources = new Hono<AppEnv>()
   .route("/", operatorRoutes)
   .route("/", cannedRoutes)
   .route("/", apiKeyRoutes)
-  .route("/", chatRoutes);
+  .route("/", accountChatRoutes);
 
 export const adminRoutes = new Hono<AppEnv>()
   // Public, and registered before the resources' auth middleware: Hono runs handlers in the order

@@ -8,9 +8,11 @@ import { InvitationAccept, InvitationLookup, type InvitationDetails } from "../.
 import { roleAtLeast, type OperatorLoginResponse } from "../../../shared/protocol.ts";
 import { hashPassword, hasPassword, UNUSABLE_PASSWORD_HASH } from "../../auth/password.ts";
 import { signOperatorSession, verifyInvitation } from "../../auth/tokens.ts";
-import { database } from "../../db/index.ts";
-import { operators } from "../../db/schema.ts";
-import { ProblemError, validate, type AppEnv } from "../../http.ts";
+import { database } from "../../../server/db/index.ts";
+import { operators } from "../../../server/db/schema.ts";
+import { ProblemError } from "../../../server/problems.ts";
+import { validate } from "../../http.ts";
+import type { AppEnv } from "../../app-env.ts";
 
 const USED = "This invitation has been used already: sign in with your password, or ask an admin to set a new one.";
 const EXPIRED = "This invitation has expired; ask an admin for a new one.";

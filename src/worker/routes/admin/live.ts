@@ -5,8 +5,8 @@ import { chatRoomOf } from "../../../durable/chat-room.ts";
 import { lobbyOf } from "../../../durable/lobby.ts";
 import type { ConfigTopic } from "../../../shared/lobby-protocol.ts";
 import { OPERATOR_TOKEN_TTL_S } from "../../auth/tokens.ts";
-import { database } from "../../db/index.ts";
-import { chats } from "../../db/schema.ts";
+import { database } from "../../../server/db/index.ts";
+import { chats } from "../../../server/db/schema.ts";
 
 /** The change is already stored; a console that misses the notice still sees it on its next
  * load, so a failing notice is logged rather than failing the request. */

@@ -12,10 +12,12 @@ import { Operator, OperatorCreate, OperatorCreated, OperatorUpdate, PageQuery, p
 import { hashPassword, hasPassword, UNUSABLE_PASSWORD_HASH } from "../../auth/password.ts";
 import { isOwnerLevel, type Principal } from "../../auth/principal.ts";
 import { signInvitation } from "../../auth/tokens.ts";
-import { database, isUniqueViolation } from "../../db/index.ts";
+import { database, isUniqueViolation } from "../../../server/db/index.ts";
 import { departmentIdsByOperator, foreignDepartments, setDepartments } from "../../db/operators.ts";
-import { operators } from "../../db/schema.ts";
-import { fieldProblem, ProblemError, validate, type AppEnv } from "../../http.ts";
+import { operators } from "../../../server/db/schema.ts";
+import { fieldProblem, ProblemError } from "../../../server/problems.ts";
+import { validate } from "../../http.ts";
+import type { AppEnv } from "../../app-env.ts";
 import { keysFollowCreator } from "./api-keys.ts";
 import { disconnectOperator, operatorChanged } from "./live.ts";
 import { describe } from "./openapi.ts";

@@ -2,10 +2,12 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { Account, Settings, SettingsUpdate } from "../../../shared/admin-api.ts";
-import { database } from "../../db/index.ts";
-import { accounts } from "../../db/schema.ts";
-import { readSettings, updateSettings } from "../../db/settings.ts";
-import { ProblemError, validate, type AppEnv } from "../../http.ts";
+import { database } from "../../../server/db/index.ts";
+import { accounts } from "../../../server/db/schema.ts";
+import { readSettings, updateSettings } from "../../../server/db/settings.ts";
+import { ProblemError } from "../../../server/problems.ts";
+import { validate } from "../../http.ts";
+import type { AppEnv } from "../../app-env.ts";
 import { configChanged } from "./live.ts";
 import { describe } from "./openapi.ts";
 

@@ -3,7 +3,7 @@
 // answers a visitor by email (answer-mail.ts). Both carry the same conversation, file links and
 // signed Reply-To; they differ only in their subject and heading.
 import type { Settings } from "../../shared/admin-api.ts";
-import { signedFileUrl } from "../files/links.ts";
+import { signedFileUrl } from "../file-links.ts";
 import { replyAddressFor } from "./reply-address.ts";
 import { buildTranscript, type TranscriptEmail, type TranscriptPurpose, type TranscriptSource } from "./transcript.ts";
 import { transcriptLanguage } from "./transcript-texts.ts";

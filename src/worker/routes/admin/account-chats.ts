@@ -4,9 +4,11 @@ import { Hono } from "hono";
 import { chatRoomOf } from "../../../durable/chat-room.ts";
 import { ChatDetail, ChatListQuery, ChatSummarySchema, MAX_CHAT_MESSAGES, pageOf } from "../../../shared/admin-api.ts";
 import { MAX_HISTORY_PAGE, type ChatMessage, type ChatSummary } from "../../../shared/protocol.ts";
-import { database } from "../../db/index.ts";
-import { chats } from "../../db/schema.ts";
-import { ProblemError, validate, type AppEnv } from "../../http.ts";
+import { database } from "../../../server/db/index.ts";
+import { chats } from "../../../server/db/schema.ts";
+import { ProblemError } from "../../../server/problems.ts";
+import { validate } from "../../http.ts";
+import type { AppEnv } from "../../app-env.ts";
 import { describe } from "./openapi.ts";
 import { pageWindow } from "./pagination.ts";
 
@@ -30,7 +32,7 @@ function toSummary(row: Omit<ChatSummary, "operatorIds"> & { operatorIds: string
   return { ...row, operatorIds: JSON.parse(row.operatorIds) as string[] };
 }
 
-export const chatRoutes = new Hono<AppEnv>()
+export const accountChatRoutes = new Hono<AppEnv>()
   .get(
     "/chats",
     describe({

@@ -1,8 +1,8 @@
 // The D1 chat index after a hand-over (issue 5): who is in the chat, and, for a chat sent back to
 // a department's queue, its new department and waiting status.
 import { eq } from "drizzle-orm";
-import { database } from "./index.ts";
-import { chats } from "./schema.ts";
+import { database } from "../server/db/index.ts";
+import { chats } from "../server/db/schema.ts";
 import { recordOperatorJoined, recordOperatorLeft } from "./chat-index.ts";
 
 export async function recordTransfer(

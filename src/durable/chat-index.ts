@@ -1,9 +1,9 @@
 // Keeps the D1 chat index in step with the rare events of a chat (start, join, close). The
 // per-message path never touches D1: the message log is the ChatRoom's alone.
 import { and, eq, sql } from "drizzle-orm";
-import { database } from "./index.ts";
-import { chats } from "./schema.ts";
-import type { Rating } from "../../shared/protocol.ts";
+import { database } from "../server/db/index.ts";
+import { chats } from "../server/db/schema.ts";
+import type { Rating } from "../shared/protocol.ts";
 
 export async function recordOperatorJoined(db: D1Database, chatId: string, operatorId: string, at: number) {
   await database(db)

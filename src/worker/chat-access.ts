@@ -1,15 +1,13 @@
-// A chat's history over HTTP and its live WebSocket. Both check, before anything reaches the
-// ChatRoom, that the caller belongs to the chat's account and, for a visitor, to this very chat.
+// Whether a caller may reach a chat, checked before anything reaches its ChatRoom: its own
+// visitor, or an operator or API key of its account; and, for taking a chat from a department's
+// queue, that department's operators only.
 import { eq } from "drizzle-orm";
-import { Hono } from "hono";
-import { chatRoomOf } from "../../durable/chat-room.ts";
-import { HistoryQuery, type HistoryPage } from "../../shared/protocol.ts";
-import type { Principal } from "../auth/principal.ts";
-import { requirePrincipal } from "../auth/principal.ts";
-import { database } from "../db/index.ts";
-import { departmentIdsOf } from "../db/operators.ts";
-import { chats } from "../db/schema.ts";
-import { ProblemError, validate, type AppEnv } from "../http.ts";
+import { chatRoomOf } from "../durable/chat-room.ts";
+import { database } from "../server/db/index.ts";
+import { chats } from "../server/db/schema.ts";
+import { ProblemError } from "../server/problems.ts";
+import type { Principal } from "./auth/principal.ts";
+import { departmentIdsOf } from "./db/operators.ts";
 
 /** The chat, if the caller may see it: its own visitor, or an operator or API key of its account. */
 export async function findChatFor(env: Env, principal: Principal, chatId: string) {
@@ -31,14 +29,3 @@ export async function requireMayJoin(env: Env, operatorId: string, chat: { statu
     throw new ProblemError(403, "forbidden", "This chat waits for a department you are not in.");
   }
 }
-
-export const chatRoutes = new Hono<AppEnv>().get(
-  "/:chatId/messages",
-  requirePrincipal("operator", "visitor", "apiKey"),
-  validate("query", HistoryQuery),
-  async (c) => {
-    const { room } = await findChatFor(c.env, c.var.principal, c.req.param("chatId"));
-    const page: HistoryPage = await room.history(c.req.valid("query"));
-    return c.json(page);
-  },
-);

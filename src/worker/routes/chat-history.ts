@@ -1,0 +1,19 @@
+// A chat's history over HTTP, for its visitor, the account's operators and its API keys
+// (chat-access.ts checks who may).
+import { Hono } from "hono";
+import { HistoryQuery, type HistoryPage } from "../../shared/protocol.ts";
+import { requirePrincipal } from "../auth/guards.ts";
+import { findChatFor } from "../chat-access.ts";
+import { validate } from "../http.ts";
+import type { AppEnv } from "../app-env.ts";
+
+export const chatHistoryRoutes = new Hono<AppEnv>().get(
+  "/:chatId/messages",
+  requirePrincipal("operator", "visitor", "apiKey"),
+  validate("query", HistoryQuery),
+  async (c) => {
+    const { room } = await findChatFor(c.env, c.var.principal, c.req.param("chatId"));
+    const page: HistoryPage = await room.history(c.req.valid("query"));
+    return c.json(page);
+  },
+);
