@@ -56,8 +56,3 @@ export function markAnswerMailDue(sql: SqlStorage, at: number): boolean {
 export function markAnswersMailed(sql: SqlStorage, seq: number): void {
   sql.exec("UPDATE answer_mail SET mailed_seq = max(mailed_seq, ?), due_at = NULL", seq);
 }
-
-/** Whether operators wrote anything (text or files) after `seq`. */
-export function hasAnswersAfter(sql: SqlStorage, seq: number): boolean {
-  return sql.exec("SELECT 1 FROM messages WHERE seq > ? AND author_kind = 'operator' AND kind <> 'system' LIMIT 1", seq).toArray().length > 0;
-}

@@ -1,9 +1,30 @@
-// Keeps the D1 chat index in step with the rare events of a chat (start, join, close). The
-// per-message path never touches D1: the message log is the ChatRoom's alone.
+// Keeps the D1 chat index in step with the rare events of a chat (start, join, transfer, close…).
+// The ChatRoom makes these writes, after its own state is settled (the Lobby, which decides when a
+// waiting chat is missed, makes that one). The per-message path never touches D1: the message
+// log is the ChatRoom's alone.
 import { and, eq, sql } from "drizzle-orm";
 import { database } from "../server/db/index.ts";
 import { chats } from "../server/db/schema.ts";
-import type { Rating } from "../shared/protocol.ts";
+import type { Participant, Rating } from "../shared/protocol.ts";
+
+/** A new chat's row. Writing it again (a start made again after a failure) changes nothing. */
+export async function recordChatStarted(
+  db: D1Database,
+  chat: { chatId: string; accountId: string; departmentId: string | null; visitor: Participant; visitorEmail: string | null; offline: boolean },
+) {
+  await database(db)
+    .insert(chats)
+    .values({
+      id: chat.chatId,
+      accountId: chat.accountId,
+      departmentId: chat.departmentId,
+      visitorId: chat.visitor.id,
+      visitorName: chat.visitor.name,
+      visitorEmail: chat.visitorEmail,
+      offline: chat.offline,
+    })
+    .onConflictDoNothing();
+}
 
 export async function recordOperatorJoined(db: D1Database, chatId: string, operatorId: string, at: number) {
   await database(db)
@@ -64,4 +85,22 @@ export async function recordVisitorEmailIfMissing(db: D1Database, chatId: string
     .update(chats)
     .set({ visitorEmail: sql`coalesce(${chats.visitorEmail}, ${email})` })
     .where(eq(chats.id, chatId));
+}
+
+/** After a hand-over: who is in the chat now, and, for a chat sent back to a department's queue,
+ * its new department and waiting status. */
+export async function recordTransfer(
+  db: D1Database,
+  chatId: string,
+  from: string,
+  to: { kind: "operator"; id: string; stay: boolean } | { kind: "department"; id: string },
+  at: number,
+): Promise<void> {
+  if (to.kind === "operator") {
+    await recordOperatorJoined(db, chatId, to.id, at);
+    if (!to.stay) await recordOperatorLeft(db, chatId, from, at);
+    return;
+  }
+  await recordOperatorLeft(db, chatId, from, at);
+  await database(db).update(chats).set({ status: "waiting", departmentId: to.id, updatedAt: at }).where(eq(chats.id, chatId));
 }

@@ -25,9 +25,8 @@ import {
   type ServerFrame,
   type SystemEvent,
 } from "../shared/protocol.ts";
-import { recordChatClosed, recordChatRated, recordChatWaitingAgain, recordOperatorJoined, recordOperatorLeft } from "./chat-index.ts";
 import { expiredStanding, operatorStanding, refuseSocket, sessionExpired, standingAfter, type OperatorSession, type VisitorSession } from "./socket-holder.ts";
-import { lobbyOf } from "./lobby.ts";
+import { lobbyOf, type AcceptResult, type LobbyOperator } from "./lobby.ts";
 import { positiveNumber, TokenBucket } from "./token-bucket.ts";
 import { problemResponse } from "../server/problems.ts";
 import type { TranscriptSource } from "../server/email/transcript.ts";
@@ -35,15 +34,18 @@ import { releaseTranscriptSlot, takeTranscriptSlot, TRANSCRIPT_SLOTS_SCHEMA, typ
 import { readSettings } from "../server/db/settings.ts";
 import { composeTranscript } from "../server/email/compose.ts";
 import { sendEmail } from "../server/email/send.ts";
+import { ANSWER_MAIL_SCHEMA, answerMailState, DEFAULT_ANSWER_MAIL_DELAY_S, markAnswerMailDue, markAnswersMailed, rememberAnswerAddress } from "./answer-mail.ts";
+import { ChatLog } from "./chat-log.ts";
 import {
-  ANSWER_MAIL_SCHEMA,
-  answerMailState,
-  DEFAULT_ANSWER_MAIL_DELAY_S,
-  hasAnswersAfter,
-  markAnswerMailDue,
-  markAnswersMailed,
-  rememberAnswerAddress,
-} from "./answer-mail.ts";
+  recordChatClosed,
+  recordChatRated,
+  recordChatStarted,
+  recordChatWaitingAgain,
+  recordOperatorJoined,
+  recordOperatorLeft,
+  recordTransfer,
+  recordVisitorEmailIfMissing,
+} from "./chat-index.ts";
 
 /** Header the Worker sets, after authenticating, to tell the room who is connecting. Only the
  * Worker can reach this object, so the header cannot come from a client. */
@@ -53,16 +55,26 @@ export function chatRoomOf(env: Env, chatId: string) {
   return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(chatId));
 }
 
-export type ChatRoomInit = { chatId: string; accountId: string; departmentId: string | null; visitor: Participant };
+/** How a chat begins: waiting in its department's queue (the widget's chat), as a message left
+ * through the offline form while nobody was online (answers go out by email, to `answerTo`), or
+ * as the visitor's answer to an operator's invitation (that operator is in it from the start, and
+ * their invitation is its first message). */
+export type ChatOpening =
+  | { kind: "waiting" }
+  | { kind: "offline"; text: string; answerTo: { email: string; acceptLanguage: string | null; origin: string | null } }
+  | { kind: "invited"; operator: { id: string; name: string }; text: string; invitationId: string };
+export type ChatStart = {
+  chatId: string;
+  accountId: string;
+  departmentId: string | null;
+  visitor: Participant;
+  visitorEmail: string | null;
+  opening: ChatOpening;
+};
+/** Where a transfer hands the chat: an operator (who joins; `stay`: the one handing it on stays
+ * too), or a department's queue. */
+export type TransferTarget = { kind: "operator"; operator: Participant; stay: boolean } | { kind: "department"; id: string; name: string };
 
-/** The cid of a visitor message that came by email: this prefix and the SHA-256 (hex) of the
- * email's Message-ID. At 70 characters it is longer than any cid a socket client may send
- * (MAX_CID_LENGTH), so no client can claim one or block one. That a message came by email is
- * the log's `via` column, set by appendEmailReply alone, never read from a cid a client chose. */
-export const EMAIL_CID_PREFIX = "email:";
-/** Rows stored before the `via` column existed: an email reply's cid has exactly this shape,
- * which no client cid (at most MAX_CID_LENGTH long) can have. */
-const LEGACY_EMAIL_CID = /^email:[0-9a-f]{64}$/;
 /** Most messages a transcript carries: the newest ones, with a note of how many were left out. */
 export const MAX_TRANSCRIPT_MESSAGES = 2000;
 
@@ -79,22 +91,6 @@ export type ConnectingParticipant = Participant & { accountId: string; session: 
 type SocketAttachment = ConnectingParticipant & { ready: boolean };
 
 type ChatRow = { chat_id: string; account_id: string; department_id: string | null; visitor_id: string; status: ChatStatus };
-type MessageRow = {
-  seq: number;
-  cid: string | null;
-  kind: ChatMessage["kind"];
-  event: SystemEvent | null;
-  author_kind: Participant["kind"];
-  author_id: string;
-  author_name: string;
-  text: string;
-  at: number;
-  /** JSON of the FileAttachment, on file messages only. */
-  file: string | null;
-  /** How the message reached us when not through a socket or the API: "email". Server-set only. */
-  via: string | null;
-};
-
 /** What an upload learns before its bytes are read. `existing`: this cid is stored already (a
  * retry), so the upload is answered with that message and nothing new is kept. */
 export type FilePreparation = { ok: true; existing: ChatMessage | null } | { ok: false; code: FileRefusal };
@@ -109,13 +105,6 @@ CREATE TABLE IF NOT EXISTS chat (
   chat_id TEXT NOT NULL, account_id TEXT NOT NULL, department_id TEXT,
   visitor_id TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL, closed_at INTEGER
 );
-CREATE TABLE IF NOT EXISTS messages (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  cid TEXT, kind TEXT NOT NULL, event TEXT,
-  author_kind TEXT NOT NULL, author_id TEXT NOT NULL, author_name TEXT NOT NULL,
-  text TEXT NOT NULL, at INTEGER NOT NULL, file TEXT,
-  UNIQUE (author_id, cid)
-);
 CREATE TABLE IF NOT EXISTS participants (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,
   joined_at INTEGER NOT NULL, left_at INTEGER, last_read_seq INTEGER NOT NULL DEFAULT 0
@@ -123,36 +112,6 @@ CREATE TABLE IF NOT EXISTS participants (
 CREATE TABLE IF NOT EXISTS rating (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rating TEXT NOT NULL, comment TEXT, at INTEGER NOT NULL
 );${TRANSCRIPT_SLOTS_SCHEMA}${ANSWER_MAIL_SCHEMA}`;
-
-/** Rooms created before a column existed get it on their next wake-up. ADD COLUMN keeps every
- * row (the new column is NULL in old ones) and runs once: afterwards the column is there. */
-function addMissingColumns(sql: SqlStorage): void {
-  const columns = new Set(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('messages')").toArray().map((c) => c.name));
-  if (!columns.has("file")) sql.exec("ALTER TABLE messages ADD COLUMN file TEXT");
-  if (!columns.has("via")) sql.exec("ALTER TABLE messages ADD COLUMN via TEXT");
-}
-
-const MESSAGE_COLUMNS = "seq, cid, kind, event, author_kind, author_id, author_name, text, at, file, via";
-
-/** Whether a row came by email: its `via`, or for a row from before that column, its cid. */
-function cameByEmail(row: MessageRow): boolean {
-  if (row.via !== null) return row.via === "email";
-  return row.author_kind === "visitor" && row.cid !== null && LEGACY_EMAIL_CID.test(row.cid);
-}
-
-function toMessage(row: MessageRow): ChatMessage {
-  return {
-    seq: row.seq,
-    cid: row.cid,
-    kind: row.kind,
-    event: row.event,
-    author: { kind: row.author_kind, id: row.author_id, name: row.author_name },
-    text: row.text,
-    at: row.at,
-    ...(cameByEmail(row) ? { via: "email" as const } : {}),
-    ...(row.file ? { file: JSON.parse(row.file) as FileAttachment } : {}),
-  };
-}
 
 /** [burst, per second] per socket: a few hellos (a reconnect says one; a client stuck in a loop
  * says many), and read receipts at the pace a person reads. */
@@ -179,104 +138,92 @@ export class ChatRoom extends DurableObject<Env> {
    * memory: after a wake-up a socket starts with a full allowance, which is harmless. */
   private readonly frameBuckets = new WeakMap<WebSocket, Partial<Record<"hello" | "read", TokenBucket>>>();
 
+  private readonly log: ChatLog;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     // Runs on every wake-up, so it must stay cheap: IF NOT EXISTS makes it a few page reads.
     this.sql.exec(SCHEMA);
-    addMissingColumns(this.sql);
+    this.log = new ChatLog(this.sql);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
 
   // ---- RPC from the Worker -------------------------------------------------------------------
 
-  /** Creates the chat; calling it again with the same chat is a no-op. */
-  async open(init: ChatRoomInit): Promise<void> {
-    const existing = this.chat();
-    if (existing) {
-      if (existing.chat_id !== init.chatId || existing.account_id !== init.accountId) throw new Error("chat room already holds another chat");
-      return;
-    }
+  /** Starts the chat, with everything that follows from it outside the room: its row in the D1
+   * index (first: a room without one could never be found, the reverse is harmless), and its place
+   * in the queue unless an invited operator is in it already. Every step is idempotent, so a
+   * failed start may be made again with the same `start`. */
+  async start(start: ChatStart): Promise<void> {
+    const { chatId, accountId, departmentId, visitor, visitorEmail, opening } = start;
+    await recordChatStarted(this.env.DB, { chatId, accountId, departmentId, visitor, visitorEmail, offline: opening.kind === "offline" });
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
+      const existing = this.chat();
+      if (existing) {
+        if (existing.chat_id !== chatId || existing.account_id !== accountId) throw new Error("chat room already holds another chat");
+        return;
+      }
       this.sql.exec(
         "INSERT INTO chat (singleton, chat_id, account_id, department_id, visitor_id, status, created_at) VALUES (1, ?, ?, ?, ?, 'waiting', ?)",
-        init.chatId,
-        init.accountId,
-        init.departmentId,
-        init.visitor.id,
+        chatId,
+        accountId,
+        departmentId,
+        visitor.id,
         now,
       );
-      this.sql.exec("INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'visitor', ?, ?)", init.visitor.id, init.visitor.name, now);
+      this.sql.exec("INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'visitor', ?, ?)", visitor.id, visitor.name, now);
+      this.chatRow = undefined;
+      if (opening.kind === "offline") {
+        // The visitor's text is the chat's first message (its cid "offline"), so whoever accepts
+        // the chat reads it like any other; the visitor is not in the widget to read the answer.
+        this.log.append({ cid: "offline", kind: "text", author: visitor, text: opening.text, at: now });
+        rememberAnswerAddress(this.sql, opening.answerTo, this.log.lastSeq());
+      } else if (opening.kind === "invited") {
+        const operator: Participant = { kind: "operator", ...opening.operator };
+        this.sql.exec("INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'operator', ?, ?)", operator.id, operator.name, now);
+        this.setStatus("active");
+        this.appendSystem(operator, "join", now);
+        this.log.append({ cid: opening.invitationId, kind: "text", author: operator, text: opening.text, at: now });
+      }
     });
+    if (opening.kind === "invited") return recordOperatorJoined(this.env.DB, chatId, opening.operator.id, now);
+    const offline = opening.kind === "offline" ? { offline: true as const, firstMessage: opening.text } : {};
+    await lobbyOf(this.env, accountId).enqueue({ chatId, departmentId, visitorName: visitor.name, since: now, ...(visitorEmail ? { visitorEmail } : {}), ...offline });
   }
 
-  /** Stores the visitor's message left through the widget's offline form, as the chat's first
-   * text message (its cid "offline"), so whoever accepts the chat reads it like any other. The
-   * visitor will not be in the widget to read the answer: it is mailed to `answerTo`. */
-  async leaveOfflineMessage(text: string, answerTo: { email: string; acceptLanguage: string | null; origin: string | null }): Promise<void> {
+  /** An operator takes the chat from its queue. The account's lobby decides, so of two operators
+   * accepting at once exactly one gets it (the lobby tells every console it is gone); the one who
+   * got it joins here. */
+  async accept(operator: LobbyOperator): Promise<AcceptResult> {
     const chat = this.chat();
     if (!chat) throw new Error("no such chat");
-    const visitor = this.sql.exec<{ name: string }>("SELECT name FROM participants WHERE id = ?", chat.visitor_id).one();
-    this.sql.exec(
-      `INSERT INTO messages (seq, cid, kind, author_kind, author_id, author_name, text, at)
-       VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM messages), 'offline', 'text', 'visitor', ?, ?, ?, ?)
-       ON CONFLICT (author_id, cid) DO NOTHING`,
-      chat.visitor_id,
-      visitor.name,
-      text,
-      Date.now(),
-    );
-    rememberAnswerAddress(this.sql, answerTo, this.lastSeq());
+    const claim = await lobbyOf(this.env, chat.account_id).accept(chat.chat_id, operator);
+    if (!claim.ok) return claim;
+    // Read again: other events may have reached the room while the lobby was deciding.
+    await this.joinOperator(this.chat()!, { kind: "operator", id: operator.id, name: operator.name }, "claimed")?.catch((error: unknown) => console.error("accept follow-up failed", error));
+    return claim;
   }
 
-  /** Adds an operator to the chat (after they accepted it from the queue). Joining twice is a no-op. */
+  /** Adds an operator to a chat under way (to help or supervise) or still waiting (which takes it
+   * from the queue). Joining twice is a no-op. */
   async join(operator: Participant): Promise<void> {
     const chat = this.chat();
     if (!chat) throw new Error("no such chat");
-    await this.joinOperator(chat, operator)?.catch((error: unknown) => console.error("join follow-up failed", error));
+    await this.joinOperator(chat, operator, "joined")?.catch((error: unknown) => console.error("join follow-up failed", error));
   }
 
-  // ---- Proactive invitations and hand-overs (issue 5 part C) ----------------------------------
-
-  /** A chat started by the visitor's reply to an operator's invitation: the inviting operator is
-   * in it from the start, and their invitation is its first message (before the visitor's). */
-  async startInvited(operator: Participant, text: string, invitationId: string): Promise<void> {
-    const chat = this.chat();
-    if (!chat || chat.status !== "waiting" || this.lastSeq() > 0) return;
-    const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
-      this.sql.exec("INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'operator', ?, ?) ON CONFLICT (id) DO NOTHING", operator.id, operator.name, now);
-      this.setStatus("active");
-      this.appendSystem(operator, "join", now);
-      this.sql.exec(
-        "INSERT INTO messages (cid, kind, author_kind, author_id, author_name, text, at) VALUES (?, 'text', 'operator', ?, ?, ?, ?)",
-        invitationId,
-        operator.id,
-        operator.name,
-        text,
-        now,
-      );
-    });
-  }
-
-  /** Whether this operator is in the chat now (joined, not left). */
-  async hasOperator(operatorId: string): Promise<boolean> {
-    return this.isCurrentParticipant(operatorId);
-  }
-
-  /** Hands the chat on. To an operator: they join (and, unless `stay`, `from` leaves); to a
-   * department: `from` leaves and the chat waits again, for that department. The log, and so the
-   * history, is this room's: it goes along by staying where it is. */
-  async transfer(
-    from: Participant,
-    to: { kind: "operator"; operator: Participant; stay: boolean } | { kind: "department"; id: string; name: string },
-  ): Promise<{ ok: true; visitorName: string } | { ok: false; code: "forbidden" | "chat_closed" }> {
+  /** Hands the chat on. To an operator: they join (and, unless `stay`, `from` leaves), and their
+   * consoles open it; to a department: `from` leaves and the chat waits again, in that
+   * department's queue. The log, and so the history, is this room's: it goes along by staying
+   * where it is. */
+  async transfer(from: Participant, to: TransferTarget): Promise<{ ok: true } | { ok: false; code: "forbidden" | "chat_closed" }> {
     const chat = this.chat();
     if (!chat || !this.isCurrentParticipant(from.id)) return { ok: false, code: "forbidden" };
     if (chat.status === "closed") return { ok: false, code: "chat_closed" };
     const now = Date.now();
-    const visitorName = this.sql.exec<{ name: string }>("SELECT name FROM participants WHERE kind = 'visitor' LIMIT 1").one().name;
+    const visitorName = this.visitor(chat).name;
     const target = to.kind === "operator" ? to.operator.name : to.name;
     const text = to.kind === "operator" && to.stay ? `${from.name} invited ${target} to the chat` : `${from.name} transferred the chat to ${target}`;
     this.appendSystem(from, "transfer", now, text);
@@ -298,15 +245,14 @@ export class ChatRoom extends DurableObject<Env> {
     if (to.kind === "department" || !to.stay) {
       this.sql.exec("UPDATE participants SET left_at = ? WHERE id = ? AND left_at IS NULL", now, from.id);
       this.appendSystem(from, "leave", now);
-      for (const socket of this.ctx.getWebSockets(from.id)) {
-        try {
-          socket.close(1000, "transferred");
-        } catch {
-          // Already gone.
-        }
-      }
+      for (const socket of this.ctx.getWebSockets(from.id)) closeQuietly(socket, 1000, "transferred");
     }
-    return { ok: true, visitorName };
+    const handedTo = to.kind === "operator" ? { kind: "operator" as const, id: to.operator.id, stay: to.stay } : { kind: "department" as const, id: to.id };
+    await recordTransfer(this.env.DB, chat.chat_id, from.id, handedTo, now);
+    const lobby = lobbyOf(this.env, chat.account_id);
+    if (to.kind === "operator") await lobby.assign(to.operator.id, { chatId: chat.chat_id, visitorName, by: { id: from.id, name: from.name } });
+    else await lobby.enqueue({ chatId: chat.chat_id, departmentId: to.id, visitorName, since: now });
+    return { ok: true };
   }
 
   /** Closes an operator's sockets in this chat at once, whether or not they said hello: all of
@@ -329,7 +275,7 @@ export class ChatRoom extends DurableObject<Env> {
     const chat = this.chat();
     if (!chat) return { ok: false, code: "not_found" };
     if (!this.maySendFile(chat, who)) return { ok: false, code: "forbidden" };
-    const existing = this.messageByCid(who.id, cid);
+    const existing = this.log.byCid(who.id, cid);
     if (existing) return existing.kind === "file" ? { ok: true, existing } : { ok: false, code: "conflict" };
     if (chat.status === "closed") return { ok: false, code: "chat_closed" };
     return { ok: true, existing: null };
@@ -342,23 +288,10 @@ export class ChatRoom extends DurableObject<Env> {
     const chat = this.chat();
     if (!chat) return { ok: false, code: "not_found" };
     if (!this.maySendFile(chat, who)) return { ok: false, code: "forbidden" };
-    const existing = this.messageByCid(who.id, cid);
+    const existing = this.log.byCid(who.id, cid);
     if (existing) return existing.kind === "file" ? { ok: true, message: existing, created: false } : { ok: false, code: "conflict" };
     if (chat.status === "closed") return { ok: false, code: "chat_closed" };
-    const { seq, at } = this.sql
-      .exec<{ seq: number; at: number }>(
-        `INSERT INTO messages (seq, cid, kind, author_kind, author_id, author_name, text, at, file)
-         VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM messages), ?, 'file', ?, ?, ?, ?, ?, ?) RETURNING seq, at`,
-        cid,
-        who.kind,
-        who.id,
-        who.name,
-        file.name,
-        Date.now(),
-        JSON.stringify(file),
-      )
-      .one();
-    const message: ChatMessage = { seq, cid, kind: "file", event: null, author: who, text: file.name, at, file };
+    const message = this.log.append({ cid, kind: "file", author: who, text: file.name, at: Date.now(), file })!;
     this.broadcast({ type: "msg", message });
     await this.answerByEmailLater(who);
     return { ok: true, message, created: true };
@@ -368,27 +301,15 @@ export class ChatRoom extends DurableObject<Env> {
     return who.kind === "visitor" ? who.id === chat.visitor_id : this.isCurrentParticipant(who.id);
   }
 
-  private messageByCid(authorId: string, cid: string): ChatMessage | null {
-    const row = this.sql.exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE author_id = ? AND cid = ?`, authorId, cid).toArray()[0];
-    return row ? toMessage(row) : null;
-  }
-
   async history(query: { after?: number; before?: number; limit?: number }): Promise<HistoryPage> {
     const limit = Math.min(query.limit ?? 50, MAX_HISTORY_PAGE);
-    let rows: MessageRow[];
-    let hasMore: boolean;
+    // One more than asked tells whether there is more beyond the page.
     if (query.before !== undefined) {
-      rows = this.sql
-        .exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`, query.before, limit + 1)
-        .toArray();
-      hasMore = rows.length > limit;
-      rows = rows.slice(0, limit).reverse();
-    } else {
-      rows = this.messagesAfter(query.after ?? 0, limit + 1);
-      hasMore = rows.length > limit;
-      rows = rows.slice(0, limit);
+      const messages = this.log.before(query.before, limit + 1);
+      return { messages: messages.slice(-limit), lastSeq: this.log.lastSeq(), hasMore: messages.length > limit };
     }
-    return { messages: rows.map(toMessage), lastSeq: this.lastSeq(), hasMore };
+    const messages = this.log.after(query.after ?? 0, limit + 1);
+    return { messages: messages.slice(0, limit), lastSeq: this.log.lastSeq(), hasMore: messages.length > limit };
   }
 
   // ---- Transcripts by email (issue 6) --------------------------------------------------------
@@ -400,7 +321,7 @@ export class ChatRoom extends DurableObject<Env> {
   async takeTranscript(by: ParticipantKind): Promise<TranscriptTake> {
     const chat = this.chat();
     if (!chat) return { ok: false, code: "not_found" };
-    if (by === "visitor" && !this.sql.exec("SELECT 1 FROM messages WHERE author_kind = 'operator' AND kind <> 'system' LIMIT 1").toArray().length) {
+    if (by === "visitor" && !this.log.operatorWroteAfter(0)) {
       return { ok: false, code: "no_operator_yet" };
     }
     const slot = takeTranscriptSlot(this.sql, Date.now());
@@ -411,19 +332,15 @@ export class ChatRoom extends DurableObject<Env> {
   /** What a transcript email shows: the newest MAX_TRANSCRIPT_MESSAGES of the log. */
   private transcriptSource(chat: ChatRow): TranscriptSource {
     const times = this.sql.exec<{ created_at: number; closed_at: number | null }>("SELECT created_at, closed_at FROM chat").one();
-    const rows = this.sql
-      .exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY seq DESC LIMIT ?`, MAX_TRANSCRIPT_MESSAGES)
-      .toArray()
-      .reverse();
-    const total = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM messages").one().n;
+    const messages = this.log.before(null, MAX_TRANSCRIPT_MESSAGES);
     return {
       chatId: chat.chat_id,
       status: chat.status,
       startedAt: times.created_at,
       closedAt: times.closed_at,
       visitorName: this.visitor(chat).name,
-      messages: rows.map(toMessage),
-      omitted: total - rows.length,
+      messages,
+      omitted: this.log.count() - messages.length,
     };
   }
 
@@ -463,9 +380,9 @@ export class ChatRoom extends DurableObject<Env> {
     const state = answerMailState(this.sql);
     const chat = this.chat();
     if (!state || !chat) return;
-    const last = this.lastSeq();
+    const last = this.log.lastSeq();
     // Back in the widget, the visitor has read the answers there.
-    if (this.visitorIsHere() || !hasAnswersAfter(this.sql, state.mailed_seq)) return markAnswersMailed(this.sql, last);
+    if (this.visitorIsHere() || !this.log.operatorWroteAfter(state.mailed_seq)) return markAnswersMailed(this.sql, last);
     const settings = await readSettings(this.env.DB, chat.account_id);
     if (!settings) return markAnswersMailed(this.sql, last);
     const email = await composeTranscript(this.env, {
@@ -500,14 +417,14 @@ export class ChatRoom extends DurableObject<Env> {
     const chat = this.chat();
     if (!chat) return { ok: false, code: "not_found" };
     const visitor = this.visitor(chat);
-    const known = this.sql.exec<{ seq: number }>("SELECT seq FROM messages WHERE author_id = ? AND cid = ?", visitor.id, reply.cid).toArray()[0];
+    const known = this.log.byCid(visitor.id, reply.cid);
     let result: EmailReplyResult;
     if (known) result = { ok: true, seq: known.seq, duplicate: true, reopened: false };
     else {
       const now = Date.now();
       const nobodyReads =
         chat.status === "closed" || (chat.status === "active" && !this.sql.exec("SELECT 1 FROM participants WHERE kind = 'operator' AND left_at IS NULL").toArray().length);
-      const seq = this.ctx.storage.transactionSync(() => {
+      const message = this.ctx.storage.transactionSync(() => {
         if (nobodyReads) {
           // Whoever was in the chat left it: a socket of theirs still open must not take the
           // reopened chat back (its hello would join it) nor read on.
@@ -517,24 +434,16 @@ export class ChatRoom extends DurableObject<Env> {
           this.chatRow = undefined;
           this.appendSystem(visitor, "reopen", now, `${visitor.name} wrote again by email; the chat is waiting for an operator`);
         }
-        return this.sql
-          .exec<{ seq: number }>(
-            `INSERT INTO messages (seq, cid, kind, author_kind, author_id, author_name, text, at, via)
-             VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM messages), ?, 'text', 'visitor', ?, ?, ?, ?, 'email') RETURNING seq`,
-            reply.cid,
-            visitor.id,
-            visitor.name,
-            reply.text,
-            now,
-          )
-          .one().seq;
+        return this.log.append({ cid: reply.cid, kind: "text", author: visitor, text: reply.text, at: now, via: "email" })!;
       });
+      const seq = message.seq;
       // The visitor writes by email now: operators' answers go back the same way.
       if (reply.visitorEmail) rememberAnswerAddress(this.sql, { email: reply.visitorEmail, acceptLanguage: null, origin: null }, seq);
-      const message: ChatMessage = { seq, cid: reply.cid, kind: "text", event: null, author: visitor, text: reply.text, at: now, via: "email" };
       this.broadcast({ type: "msg", message });
       result = { ok: true, seq, duplicate: false, reopened: nobodyReads };
     }
+    // The console offers the address the visitor wrote from when sending the next transcript.
+    if (reply.visitorEmail) await recordVisitorEmailIfMissing(this.env.DB, chat.chat_id, reply.visitorEmail);
     // A waiting chat belongs in the index as waiting and in its queue. Both steps are idempotent
     // and run again on a redelivery, so a failure here (thrown, so Email Routing retries the
     // delivery) is made good by the next attempt.
@@ -630,36 +539,17 @@ export class ChatRoom extends DurableObject<Env> {
       case "hello":
         return this.hello(ws, me, who, chat, frame.since);
       case "message": {
-        // The common case is one statement: the seq is given explicitly (last + 1), so a resent
-        // cid that hits the unique index inserts nothing and uses up no seq.
-        const stored =
-          chat.status === "closed"
-            ? undefined
-            : this.sql
-                .exec<{ seq: number; at: number }>(
-                  `INSERT INTO messages (seq, cid, kind, author_kind, author_id, author_name, text, at)
-                   VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM messages), ?, 'text', ?, ?, ?, ?, ?)
-                   ON CONFLICT (author_id, cid) DO NOTHING RETURNING seq, at`,
-                  frame.cid,
-                  who.kind,
-                  who.id,
-                  who.name,
-                  frame.text,
-                  Date.now(),
-                )
-                .toArray()[0];
+        const stored = chat.status === "closed" ? null : this.log.append({ cid: frame.cid, kind: "text", author: who, text: frame.text, at: Date.now() });
         if (!stored) {
           // A resend of a message we already have gets the original ack and stores nothing, even
           // after the chat closed, since that message did get in.
-          const original = this.sql.exec<{ seq: number; at: number }>("SELECT seq, at FROM messages WHERE author_id = ? AND cid = ?", who.id, frame.cid).toArray()[0];
-          if (original) return this.send(ws, { type: "ack", cid: frame.cid, seq: original.seq, at: original.at });
+          const original = this.log.byCid(who.id, frame.cid);
+          if (original) return this.acknowledge(ws, original);
           return this.sendError(ws, "chat_closed", "This chat has ended.", frame.cid);
         }
-        this.send(ws, { type: "ack", cid: frame.cid, seq: stored.seq, at: stored.at });
-        const message: ChatMessage = { seq: stored.seq, cid: frame.cid, kind: "text", event: null, author: who, text: frame.text, at: stored.at };
-        this.broadcast({ type: "msg", message }, ws);
+        this.acknowledge(ws, stored, true);
         // The waiting card shows what the visitor asked, so operators can tell chats apart.
-        if (who.kind === "visitor" && chat.status === "waiting" && this.visitorTextCount() === 1) return lobbyOf(this.env, chat.account_id).waitingPreview(chat.chat_id, frame.text);
+        if (who.kind === "visitor" && chat.status === "waiting" && this.log.visitorTextCount() === 1) return lobbyOf(this.env, chat.account_id).waitingPreview(chat.chat_id, frame.text);
         return this.answerByEmailLater(who);
       }
       case "typing": {
@@ -676,7 +566,7 @@ export class ChatRoom extends DurableObject<Env> {
         return this.broadcast(notice, ws);
       }
       case "read": {
-        if (frame.seq > this.lastSeq()) return this.sendError(ws, "bad_seq", "That seq does not exist yet.");
+        if (frame.seq > this.log.lastSeq()) return this.sendError(ws, "bad_seq", "That seq does not exist yet.");
         this.sql.exec("UPDATE participants SET last_read_seq = max(last_read_seq, ?) WHERE id = ?", frame.seq, who.id);
         return this.broadcast({ type: "read", from: who, seq: frame.seq }, ws);
       }
@@ -710,21 +600,21 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   private hello(ws: WebSocket, me: SocketAttachment, who: Participant, chat: ChatRow, since: number): Promise<unknown> | undefined {
-    const lastSeq = this.lastSeq();
+    const lastSeq = this.log.lastSeq();
     if (since > lastSeq) return this.sendError(ws, "bad_seq", `since is ${since} but the chat's last seq is ${lastSeq}.`);
-    const followUp = who.kind === "operator" ? this.joinOperator(chat, who) : undefined;
+    const followUp = who.kind === "operator" ? this.joinOperator(chat, who, "joined") : undefined;
     const rating = this.sql.exec<ChatRating>("SELECT rating, comment, at FROM rating").toArray()[0];
     this.send(ws, {
       type: "welcome",
       chat: { id: chat.chat_id, status: this.chat()!.status, ...(rating ? { rating: { ...rating } } : {}) },
       you: who,
       participants: this.participantStates(),
-      lastSeq: this.lastSeq(),
+      lastSeq: this.log.lastSeq(),
     });
     // Replay in pages; the object handles one event at a time, so nothing can slip in between.
     for (let cursor = since; ; ) {
-      const page = this.messagesAfter(cursor, MAX_HISTORY_PAGE);
-      for (const row of page) this.send(ws, { type: "msg", message: toMessage(row) });
+      const page = this.log.after(cursor, MAX_HISTORY_PAGE);
+      for (const message of page) this.send(ws, { type: "msg", message });
       if (page.length < MAX_HISTORY_PAGE) break;
       cursor = page[page.length - 1]!.seq;
     }
@@ -733,8 +623,9 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** Records an operator's arrival (a system message; a waiting chat turns active). Returns the
-   * follow-up outside the room: the D1 index and, for a chat that was waiting, the lobby queue. */
-  private joinOperator(chat: ChatRow, who: Participant): Promise<unknown> | undefined {
+   * follow-up outside the room: the D1 index and, for a chat that was waiting and not `claimed`
+   * from the queue by the lobby already, taking it from the queue. */
+  private joinOperator(chat: ChatRow, who: Participant, how: "claimed" | "joined"): Promise<unknown> | undefined {
     if (chat.status === "closed" || this.isCurrentParticipant(who.id)) return undefined;
     const now = Date.now();
     this.sql.exec(
@@ -747,7 +638,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.appendSystem(who, "join", now);
     return Promise.all([
       recordOperatorJoined(this.env.DB, chat.chat_id, who.id, now),
-      chat.status === "waiting" ? lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, { id: who.id, name: who.name }) : undefined,
+      chat.status === "waiting" && how === "joined" ? lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, { id: who.id, name: who.name }) : undefined,
     ]);
   }
 
@@ -788,18 +679,6 @@ export class ChatRoom extends DurableObject<Env> {
     return { kind: "visitor", id: chat.visitor_id, name };
   }
 
-  private lastSeq(): number {
-    return this.sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM messages").one().seq ?? 0;
-  }
-
-  private messagesAfter(seq: number, limit: number): MessageRow[] {
-    return this.sql.exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit).toArray();
-  }
-
-  private visitorTextCount(): number {
-    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM messages WHERE author_kind = 'visitor' AND kind = 'text'").one().n;
-  }
-
   private isCurrentParticipant(id: string): boolean {
     return this.sql.exec("SELECT 1 FROM participants WHERE id = ? AND left_at IS NULL", id).toArray().length > 0;
   }
@@ -814,26 +693,28 @@ export class ChatRoom extends DurableObject<Env> {
       .map((p) => ({ kind: p.kind, id: p.id, name: p.name, lastReadSeq: p.last_read_seq, online: online.has(p.id) }));
   }
 
-  /** Stores a system message (join, leave, close) and sends it to everyone, the author included. */
+  /** Stores a system message (join, leave, close…) and sends it to everyone, the author included. */
   private appendSystem(author: Participant, event: SystemEvent, at: number, custom?: string): void {
     const text =
       custom ?? { join: `${author.name} joined the chat`, leave: `${author.name} left the chat`, close: `${author.name} ended the chat`, transfer: `${author.name} transferred the chat`, reopen: `${author.name} reopened the chat` }[event];
-    const { seq } = this.sql
-      .exec<{ seq: number }>(
-        "INSERT INTO messages (kind, event, author_kind, author_id, author_name, text, at) VALUES ('system', ?, ?, ?, ?, ?, ?) RETURNING seq",
-        event,
-        author.kind,
-        author.id,
-        author.name,
-        text,
-        at,
-      )
-      .one();
-    this.broadcast({ type: "msg", message: { seq, cid: null, kind: "system", event, author, text, at } });
+    this.broadcast({ type: "msg", message: this.log.append({ cid: null, kind: "system", event, author, text, at })! });
+  }
+
+  /** Answers a sent message with its ack: the message as stored. `andBroadcast`: a new one also
+   * goes to everyone else. The message is serialised once for both frames. */
+  private acknowledge(ws: WebSocket, message: ChatMessage, andBroadcast = false): undefined {
+    const json = JSON.stringify(message);
+    // `{"type":"ack",` + the message's fields: the AckFrame, without a second serialisation.
+    this.trySend(ws, `{"type":"ack",${json.slice(1)}`);
+    if (andBroadcast) this.broadcastData(`{"type":"msg","message":${json}}`, ws);
+    return undefined;
   }
 
   private broadcast(frame: ServerFrame, except?: WebSocket, to?: (participant: SocketAttachment) => boolean): undefined {
-    const data = JSON.stringify(frame);
+    return this.broadcastData(JSON.stringify(frame), except, to);
+  }
+
+  private broadcastData(data: string, except?: WebSocket, to?: (participant: SocketAttachment) => boolean): undefined {
     for (const socket of this.ctx.getWebSockets()) {
       if (socket === except) continue;
       const them = socket.deserializeAttachment() as SocketAttachment;

@@ -292,7 +292,9 @@ export type WelcomeFrame = {
   lastSeq: number;
 };
 export type MessageFrame = { type: "msg"; message: ChatMessage };
-export type AckFrame = { type: "ack"; cid: string; seq: number; at: number };
+/** The answer to a `message` frame: the message as stored (so its seq and time), to the socket
+ * that sent it; everyone else gets it as a `msg`. */
+export type AckFrame = { type: "ack" } & ChatMessage & { cid: string };
 export type TypingNotice = { type: "typing"; from: Participant; active: boolean; draft?: string };
 export type ReadNotice = { type: "read"; from: Participant; seq: number };
 /** `retryAfterMs` comes with `rate_limited`: when the refused message may be sent again. */

@@ -252,9 +252,8 @@ export class ChatConnection {
       case "msg":
         return this.receive(frame.message);
       case "ack": {
-        const sent = this.outbox.remove(frame.cid);
-        if (!sent) return;
-        const message: ChatMessage = { seq: frame.seq, cid: frame.cid, kind: "text", event: null, author: this.you, text: sent.text, at: frame.at };
+        if (!this.outbox.remove(frame.cid)) return;
+        const { type: _ack, ...message } = frame;
         this.setMessages(mergeMessages(this.messages(), [message]));
         return;
       }

@@ -5,7 +5,8 @@
 // the visitor's message, once per Message-ID however often it is delivered.
 import { eq } from "drizzle-orm";
 import PostalMime from "postal-mime";
-import { chatRoomOf, EMAIL_CID_PREFIX } from "../../durable/chat-room.ts";
+import { EMAIL_CID_PREFIX } from "../../durable/chat-log.ts";
+import { chatRoomOf } from "../../durable/chat-room.ts";
 import { parseRecipientAddress } from "../../shared/protocol.ts";
 import { recordVisitorEmailIfMissing } from "../../durable/chat-index.ts";
 import { database } from "../../server/db/index.ts";

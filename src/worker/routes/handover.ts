@@ -3,12 +3,11 @@
 // Mounted under /api/operator next to operator.ts.
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { lobbyOf, lobbyShard } from "../../durable/lobby.ts";
+import { lobbyShard } from "../../durable/lobby.ts";
 import { InvitationRequest, TransferRequest, type InvitationResponse, type TransferResponse } from "../../shared/lobby-protocol.ts";
 import type { Participant } from "../../shared/protocol.ts";
 import { requireOperator } from "../auth/guards.ts";
 import type { OperatorPrincipal } from "../auth/principal.ts";
-import { recordTransfer } from "../../durable/chat-handover.ts";
 import { database } from "../../server/db/index.ts";
 import { departments, operators } from "../../server/db/schema.ts";
 import { ProblemError } from "../../server/problems.ts";
@@ -56,17 +55,13 @@ export const handoverRoutes = new Hono<AppEnv>()
       to = { kind: "department", id: target.id, name: target.name };
     }
     const stay = body.stay === true;
+    // The room records the hand-over, updates the index and tells the lobby (queue or consoles).
     const result = await room.transfer(
       asParticipant(me),
       to.kind === "operator" ? { kind: "operator", operator: { kind: "operator", id: to.id, name: to.name }, stay } : { kind: "department", id: to.id, name: to.name },
     );
     if (!result.ok && result.code === "forbidden") throw new ProblemError(403, "forbidden", "Only an operator in the chat may transfer it.");
     if (!result.ok) throw new ProblemError(409, "chat_closed", "This chat has ended.");
-    const now = Date.now();
-    await recordTransfer(c.env.DB, chat.id, me.operatorId, to.kind === "operator" ? { kind: "operator", id: to.id, stay } : { kind: "department", id: to.id }, now);
-    const lobby = lobbyOf(c.env, me.accountId);
-    if (to.kind === "operator") await lobby.assign(to.id, { chatId: chat.id, visitorName: result.visitorName, by: { id: me.operatorId, name: me.name } });
-    else await lobby.enqueue({ chatId: chat.id, departmentId: to.id, visitorName: result.visitorName, since: now });
     return c.json({ chatId: chat.id, to } satisfies TransferResponse);
   })
   /** A second (third…) operator joins a chat that is going on, e.g. to help or supervise. */

@@ -12,7 +12,6 @@ import { requireWithinRateLimit } from "../rate-limit.ts";
 import { ProblemError } from "../../server/problems.ts";
 import { validate } from "../http.ts";
 import type { AppEnv } from "../app-env.ts";
-import { lobbyOf } from "../../durable/lobby.ts";
 import type { AcceptResponse } from "../../shared/lobby-protocol.ts";
 import { departmentIdsOf } from "../db/operators.ts";
 import { findChatFor } from "../chat-access.ts";
@@ -102,9 +101,8 @@ export const operatorRoutes = new Hono<AppEnv>()
     const me = c.var.operator;
     const { chat, room } = await findChatFor(c.env, me, c.req.param("chatId"));
     const operator = { id: me.operatorId, accountId: me.accountId, name: me.name, role: me.role, departmentIds: await departmentIdsOf(c.env.DB, me.operatorId) };
-    const result = await lobbyOf(c.env, me.accountId).accept(chat.id, operator);
+    const result = await room.accept(operator);
     if (!result.ok && result.code === "already_taken") throw new ProblemError(409, "already_taken", "Another operator has already taken this chat.");
     if (!result.ok) throw new ProblemError(403, "forbidden", "This chat is for a department you are not in.");
-    await room.join({ kind: "operator", id: me.operatorId, name: me.name });
     return c.json({ chatId: chat.id, acceptedBy: me.operatorId } satisfies AcceptResponse);
   });

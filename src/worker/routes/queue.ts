@@ -3,7 +3,7 @@
 // that chat: the signed visitor token names account and chat, so the account's lobby answers
 // without a D1 read (the widget asks every ~10 s while waiting, docs/protocol.md).
 import { Hono } from "hono";
-import { lobbyOf, queueMaxWaiting } from "../../durable/lobby.ts";
+import { lobbyOf } from "../../durable/lobby.ts";
 import type { QueuePositionResponse } from "../../shared/protocol.ts";
 import { requirePrincipal } from "../auth/guards.ts";
 import { ProblemError } from "../../server/problems.ts";
@@ -21,10 +21,3 @@ export const queueRoutes = new Hono<AppEnv>().get("/:chatId/queue", requirePrinc
   c.header("Cache-Control", "no-store");
   return c.json(body);
 });
-
-/** Refuses a new chat (503 queue_full, Retry-After a minute) while the account has as many
- * waiting as it may (QUEUE_MAX_WAITING); asked before anything of the chat is created. */
-export async function requireQueueRoom(env: Env, accountId: string): Promise<void> {
-  if (await lobbyOf(env, accountId).hasRoom()) return;
-  throw new ProblemError(503, "queue_full", `This account already has ${queueMaxWaiting(env)} chats waiting for an operator. Please try again in a few minutes.`, undefined, 60);
-}

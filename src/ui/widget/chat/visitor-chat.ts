@@ -212,10 +212,10 @@ export class VisitorChat {
       }
       case "ack": {
         const pending = this.state.outbox.find((p) => p.cid === frame.cid);
-        if (!pending || !this.me) break;
+        if (!pending) break;
         this.state.outbox = this.state.outbox.filter((p) => p !== pending);
-        const author = { kind: "visitor" as const, id: this.me, name: this.who().name ?? "" };
-        this.state.messages = mergeMessages(this.state.messages, [{ seq: frame.seq, cid: frame.cid, kind: "text", event: null, author, text: pending.text, at: frame.at }]);
+        const { type: _ack, ...message } = frame;
+        this.state.messages = mergeMessages(this.state.messages, [message]);
         break;
       }
       case "typing":
