@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS answer_mail (
 /** How long answers are gathered before they are mailed, unless ANSWER_MAIL_DELAY_SECONDS says. */
 export const DEFAULT_ANSWER_MAIL_DELAY_S = 30;
 
-export type AnswerMailState = {
+type AnswerMailState = {
   email: string;
   /** The visitor's Accept-Language when they wrote (for the account's "auto" language). */
   accept_language: string | null;

@@ -4,7 +4,7 @@
 // nothing and uses up no number, and seqs have no gaps.
 import type { ChatMessage, FileAttachment, Participant, SystemEvent } from "../shared/protocol.ts";
 
-export const CHAT_LOG_SCHEMA = `
+const CHAT_LOG_SCHEMA = `
 CREATE TABLE IF NOT EXISTS messages (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   cid TEXT, kind TEXT NOT NULL, event TEXT,
@@ -61,7 +61,7 @@ function toMessage(row: MessageRow): ChatMessage {
 }
 
 /** What a new message is; the log gives it its seq. `via` is for the server to set, never a client. */
-export type NewMessage = {
+type NewMessage = {
   cid: string | null;
   kind: ChatMessage["kind"];
   event?: SystemEvent;

@@ -63,7 +63,7 @@ export type ChatOpening =
   | { kind: "waiting" }
   | { kind: "offline"; text: string; answerTo: { email: string; acceptLanguage: string | null; origin: string | null } }
   | { kind: "invited"; operator: { id: string; name: string }; text: string; invitationId: string };
-export type ChatStart = {
+type ChatStart = {
   chatId: string;
   accountId: string;
   departmentId: string | null;
@@ -78,11 +78,11 @@ export type TransferTarget = { kind: "operator"; operator: Participant; stay: bo
 /** Most messages a transcript carries: the newest ones, with a note of how many were left out. */
 export const MAX_TRANSCRIPT_MESSAGES = 2000;
 
-export type TranscriptTake =
+type TranscriptTake =
   | { ok: true; slot: number; remaining: number; source: TranscriptSource }
   | Exclude<SlotResult, { ok: true }>
   | { ok: false; code: "not_found" | "no_operator_yet" };
-export type EmailReplyResult = { ok: true; seq: number; duplicate: boolean; reopened: boolean } | { ok: false; code: "not_found" };
+type EmailReplyResult = { ok: true; seq: number; duplicate: boolean; reopened: boolean } | { ok: false; code: "not_found" };
 /** Who connects, as the Worker authenticated them, with what their token must stay true of. */
 export type ConnectingParticipant = Participant & { accountId: string; session: OperatorSession | VisitorSession };
 
@@ -93,9 +93,9 @@ type SocketAttachment = ConnectingParticipant & { ready: boolean };
 type ChatRow = { chat_id: string; account_id: string; department_id: string | null; visitor_id: string; status: ChatStatus };
 /** What an upload learns before its bytes are read. `existing`: this cid is stored already (a
  * retry), so the upload is answered with that message and nothing new is kept. */
-export type FilePreparation = { ok: true; existing: ChatMessage | null } | { ok: false; code: FileRefusal };
+type FilePreparation = { ok: true; existing: ChatMessage | null } | { ok: false; code: FileRefusal };
 /** `created` is false when the cid was stored already: the caller's copy of the bytes is surplus. */
-export type FileRecordResult = { ok: true; message: ChatMessage; created: boolean } | { ok: false; code: FileRefusal };
+type FileRecordResult = { ok: true; message: ChatMessage; created: boolean } | { ok: false; code: FileRefusal };
 /** `conflict`: the cid names a text message of the same sender. */
 export type FileRefusal = "forbidden" | "chat_closed" | "not_found" | "conflict";
 
@@ -267,7 +267,7 @@ export class ChatRoom extends DurableObject<Env> {
     }
   }
 
-  // ---- Files (issue 6) ------------------------------------------------------------------------
+  // ---- Files --------------------------------------------------------------------------------------
 
   /** Asked before an upload's bytes are read: may `who` send a file here now, and is this `cid`
    * a retry of one already stored? The visitor of the chat and its current operators may. */
@@ -312,7 +312,7 @@ export class ChatRoom extends DurableObject<Env> {
     return { messages: messages.slice(0, limit), lastSeq: this.log.lastSeq(), hasMore: messages.length > limit };
   }
 
-  // ---- Transcripts by email (issue 6) --------------------------------------------------------
+  // ---- Transcripts by email ----------------------------------------------------------------------
 
   /** Takes one of the chat's transcript slots (transcript-slots.ts) and returns what the email
    * shows. A visitor may ask only once an operator has written in the chat: before that the

@@ -16,7 +16,7 @@ export type VisitorSession = { expiresAt: number };
  * (the console reconnects only after its own token is good). */
 export const SESSION_ENDED_CLOSE_CODE = 4001;
 
-export type Standing = { ok: true } | { ok: false; code: "deactivated" | "token_expired"; closeCode: number; reason: string };
+type Standing = { ok: true } | { ok: false; code: "deactivated" | "token_expired"; closeCode: number; reason: string };
 
 const DEACTIVATED: Standing = { ok: false, code: "deactivated", closeCode: DEACTIVATED_CLOSE_CODE, reason: "deactivated" };
 const ENDED: Standing = { ok: false, code: "token_expired", closeCode: SESSION_ENDED_CLOSE_CODE, reason: "session ended" };

@@ -2,7 +2,7 @@
 // restart nor an eviction resets it: at most TRANSCRIPTS_PER_HOUR sends in any sliding hour.
 import { TRANSCRIPTS_PER_HOUR } from "../shared/protocol.ts";
 
-export const TRANSCRIPT_WINDOW_MS = 60 * 60 * 1000;
+const TRANSCRIPT_WINDOW_MS = 60 * 60 * 1000;
 
 export const TRANSCRIPT_SLOTS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS transcript_sends (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL);`;

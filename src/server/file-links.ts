@@ -10,7 +10,7 @@ import { ISSUER, signingKey } from "./signing.ts";
 export const FILE_PATH_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The path a signed link points at; the signature goes in its `sig` query parameter. */
-export function filePath(ref: FileRef): string {
+function filePath(ref: FileRef): string {
   return `/api/files/${encodeURIComponent(ref.accountId)}/${encodeURIComponent(ref.chatId)}/${encodeURIComponent(ref.fileId)}`;
 }
 
@@ -34,7 +34,7 @@ const FILE_LINK_AUDIENCE = "parley:file";
 
 export type FileRef = { accountId: string; chatId: string; fileId: string };
 
-export async function signFileLink(ref: FileRef, secret: string | undefined, expiresAtMs: number): Promise<string> {
+async function signFileLink(ref: FileRef, secret: string | undefined, expiresAtMs: number): Promise<string> {
   return new SignJWT({ typ: "file", acc: ref.accountId, chat: ref.chatId, file: ref.fileId })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuer(ISSUER)
@@ -43,7 +43,7 @@ export async function signFileLink(ref: FileRef, secret: string | undefined, exp
     .sign(signingKey(secret));
 }
 
-export type FileLinkResult = { ok: true; ref: FileRef; expiresAt: number } | { ok: false; reason: "link_invalid" | "link_expired" };
+type FileLinkResult = { ok: true; ref: FileRef; expiresAt: number } | { ok: false; reason: "link_invalid" | "link_expired" };
 
 export async function verifyFileLink(token: string, secret: string | undefined): Promise<FileLinkResult> {
   try {

@@ -64,7 +64,6 @@ export const app = new Hono<AppEnv>()
   .notFound(() => problemResponse(404, "not_found", "No such route."))
   .onError((error) => toProblemResponse(error));
 
-export type ParleyApp = typeof app;
 export default {
   fetch: app.fetch,
   email: receiveEmail,

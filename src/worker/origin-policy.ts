@@ -7,7 +7,7 @@ import { ProblemError } from "../server/problems.ts";
 
 /** An empty list allows every site; Parley's own origin (the demo page) and requests without an
  * Origin (servers, tests, same-origin GETs) always pass. */
-export function originAllowed(settings: Pick<Settings, "allowedOrigins">, request: Request): boolean {
+function originAllowed(settings: Pick<Settings, "allowedOrigins">, request: Request): boolean {
   const origin = request.headers.get("Origin");
   if (!origin || settings.allowedOrigins.length === 0) return true;
   if (origin === new URL(request.url).origin) return true;

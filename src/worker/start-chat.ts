@@ -38,12 +38,12 @@ export async function requireDepartmentOf(env: Env, accountId: string, departmen
 
 /** Refuses a new chat (503 queue_full, Retry-After a minute) while the account has as many
  * waiting as it may (QUEUE_MAX_WAITING); asked before anything of the chat is created. */
-export async function requireQueueRoom(env: Env, accountId: string): Promise<void> {
+async function requireQueueRoom(env: Env, accountId: string): Promise<void> {
   if (await lobbyOf(env, accountId).hasRoom()) return;
   throw new ProblemError(503, "queue_full", `This account already has ${queueMaxWaiting(env)} chats waiting for an operator. Please try again in a few minutes.`, undefined, 60);
 }
 
-export type NewChat = { accountId: string; departmentId: string | null; visitorName: string | null; visitorEmail: string | null; opening: ChatOpening };
+type NewChat = { accountId: string; departmentId: string | null; visitorName: string | null; visitorEmail: string | null; opening: ChatOpening };
 
 /** Creates the chat, once the checks above have passed. A chat that will wait needs room in the
  * queue; one answering an invitation has its operator. Returns the new ids and the visitor's name

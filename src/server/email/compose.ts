@@ -9,9 +9,9 @@ import { buildTranscript, type TranscriptEmail, type TranscriptPurpose, type Tra
 import { transcriptLanguage } from "./transcript-texts.ts";
 
 /** How long the file links in an emailed transcript work: transcripts sit in mailboxes. */
-export const TRANSCRIPT_FILE_LINK_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+const TRANSCRIPT_FILE_LINK_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-export type ComposeInput = {
+type ComposeInput = {
   source: TranscriptSource;
   accountId: string;
   settings: Settings;

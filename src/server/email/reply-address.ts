@@ -45,7 +45,7 @@ export async function replyAddressFor(secret: string, chatId: string, domain: st
   return `${LOCAL_PREFIX}${id}.${await signature(secret, id)}@${domain}`;
 }
 
-export type ReplyTarget = { ok: true; chatId: string } | { ok: false; reason: "not_a_reply_address" | "bad_signature" };
+type ReplyTarget = { ok: true; chatId: string } | { ok: false; reason: "not_a_reply_address" | "bad_signature" };
 
 /** The chat a reply address is for, if the address is one of ours and its signature holds. */
 export async function chatOfReplyAddress(secret: string, address: string, domain: string): Promise<ReplyTarget> {

@@ -10,10 +10,10 @@ import { EmailMessage } from "cloudflare:email";
 import { transcriptMime } from "./mime.ts";
 import type { TranscriptEmail } from "./transcript.ts";
 
-export const emailModes = ["mime", "service"] as const;
-export type EmailMode = (typeof emailModes)[number];
+const emailModes = ["mime", "service"] as const;
+type EmailMode = (typeof emailModes)[number];
 
-export function emailModeOf(env: Env): EmailMode {
+function emailModeOf(env: Env): EmailMode {
   const mode = env.EMAIL_MODE;
   // A typo must not fall back to the classic binding quietly: it would only ever reach verified addresses.
   if (!(emailModes as readonly string[]).includes(mode)) throw new Error(`EMAIL_MODE must be "mime" or "service", not ${JSON.stringify(mode)}`);

@@ -56,7 +56,7 @@ export type TranscriptEmail = {
 };
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
@@ -85,7 +85,7 @@ function systemText(m: ChatMessage, t: TranscriptTexts): string {
   return words ? words(m.author.name) : m.text;
 }
 
-export function formatBytes(size: number): string {
+function formatBytes(size: number): string {
   if (size < 1024) return `${size} B`;
   if (size < 1024 * 1024) return `${(size / 1024).toFixed(size < 10 * 1024 ? 1 : 0)} KB`;
   return `${(size / (1024 * 1024)).toFixed(1)} MB`;

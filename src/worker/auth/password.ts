@@ -27,7 +27,7 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 /** Compares in constant time so the time taken says nothing about how much of the hash matched. */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;

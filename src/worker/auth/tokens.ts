@@ -12,12 +12,12 @@ export const VISITOR_TOKEN_TTL_S = 30 * 24 * 60 * 60;
 /** `ver`: the operator's session version when signed (operators.session_version); tokens from
  * before it existed have none and count as 0. `sid`: this sign-in's id, so that signing out ends
  * this session (and closes its sockets) and no other; older tokens have none. */
-export type OperatorClaims = { typ: "operator"; acc: string; sub: string; role: OperatorRole; name: string; ver?: number; sid?: string };
-export type VisitorClaims = { typ: "visitor"; acc: string; sub: string; chat: string; name: string };
-export type TokenClaims = OperatorClaims | VisitorClaims;
+type OperatorClaims = { typ: "operator"; acc: string; sub: string; role: OperatorRole; name: string; ver?: number; sid?: string };
+type VisitorClaims = { typ: "visitor"; acc: string; sub: string; chat: string; name: string };
+type TokenClaims = OperatorClaims | VisitorClaims;
 
 /** `expiresAt`: when the token stops being good (ms); a socket opened with it is closed then. */
-export type VerifyResult = { ok: true; claims: TokenClaims; expiresAt: number } | { ok: false; reason: "token_invalid" | "token_expired" };
+type VerifyResult = { ok: true; claims: TokenClaims; expiresAt: number } | { ok: false; reason: "token_invalid" | "token_expired" };
 
 
 export async function signToken(claims: TokenClaims, secret: string | undefined, ttlSeconds: number) {
@@ -68,7 +68,7 @@ export function signOperatorSession(operator: { id: string; accountId: string; r
 // An operator created without a password gets one of these to choose it. It is a JWT of its own
 // kind (typ "invitation" and its own audience), so verifyToken never takes it for a session.
 
-export const INVITATION_TTL_S = 7 * 24 * 60 * 60;
+const INVITATION_TTL_S = 7 * 24 * 60 * 60;
 const INVITATION_AUDIENCE = "parley:invitation";
 
 /** `role`: the role the operator was invited with. Whoever issued the invitation holds its token
@@ -88,7 +88,7 @@ export async function signInvitation(accountId: string, operatorId: string, role
 }
 
 /** `role` is null for invitations signed before it was carried. */
-export type InvitationResult = { ok: true; accountId: string; operatorId: string; role: OperatorRole | null; expiresAt: number } | { ok: false; reason: "token_invalid" | "token_expired" };
+type InvitationResult = { ok: true; accountId: string; operatorId: string; role: OperatorRole | null; expiresAt: number } | { ok: false; reason: "token_invalid" | "token_expired" };
 
 export async function verifyInvitation(token: string, secret: string | undefined): Promise<InvitationResult> {
   try {

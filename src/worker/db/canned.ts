@@ -19,7 +19,7 @@ export function inGroup(accountId: string, level: CannedLevel, ownerId: string |
   return and(eq(t.accountId, accountId), eq(t.level, level), ownerId === null ? isNull(t.ownerId) : eq(t.ownerId, ownerId))!;
 }
 
-export type CannedFields = { title: string; text: string; shortcut?: string | null | undefined };
+type CannedFields = { title: string; text: string; shortcut?: string | null | undefined };
 
 /** Adds a response at the end of its group; the position is computed in the same statement, so
  * two responses created at once do not share it. */
@@ -36,7 +36,7 @@ export async function insertCanned(
     .get();
 }
 
-export type CannedGroupKey = { accountId: string; level: CannedLevel; ownerId: string | null };
+type CannedGroupKey = { accountId: string; level: CannedLevel; ownerId: string | null };
 
 const WHOSE: Record<CannedLevel, string> = { company: "The company response", department: "This department's response", operator: "This operator's response" };
 

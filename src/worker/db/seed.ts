@@ -5,7 +5,7 @@ import { apiKeyDisplayPrefix, hashApiKey } from "../auth/api-keys.ts";
 import { hashPassword } from "../auth/password.ts";
 import type { accounts, apiKeys, cannedResponses, departments, operatorDepartments, operators } from "../../server/db/schema.ts";
 
-export type AccountSeedInput = {
+type AccountSeedInput = {
   id: string;
   name: string;
   departments: { id: string; name: string }[];

@@ -15,7 +15,7 @@ import { chatOfReplyAddress } from "../../server/email/reply-address.ts";
 import { replyText } from "./reply-text.ts";
 
 /** Replies are text; anything bigger carries attachments we do not keep, and costs parse time. */
-export const MAX_REPLY_BYTES = 5 * 1024 * 1024;
+const MAX_REPLY_BYTES = 5 * 1024 * 1024;
 
 /** Auto-replies ("out of office", vacation notices, list mail) are dropped without a bounce:
  * bouncing an automatic message is how mail loops start (RFC 3834). */

@@ -64,7 +64,7 @@ export async function sniffType(head: Uint8Array, complete: boolean): Promise<Sn
 }
 
 /** Whether the account's list (exact types or `type/*`) allows this type. */
-export function typeAllowed(mime: string, allowed: readonly string[]): boolean {
+function typeAllowed(mime: string, allowed: readonly string[]): boolean {
   const type = mime.toLowerCase();
   return allowed.some((entry) => {
     const rule = entry.toLowerCase();
@@ -73,7 +73,7 @@ export function typeAllowed(mime: string, allowed: readonly string[]): boolean {
 }
 
 /** Whether the name's extension agrees with the content. No extension always agrees. */
-export function extensionAgrees(name: string, sniffed: SniffedType): boolean {
+function extensionAgrees(name: string, sniffed: SniffedType): boolean {
   const ext = extensionOf(name);
   if (!ext) return true;
   if (sniffed.ext) return ext === sniffed.ext || (SAME_FORMAT[sniffed.ext] ?? []).includes(ext);

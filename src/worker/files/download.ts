@@ -10,7 +10,7 @@ const MAX_CACHE_SECONDS = 24 * 60 * 60;
 
 /** RFC 6266 with the RFC 8187 `filename*` for names beyond ASCII; the plain `filename` is an ASCII
  * stand-in for old clients, without the characters that would end or escape the quoted string. */
-export function contentDisposition(kind: "inline" | "attachment", name: string): string {
+function contentDisposition(kind: "inline" | "attachment", name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, "_");
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;

@@ -12,7 +12,7 @@ export function fileKey(ref: FileRef): string {
   return `${ref.accountId}/${ref.chatId}/${ref.fileId}`;
 }
 
-export type UploadHead = { bytes: Uint8Array; complete: boolean };
+type UploadHead = { bytes: Uint8Array; complete: boolean };
 
 /** Reads up to SNIFF_BYTES (or the whole body, if shorter) from the reader. */
 export async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>, declaredLength: number): Promise<UploadHead> {
@@ -88,7 +88,7 @@ function checkedBody(reader: ReadableStreamDefaultReader<Uint8Array>, head: Uplo
   });
 }
 
-export type StoreOptions = { key: string; head: UploadHead; declaredLength: number; sniffed: SniffedType; name: string; uploadedBy: string };
+type StoreOptions = { key: string; head: UploadHead; declaredLength: number; sniffed: SniffedType; name: string; uploadedBy: string };
 
 /** Streams the upload into R2 under `key`. On any failure the object is deleted and a problem is
  * thrown: the stream's own (400, 415) when it refused, else 400 upload_incomplete. */

@@ -1,4 +1,4 @@
-// Files in chats (issue 6): upload into R2 by a participant, a signed link on request, and the
+// Files in chats: upload into R2 by a participant, a signed link on request, and the
 // download that link opens. Who may: the chat's own visitor and the operators in the chat send;
 // whoever may read the chat's history (its visitor, its account's operators and API keys) may
 // ask for a link; the link itself, until it expires, opens that one file for whoever holds it.

@@ -1,4 +1,4 @@
-// Operators reaching out and handing on (issue 5): proactive invitations to visitors on the site,
+// Operators reaching out and handing on: proactive invitations to visitors on the site,
 // transferring a chat to a colleague or a department, inviting a colleague in, and joining a chat.
 // Mounted under /api/operator next to operator.ts.
 import { and, eq } from "drizzle-orm";

@@ -5,7 +5,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { describeRoute, resolver, type GenerateSpecOptions } from "hono-openapi";
 import { ProblemSchema } from "../../../shared/admin-api.ts";
 
-export const BASE_PATH = "/api/admin/v1";
+const BASE_PATH = "/api/admin/v1";
 
 const TAGS = {
   Meta: "The API's own description.",
@@ -34,7 +34,7 @@ function problem(description: string) {
   return { description, content: { "application/problem+json": { schema: resolver(ProblemSchema) } } };
 }
 
-export type RouteDoc = {
+type RouteDoc = {
   id: string;
   tag: Tag;
   summary: string;

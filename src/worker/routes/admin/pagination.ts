@@ -6,9 +6,9 @@ import { asc, desc, gt, lt, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Page } from "../../../shared/admin-api.ts";
 
-export const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_PAGE_SIZE = 50;
 
-export type PageParams = { cursor?: string | undefined; limit?: number | undefined };
+type PageParams = { cursor?: string | undefined; limit?: number | undefined };
 
 /** One page's window: add `where` to the query's conditions, order by `orderBy`, take `limit`
  * rows, and turn them into the answer with `page`. `newestFirst` pages by id descending. */
