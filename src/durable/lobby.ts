@@ -38,6 +38,7 @@ import { CHAT_SOCKET_REGISTRY_SCHEMA, chatSocketsOf, noteChatSocket } from "./ch
 import { expiredStanding, operatorStanding, refuseSocket, sessionExpired, standingAfter, type OperatorSession } from "./socket-holder.ts";
 import { PageLimit } from "./page-limit.ts";
 import { positiveNumber } from "./token-bucket.ts";
+import { acceptTagged, attach, attachmentOf, broadcast, closeQuietly, sendQuietly } from "./sockets.ts";
 import { recordChatMissed } from "../worker/db/chat-index.ts";
 
 /** Header the Worker sets, after authenticating, to say which operator is connecting. */
@@ -47,8 +48,11 @@ export const LOBBY_OPERATOR_HEADER = "X-Parley-Operator";
 export type LobbyOperator = { id: string; accountId: string; name: string; role: OperatorRole; departmentIds: string[] };
 /** An operator's console connecting, with what their token must stay true of (socket-holder.ts). */
 export type ConnectingLobbyOperator = LobbyOperator & { session: OperatorSession };
-/** What each lobby socket carries through hibernation. */
-type LobbySocket = ConnectingLobbyOperator & { connectedAt: number };
+/** What each operator's console socket carries through hibernation. */
+type OperatorSocket = ConnectingLobbyOperator & { connectedAt: number };
+/** What a lobby socket carries: a console's, or a widget's presence socket (`kind: "visitor"`,
+ * told apart by isVisitorSocket; console sockets carry no `kind`). */
+type LobbyAttachment = OperatorSocket | VisitorSocket;
 
 /** A closed browser tab does not always close its socket (workerd#1187), so presence would lie.
  * Consoles ping every ~25 s; a socket silent for STALE_AFTER_MS is closed by a sweep that runs
@@ -292,7 +296,7 @@ export class Lobby extends DurableObject<Env> {
    * others see them gone from the team; they come back `away` with their next connect if ever
    * reactivated. */
   async kick(operatorId: string, why: "deactivated" | "session_ended", sessionId?: string): Promise<void> {
-    const sockets = this.ctx.getWebSockets(sessionId ? lobbySessionTag(sessionId) : operatorId).filter((ws) => !isVisitorSocket(ws.deserializeAttachment()));
+    const sockets = this.ctx.getWebSockets(sessionId ? lobbySessionTag(sessionId) : operatorId).filter((ws) => !isVisitorSocket(attachmentOf<LobbyAttachment>(ws)));
     for (const ws of sockets) refuseSocket(ws, standingAfter(why));
     if (why === "deactivated") {
       this.sql.exec("DELETE FROM operators WHERE id = ?", operatorId);
@@ -358,10 +362,8 @@ export class Lobby extends DurableObject<Env> {
       operator.name,
       JSON.stringify(operator.departmentIds),
     );
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server, [operator.id, OPERATORS_TAG, ...(operator.session.id ? [lobbySessionTag(operator.session.id)] : [])]);
-    server.serializeAttachment({ ...operator, connectedAt: Date.now() } satisfies LobbySocket);
+    const tags = [operator.id, OPERATORS_TAG, ...(operator.session.id ? [lobbySessionTag(operator.session.id)] : [])];
+    const { server, response } = acceptTagged<OperatorSocket>(this.ctx, tags, { ...operator, connectedAt: Date.now() });
     await this.alarmBy(Date.now() + SWEEP_EVERY_MS);
     this.send(server, this.snapshot(operator.id));
     this.broadcastPresence(operator.id, server);
@@ -372,15 +374,14 @@ export class Lobby extends DurableObject<Env> {
       this.send(server, { type: "visitors", visitors: await this.everyLiveVisitor() });
     } finally {
       this.awaitingSnapshot.delete(server);
-      for (const data of held) this.trySend(server, data);
+      for (const data of held) sendQuietly(server, data);
     }
-    return new Response(null, { status: 101, webSocket: client });
+    return response;
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    const attachment = ws.deserializeAttachment() as unknown;
-    if (isVisitorSocket(attachment)) return this.visitorMessage(ws, attachment, raw);
-    const operator = attachment as LobbySocket;
+    const operator = attachmentOf<LobbyAttachment>(ws);
+    if (isVisitorSocket(operator)) return this.visitorMessage(ws, operator, raw);
     if (sessionExpired(operator.session)) return refuseSocket(ws, expiredStanding());
     const parsed = parseFrame(raw, lobbyClientFrameSchemas);
     if (!parsed.ok) return this.send(ws, { type: "error", code: parsed.code, message: parsed.message });
@@ -396,26 +397,24 @@ export class Lobby extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    const attachment = ws.deserializeAttachment() as unknown;
-    try {
-      ws.close(code, reason);
-    } catch {
-      // Already closed by the runtime's automatic close reply.
-    }
-    if (isVisitorSocket(attachment)) {
-      this.forgetPageLimit(ws);
-      return this.visitorChanged(attachment.id, [ws]);
-    }
-    this.broadcastPresence((attachment as LobbyOperator).id, undefined, [ws]);
+    const socket = attachmentOf<LobbyAttachment>(ws);
+    // Completes the close the peer began (the runtime may have replied already).
+    closeQuietly(ws, code, reason);
+    this.socketGone(ws, socket);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    const attachment = ws.deserializeAttachment() as unknown;
-    if (isVisitorSocket(attachment)) {
+    this.socketGone(ws, attachmentOf<LobbyAttachment>(ws));
+  }
+
+  /** A socket closed (or is being closed): the operators hear that its visitor or operator is gone,
+   * unless another socket of theirs is still here. */
+  private socketGone(ws: WebSocket, socket: LobbyAttachment): void {
+    if (isVisitorSocket(socket)) {
       this.forgetPageLimit(ws);
-      return this.visitorChanged(attachment.id, [ws]);
+      return this.visitorChanged(socket.id, [ws]);
     }
-    this.broadcastPresence((attachment as LobbyOperator).id, undefined, [ws]);
+    this.broadcastPresence(socket.id, undefined, [ws]);
   }
 
   /** Closes sockets that stopped pinging, and tells everyone those operators are gone; moves chats
@@ -431,7 +430,7 @@ export class Lobby extends DurableObject<Env> {
       console.error("lobby: moving overdue chats to missed failed; retrying", error);
     });
     for (const ws of this.ctx.getWebSockets()) {
-      const socket = ws.deserializeAttachment() as LobbySocket | VisitorSocket;
+      const socket = attachmentOf<LobbyAttachment>(ws);
       // A console's socket lasts no longer than its token.
       if (!isVisitorSocket(socket) && sessionExpired(socket.session, now)) {
         refuseSocket(ws, expiredStanding());
@@ -440,15 +439,8 @@ export class Lobby extends DurableObject<Env> {
       }
       const lastSign = Math.max(this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, socket.connectedAt);
       if (now - lastSign <= STALE_AFTER_MS) continue;
-      try {
-        ws.close(1001, "no heartbeat");
-      } catch {
-        // Already gone.
-      }
-      if (isVisitorSocket(socket)) {
-        this.forgetPageLimit(ws);
-        this.visitorChanged(socket.id, [ws]);
-      } else this.broadcastPresence(socket.id, undefined, [ws]);
+      closeQuietly(ws, 1001, "no heartbeat");
+      this.socketGone(ws, socket);
     }
     this.sql.exec("DELETE FROM invitations WHERE expires_at < ?", now - INVITATION_TTL_MS);
     this.sql.exec("DELETE FROM missed WHERE at < ?", now - MISSED_KEPT_MS);
@@ -541,8 +533,7 @@ export class Lobby extends DurableObject<Env> {
 
   /** Sends a notice to every console of one operator. */
   async notifyOperator(operatorId: string, frame: LobbyServerFrame): Promise<void> {
-    const data = JSON.stringify(frame);
-    for (const socket of this.ctx.getWebSockets(operatorId)) this.sendHeld(socket, data);
+    broadcast(this.ctx.getWebSockets(operatorId), frame, { send: (ws, data) => this.sendHeld(ws, data) });
   }
 
   /** A shard's gathered visitor notices, for the operators' consoles. */
@@ -561,10 +552,7 @@ export class Lobby extends DurableObject<Env> {
   }
 
   private async acceptVisitor(visitorId: string): Promise<Response> {
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server, [VISITORS_TAG, visitorTag(visitorId)]);
-    server.serializeAttachment({ kind: "visitor", id: visitorId, connectedAt: Date.now(), page: null } satisfies VisitorSocket);
+    const { server, response } = acceptTagged<VisitorSocket>(this.ctx, [VISITORS_TAG, visitorTag(visitorId)], { kind: "visitor", id: visitorId, connectedAt: Date.now(), page: null });
     await this.alarmBy(Date.now() + SWEEP_EVERY_MS);
     // An invitation still standing (the visitor navigated meanwhile) follows them to the new page.
     const open = this.openInvitation(visitorId);
@@ -572,7 +560,7 @@ export class Lobby extends DurableObject<Env> {
       const operator = { id: open.operator_id, name: open.operator_name };
       this.send(server, { type: "invitation", invitation: { id: open.id, operator, text: open.text, ttlMs: open.expires_at - Date.now() } });
     }
-    return new Response(null, { status: 101, webSocket: client });
+    return response;
   }
 
   private visitorMessage(ws: WebSocket, me: VisitorSocket, raw: string | ArrayBuffer): void {
@@ -582,7 +570,7 @@ export class Lobby extends DurableObject<Env> {
     const now = Date.now();
     const samePage = me.page?.url === url;
     const page = { url, title, referrer, onSiteSince: now - onSiteMs, pageSince: samePage ? me.page!.pageSince : now, chatting, chatId: chatId ?? null };
-    ws.serializeAttachment({ ...me, page } satisfies VisitorSocket);
+    attach<VisitorSocket>(ws, { ...me, page });
     this.pageNotice(ws, me.id, now);
   }
 
@@ -595,11 +583,7 @@ export class Lobby extends DurableObject<Env> {
     if (verdict.kind === "now") return this.visitorChanged(visitorId);
     if (verdict.kind === "close") {
       this.forgetPageLimit(ws);
-      try {
-        ws.close(FLOODING_CLOSE_CODE, "flooding");
-      } catch {
-        // Already gone.
-      }
+      closeQuietly(ws, FLOODING_CLOSE_CODE, "flooding");
       return this.visitorChanged(visitorId, [ws]);
     }
     if (verdict.warn) {
@@ -676,7 +660,7 @@ export class Lobby extends DurableObject<Env> {
     const sockets = this.ctx
       .getWebSockets(visitorTag(visitorId))
       .filter((ws) => !closing.includes(ws))
-      .map((ws) => ws.deserializeAttachment() as VisitorSocket);
+      .map((ws) => attachmentOf<VisitorSocket>(ws));
     return liveVisitor(sockets, this.openInvitation(visitorId));
   }
 
@@ -684,7 +668,7 @@ export class Lobby extends DurableObject<Env> {
   private liveVisitors(): LiveVisitor[] {
     const byVisitor = new Map<string, VisitorSocket[]>();
     for (const ws of this.ctx.getWebSockets(VISITORS_TAG)) {
-      const socket = ws.deserializeAttachment() as VisitorSocket;
+      const socket = attachmentOf<VisitorSocket>(ws);
       const list = byVisitor.get(socket.id);
       if (list) list.push(socket);
       else byVisitor.set(socket.id, [socket]);
@@ -710,23 +694,14 @@ export class Lobby extends DurableObject<Env> {
   }
 
   private sendToVisitor(visitorId: string, frame: VisitorServerFrame): void {
-    const data = JSON.stringify(frame);
-    for (const socket of this.ctx.getWebSockets(visitorTag(visitorId))) this.trySend(socket, data);
+    broadcast(this.ctx.getWebSockets(visitorTag(visitorId)), frame);
   }
 
   /** Sends to an operator's console, or holds it while that console waits for its snapshot. */
   private sendHeld(ws: WebSocket, data: string): void {
     const held = this.awaitingSnapshot.get(ws);
     if (held) held.push(data);
-    else this.trySend(ws, data);
-  }
-
-  private trySend(ws: WebSocket, data: string): void {
-    try {
-      ws.send(data);
-    } catch {
-      // Gone between listing and sending.
-    }
+    else sendQuietly(ws, data);
   }
 
   // ---- Helpers -------------------------------------------------------------------------------
@@ -738,7 +713,7 @@ export class Lobby extends DurableObject<Env> {
       this.ctx
         .getWebSockets(OPERATORS_TAG)
         .filter((ws) => !closing.includes(ws))
-        .map((ws) => (ws.deserializeAttachment() as LobbyOperator).id),
+        .map((ws) => attachmentOf<OperatorSocket>(ws).id),
     );
     return this.sql
       .exec<OperatorRow>("SELECT id, name, department_ids, status FROM operators ORDER BY name")
@@ -784,21 +759,18 @@ export class Lobby extends DurableObject<Env> {
   /** Sends to every connected console whose operator passes `to` (all of them without it). */
   private broadcast(frame: LobbyServerFrame, to?: (operator: OperatorPresence) => boolean, except?: WebSocket): void {
     const byId = new Map(this.presences().map((op) => [op.id, op]));
-    const data = JSON.stringify(frame);
-    for (const socket of this.ctx.getWebSockets(OPERATORS_TAG)) {
-      if (socket === except) continue;
-      const operator = byId.get((socket.deserializeAttachment() as LobbyOperator).id);
-      if (!operator || (to && !to(operator))) continue;
-      // Gone between listing and sending: the console resyncs from its next snapshot.
-      this.sendHeld(socket, data);
-    }
+    // A console a send misses (gone meanwhile) resyncs from its next snapshot.
+    broadcast<OperatorSocket>(this.ctx.getWebSockets(OPERATORS_TAG), frame, {
+      except,
+      to: (socket) => {
+        const operator = byId.get(socket.id);
+        return operator !== undefined && (!to || to(operator));
+      },
+      send: (ws, data) => this.sendHeld(ws, data),
+    });
   }
 
   private send(ws: WebSocket, frame: LobbyServerFrame | VisitorServerFrame): void {
-    try {
-      ws.send(JSON.stringify(frame));
-    } catch {
-      // See broadcast.
-    }
+    sendQuietly(ws, frame);
   }
 }
