@@ -33,13 +33,16 @@ import {
 } from "./lobby-visitors.ts";
 import { parseFrame, PING_FRAME, PONG_FRAME, type OperatorRole } from "../shared/protocol.ts";
 import { problemResponse } from "../worker/http.ts";
-import { fnv1a } from "../shared/hash.ts";
 import { CHAT_SOCKET_REGISTRY_SCHEMA, chatSocketsOf, noteChatSocket } from "./chat-socket-registry.ts";
 import { expiredStanding, operatorStanding, refuseSocket, sessionExpired, standingAfter, type OperatorSession } from "./socket-holder.ts";
 import { PageLimit } from "./page-limit.ts";
 import { positiveNumber } from "./token-bucket.ts";
+import { lobbyOf, visitorShard, visitorShardCount } from "./lobby-address.ts";
 import { acceptTagged, attach, attachmentOf, broadcast, closeQuietly, sendQuietly } from "./sockets.ts";
 import { recordChatMissed } from "../worker/db/chat-index.ts";
+
+// Still importable from here, where the chat rooms look for it.
+export { lobbyOf };
 
 /** Header the Worker sets, after authenticating, to say which operator is connecting. */
 export const LOBBY_OPERATOR_HEADER = "X-Parley-Operator";
@@ -59,58 +62,6 @@ type LobbyAttachment = OperatorSocket | VisitorSocket;
  * every SWEEP_EVERY_MS while any socket is open. Pings are answered without waking the object. */
 export const STALE_AFTER_MS = 90_000;
 const SWEEP_EVERY_MS = 60_000;
-
-/** The account's lobby: operators' presence, the queues, and (unless sharded) live visitors. */
-export function lobbyOf(env: Env, accountId: string) {
-  return env.LOBBY.get(env.LOBBY.idFromName(accountId));
-}
-
-/** Most objects one account's live visitors may be spread over. */
-export const MAX_VISITOR_SHARDS = 64;
-
-/** How many objects hold an account's live visitors: the `LOBBY_VISITOR_SHARDS` var, 1 (the
- * account's lobby holds them itself) unless set. Why and when to raise it: docs/benchmarks.md,
- * "How far one Lobby goes". Raising it takes effect page by page: a visitor moves to their shard
- * when their page reconnects (the next navigation or reload); until then the account's lobby
- * still lists them, but an invitation to them is routed to the shard and not found. */
-export function visitorShardCount(env: Env): number {
-  const count = Number(env.LOBBY_VISITOR_SHARDS ?? 1);
-  return Number.isInteger(count) && count >= 1 ? Math.min(count, MAX_VISITOR_SHARDS) : 1;
-}
-
-/** Which of `count` shards a visitor's presence lives in: FNV-1a of the visitor id, so every
- * page view and every invitation of one visitor meet in the same object. */
-export function visitorShardIndex(visitorId: string, count: number): number {
-  return fnv1a(visitorId) % count;
-}
-
-/** A visitor shard: a Lobby object that holds only visitor sockets and invitations, and passes
- * what operators must see on to the account's lobby. */
-export function visitorShard(env: Env, accountId: string, index: number) {
-  return env.LOBBY.get(env.LOBBY.idFromName(`${accountId}/visitors/${index}`));
-}
-
-/** The object holding this visitor's presence sockets and invitations, and the shard index the
- * object is told on connect (null: the account's lobby itself). */
-export function visitorHome(env: Env, accountId: string, visitorId: string) {
-  const count = visitorShardCount(env);
-  if (count === 1) return { lobby: lobbyOf(env, accountId), shard: null };
-  const shard = visitorShardIndex(visitorId, count);
-  return { lobby: visitorShard(env, accountId, shard), shard };
-}
-
-/** The object holding this visitor's presence sockets and invitations. */
-export function lobbyShard(env: Env, accountId: string, visitorId: string) {
-  return visitorHome(env, accountId, visitorId).lobby;
-}
-
-/** Invitation ids minted by a shard name it (`inv_<shard>_<random>`), so the visitor's answer,
- * which knows only the id, reaches the object holding the invitation. A forged index finds an
- * object without that invitation: not found, as for any unknown id. */
-export function lobbyOfInvitation(env: Env, accountId: string, invitationId: string) {
-  const shard = /^inv_(\d{1,2})_/.exec(invitationId);
-  return shard ? visitorShard(env, accountId, Number(shard[1])) : lobbyOf(env, accountId);
-}
 
 const lobbySessionTag = (sessionId: string) => `session:${sessionId}`;
 

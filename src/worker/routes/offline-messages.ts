@@ -6,7 +6,7 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { ulid } from "ulid";
 import { chatRoomOf } from "../../durable/chat-room.ts";
-import { lobbyOf } from "../../durable/lobby.ts";
+import { lobbyOf } from "../../durable/lobby-address.ts";
 import { OfflineMessageRequest, type OfflineMessageResponse } from "../../shared/protocol.ts";
 import { database } from "../db/index.ts";
 import { chats, departments } from "../db/schema.ts";

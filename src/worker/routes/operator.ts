@@ -10,7 +10,7 @@ import { chats, departments, endedSessions, operators } from "../db/schema.ts";
 import { disconnectOperator } from "./admin/live.ts";
 import { requireWithinRateLimit } from "../rate-limit.ts";
 import { ProblemError, validate, type AppEnv } from "../http.ts";
-import { lobbyOf } from "../../durable/lobby.ts";
+import { lobbyOf } from "../../durable/lobby-address.ts";
 import type { AcceptResponse } from "../../shared/lobby-protocol.ts";
 import { departmentIdsOf } from "../db/operators.ts";
 import { findChatFor } from "./chats.ts";

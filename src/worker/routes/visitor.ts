@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { ulid } from "ulid";
 import { chatRoomOf } from "../../durable/chat-room.ts";
-import { lobbyOf, lobbyOfInvitation } from "../../durable/lobby.ts";
+import { lobbyOf, lobbyOfInvitation } from "../../durable/lobby-address.ts";
 import { anonymousVisitorName, VisitorSessionRequest, type VisitorSessionResponse } from "../../shared/protocol.ts";
 import { VISITOR_TOKEN_TTL_S, signToken } from "../auth/tokens.ts";
 import { recordOperatorJoined } from "../db/chat-index.ts";
