@@ -4,6 +4,10 @@
 // rooms, the objects themselves) finds the object it needs here, from names and a hash alone.
 import { fnv1a } from "../shared/hash.ts";
 
+/** Which account a Lobby object serves, and as what: shard null is the account's lobby itself
+ * (the object's `home` row, learnt from its first connect). */
+export type LobbyHome = { account_id: string; shard: number | null };
+
 /** The account's lobby: operators' presence, the queues, and (unless sharded) live visitors. */
 export function lobbyOf(env: Env, accountId: string) {
   return env.LOBBY.get(env.LOBBY.idFromName(accountId));

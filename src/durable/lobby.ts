@@ -1,44 +1,29 @@
 // One Lobby object per account: who of the account's operators is online, and the queue of chats
 // waiting for one. It is the single place that decides who gets a waiting chat, so two operators
 // accepting at once can never both win. Sockets hibernate like the chat rooms'. It also holds the
-// account's live visitors, unless LOBBY_VISITOR_SHARDS spreads them over more instances of this
-// class ("visitor shards", which take no operators and pass notices on to the account's lobby).
+// account's live visitors and invitations (lobby-visitors.ts), unless LOBBY_VISITOR_SHARDS spreads
+// them over more instances of this class ("visitor shards", lobby-address.ts: they take no
+// operators and pass notices on to the account's lobby).
 import { DurableObject } from "cloudflare:workers";
 import {
-  FLOODING_CLOSE_CODE,
-  INVITATION_TTL_MS,
   lobbyClientFrameSchemas,
-  visitorClientFrameSchemas,
   type ChatAssignedNotice,
   type ConfigTopic,
   type LiveVisitor,
   type LobbyServerFrame,
   type OperatorPresence,
   type PresenceStatus,
-  type VisitorServerFrame,
   type WaitingChat,
   WAITING_PREVIEW_LENGTH,
 } from "../shared/lobby-protocol.ts";
-import {
-  INVITATIONS_SCHEMA,
-  isVisitorSocket,
-  LOBBY_VISITOR_HEADER,
-  liveVisitor,
-  type LobbyVisitorHeader,
-  OPERATORS_TAG,
-  visitorTag,
-  VISITORS_TAG,
-  type InvitationRow,
-  type VisitorSocket,
-} from "./lobby-visitors.ts";
+import { isVisitorSocket, LiveVisitors, LOBBY_VISITOR_HEADER, type ClaimResult, type InviteResult, type LobbyVisitorHeader, VISITORS_TAG, type VisitorSocket } from "./lobby-visitors.ts";
 import { parseFrame, PING_FRAME, PONG_FRAME, type OperatorRole } from "../shared/protocol.ts";
 import { problemResponse } from "../worker/http.ts";
 import { CHAT_SOCKET_REGISTRY_SCHEMA, chatSocketsOf, noteChatSocket } from "./chat-socket-registry.ts";
 import { expiredStanding, operatorStanding, refuseSocket, sessionExpired, standingAfter, type OperatorSession } from "./socket-holder.ts";
-import { PageLimit } from "./page-limit.ts";
 import { positiveNumber } from "./token-bucket.ts";
-import { lobbyOf, visitorShard, visitorShardCount } from "./lobby-address.ts";
-import { acceptTagged, attach, attachmentOf, broadcast, closeQuietly, sendQuietly } from "./sockets.ts";
+import { lobbyOf, type LobbyHome } from "./lobby-address.ts";
+import { acceptTagged, attachmentOf, broadcast, closeQuietly, sendQuietly } from "./sockets.ts";
 import { recordChatMissed } from "../worker/db/chat-index.ts";
 
 // Still importable from here, where the chat rooms look for it.
@@ -63,11 +48,8 @@ type LobbyAttachment = OperatorSocket | VisitorSocket;
 export const STALE_AFTER_MS = 90_000;
 const SWEEP_EVERY_MS = 60_000;
 
+const OPERATORS_TAG = "operators";
 const lobbySessionTag = (sessionId: string) => `session:${sessionId}`;
-
-/** Notices a shard gathers before passing them on, so a burst of page changes costs the
- * account's lobby one call rather than one each (the lobby's request rate is its limit). */
-const SHARD_FLUSH_AFTER_MS = 100;
 
 /** How long a chat may wait before it is `missed` (the `QUEUE_MISSED_AFTER_S` var; 10 minutes
  * unless set). Offline messages, answered by email whenever someone gets to them, never expire. */
@@ -91,10 +73,6 @@ const MISSED_PER_ALARM = 100;
 /** When writing missed chats to the index failed, the next try. */
 const MISS_RETRY_MS = 30_000;
 
-export type InviteResult = { ok: true; id: string; expiresAt: number } | { ok: false; code: "not_found" | "conflict" };
-export type ClaimResult =
-  | { ok: true; operator: { id: string; name: string }; text: string; invitationId: string }
-  | { ok: false; code: "not_found" | "expired" };
 export type AcceptResult = { ok: true } | { ok: false; code: "already_taken" | "forbidden" };
 
 type WaitingRow = { chat_id: string; department_id: string | null; visitor_name: string; since: number };
@@ -121,9 +99,6 @@ CREATE TABLE IF NOT EXISTS missed (
   chat_id TEXT PRIMARY KEY, at INTEGER NOT NULL
 );`;
 
-/** Which account this object serves, and as what: shard null is the account's lobby itself. */
-type Home = { account_id: string; shard: number | null };
-
 function toWaiting(row: WaitingRow): WaitingChat {
   return { chatId: row.chat_id, departmentId: row.department_id, visitorName: row.visitor_name, since: row.since };
 }
@@ -136,23 +111,24 @@ function mayTake(departmentIds: readonly string[], chatDepartment: string | null
 export class Lobby extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** Learnt from the first connect (the Worker says it); null until then. */
-  private home: Home | null;
-  /** On a shard: the latest notice per visitor, waiting for the next pass to the account's lobby. */
-  private readonly outbound = new Map<string, LobbyServerFrame>();
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private home: LobbyHome | null;
+  private readonly visitors: LiveVisitors;
   /** Consoles connected but still waiting for their visitor snapshot from the shards: notices
    * meant for them are held and sent after it, so an older snapshot never overwrites them. */
   private readonly awaitingSnapshot = new Map<WebSocket, string[]>();
-  /** Each presence socket's limit on page notices (src/durable/page-limit.ts). */
-  private readonly pageLimits = new Map<WebSocket, PageLimit>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
-    this.sql.exec(INVITATIONS_SCHEMA);
     this.sql.exec(CHAT_SOCKET_REGISTRY_SCHEMA);
-    this.home = this.sql.exec<Home>("SELECT account_id, shard FROM home").toArray()[0] ?? null;
+    this.home = this.sql.exec<LobbyHome>("SELECT account_id, shard FROM home").toArray()[0] ?? null;
+    this.visitors = new LiveVisitors(ctx, env, {
+      home: () => this.home,
+      toConsoles: (frame) => this.broadcast(frame),
+      notifyOperator: (operatorId, frame) => this.notifyOperator(operatorId, frame),
+      sweepSoon: () => this.sweepSoon(),
+    });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
 
@@ -300,7 +276,7 @@ export class Lobby extends DurableObject<Env> {
     const visitor = JSON.parse(request.headers.get(LOBBY_VISITOR_HEADER) ?? "null") as LobbyVisitorHeader | null;
     if (visitor) {
       this.settle({ account_id: visitor.accountId, shard: visitor.shard });
-      return this.acceptVisitor(visitor.id);
+      return this.visitors.accept(visitor.id);
     }
     const operator = JSON.parse(request.headers.get(LOBBY_OPERATOR_HEADER) ?? "null") as ConnectingLobbyOperator | null;
     if (!operator) return problemResponse(403, "forbidden", "Operators only.");
@@ -315,14 +291,14 @@ export class Lobby extends DurableObject<Env> {
     );
     const tags = [operator.id, OPERATORS_TAG, ...(operator.session.id ? [lobbySessionTag(operator.session.id)] : [])];
     const { server, response } = acceptTagged<OperatorSocket>(this.ctx, tags, { ...operator, connectedAt: Date.now() });
-    await this.alarmBy(Date.now() + SWEEP_EVERY_MS);
+    await this.sweepSoon();
     this.send(server, this.snapshot(operator.id));
     this.broadcastPresence(operator.id, server);
     // With shards, the visitor list is gathered from them; notices arriving meanwhile wait.
     const held: string[] = [];
     this.awaitingSnapshot.set(server, held);
     try {
-      this.send(server, { type: "visitors", visitors: await this.everyLiveVisitor() });
+      this.send(server, { type: "visitors", visitors: await this.visitors.everyone() });
     } finally {
       this.awaitingSnapshot.delete(server);
       for (const data of held) sendQuietly(server, data);
@@ -332,7 +308,7 @@ export class Lobby extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     const operator = attachmentOf<LobbyAttachment>(ws);
-    if (isVisitorSocket(operator)) return this.visitorMessage(ws, operator, raw);
+    if (isVisitorSocket(operator)) return this.visitors.message(ws, operator, raw);
     if (sessionExpired(operator.session)) return refuseSocket(ws, expiredStanding());
     const parsed = parseFrame(raw, lobbyClientFrameSchemas);
     if (!parsed.ok) return this.send(ws, { type: "error", code: parsed.code, message: parsed.message });
@@ -361,10 +337,7 @@ export class Lobby extends DurableObject<Env> {
   /** A socket closed (or is being closed): the operators hear that its visitor or operator is gone,
    * unless another socket of theirs is still here. */
   private socketGone(ws: WebSocket, socket: LobbyAttachment): void {
-    if (isVisitorSocket(socket)) {
-      this.forgetPageLimit(ws);
-      return this.visitorChanged(socket.id, [ws]);
-    }
+    if (isVisitorSocket(socket)) return this.visitors.gone(ws, socket.id);
     this.broadcastPresence(socket.id, undefined, [ws]);
   }
 
@@ -393,13 +366,18 @@ export class Lobby extends DurableObject<Env> {
       closeQuietly(ws, 1001, "no heartbeat");
       this.socketGone(ws, socket);
     }
-    this.sql.exec("DELETE FROM invitations WHERE expires_at < ?", now - INVITATION_TTL_MS);
+    this.visitors.sweep(now);
     this.sql.exec("DELETE FROM missed WHERE at < ?", now - MISSED_KEPT_MS);
     const earliest = this.sql.exec<{ at: number | null }>("SELECT min(at) AS at FROM queue_deadlines").one().at;
     const deadline = earliest === null ? null : missFailed ? Math.max(earliest, now + MISS_RETRY_MS) : earliest;
     const sweep = this.ctx.getWebSockets().length ? now + SWEEP_EVERY_MS : null;
     const next = deadline === null ? sweep : sweep === null ? deadline : Math.min(deadline, sweep);
     if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Makes sure the sweep runs, now that a socket is open. */
+  private sweepSoon(): Promise<void> {
+    return this.alarmBy(Date.now() + SWEEP_EVERY_MS);
   }
 
   /** Sets the alarm to `at` unless it already goes off sooner. */
@@ -426,55 +404,19 @@ export class Lobby extends DurableObject<Env> {
 
   // ---- Live visitors, invitations, hand-overs ------------------------------------------------
 
-  /** An operator invites a visitor who is on the site now. Refused when the visitor is not here
-   * (never was, left, or belongs to another account's lobby) or is already chatting. */
+  /** An operator invites a visitor who is on the site now (lobby-visitors.ts). */
   async invite(visitorId: string, text: string, operator: { id: string; name: string }): Promise<InviteResult> {
-    const visitor = this.liveVisitor(visitorId);
-    if (!visitor) return { ok: false, code: "not_found" };
-    if (visitor.chatting) return { ok: false, code: "conflict" };
-    const now = Date.now();
-    const shard = this.home?.shard;
-    const id = `inv_${shard != null ? `${shard}_` : ""}${crypto.randomUUID().replaceAll("-", "")}`;
-    // One open invitation per visitor: a newer one replaces the older.
-    for (const old of this.sql.exec<{ id: string }>("DELETE FROM invitations WHERE visitor_id = ? AND chat_id IS NULL RETURNING id", visitorId).toArray()) {
-      this.sendToVisitor(visitorId, { type: "invitation_gone", id: old.id });
-    }
-    this.sql.exec(
-      "INSERT INTO invitations (id, visitor_id, operator_id, operator_name, text, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      id,
-      visitorId,
-      operator.id,
-      operator.name,
-      text,
-      now,
-      now + INVITATION_TTL_MS,
-    );
-    this.sendToVisitor(visitorId, { type: "invitation", invitation: { id, operator, text, ttlMs: INVITATION_TTL_MS } });
-    this.visitorChanged(visitorId);
-    return { ok: true, id, expiresAt: now + INVITATION_TTL_MS };
+    return this.visitors.invite(visitorId, text, operator);
   }
 
-  /** The visitor answered an invitation: claims it, once. An expired or already answered one
-   * is "expired" (the visitor gets a normal waiting chat); an unknown one (forged, or another
-   * account's) is "not_found". */
+  /** The visitor answered an invitation: claims it, once. */
   async claimInvitation(invitationId: string): Promise<ClaimResult> {
-    const row = this.sql.exec<InvitationRow>("SELECT * FROM invitations WHERE id = ?", invitationId).toArray()[0];
-    if (!row) return { ok: false, code: "not_found" };
-    if (row.chat_id !== null || row.expires_at < Date.now()) return { ok: false, code: "expired" };
-    this.sql.exec("UPDATE invitations SET chat_id = '' WHERE id = ?", invitationId);
-    return { ok: true, operator: { id: row.operator_id, name: row.operator_name }, text: row.text, invitationId };
+    return this.visitors.claim(invitationId);
   }
 
   /** The chat of a claimed invitation exists: the inviting operator's consoles open it. */
   async invitationAccepted(invitationId: string, chatId: string, visitorName: string): Promise<void> {
-    const row = this.sql.exec<InvitationRow>("UPDATE invitations SET chat_id = ? WHERE id = ? RETURNING *", chatId, invitationId).toArray()[0];
-    if (!row) return;
-    const notice: LobbyServerFrame = { type: "invitation_accepted", invitationId, visitorId: row.visitor_id, chatId, visitorName };
-    this.visitorChanged(row.visitor_id);
-    if (this.home?.shard != null) {
-      this.flush();
-      await lobbyOf(this.env, this.home.account_id).notifyOperator(row.operator_id, notice);
-    } else await this.notifyOperator(row.operator_id, notice);
+    await this.visitors.accepted(invitationId, chatId, visitorName);
   }
 
   /** A colleague handed this operator a chat (transfer or "invite colleague"): open it. */
@@ -494,7 +436,7 @@ export class Lobby extends DurableObject<Env> {
 
   /** The live visitors this object holds (a shard's part of the account's list). */
   async visitorsHere(): Promise<LiveVisitor[]> {
-    return this.liveVisitors();
+    return this.visitors.here();
   }
 
   /** How many visitor presence sockets this object holds (for the measurements in docs/benchmarks.md). */
@@ -502,150 +444,11 @@ export class Lobby extends DurableObject<Env> {
     return this.ctx.getWebSockets(VISITORS_TAG).length;
   }
 
-  private async acceptVisitor(visitorId: string): Promise<Response> {
-    const { server, response } = acceptTagged<VisitorSocket>(this.ctx, [VISITORS_TAG, visitorTag(visitorId)], { kind: "visitor", id: visitorId, connectedAt: Date.now(), page: null });
-    await this.alarmBy(Date.now() + SWEEP_EVERY_MS);
-    // An invitation still standing (the visitor navigated meanwhile) follows them to the new page.
-    const open = this.openInvitation(visitorId);
-    if (open) {
-      const operator = { id: open.operator_id, name: open.operator_name };
-      this.send(server, { type: "invitation", invitation: { id: open.id, operator, text: open.text, ttlMs: open.expires_at - Date.now() } });
-    }
-    return response;
-  }
-
-  private visitorMessage(ws: WebSocket, me: VisitorSocket, raw: string | ArrayBuffer): void {
-    const parsed = parseFrame(raw, visitorClientFrameSchemas);
-    if (!parsed.ok) return this.send(ws, { type: "error", code: parsed.code, message: parsed.message });
-    const { url, title, referrer, onSiteMs, chatting, chatId } = parsed.frame;
-    const now = Date.now();
-    const samePage = me.page?.url === url;
-    const page = { url, title, referrer, onSiteSince: now - onSiteMs, pageSince: samePage ? me.page!.pageSince : now, chatting, chatId: chatId ?? null };
-    attach<VisitorSocket>(ws, { ...me, page });
-    this.pageNotice(ws, me.id, now);
-  }
-
-  /** Passes a visitor's page change on to the operators, a few a second per socket at most: a
-   * change beyond that is kept (the attachment holds it) and sent by one trailing notice. */
-  private pageNotice(ws: WebSocket, visitorId: string, now: number): void {
-    let limit = this.pageLimits.get(ws);
-    if (!limit) this.pageLimits.set(ws, (limit = new PageLimit()));
-    const verdict = limit.offer(now);
-    if (verdict.kind === "now") return this.visitorChanged(visitorId);
-    if (verdict.kind === "close") {
-      this.forgetPageLimit(ws);
-      closeQuietly(ws, FLOODING_CLOSE_CODE, "flooding");
-      return this.visitorChanged(visitorId, [ws]);
-    }
-    if (verdict.warn) {
-      const message = `Too many page frames; operators see at most a few a second. The latest page is kept and passed on in ${verdict.afterMs} ms.`;
-      this.send(ws, { type: "error", code: "rate_limited", message, retryAfterMs: verdict.afterMs });
-    }
-    const trail = (afterMs: number) => {
-      limit.trailing = setTimeout(() => {
-        limit.trailing = null;
-        if (!limit.dirty || this.pageLimits.get(ws) !== limit) return;
-        const wait = limit.due();
-        if (wait > 0) return trail(wait);
-        this.visitorChanged(visitorId);
-      }, afterMs);
-    };
-    if (!limit.trailing) trail(verdict.afterMs);
-  }
-
-  private forgetPageLimit(ws: WebSocket): void {
-    this.pageLimits.get(ws)?.stop();
-    this.pageLimits.delete(ws);
-  }
-
-  /** Tells the operators how a visitor looks now, or that they left (`closing`: their sockets
-   * being closed right now). */
-  private visitorChanged(visitorId: string, closing: readonly WebSocket[] = []): void {
-    const visitor = this.liveVisitor(visitorId, closing);
-    if (visitor) return this.toOperators(visitorId, { type: "visitor", visitor });
-    const stillHere = this.ctx.getWebSockets(visitorTag(visitorId)).some((ws) => !closing.includes(ws));
-    if (!stillHere) this.toOperators(visitorId, { type: "visitor_left", visitorId });
-  }
-
-  /** The account's lobby tells its consoles at once; a shard keeps the latest notice per visitor
-   * and passes them on together shortly after (a pending timer also keeps it from hibernating
-   * before it has). */
-  private toOperators(visitorId: string, frame: LobbyServerFrame): void {
-    if (this.home?.shard == null) return this.broadcast(frame);
-    this.outbound.set(visitorId, frame);
-    this.flushTimer ??= setTimeout(() => this.flush(), SHARD_FLUSH_AFTER_MS);
-  }
-
-  private flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    if (!this.outbound.size || !this.home) return;
-    const frames = [...this.outbound.values()];
-    this.outbound.clear();
-    // A lost notice leaves a console a change behind until the visitor's next one (or its next
-    // snapshot); presence is advisory, unlike chat messages, so it is logged and not retried.
-    lobbyOf(this.env, this.home.account_id)
-      .visitorNotices(frames)
-      .catch((error: unknown) => console.error("visitor shard: notices to the account lobby failed", error));
-  }
-
-  /** Every live visitor of the account: this object's own, plus each shard's when sharded (after
-   * raising the shard count, pages not yet reconnected are still here). */
-  private async everyLiveVisitor(): Promise<LiveVisitor[]> {
-    const count = visitorShardCount(this.env);
-    const own = this.liveVisitors();
-    if (count === 1 || !this.home) return own;
-    const account = this.home.account_id;
-    const parts = await Promise.all(Array.from({ length: count }, (_, index) => visitorShard(this.env, account, index).visitorsHere()));
-    return [...own, ...parts.flat()].sort((a, b) => a.onSiteSince - b.onSiteSince);
-  }
-
   /** Remembers, once, which account this object serves and whether it is a shard. */
-  private settle(home: Home): void {
+  private settle(home: LobbyHome): void {
     if (this.home) return;
     this.sql.exec("INSERT INTO home (account_id, shard) VALUES (?, ?)", home.account_id, home.shard);
     this.home = home;
-  }
-
-  private liveVisitor(visitorId: string, closing: readonly WebSocket[] = []): LiveVisitor | null {
-    const sockets = this.ctx
-      .getWebSockets(visitorTag(visitorId))
-      .filter((ws) => !closing.includes(ws))
-      .map((ws) => attachmentOf<VisitorSocket>(ws));
-    return liveVisitor(sockets, this.openInvitation(visitorId));
-  }
-
-  /** Every visitor here now: one pass over the visitor sockets and one query for invitations. */
-  private liveVisitors(): LiveVisitor[] {
-    const byVisitor = new Map<string, VisitorSocket[]>();
-    for (const ws of this.ctx.getWebSockets(VISITORS_TAG)) {
-      const socket = attachmentOf<VisitorSocket>(ws);
-      const list = byVisitor.get(socket.id);
-      if (list) list.push(socket);
-      else byVisitor.set(socket.id, [socket]);
-    }
-    const invitations = new Map(
-      this.sql
-        .exec<InvitationRow>("SELECT * FROM invitations WHERE chat_id IS NULL AND expires_at >= ?", Date.now())
-        .toArray()
-        .map((row) => [row.visitor_id, row]),
-    );
-    const visitors: LiveVisitor[] = [];
-    for (const [id, sockets] of byVisitor) {
-      const visitor = liveVisitor(sockets, invitations.get(id));
-      if (visitor) visitors.push(visitor);
-    }
-    return visitors.sort((a, b) => a.onSiteSince - b.onSiteSince);
-  }
-
-  private openInvitation(visitorId: string): InvitationRow | undefined {
-    return this.sql
-      .exec<InvitationRow>("SELECT * FROM invitations WHERE visitor_id = ? AND chat_id IS NULL AND expires_at >= ? ORDER BY created_at DESC LIMIT 1", visitorId, Date.now())
-      .toArray()[0];
-  }
-
-  private sendToVisitor(visitorId: string, frame: VisitorServerFrame): void {
-    broadcast(this.ctx.getWebSockets(visitorTag(visitorId)), frame);
   }
 
   /** Sends to an operator's console, or holds it while that console waits for its snapshot. */
@@ -721,7 +524,7 @@ export class Lobby extends DurableObject<Env> {
     });
   }
 
-  private send(ws: WebSocket, frame: LobbyServerFrame | VisitorServerFrame): void {
+  private send(ws: WebSocket, frame: LobbyServerFrame): void {
     sendQuietly(ws, frame);
   }
 }
