@@ -16,7 +16,7 @@ import {
   type WaitingChat,
   WAITING_PREVIEW_LENGTH,
 } from "../shared/lobby-protocol.ts";
-import { isVisitorSocket, LiveVisitors, LOBBY_VISITOR_HEADER, type ClaimResult, type InviteResult, type LobbyVisitorHeader, VISITORS_TAG, type VisitorSocket } from "./lobby-visitors.ts";
+import { isVisitorSocket, LiveVisitors, LOBBY_VISITOR_HEADER, type ClaimResult, type InviteResult, type LobbyVisitorHeader, type VisitorSocket } from "./lobby-visitors.ts";
 import { parseFrame, PING_FRAME, PONG_FRAME, type OperatorRole } from "../shared/protocol.ts";
 import { problemResponse } from "../worker/http.ts";
 import { CHAT_SOCKET_REGISTRY_SCHEMA, chatSocketsOf, noteChatSocket } from "./chat-socket-registry.ts";
@@ -437,11 +437,6 @@ export class Lobby extends DurableObject<Env> {
   /** The live visitors this object holds (a shard's part of the account's list). */
   async visitorsHere(): Promise<LiveVisitor[]> {
     return this.visitors.here();
-  }
-
-  /** How many visitor presence sockets this object holds (for the measurements in docs/benchmarks.md). */
-  async visitorCount(): Promise<number> {
-    return this.ctx.getWebSockets(VISITORS_TAG).length;
   }
 
   /** Remembers, once, which account this object serves and whether it is a shard. */
