@@ -22,12 +22,12 @@ import { problemResponse } from "../worker/http.ts";
 import { CHAT_SOCKET_REGISTRY_SCHEMA, chatSocketsOf, noteChatSocket } from "./chat-socket-registry.ts";
 import { expiredStanding, operatorStanding, refuseSocket, sessionExpired, standingAfter, type OperatorSession } from "./socket-holder.ts";
 import { positiveNumber } from "./token-bucket.ts";
-import { lobbyOf, type LobbyHome } from "./lobby-address.ts";
+import type { LobbyHome } from "./lobby-address.ts";
 import { acceptTagged, attachmentOf, broadcast, closeQuietly, sendQuietly } from "./sockets.ts";
 import { recordChatMissed } from "../worker/db/chat-index.ts";
 
-// Still importable from here, where the chat rooms look for it.
-export { lobbyOf };
+// Where the chat rooms look for their account's lobby.
+export { lobbyOf } from "./lobby-address.ts";
 
 /** Header the Worker sets, after authenticating, to say which operator is connecting. */
 export const LOBBY_OPERATOR_HEADER = "X-Parley-Operator";
@@ -307,8 +307,9 @@ export class Lobby extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    const operator = attachmentOf<LobbyAttachment>(ws);
-    if (isVisitorSocket(operator)) return this.visitors.message(ws, operator, raw);
+    const socket = attachmentOf<LobbyAttachment>(ws);
+    if (isVisitorSocket(socket)) return this.visitors.message(ws, socket, raw);
+    const operator = socket;
     if (sessionExpired(operator.session)) return refuseSocket(ws, expiredStanding());
     const parsed = parseFrame(raw, lobbyClientFrameSchemas);
     if (!parsed.ok) return this.send(ws, { type: "error", code: parsed.code, message: parsed.message });
