@@ -1,8 +1,8 @@
-// Issue 5 part C: live visitors in the Lobby, proactive invitations, transfer and a second operator.
+// Live visitors in the Lobby (and its visitor shards), proactive invitations, transfer and a second operator.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { lobbyOf, lobbyShard, visitorShard, visitorShardCount, visitorShardIndex } from "../src/durable/lobby.ts";
+import { lobbyOf, lobbyShard, visitorShard, visitorShardCount, visitorShardIndex } from "../src/durable/lobby-address.ts";
 import { visitorTag, VISITORS_TAG } from "../src/durable/lobby-visitors.ts";
 import type { LobbyServerFrame, VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
 import type { HistoryPage, VisitorSessionResponse } from "../src/shared/protocol.ts";

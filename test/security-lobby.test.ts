@@ -1,10 +1,11 @@
-// Issue 12, item 6: no visitor can load the account's shared objects. A tokenless presence socket
+// No visitor can load the account's shared objects. A tokenless presence socket
 // flooding `page` frames, chats nobody takes piling up in the queue, and a flood of chat starts.
 // Each attack is listed with what it gets in docs/reliability.md, "Load from visitors".
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_QUEUE_MAX_WAITING, DEFAULT_QUEUE_MISSED_AFTER_S, lobbyOf } from "../src/durable/lobby.ts";
+import { lobbyOf } from "../src/durable/lobby-address.ts";
+import { DEFAULT_QUEUE_MAX_WAITING, DEFAULT_QUEUE_MISSED_AFTER_S } from "../src/durable/lobby.ts";
 import { LOBBY_VISITOR_HEADER } from "../src/durable/lobby-visitors.ts";
 import { PAGE_NOTICE_BURST, PAGE_NOTICES_PER_SECOND, PAGE_WARNING_EVERY_MS } from "../src/durable/page-limit.ts";
 import { FLOODING_CLOSE_CODE, type LobbyServerFrame, type VisitorServerFrame } from "../src/shared/lobby-protocol.ts";

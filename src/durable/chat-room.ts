@@ -26,7 +26,8 @@ import {
   type SystemEvent,
 } from "../shared/protocol.ts";
 import { expiredStanding, operatorStanding, refuseSocket, sessionExpired, standingAfter, type OperatorSession, type VisitorSession } from "./socket-holder.ts";
-import { lobbyOf, type AcceptResult, type LobbyOperator } from "./lobby.ts";
+import { lobbyOf } from "./lobby-address.ts";
+import type { AcceptResult, LobbyOperator } from "./lobby.ts";
 import { positiveNumber, TokenBucket } from "./token-bucket.ts";
 import { problemResponse } from "../server/problems.ts";
 import type { TranscriptSource } from "../server/email/transcript.ts";

@@ -1,44 +1,32 @@
 // One Lobby object per account: who of the account's operators is online, and the queue of chats
 // waiting for one. It is the single place that decides who gets a waiting chat, so two operators
 // accepting at once can never both win. Sockets hibernate like the chat rooms'. It also holds the
-// account's live visitors, unless LOBBY_VISITOR_SHARDS spreads them over more instances of this
-// class ("visitor shards", which take no operators and pass notices on to the account's lobby).
+// account's live visitors and invitations (lobby-visitors.ts), unless LOBBY_VISITOR_SHARDS spreads
+// them over more instances of this class ("visitor shards", lobby-address.ts: they take no
+// operators and pass notices on to the account's lobby).
 import { DurableObject } from "cloudflare:workers";
 import {
-  FLOODING_CLOSE_CODE,
-  INVITATION_TTL_MS,
   lobbyClientFrameSchemas,
-  visitorClientFrameSchemas,
   type ChatAssignedNotice,
   type ConfigTopic,
   type LiveVisitor,
   type LobbyServerFrame,
   type OperatorPresence,
   type PresenceStatus,
-  type VisitorServerFrame,
   type WaitingChat,
   WAITING_PREVIEW_LENGTH,
 } from "../shared/lobby-protocol.ts";
-import {
-  INVITATIONS_SCHEMA,
-  isVisitorSocket,
-  LOBBY_VISITOR_HEADER,
-  liveVisitor,
-  type LobbyVisitorHeader,
-  OPERATORS_TAG,
-  visitorTag,
-  VISITORS_TAG,
-  type InvitationRow,
-  type VisitorSocket,
-} from "./lobby-visitors.ts";
+import { isVisitorSocket, LiveVisitors, LOBBY_VISITOR_HEADER, type ClaimResult, type InviteResult, type LobbyVisitorHeader, type VisitorSocket } from "./lobby-visitors.ts";
 import { parseFrame, PING_FRAME, PONG_FRAME, type OperatorRole } from "../shared/protocol.ts";
 import { problemResponse } from "../server/problems.ts";
-import { fnv1a } from "../shared/hash.ts";
 import { CHAT_SOCKET_REGISTRY_SCHEMA, chatSocketsOf, noteChatSocket } from "./chat-socket-registry.ts";
 import { expiredStanding, operatorStanding, refuseSocket, sessionExpired, standingAfter, type OperatorSession } from "./socket-holder.ts";
-import { PageLimit } from "./page-limit.ts";
 import { positiveNumber } from "./token-bucket.ts";
+import type { LobbyHome } from "./lobby-address.ts";
+import { acceptTagged, attachmentOf, broadcast, closeQuietly, sendQuietly } from "./sockets.ts";
 import { recordChatMissed } from "./chat-index.ts";
+
+// Where the chat rooms look for their account's lobby.
 
 /** Header the Worker sets, after authenticating, to say which operator is connecting. */
 export const LOBBY_OPERATOR_HEADER = "X-Parley-Operator";
@@ -47,8 +35,11 @@ export const LOBBY_OPERATOR_HEADER = "X-Parley-Operator";
 export type LobbyOperator = { id: string; accountId: string; name: string; role: OperatorRole; departmentIds: string[] };
 /** An operator's console connecting, with what their token must stay true of (socket-holder.ts). */
 export type ConnectingLobbyOperator = LobbyOperator & { session: OperatorSession };
-/** What each lobby socket carries through hibernation. */
-type LobbySocket = ConnectingLobbyOperator & { connectedAt: number };
+/** What each operator's console socket carries through hibernation. */
+type OperatorSocket = ConnectingLobbyOperator & { connectedAt: number };
+/** What a lobby socket carries: a console's, or a widget's presence socket (`kind: "visitor"`,
+ * told apart by isVisitorSocket; console sockets carry no `kind`). */
+type LobbyAttachment = OperatorSocket | VisitorSocket;
 
 /** A closed browser tab does not always close its socket (workerd#1187), so presence would lie.
  * Consoles ping every ~25 s; a socket silent for STALE_AFTER_MS is closed by a sweep that runs
@@ -56,63 +47,8 @@ type LobbySocket = ConnectingLobbyOperator & { connectedAt: number };
 export const STALE_AFTER_MS = 90_000;
 const SWEEP_EVERY_MS = 60_000;
 
-/** The account's lobby: operators' presence, the queues, and (unless sharded) live visitors. */
-export function lobbyOf(env: Env, accountId: string) {
-  return env.LOBBY.get(env.LOBBY.idFromName(accountId));
-}
-
-/** Most objects one account's live visitors may be spread over. */
-export const MAX_VISITOR_SHARDS = 64;
-
-/** How many objects hold an account's live visitors: the `LOBBY_VISITOR_SHARDS` var, 1 (the
- * account's lobby holds them itself) unless set. Why and when to raise it: docs/benchmarks.md,
- * "How far one Lobby goes". Raising it takes effect page by page: a visitor moves to their shard
- * when their page reconnects (the next navigation or reload); until then the account's lobby
- * still lists them, but an invitation to them is routed to the shard and not found. */
-export function visitorShardCount(env: Env): number {
-  const count = Number(env.LOBBY_VISITOR_SHARDS ?? 1);
-  return Number.isInteger(count) && count >= 1 ? Math.min(count, MAX_VISITOR_SHARDS) : 1;
-}
-
-/** Which of `count` shards a visitor's presence lives in: FNV-1a of the visitor id, so every
- * page view and every invitation of one visitor meet in the same object. */
-export function visitorShardIndex(visitorId: string, count: number): number {
-  return fnv1a(visitorId) % count;
-}
-
-/** A visitor shard: a Lobby object that holds only visitor sockets and invitations, and passes
- * what operators must see on to the account's lobby. */
-export function visitorShard(env: Env, accountId: string, index: number) {
-  return env.LOBBY.get(env.LOBBY.idFromName(`${accountId}/visitors/${index}`));
-}
-
-/** The object holding this visitor's presence sockets and invitations, and the shard index the
- * object is told on connect (null: the account's lobby itself). */
-export function visitorHome(env: Env, accountId: string, visitorId: string) {
-  const count = visitorShardCount(env);
-  if (count === 1) return { lobby: lobbyOf(env, accountId), shard: null };
-  const shard = visitorShardIndex(visitorId, count);
-  return { lobby: visitorShard(env, accountId, shard), shard };
-}
-
-/** The object holding this visitor's presence sockets and invitations. */
-export function lobbyShard(env: Env, accountId: string, visitorId: string) {
-  return visitorHome(env, accountId, visitorId).lobby;
-}
-
-/** Invitation ids minted by a shard name it (`inv_<shard>_<random>`), so the visitor's answer,
- * which knows only the id, reaches the object holding the invitation. A forged index finds an
- * object without that invitation: not found, as for any unknown id. */
-export function lobbyOfInvitation(env: Env, accountId: string, invitationId: string) {
-  const shard = /^inv_(\d{1,2})_/.exec(invitationId);
-  return shard ? visitorShard(env, accountId, Number(shard[1])) : lobbyOf(env, accountId);
-}
-
+const OPERATORS_TAG = "operators";
 const lobbySessionTag = (sessionId: string) => `session:${sessionId}`;
-
-/** Notices a shard gathers before passing them on, so a burst of page changes costs the
- * account's lobby one call rather than one each (the lobby's request rate is its limit). */
-const SHARD_FLUSH_AFTER_MS = 100;
 
 /** How long a chat may wait before it is `missed` (the `QUEUE_MISSED_AFTER_S` var; 10 minutes
  * unless set). Offline messages, answered by email whenever someone gets to them, never expire. */
@@ -136,10 +72,6 @@ const MISSED_PER_ALARM = 100;
 /** When writing missed chats to the index failed, the next try. */
 const MISS_RETRY_MS = 30_000;
 
-export type InviteResult = { ok: true; id: string; expiresAt: number } | { ok: false; code: "not_found" | "conflict" };
-export type ClaimResult =
-  | { ok: true; operator: { id: string; name: string }; text: string; invitationId: string }
-  | { ok: false; code: "not_found" | "expired" };
 export type AcceptResult = { ok: true } | { ok: false; code: "already_taken" | "forbidden" };
 
 type WaitingRow = { chat_id: string; department_id: string | null; visitor_name: string; since: number };
@@ -166,9 +98,6 @@ CREATE TABLE IF NOT EXISTS missed (
   chat_id TEXT PRIMARY KEY, at INTEGER NOT NULL
 );`;
 
-/** Which account this object serves, and as what: shard null is the account's lobby itself. */
-type Home = { account_id: string; shard: number | null };
-
 function toWaiting(row: WaitingRow): WaitingChat {
   return { chatId: row.chat_id, departmentId: row.department_id, visitorName: row.visitor_name, since: row.since };
 }
@@ -181,23 +110,24 @@ function mayTake(departmentIds: readonly string[], chatDepartment: string | null
 export class Lobby extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** Learnt from the first connect (the Worker says it); null until then. */
-  private home: Home | null;
-  /** On a shard: the latest notice per visitor, waiting for the next pass to the account's lobby. */
-  private readonly outbound = new Map<string, LobbyServerFrame>();
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private home: LobbyHome | null;
+  private readonly visitors: LiveVisitors;
   /** Consoles connected but still waiting for their visitor snapshot from the shards: notices
    * meant for them are held and sent after it, so an older snapshot never overwrites them. */
   private readonly awaitingSnapshot = new Map<WebSocket, string[]>();
-  /** Each presence socket's limit on page notices (src/durable/page-limit.ts). */
-  private readonly pageLimits = new Map<WebSocket, PageLimit>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
-    this.sql.exec(INVITATIONS_SCHEMA);
     this.sql.exec(CHAT_SOCKET_REGISTRY_SCHEMA);
-    this.home = this.sql.exec<Home>("SELECT account_id, shard FROM home").toArray()[0] ?? null;
+    this.home = this.sql.exec<LobbyHome>("SELECT account_id, shard FROM home").toArray()[0] ?? null;
+    this.visitors = new LiveVisitors(ctx, env, {
+      home: () => this.home,
+      toConsoles: (frame) => this.broadcast(frame),
+      notifyOperator: (operatorId, frame) => this.notifyOperator(operatorId, frame),
+      sweepSoon: () => this.sweepSoon(),
+    });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
 
@@ -292,7 +222,7 @@ export class Lobby extends DurableObject<Env> {
    * others see them gone from the team; they come back `away` with their next connect if ever
    * reactivated. */
   async kick(operatorId: string, why: "deactivated" | "session_ended", sessionId?: string): Promise<void> {
-    const sockets = this.ctx.getWebSockets(sessionId ? lobbySessionTag(sessionId) : operatorId).filter((ws) => !isVisitorSocket(ws.deserializeAttachment()));
+    const sockets = this.ctx.getWebSockets(sessionId ? lobbySessionTag(sessionId) : operatorId).filter((ws) => !isVisitorSocket(attachmentOf<LobbyAttachment>(ws)));
     for (const ws of sockets) refuseSocket(ws, standingAfter(why));
     if (why === "deactivated") {
       this.sql.exec("DELETE FROM operators WHERE id = ?", operatorId);
@@ -345,7 +275,7 @@ export class Lobby extends DurableObject<Env> {
     const visitor = JSON.parse(request.headers.get(LOBBY_VISITOR_HEADER) ?? "null") as LobbyVisitorHeader | null;
     if (visitor) {
       this.settle({ account_id: visitor.accountId, shard: visitor.shard });
-      return this.acceptVisitor(visitor.id);
+      return this.visitors.accept(visitor.id);
     }
     const operator = JSON.parse(request.headers.get(LOBBY_OPERATOR_HEADER) ?? "null") as ConnectingLobbyOperator | null;
     if (!operator) return problemResponse(403, "forbidden", "Operators only.");
@@ -358,29 +288,27 @@ export class Lobby extends DurableObject<Env> {
       operator.name,
       JSON.stringify(operator.departmentIds),
     );
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server, [operator.id, OPERATORS_TAG, ...(operator.session.id ? [lobbySessionTag(operator.session.id)] : [])]);
-    server.serializeAttachment({ ...operator, connectedAt: Date.now() } satisfies LobbySocket);
-    await this.alarmBy(Date.now() + SWEEP_EVERY_MS);
+    const tags = [operator.id, OPERATORS_TAG, ...(operator.session.id ? [lobbySessionTag(operator.session.id)] : [])];
+    const { server, response } = acceptTagged<OperatorSocket>(this.ctx, tags, { ...operator, connectedAt: Date.now() });
+    await this.sweepSoon();
     this.send(server, this.snapshot(operator.id));
     this.broadcastPresence(operator.id, server);
     // With shards, the visitor list is gathered from them; notices arriving meanwhile wait.
     const held: string[] = [];
     this.awaitingSnapshot.set(server, held);
     try {
-      this.send(server, { type: "visitors", visitors: await this.everyLiveVisitor() });
+      this.send(server, { type: "visitors", visitors: await this.visitors.everyone() });
     } finally {
       this.awaitingSnapshot.delete(server);
-      for (const data of held) this.trySend(server, data);
+      for (const data of held) sendQuietly(server, data);
     }
-    return new Response(null, { status: 101, webSocket: client });
+    return response;
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    const attachment = ws.deserializeAttachment() as unknown;
-    if (isVisitorSocket(attachment)) return this.visitorMessage(ws, attachment, raw);
-    const operator = attachment as LobbySocket;
+    const socket = attachmentOf<LobbyAttachment>(ws);
+    if (isVisitorSocket(socket)) return this.visitors.message(ws, socket, raw);
+    const operator = socket;
     if (sessionExpired(operator.session)) return refuseSocket(ws, expiredStanding());
     const parsed = parseFrame(raw, lobbyClientFrameSchemas);
     if (!parsed.ok) return this.send(ws, { type: "error", code: parsed.code, message: parsed.message });
@@ -396,26 +324,21 @@ export class Lobby extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    const attachment = ws.deserializeAttachment() as unknown;
-    try {
-      ws.close(code, reason);
-    } catch {
-      // Already closed by the runtime's automatic close reply.
-    }
-    if (isVisitorSocket(attachment)) {
-      this.forgetPageLimit(ws);
-      return this.visitorChanged(attachment.id, [ws]);
-    }
-    this.broadcastPresence((attachment as LobbyOperator).id, undefined, [ws]);
+    const socket = attachmentOf<LobbyAttachment>(ws);
+    // Completes the close the peer began (the runtime may have replied already).
+    closeQuietly(ws, code, reason);
+    this.socketGone(ws, socket);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    const attachment = ws.deserializeAttachment() as unknown;
-    if (isVisitorSocket(attachment)) {
-      this.forgetPageLimit(ws);
-      return this.visitorChanged(attachment.id, [ws]);
-    }
-    this.broadcastPresence((attachment as LobbyOperator).id, undefined, [ws]);
+    this.socketGone(ws, attachmentOf<LobbyAttachment>(ws));
+  }
+
+  /** A socket closed (or is being closed): the operators hear that its visitor or operator is gone,
+   * unless another socket of theirs is still here. */
+  private socketGone(ws: WebSocket, socket: LobbyAttachment): void {
+    if (isVisitorSocket(socket)) return this.visitors.gone(ws, socket.id);
+    this.broadcastPresence(socket.id, undefined, [ws]);
   }
 
   /** Closes sockets that stopped pinging, and tells everyone those operators are gone; moves chats
@@ -431,7 +354,7 @@ export class Lobby extends DurableObject<Env> {
       console.error("lobby: moving overdue chats to missed failed; retrying", error);
     });
     for (const ws of this.ctx.getWebSockets()) {
-      const socket = ws.deserializeAttachment() as LobbySocket | VisitorSocket;
+      const socket = attachmentOf<LobbyAttachment>(ws);
       // A console's socket lasts no longer than its token.
       if (!isVisitorSocket(socket) && sessionExpired(socket.session, now)) {
         refuseSocket(ws, expiredStanding());
@@ -440,23 +363,21 @@ export class Lobby extends DurableObject<Env> {
       }
       const lastSign = Math.max(this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, socket.connectedAt);
       if (now - lastSign <= STALE_AFTER_MS) continue;
-      try {
-        ws.close(1001, "no heartbeat");
-      } catch {
-        // Already gone.
-      }
-      if (isVisitorSocket(socket)) {
-        this.forgetPageLimit(ws);
-        this.visitorChanged(socket.id, [ws]);
-      } else this.broadcastPresence(socket.id, undefined, [ws]);
+      closeQuietly(ws, 1001, "no heartbeat");
+      this.socketGone(ws, socket);
     }
-    this.sql.exec("DELETE FROM invitations WHERE expires_at < ?", now - INVITATION_TTL_MS);
+    this.visitors.sweep(now);
     this.sql.exec("DELETE FROM missed WHERE at < ?", now - MISSED_KEPT_MS);
     const earliest = this.sql.exec<{ at: number | null }>("SELECT min(at) AS at FROM queue_deadlines").one().at;
     const deadline = earliest === null ? null : missFailed ? Math.max(earliest, now + MISS_RETRY_MS) : earliest;
     const sweep = this.ctx.getWebSockets().length ? now + SWEEP_EVERY_MS : null;
     const next = deadline === null ? sweep : sweep === null ? deadline : Math.min(deadline, sweep);
     if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Makes sure the sweep runs, now that a socket is open. */
+  private sweepSoon(): Promise<void> {
+    return this.alarmBy(Date.now() + SWEEP_EVERY_MS);
   }
 
   /** Sets the alarm to `at` unless it already goes off sooner. */
@@ -483,55 +404,19 @@ export class Lobby extends DurableObject<Env> {
 
   // ---- Live visitors, invitations, hand-overs ------------------------------------------------
 
-  /** An operator invites a visitor who is on the site now. Refused when the visitor is not here
-   * (never was, left, or belongs to another account's lobby) or is already chatting. */
+  /** An operator invites a visitor who is on the site now (lobby-visitors.ts). */
   async invite(visitorId: string, text: string, operator: { id: string; name: string }): Promise<InviteResult> {
-    const visitor = this.liveVisitor(visitorId);
-    if (!visitor) return { ok: false, code: "not_found" };
-    if (visitor.chatting) return { ok: false, code: "conflict" };
-    const now = Date.now();
-    const shard = this.home?.shard;
-    const id = `inv_${shard != null ? `${shard}_` : ""}${crypto.randomUUID().replaceAll("-", "")}`;
-    // One open invitation per visitor: a newer one replaces the older.
-    for (const old of this.sql.exec<{ id: string }>("DELETE FROM invitations WHERE visitor_id = ? AND chat_id IS NULL RETURNING id", visitorId).toArray()) {
-      this.sendToVisitor(visitorId, { type: "invitation_gone", id: old.id });
-    }
-    this.sql.exec(
-      "INSERT INTO invitations (id, visitor_id, operator_id, operator_name, text, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      id,
-      visitorId,
-      operator.id,
-      operator.name,
-      text,
-      now,
-      now + INVITATION_TTL_MS,
-    );
-    this.sendToVisitor(visitorId, { type: "invitation", invitation: { id, operator, text, ttlMs: INVITATION_TTL_MS } });
-    this.visitorChanged(visitorId);
-    return { ok: true, id, expiresAt: now + INVITATION_TTL_MS };
+    return this.visitors.invite(visitorId, text, operator);
   }
 
-  /** The visitor answered an invitation: claims it, once. An expired or already answered one
-   * is "expired" (the visitor gets a normal waiting chat); an unknown one (forged, or another
-   * account's) is "not_found". */
+  /** The visitor answered an invitation: claims it, once. */
   async claimInvitation(invitationId: string): Promise<ClaimResult> {
-    const row = this.sql.exec<InvitationRow>("SELECT * FROM invitations WHERE id = ?", invitationId).toArray()[0];
-    if (!row) return { ok: false, code: "not_found" };
-    if (row.chat_id !== null || row.expires_at < Date.now()) return { ok: false, code: "expired" };
-    this.sql.exec("UPDATE invitations SET chat_id = '' WHERE id = ?", invitationId);
-    return { ok: true, operator: { id: row.operator_id, name: row.operator_name }, text: row.text, invitationId };
+    return this.visitors.claim(invitationId);
   }
 
   /** The chat of a claimed invitation exists: the inviting operator's consoles open it. */
   async invitationAccepted(invitationId: string, chatId: string, visitorName: string): Promise<void> {
-    const row = this.sql.exec<InvitationRow>("UPDATE invitations SET chat_id = ? WHERE id = ? RETURNING *", chatId, invitationId).toArray()[0];
-    if (!row) return;
-    const notice: LobbyServerFrame = { type: "invitation_accepted", invitationId, visitorId: row.visitor_id, chatId, visitorName };
-    this.visitorChanged(row.visitor_id);
-    if (this.home?.shard != null) {
-      this.flush();
-      await lobbyOf(this.env, this.home.account_id).notifyOperator(row.operator_id, notice);
-    } else await this.notifyOperator(row.operator_id, notice);
+    await this.visitors.accepted(invitationId, chatId, visitorName);
   }
 
   /** A colleague handed this operator a chat (transfer or "invite colleague"): open it. */
@@ -541,8 +426,7 @@ export class Lobby extends DurableObject<Env> {
 
   /** Sends a notice to every console of one operator. */
   async notifyOperator(operatorId: string, frame: LobbyServerFrame): Promise<void> {
-    const data = JSON.stringify(frame);
-    for (const socket of this.ctx.getWebSockets(operatorId)) this.sendHeld(socket, data);
+    broadcast(this.ctx.getWebSockets(operatorId), frame, { send: (ws, data) => this.sendHeld(ws, data) });
   }
 
   /** A shard's gathered visitor notices, for the operators' consoles. */
@@ -552,181 +436,21 @@ export class Lobby extends DurableObject<Env> {
 
   /** The live visitors this object holds (a shard's part of the account's list). */
   async visitorsHere(): Promise<LiveVisitor[]> {
-    return this.liveVisitors();
-  }
-
-  /** How many visitor presence sockets this object holds (for the measurements in docs/benchmarks.md). */
-  async visitorCount(): Promise<number> {
-    return this.ctx.getWebSockets(VISITORS_TAG).length;
-  }
-
-  private async acceptVisitor(visitorId: string): Promise<Response> {
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server, [VISITORS_TAG, visitorTag(visitorId)]);
-    server.serializeAttachment({ kind: "visitor", id: visitorId, connectedAt: Date.now(), page: null } satisfies VisitorSocket);
-    await this.alarmBy(Date.now() + SWEEP_EVERY_MS);
-    // An invitation still standing (the visitor navigated meanwhile) follows them to the new page.
-    const open = this.openInvitation(visitorId);
-    if (open) {
-      const operator = { id: open.operator_id, name: open.operator_name };
-      this.send(server, { type: "invitation", invitation: { id: open.id, operator, text: open.text, ttlMs: open.expires_at - Date.now() } });
-    }
-    return new Response(null, { status: 101, webSocket: client });
-  }
-
-  private visitorMessage(ws: WebSocket, me: VisitorSocket, raw: string | ArrayBuffer): void {
-    const parsed = parseFrame(raw, visitorClientFrameSchemas);
-    if (!parsed.ok) return this.send(ws, { type: "error", code: parsed.code, message: parsed.message });
-    const { url, title, referrer, onSiteMs, chatting, chatId } = parsed.frame;
-    const now = Date.now();
-    const samePage = me.page?.url === url;
-    const page = { url, title, referrer, onSiteSince: now - onSiteMs, pageSince: samePage ? me.page!.pageSince : now, chatting, chatId: chatId ?? null };
-    ws.serializeAttachment({ ...me, page } satisfies VisitorSocket);
-    this.pageNotice(ws, me.id, now);
-  }
-
-  /** Passes a visitor's page change on to the operators, a few a second per socket at most: a
-   * change beyond that is kept (the attachment holds it) and sent by one trailing notice. */
-  private pageNotice(ws: WebSocket, visitorId: string, now: number): void {
-    let limit = this.pageLimits.get(ws);
-    if (!limit) this.pageLimits.set(ws, (limit = new PageLimit()));
-    const verdict = limit.offer(now);
-    if (verdict.kind === "now") return this.visitorChanged(visitorId);
-    if (verdict.kind === "close") {
-      this.forgetPageLimit(ws);
-      try {
-        ws.close(FLOODING_CLOSE_CODE, "flooding");
-      } catch {
-        // Already gone.
-      }
-      return this.visitorChanged(visitorId, [ws]);
-    }
-    if (verdict.warn) {
-      const message = `Too many page frames; operators see at most a few a second. The latest page is kept and passed on in ${verdict.afterMs} ms.`;
-      this.send(ws, { type: "error", code: "rate_limited", message, retryAfterMs: verdict.afterMs });
-    }
-    const trail = (afterMs: number) => {
-      limit.trailing = setTimeout(() => {
-        limit.trailing = null;
-        if (!limit.dirty || this.pageLimits.get(ws) !== limit) return;
-        const wait = limit.due();
-        if (wait > 0) return trail(wait);
-        this.visitorChanged(visitorId);
-      }, afterMs);
-    };
-    if (!limit.trailing) trail(verdict.afterMs);
-  }
-
-  private forgetPageLimit(ws: WebSocket): void {
-    this.pageLimits.get(ws)?.stop();
-    this.pageLimits.delete(ws);
-  }
-
-  /** Tells the operators how a visitor looks now, or that they left (`closing`: their sockets
-   * being closed right now). */
-  private visitorChanged(visitorId: string, closing: readonly WebSocket[] = []): void {
-    const visitor = this.liveVisitor(visitorId, closing);
-    if (visitor) return this.toOperators(visitorId, { type: "visitor", visitor });
-    const stillHere = this.ctx.getWebSockets(visitorTag(visitorId)).some((ws) => !closing.includes(ws));
-    if (!stillHere) this.toOperators(visitorId, { type: "visitor_left", visitorId });
-  }
-
-  /** The account's lobby tells its consoles at once; a shard keeps the latest notice per visitor
-   * and passes them on together shortly after (a pending timer also keeps it from hibernating
-   * before it has). */
-  private toOperators(visitorId: string, frame: LobbyServerFrame): void {
-    if (this.home?.shard == null) return this.broadcast(frame);
-    this.outbound.set(visitorId, frame);
-    this.flushTimer ??= setTimeout(() => this.flush(), SHARD_FLUSH_AFTER_MS);
-  }
-
-  private flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    if (!this.outbound.size || !this.home) return;
-    const frames = [...this.outbound.values()];
-    this.outbound.clear();
-    // A lost notice leaves a console a change behind until the visitor's next one (or its next
-    // snapshot); presence is advisory, unlike chat messages, so it is logged and not retried.
-    lobbyOf(this.env, this.home.account_id)
-      .visitorNotices(frames)
-      .catch((error: unknown) => console.error("visitor shard: notices to the account lobby failed", error));
-  }
-
-  /** Every live visitor of the account: this object's own, plus each shard's when sharded (after
-   * raising the shard count, pages not yet reconnected are still here). */
-  private async everyLiveVisitor(): Promise<LiveVisitor[]> {
-    const count = visitorShardCount(this.env);
-    const own = this.liveVisitors();
-    if (count === 1 || !this.home) return own;
-    const account = this.home.account_id;
-    const parts = await Promise.all(Array.from({ length: count }, (_, index) => visitorShard(this.env, account, index).visitorsHere()));
-    return [...own, ...parts.flat()].sort((a, b) => a.onSiteSince - b.onSiteSince);
+    return this.visitors.here();
   }
 
   /** Remembers, once, which account this object serves and whether it is a shard. */
-  private settle(home: Home): void {
+  private settle(home: LobbyHome): void {
     if (this.home) return;
     this.sql.exec("INSERT INTO home (account_id, shard) VALUES (?, ?)", home.account_id, home.shard);
     this.home = home;
-  }
-
-  private liveVisitor(visitorId: string, closing: readonly WebSocket[] = []): LiveVisitor | null {
-    const sockets = this.ctx
-      .getWebSockets(visitorTag(visitorId))
-      .filter((ws) => !closing.includes(ws))
-      .map((ws) => ws.deserializeAttachment() as VisitorSocket);
-    return liveVisitor(sockets, this.openInvitation(visitorId));
-  }
-
-  /** Every visitor here now: one pass over the visitor sockets and one query for invitations. */
-  private liveVisitors(): LiveVisitor[] {
-    const byVisitor = new Map<string, VisitorSocket[]>();
-    for (const ws of this.ctx.getWebSockets(VISITORS_TAG)) {
-      const socket = ws.deserializeAttachment() as VisitorSocket;
-      const list = byVisitor.get(socket.id);
-      if (list) list.push(socket);
-      else byVisitor.set(socket.id, [socket]);
-    }
-    const invitations = new Map(
-      this.sql
-        .exec<InvitationRow>("SELECT * FROM invitations WHERE chat_id IS NULL AND expires_at >= ?", Date.now())
-        .toArray()
-        .map((row) => [row.visitor_id, row]),
-    );
-    const visitors: LiveVisitor[] = [];
-    for (const [id, sockets] of byVisitor) {
-      const visitor = liveVisitor(sockets, invitations.get(id));
-      if (visitor) visitors.push(visitor);
-    }
-    return visitors.sort((a, b) => a.onSiteSince - b.onSiteSince);
-  }
-
-  private openInvitation(visitorId: string): InvitationRow | undefined {
-    return this.sql
-      .exec<InvitationRow>("SELECT * FROM invitations WHERE visitor_id = ? AND chat_id IS NULL AND expires_at >= ? ORDER BY created_at DESC LIMIT 1", visitorId, Date.now())
-      .toArray()[0];
-  }
-
-  private sendToVisitor(visitorId: string, frame: VisitorServerFrame): void {
-    const data = JSON.stringify(frame);
-    for (const socket of this.ctx.getWebSockets(visitorTag(visitorId))) this.trySend(socket, data);
   }
 
   /** Sends to an operator's console, or holds it while that console waits for its snapshot. */
   private sendHeld(ws: WebSocket, data: string): void {
     const held = this.awaitingSnapshot.get(ws);
     if (held) held.push(data);
-    else this.trySend(ws, data);
-  }
-
-  private trySend(ws: WebSocket, data: string): void {
-    try {
-      ws.send(data);
-    } catch {
-      // Gone between listing and sending.
-    }
+    else sendQuietly(ws, data);
   }
 
   // ---- Helpers -------------------------------------------------------------------------------
@@ -738,7 +462,7 @@ export class Lobby extends DurableObject<Env> {
       this.ctx
         .getWebSockets(OPERATORS_TAG)
         .filter((ws) => !closing.includes(ws))
-        .map((ws) => (ws.deserializeAttachment() as LobbyOperator).id),
+        .map((ws) => attachmentOf<OperatorSocket>(ws).id),
     );
     return this.sql
       .exec<OperatorRow>("SELECT id, name, department_ids, status FROM operators ORDER BY name")
@@ -784,21 +508,18 @@ export class Lobby extends DurableObject<Env> {
   /** Sends to every connected console whose operator passes `to` (all of them without it). */
   private broadcast(frame: LobbyServerFrame, to?: (operator: OperatorPresence) => boolean, except?: WebSocket): void {
     const byId = new Map(this.presences().map((op) => [op.id, op]));
-    const data = JSON.stringify(frame);
-    for (const socket of this.ctx.getWebSockets(OPERATORS_TAG)) {
-      if (socket === except) continue;
-      const operator = byId.get((socket.deserializeAttachment() as LobbyOperator).id);
-      if (!operator || (to && !to(operator))) continue;
-      // Gone between listing and sending: the console resyncs from its next snapshot.
-      this.sendHeld(socket, data);
-    }
+    // A console a send misses (gone meanwhile) resyncs from its next snapshot.
+    broadcast<OperatorSocket>(this.ctx.getWebSockets(OPERATORS_TAG), frame, {
+      except,
+      to: (socket) => {
+        const operator = byId.get(socket.id);
+        return operator !== undefined && (!to || to(operator));
+      },
+      send: (ws, data) => this.sendHeld(ws, data),
+    });
   }
 
-  private send(ws: WebSocket, frame: LobbyServerFrame | VisitorServerFrame): void {
-    try {
-      ws.send(JSON.stringify(frame));
-    } catch {
-      // See broadcast.
-    }
+  private send(ws: WebSocket, frame: LobbyServerFrame): void {
+    sendQuietly(ws, frame);
   }
 }

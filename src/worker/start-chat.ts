@@ -5,7 +5,8 @@
 import { and, eq } from "drizzle-orm";
 import { ulid } from "ulid";
 import { chatRoomOf, type ChatOpening } from "../durable/chat-room.ts";
-import { lobbyOf, queueMaxWaiting } from "../durable/lobby.ts";
+import { lobbyOf } from "../durable/lobby-address.ts";
+import { queueMaxWaiting } from "../durable/lobby.ts";
 import type { Settings } from "../shared/admin-api.ts";
 import { anonymousVisitorName } from "../shared/protocol.ts";
 import { database } from "../server/db/index.ts";

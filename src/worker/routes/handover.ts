@@ -3,7 +3,7 @@
 // Mounted under /api/operator next to operator.ts.
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { lobbyShard } from "../../durable/lobby.ts";
+import { lobbyShard } from "../../durable/lobby-address.ts";
 import { InvitationRequest, TransferRequest, type InvitationResponse, type TransferResponse } from "../../shared/lobby-protocol.ts";
 import type { Participant } from "../../shared/protocol.ts";
 import { requireOperator } from "../auth/guards.ts";

@@ -3,7 +3,7 @@
 // that chat: the signed visitor token names account and chat, so the account's lobby answers
 // without a D1 read (the widget asks every ~10 s while waiting, docs/protocol.md).
 import { Hono } from "hono";
-import { lobbyOf } from "../../durable/lobby.ts";
+import { lobbyOf } from "../../durable/lobby-address.ts";
 import type { QueuePositionResponse } from "../../shared/protocol.ts";
 import { requirePrincipal } from "../auth/guards.ts";
 import { ProblemError } from "../../server/problems.ts";

@@ -3,7 +3,8 @@
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { PARTICIPANT_HEADER, type ConnectingParticipant } from "../../durable/chat-room.ts";
-import { LOBBY_OPERATOR_HEADER, lobbyOf, type ConnectingLobbyOperator } from "../../durable/lobby.ts";
+import { lobbyOf } from "../../durable/lobby-address.ts";
+import { LOBBY_OPERATOR_HEADER, type ConnectingLobbyOperator } from "../../durable/lobby.ts";
 import { requireOperator, requirePrincipal } from "../auth/guards.ts";
 import { departmentIdsOf } from "../db/operators.ts";
 import { readSettings } from "../../server/db/settings.ts";

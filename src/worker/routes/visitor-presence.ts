@@ -11,7 +11,7 @@
 // minute (rate-limit.ts).
 import { Hono } from "hono";
 import * as v from "valibot";
-import { visitorHome } from "../../durable/lobby.ts";
+import { visitorHome } from "../../durable/lobby-address.ts";
 import { LOBBY_VISITOR_HEADER, type LobbyVisitorHeader } from "../../durable/lobby-visitors.ts";
 import { VISITOR_ID_PATTERN } from "../../shared/lobby-protocol.ts";
 import { readSettings } from "../../server/db/settings.ts";

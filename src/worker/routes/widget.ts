@@ -3,7 +3,7 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import * as v from "valibot";
-import { lobbyOf } from "../../durable/lobby.ts";
+import { lobbyOf } from "../../durable/lobby-address.ts";
 import type { WidgetConfig } from "../../shared/widget-api.ts";
 import { database } from "../../server/db/index.ts";
 import { departments } from "../../server/db/schema.ts";

@@ -2,7 +2,7 @@
 // state, and the account's Lobby and ChatRooms are told so that nobody needs to reload.
 import { and, eq, ne, sql } from "drizzle-orm";
 import { chatRoomOf } from "../../../durable/chat-room.ts";
-import { lobbyOf } from "../../../durable/lobby.ts";
+import { lobbyOf } from "../../../durable/lobby-address.ts";
 import type { ConfigTopic } from "../../../shared/lobby-protocol.ts";
 import { OPERATOR_TOKEN_TTL_S } from "../../auth/tokens.ts";
 import { database } from "../../../server/db/index.ts";
