@@ -79,6 +79,14 @@ export type ErrorCode = (typeof errorCodes)[number];
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
 // ---------------------------------------------------------------------------------------------
+/** Names a schema in the admin API's OpenAPI document (its components) instead of inlining it at
+ * every use. */
+/* @__NO_SIDE_EFFECTS__ */
+export function named<const Schema extends v.GenericSchema>(ref: string, schema: Schema) {
+  return v.pipe(schema, v.metadata<v.InferOutput<Schema>, { ref: string }>({ ref }));
+}
+export const Timestamp = v.pipe(v.number(), v.description("Milliseconds since the epoch"));
+
 export const participantKinds = ["visitor", "operator"] as const;
 export type ParticipantKind = (typeof participantKinds)[number];
 
@@ -376,41 +384,43 @@ export type HistoryPage = { messages: ChatMessage[]; lastSeq: number; hasMore: b
 export const ChatListQuery = v.strictObject({
   status: v.optional(v.picklist(chatStatuses)),
 });
-export type ChatSummary = {
-  id: string;
-  departmentId: string | null;
-  visitorId: string;
-  visitorName: string;
-  status: ChatStatus;
-  operatorIds: string[];
-  createdAt: number;
-  updatedAt: number;
-  closedAt: number | null;
+export const ChatSummarySchema = named("ChatSummary", v.object({
+  id: v.string(),
+  departmentId: v.nullable(v.string()),
+  visitorId: v.string(),
+  visitorName: v.string(),
+  status: v.picklist(chatStatuses),
+  /** The operators in the chat now (joined and not left). */
+  operatorIds: v.array(v.string()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  closedAt: v.nullable(Timestamp),
   /** The visitor's rating, once given. */
-  rating: Rating | null;
+  rating: v.nullable(v.picklist(ratings)),
   /** Left through the widget's offline form while no operator was online. */
-  offline: boolean;
-  visitorEmail: string | null;
-  /** When it waited past the queue timeout with nobody taking it (status `missed`); kept if an
-   * operator takes it later. */
-  missedAt: number | null;
-};
+  offline: v.boolean(),
+  visitorEmail: v.nullable(v.string()),
+  /** When it waited past the queue timeout with nobody taking it (status `missed`); kept if an operator takes it later. */
+  missedAt: v.nullable(Timestamp),
+}));
+export type ChatSummary = v.InferOutput<typeof ChatSummarySchema>;
 
 /** GET /api/operator/departments: the departments of the operator's own account, by name. */
 export type DepartmentSummary = { id: string; name: string };
 export type DepartmentsResponse = { departments: DepartmentSummary[] };
 
-/** A canned response as the console's bar lists it. */
-export type CannedResponse = {
-  id: string;
-  level: CannedLevel;
+/** A canned response as the console's bar and the admin API list it. */
+export const CannedResponseSchema = named("CannedResponse", v.object({
+  id: v.string(),
+  level: v.picklist(cannedLevels),
   /** The department or operator it belongs to; null at company level. */
-  ownerId: string | null;
-  title: string;
-  text: string;
-  shortcut: string | null;
-  position: number;
-};
+  ownerId: v.nullable(v.string()),
+  title: v.string(),
+  text: v.string(),
+  shortcut: v.nullable(v.string()),
+  position: v.number(),
+}));
+export type CannedResponse = v.InferOutput<typeof CannedResponseSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Files (issue 6): upload, links, download. The bytes go to R2; the log keeps a file message.
@@ -437,11 +447,22 @@ export type FileLinkResponse = { url: string; expiresAt: number };
 /** One field a refusal is about: `path` names it as the request did (`widgetColor`,
  * `allowedOrigins.2`, `shortcut`), `message` says what is wrong in words for the person who
  * filled it in. */
-export type ProblemField = { path: string; message: string };
-/** Body of every HTTP error: RFC 9457 problem details plus a stable machine `code`. `errors`: one
- * "path: message" line per issue (422); `fields`: the same issues, and a conflict's field (409),
- * by field. */
-export type Problem = { type: string; title: string; status: number; code: ErrorCode; detail?: string; errors?: string[]; fields?: ProblemField[] };
+const ProblemFieldSchema = named("ProblemField", v.object({ path: v.string(), message: v.string() }));
+export type ProblemField = v.InferOutput<typeof ProblemFieldSchema>;
+/** Body of every HTTP error: RFC 9457 problem details plus a stable machine `code`. */
+export const ProblemSchema = named("Problem", v.object({
+  type: v.string(),
+  title: v.string(),
+  status: v.number(),
+  code: v.picklist(errorCodes),
+  detail: v.optional(v.string()),
+  /** One "path: message" line per issue, for 422 validation_failed. */
+  errors: v.optional(v.array(v.string())),
+  /** The same issues by field (422), or the one field a conflict is about (409, e.g. a taken
+   * department name or canned-response shortcut): `path` as in the request, `message` in words. */
+  fields: v.optional(v.array(ProblemFieldSchema)),
+}));
+export type Problem = v.InferOutput<typeof ProblemSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Transcripts by email (issue 6)
