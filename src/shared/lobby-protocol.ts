@@ -80,6 +80,8 @@ export const FLOODING_CLOSE_CODE = 4029;
 // ---- HTTP ------------------------------------------------------------------------------------
 /** Answer to `POST /api/operator/chats/:chatId/accept`; a chat already taken is a 409 `already_taken`. */
 export type AcceptResponse = { chatId: string; acceptedBy: string };
+/** Answer to `POST /api/operator/chats/:chatId/join`: `joined` is the operator who joined. */
+export type JoinResponse = { chatId: string; joined: string };
 
 // ---- Live visitors (the widget's presence socket, `/ws/visitors`) ----------------------------
 /** Longest page URL / referrer / title kept; longer ones are cut (a socket attachment is small). */

@@ -404,6 +404,8 @@ export const ChatSummarySchema = named("ChatSummary", v.object({
   missedAt: v.nullable(Timestamp),
 }));
 export type ChatSummary = v.InferOutput<typeof ChatSummarySchema>;
+/** `GET /api/operator/chats?status=…`: the chats the operator is in now. */
+export type ChatsResponse = { chats: ChatSummary[] };
 
 /** GET /api/operator/departments: the departments of the operator's own account, by name. */
 export type DepartmentSummary = { id: string; name: string };
@@ -421,6 +423,8 @@ export const CannedResponseSchema = named("CannedResponse", v.object({
   position: v.number(),
 }));
 export type CannedResponse = v.InferOutput<typeof CannedResponseSchema>;
+/** `GET /api/operator/canned-responses`: every response the operator may use, in bar order. */
+export type CannedResponsesResponse = { responses: CannedResponse[] };
 
 // ---------------------------------------------------------------------------------------------
 // Files (issue 6): upload, links, download. The bytes go to R2; the log keeps a file message.

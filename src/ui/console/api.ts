@@ -2,8 +2,8 @@
 // and ends the session on any 401, because a rejected token will not get better by retrying.
 import type * as v from "valibot";
 import type { InvitationAccept, InvitationDetails, InvitationLookup, OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
-import type { AcceptResponse, InvitationResponse, TransferResponse } from "../../shared/lobby-protocol.ts";
-import type { CannedResponse, ChatSummary, DepartmentsResponse, FileLinkResponse, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem, ProblemField, TranscriptRequest, TranscriptResponse } from "../../shared/protocol.ts";
+import type { AcceptResponse, InvitationRequest, InvitationResponse, JoinResponse, TransferRequest, TransferResponse } from "../../shared/lobby-protocol.ts";
+import type { CannedResponse, CannedResponsesResponse, ChatsResponse, DepartmentsResponse, FileLinkResponse, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem, ProblemField, TranscriptRequest, TranscriptResponse } from "../../shared/protocol.ts";
 import { socketProtocols } from "../../shared/socket-auth.ts";
 import { session, tokenRejected } from "./session.ts";
 
@@ -61,16 +61,16 @@ export const api = {
   me: () => request<OperatorProfile>("/api/operator/me"),
   /** Ends this session on the server too (its token is refused from then on, its sockets closed). */
   logout: () => request<void>("/api/operator/logout", { method: "POST" }),
-  myChats: () => request<{ chats: ChatSummary[] }>("/api/operator/chats?status=active"),
+  myChats: () => request<ChatsResponse>("/api/operator/chats?status=active"),
   acceptChat: (chatId: string) => request<AcceptResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/accept`, { method: "POST" }),
   /** Issue 5: proactive invitations, transfer, joining a chat. */
-  inviteVisitor: (visitorId: string, text: string) => request<InvitationResponse>("/api/operator/invitations", { method: "POST", body: { visitorId, text } }),
-  transferChat: (chatId: string, body: { operatorId?: string; departmentId?: string; stay?: boolean }) =>
+  inviteVisitor: (visitorId: string, text: string) => request<InvitationResponse>("/api/operator/invitations", { method: "POST", body: { visitorId, text } satisfies v.InferInput<typeof InvitationRequest> }),
+  transferChat: (chatId: string, body: v.InferInput<typeof TransferRequest>) =>
     request<TransferResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/transfer`, { method: "POST", body }),
   /** The account's departments, for the transfer control. */
   departments: () => request<DepartmentsResponse>("/api/operator/departments"),
-  joinChat: (chatId: string) => request<{ chatId: string }>(`/api/operator/chats/${encodeURIComponent(chatId)}/join`, { method: "POST" }),
-  cannedResponses: () => request<{ responses: CannedResponse[] }>("/api/operator/canned-responses"),
+  joinChat: (chatId: string) => request<JoinResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/join`, { method: "POST" }),
+  cannedResponses: () => request<CannedResponsesResponse>("/api/operator/canned-responses"),
   /** The operator's own responses; the server answers 403 unless the account's setting
    * operatorsManageOwnResponses is on. */
   createMyResponse: (body: v.InferInput<typeof OwnCannedCreate>) => request<CannedResponse>("/api/operator/canned-responses", { method: "POST", body }),
