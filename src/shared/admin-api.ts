@@ -4,7 +4,7 @@
 // with it (ChatSummarySchema, CannedResponseSchema, ProblemSchema, MessageSchema) are in
 // protocol.ts.
 import * as v from "valibot";
-import { apiKeyRoles, CannedResponseSchema, cannedLevels, chatStatuses, ChatSummarySchema, Id, MessageSchema, named, operatorRoles, singleLine, Timestamp } from "./protocol.ts";
+import { apiKeyRoles, CannedResponseSchema, cannedLevels, chatStatuses, ChatSummarySchema, Id, MAX_TEXT_LENGTH, MessageSchema, named, operatorRoles, singleLine, Timestamp } from "./protocol.ts";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords.ts";
 import { widgetLanguages } from "./widget-api.ts";
 
@@ -94,7 +94,8 @@ export type InvitationDetails = v.InferOutput<typeof InvitationDetails>;
 
 // ---- Canned responses --------------------------------------------------------------------------
 const Title = line("The title");
-const CannedText = v.pipe(v.string("The text must be text."), v.check((text) => text.trim().length > 0, "The text cannot be empty."), v.maxLength(5000, "The text can be at most 5000 characters long."));
+/** As long as a message may be: the console sends a canned response as one. */
+const CannedText = v.pipe(v.string("The text must be text."), v.check((text) => text.trim().length > 0, "The text cannot be empty."), v.maxLength(MAX_TEXT_LENGTH, `The text can be at most ${MAX_TEXT_LENGTH} characters long.`));
 // Patterns without flags: JSON Schema (and so the OpenAPI document) has no way to say "/i".
 const Shortcut = v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_-]{1,32}$/, "A shortcut is 1-32 letters, digits, _ or -."));
 export const CannedCreate = v.strictObject({

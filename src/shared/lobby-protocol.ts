@@ -1,7 +1,7 @@
 // Frames of the account's Lobby socket (`/ws/lobby`): operator presence and the queue of waiting
 // chats. Imported by the Lobby object, the Worker and the console; documented in docs/protocol.md.
 import * as v from "valibot";
-import type { ErrorFrame, PongFrame } from "./protocol.ts";
+import { MAX_TEXT_LENGTH, type ErrorFrame, type PongFrame } from "./protocol.ts";
 
 export const presenceStatuses = ["online", "away"] as const;
 export type PresenceStatus = (typeof presenceStatuses)[number];
@@ -130,7 +130,7 @@ export type VisitorServerFrame = InvitationFrame | InvitationGoneFrame | ErrorFr
 // ---- HTTP: invitations, transfer, join ---------------------------------------------------------
 export const InvitationRequest = v.strictObject({
   visitorId: v.pipe(v.string(), v.regex(VISITOR_ID_PATTERN)),
-  text: v.pipe(v.string(), v.check((t) => t.trim().length > 0, "The invitation is empty."), v.maxLength(5000)),
+  text: v.pipe(v.string(), v.check((t) => t.trim().length > 0, "The invitation is empty."), v.maxLength(MAX_TEXT_LENGTH)),
 });
 export type InvitationResponse = { id: string; visitorId: string; expiresAt: number };
 

@@ -75,6 +75,10 @@ export const errorCodes = [
   "link_invalid",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
+/** Refusals of a sent message (an `error` frame with its cid) that a resend will not change: the
+ * clients show the message as not delivered instead of sending it again. */
+export const finalSendErrors = ["chat_closed", "text_empty", "text_too_long", "forbidden", "bad_frame"] as const satisfies readonly ErrorCode[];
+export type FinalSendError = (typeof finalSendErrors)[number];
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces

@@ -3,7 +3,7 @@
 // losing anything": hello with the last seq held, then resend every unacked message by its cid.
 import { batch, createSignal, type Accessor, type Setter } from "solid-js";
 import { createStore, type SetStoreFunction } from "solid-js/store";
-import type { ChatMessage, ChatRating, ChatStatus, OperatorProfile, Participant, ServerFrame } from "../../shared/protocol.ts";
+import type { ChatMessage, ChatRating, ChatStatus, FinalSendError, OperatorProfile, Participant, ServerFrame } from "../../shared/protocol.ts";
 import { api, ApiError } from "./api.ts";
 import { countUnread, lastReadOwnMessage, mergeMessages } from "../common/message-log.ts";
 import { FileUploads } from "./file-uploads.ts";
@@ -32,14 +32,14 @@ export type ChatEvents = {
   onIncoming(chat: ChatConnection, message: ChatMessage): void;
 };
 
-/** Refusals that will not change on a resend: the message is marked failed instead. */
+/** What a message refused for good (finalSendErrors) is marked with, by code. */
 const FINAL_SEND_ERRORS: Record<string, string> = {
   chat_closed: "Not delivered: the chat has ended.",
   text_empty: "Not delivered: the message is empty.",
   text_too_long: "Not delivered: the message is too long.",
   forbidden: "Not delivered: you may not write in this chat.",
   bad_frame: "Not delivered: the server refused it.",
-};
+} satisfies Record<FinalSendError, string>;
 /** A visitor whose widget vanished mid-word never sends active:false; stop showing it after this. */
 const VISITOR_TYPING_STALE_MS = 30_000;
 

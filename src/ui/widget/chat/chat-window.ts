@@ -2,7 +2,7 @@
 // reconnecting), a visually hidden live region that reads out new messages, and the composer.
 // It redraws from VisitorChat's state, keyed by seq (or cid while pending), so existing nodes
 // stay put and only what changed is touched.
-import type { ChatMessage } from "../../../shared/protocol.ts";
+import { MAX_TEXT_LENGTH, type ChatMessage } from "../../../shared/protocol.ts";
 import type { ChatHost, ChatUi } from "../contract.ts";
 import { fill, type Texts } from "../texts.ts";
 import type { WidgetConfig } from "../../../shared/widget-api.ts";
@@ -47,7 +47,7 @@ export function createChatWindow(host: ChatHost): ChatUi {
   const input = el("textarea");
   input.dataset.testid = "parley-input";
   input.rows = 1;
-  input.maxLength = 5000;
+  input.maxLength = MAX_TEXT_LENGTH;
   const send = el("button");
   send.type = "submit";
   send.dataset.testid = "parley-send";

@@ -44,7 +44,7 @@ function sendRating(host: ChatHost, chat: VisitorChat, rating: Rating, comment: 
     ws.onopen = () => ws.send(JSON.stringify({ type: "hello", since: chat.state.messages.at(-1)?.seq ?? 0 } satisfies ClientFrame));
     ws.onmessage = (event) => {
       const frame = JSON.parse(String(event.data)) as ServerFrame;
-      const rate: ClientFrame = { type: "rate", rating, ...(comment.trim() ? { comment: comment.trim().slice(0, 1000) } : {}) };
+      const rate: ClientFrame = { type: "rate", rating, ...(comment.trim() ? { comment: comment.trim().slice(0, chat.limits.ratingComment) } : {}) };
       if (frame.type === "welcome") ws.send(JSON.stringify(rate));
       else if (frame.type === "rating") done(true);
       else if (frame.type === "error") done(false);
@@ -135,7 +135,7 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
   oEmail.control.autocomplete = "email";
   const oText = field(el("textarea"), "parley-offline-text");
   oText.control.rows = 3;
-  oText.control.maxLength = 5000;
+  oText.control.maxLength = chat.limits.text;
   const oError = errorLine("parley-offline-error");
   const oSend = button("parley-offline-send");
   offline.append(offlineIntro, oName.label, oEmail.label, oText.label, oError, oSend);
@@ -152,7 +152,7 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
   row.append(rGood, rBad);
   const rComment = field(el("textarea"), "parley-rating-comment");
   rComment.control.rows = 2;
-  rComment.control.maxLength = 1000;
+  rComment.control.maxLength = chat.limits.ratingComment;
   const rError = errorLine("parley-rating-error");
   const rSubmit = button("parley-rating-submit");
   rating.append(rQuestion, row, rComment.label, rError, rSubmit);
