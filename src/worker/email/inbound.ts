@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import PostalMime from "postal-mime";
 import { chatRoomOf, EMAIL_CID_PREFIX } from "../../durable/chat-room.ts";
-import { parseRecipientAddress } from "../../shared/protocol.ts";
+import { parseRecipientAddress } from "./recipient-address.ts";
 import { recordVisitorEmailIfMissing } from "../db/chat-index.ts";
 import { database } from "../db/index.ts";
 import { chats } from "../db/schema.ts";

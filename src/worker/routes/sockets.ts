@@ -7,7 +7,8 @@ import { LOBBY_OPERATOR_HEADER, lobbyOf, type ConnectingLobbyOperator } from "..
 import { requirePrincipal } from "../auth/principal.ts";
 import { departmentIdsOf } from "../db/operators.ts";
 import { readSettings } from "../db/settings.ts";
-import { offeredProtocols, SOCKET_PROTOCOL } from "../../shared/socket-auth.ts";
+import { SOCKET_PROTOCOL } from "../../shared/socket-auth.ts";
+import { offeredProtocols } from "../auth/socket-protocols.ts";
 import { ProblemError, type AppEnv } from "../http.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
 import { findChatFor, requireMayJoin } from "./chats.ts";
