@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import PostalMime from "postal-mime";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chatRoomOf, MAX_TRANSCRIPT_MESSAGES } from "../src/durable/chat-room.ts";
+import type { Page } from "../src/shared/admin-api.ts";
 import { TRANSCRIPTS_PER_HOUR, type ChatMessage, type ChatSummary, type HistoryPage, type TranscriptResponse } from "../src/shared/protocol.ts";
 import { transcriptMime } from "../src/worker/email/mime.ts";
 import { parseRecipientAddress } from "../src/worker/email/recipient-address.ts";
@@ -56,7 +57,7 @@ async function history(chatId: string, token = tokens.ann): Promise<ChatMessage[
 }
 
 async function summary(chatId: string): Promise<ChatSummary | undefined> {
-  const page = await expectJson<{ items: ChatSummary[] }>(await admin("/chats?limit=100", acc.apiKey), 200);
+  const page = await expectJson<Page<ChatSummary>>(await admin("/chats?limit=100", acc.apiKey), 200);
   return page.items.find((c) => c.id === chatId);
 }
 
