@@ -32,7 +32,7 @@ export class VisitorChat {
   readonly draft = new DraftReporter((frame) => this.sendFrame(frame));
   /** What the pre-chat form gave: it wins over Parley.identify for the chat it starts. */
   prechat: Identity & { departmentId?: string } = {};
-  /** The protocol's limits, for the forms of chat/extras.ts: importing them there would put
+  /** The protocol's limits, for the forms of chat/chat-forms.ts: importing them there would put
    * protocol.ts in a third file of its own, shared by the two parts. */
   readonly limits = { text: MAX_TEXT_LENGTH, ratingComment: MAX_RATING_COMMENT_LENGTH };
   private socket: ReconnectingSocket | null = null;
@@ -96,7 +96,7 @@ export class VisitorChat {
     this.sendFrame({ type: "close" });
   }
 
-  /** The visitor rated the ended chat (chat/extras.ts sends the rating). */
+  /** The visitor rated the ended chat (chat/chat-forms.ts sends the rating). */
   markRated(): void {
     this.state.rated = true;
     this.save();
@@ -147,7 +147,7 @@ export class VisitorChat {
     }
   }
 
-  /** What a socket of this chat offers to carry the token (extras' rating socket uses it too,
+  /** What a socket of this chat offers to carry the token (the rating socket of chat-forms.ts uses it too,
    * so the few lines stay in this part rather than a file of their own). */
   socketProtocols(token: string): string[] {
     return socketProtocols(token);
