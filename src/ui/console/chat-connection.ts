@@ -8,7 +8,7 @@ import { api, ApiError } from "./api.ts";
 import { countUnread, lastReadOwnMessage, mergeMessages } from "../common/message-log.ts";
 import { FileUploads } from "./file-uploads.ts";
 import { Outbox } from "./outbox.ts";
-import { ReconnectingSocket } from "./reconnecting-socket.ts";
+import { OperatorSocket } from "./operator-socket.ts";
 import { readText, storageKeys, writeText } from "./storage.ts";
 import { TypingReporter } from "./typing-reporter.ts";
 
@@ -25,7 +25,7 @@ export type ChatTabInfo = {
 };
 
 /** "live": welcomed and in sync; "stopped": no socket any more (ended, left, or unreachable). */
-export type LinkState = "connecting" | "live" | "reconnecting" | "stopped";
+export type ChatTabLinkState = "connecting" | "live" | "reconnecting" | "stopped";
 
 export type ChatEvents = {
   /** A message from someone else that arrived after the tab was opened. */
@@ -78,8 +78,8 @@ export class ChatConnection {
 
   private readonly update: SetStoreFunction<ChatState>;
   private readonly setMessages: Setter<ChatMessage[]>;
-  private readonly socket: Accessor<ReconnectingSocket | null>;
-  private readonly setSocket: Setter<ReconnectingSocket | null>;
+  private readonly socket: Accessor<OperatorSocket | null>;
+  private readonly setSocket: Setter<OperatorSocket | null>;
   private you: Participant;
   private everWelcomed = false;
   /** Messages up to this seq existed when the tab opened: they are history, not news. */
@@ -115,12 +115,12 @@ export class ChatConnection {
     });
     [this.messages, this.setMessages] = createSignal<ChatMessage[]>([]);
     this.uploads = new FileUploads(info.chatId, (message) => this.setMessages(mergeMessages(this.messages(), [message])));
-    [this.socket, this.setSocket] = createSignal<ReconnectingSocket | null>(null);
+    [this.socket, this.setSocket] = createSignal<OperatorSocket | null>(null);
     this.firstWelcome = new Promise((resolve) => (this.welcomedOnce = resolve));
     void this.start();
   }
 
-  readonly linkState = (): LinkState => {
+  readonly linkState = (): ChatTabLinkState => {
     const status = this.socket()?.status() ?? (this.state.unreachable ? "stopped" : "connecting");
     if (status === "stopped") return "stopped";
     if (status === "open" && this.state.welcomed) return "live";
@@ -215,7 +215,7 @@ export class ChatConnection {
     }
     if (this.disposed) return;
     this.setSocket(
-      new ReconnectingSocket({
+      new OperatorSocket({
         path: `/ws/chats/${encodeURIComponent(this.chatId)}`,
         onOpen: () => {
           this.update("welcomed", false);

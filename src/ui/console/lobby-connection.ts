@@ -4,7 +4,7 @@
 import { batch, createSignal, type Accessor } from "solid-js";
 import { configTopics, DEACTIVATED_CLOSE_CODE, type ConfigTopic, type LiveVisitor, type LobbyServerFrame, type OperatorPresence, type PresenceStatus, type WaitingChat } from "../../shared/lobby-protocol.ts";
 import { api, ApiError } from "./api.ts";
-import { ReconnectingSocket, type SocketStatus } from "./reconnecting-socket.ts";
+import { OperatorSocket, type SocketStatus } from "./operator-socket.ts";
 
 export type LobbyEvents = {
   /** A chat newly entered the queue (not one that was already there in a snapshot). */
@@ -35,7 +35,7 @@ export class LobbyConnection {
   private readonly setYou: (you: OperatorPresence | null) => void;
   private readonly setOperators: (operators: OperatorPresence[]) => void;
   private readonly setWaiting: (waiting: WaitingChat[]) => void;
-  private readonly socket: ReconnectingSocket;
+  private readonly socket: OperatorSocket;
   private connectedBefore = false;
 
   constructor(
@@ -46,7 +46,7 @@ export class LobbyConnection {
     [this.operators, this.setOperators] = createSignal<OperatorPresence[]>([]);
     [this.waiting, this.setWaiting] = createSignal<WaitingChat[]>([]);
     [this.visitors, this.setVisitors] = createSignal<LiveVisitor[]>([]);
-    this.socket = new ReconnectingSocket({
+    this.socket = new OperatorSocket({
       path: "/ws/lobby",
       // The server speaks first with a snapshot; there is nothing to say on connecting. A
       // reconnect may have missed config notices, so whatever they cover is fetched again.

@@ -9,7 +9,7 @@ import type { ChatHost, Identity } from "../contract.ts";
 import { DraftReporter } from "./draft-reporter.ts";
 import { loadChat, storeChat, type SavedChat } from "./saved-chat.ts";
 
-export type LinkState = "idle" | "connecting" | "live" | "reconnecting";
+export type VisitorLinkState = "idle" | "connecting" | "live" | "reconnecting";
 
 /** Refusals a resend will not change: the message is shown as not delivered. */
 const FINAL_SEND_ERRORS = new Set<string>(finalSendErrors);
@@ -22,7 +22,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export class VisitorChat {
   readonly state: SavedChat;
-  link: LinkState = "idle";
+  link: VisitorLinkState = "idle";
   operatorTyping: string | null = null;
   operatorReadSeq = 0;
   /** The account cannot take chats from here (unknown account, site not allowed). */
