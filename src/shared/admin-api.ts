@@ -73,24 +73,24 @@ export const OperatorUpdate = v.strictObject({
   active: v.optional(v.boolean()),
 });
 export const PasswordReset = v.strictObject({ password: Password });
-export const Invitation = v.object({
+export const SignUpInvitation = v.object({
   token: v.pipe(
     v.string(),
     v.description("Shown once. Hand it on as the console link <console origin>/#/invitation/<token>, where the operator chooses a password; or they send it with a password to POST /api/operator/invitations/accept."),
   ),
   expiresAt: Timestamp,
 });
-export const OperatorCreated = v.object({ operator: Operator, invitation: v.nullable(Invitation) });
+export const OperatorCreated = v.object({ operator: Operator, invitation: v.nullable(SignUpInvitation) });
 export type OperatorCreated = v.InferOutput<typeof OperatorCreated>;
-const InvitationToken = v.pipe(v.string(), v.minLength(1, "The invitation link has no token."), v.maxLength(2048, "This is not an invitation token."));
-export const InvitationAccept = v.strictObject({ token: InvitationToken, password: Password });
-/** `POST /api/operator/invitations/lookup`: who an invitation is for, before accepting it. The
+const SignUpInvitationToken = v.pipe(v.string(), v.minLength(1, "The invitation link has no token."), v.maxLength(2048, "This is not an invitation token."));
+export const SignUpInvitationAccept = v.strictObject({ token: SignUpInvitationToken, password: Password });
+/** `POST /api/operator/invitations/lookup`: who a sign-up invitation is for, before accepting it. The
  * token travels in the body, not the URL, so it stays out of logs. */
-export const InvitationLookup = v.strictObject({ token: InvitationToken });
+export const SignUpInvitationLookup = v.strictObject({ token: SignUpInvitationToken });
 /** The answer for a good invitation only; a bad one is a problem saying just why it is not
  * usable (`token_invalid`, `token_expired`, `invitation_used`, `invitation_revoked`). */
-export const InvitationDetails = v.object({ name: v.string(), email: v.string(), expiresAt: Timestamp });
-export type InvitationDetails = v.InferOutput<typeof InvitationDetails>;
+export const SignUpInvitationDetails = v.object({ name: v.string(), email: v.string(), expiresAt: Timestamp });
+export type SignUpInvitationDetails = v.InferOutput<typeof SignUpInvitationDetails>;
 
 // ---- Canned responses --------------------------------------------------------------------------
 const Title = line("The title");

@@ -1,7 +1,7 @@
 // The console's HTTP client: adds the operator's token, turns problem+json answers into ApiError,
 // and ends the session on any 401, because a rejected token will not get better by retrying.
 import type * as v from "valibot";
-import type { InvitationAccept, InvitationDetails, InvitationLookup, OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
+import type { SignUpInvitationAccept, SignUpInvitationDetails, SignUpInvitationLookup, OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
 import type { AcceptResponse, InvitationRequest, InvitationResponse, JoinResponse, TransferRequest, TransferResponse } from "../../shared/lobby-protocol.ts";
 import type { CannedResponse, CannedResponsesResponse, ChatsResponse, DepartmentsResponse, FileLinkResponse, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem, ProblemField, TranscriptRequest, TranscriptResponse } from "../../shared/protocol.ts";
 import { socketProtocols } from "../../shared/socket-auth.ts";
@@ -53,11 +53,11 @@ const NEWEST = Number.MAX_SAFE_INTEGER;
 export const api = {
   login: (email: string, password: string) =>
     request<OperatorLoginResponse>("/api/operator/login", { method: "POST", body: { email, password }, authenticated: false }),
-  /** Whom an operator invitation is for; the token is the credential, sent in the body. */
-  lookupInvitation: (token: string) =>
-    request<InvitationDetails>("/api/operator/invitations/lookup", { method: "POST", body: { token } satisfies v.InferInput<typeof InvitationLookup>, authenticated: false }),
-  acceptInvitation: (token: string, password: string) =>
-    request<OperatorLoginResponse>("/api/operator/invitations/accept", { method: "POST", body: { token, password } satisfies v.InferInput<typeof InvitationAccept>, authenticated: false }),
+  /** Whom a sign-up invitation is for; the token is the credential, sent in the body. */
+  lookupSignUpInvitation: (token: string) =>
+    request<SignUpInvitationDetails>("/api/operator/invitations/lookup", { method: "POST", body: { token } satisfies v.InferInput<typeof SignUpInvitationLookup>, authenticated: false }),
+  acceptSignUpInvitation: (token: string, password: string) =>
+    request<OperatorLoginResponse>("/api/operator/invitations/accept", { method: "POST", body: { token, password } satisfies v.InferInput<typeof SignUpInvitationAccept>, authenticated: false }),
   me: () => request<OperatorProfile>("/api/operator/me"),
   /** Ends this session on the server too (its token is refused from then on, its sockets closed). */
   logout: () => request<void>("/api/operator/logout", { method: "POST" }),

@@ -4,7 +4,7 @@
 // in the body (not the URL) so it stays out of logs.
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { InvitationAccept, InvitationLookup, type InvitationDetails } from "../../../shared/admin-api.ts";
+import { SignUpInvitationAccept, SignUpInvitationLookup, type SignUpInvitationDetails } from "../../../shared/admin-api.ts";
 import { roleAtLeast, type OperatorLoginResponse } from "../../../shared/protocol.ts";
 import { hashPassword, hasPassword, UNUSABLE_PASSWORD_HASH } from "../../auth/password.ts";
 import { signOperatorSession, verifyInvitation } from "../../auth/tokens.ts";
@@ -40,11 +40,11 @@ async function invitedOperator(env: Env, token: string): Promise<{ operator: Ope
 }
 
 export const invitationRoutes = new Hono<AppEnv>()
-  .post("/lookup", validate("json", InvitationLookup), async (c) => {
+  .post("/lookup", validate("json", SignUpInvitationLookup), async (c) => {
     const { operator, expiresAt } = await invitedOperator(c.env, c.req.valid("json").token);
-    return c.json({ name: operator.name, email: operator.email, expiresAt } satisfies InvitationDetails);
+    return c.json({ name: operator.name, email: operator.email, expiresAt } satisfies SignUpInvitationDetails);
   })
-  .post("/accept", validate("json", InvitationAccept), async (c) => {
+  .post("/accept", validate("json", SignUpInvitationAccept), async (c) => {
     const { token, password } = c.req.valid("json");
     const { operator } = await invitedOperator(c.env, token);
     // The condition is part of the UPDATE, so of two accepts at once one wins.
