@@ -73,7 +73,7 @@ export const OperatorUpdate = v.strictObject({
   active: v.optional(v.boolean()),
 });
 export const PasswordReset = v.strictObject({ password: Password });
-export const SignUpInvitation = v.object({
+const SignUpInvitation = v.object({
   token: v.pipe(
     v.string(),
     v.description("Shown once. Hand it on as the console link <console origin>/#/invitation/<token>, where the operator chooses a password; or they send it with a password to POST /api/operator/invitations/accept."),

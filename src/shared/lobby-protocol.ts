@@ -22,7 +22,6 @@ export const WAITING_PREVIEW_LENGTH = 200;
 // ---- Client → Lobby --------------------------------------------------------------------------
 export const PresenceFrame = v.strictObject({ type: v.literal("presence"), status: v.picklist(presenceStatuses, "bad_frame") });
 export const lobbyClientFrameSchemas = { presence: PresenceFrame } as const;
-export type LobbyClientFrame = v.InferOutput<typeof PresenceFrame>;
 
 // ---- Lobby → client --------------------------------------------------------------------------
 /** Sent on connect and whenever the operator comes online: the whole picture at once. */

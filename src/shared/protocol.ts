@@ -139,7 +139,6 @@ export type Rating = (typeof ratings)[number];
 
 /** `file`: a participant sent a file (issue 6); its text is the file's name, `file` says more. */
 export const messageKinds = ["text", "system", "file"] as const;
-export type MessageKind = (typeof messageKinds)[number];
 
 /** What a file message carries. The bytes stay in R2 (key scoped to account and chat) and are
  * fetched through a signed, expiring link; `id` names the file within its chat. */
@@ -322,7 +321,7 @@ const Email = v.pipe(v.string(), v.trim(), v.maxLength(254), v.email());
 /** C0 controls (line feed, carriage return, tab, ...), DEL, C1 controls (NEL among them) and
  * the Unicode line and paragraph separators: whatever could start a new line in a transcript or
  * an email header. */
-export const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /** A check for text that must stay on one line (names, subjects): `what` names it in the message.
  * Marked free of side effects, so that the widget, which imports this module for a constant or
  * two, does not carry valibot for schemas it never uses. */

@@ -25,7 +25,7 @@ export type ChatTabInfo = {
 };
 
 /** "live": welcomed and in sync; "stopped": no socket any more (ended, left, or unreachable). */
-export type ChatTabLinkState = "connecting" | "live" | "reconnecting" | "stopped";
+type ChatTabLinkState = "connecting" | "live" | "reconnecting" | "stopped";
 
 export type ChatEvents = {
   /** A message from someone else that arrived after the tab was opened. */
@@ -44,7 +44,7 @@ const FINAL_SEND_ERRORS: Record<string, string> = {
 const VISITOR_TYPING_STALE_MS = 30_000;
 
 /** Everything about the chat a component may show, in one reactive store. */
-export type ChatState = {
+type ChatState = {
   visitorName: string;
   status: ChatStatus;
   /** The visitor's live draft while they type ("" when the widget sends none), else null. */

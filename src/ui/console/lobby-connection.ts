@@ -6,7 +6,7 @@ import { configTopics, DEACTIVATED_CLOSE_CODE, type ConfigTopic, type LiveVisito
 import { api, ApiError } from "./api.ts";
 import { OperatorSocket, type SocketStatus } from "./operator-socket.ts";
 
-export type LobbyEvents = {
+type LobbyEvents = {
   /** A chat newly entered the queue (not one that was already there in a snapshot). */
   onWaiting(chat: WaitingChat): void;
   /** A chat left the queue; `byMe` when this operator took it (perhaps in another window).

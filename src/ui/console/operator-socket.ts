@@ -6,7 +6,7 @@ import { socketTokenProtocols, socketUrl } from "./api.ts";
 
 export type { SocketStatus };
 
-export type OperatorSocketHandlers = Omit<SocketHandlers, "url" | "protocols" | "onStatus"> & {
+type OperatorSocketHandlers = Omit<SocketHandlers, "url" | "protocols" | "onStatus"> & {
   /** Path of the socket; the URL, with the current token, is rebuilt for every attempt. */
   path: string;
 };

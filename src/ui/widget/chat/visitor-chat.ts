@@ -9,7 +9,7 @@ import type { ChatHost, Identity } from "../contract.ts";
 import { DraftReporter } from "./draft-reporter.ts";
 import { loadChat, storeChat, type SavedChat } from "./saved-chat.ts";
 
-export type VisitorLinkState = "idle" | "connecting" | "live" | "reconnecting";
+type VisitorLinkState = "idle" | "connecting" | "live" | "reconnecting";
 
 /** Refusals a resend will not change: the message is shown as not delivered. */
 const FINAL_SEND_ERRORS = new Set<string>(finalSendErrors);
