@@ -65,7 +65,7 @@ export const errorCodes = [
   "unsupported_media_type",
   "email_failed",
   "internal",
-  // File transfer (issue 6): see docs/protocol.md, "Files".
+  // File transfer: see docs/protocol.md, "Files".
   "length_required",
   "file_empty",
   "file_type_not_allowed",
@@ -137,7 +137,7 @@ export type SystemEvent = (typeof systemEvents)[number];
 export const ratings = ["good", "bad"] as const;
 export type Rating = (typeof ratings)[number];
 
-/** `file`: a participant sent a file (issue 6); its text is the file's name, `file` says more. */
+/** `file`: a participant sent a file; its text is the file's name, `file` says more. */
 export const messageKinds = ["text", "system", "file"] as const;
 
 /** What a file message carries. The bytes stay in R2 (key scoped to account and chat) and are
@@ -430,7 +430,7 @@ export type CannedResponse = v.InferOutput<typeof CannedResponseSchema>;
 export type CannedResponsesResponse = { responses: CannedResponse[] };
 
 // ---------------------------------------------------------------------------------------------
-// Files (issue 6): upload, links, download. The bytes go to R2; the log keeps a file message.
+// Files: upload, links, download. The bytes go to R2; the log keeps a file message.
 // ---------------------------------------------------------------------------------------------
 /** Longest file name kept, in characters; a longer one is cut before its extension. */
 export const MAX_FILE_NAME_LENGTH = 200;
@@ -472,7 +472,7 @@ export const ProblemSchema = named("Problem", v.object({
 export type Problem = v.InferOutput<typeof ProblemSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Transcripts by email (issue 6)
+// Transcripts by email
 // ---------------------------------------------------------------------------------------------
 /** Most transcripts one chat sends in an hour, the console's and the widget's together. */
 export const TRANSCRIPTS_PER_HOUR = 5;

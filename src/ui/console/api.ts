@@ -63,7 +63,7 @@ export const api = {
   logout: () => request<void>("/api/operator/logout", { method: "POST" }),
   myChats: () => request<ChatsResponse>("/api/operator/chats?status=active"),
   acceptChat: (chatId: string) => request<AcceptResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/accept`, { method: "POST" }),
-  /** Issue 5: proactive invitations, transfer, joining a chat. */
+  /** Proactive invitations to visitors, transfer, joining a chat. */
   inviteVisitor: (visitorId: string, text: string) => request<InvitationResponse>("/api/operator/invitations", { method: "POST", body: { visitorId, text } satisfies v.InferInput<typeof InvitationRequest> }),
   transferChat: (chatId: string, body: v.InferInput<typeof TransferRequest>) =>
     request<TransferResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/transfer`, { method: "POST", body }),
@@ -77,7 +77,7 @@ export const api = {
   updateMyResponse: (id: string, body: v.InferInput<typeof OwnCannedUpdate>) =>
     request<CannedResponse>(`/api/operator/canned-responses/${encodeURIComponent(id)}`, { method: "PATCH", body }),
   deleteMyResponse: (id: string) => request<void>(`/api/operator/canned-responses/${encodeURIComponent(id)}`, { method: "DELETE" }),
-  /** Emails the chat's transcript (issue 6); 422 email_invalid, 429 rate_limited say why not. */
+  /** Emails the chat's transcript; 422 email_invalid, 429 rate_limited say why not. */
   sendTranscript: (chatId: string, email: string) =>
     request<TranscriptResponse>(`/api/chats/${encodeURIComponent(chatId)}/transcript`, { method: "POST", body: { email } satisfies TranscriptRequest }),
   /** Messages older than `before` (the newest ones without it), oldest first. */
@@ -88,9 +88,9 @@ export const api = {
   fileLink: (chatId: string, fileId: string) => request<FileLinkResponse>(`/api/chats/${encodeURIComponent(chatId)}/files/${encodeURIComponent(fileId)}/link`),
 };
 
-/** A socket URL on this origin; browsers cannot set headers on a WebSocket, so the token goes in
- * the query. Built for each attempt, so a reconnect always uses the current token. */
-/** A socket's URL on this origin, null while signed out. The token goes in socketTokenProtocols. */
+/** A socket's URL on this origin, null while signed out. Browsers cannot set headers on a
+ * WebSocket, so the token goes in socketTokenProtocols, asked for at each attempt, so a reconnect
+ * always uses the current token. */
 export function socketUrl(path: string): string | null {
   if (!session()?.token) return null;
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";

@@ -29,7 +29,7 @@ export class LobbyConnection {
   readonly you: Accessor<OperatorPresence | null>;
   readonly operators: Accessor<OperatorPresence[]>;
   readonly waiting: Accessor<WaitingChat[]>;
-  /** Visitors on the account's sites now (issue 5), oldest visit first. */
+  /** Visitors on the account's sites now, oldest visit first. */
   readonly visitors: Accessor<LiveVisitor[]>;
   private readonly setVisitors: (visitors: LiveVisitor[]) => void;
   private readonly setYou: (you: OperatorPresence | null) => void;

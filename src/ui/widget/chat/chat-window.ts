@@ -103,7 +103,7 @@ export function createChatWindow(host: ChatHost): ChatUi {
       .catch(() => (filesLoading = null)));
   // A file message is drawn as its name until the file part is there, then as its card.
   const keyOf = (m: ChatMessage) => (m.kind === "file" && files ? "f" : "s") + m.seq;
-  // An operator's invitation (issue 5), above the greeting until answered or expired.
+  // An operator's invitation, above the greeting until answered or expired.
   const invitation = invitationView(host, () => !!chat.state.session && !chat.state.ended);
   greeting.before(invitation.node);
 
