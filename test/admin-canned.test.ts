@@ -3,7 +3,7 @@
 // account setting that lets operators manage their own operator-level responses.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Page, Settings } from "../src/shared/admin-api.ts";
-import type { CannedResponse } from "../src/shared/protocol.ts";
+import type { CannedResponse, CannedResponsesResponse } from "../src/shared/protocol.ts";
 import { admin, call, connectLobby, expectJson, expectProblem, login, seedAccount, type SeededAccount } from "./helpers.ts";
 
 let acc: SeededAccount;
@@ -20,7 +20,7 @@ beforeAll(async () => {
 const create = async (json: Record<string, unknown>, token = acc.apiKey) => expectJson<CannedResponse>(await admin("/canned-responses", token, { method: "POST", json }), 201);
 const list = async (query = "") => (await expectJson<Page<CannedResponse>>(await admin(`/canned-responses${query}`, acc.apiKey), 200)).items;
 /** What Ann's console bar shows. */
-const annBar = async (token: string) => (await expectJson<{ responses: CannedResponse[] }>(await call("/api/operator/canned-responses", { token }), 200)).responses;
+const annBar = async (token: string) => (await expectJson<CannedResponsesResponse>(await call("/api/operator/canned-responses", { token }), 200)).responses;
 
 describe("managing canned responses", () => {
   it("creates one at each level, last in its group, with a cr_ id", async () => {

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { InvitationDetails, Operator, OperatorCreated, Page } from "../src/shared/admin-api.ts";
+import type { SignUpInvitationDetails, Operator, OperatorCreated, Page } from "../src/shared/admin-api.ts";
 import { DEACTIVATED_CLOSE_CODE } from "../src/shared/lobby-protocol.ts";
 import { SESSION_ENDED_CLOSE_CODE } from "../src/durable/socket-holder.ts";
 import type { OperatorLoginResponse } from "../src/shared/protocol.ts";
@@ -129,7 +129,7 @@ describe("invitations", () => {
 describe("looking an invitation up", () => {
   it("says whom a good invitation is for, and nothing else; it changes nothing", async () => {
     const { operator, invitation } = await createOperator({ email: "Lou@Ops.Test", name: "Lou", role: "admin" });
-    const details = await expectJson<InvitationDetails>(await lookup({ token: invitation!.token }), 200);
+    const details = await expectJson<SignUpInvitationDetails>(await lookup({ token: invitation!.token }), 200);
     expect(details).toEqual({ name: "Lou", email: "lou@ops.test", expiresAt: invitation!.expiresAt });
     // Looking up twice is fine: it is not the accept.
     await expectJson(await lookup({ token: invitation!.token }), 200);

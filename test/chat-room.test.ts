@@ -2,7 +2,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MAX_TEXT_LENGTH, VISITOR_MESSAGE_BURST, type ChatMessage } from "../src/shared/protocol.ts";
+import { MAX_TEXT_LENGTH, VISITOR_MESSAGE_BURST, type ChatMessage, type ChatsResponse, type HistoryPage } from "../src/shared/protocol.ts";
 import { call, ChatClient, join, login, operatorJoins, seedAccount, startChat, upgrade, type SeededAccount } from "./helpers.ts";
 
 let account: SeededAccount;
@@ -62,7 +62,7 @@ describe("hello and messages", () => {
     expect((await operator.next("msg")).message.text).toBe("once");
     expect((await operator.next("msg")).message.text).toBe("twice?");
     const history = await call(`/api/chats/${chat.chatId}/messages`, { token: ann });
-    expect(texts((await history.json<{ messages: ChatMessage[] }>()).messages)).toEqual(["Ann joined the chat", "once", "twice?"]);
+    expect(texts((await history.json<HistoryPage>()).messages)).toEqual(["Ann joined the chat", "once", "twice?"]);
   });
 
   it("keeps HTML as text", async () => {
@@ -126,7 +126,7 @@ describe("reconnect and replay", () => {
     // A duplicate of a message stored before the eviction is still recognised.
     visitor.send({ type: "message", cid: "before", text: "before sleep" });
     expect(await visitor.next("ack")).toMatchObject({ cid: "before", seq: 2 });
-    const page = await (await call(`/api/chats/${chat.chatId}/messages`, { token: chat.token })).json<{ messages: ChatMessage[] }>();
+    const page = await (await call(`/api/chats/${chat.chatId}/messages`, { token: chat.token })).json<HistoryPage>();
     expect(texts(page.messages)).toEqual(["Ann joined the chat", "before sleep", "after sleep"]);
   });
 });
@@ -161,7 +161,7 @@ describe("a visitor flooding a chat", () => {
     expect((await operator.next("ack")).cid).toBe("staff");
 
     // Refused messages were not stored; one sent again after its wait gets in.
-    const page = await (await call(`/api/chats/${flooded.chatId}/messages`, { token: flooded.token })).json<{ messages: ChatMessage[] }>();
+    const page = await (await call(`/api/chats/${flooded.chatId}/messages`, { token: flooded.token })).json<HistoryPage>();
     expect(page.messages.filter((m) => m.author.kind === "visitor")).toHaveLength(VISITOR_MESSAGE_BURST);
     const [cid, wait] = [...refused][0]!;
     await new Promise((resolve) => setTimeout(resolve, wait + 50));
@@ -197,7 +197,7 @@ describe("a busy chat evicted from memory again and again", () => {
     expect(acked.size).toBe(120);
     const log: ChatMessage[] = [];
     for (let after = 0; ; ) {
-      const page = await (await call(`/api/chats/${chat.chatId}/messages?after=${after}`, { token: chat.token })).json<{ messages: ChatMessage[]; hasMore: boolean }>();
+      const page = await (await call(`/api/chats/${chat.chatId}/messages?after=${after}`, { token: chat.token })).json<HistoryPage>();
       log.push(...page.messages);
       if (!page.hasMore) break;
       after = page.messages.at(-1)!.seq;
@@ -278,9 +278,8 @@ describe("typing, read receipts, join, leave, close", () => {
     await expect.poll(() => second.closed?.code).toBe(1000);
 
     // The chat index lists the operators in the chat now: Bob is out, Ann is still in.
-    type ChatList = { chats: { id: string; status: string; operatorIds: string[] }[] };
-    await expect.poll(async () => (await (await call("/api/operator/chats", { token: bob })).json<ChatList>()).chats.map((c) => c.id)).not.toContain(chat.chatId);
-    const annChats = await (await call("/api/operator/chats", { token: ann })).json<ChatList>();
+    await expect.poll(async () => (await (await call("/api/operator/chats", { token: bob })).json<ChatsResponse>()).chats.map((c) => c.id)).not.toContain(chat.chatId);
+    const annChats = await (await call("/api/operator/chats", { token: ann })).json<ChatsResponse>();
     expect(annChats.chats.find((c) => c.id === chat.chatId)).toMatchObject({ status: "active", operatorIds: [`${account.id}_ann`] });
   });
 
@@ -306,7 +305,7 @@ describe("typing, read receipts, join, leave, close", () => {
     const again = await join(chat.chatId, chat.token);
     expect(again.welcome.chat.status).toBe("closed");
     await expect
-      .poll(async () => (await (await call(`/api/operator/chats?status=closed`, { token: ann })).json<{ chats: { id: string }[] }>()).chats.map((c) => c.id))
+      .poll(async () => (await (await call(`/api/operator/chats?status=closed`, { token: ann })).json<ChatsResponse>()).chats.map((c) => c.id))
       .toContain(chat.chatId);
   });
 });
@@ -334,7 +333,7 @@ describe("bad input gets an error frame, keeps the socket and stores nothing", (
     expect(await client.next("error")).toMatchObject({ code, message: expect.any(String) });
     client.send({ type: "message", cid: "ok", text: "still here" });
     expect(await client.next("ack")).toMatchObject({ cid: "ok", seq: 1 });
-    const page = await (await call(`/api/chats/${chat.chatId}/messages`, { token: chat.token })).json<{ messages: ChatMessage[] }>();
+    const page = await (await call(`/api/chats/${chat.chatId}/messages`, { token: chat.token })).json<HistoryPage>();
     expect(texts(page.messages)).toEqual(["still here"]);
   });
 

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chatRoomOf } from "../src/durable/chat-room.ts";
 import type { LobbyServerFrame } from "../src/shared/lobby-protocol.ts";
-import type { OfflineMessageResponse } from "../src/shared/protocol.ts";
+import type { OfflineMessageResponse, VisitorSessionResponse } from "../src/shared/protocol.ts";
 import { call, ChatClient, expectJson, join, login, onlineLobby, operatorJoins, seedAccount, type SeededAccount } from "./helpers.ts";
 
 let acc: SeededAccount;
@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 async function anonymousChat() {
   const res = await call("/api/visitor/sessions", { method: "POST", json: { accountId: acc.id } });
-  return expectJson<{ token: string; chatId: string; visitorId: string }>(res, 201);
+  return expectJson<VisitorSessionResponse>(res, 201);
 }
 
 describe("anonymous visitors", () => {

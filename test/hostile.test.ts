@@ -9,9 +9,10 @@
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "../src/shared/admin-api.ts";
 import { app } from "../src/worker/index.ts";
 import { replyAddressFor } from "../src/server/email/reply-address.ts";
-import { errorCodes, MAX_TEXT_LENGTH, type ChatMessage, type Problem, type ServerFrame } from "../src/shared/protocol.ts";
+import { errorCodes, MAX_TEXT_LENGTH, type CannedResponse, type FileLinkResponse, type FileUploadResponse, type HistoryPage, type Problem, type ServerFrame } from "../src/shared/protocol.ts";
 import type { LobbyServerFrame, VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
 import { ADMIN, admin, call, ChatClient, deliverEmail, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
@@ -104,19 +105,19 @@ beforeAll(async () => {
   // A file each, and a signed link to each.
   const text = new TextEncoder().encode("plain text file\n");
   const upload = (chatId: string, token: string) => call(`/api/chats/${chatId}/files?name=notes.txt&cid=${crypto.randomUUID()}`, { method: "POST", token, body: text });
-  const mine = (await (await upload(chat.chatId, tokens.visitor)).json()) as { message: ChatMessage };
+  const mine = (await (await upload(chat.chatId, tokens.visitor)).json()) as FileUploadResponse;
   fileId = mine.message.file!.id;
   await visitor.next("msg").catch(() => undefined);
-  fileLink = ((await (await call(`/api/chats/${chat.chatId}/files/${fileId}/link`, { token: tokens.visitor })).json()) as { url: string }).url;
+  fileLink = ((await (await call(`/api/chats/${chat.chatId}/files/${fileId}/link`, { token: tokens.visitor })).json()) as FileLinkResponse).url;
   const otherAnn = (await login(other.emails.ann)).token;
   await operatorJoins(otherChat.chatId, otherAnn);
-  const theirs = (await (await upload(otherChat.chatId, otherAnn)).json()) as { message: ChatMessage };
-  otherFileLink = ((await (await call(`/api/chats/${otherChat.chatId}/files/${theirs.message.file!.id}/link`, { token: otherAnn })).json()) as { url: string }).url;
+  const theirs = (await (await upload(otherChat.chatId, otherAnn)).json()) as FileUploadResponse;
+  otherFileLink = ((await (await call(`/api/chats/${otherChat.chatId}/files/${theirs.message.file!.id}/link`, { token: otherAnn })).json()) as FileLinkResponse).url;
   visitor.close();
   ann.close();
-  const list = (await (await call(`${ADMIN}/canned-responses`, { token: home.apiKey })).json()) as { items: { id: string }[] };
+  const list = (await (await call(`${ADMIN}/canned-responses`, { token: home.apiKey })).json()) as Page<CannedResponse>;
   cannedId = list.items[0]!.id;
-  const otherList = (await (await call(`${ADMIN}/canned-responses`, { token: other.apiKey })).json()) as { items: { id: string }[] };
+  const otherList = (await (await call(`${ADMIN}/canned-responses`, { token: other.apiKey })).json()) as Page<CannedResponse>;
   otherCannedId = otherList.items[0]!.id;
   // The widget's origin rule is in force for this account.
   expect((await call(`${ADMIN}/settings`, { method: "PATCH", token: home.apiKey, json: { allowedOrigins: ["https://shop.example"] } })).status).toBe(200);
@@ -626,7 +627,7 @@ describe("hostile but legitimate text", () => {
       const frame = await ann.next("ack").catch(() => null);
       if (!frame) failures.push(`legitimate text ${JSON.stringify(text.slice(0, 30))}: no ack`);
     }
-    const page = (await (await call(`/api/chats/${roundTrip.chatId}/messages`, { token: roundTrip.token })).json()) as { messages: ChatMessage[] };
+    const page = (await (await call(`/api/chats/${roundTrip.chatId}/messages`, { token: roundTrip.token })).json()) as HistoryPage;
     const stored = page.messages.filter((m) => m.kind === "text").map((m) => m.text);
     expect(stored).toEqual(texts);
     ann.close();

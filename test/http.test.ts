@@ -2,7 +2,7 @@
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SOCKET_PROTOCOL, socketProtocols, type ChatMessage, type Problem } from "../src/shared/protocol.ts";
+import { SOCKET_PROTOCOL, socketProtocols, type ChatsResponse, type HistoryPage, type Problem } from "../src/shared/protocol.ts";
 import { database } from "../src/server/db/index.ts";
 import { operators } from "../src/server/db/schema.ts";
 import { eq } from "drizzle-orm";
@@ -93,13 +93,12 @@ describe("visitor sessions", () => {
     const chat = await startChat(home.id, { email: "vera@example.com", departmentId: home.salesId });
     expect(chat.chatId).toMatch(/^c_/);
     expect(chat.visitorId).toMatch(/^v_/);
-    type ChatList = { chats: { id: string; visitorName: string; departmentId: string; status: string }[] };
-    const before = await (await call("/api/operator/chats", { token: ann })).json<ChatList>();
+    const before = await (await call("/api/operator/chats", { token: ann })).json<ChatsResponse>();
     expect(before.chats.map((c) => c.id)).not.toContain(chat.chatId);
     expect((await call(`/api/operator/chats/${chat.chatId}/accept`, { method: "POST", token: ann })).status).toBe(200);
-    const after = await (await call("/api/operator/chats", { token: ann })).json<ChatList>();
+    const after = await (await call("/api/operator/chats", { token: ann })).json<ChatsResponse>();
     expect(after.chats.find((c) => c.id === chat.chatId)).toMatchObject({ visitorName: "Vera Visitor", departmentId: home.salesId, status: "active" });
-    const theirs = await (await call("/api/operator/chats", { token: stranger })).json<ChatList>();
+    const theirs = await (await call("/api/operator/chats", { token: stranger })).json<ChatsResponse>();
     expect(theirs.chats.map((c) => c.id)).not.toContain(chat.chatId);
   });
 
@@ -120,13 +119,13 @@ describe("chat history over HTTP", () => {
       client.send({ type: "message", cid: `m${i}`, text: `message ${i}` });
       await client.next("ack");
     }
-    const first = await (await call(`/api/chats/${chat.chatId}/messages?limit=3`, { token: ann })).json<{ messages: ChatMessage[]; hasMore: boolean; lastSeq: number }>();
+    const first = await (await call(`/api/chats/${chat.chatId}/messages?limit=3`, { token: ann })).json<HistoryPage>();
     expect(first.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(first).toMatchObject({ hasMore: true, lastSeq: 7 });
-    const next = await (await call(`/api/chats/${chat.chatId}/messages?after=3&limit=10`, { token: chat.token })).json<{ messages: ChatMessage[]; hasMore: boolean }>();
+    const next = await (await call(`/api/chats/${chat.chatId}/messages?after=3&limit=10`, { token: chat.token })).json<HistoryPage>();
     expect(next.messages.map((m) => m.seq)).toEqual([4, 5, 6, 7]);
     expect(next.hasMore).toBe(false);
-    const older = await (await call(`/api/chats/${chat.chatId}/messages?before=6&limit=2`, { token: ann })).json<{ messages: ChatMessage[]; hasMore: boolean }>();
+    const older = await (await call(`/api/chats/${chat.chatId}/messages?before=6&limit=2`, { token: ann })).json<HistoryPage>();
     expect(older.messages.map((m) => m.text)).toEqual(["message 4", "message 5"]);
     expect(older.hasMore).toBe(true);
     await problem(await call(`/api/chats/${chat.chatId}/messages?limit=0`, { token: ann }), 422, "validation_failed");

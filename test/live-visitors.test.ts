@@ -4,8 +4,8 @@ import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { lobbyOf, lobbyShard, visitorShard, visitorShardCount, visitorShardIndex } from "../src/durable/lobby-address.ts";
 import { visitorTag, VISITORS_TAG } from "../src/durable/lobby-visitors.ts";
-import type { LobbyServerFrame, VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
-import type { HistoryPage, VisitorSessionResponse } from "../src/shared/protocol.ts";
+import type { InvitationResponse, LobbyServerFrame, VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
+import type { ChatsResponse, HistoryPage, VisitorSessionResponse } from "../src/shared/protocol.ts";
 import { call, ChatClient, expectProblem, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
 let account: SeededAccount;
@@ -143,7 +143,7 @@ describe("proactive invitations", () => {
 
     const res = await invite(tokens.ann, visitorId, "Can I help you find something?");
     expect(res.status).toBe(201);
-    const { id } = (await res.json()) as { id: string };
+    const { id } = (await res.json()) as InvitationResponse;
     const frame = await visitor.next("invitation");
     expect(frame.invitation).toMatchObject({ id, operator: { id: `${account.id}_ann`, name: "Ann" }, text: "Can I help you find something?" });
     expect(frame.invitation.ttlMs).toBeGreaterThan(100_000);
@@ -164,7 +164,7 @@ describe("proactive invitations", () => {
     expect((await chat.next("ack")).seq).toBe(3);
 
     // Not in the queue, and in Ann's chat list.
-    const mine = (await (await call("/api/operator/chats?status=active", { token: tokens.ann })).json()) as { chats: { id: string }[] };
+    const mine = (await (await call("/api/operator/chats?status=active", { token: tokens.ann })).json()) as ChatsResponse;
     expect(mine.chats.map((c) => c.id)).toContain(session.chatId);
     // Used once: a second session with it is an ordinary waiting chat.
     const again = await startChat(account.id, { invitationId: id });
@@ -175,7 +175,7 @@ describe("proactive invitations", () => {
   it("expire: a late reply starts a normal waiting chat", async () => {
     const { visitorId, client: visitor } = await visitorSocket(account.id);
     const res = await invite(tokens.ann, visitorId, "Hello?");
-    const { id } = (await res.json()) as { id: string };
+    const { id } = (await res.json()) as InvitationResponse;
     await visitor.next("invitation");
     await runInDurableObject(lobbyShard(env, account.id, visitorId), (_lobby, state) => {
       state.storage.sql.exec("UPDATE invitations SET expires_at = ? WHERE id = ?", Date.now() - 1, id);
@@ -190,7 +190,7 @@ describe("proactive invitations", () => {
     await expectProblem(await invite(tokens.stranger, visitorId, "Hi from elsewhere"), 404, "not_found");
     await expectProblem(await invite(tokens.ann, newVisitorId(), "Anyone?"), 404, "not_found");
     const res = await invite(tokens.ann, visitorId, "Hi");
-    const { id } = (await res.json()) as { id: string };
+    const { id } = (await res.json()) as InvitationResponse;
     // Another account's visitor cannot start a chat there with this invitation.
     await expectProblem(await call("/api/visitor/sessions", { method: "POST", json: { accountId: other.id, invitationId: id } }), 404, "not_found");
     await expectProblem(await call("/api/operator/invitations", { method: "POST", token: account.apiKey, json: { visitorId, text: "x" } }), 403, "forbidden");
@@ -298,7 +298,7 @@ describe("an account's live visitors spread over shard objects", () => {
     const target = visitors[5]!;
     const res = await invite((await login(spread.emails.ann)).token, target.visitorId, "Need a hand?");
     expect(res.status).toBe(201);
-    const { id } = (await res.json()) as { id: string };
+    const { id } = (await res.json()) as InvitationResponse;
     expect(id.startsWith(`inv_${visitorShardIndex(target.visitorId, 4)}_`)).toBe(true);
     expect((await target.client.next("invitation")).invitation.text).toBe("Need a hand?");
     const session: VisitorSessionResponse = await startChat(spread.id, { invitationId: id });

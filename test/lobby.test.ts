@@ -3,7 +3,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LobbyServerFrame } from "../src/shared/lobby-protocol.ts";
-import type { CannedResponse, Problem } from "../src/shared/protocol.ts";
+import type { CannedResponsesResponse, Problem } from "../src/shared/protocol.ts";
 import { database } from "../src/server/db/index.ts";
 import { cannedResponses } from "../src/server/db/schema.ts";
 import { call, ChatClient, join, login, operatorJoins, seedAccount, startChat, upgrade, type SeededAccount } from "./helpers.ts";
@@ -228,7 +228,7 @@ describe("canned responses for the console", () => {
         { id: "cr_bob", accountId: account.id, level: "operator", ownerId: `${account.id}_bob`, title: "Bob's sign-off", text: "Bob out.", position: 0 },
         { id: "cr_company_first", accountId: account.id, level: "company", ownerId: null, title: "Welcome", text: "Welcome!", position: -1 },
       ]);
-    const list = async (token: string) => (await (await call("/api/operator/canned-responses", { token })).json<{ responses: CannedResponse[] }>()).responses;
+    const list = async (token: string) => (await (await call("/api/operator/canned-responses", { token })).json<CannedResponsesResponse>()).responses;
 
     const bob = await list(tokens.bob);
     expect(bob.map((r) => [r.level, r.title])).toEqual([

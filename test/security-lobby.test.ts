@@ -8,8 +8,9 @@ import { lobbyOf } from "../src/durable/lobby-address.ts";
 import { DEFAULT_QUEUE_MAX_WAITING, DEFAULT_QUEUE_MISSED_AFTER_S } from "../src/durable/lobby.ts";
 import { LOBBY_VISITOR_HEADER } from "../src/durable/lobby-visitors.ts";
 import { PAGE_NOTICE_BURST, PAGE_NOTICES_PER_SECOND, PAGE_WARNING_EVERY_MS } from "../src/durable/page-limit.ts";
+import type { ChatDetail, Page } from "../src/shared/admin-api.ts";
 import { FLOODING_CLOSE_CODE, type LobbyServerFrame, type VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
-import type { ChatSummary, QueuePositionResponse } from "../src/shared/protocol.ts";
+import type { ChatSummary, OfflineMessageResponse, QueuePositionResponse } from "../src/shared/protocol.ts";
 import { admin, call, ChatClient, expectJson, expectProblem, join, login, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
 let account: SeededAccount;
@@ -186,7 +187,7 @@ describe("a chat nobody takes", () => {
     await online(ann);
     const chat = await startChat(acc.id);
     expect((await ann.next("waiting")).chat.chatId).toBe(chat.chatId);
-    const offline = await expectJson<{ chatId: string }>(await leaveOfflineMessage(acc.id, "Please call me back."), 201);
+    const offline = await expectJson<OfflineMessageResponse>(await leaveOfflineMessage(acc.id, "Please call me back."), 201);
     expect((await ann.next("waiting")).chat).toMatchObject({ chatId: offline.chatId, offline: true });
     const queue = () => call(`/api/chats/${chat.chatId}/queue`, { token: chat.token });
     expect(await expectJson<QueuePositionResponse>(await queue(), 200)).toEqual({ waiting: true, position: 1 });
@@ -195,10 +196,10 @@ describe("a chat nobody takes", () => {
 
     expect(await ann.next("missed")).toMatchObject({ chatId: chat.chatId });
     expect(ann.drain().filter((f) => f.type === "missed")).toEqual([]);
-    const missed = await expectJson<{ items: ChatSummary[] }>(await admin("/chats?status=missed", acc.apiKey), 200);
+    const missed = await expectJson<Page<ChatSummary>>(await admin("/chats?status=missed", acc.apiKey), 200);
     expect(missed.items.map((c) => c.id)).toEqual([chat.chatId]);
     expect(missed.items[0]!.missedAt).toEqual(expect.any(Number));
-    const waiting = await expectJson<{ items: ChatSummary[] }>(await admin("/chats?status=waiting", acc.apiKey), 200);
+    const waiting = await expectJson<Page<ChatSummary>>(await admin("/chats?status=waiting", acc.apiKey), 200);
     expect(waiting.items.map((c) => c.id)).toEqual([offline.chatId]);
     expect(waiting.items[0]!.missedAt).toBeNull();
     // A console connecting now lists the offline message only.
@@ -212,7 +213,7 @@ describe("a chat nobody takes", () => {
     const { client: visitor } = await join(chat.chatId, chat.token);
     visitor.send({ type: "close" });
     await expect
-      .poll(async () => (await expectJson<{ chat: ChatSummary }>(await admin(`/chats/${chat.chatId}`, acc.apiKey), 200)).chat)
+      .poll(async () => (await expectJson<ChatDetail>(await admin(`/chats/${chat.chatId}`, acc.apiKey), 200)).chat)
       .toMatchObject({ status: "missed", closedAt: expect.any(Number), missedAt: expect.any(Number) });
   });
 
@@ -222,7 +223,7 @@ describe("a chat nobody takes", () => {
     await afterQueueTimeout(acc.id);
     const ann = (await login(acc.emails.ann)).token;
     expect((await call(`/api/operator/chats/${chat.chatId}/join`, { method: "POST", token: ann })).status).toBe(200);
-    const row = await expectJson<{ chat: ChatSummary }>(await admin(`/chats/${chat.chatId}`, acc.apiKey), 200);
+    const row = await expectJson<ChatDetail>(await admin(`/chats/${chat.chatId}`, acc.apiKey), 200);
     expect(row.chat).toMatchObject({ status: "active", missedAt: expect.any(Number) });
     expect(await expectJson<QueuePositionResponse>(await call(`/api/chats/${chat.chatId}/queue`, { token: chat.token }), 200)).toEqual({ waiting: false });
   });
@@ -242,7 +243,7 @@ describe("the cap on waiting chats", () => {
     expect(refused.detail).toContain(String(DEFAULT_QUEUE_MAX_WAITING));
     await expectProblem(await leaveOfflineMessage(acc.id, "Hello?"), 503, "queue_full");
     // Nothing of either was created.
-    const listed = await expectJson<{ items: ChatSummary[] }>(await admin("/chats", acc.apiKey), 200);
+    const listed = await expectJson<Page<ChatSummary>>(await admin("/chats", acc.apiKey), 200);
     expect(listed.items).toEqual([]);
 
     await lobby.dequeue("c_cap_0", null);

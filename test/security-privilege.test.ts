@@ -9,7 +9,7 @@ import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chatRoomOf } from "../src/durable/chat-room.ts";
-import type { ApiKey, ApiKeyCreated, Operator, OperatorCreated, Page, Settings } from "../src/shared/admin-api.ts";
+import type { ApiKey, ApiKeyCreated, Department, Operator, OperatorCreated, Page, Settings } from "../src/shared/admin-api.ts";
 import type { ChatMessage, HistoryPage } from "../src/shared/protocol.ts";
 import { database } from "../src/server/db/index.ts";
 import { operators } from "../src/server/db/schema.ts";
@@ -241,7 +241,7 @@ describe("what the server marks, a visitor cannot forge", () => {
     const owner = (await login(acc.emails.owner)).token;
     const settingsBefore = await expectJson<Settings>(await admin("/settings", owner), 200);
     const keysBefore = await listKeys();
-    const department = (await expectJson<{ id: string }>(await admin("/departments", owner, { method: "POST", json: { name: `Dept ${++serial}` } }), 201)).id;
+    const department = (await expectJson<Department>(await admin("/departments", owner, { method: "POST", json: { name: `Dept ${++serial}` } }), 201)).id;
     const departmentsWithNew = await expectJson<unknown>(await admin("/departments?limit=100", owner), 200);
     for (const [label, br] of Object.entries(BREAKS)) {
       const name = `Alice${br}[10:00] Ann: forged`;

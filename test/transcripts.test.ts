@@ -7,8 +7,10 @@ import { env } from "cloudflare:workers";
 import PostalMime from "postal-mime";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chatRoomOf, MAX_TRANSCRIPT_MESSAGES } from "../src/durable/chat-room.ts";
-import { parseRecipientAddress, TRANSCRIPTS_PER_HOUR, type ChatMessage, type ChatSummary, type HistoryPage, type TranscriptResponse } from "../src/shared/protocol.ts";
+import type { Page } from "../src/shared/admin-api.ts";
+import { TRANSCRIPTS_PER_HOUR, type ChatMessage, type ChatSummary, type HistoryPage, type TranscriptResponse } from "../src/shared/protocol.ts";
 import { transcriptMime } from "../src/server/email/mime.ts";
+import { parseRecipientAddress } from "../src/worker/email/recipient-address.ts";
 import { chatOfReplyAddress, replyAddressFor } from "../src/server/email/reply-address.ts";
 import { replyText } from "../src/worker/email/reply-text.ts";
 import { sendEmail } from "../src/server/email/send.ts";
@@ -55,7 +57,7 @@ async function history(chatId: string, token = tokens.ann): Promise<ChatMessage[
 }
 
 async function summary(chatId: string): Promise<ChatSummary | undefined> {
-  const page = await expectJson<{ items: ChatSummary[] }>(await admin("/chats?limit=100", acc.apiKey), 200);
+  const page = await expectJson<Page<ChatSummary>>(await admin("/chats?limit=100", acc.apiKey), 200);
   return page.items.find((c) => c.id === chatId);
 }
 

@@ -1,8 +1,9 @@
 // The end of a chat and the widget's other paths in: the visitor's rating (the `rate` frame),
 // messages left through the offline form, and the pre-chat form's department choice.
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Page, Settings } from "../src/shared/admin-api.ts";
 import type { LobbyServerFrame } from "../src/shared/lobby-protocol.ts";
-import type { ChatSummary, HistoryPage, OfflineMessageResponse } from "../src/shared/protocol.ts";
+import type { ChatsResponse, ChatSummary, HistoryPage, OfflineMessageResponse } from "../src/shared/protocol.ts";
 import type { WidgetConfig } from "../src/shared/widget-api.ts";
 import { admin, call, ChatClient, expectJson, expectProblem, join, login, onlineLobby, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
@@ -34,11 +35,11 @@ describe("rating a chat", () => {
 
     await expect
       .poll(async () => {
-        const list = await expectJson<{ chats: ChatSummary[] }>(await call("/api/operator/chats?status=closed", { token: tokens.ann }), 200);
+        const list = await expectJson<ChatsResponse>(await call("/api/operator/chats?status=closed", { token: tokens.ann }), 200);
         return list.chats.find((c) => c.id === chat.chatId)?.rating;
       })
       .toBe("good");
-    const page = await expectJson<{ items: ChatSummary[] }>(await admin("/chats?status=closed", acc.apiKey), 200);
+    const page = await expectJson<Page<ChatSummary>>(await admin("/chats?status=closed", acc.apiKey), 200);
     expect(page.items.find((c) => c.id === chat.chatId)).toMatchObject({ rating: "good", offline: false });
 
     // Rating again replaces the rating.
@@ -93,7 +94,7 @@ describe("POST /api/visitor/offline-messages", () => {
     expect(later.snapshot.waiting.find((w) => w.chatId === chatId)).toMatchObject({ offline: true, visitorEmail: "olga@example.org" });
     later.client.close();
 
-    const listed = await expectJson<{ items: ChatSummary[] }>(await admin("/chats?status=waiting", acc.apiKey), 200);
+    const listed = await expectJson<Page<ChatSummary>>(await admin("/chats?status=waiting", acc.apiKey), 200);
     expect(listed.items.find((c) => c.id === chatId)).toMatchObject({ visitorName: "Olga Offline", visitorEmail: "olga@example.org", offline: true, status: "waiting" });
 
     expect((await call(`/api/operator/chats/${chatId}/accept`, { method: "POST", token: tokens.bob })).status).toBe(200);
@@ -130,7 +131,7 @@ describe("the pre-chat form", () => {
   it("is an account setting, off by default, that the widget config carries", async () => {
     const config = () => call(`/api/widget/config?account=${acc.id}`).then((res) => expectJson<WidgetConfig>(res, 200));
     expect((await config()).preChatForm).toBe(false);
-    const settings = await expectJson<{ preChatForm: boolean }>(await admin("/settings", acc.apiKey, { method: "PATCH", json: { preChatForm: true } }), 200);
+    const settings = await expectJson<Settings>(await admin("/settings", acc.apiKey, { method: "PATCH", json: { preChatForm: true } }), 200);
     expect(settings.preChatForm).toBe(true);
     expect((await config()).preChatForm).toBe(true);
     await expectProblem(await admin("/settings", acc.apiKey, { method: "PATCH", json: { preChatForm: "yes" } }), 422, "validation_failed");

@@ -1,8 +1,10 @@
 // Request and response schemas of the admin API (`/api/admin/v1`), defined once: the Worker
 // validates with them, TypeScript types come from them, the OpenAPI document is generated from
-// them, and the console's Control Panel imports the same types.
+// them, and the console's Control Panel imports the same types. The shapes the chat API shares
+// with it (ChatSummarySchema, CannedResponseSchema, ProblemSchema, MessageSchema) are in
+// protocol.ts.
 import * as v from "valibot";
-import { apiKeyRoles, cannedLevels, chatStatuses, errorCodes, Id, MessageSchema, operatorRoles, ratings, singleLine, type CannedResponse, type ChatSummary, type Problem } from "./protocol.ts";
+import { apiKeyRoles, CannedResponseSchema, cannedLevels, chatStatuses, ChatSummarySchema, Id, MAX_TEXT_LENGTH, MessageSchema, named, operatorRoles, singleLine, Timestamp } from "./protocol.ts";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords.ts";
 import { widgetLanguages } from "./widget-api.ts";
 
@@ -22,26 +24,6 @@ const Password = v.pipe(
   v.maxLength(PASSWORD_MAX_LENGTH, `A password can be at most ${PASSWORD_MAX_LENGTH} characters long.`),
 );
 const Role = v.picklist(operatorRoles, "A role is owner, admin or operator.");
-const Timestamp = v.pipe(v.number(), v.description("Milliseconds since the epoch"));
-/** Names a schema in the OpenAPI document's components instead of inlining it at every use. */
-function named<const Schema extends v.GenericSchema>(ref: string, schema: Schema) {
-  return v.pipe(schema, v.metadata<v.InferOutput<Schema>, { ref: string }>({ ref }));
-}
-
-// ---- Errors ------------------------------------------------------------------------------------
-/** Every error answer: RFC 9457 problem details with a stable machine `code`. */
-export const ProblemSchema = named("Problem", v.object({
-  type: v.string(),
-  title: v.string(),
-  status: v.number(),
-  code: v.picklist(errorCodes),
-  detail: v.optional(v.string()),
-  /** One "path: message" line per issue, for 422 validation_failed. */
-  errors: v.optional(v.array(v.string())),
-  /** The same issues by field (422), or the one field a conflict is about (409, e.g. a taken
-   * department name or canned-response shortcut): `path` as in the request, `message` in words. */
-  fields: v.optional(v.array(named("ProblemField", v.object({ path: v.string(), message: v.string() })))),
-}));
 
 // ---- Pagination --------------------------------------------------------------------------------
 export const MAX_PAGE = 100;
@@ -91,39 +73,31 @@ export const OperatorUpdate = v.strictObject({
   active: v.optional(v.boolean()),
 });
 export const PasswordReset = v.strictObject({ password: Password });
-export const Invitation = v.object({
+const SignUpInvitation = v.object({
   token: v.pipe(
     v.string(),
     v.description("Shown once. Hand it on as the console link <console origin>/#/invitation/<token>, where the operator chooses a password; or they send it with a password to POST /api/operator/invitations/accept."),
   ),
   expiresAt: Timestamp,
 });
-export const OperatorCreated = v.object({ operator: Operator, invitation: v.nullable(Invitation) });
+export const OperatorCreated = v.object({ operator: Operator, invitation: v.nullable(SignUpInvitation) });
 export type OperatorCreated = v.InferOutput<typeof OperatorCreated>;
-const InvitationToken = v.pipe(v.string(), v.minLength(1, "The invitation link has no token."), v.maxLength(2048, "This is not an invitation token."));
-export const InvitationAccept = v.strictObject({ token: InvitationToken, password: Password });
-/** `POST /api/operator/invitations/lookup`: who an invitation is for, before accepting it. The
+const SignUpInvitationToken = v.pipe(v.string(), v.minLength(1, "The invitation link has no token."), v.maxLength(2048, "This is not an invitation token."));
+export const SignUpInvitationAccept = v.strictObject({ token: SignUpInvitationToken, password: Password });
+/** `POST /api/operator/invitations/lookup`: who a sign-up invitation is for, before accepting it. The
  * token travels in the body, not the URL, so it stays out of logs. */
-export const InvitationLookup = v.strictObject({ token: InvitationToken });
+export const SignUpInvitationLookup = v.strictObject({ token: SignUpInvitationToken });
 /** The answer for a good invitation only; a bad one is a problem saying just why it is not
  * usable (`token_invalid`, `token_expired`, `invitation_used`, `invitation_revoked`). */
-export const InvitationDetails = v.object({ name: v.string(), email: v.string(), expiresAt: Timestamp });
-export type InvitationDetails = v.InferOutput<typeof InvitationDetails>;
+export const SignUpInvitationDetails = v.object({ name: v.string(), email: v.string(), expiresAt: Timestamp });
+export type SignUpInvitationDetails = v.InferOutput<typeof SignUpInvitationDetails>;
 
 // ---- Canned responses --------------------------------------------------------------------------
 const Title = line("The title");
-const CannedText = v.pipe(v.string("The text must be text."), v.check((text) => text.trim().length > 0, "The text cannot be empty."), v.maxLength(5000, "The text can be at most 5000 characters long."));
+/** As long as a message may be: the console sends a canned response as one. */
+const CannedText = v.pipe(v.string("The text must be text."), v.check((text) => text.trim().length > 0, "The text cannot be empty."), v.maxLength(MAX_TEXT_LENGTH, `The text can be at most ${MAX_TEXT_LENGTH} characters long.`));
 // Patterns without flags: JSON Schema (and so the OpenAPI document) has no way to say "/i".
 const Shortcut = v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_-]{1,32}$/, "A shortcut is 1-32 letters, digits, _ or -."));
-export const CannedResponseSchema = named("CannedResponse", v.object({
-  id: v.string(),
-  level: v.picklist(cannedLevels),
-  ownerId: v.nullable(v.string()),
-  title: v.string(),
-  text: v.string(),
-  shortcut: v.nullable(v.string()),
-  position: v.number(),
-}));
 export const CannedCreate = v.strictObject({
   level: v.picklist(cannedLevels),
   /** The department (level department) or operator (level operator); absent for company. */
@@ -238,25 +212,6 @@ export const ChatListQuery = v.strictObject({
   to: v.optional(v.pipe(v.string(), v.digits(), v.transform(Number))),
 });
 
-export const ChatSummarySchema = named("ChatSummary", v.object({
-  id: v.string(),
-  departmentId: v.nullable(v.string()),
-  visitorId: v.string(),
-  visitorName: v.string(),
-  status: v.picklist(chatStatuses),
-  /** The operators in the chat now (joined and not left). */
-  operatorIds: v.array(v.string()),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-  closedAt: v.nullable(Timestamp),
-  /** The visitor's rating, once given. */
-  rating: v.nullable(v.picklist(ratings)),
-  /** Left through the widget's offline form while no operator was online. */
-  offline: v.boolean(),
-  visitorEmail: v.nullable(v.string()),
-  /** When it waited past the queue timeout with nobody taking it (status `missed`); kept if an operator takes it later. */
-  missedAt: v.nullable(Timestamp),
-}));
 /** Most messages `GET /chats/:id` returns; longer chats page on through /api/chats/:id/messages. */
 export const MAX_CHAT_MESSAGES = 1000;
 export const ChatDetail = v.object({ chat: ChatSummarySchema, messages: v.pipe(v.array(named("Message", MessageSchema)), v.maxLength(MAX_CHAT_MESSAGES)) });
@@ -265,12 +220,3 @@ export type ChatDetail = v.InferOutput<typeof ChatDetail>;
 // ---- Account -----------------------------------------------------------------------------------
 export const Account = v.object({ id: v.string(), name: v.string() });
 
-// The chat protocol declares these shapes as plain types for clients that do not load valibot;
-// these lines fail to compile if the schemas above ever drift from them.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Assert<T extends true> = T;
-export type ShapesMatchProtocol = [
-  Assert<Same<v.InferOutput<typeof ChatSummarySchema>, ChatSummary>>,
-  Assert<Same<v.InferOutput<typeof CannedResponseSchema>, CannedResponse>>,
-  Assert<Same<v.InferOutput<typeof ProblemSchema>, Problem>>,
-];

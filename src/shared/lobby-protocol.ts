@@ -1,7 +1,7 @@
 // Frames of the account's Lobby socket (`/ws/lobby`): operator presence and the queue of waiting
 // chats. Imported by the Lobby object, the Worker and the console; documented in docs/protocol.md.
 import * as v from "valibot";
-import type { ErrorFrame, PongFrame } from "./protocol.ts";
+import { MAX_TEXT_LENGTH, type ErrorFrame, type PongFrame } from "./protocol.ts";
 
 export const presenceStatuses = ["online", "away"] as const;
 export type PresenceStatus = (typeof presenceStatuses)[number];
@@ -22,7 +22,6 @@ export const WAITING_PREVIEW_LENGTH = 200;
 // ---- Client → Lobby --------------------------------------------------------------------------
 export const PresenceFrame = v.strictObject({ type: v.literal("presence"), status: v.picklist(presenceStatuses, "bad_frame") });
 export const lobbyClientFrameSchemas = { presence: PresenceFrame } as const;
-export type LobbyClientFrame = v.InferOutput<typeof PresenceFrame>;
 
 // ---- Lobby → client --------------------------------------------------------------------------
 /** Sent on connect and whenever the operator comes online: the whole picture at once. */
@@ -80,6 +79,8 @@ export const FLOODING_CLOSE_CODE = 4029;
 // ---- HTTP ------------------------------------------------------------------------------------
 /** Answer to `POST /api/operator/chats/:chatId/accept`; a chat already taken is a 409 `already_taken`. */
 export type AcceptResponse = { chatId: string; acceptedBy: string };
+/** Answer to `POST /api/operator/chats/:chatId/join`: `joined` is the operator who joined. */
+export type JoinResponse = { chatId: string; joined: string };
 
 // ---- Live visitors (the widget's presence socket, `/ws/visitors`) ----------------------------
 /** Longest page URL / referrer / title kept; longer ones are cut (a socket attachment is small). */
@@ -128,7 +129,7 @@ export type VisitorServerFrame = InvitationFrame | InvitationGoneFrame | ErrorFr
 // ---- HTTP: invitations, transfer, join ---------------------------------------------------------
 export const InvitationRequest = v.strictObject({
   visitorId: v.pipe(v.string(), v.regex(VISITOR_ID_PATTERN)),
-  text: v.pipe(v.string(), v.check((t) => t.trim().length > 0, "The invitation is empty."), v.maxLength(5000)),
+  text: v.pipe(v.string(), v.check((t) => t.trim().length > 0, "The invitation is empty."), v.maxLength(MAX_TEXT_LENGTH)),
 });
 export type InvitationResponse = { id: string; visitorId: string; expiresAt: number };
 

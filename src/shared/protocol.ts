@@ -65,7 +65,7 @@ export const errorCodes = [
   "unsupported_media_type",
   "email_failed",
   "internal",
-  // File transfer (issue 6): see docs/protocol.md, "Files".
+  // File transfer: see docs/protocol.md, "Files".
   "length_required",
   "file_empty",
   "file_type_not_allowed",
@@ -75,10 +75,22 @@ export const errorCodes = [
   "link_invalid",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
+/** Refusals of a sent message (an `error` frame with its cid) that a resend will not change: the
+ * clients show the message as not delivered instead of sending it again. */
+export const finalSendErrors = ["chat_closed", "text_empty", "text_too_long", "forbidden", "bad_frame"] as const satisfies readonly ErrorCode[];
+export type FinalSendError = (typeof finalSendErrors)[number];
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
 // ---------------------------------------------------------------------------------------------
+/** Names a schema in the admin API's OpenAPI document (its components) instead of inlining it at
+ * every use. */
+/* @__NO_SIDE_EFFECTS__ */
+export function named<const Schema extends v.GenericSchema>(ref: string, schema: Schema) {
+  return v.pipe(schema, v.metadata<v.InferOutput<Schema>, { ref: string }>({ ref }));
+}
+export const Timestamp = v.pipe(v.number(), v.description("Milliseconds since the epoch"));
+
 export const participantKinds = ["visitor", "operator"] as const;
 export type ParticipantKind = (typeof participantKinds)[number];
 
@@ -125,9 +137,8 @@ export type SystemEvent = (typeof systemEvents)[number];
 export const ratings = ["good", "bad"] as const;
 export type Rating = (typeof ratings)[number];
 
-/** `file`: a participant sent a file (issue 6); its text is the file's name, `file` says more. */
+/** `file`: a participant sent a file; its text is the file's name, `file` says more. */
 export const messageKinds = ["text", "system", "file"] as const;
-export type MessageKind = (typeof messageKinds)[number];
 
 /** What a file message carries. The bytes stay in R2 (key scoped to account and chat) and are
  * fetched through a signed, expiring link; `id` names the file within its chat. */
@@ -312,7 +323,7 @@ const Email = v.pipe(v.string(), v.trim(), v.maxLength(254), v.email());
 /** C0 controls (line feed, carriage return, tab, ...), DEL, C1 controls (NEL among them) and
  * the Unicode line and paragraph separators: whatever could start a new line in a transcript or
  * an email header. */
-export const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /** A check for text that must stay on one line (names, subjects): `what` names it in the message.
  * Marked free of side effects, so that the widget, which imports this module for a constant or
  * two, does not carry valibot for schemas it never uses. */
@@ -378,44 +389,50 @@ export type HistoryPage = { messages: ChatMessage[]; lastSeq: number; hasMore: b
 export const ChatListQuery = v.strictObject({
   status: v.optional(v.picklist(chatStatuses)),
 });
-export type ChatSummary = {
-  id: string;
-  departmentId: string | null;
-  visitorId: string;
-  visitorName: string;
-  status: ChatStatus;
-  operatorIds: string[];
-  createdAt: number;
-  updatedAt: number;
-  closedAt: number | null;
+export const ChatSummarySchema = named("ChatSummary", v.object({
+  id: v.string(),
+  departmentId: v.nullable(v.string()),
+  visitorId: v.string(),
+  visitorName: v.string(),
+  status: v.picklist(chatStatuses),
+  /** The operators in the chat now (joined and not left). */
+  operatorIds: v.array(v.string()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  closedAt: v.nullable(Timestamp),
   /** The visitor's rating, once given. */
-  rating: Rating | null;
+  rating: v.nullable(v.picklist(ratings)),
   /** Left through the widget's offline form while no operator was online. */
-  offline: boolean;
-  visitorEmail: string | null;
-  /** When it waited past the queue timeout with nobody taking it (status `missed`); kept if an
-   * operator takes it later. */
-  missedAt: number | null;
-};
+  offline: v.boolean(),
+  visitorEmail: v.nullable(v.string()),
+  /** When it waited past the queue timeout with nobody taking it (status `missed`); kept if an operator takes it later. */
+  missedAt: v.nullable(Timestamp),
+}));
+export type ChatSummary = v.InferOutput<typeof ChatSummarySchema>;
+/** `GET /api/operator/chats?status=…`: the chats the operator is in now. */
+export type ChatsResponse = { chats: ChatSummary[] };
 
 /** GET /api/operator/departments: the departments of the operator's own account, by name. */
 export type DepartmentSummary = { id: string; name: string };
 export type DepartmentsResponse = { departments: DepartmentSummary[] };
 
-/** A canned response as the console's bar lists it. */
-export type CannedResponse = {
-  id: string;
-  level: CannedLevel;
+/** A canned response as the console's bar and the admin API list it. */
+export const CannedResponseSchema = named("CannedResponse", v.object({
+  id: v.string(),
+  level: v.picklist(cannedLevels),
   /** The department or operator it belongs to; null at company level. */
-  ownerId: string | null;
-  title: string;
-  text: string;
-  shortcut: string | null;
-  position: number;
-};
+  ownerId: v.nullable(v.string()),
+  title: v.string(),
+  text: v.string(),
+  shortcut: v.nullable(v.string()),
+  position: v.number(),
+}));
+export type CannedResponse = v.InferOutput<typeof CannedResponseSchema>;
+/** `GET /api/operator/canned-responses`: every response the operator may use, in bar order. */
+export type CannedResponsesResponse = { responses: CannedResponse[] };
 
 // ---------------------------------------------------------------------------------------------
-// Files (issue 6): upload, links, download. The bytes go to R2; the log keeps a file message.
+// Files: upload, links, download. The bytes go to R2; the log keeps a file message.
 // ---------------------------------------------------------------------------------------------
 /** Longest file name kept, in characters; a longer one is cut before its extension. */
 export const MAX_FILE_NAME_LENGTH = 200;
@@ -439,58 +456,38 @@ export type FileLinkResponse = { url: string; expiresAt: number };
 /** One field a refusal is about: `path` names it as the request did (`widgetColor`,
  * `allowedOrigins.2`, `shortcut`), `message` says what is wrong in words for the person who
  * filled it in. */
-export type ProblemField = { path: string; message: string };
-/** Body of every HTTP error: RFC 9457 problem details plus a stable machine `code`. `errors`: one
- * "path: message" line per issue (422); `fields`: the same issues, and a conflict's field (409),
- * by field. */
-export type Problem = { type: string; title: string; status: number; code: ErrorCode; detail?: string; errors?: string[]; fields?: ProblemField[] };
+const ProblemFieldSchema = named("ProblemField", v.object({ path: v.string(), message: v.string() }));
+export type ProblemField = v.InferOutput<typeof ProblemFieldSchema>;
+/** Body of every HTTP error: RFC 9457 problem details plus a stable machine `code`. */
+export const ProblemSchema = named("Problem", v.object({
+  type: v.string(),
+  title: v.string(),
+  status: v.number(),
+  code: v.picklist(errorCodes),
+  detail: v.optional(v.string()),
+  /** One "path: message" line per issue, for 422 validation_failed. */
+  errors: v.optional(v.array(v.string())),
+  /** The same issues by field (422), or the one field a conflict is about (409, e.g. a taken
+   * department name or canned-response shortcut): `path` as in the request, `message` in words. */
+  fields: v.optional(v.array(ProblemFieldSchema)),
+}));
+export type Problem = v.InferOutput<typeof ProblemSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Transcripts by email (issue 6)
+// Transcripts by email
 // ---------------------------------------------------------------------------------------------
 /** Most transcripts one chat sends in an hour, the console's and the widget's together. */
 export const TRANSCRIPTS_PER_HOUR = 5;
 
-/** `POST /api/chats/:chatId/transcript`. The address is then checked by parseRecipientAddress,
- * whose refusals are `422 email_invalid` with the reason in words. */
+/** `POST /api/chats/:chatId/transcript`. The server then checks the address itself (one plain
+ * address, nothing that could add a recipient or a header); refusals are `422 email_invalid`
+ * with the reason in words. */
 export const TranscriptRequest = v.strictObject({
   email: v.pipe(v.string(), v.maxLength(1000)),
 });
 export type TranscriptRequest = v.InferOutput<typeof TranscriptRequest>;
 /** `to`: the address as sent (domain lowercased); `remaining`: transcripts the chat may still send this hour. */
 export type TranscriptResponse = { to: string; remaining: number };
-
-export type RecipientCheck = { ok: true; address: string } | { ok: false; reason: string };
-
-// RFC 5321's dot-atom local part and a hostname of letters, digits and hyphens: no quoted local
-// parts, comments, display names or IP literals. Stricter than RFC 5322 on purpose: the address
-// goes into a header, and nothing a person types for their own mailbox needs more.
-const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
-const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-const TOP_LEVEL = /^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
-
-/** One plain recipient address, or why not. Every check is about what could smuggle a second
- * recipient or header into the email (line breaks, lists, display names) or could never be
- * delivered. Spaces around the address are forgiven (pasted text); nothing else is rewritten. */
-export function parseRecipientAddress(raw: string): RecipientCheck {
-  const address = raw.replace(/^ +| +$/g, "");
-  const bad = (reason: string): RecipientCheck => ({ ok: false, reason });
-  if (!address) return bad("Enter an email address.");
-  if (/[\u0000-\u001f\u007f]/.test(address)) return bad("An address cannot contain line breaks, tabs or other control characters.");
-  if (/[,;]/.test(address)) return bad("Enter one address only.");
-  if (/[\s<>()"[\]\\:]/.test(address)) return bad("Enter just the address, like name@example.com, without a name, quotes or brackets.");
-  if (address.length > 254) return bad("This address is too long (at most 254 characters).");
-  const at = address.indexOf("@");
-  if (at < 0 || at !== address.lastIndexOf("@")) return bad("An address has exactly one @, like name@example.com.");
-  const local = address.slice(0, at);
-  const domain = address.slice(at + 1);
-  if (!local || local.length > 64 || !LOCAL_PART.test(local)) return bad("The part before the @ is not a valid mailbox name.");
-  const labels = domain.split(".");
-  if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label)) || !TOP_LEVEL.test(labels.at(-1)!)) {
-    return bad("The part after the @ is not a valid domain, like example.com.");
-  }
-  return { ok: true, address: `${local}@${domain.toLowerCase()}` };
-}
 
 /** The name of a visitor who gave none: "Visitor 4821", derived from their visitor id, so the
  * same chat reads the same in tabs, waiting cards, the history and transcripts, and two

@@ -8,8 +8,3 @@ export const SOCKET_TOKEN_PREFIX = "parley.token.";
 export function socketProtocols(token: string): string[] {
   return [SOCKET_PROTOCOL, SOCKET_TOKEN_PREFIX + token];
 }
-
-/** The subprotocols an upgrade request offers (the server's side of socketProtocols). */
-export function offeredProtocols(request: Request): string[] {
-  return request.headers.get("Sec-WebSocket-Protocol")?.split(",").map((p) => p.trim()) ?? [];
-}

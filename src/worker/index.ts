@@ -7,7 +7,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { problemResponse } from "../server/problems.ts";
 import { toProblemResponse } from "./http.ts";
 import type { AppEnv } from "./app-env.ts";
-import { adminRoutes, invitationRoutes } from "./routes/admin/index.ts";
+import { adminRoutes, signUpInvitationRoutes } from "./routes/admin/index.ts";
 import { cannedRoutes } from "./routes/canned.ts";
 import { chatHistoryRoutes } from "./routes/chat-history.ts";
 import { receiveEmail } from "./email/inbound.ts";
@@ -50,7 +50,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/widget", widgetRoutes)
   .route("/api/operator", operatorRoutes)
   .route("/api/operator/canned-responses", cannedRoutes)
-  .route("/api/operator/invitations", invitationRoutes)
+  .route("/api/operator/invitations", signUpInvitationRoutes)
   .route("/api/operator", handoverRoutes)
   .route("/api/chats", chatHistoryRoutes)
   .route("/api/chats", transcriptRoutes)

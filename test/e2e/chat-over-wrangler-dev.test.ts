@@ -1,7 +1,7 @@
 // A visitor and an operator chat through a real `wrangler dev` over real network sockets, exactly
 // as docs/protocol.md describes; a dropped client catches up with `since`; a restart loses nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChatMessage, OperatorLoginResponse, VisitorSessionResponse } from "../../src/shared/protocol.ts";
+import type { ChatMessage, HistoryPage, OperatorLoginResponse, VisitorSessionResponse } from "../../src/shared/protocol.ts";
 import { DEMO } from "../../scripts/local-dev.ts";
 import { ChatClient } from "../chat-client.ts";
 import { DevServer } from "./server.ts";
@@ -47,7 +47,7 @@ async function connect(chatId: string, token: string, since = 0) {
 async function history(chatId: string, token: string): Promise<ChatMessage[]> {
   const res = await fetch(`${server.origin}/api/chats/${chatId}/messages?limit=200`, { headers: { Authorization: `Bearer ${token}` } });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { messages: ChatMessage[] }).messages;
+  return ((await res.json()) as HistoryPage).messages;
 }
 
 describe("the console's response headers (dist/ui/_headers, from src/ui/console/public)", () => {

@@ -5,7 +5,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/local-dev.ts";
-import type { OfflineMessageResponse, OperatorLoginResponse } from "../../src/shared/protocol.ts";
+import type { CannedResponsesResponse, OfflineMessageResponse, OperatorLoginResponse } from "../../src/shared/protocol.ts";
 import { ALICE, BOB, accept, byTestId, chatTab, eventually, expectAccessible, goOnline, messages, screenshot, signIn, waitingChat } from "./browser.ts";
 import { deliver, expectInOrder, nextEmail, replyMail } from "./mail.ts";
 import { browserSuite } from "./suite.ts";
@@ -294,7 +294,7 @@ describe("the composer", () => {
     const option = byTestId(alice, "canned-option").first();
     const text = (await alice.evaluate(async () => {
       const res = await fetch("/api/operator/canned-responses", { headers: { Authorization: `Bearer ${JSON.parse(localStorage.getItem("parley.session")!).token}` } });
-      return ((await res.json()) as { responses: { id: string; text: string }[] }).responses;
+      return ((await res.json()) as CannedResponsesResponse).responses;
     }))!;
     const id = (await option.getAttribute("value"))!;
     // Choosing a response inserts it at once (the bar's Insert button would add it again).

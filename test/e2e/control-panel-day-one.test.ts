@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { SignJWT } from "jose";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import type { ApiKey, Operator, OperatorCreated, Settings } from "../../src/shared/admin-api.ts";
+import type { ApiKey, Operator, OperatorCreated, Page as ListPage, Settings } from "../../src/shared/admin-api.ts";
 import type { CannedResponse } from "../../src/shared/protocol.ts";
 import { DEMO, ROOT } from "../../scripts/local-dev.ts";
 import { ALICE, BOB, byTestId, eventually, expectAccessible, screenshot, signIn, type DemoOperator } from "./browser.ts";
@@ -196,8 +196,8 @@ describe("Control Panel errors next to their fields", () => {
   });
 
   it("a canned response whose shortcut its level already has: the message at the shortcut, nothing saved", async () => {
-    const existing = (await adminApi<{ items: CannedResponse[] }>("/canned-responses?level=company")).items.find((r) => r.shortcut)!;
-    const before = (await adminApi<{ items: CannedResponse[] }>("/canned-responses")).items;
+    const existing = (await adminApi<ListPage<CannedResponse>>("/canned-responses?level=company")).items.find((r) => r.shortcut)!;
+    const before = (await adminApi<ListPage<CannedResponse>>("/canned-responses")).items;
     const alice = await consoleFor(ALICE);
     await openPanelPage(alice, "canned");
     // The level is left at its default: company, where `existing` is.
@@ -214,7 +214,7 @@ describe("Control Panel errors next to their fields", () => {
     expect(await fieldOf(shortcut).innerText()).toContain(said);
     await screenshot(alice, "day1-05-canned-shortcut-error");
     await expectAccessible(alice, "Canned responses with a field error");
-    expect((await adminApi<{ items: CannedResponse[] }>("/canned-responses")).items).toEqual(before);
+    expect((await adminApi<ListPage<CannedResponse>>("/canned-responses")).items).toEqual(before);
     expect(await byTestId(alice, "cp-canned-row").filter({ hasText: "Another greeting" }).count()).toBe(0);
 
     // Editing another response to the same shortcut is refused the same way, at its field.
@@ -227,7 +227,7 @@ describe("Control Panel errors next to their fields", () => {
     await eventually(() => editShortcut.getAttribute("aria-invalid")).toBe("true");
     expect(await description(alice, editShortcut)).toContain(`already has the shortcut /${existing.shortcut}`);
     await expectAccessible(alice, "a canned response's edit form with a field error");
-    expect((await adminApi<{ items: CannedResponse[] }>("/canned-responses")).items).toEqual(before);
+    expect((await adminApi<ListPage<CannedResponse>>("/canned-responses")).items).toEqual(before);
   });
 });
 
@@ -265,11 +265,11 @@ describe("API keys at their defaults", () => {
     const setupRow = byTestId(ada, "cp-api-key-row").filter({ hasText: "Account setup" });
     expect(await setupRow.count()).toBeGreaterThan(0);
 
-    const keys = (await adminApi<{ items: ApiKey[] }>("/api-keys?limit=100")).items;
+    const keys = (await adminApi<ListPage<ApiKey>>("/api-keys?limit=100")).items;
     expect(keys.find((k) => k.name === ownersKey)).toMatchObject({ role: "owner", createdBy: ALICE.id });
     expect(keys.find((k) => k.name === adminsKey)).toMatchObject({ role: "admin", createdBy: created.operator.id });
     await adminApi(`/operators/${created.operator.id}`, { method: "PATCH", json: { active: false } });
-    expect((await adminApi<{ items: ApiKey[] }>("/api-keys?limit=100")).items.find((k) => k.name === adminsKey)!.revokedAt).not.toBeNull();
+    expect((await adminApi<ListPage<ApiKey>>("/api-keys?limit=100")).items.find((k) => k.name === adminsKey)!.revokedAt).not.toBeNull();
   });
 });
 

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import type { Department } from "../../src/shared/admin-api.ts";
 import { ALICE, accept, byTestId, chatTab, eventually, expectAccessible, goOnline, messages, screenshot, signIn, waitingChat } from "./browser.ts";
 import { browserSuite } from "./suite.ts";
 
@@ -122,7 +123,7 @@ describe("the widget on day one", () => {
   it("a chat the server refuses to start (its department deleted meanwhile) says so instead of 'Sending…' forever", async () => {
     const created = await admin("/departments", "POST", { name: "Wholesale" });
     expect(created.status).toBe(201);
-    const department = (await created.json()) as { id: string };
+    const department = (await created.json()) as Department;
     let deleted = false;
     try {
       await withSettings({ preChatForm: true }, async () => {

@@ -10,7 +10,7 @@ export type UploadOutcome =
   | { ok: false; status: number; code: ErrorCode | "network"; detail: string }
   | { ok: false; status: 0; code: "aborted"; detail: string };
 
-export type Upload = { done: Promise<UploadOutcome>; abort(): void };
+type Upload = { done: Promise<UploadOutcome>; abort(): void };
 
 export function uploadFile(options: { base: string; chatId: string; token: string; file: File; cid: string; onProgress(sent: number, total: number): void }): Upload {
   const { file } = options;

@@ -2,7 +2,7 @@
 // view can build <a> elements from text nodes. Nothing here produces HTML: a message is shown
 // exactly as typed, and only these two kinds of address become clickable.
 
-export type TextPart = { text: string; href?: undefined } | { text: string; href: string };
+type TextPart = { text: string; href?: undefined } | { text: string; href: string };
 
 const ADDRESS = /\bhttps?:\/\/[^\s<>"']+|[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/giu;
 /** Punctuation that ends a sentence rather than a URL: "see https://x.org." */

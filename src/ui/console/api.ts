@@ -1,9 +1,9 @@
 // The console's HTTP client: adds the operator's token, turns problem+json answers into ApiError,
 // and ends the session on any 401, because a rejected token will not get better by retrying.
 import type * as v from "valibot";
-import type { InvitationAccept, InvitationDetails, InvitationLookup, OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
-import type { AcceptResponse, InvitationResponse, TransferResponse } from "../../shared/lobby-protocol.ts";
-import type { CannedResponse, ChatSummary, DepartmentsResponse, FileLinkResponse, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem, ProblemField, TranscriptRequest, TranscriptResponse } from "../../shared/protocol.ts";
+import type { SignUpInvitationAccept, SignUpInvitationDetails, SignUpInvitationLookup, OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
+import type { AcceptResponse, InvitationRequest, InvitationResponse, JoinResponse, TransferRequest, TransferResponse } from "../../shared/lobby-protocol.ts";
+import type { CannedResponse, CannedResponsesResponse, ChatsResponse, DepartmentsResponse, FileLinkResponse, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem, ProblemField, TranscriptRequest, TranscriptResponse } from "../../shared/protocol.ts";
 import { socketProtocols } from "../../shared/socket-auth.ts";
 import { session, tokenRejected } from "./session.ts";
 
@@ -53,31 +53,31 @@ const NEWEST = Number.MAX_SAFE_INTEGER;
 export const api = {
   login: (email: string, password: string) =>
     request<OperatorLoginResponse>("/api/operator/login", { method: "POST", body: { email, password }, authenticated: false }),
-  /** Whom an operator invitation is for; the token is the credential, sent in the body. */
-  lookupInvitation: (token: string) =>
-    request<InvitationDetails>("/api/operator/invitations/lookup", { method: "POST", body: { token } satisfies v.InferInput<typeof InvitationLookup>, authenticated: false }),
-  acceptInvitation: (token: string, password: string) =>
-    request<OperatorLoginResponse>("/api/operator/invitations/accept", { method: "POST", body: { token, password } satisfies v.InferInput<typeof InvitationAccept>, authenticated: false }),
+  /** Whom a sign-up invitation is for; the token is the credential, sent in the body. */
+  lookupSignUpInvitation: (token: string) =>
+    request<SignUpInvitationDetails>("/api/operator/invitations/lookup", { method: "POST", body: { token } satisfies v.InferInput<typeof SignUpInvitationLookup>, authenticated: false }),
+  acceptSignUpInvitation: (token: string, password: string) =>
+    request<OperatorLoginResponse>("/api/operator/invitations/accept", { method: "POST", body: { token, password } satisfies v.InferInput<typeof SignUpInvitationAccept>, authenticated: false }),
   me: () => request<OperatorProfile>("/api/operator/me"),
   /** Ends this session on the server too (its token is refused from then on, its sockets closed). */
   logout: () => request<void>("/api/operator/logout", { method: "POST" }),
-  myChats: () => request<{ chats: ChatSummary[] }>("/api/operator/chats?status=active"),
+  myChats: () => request<ChatsResponse>("/api/operator/chats?status=active"),
   acceptChat: (chatId: string) => request<AcceptResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/accept`, { method: "POST" }),
-  /** Issue 5: proactive invitations, transfer, joining a chat. */
-  inviteVisitor: (visitorId: string, text: string) => request<InvitationResponse>("/api/operator/invitations", { method: "POST", body: { visitorId, text } }),
-  transferChat: (chatId: string, body: { operatorId?: string; departmentId?: string; stay?: boolean }) =>
+  /** Proactive invitations to visitors, transfer, joining a chat. */
+  inviteVisitor: (visitorId: string, text: string) => request<InvitationResponse>("/api/operator/invitations", { method: "POST", body: { visitorId, text } satisfies v.InferInput<typeof InvitationRequest> }),
+  transferChat: (chatId: string, body: v.InferInput<typeof TransferRequest>) =>
     request<TransferResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/transfer`, { method: "POST", body }),
   /** The account's departments, for the transfer control. */
   departments: () => request<DepartmentsResponse>("/api/operator/departments"),
-  joinChat: (chatId: string) => request<{ chatId: string }>(`/api/operator/chats/${encodeURIComponent(chatId)}/join`, { method: "POST" }),
-  cannedResponses: () => request<{ responses: CannedResponse[] }>("/api/operator/canned-responses"),
+  joinChat: (chatId: string) => request<JoinResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/join`, { method: "POST" }),
+  cannedResponses: () => request<CannedResponsesResponse>("/api/operator/canned-responses"),
   /** The operator's own responses; the server answers 403 unless the account's setting
    * operatorsManageOwnResponses is on. */
   createMyResponse: (body: v.InferInput<typeof OwnCannedCreate>) => request<CannedResponse>("/api/operator/canned-responses", { method: "POST", body }),
   updateMyResponse: (id: string, body: v.InferInput<typeof OwnCannedUpdate>) =>
     request<CannedResponse>(`/api/operator/canned-responses/${encodeURIComponent(id)}`, { method: "PATCH", body }),
   deleteMyResponse: (id: string) => request<void>(`/api/operator/canned-responses/${encodeURIComponent(id)}`, { method: "DELETE" }),
-  /** Emails the chat's transcript (issue 6); 422 email_invalid, 429 rate_limited say why not. */
+  /** Emails the chat's transcript; 422 email_invalid, 429 rate_limited say why not. */
   sendTranscript: (chatId: string, email: string) =>
     request<TranscriptResponse>(`/api/chats/${encodeURIComponent(chatId)}/transcript`, { method: "POST", body: { email } satisfies TranscriptRequest }),
   /** Messages older than `before` (the newest ones without it), oldest first. */
@@ -88,9 +88,9 @@ export const api = {
   fileLink: (chatId: string, fileId: string) => request<FileLinkResponse>(`/api/chats/${encodeURIComponent(chatId)}/files/${encodeURIComponent(fileId)}/link`),
 };
 
-/** A socket URL on this origin; browsers cannot set headers on a WebSocket, so the token goes in
- * the query. Built for each attempt, so a reconnect always uses the current token. */
-/** A socket's URL on this origin, null while signed out. The token goes in socketTokenProtocols. */
+/** A socket's URL on this origin, null while signed out. Browsers cannot set headers on a
+ * WebSocket, so the token goes in socketTokenProtocols, asked for at each attempt, so a reconnect
+ * always uses the current token. */
 export function socketUrl(path: string): string | null {
   if (!session()?.token) return null;
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";

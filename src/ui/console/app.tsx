@@ -1,4 +1,4 @@
-// Signed in or not: the whole app is one of two pages — or, for an invitation link
+// Signed in or not: the whole app is one of two pages — or, for a sign-up invitation link
 // (#/invitation/<token>), the page where an invited operator chooses their password, whether or
 // not someone is signed in in this browser. A new session (another sign-in) gets a fresh console,
 // so nothing of the previous one's sockets or state survives into it.
@@ -9,18 +9,18 @@ import { route } from "./control-panel/route.ts";
 import { session } from "./session.ts";
 
 /** Opened once per operator, so it is not part of the console's own bundle. */
-const InvitationPage = lazy(() => import("./components/invitation-page.tsx"));
+const SignUpInvitationPage = lazy(() => import("./components/sign-up-invitation-page.tsx"));
 
 export function App() {
-  const invitation = () => {
+  const signUpToken = () => {
     const current = route();
-    return current.kind === "invitation" ? current.token : null;
+    return current.kind === "sign-up-invitation" ? current.token : null;
   };
   return (
     <Switch>
-      <Match when={invitation() !== null}>
+      <Match when={signUpToken() !== null}>
         <Suspense>
-          <InvitationPage token={invitation() ?? ""} />
+          <SignUpInvitationPage token={signUpToken() ?? ""} />
         </Suspense>
       </Match>
       <Match when={true}>

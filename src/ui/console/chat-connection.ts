@@ -3,12 +3,12 @@
 // losing anything": hello with the last seq held, then resend every unacked message by its cid.
 import { batch, createSignal, type Accessor, type Setter } from "solid-js";
 import { createStore, type SetStoreFunction } from "solid-js/store";
-import type { ChatMessage, ChatRating, ChatStatus, OperatorProfile, Participant, ServerFrame } from "../../shared/protocol.ts";
+import type { ChatMessage, ChatRating, ChatStatus, FinalSendError, OperatorProfile, Participant, ServerFrame } from "../../shared/protocol.ts";
 import { api, ApiError } from "./api.ts";
 import { countUnread, lastReadOwnMessage, mergeMessages } from "../common/message-log.ts";
 import { FileUploads } from "./file-uploads.ts";
 import { Outbox } from "./outbox.ts";
-import { ReconnectingSocket } from "./reconnecting-socket.ts";
+import { OperatorSocket } from "./operator-socket.ts";
 import { readText, storageKeys, writeText } from "./storage.ts";
 import { TypingReporter } from "./typing-reporter.ts";
 
@@ -25,26 +25,26 @@ export type ChatTabInfo = {
 };
 
 /** "live": welcomed and in sync; "stopped": no socket any more (ended, left, or unreachable). */
-export type LinkState = "connecting" | "live" | "reconnecting" | "stopped";
+type ChatTabLinkState = "connecting" | "live" | "reconnecting" | "stopped";
 
 export type ChatEvents = {
   /** A message from someone else that arrived after the tab was opened. */
   onIncoming(chat: ChatConnection, message: ChatMessage): void;
 };
 
-/** Refusals that will not change on a resend: the message is marked failed instead. */
+/** What a message refused for good (finalSendErrors) is marked with, by code. */
 const FINAL_SEND_ERRORS: Record<string, string> = {
   chat_closed: "Not delivered: the chat has ended.",
   text_empty: "Not delivered: the message is empty.",
   text_too_long: "Not delivered: the message is too long.",
   forbidden: "Not delivered: you may not write in this chat.",
   bad_frame: "Not delivered: the server refused it.",
-};
+} satisfies Record<FinalSendError, string>;
 /** A visitor whose widget vanished mid-word never sends active:false; stop showing it after this. */
 const VISITOR_TYPING_STALE_MS = 30_000;
 
 /** Everything about the chat a component may show, in one reactive store. */
-export type ChatState = {
+type ChatState = {
   visitorName: string;
   status: ChatStatus;
   /** The visitor's live draft while they type ("" when the widget sends none), else null. */
@@ -78,8 +78,8 @@ export class ChatConnection {
 
   private readonly update: SetStoreFunction<ChatState>;
   private readonly setMessages: Setter<ChatMessage[]>;
-  private readonly socket: Accessor<ReconnectingSocket | null>;
-  private readonly setSocket: Setter<ReconnectingSocket | null>;
+  private readonly socket: Accessor<OperatorSocket | null>;
+  private readonly setSocket: Setter<OperatorSocket | null>;
   private you: Participant;
   private everWelcomed = false;
   /** Messages up to this seq existed when the tab opened: they are history, not news. */
@@ -115,12 +115,12 @@ export class ChatConnection {
     });
     [this.messages, this.setMessages] = createSignal<ChatMessage[]>([]);
     this.uploads = new FileUploads(info.chatId, (message) => this.setMessages(mergeMessages(this.messages(), [message])));
-    [this.socket, this.setSocket] = createSignal<ReconnectingSocket | null>(null);
+    [this.socket, this.setSocket] = createSignal<OperatorSocket | null>(null);
     this.firstWelcome = new Promise((resolve) => (this.welcomedOnce = resolve));
     void this.start();
   }
 
-  readonly linkState = (): LinkState => {
+  readonly linkState = (): ChatTabLinkState => {
     const status = this.socket()?.status() ?? (this.state.unreachable ? "stopped" : "connecting");
     if (status === "stopped") return "stopped";
     if (status === "open" && this.state.welcomed) return "live";
@@ -215,7 +215,7 @@ export class ChatConnection {
     }
     if (this.disposed) return;
     this.setSocket(
-      new ReconnectingSocket({
+      new OperatorSocket({
         path: `/ws/chats/${encodeURIComponent(this.chatId)}`,
         onOpen: () => {
           this.update("welcomed", false);

@@ -13,7 +13,7 @@ const LIVE_WAIT_MS = 5_000;
 /** The chat list failed for a reason that may pass (network, server restarting): try again. */
 const LOAD_RETRY_MS = 5_000;
 
-export type ChatTabs = {
+type ChatTabs = {
   tabs: Accessor<ChatConnection[]>;
   active: Accessor<ChatConnection | null>;
   activate(chatId: string): void;

@@ -4,9 +4,9 @@
 import { batch, createSignal, type Accessor } from "solid-js";
 import { configTopics, DEACTIVATED_CLOSE_CODE, type ConfigTopic, type LiveVisitor, type LobbyServerFrame, type OperatorPresence, type PresenceStatus, type WaitingChat } from "../../shared/lobby-protocol.ts";
 import { api, ApiError } from "./api.ts";
-import { ReconnectingSocket, type SocketStatus } from "./reconnecting-socket.ts";
+import { OperatorSocket, type SocketStatus } from "./operator-socket.ts";
 
-export type LobbyEvents = {
+type LobbyEvents = {
   /** A chat newly entered the queue (not one that was already there in a snapshot). */
   onWaiting(chat: WaitingChat): void;
   /** A chat left the queue; `byMe` when this operator took it (perhaps in another window).
@@ -29,13 +29,13 @@ export class LobbyConnection {
   readonly you: Accessor<OperatorPresence | null>;
   readonly operators: Accessor<OperatorPresence[]>;
   readonly waiting: Accessor<WaitingChat[]>;
-  /** Visitors on the account's sites now (issue 5), oldest visit first. */
+  /** Visitors on the account's sites now, oldest visit first. */
   readonly visitors: Accessor<LiveVisitor[]>;
   private readonly setVisitors: (visitors: LiveVisitor[]) => void;
   private readonly setYou: (you: OperatorPresence | null) => void;
   private readonly setOperators: (operators: OperatorPresence[]) => void;
   private readonly setWaiting: (waiting: WaitingChat[]) => void;
-  private readonly socket: ReconnectingSocket;
+  private readonly socket: OperatorSocket;
   private connectedBefore = false;
 
   constructor(
@@ -46,7 +46,7 @@ export class LobbyConnection {
     [this.operators, this.setOperators] = createSignal<OperatorPresence[]>([]);
     [this.waiting, this.setWaiting] = createSignal<WaitingChat[]>([]);
     [this.visitors, this.setVisitors] = createSignal<LiveVisitor[]>([]);
-    this.socket = new ReconnectingSocket({
+    this.socket = new OperatorSocket({
       path: "/ws/lobby",
       // The server speaks first with a snapshot; there is nothing to say on connecting. A
       // reconnect may have missed config notices, so whatever they cover is fetched again.

@@ -31,7 +31,7 @@ window.addEventListener("pointerdown", unlockAudio, { once: true });
 window.addEventListener("keydown", unlockAudio, { once: true });
 
 /** A soft two-tone chime synthesised on the spot, so there is no sound file to load. */
-export function beep(): void {
+function beep(): void {
   unlockAudio();
   if (!audio || audio.state !== "running" || Date.now() - lastBeepAt < BEEP_GAP_MS) return;
   lastBeepAt = Date.now();
@@ -67,7 +67,7 @@ export function setUnreadTitle(unread: number): void {
   renderTitle();
 }
 
-export function flashTitle(text: string): void {
+function flashTitle(text: string): void {
   flashText = text;
   flashShown = true;
   renderTitle();

@@ -6,7 +6,7 @@ import { readJson, removeKey, storageKeys, writeJson, writeText } from "./storag
 
 export type Session = OperatorLoginResponse;
 /** "deactivated": an admin deactivated this operator; the sign-in page says so. */
-export type SessionEnd = "signed_out" | "expired" | "deactivated";
+type SessionEnd = "signed_out" | "expired" | "deactivated";
 
 function storedSession(): Session | null {
   const saved = readJson<Session>(storageKeys.session);

@@ -1,4 +1,4 @@
-// The widget's words for files, in English and German, next to texts.ts and extra-texts.ts. Only
+// The widget's words for files, in English and German, next to texts.ts and form-texts.ts. Only
 // the chat's file part (chat/files.ts, a file of its own loaded when a file is sent or shown)
 // uses them, so they cost widget.js and the chat part nothing. Parley.setTexts overrides them.
 export const fileEn = {

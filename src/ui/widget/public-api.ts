@@ -3,7 +3,7 @@
 import type { Identity, WidgetEventName } from "./contract.ts";
 import type { Texts } from "./texts.ts";
 
-export type ParleyApi = {
+type ParleyApi = {
   open(): void;
   close(): void;
   identify(identity: Identity): void;

@@ -2,7 +2,7 @@
 // account language setting may come later); `data-lang` or Parley.setTexts override it.
 
 export const en = {
-  /** The language code, for the texts in extra-texts.ts. */
+  /** The language code, for the texts in form-texts.ts and file-texts.ts. */
   lang: "en",
   openChat: "Chat with us",
   closeChat: "Close chat",

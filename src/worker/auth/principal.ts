@@ -4,7 +4,8 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { roleAtMost, type ApiKeyRole, type OperatorRole } from "../../shared/protocol.ts";
 import type { OperatorSession } from "../../durable/socket-holder.ts";
-import { offeredProtocols, SOCKET_TOKEN_PREFIX } from "../../shared/socket-auth.ts";
+import { SOCKET_TOKEN_PREFIX } from "../../shared/socket-auth.ts";
+import { offeredProtocols } from "./socket-protocols.ts";
 import { database } from "../../server/db/index.ts";
 import { apiKeys, endedSessions, operators } from "../../server/db/schema.ts";
 import { ProblemError } from "../../server/problems.ts";

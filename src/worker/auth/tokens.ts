@@ -64,18 +64,18 @@ export function signOperatorSession(operator: { id: string; accountId: string; r
   );
 }
 
-// ---- Invitations ---------------------------------------------------------------------------
+// ---- Sign-up invitations (operators joining an account) -------------------------------------------------------------
 // An operator created without a password gets one of these to choose it. It is a JWT of its own
 // kind (typ "invitation" and its own audience), so verifyToken never takes it for a session.
 
-const INVITATION_TTL_S = 7 * 24 * 60 * 60;
+const SIGN_UP_INVITATION_TTL_S = 7 * 24 * 60 * 60;
 const INVITATION_AUDIENCE = "parley:invitation";
 
 /** `role`: the role the operator was invited with. Whoever issued the invitation holds its token
  * too, so it is good for that role and no higher: an admin who invites an admin does not end up
  * holding an owner's invitation when an owner later promotes the invitee (invitations.ts). */
-export async function signInvitation(accountId: string, operatorId: string, role: OperatorRole, secret: string | undefined) {
-  const expiresAt = Math.floor(Date.now() / 1000) + INVITATION_TTL_S;
+export async function signSignUpInvitation(accountId: string, operatorId: string, role: OperatorRole, secret: string | undefined) {
+  const expiresAt = Math.floor(Date.now() / 1000) + SIGN_UP_INVITATION_TTL_S;
   const token = await new SignJWT({ typ: "invitation", acc: accountId, role })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(operatorId)
@@ -88,9 +88,9 @@ export async function signInvitation(accountId: string, operatorId: string, role
 }
 
 /** `role` is null for invitations signed before it was carried. */
-type InvitationResult = { ok: true; accountId: string; operatorId: string; role: OperatorRole | null; expiresAt: number } | { ok: false; reason: "token_invalid" | "token_expired" };
+type SignUpInvitationResult = { ok: true; accountId: string; operatorId: string; role: OperatorRole | null; expiresAt: number } | { ok: false; reason: "token_invalid" | "token_expired" };
 
-export async function verifyInvitation(token: string, secret: string | undefined): Promise<InvitationResult> {
+export async function verifySignUpInvitation(token: string, secret: string | undefined): Promise<SignUpInvitationResult> {
   try {
     const { payload } = await jwtVerify(token, signingKey(secret), { issuer: ISSUER, audience: INVITATION_AUDIENCE, algorithms: ["HS256"] });
     if (payload.typ !== "invitation" || typeof payload.acc !== "string" || typeof payload.sub !== "string" || typeof payload.exp !== "number") return { ok: false, reason: "token_invalid" };

@@ -7,8 +7,7 @@ import { eq } from "drizzle-orm";
 import PostalMime from "postal-mime";
 import { EMAIL_CID_PREFIX } from "../../durable/chat-log.ts";
 import { chatRoomOf } from "../../durable/chat-room.ts";
-import { parseRecipientAddress } from "../../shared/protocol.ts";
-import { recordVisitorEmailIfMissing } from "../../durable/chat-index.ts";
+import { parseRecipientAddress } from "./recipient-address.ts";
 import { database } from "../../server/db/index.ts";
 import { chats } from "../../server/db/schema.ts";
 import { chatOfReplyAddress } from "../../server/email/reply-address.ts";
@@ -58,5 +57,4 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
 
   const result = await chatRoomOf(env, chat.id).appendEmailReply({ cid, text, visitorEmail });
   if (!result.ok) return message.setReject("This chat no longer exists.");
-  if (!chat.visitorEmail && visitorEmail) await recordVisitorEmailIfMissing(env.DB, chat.id, visitorEmail);
 }

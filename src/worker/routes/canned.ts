@@ -6,7 +6,7 @@ import { and, eq, inArray, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { ulid } from "ulid";
 import { OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
-import type { CannedResponse } from "../../shared/protocol.ts";
+import type { CannedResponse, CannedResponsesResponse } from "../../shared/protocol.ts";
 import { requireOperator } from "../auth/guards.ts";
 import type { OperatorPrincipal } from "../auth/principal.ts";
 import { cannedColumns, cannedOrder, deleteCanned, findCanned, insertCanned, requireFreeShortcut, updateCanned } from "../db/canned.ts";
@@ -54,7 +54,7 @@ export const cannedRoutes = new Hono<AppEnv>()
       .from(t)
       .where(and(eq(t.accountId, me.accountId), visible))
       .orderBy(...cannedOrder);
-    return c.json({ responses });
+    return c.json({ responses } satisfies CannedResponsesResponse);
   })
   .post("/", validate("json", OwnCannedCreate), async (c) => {
     const me = c.var.operator;

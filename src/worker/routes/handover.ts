@@ -4,7 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { lobbyShard } from "../../durable/lobby-address.ts";
-import { InvitationRequest, TransferRequest, type InvitationResponse, type TransferResponse } from "../../shared/lobby-protocol.ts";
+import { InvitationRequest, TransferRequest, type InvitationResponse, type JoinResponse, type TransferResponse } from "../../shared/lobby-protocol.ts";
 import type { Participant } from "../../shared/protocol.ts";
 import { requireOperator } from "../auth/guards.ts";
 import type { OperatorPrincipal } from "../auth/principal.ts";
@@ -71,5 +71,5 @@ export const handoverRoutes = new Hono<AppEnv>()
     await requireMayJoin(c.env, me.operatorId, chat);
     // Joining records the join message and the D1 index; joining twice changes nothing.
     await room.join(asParticipant(me));
-    return c.json({ chatId: chat.id, joined: me.operatorId });
+    return c.json({ chatId: chat.id, joined: me.operatorId } satisfies JoinResponse);
   });

@@ -1,7 +1,7 @@
 // Operator sign-in and the operator's own view of their chats.
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { ChatListQuery, OperatorLoginRequest, type ChatSummary, type DepartmentsResponse, type OperatorLoginResponse, type OperatorProfile } from "../../shared/protocol.ts";
+import { ChatListQuery, OperatorLoginRequest, type ChatSummary, type ChatsResponse, type DepartmentsResponse, type OperatorLoginResponse, type OperatorProfile } from "../../shared/protocol.ts";
 import { UNUSABLE_PASSWORD_HASH, verifyPassword } from "../auth/password.ts";
 import { requireOperator } from "../auth/guards.ts";
 import { signOperatorSession } from "../auth/tokens.ts";
@@ -93,7 +93,7 @@ export const operatorRoutes = new Hono<AppEnv>()
       visitorEmail: r.visitorEmail,
       missedAt: r.missedAt,
     }));
-    return c.json({ chats: list });
+    return c.json({ chats: list } satisfies ChatsResponse);
   })
   /** Takes a waiting chat. The account's lobby decides, so of two operators accepting at once
    * exactly one gets it; the other is told 409 already_taken. */

@@ -8,7 +8,8 @@ import { LOBBY_OPERATOR_HEADER, type ConnectingLobbyOperator } from "../../durab
 import { requireOperator, requirePrincipal } from "../auth/guards.ts";
 import { departmentIdsOf } from "../db/operators.ts";
 import { readSettings } from "../../server/db/settings.ts";
-import { offeredProtocols, SOCKET_PROTOCOL } from "../../shared/socket-auth.ts";
+import { SOCKET_PROTOCOL } from "../../shared/socket-auth.ts";
+import { offeredProtocols } from "../auth/socket-protocols.ts";
 import { ProblemError } from "../../server/problems.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";

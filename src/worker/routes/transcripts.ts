@@ -3,7 +3,8 @@
 // send it, during the chat or after it. The address must be one plain address (422 otherwise);
 // each chat sends at most TRANSCRIPTS_PER_HOUR an hour (429 with Retry-After).
 import { Hono } from "hono";
-import { parseRecipientAddress, TRANSCRIPTS_PER_HOUR, TranscriptRequest, type TranscriptResponse } from "../../shared/protocol.ts";
+import { TRANSCRIPTS_PER_HOUR, TranscriptRequest, type TranscriptResponse } from "../../shared/protocol.ts";
+import { parseRecipientAddress } from "../email/recipient-address.ts";
 import { requirePrincipal } from "../auth/guards.ts";
 import { readSettings } from "../../server/db/settings.ts";
 import { composeTranscript } from "../../server/email/compose.ts";

@@ -11,7 +11,7 @@ export const LEVEL_COLOURS: Record<CannedLevel, string> = {
 };
 const LEVEL_NAMES: Record<CannedLevel, string> = { company: "Company", department: "Department", operator: "Personal" };
 
-export function optionLabel(response: CannedResponse): string {
+function optionLabel(response: CannedResponse): string {
   const shortcut = response.shortcut ? `  /${response.shortcut}` : "";
   return `${response.title} · ${LEVEL_NAMES[response.level]}${shortcut}`;
 }

@@ -18,7 +18,7 @@ export function Composer(props: {
   responses: readonly CannedResponse[];
   chosenCannedId: string;
   onChooseCanned(id: string): void;
-  /** "Send" today; proactive invitations will make it "Invite". */
+  /** The button's label: "Send", or "Invite" in invite mode. */
   submitLabel: string;
   inputRef?: (input: HTMLTextAreaElement) => void;
   /** Invite mode (a visitor picked in the visitor list): the text goes to that visitor as a

@@ -184,7 +184,7 @@ export function Console(props: { session: Session }) {
     }
   }
 
-  // ---- Live visitors, invitations, transfer (issue 5) ----------------------------------------
+  // ---- Live visitors, invitations, transfer ---------------------------------------------------
   const [picked, setInvitee] = createSignal<LiveVisitor | null>(null);
   /** The picked visitor as the lobby knows them now (they may have moved to another page). */
   const invitee = createMemo(() => {

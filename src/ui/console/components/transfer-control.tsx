@@ -1,4 +1,4 @@
-// Hand the open chat on (issue 5): pick a colleague or a department, then "Transfer" (you leave;
+// Hand the open chat on: pick a colleague or a department, then "Transfer" (you leave;
 // a colleague gets the chat with its whole history, a department's operators find it waiting) or,
 // for a colleague only, "Invite colleague" (they join, you stay).
 import { createSignal, For, Show } from "solid-js";

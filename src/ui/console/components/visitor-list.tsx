@@ -1,4 +1,4 @@
-// Visitors on the account's sites right now (issue 5), live from the lobby: page title and URL,
+// Visitors on the account's sites right now, live from the lobby: page title and URL,
 // where they came from, how long they have been on the site, and whether they are chatting.
 // Picking one puts the composer in invite mode: its button reads "Invite".
 import { createMemo, createSignal, For, onCleanup, Show } from "solid-js";

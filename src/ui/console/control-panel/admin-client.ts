@@ -32,7 +32,7 @@ export type ApiKey = v.InferOutput<typeof ApiKeySchema>;
 export type NewCanned = v.InferInput<typeof CannedCreate>;
 export type CannedChanges = v.InferInput<typeof CannedUpdate>;
 export type NewOperator = v.InferInput<typeof OperatorCreate>;
-export type OperatorChanges = v.InferInput<typeof OperatorUpdate>;
+type OperatorChanges = v.InferInput<typeof OperatorUpdate>;
 export type SettingsChanges = v.InferInput<typeof SettingsUpdate>;
 
 const BASE = "/api/admin/v1";

@@ -2,7 +2,7 @@
 // those levels), title, text and an optional shortcut. Level and owner stay as they were after a
 // save, since an admin usually adds several responses for the same group in a row.
 import { createEffect, createSignal, For, on, Show } from "solid-js";
-import { cannedLevels, type CannedLevel, type CannedResponse } from "../../../shared/protocol.ts";
+import { cannedLevels, MAX_TEXT_LENGTH, type CannedLevel, type CannedResponse } from "../../../shared/protocol.ts";
 import { LEVEL_COLOURS } from "../components/canned-bar.tsx";
 import { announce } from "../components/live-region.tsx";
 import { admin, type Department, type NewCanned, type Operator } from "./admin-client.ts";
@@ -67,7 +67,7 @@ export function CannedForm(props: { departments: readonly Department[]; operator
         <input ref={titleInput} data-testid="cp-canned-title" required maxLength={100} value={title()} onInput={(e) => setTitle(e.currentTarget.value)} />
       </Field>
       <Field label="Text" errors={errorsFor(problem(), "text")}>
-        <textarea data-testid="cp-canned-text" required rows={3} maxLength={5000} value={text()} onInput={(e) => setText(e.currentTarget.value)} />
+        <textarea data-testid="cp-canned-text" required rows={3} maxLength={MAX_TEXT_LENGTH} value={text()} onInput={(e) => setText(e.currentTarget.value)} />
       </Field>
       <FormProblem problem={problem()} fields={FIELDS} testid="cp-canned-problem" />
       <div class="cp-form-actions">

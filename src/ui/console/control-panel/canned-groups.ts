@@ -8,7 +8,7 @@ export type CannedGroup = { key: string; level: CannedLevel; ownerId: string | n
 
 export const LEVEL_LABELS: Record<CannedLevel, string> = { company: "Company", department: "Department", operator: "Operator" };
 
-export const groupKey = (level: CannedLevel, ownerId: string | null) => `${level}:${ownerId ?? ""}`;
+const groupKey = (level: CannedLevel, ownerId: string | null) => `${level}:${ownerId ?? ""}`;
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 

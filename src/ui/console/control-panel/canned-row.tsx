@@ -2,7 +2,7 @@
 // place), delete (confirmed) and, where the list has an order to change, up and down buttons.
 // Used by the Control Panel and by an operator's own "My responses" page alike.
 import { createSignal, Show } from "solid-js";
-import type { CannedResponse } from "../../../shared/protocol.ts";
+import { MAX_TEXT_LENGTH, type CannedResponse } from "../../../shared/protocol.ts";
 import { LEVEL_COLOURS } from "../components/canned-bar.tsx";
 import type { CannedChanges } from "./admin-client.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
@@ -135,7 +135,7 @@ function EditForm(props: { response: CannedResponse; action: Action; save(change
         <input data-testid="cp-canned-edit-title" required maxLength={100} value={title()} onInput={(e) => setTitle(e.currentTarget.value)} ref={(el) => queueMicrotask(() => el.focus())} />
       </Field>
       <Field label="Text" errors={errorsFor(problem(), "text")}>
-        <textarea data-testid="cp-canned-edit-text" required rows={3} maxLength={5000} value={text()} onInput={(e) => setText(e.currentTarget.value)} />
+        <textarea data-testid="cp-canned-edit-text" required rows={3} maxLength={MAX_TEXT_LENGTH} value={text()} onInput={(e) => setText(e.currentTarget.value)} />
       </Field>
       <Field label="Shortcut" hint="Optional; typed as /shortcut in the message box." errors={errorsFor(problem(), "shortcut")}>
         <input data-testid="cp-canned-edit-shortcut" maxLength={32} value={shortcut()} onInput={(e) => setShortcut(e.currentTarget.value)} />

@@ -3,7 +3,7 @@
 // to read, so this page does not ask: it offers the editor and, when the server answers 403,
 // explains who manages canned responses instead.
 import { createMemo, createSignal, For, Show } from "solid-js";
-import type { CannedResponse, OperatorProfile } from "../../../shared/protocol.ts";
+import { MAX_TEXT_LENGTH, type CannedResponse, type OperatorProfile } from "../../../shared/protocol.ts";
 import { api, type ApiError } from "../api.ts";
 import { LEVEL_COLOURS } from "../components/canned-bar.tsx";
 import { announce } from "../components/live-region.tsx";
@@ -71,7 +71,7 @@ export default function MyResponses(props: { me: OperatorProfile; responses: rea
             <input ref={titleInput} data-testid="my-response-title" required maxLength={100} value={title()} onInput={(e) => setTitle(e.currentTarget.value)} />
           </Field>
           <Field label="Text" errors={errorsFor(action.problem(), "text")}>
-            <textarea data-testid="my-response-text" required rows={3} maxLength={5000} value={text()} onInput={(e) => setText(e.currentTarget.value)} />
+            <textarea data-testid="my-response-text" required rows={3} maxLength={MAX_TEXT_LENGTH} value={text()} onInput={(e) => setText(e.currentTarget.value)} />
           </Field>
           <Field label="Shortcut" hint="Optional: typing /shortcut in a message offers this response." errors={errorsFor(action.problem(), "shortcut")}>
             <input data-testid="my-response-shortcut" maxLength={32} value={shortcut()} onInput={(e) => setShortcut(e.currentTarget.value)} />

@@ -1,6 +1,6 @@
-// Adding an operator: with a password the admin passes on, or (the default) with an invitation:
-// a link to the console where the new operator chooses their own password and is signed in. The
-// link is shown here once and never again.
+// Adding an operator: with a password the admin passes on, or (the default) with a sign-up
+// invitation: a link to the console where the new operator chooses their own password and is
+// signed in. The link is shown here once and never again.
 import { createSignal, For, Show } from "solid-js";
 import { operatorRoles, type OperatorRole } from "../../../shared/protocol.ts";
 import { announce } from "../components/live-region.tsx";
@@ -8,7 +8,7 @@ import { admin, type Department, type NewOperator, type Operator } from "./admin
 import { DepartmentCheckboxes } from "./department-checkboxes.tsx";
 import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
 import { OnceSecret } from "./once-secret.tsx";
-import { invitationLink } from "./route.ts";
+import { signUpInvitationLink } from "./route.ts";
 
 export const ROLE_LABELS: Record<OperatorRole, string> = { owner: "Owner", admin: "Admin", operator: "Operator" };
 const FIELDS = ["email", "name", "role", "departmentIds", "password"] as const;
@@ -20,7 +20,7 @@ export function OperatorForm(props: { departments: readonly Department[]; onCrea
   const [departmentIds, setDepartmentIds] = createSignal<string[]>([]);
   const [withPassword, setWithPassword] = createSignal(false);
   const [password, setPassword] = createSignal("");
-  const [invitation, setInvitation] = createSignal<{ name: string; email: string; link: string; expiresAt: number } | null>(null);
+  const [signUpInvitation, setSignUpInvitation] = createSignal<{ name: string; email: string; link: string; expiresAt: number } | null>(null);
   const action = createAction();
   const problem = () => action.problem();
 
@@ -32,7 +32,7 @@ export function OperatorForm(props: { departments: readonly Department[]; onCrea
     if (!created) return;
     const { operator, invitation: invited } = created.value;
     props.onCreated(operator);
-    setInvitation(invited ? { name: operator.name, email: operator.email, link: invitationLink(invited.token), expiresAt: invited.expiresAt } : null);
+    setSignUpInvitation(invited ? { name: operator.name, email: operator.email, link: signUpInvitationLink(invited.token), expiresAt: invited.expiresAt } : null);
     setEmail("");
     setName("");
     setPassword("");
@@ -43,14 +43,14 @@ export function OperatorForm(props: { departments: readonly Department[]; onCrea
   return (
     <form class="cp-card" aria-labelledby="cp-operator-form-title" onSubmit={submit}>
       <h3 id="cp-operator-form-title">New operator</h3>
-      <Show when={invitation()}>
+      <Show when={signUpInvitation()}>
         {(invited) => (
           <OnceSecret
             label={`Invitation link for ${invited().name}`}
             value={invited().link}
             note={`Send this link to ${invited().name} (${invited().email}). Opening it, they choose their password and are signed in. It works once, until ${new Date(invited().expiresAt).toLocaleString()}, and is shown only now.`}
             testid="cp-invitation"
-            onDone={() => setInvitation(null)}
+            onDone={() => setSignUpInvitation(null)}
           />
         )}
       </Show>

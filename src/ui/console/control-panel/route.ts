@@ -3,10 +3,10 @@
 // the server, so the Worker's asset routing has nothing to learn about these pages.
 import { createSignal } from "solid-js";
 
-export const adminPages = ["canned", "departments", "operators", "api-keys", "settings"] as const;
+const adminPages = ["canned", "departments", "operators", "api-keys", "settings"] as const;
 export type AdminPage = (typeof adminPages)[number];
-/** `invitation`: the link an invited operator is sent (#/invitation/<token>), opened signed out. */
-export type Route = { kind: "chat" } | { kind: "admin"; page: AdminPage } | { kind: "my-responses" } | { kind: "invitation"; token: string };
+/** `sign-up-invitation`: the link an invited operator is sent (#/invitation/<token>), opened signed out. */
+export type Route = { kind: "chat" } | { kind: "admin"; page: AdminPage } | { kind: "my-responses" } | { kind: "sign-up-invitation"; token: string };
 
 function decoded(part: string | undefined): string {
   try {
@@ -19,7 +19,7 @@ function decoded(part: string | undefined): string {
 function parse(hash: string): Route {
   const [first, second] = hash.replace(/^#\/?/, "").split("/");
   if (first === "my-responses") return { kind: "my-responses" };
-  if (first === "invitation") return { kind: "invitation", token: decoded(second) };
+  if (first === "invitation") return { kind: "sign-up-invitation", token: decoded(second) };
   if (first === "admin") {
     const page = adminPages.find((p) => p === second) ?? "canned";
     return { kind: "admin", page };
@@ -29,7 +29,7 @@ function parse(hash: string): Route {
 
 const [route, setRoute] = createSignal<Route>(parse(location.hash), {
   equals: (a, b) =>
-    a.kind === b.kind && (a.kind !== "admin" || (b.kind === "admin" && a.page === b.page)) && (a.kind !== "invitation" || (b.kind === "invitation" && a.token === b.token)),
+    a.kind === b.kind && (a.kind !== "admin" || (b.kind === "admin" && a.page === b.page)) && (a.kind !== "sign-up-invitation" || (b.kind === "sign-up-invitation" && a.token === b.token)),
 });
 const follow = () => setRoute(parse(location.hash));
 window.addEventListener("hashchange", follow);
@@ -41,18 +41,18 @@ export { route };
 export function hrefOf(target: Route): string {
   if (target.kind === "admin") return `#/admin/${target.page}`;
   if (target.kind === "my-responses") return "#/my-responses";
-  if (target.kind === "invitation") return `#/invitation/${encodeURIComponent(target.token)}`;
+  if (target.kind === "sign-up-invitation") return `#/invitation/${encodeURIComponent(target.token)}`;
   return "#/";
 }
 
-/** The console's address for an invitation token: what the Control Panel hands an admin to send. */
-export function invitationLink(token: string): string {
-  return `${location.origin}${location.pathname}${hrefOf({ kind: "invitation", token })}`;
+/** The console's address for a sign-up invitation token: what the Control Panel hands an admin to send. */
+export function signUpInvitationLink(token: string): string {
+  return `${location.origin}${location.pathname}${hrefOf({ kind: "sign-up-invitation", token })}`;
 }
 
-/** Leaves the invitation page for the console (or its sign-in), replacing the history entry so
+/** Leaves the sign-up invitation page for the console (or its sign-in), replacing the history entry so
  * the token is not left behind in the address or a step back. */
-export function leaveInvitation(): void {
+export function leaveSignUpInvitation(): void {
   history.replaceState(null, "", location.pathname + location.search);
   setRoute({ kind: "chat" });
 }

@@ -2,11 +2,11 @@
 // reconnecting), a visually hidden live region that reads out new messages, and the composer.
 // It redraws from VisitorChat's state, keyed by seq (or cid while pending), so existing nodes
 // stay put and only what changed is touched.
-import type { ChatMessage } from "../../../shared/protocol.ts";
+import { MAX_TEXT_LENGTH, type ChatMessage } from "../../../shared/protocol.ts";
 import type { ChatHost, ChatUi } from "../contract.ts";
 import { fill, type Texts } from "../texts.ts";
 import type { WidgetConfig } from "../../../shared/widget-api.ts";
-import type { Extras } from "./extras.ts";
+import type { ChatForms } from "./chat-forms.ts";
 import type { Files } from "./files.ts";
 import { el, messageNode, setMeta, systemText } from "./message-view.ts";
 import { invitationView } from "./invitation-view.ts";
@@ -47,7 +47,7 @@ export function createChatWindow(host: ChatHost): ChatUi {
   const input = el("textarea");
   input.dataset.testid = "parley-input";
   input.rows = 1;
-  input.maxLength = 5000;
+  input.maxLength = MAX_TEXT_LENGTH;
   const send = el("button");
   send.type = "submit";
   send.dataset.testid = "parley-send";
@@ -73,21 +73,21 @@ export function createChatWindow(host: ChatHost): ChatUi {
   // Pre-chat form, "leave a message" and the rating: drawn at the end of the log.
   // Loaded (a file of its own) only when needed: pre-chat on, nobody online, a chat started (its
   // "Waiting for an operator…", later its rating) or ended.
-  let extras: Extras | null = null;
-  let extrasLoading = false;
+  let chatForms: ChatForms | null = null;
+  let chatFormsLoading = false;
   let config: WidgetConfig | null = null;
-  function needExtras(): void {
-    if (extras || extrasLoading) return;
-    extrasLoading = true;
-    import("./extras.ts")
+  function needChatForms(): void {
+    if (chatForms || chatFormsLoading) return;
+    chatFormsLoading = true;
+    import("./chat-forms.ts")
       .then((m) => {
-        extras = m.createExtras(host, chat, () => render());
-        style.textContent += m.EXTRAS_CSS;
-        if (config) extras.setConfig(config);
+        chatForms = m.createChatForms(host, chat, () => render());
+        style.textContent += m.CHAT_FORMS_CSS;
+        if (config) chatForms.setConfig(config);
         render();
-        if (!win.hidden) extras.focusTarget()?.focus();
+        if (!win.hidden) chatForms.focusTarget()?.focus();
       })
-      .catch(() => (extrasLoading = false));
+      .catch(() => (chatFormsLoading = false));
   }
   // Files (sending them, showing them): a file of their own too, loaded on the first file.
   let files: Files | null = null;
@@ -103,7 +103,7 @@ export function createChatWindow(host: ChatHost): ChatUi {
       .catch(() => (filesLoading = null)));
   // A file message is drawn as its name until the file part is there, then as its card.
   const keyOf = (m: ChatMessage) => (m.kind === "file" && files ? "f" : "s") + m.seq;
-  // An operator's invitation (issue 5), above the greeting until answered or expired.
+  // An operator's invitation, above the greeting until answered or expired.
   const invitation = invitationView(host, () => !!chat.state.session && !chat.state.ended);
   greeting.before(invitation.node);
 
@@ -117,7 +117,7 @@ export function createChatWindow(host: ChatHost): ChatUi {
     input.setAttribute("aria-label", t.inputLabel);
     send.textContent = t.send;
     attach.setAttribute("aria-label", (t as Texts & { sendFile?: string }).sendFile ?? SEND_FILE[t.lang] ?? SEND_FILE.en!);
-    extras?.labels();
+    chatForms?.labels();
     render();
   }
 
@@ -153,9 +153,9 @@ export function createChatWindow(host: ChatHost): ChatUi {
     endedNote.textContent = t.ended;
     if (s.ended) previous.after(endedNote);
     else endedNote.remove();
-    if (s.ended || s.session || (config && (config.preChatForm || !config.online))) needExtras();
-    form.hidden = extras ? extras.update() : false;
-    if (extras && log.lastElementChild !== extras.root) log.append(extras.root);
+    if (s.ended || s.session || (config && (config.preChatForm || !config.online))) needChatForms();
+    form.hidden = chatForms ? chatForms.update() : false;
+    if (chatForms && log.lastElementChild !== chatForms.root) log.append(chatForms.root);
     endButton.hidden = !chat.canEnd;
     status.textContent = chat.unavailable ? t.unavailable : chat.link === "reconnecting" ? t.reconnecting : chat.operatorTyping ? fill(t.typing, { name: chat.operatorTyping }) : "";
     if (stuck) log.scrollTop = log.scrollHeight;
@@ -196,7 +196,7 @@ export function createChatWindow(host: ChatHost): ChatUi {
     greeting.textContent = c.greeting;
     greeting.hidden = !c.greeting;
     config = c;
-    extras?.setConfig(c);
+    chatForms?.setConfig(c);
     labels();
   });
   labels();
@@ -207,7 +207,7 @@ export function createChatWindow(host: ChatHost): ChatUi {
       chat.setVisible(true);
       stuck = true;
       render();
-      (extras?.focusTarget() ?? input).focus();
+      (chatForms?.focusTarget() ?? input).focus();
     },
     hide() {
       win.hidden = true;

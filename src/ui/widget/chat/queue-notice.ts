@@ -1,11 +1,11 @@
 // "Waiting for an operator… You are number 2 in the queue.": shown at the end of the log from the
 // visitor's first message until an operator is in the chat, or until the lobby says nobody took
-// it in time (`missed`): then it says so, and the extras offer the offline form. The place comes from
+// it in time (`missed`): then it says so, and the chat forms offer the offline form. The place comes from
 // GET /api/chats/{chatId}/queue (docs/protocol.md), asked every QUEUE_POLL_MS, and only while
-// the chat waits and the window is open. Part of the extras file (chat/extras.ts imports it).
+// the chat waits and the window is open. Part of the forms file (chat/chat-forms.ts imports it).
 import type { QueuePositionResponse } from "../../../shared/protocol.ts";
 import type { ChatHost } from "../contract.ts";
-import type { ExtraTexts } from "../extra-texts.ts";
+import type { FormTexts } from "../form-texts.ts";
 import type { VisitorChat } from "./visitor-chat.ts";
 
 const QUEUE_POLL_MS = 10_000;
@@ -29,7 +29,7 @@ export function createQueueNotice(host: ChatHost, chat: VisitorChat, changed: ()
     return !!s.session && !s.ended && !s.messages.some((m) => m.author.kind === "operator") && current()?.waiting !== false;
   }
 
-  /** Nobody took the chat in time (the lobby's queue timeout): the extras offer the offline form. */
+  /** Nobody took the chat in time (the lobby's queue timeout): the chat forms offer the offline form. */
   function missed(): boolean {
     const s = chat.state;
     const queue = current();
@@ -54,7 +54,7 @@ export function createQueueNotice(host: ChatHost, chat: VisitorChat, changed: ()
   return {
     node,
     missed,
-    update(t: ExtraTexts): void {
+    update(t: FormTexts): void {
       const shown = waiting();
       const queue = current();
       node.hidden = !shown && !missed();

@@ -5,7 +5,7 @@ import { readJson, removeKey, writeJson } from "../../common/local-store.ts";
 import type { ChatMessage, VisitorSessionResponse } from "../../../shared/protocol.ts";
 import { savedChatKey } from "../contract.ts";
 
-export type Pending = { cid: string; text: string; failed?: boolean };
+type Pending = { cid: string; text: string; failed?: boolean };
 
 export type SavedChat = {
   session: VisitorSessionResponse | null;

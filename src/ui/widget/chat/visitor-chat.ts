@@ -4,15 +4,15 @@
 import { lastReadOwnMessage, mergeMessages } from "../../common/message-log.ts";
 import { ReconnectingSocket } from "../../common/reconnecting-socket.ts";
 import { socketProtocols } from "../../../shared/socket-auth.ts";
-import type { ChatMessage, ClientFrame, ServerFrame, VisitorSessionRequest, VisitorSessionResponse } from "../../../shared/protocol.ts";
+import { finalSendErrors, MAX_RATING_COMMENT_LENGTH, MAX_TEXT_LENGTH, type ChatMessage, type ClientFrame, type ServerFrame, type VisitorSessionRequest, type VisitorSessionResponse } from "../../../shared/protocol.ts";
 import type { ChatHost, Identity } from "../contract.ts";
 import { DraftReporter } from "./draft-reporter.ts";
 import { loadChat, storeChat, type SavedChat } from "./saved-chat.ts";
 
-export type LinkState = "idle" | "connecting" | "live" | "reconnecting";
+type VisitorLinkState = "idle" | "connecting" | "live" | "reconnecting";
 
 /** Refusals a resend will not change: the message is shown as not delivered. */
-const FINAL_SEND_ERRORS = new Set(["chat_closed", "text_empty", "text_too_long", "forbidden", "bad_frame"]);
+const FINAL_SEND_ERRORS = new Set<string>(finalSendErrors);
 /** An operator whose console vanished mid-word never says "stopped"; forget it after this. */
 const TYPING_STALE_MS = 30_000;
 const SESSION_RETRY_MS = 3_000;
@@ -22,7 +22,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export class VisitorChat {
   readonly state: SavedChat;
-  link: LinkState = "idle";
+  link: VisitorLinkState = "idle";
   operatorTyping: string | null = null;
   operatorReadSeq = 0;
   /** The account cannot take chats from here (unknown account, site not allowed). */
@@ -32,6 +32,9 @@ export class VisitorChat {
   readonly draft = new DraftReporter((frame) => this.sendFrame(frame));
   /** What the pre-chat form gave: it wins over Parley.identify for the chat it starts. */
   prechat: Identity & { departmentId?: string } = {};
+  /** The protocol's limits, for the forms of chat/chat-forms.ts: importing them there would put
+   * protocol.ts in a third file of its own, shared by the two parts. */
+  readonly limits = { text: MAX_TEXT_LENGTH, ratingComment: MAX_RATING_COMMENT_LENGTH };
   private socket: ReconnectingSocket | null = null;
   private welcomed = false;
   private starting: Promise<void> | null = null;
@@ -93,7 +96,7 @@ export class VisitorChat {
     this.sendFrame({ type: "close" });
   }
 
-  /** The visitor rated the ended chat (chat/extras.ts sends the rating). */
+  /** The visitor rated the ended chat (chat/chat-forms.ts sends the rating). */
   markRated(): void {
     this.state.rated = true;
     this.save();
@@ -144,7 +147,7 @@ export class VisitorChat {
     }
   }
 
-  /** What a socket of this chat offers to carry the token (extras' rating socket uses it too,
+  /** What a socket of this chat offers to carry the token (the rating socket of chat-forms.ts uses it too,
    * so the few lines stay in this part rather than a file of their own). */
   socketProtocols(token: string): string[] {
     return socketProtocols(token);

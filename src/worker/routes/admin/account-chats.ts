@@ -2,8 +2,8 @@
 import { and, eq, gte, lt, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { chatRoomOf } from "../../../durable/chat-room.ts";
-import { ChatDetail, ChatListQuery, ChatSummarySchema, MAX_CHAT_MESSAGES, pageOf } from "../../../shared/admin-api.ts";
-import { MAX_HISTORY_PAGE, type ChatMessage, type ChatSummary } from "../../../shared/protocol.ts";
+import { ChatDetail, ChatListQuery, MAX_CHAT_MESSAGES, pageOf } from "../../../shared/admin-api.ts";
+import { ChatSummarySchema, MAX_HISTORY_PAGE, type ChatMessage, type ChatSummary } from "../../../shared/protocol.ts";
 import { database } from "../../../server/db/index.ts";
 import { chats } from "../../../server/db/schema.ts";
 import { ProblemError } from "../../../server/problems.ts";

@@ -4,8 +4,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { ulid } from "ulid";
-import { CannedCreate, CannedGroup, CannedListQuery, CannedReorder, CannedResponseSchema, CannedUpdate, pageOf } from "../../../shared/admin-api.ts";
-import type { CannedLevel } from "../../../shared/protocol.ts";
+import { CannedCreate, CannedGroup, CannedListQuery, CannedReorder, CannedUpdate, pageOf } from "../../../shared/admin-api.ts";
+import { CannedResponseSchema, type CannedLevel } from "../../../shared/protocol.ts";
 import { cannedColumns, cannedOrder, deleteCanned, findCanned, inGroup, insertCanned, requireFreeShortcut, updateCanned } from "../../db/canned.ts";
 import { database } from "../../../server/db/index.ts";
 import { cannedResponses, departments, operators } from "../../../server/db/schema.ts";

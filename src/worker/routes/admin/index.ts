@@ -16,7 +16,7 @@ import { describe, documentOptions } from "./openapi.ts";
 import { operatorRoutes } from "./operators.ts";
 import { settingsRoutes } from "./settings.ts";
 
-export { invitationRoutes } from "./invitations.ts";
+export { signUpInvitationRoutes } from "./sign-up-invitations.ts";
 
 /** Just enough of the document's shape for it to be described in itself. */
 const OpenApiDocument = v.looseObject({ openapi: v.string(), info: v.looseObject({ title: v.string(), version: v.string() }), paths: v.record(v.string(), v.unknown()) });

@@ -3,7 +3,7 @@
 // (summary, tag, the success answer and the problem answers) from the same schemas.
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { describeRoute, resolver, type GenerateSpecOptions } from "hono-openapi";
-import { ProblemSchema } from "../../../shared/admin-api.ts";
+import { ProblemSchema } from "../../../shared/protocol.ts";
 
 const BASE_PATH = "/api/admin/v1";
 

@@ -11,7 +11,7 @@ import { ulid } from "ulid";
 import { Operator, OperatorCreate, OperatorCreated, OperatorUpdate, PageQuery, pageOf, PasswordReset } from "../../../shared/admin-api.ts";
 import { hashPassword, hasPassword, UNUSABLE_PASSWORD_HASH } from "../../auth/password.ts";
 import { isOwnerLevel, type Principal } from "../../auth/principal.ts";
-import { signInvitation } from "../../auth/tokens.ts";
+import { signSignUpInvitation } from "../../auth/tokens.ts";
 import { database, isUniqueViolation } from "../../../server/db/index.ts";
 import { departmentIdsByOperator, foreignDepartments, setDepartments } from "../../db/operators.ts";
 import { operators } from "../../../server/db/schema.ts";
@@ -112,7 +112,7 @@ export const operatorRoutes = new Hono<AppEnv>()
           if (isUniqueViolation(error)) throw fieldProblem(409, "conflict", "email", EMAIL_TAKEN);
           throw error;
         });
-      const invitation = body.password === undefined ? await signInvitation(me.accountId, id, body.role, c.env.AUTH_SECRET) : null;
+      const invitation = body.password === undefined ? await signSignUpInvitation(me.accountId, id, body.role, c.env.AUTH_SECRET) : null;
       return c.json({ operator: toOperator(inserted[0]!, departmentIds), invitation }, 201);
     },
   )

@@ -1,13 +1,13 @@
-// "Choose your password": the page an invitation link (#/invitation/<token>) opens. It asks the
+// "Choose your password": the page a sign-up invitation link (#/invitation/<token>) opens. It asks the
 // server whom the invitation is for, lets the invitee choose a password and signs them in to the
 // console. An invitation that can no longer be used says why, in words, with a way to sign-in.
 // Loaded only when such a link is opened (app.tsx), so the console's own bundle does not carry it.
 import { createSignal, Match, onMount, Show, Switch } from "solid-js";
-import type { InvitationDetails } from "../../../shared/admin-api.ts";
+import type { SignUpInvitationDetails } from "../../../shared/admin-api.ts";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../../shared/passwords.ts";
 import { api, ApiError } from "../api.ts";
 import { Field } from "../control-panel/forms.tsx";
-import { leaveInvitation } from "../control-panel/route.ts";
+import { leaveSignUpInvitation } from "../control-panel/route.ts";
 import { session, startSession } from "../session.ts";
 
 /** Why an invitation cannot be used, for the invitee: what happened and what to do now. */
@@ -32,12 +32,12 @@ const UNUSABLE: Partial<Record<ApiError["code"], { title: string; text: string }
 
 const RULE = `At least ${PASSWORD_MIN_LENGTH} characters. A few words you will remember make a good one.`;
 
-export default function InvitationPage(props: { token: string }) {
-  const [details, setDetails] = createSignal<InvitationDetails | null>(null);
+export default function SignUpInvitationPage(props: { token: string }) {
+  const [details, setDetails] = createSignal<SignUpInvitationDetails | null>(null);
   const [failure, setFailure] = createSignal<ApiError | null>(null);
   onMount(async () => {
     try {
-      setDetails(await api.lookupInvitation(props.token));
+      setDetails(await api.lookupSignUpInvitation(props.token));
     } catch (error) {
       setFailure(error instanceof ApiError ? error : new ApiError(0, "internal", "Something went wrong. Please try again."));
     }
@@ -54,14 +54,14 @@ export default function InvitationPage(props: { token: string }) {
 
   return (
     <main class="sign-in">
-      <div class="sign-in-card invitation-card" data-testid="invitation-page">
+      <div class="sign-in-card sign-up-invitation-card" data-testid="invitation-page">
         <Switch>
           <Match when={unusable()}>
             {(reason) => (
               <>
                 <h1 data-testid="invitation-unusable-title">{reason().title}</h1>
                 <p data-testid="invitation-unusable">{reason().text}</p>
-                <button type="button" class="primary" data-testid="invitation-to-sign-in" onClick={leaveInvitation}>
+                <button type="button" class="primary" data-testid="invitation-to-sign-in" onClick={leaveSignUpInvitation}>
                   Go to sign-in
                 </button>
               </>
@@ -80,7 +80,7 @@ export default function InvitationPage(props: { token: string }) {
                 <button type="button" data-testid="invitation-retry" onClick={() => location.reload()}>
                   Try again
                 </button>
-                <button type="button" data-testid="invitation-to-sign-in" onClick={leaveInvitation}>
+                <button type="button" data-testid="invitation-to-sign-in" onClick={leaveSignUpInvitation}>
                   Go to sign-in
                 </button>
               </>
@@ -116,9 +116,9 @@ function PasswordForm(props: { token: string; name: string; email: string; onFai
     setErrors({});
     setBusy(true);
     try {
-      const session = await api.acceptInvitation(props.token, password());
+      const session = await api.acceptSignUpInvitation(props.token, password());
       startSession(session);
-      leaveInvitation();
+      leaveSignUpInvitation();
     } catch (error) {
       const failure = error instanceof ApiError ? error : new ApiError(0, "internal", "Something went wrong. Please try again.");
       const passwordIssue = failure.fields.find((f) => f.path === "password");

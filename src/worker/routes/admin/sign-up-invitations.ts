@@ -4,10 +4,10 @@
 // in the body (not the URL) so it stays out of logs.
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { InvitationAccept, InvitationLookup, type InvitationDetails } from "../../../shared/admin-api.ts";
+import { SignUpInvitationAccept, SignUpInvitationLookup, type SignUpInvitationDetails } from "../../../shared/admin-api.ts";
 import { roleAtLeast, type OperatorLoginResponse } from "../../../shared/protocol.ts";
 import { hashPassword, hasPassword, UNUSABLE_PASSWORD_HASH } from "../../auth/password.ts";
-import { signOperatorSession, verifyInvitation } from "../../auth/tokens.ts";
+import { signOperatorSession, verifySignUpInvitation } from "../../auth/tokens.ts";
 import { database } from "../../../server/db/index.ts";
 import { operators } from "../../../server/db/schema.ts";
 import { ProblemError } from "../../../server/problems.ts";
@@ -28,7 +28,7 @@ type OperatorRow = typeof operators.$inferSelect;
  * first). Whether the operator was deactivated or removed is told only to a genuine token, which
  * only its invitee holds. */
 async function invitedOperator(env: Env, token: string): Promise<{ operator: OperatorRow; expiresAt: number }> {
-  const invitation = await verifyInvitation(token, env.AUTH_SECRET);
+  const invitation = await verifySignUpInvitation(token, env.AUTH_SECRET);
   if (!invitation.ok) throw new ProblemError(401, invitation.reason, invitation.reason === "token_expired" ? EXPIRED : INVALID);
   const operator = await database(env.DB).select().from(operators).where(eq(operators.id, invitation.operatorId)).get();
   if (!operator || operator.accountId !== invitation.accountId || !operator.active) throw new ProblemError(410, "invitation_revoked", REVOKED);
@@ -41,12 +41,12 @@ async function invitedOperator(env: Env, token: string): Promise<{ operator: Ope
   return { operator, expiresAt: invitation.expiresAt };
 }
 
-export const invitationRoutes = new Hono<AppEnv>()
-  .post("/lookup", validate("json", InvitationLookup), async (c) => {
+export const signUpInvitationRoutes = new Hono<AppEnv>()
+  .post("/lookup", validate("json", SignUpInvitationLookup), async (c) => {
     const { operator, expiresAt } = await invitedOperator(c.env, c.req.valid("json").token);
-    return c.json({ name: operator.name, email: operator.email, expiresAt } satisfies InvitationDetails);
+    return c.json({ name: operator.name, email: operator.email, expiresAt } satisfies SignUpInvitationDetails);
   })
-  .post("/accept", validate("json", InvitationAccept), async (c) => {
+  .post("/accept", validate("json", SignUpInvitationAccept), async (c) => {
     const { token, password } = c.req.valid("json");
     const { operator } = await invitedOperator(c.env, token);
     // The condition is part of the UPDATE, so of two accepts at once one wins.

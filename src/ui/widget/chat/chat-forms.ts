@@ -6,7 +6,7 @@
 import type { ClientFrame, OfflineMessageRequest, Problem, Rating, ServerFrame, TranscriptRequest, TranscriptResponse } from "../../../shared/protocol.ts";
 import type { WidgetConfig } from "../../../shared/widget-api.ts";
 import type { ChatHost } from "../contract.ts";
-import { extraEn, extraTexts, type ExtraTexts } from "../extra-texts.ts";
+import { formEn, formTexts, type FormTexts } from "../form-texts.ts";
 import type { Texts } from "../texts.ts";
 import { createQueueNotice } from "./queue-notice.ts";
 import type { VisitorChat } from "./visitor-chat.ts";
@@ -44,7 +44,7 @@ function sendRating(host: ChatHost, chat: VisitorChat, rating: Rating, comment: 
     ws.onopen = () => ws.send(JSON.stringify({ type: "hello", since: chat.state.messages.at(-1)?.seq ?? 0 } satisfies ClientFrame));
     ws.onmessage = (event) => {
       const frame = JSON.parse(String(event.data)) as ServerFrame;
-      const rate: ClientFrame = { type: "rate", rating, ...(comment.trim() ? { comment: comment.trim().slice(0, 1000) } : {}) };
+      const rate: ClientFrame = { type: "rate", rating, ...(comment.trim() ? { comment: comment.trim().slice(0, chat.limits.ratingComment) } : {}) };
       if (frame.type === "welcome") ws.send(JSON.stringify(rate));
       else if (frame.type === "rating") done(true);
       else if (frame.type === "error") done(false);
@@ -53,7 +53,7 @@ function sendRating(host: ChatHost, chat: VisitorChat, rating: Rating, comment: 
   });
 }
 
-export const EXTRAS_CSS = `
+export const CHAT_FORMS_CSS = `
 form.card{display:flex;flex-direction:column;gap:8px;padding:12px;margin:4px 0;background:#fff;border:1px solid #e1e5eb;border-radius:10px}
 form.card[hidden],.card [hidden]{display:none}
 .card label{display:flex;flex-direction:column;gap:3px;font-size:13px}
@@ -95,13 +95,13 @@ const errorLine = (testid: string) => {
   return p;
 };
 
-export type Extras = ReturnType<typeof createExtras>;
+export type ChatForms = ReturnType<typeof createChatForms>;
 
-export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => void) {
+export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () => void) {
   /** In the widget's language, with any Parley.setTexts override of these keys too. */
-  const texts = (): ExtraTexts & Texts => {
+  const texts = (): FormTexts & Texts => {
     const base = host.texts();
-    return { ...(extraTexts[base.lang] ?? extraEn), ...base };
+    return { ...(formTexts[base.lang] ?? formEn), ...base };
   };
   const root = el("div");
   let config: WidgetConfig | null = null;
@@ -135,7 +135,7 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
   oEmail.control.autocomplete = "email";
   const oText = field(el("textarea"), "parley-offline-text");
   oText.control.rows = 3;
-  oText.control.maxLength = 5000;
+  oText.control.maxLength = chat.limits.text;
   const oError = errorLine("parley-offline-error");
   const oSend = button("parley-offline-send");
   offline.append(offlineIntro, oName.label, oEmail.label, oText.label, oError, oSend);
@@ -152,7 +152,7 @@ export function createExtras(host: ChatHost, chat: VisitorChat, changed: () => v
   row.append(rGood, rBad);
   const rComment = field(el("textarea"), "parley-rating-comment");
   rComment.control.rows = 2;
-  rComment.control.maxLength = 1000;
+  rComment.control.maxLength = chat.limits.ratingComment;
   const rError = errorLine("parley-rating-error");
   const rSubmit = button("parley-rating-submit");
   rating.append(rQuestion, row, rComment.label, rError, rSubmit);

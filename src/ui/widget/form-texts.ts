@@ -1,8 +1,8 @@
 // The widget's words for the pre-chat form, "leave a message", waiting for an operator, the rating
-// and the transcript, in English and German, next to texts.ts. They are used only by the chat part's extras (chat/extras.ts), a
+// and the transcript, in English and German, next to texts.ts. They are used only by the chat part's forms (chat/chat-forms.ts), a
 // file of its own loaded when needed, so they stay out of widget.js, which every page view loads.
 // Parley.setTexts overrides them like the others.
-export const extraEn = {
+export const formEn = {
   yourName: "Your name",
   yourEmail: "Your email",
   department: "Department",
@@ -32,9 +32,9 @@ export const extraEn = {
   queuePlace: "You are number {n} in the queue.",
   queueMissed: "Sorry, no operator could take your chat. Leave a message and we will answer by email.",
 };
-export type ExtraTexts = typeof extraEn;
+export type FormTexts = typeof formEn;
 
-const extraDe: ExtraTexts = {
+const formDe: FormTexts = {
   yourName: "Ihr Name",
   yourEmail: "Ihre E-Mail-Adresse",
   department: "Abteilung",
@@ -65,4 +65,4 @@ const extraDe: ExtraTexts = {
   queueMissed: "Leider konnte kein Mitarbeiter Ihren Chat annehmen. Hinterlassen Sie eine Nachricht, wir antworten per E-Mail.",
 };
 
-export const extraTexts: Record<string, ExtraTexts> = { en: extraEn, de: extraDe };
+export const formTexts: Record<string, FormTexts> = { en: formEn, de: formDe };
