@@ -37,6 +37,7 @@ import { composeTranscript } from "../server/email/compose.ts";
 import { sendEmail } from "../server/email/send.ts";
 import { ANSWER_MAIL_SCHEMA, answerMailState, DEFAULT_ANSWER_MAIL_DELAY_S, markAnswerMailDue, markAnswersMailed, rememberAnswerAddress } from "./answer-mail.ts";
 import { ChatLog } from "./chat-log.ts";
+import { acceptTagged, attach, attachmentOf, broadcast, closeQuietly, sendQuietly } from "./sockets.ts";
 import {
   recordChatClosed,
   recordChatRated,
@@ -120,13 +121,8 @@ const FRAME_LIMITS: Record<"hello" | "read", [number, number]> = { hello: [5, 0.
 
 const sessionTag = (sessionId: string) => `session:${sessionId}`;
 
-function closeQuietly(ws: WebSocket, code: number, reason: string): void {
-  try {
-    ws.close(code, reason);
-  } catch {
-    // Already gone.
-  }
-}
+/** The attachment of one of this room's sockets. */
+const holderOf = (ws: WebSocket) => attachmentOf<SocketAttachment>(ws);
 
 export class ChatRoom extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -263,7 +259,7 @@ export class ChatRoom extends DurableObject<Env> {
   async kick(operatorId: string, why: "deactivated" | "session_ended", sessionId?: string): Promise<void> {
     const standing = standingAfter(why);
     for (const socket of this.ctx.getWebSockets(sessionId ? sessionTag(sessionId) : operatorId)) {
-      const holder = socket.deserializeAttachment() as SocketAttachment;
+      const holder = holderOf(socket);
       if (holder.kind === "operator" && holder.id === operatorId) refuseSocket(socket, standing);
     }
   }
@@ -361,11 +357,11 @@ export class ChatRoom extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const now = Date.now();
     for (const socket of this.ctx.getWebSockets()) {
-      if (sessionExpired((socket.deserializeAttachment() as SocketAttachment).session, now)) refuseSocket(socket, expiredStanding());
+      if (sessionExpired((holderOf(socket)).session, now)) refuseSocket(socket, expiredStanding());
     }
     const due = answerMailState(this.sql)?.due_at ?? null;
     if (due !== null && due <= now) await this.mailAnswers();
-    const next = [due !== null && due > now ? due : null, ...this.ctx.getWebSockets().map((s) => (s.deserializeAttachment() as SocketAttachment).session?.expiresAt ?? null)]
+    const next = [due !== null && due > now ? due : null, ...this.ctx.getWebSockets().map((s) => holderOf(s).session?.expiresAt ?? null)]
       .filter((at): at is number => at !== null && at > now)
       .sort((a, b) => a - b)[0];
     if (next !== undefined) await this.ctx.storage.setAlarm(next);
@@ -401,7 +397,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   private visitorIsHere(): boolean {
-    return this.ctx.getWebSockets("visitor").some((ws) => (ws.deserializeAttachment() as SocketAttachment).ready);
+    return this.ctx.getWebSockets("visitor").some((ws) => holderOf(ws).ready);
   }
 
   /** The email could not be sent: the slot taken for it is free again. */
@@ -474,19 +470,16 @@ export class ChatRoom extends DurableObject<Env> {
     if (!who || who.accountId !== chat.account_id || (who.kind === "visitor" && who.id !== chat.visitor_id)) {
       return problemResponse(403, "forbidden", "This participant may not join this chat.");
     }
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
     // Tagged by session too, so that signing out closes this session's sockets and no other's.
     const sessionId = "id" in who.session ? who.session.id : null;
-    this.ctx.acceptWebSocket(server, [who.kind, who.id, ...(sessionId ? [sessionTag(sessionId)] : [])]);
-    server.serializeAttachment({ ...who, ready: false } satisfies SocketAttachment);
+    const { response } = acceptTagged<SocketAttachment>(this.ctx, [who.kind, who.id, ...(sessionId ? [sessionTag(sessionId)] : [])], { ...who, ready: false });
     // The room closes the socket when its token ends, whether or not it says anything by then.
     await this.alarmBy(who.session.expiresAt);
-    return new Response(null, { status: 101, webSocket: client });
+    return response;
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    const me = ws.deserializeAttachment() as SocketAttachment;
+    const me = holderOf(ws);
     if (sessionExpired(me.session)) return refuseSocket(ws, expiredStanding());
     const parsed = parseClientFrame(raw);
     if (!parsed.ok) return this.sendError(ws, parsed.code, parsed.message, parsed.cid);
@@ -519,11 +512,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    try {
-      ws.close(code, reason);
-    } catch {
-      // Already closed by the runtime's automatic close reply.
-    }
+    closeQuietly(ws, code, reason);
   }
 
   override async webSocketError(): Promise<void> {
@@ -594,7 +583,7 @@ export class ChatRoom extends DurableObject<Env> {
         const now = Date.now();
         this.sql.exec("UPDATE participants SET left_at = ? WHERE id = ? AND left_at IS NULL", now, who.id);
         this.appendSystem(who, "leave", now);
-        for (const socket of this.ctx.getWebSockets(who.id)) socket.close(1000, "left the chat");
+        for (const socket of this.ctx.getWebSockets(who.id)) closeQuietly(socket, 1000, "left the chat");
         return recordOperatorLeft(this.env.DB, chat.chat_id, who.id, now);
       }
     }
@@ -619,7 +608,7 @@ export class ChatRoom extends DurableObject<Env> {
       if (page.length < MAX_HISTORY_PAGE) break;
       cursor = page[page.length - 1]!.seq;
     }
-    ws.serializeAttachment({ ...me, ready: true } satisfies SocketAttachment);
+    attach<SocketAttachment>(ws, { ...me, ready: true });
     return followUp;
   }
 
@@ -685,7 +674,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   private participantStates(): ParticipantState[] {
-    const online = new Set(this.ctx.getWebSockets().map((ws) => (ws.deserializeAttachment() as SocketAttachment).id));
+    const online = new Set(this.ctx.getWebSockets().map((ws) => holderOf(ws).id));
     return this.sql
       .exec<{ id: string; kind: Participant["kind"]; name: string; last_read_seq: number }>(
         "SELECT id, kind, name, last_read_seq FROM participants WHERE left_at IS NULL ORDER BY joined_at",
@@ -706,27 +695,25 @@ export class ChatRoom extends DurableObject<Env> {
   private acknowledge(ws: WebSocket, message: ChatMessage, andBroadcast = false): undefined {
     const json = JSON.stringify(message);
     // `{"type":"ack",` + the message's fields: the AckFrame, without a second serialisation.
-    this.trySend(ws, `{"type":"ack",${json.slice(1)}`);
+    sendQuietly(ws, `{"type":"ack",${json.slice(1)}`);
     if (andBroadcast) this.broadcastData(`{"type":"msg","message":${json}}`, ws);
     return undefined;
   }
 
+  /** Sends to every socket that has said hello (so replay and live never interleave), but
+   * `except`, and passes `to` when given. */
   private broadcast(frame: ServerFrame, except?: WebSocket, to?: (participant: SocketAttachment) => boolean): undefined {
-    return this.broadcastData(JSON.stringify(frame), except, to);
-  }
-
-  private broadcastData(data: string, except?: WebSocket, to?: (participant: SocketAttachment) => boolean): undefined {
-    for (const socket of this.ctx.getWebSockets()) {
-      if (socket === except) continue;
-      const them = socket.deserializeAttachment() as SocketAttachment;
-      if (!them.ready || (to && !to(them))) continue;
-      this.trySend(socket, data);
-    }
+    broadcast<SocketAttachment>(this.ctx.getWebSockets(), frame, { except, to: (them) => them.ready && (!to || to(them)) });
     return undefined;
   }
 
+  /** The same, for a frame serialised already. */
+  private broadcastData(data: string, except?: WebSocket): void {
+    for (const socket of this.ctx.getWebSockets()) if (socket !== except && holderOf(socket).ready) sendQuietly(socket, data);
+  }
+
   private send(ws: WebSocket, frame: ServerFrame): undefined {
-    this.trySend(ws, JSON.stringify(frame));
+    sendQuietly(ws, JSON.stringify(frame));
     return undefined;
   }
 
@@ -734,11 +721,4 @@ export class ChatRoom extends DurableObject<Env> {
     return this.send(ws, { type: "error", code, message, ...(cid !== undefined ? { cid } : {}) });
   }
 
-  private trySend(ws: WebSocket, data: string): void {
-    try {
-      ws.send(data);
-    } catch {
-      // The peer went away between our read of the socket list and this send; it will resume with `since`.
-    }
-  }
 }

@@ -6,6 +6,7 @@
 // that tells the client why (docs/protocol.md, "Close codes").
 import { DEACTIVATED_CLOSE_CODE } from "../shared/lobby-protocol.ts";
 import type { ErrorFrame } from "../shared/protocol.ts";
+import { closeQuietly, sendQuietly } from "./sockets.ts";
 
 /** What an operator's socket must keep being true of its token. `id` null: a token signed before
  * sessions had ids, which can end only by expiry, deactivation or a password reset. */
@@ -37,16 +38,12 @@ export function standingAfter(why: "deactivated" | "session_ended"): Standing {
 }
 
 /** Tells the socket why it is refused (an `error` frame), then closes it with the code that says
- * so. Either may fail on a socket already going away, which changes nothing. */
+ * so. On a socket already going away, neither matters. */
 export function refuseSocket(ws: WebSocket, standing: Standing): void {
   if (standing.ok) return;
   const frame: ErrorFrame = { type: "error", code: standing.code, message: standing.code === "deactivated" ? "This operator has been deactivated." : "This session has ended; sign in again." };
-  try {
-    ws.send(JSON.stringify(frame));
-    ws.close(standing.closeCode, standing.reason);
-  } catch {
-    // Already gone.
-  }
+  sendQuietly(ws, frame);
+  closeQuietly(ws, standing.closeCode, standing.reason);
 }
 
 /** An operator's standing now, from D1: one read, made at `hello` (not per message). */
