@@ -4,15 +4,13 @@ import { Match, Show, Switch } from "solid-js";
 import type { CannedResponse, DepartmentSummary, OperatorProfile } from "../../../shared/protocol.ts";
 import type { ChatConnection } from "../chat-connection.ts";
 import { OfflineMark, RatingMark } from "./chat-marks.tsx";
-import { Composer } from "./composer.tsx";
+import { Composer, type InviteMode } from "./composer.tsx";
 import { TransferControl, type TransferTarget } from "./transfer-control.tsx";
 import type { OperatorPresence } from "../../../shared/lobby-protocol.ts";
 import { HistoryArea } from "./history-area.tsx";
 import { CHAT_PANEL_ID } from "./tabs-area.tsx";
 import { InviteView } from "./invite-view.tsx";
-import type { LiveVisitor } from "../../../shared/lobby-protocol.ts";
 
-export type InviteMode = { visitor: LiveVisitor; visitorLabel: string; onInvite(text: string): Promise<boolean>; onCancel(): void };
 
 function ChatHeader(props: { chat: ChatConnection; onDismiss(): void; onLeave(): void }) {
   const chat = props.chat;

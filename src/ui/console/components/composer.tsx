@@ -9,7 +9,10 @@ import { insertIntoTextarea } from "../text-insert.ts";
 import { CannedBar } from "./canned-bar.tsx";
 import { SHORTCUT_LIST_ID, ShortcutPopup, suggestionId } from "./shortcut-popup.tsx";
 import { TranscriptButton } from "./transcript-form.tsx";
-import type { InviteMode } from "./chat-panel.tsx";
+import type { LiveVisitor } from "../../../shared/lobby-protocol.ts";
+
+/** The composer writing an invitation to a visitor on the site rather than a chat message. */
+export type InviteMode = { visitor: LiveVisitor; visitorLabel: string; onInvite(text: string): Promise<boolean>; onCancel(): void };
 
 type Suggestions = { token: ShortcutToken; matches: CannedResponse[]; selected: number };
 
