@@ -179,9 +179,7 @@ export class ChatRoom extends DurableObject<Env> {
         rememberAnswerAddress(this.sql, opening.answerTo, this.log.lastSeq());
       } else if (opening.kind === "invited") {
         const operator: Participant = { kind: "operator", ...opening.operator };
-        this.sql.exec("INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'operator', ?, ?)", operator.id, operator.name, now);
-        this.setStatus("active");
-        this.appendSystem(operator, "join", now);
+        this.admitOperator(this.chat()!, operator, now);
         this.log.append({ cid: opening.invitationId, kind: "text", author: operator, text: opening.text, at: now });
       }
     });
@@ -225,16 +223,8 @@ export class ChatRoom extends DurableObject<Env> {
     const text = to.kind === "operator" && to.stay ? `${from.name} invited ${target} to the chat` : `${from.name} transferred the chat to ${target}`;
     this.appendSystem(from, "transfer", now, text);
     if (to.kind === "operator") {
-      if (!this.isCurrentParticipant(to.operator.id)) {
-        this.sql.exec(
-          "INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'operator', ?, ?) ON CONFLICT (id) DO UPDATE SET left_at = NULL, name = excluded.name",
-          to.operator.id,
-          to.operator.name,
-          now,
-        );
-        this.appendSystem(to.operator, "join", now);
-      }
-      if (chat.status === "waiting") this.setStatus("active");
+      if (!this.isCurrentParticipant(to.operator.id)) this.admitOperator(chat, to.operator, now);
+      else if (chat.status === "waiting") this.setStatus("active");
     } else {
       this.sql.exec("UPDATE chat SET department_id = ?", to.id);
       this.setStatus("waiting");
@@ -618,6 +608,18 @@ export class ChatRoom extends DurableObject<Env> {
   private joinOperator(chat: ChatRow, who: Participant, how: "claimed" | "joined"): Promise<unknown> | undefined {
     if (chat.status === "closed" || this.isCurrentParticipant(who.id)) return undefined;
     const now = Date.now();
+    this.admitOperator(chat, who, now);
+    return Promise.all([
+      recordOperatorJoined(this.env.DB, chat.chat_id, who.id, now),
+      chat.status === "waiting" && how === "joined" ? lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, { id: who.id, name: who.name }) : undefined,
+    ]);
+  }
+
+  // ---- Helpers -------------------------------------------------------------------------------
+
+  /** Makes `who` a current operator of the chat (again, if they had left), says so in the log,
+   * and turns a waiting chat active. What follows outside the room is the caller's. */
+  private admitOperator(chat: ChatRow, who: Participant, now: number): void {
     this.sql.exec(
       "INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'operator', ?, ?) ON CONFLICT (id) DO UPDATE SET left_at = NULL, name = excluded.name",
       who.id,
@@ -626,13 +628,7 @@ export class ChatRoom extends DurableObject<Env> {
     );
     if (chat.status === "waiting") this.setStatus("active");
     this.appendSystem(who, "join", now);
-    return Promise.all([
-      recordOperatorJoined(this.env.DB, chat.chat_id, who.id, now),
-      chat.status === "waiting" && how === "joined" ? lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, { id: who.id, name: who.name }) : undefined,
-    ]);
   }
-
-  // ---- Helpers -------------------------------------------------------------------------------
 
   /** The chat's row, read once per wake-up: every change to it goes through setStatus. */
   private chat(): ChatRow | undefined {
