@@ -14,7 +14,7 @@ import { app } from "../src/worker/index.ts";
 import { replyAddressFor } from "../src/server/email/reply-address.ts";
 import { errorCodes, MAX_TEXT_LENGTH, type CannedResponse, type FileLinkResponse, type FileUploadResponse, type HistoryPage, type Problem, type ServerFrame } from "../src/shared/protocol.ts";
 import type { LobbyServerFrame, VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
-import { ADMIN, admin, call, ChatClient, deliverEmail, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
+import { ADMIN, call, ChatClient, deliverEmail, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
 
 const ORIGIN = "https://parley.test";
 const knownCodes = new Set<string>(errorCodes);
