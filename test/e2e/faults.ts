@@ -146,11 +146,10 @@ class DrillClient {
         const earlier = this.acked.get(frame.cid);
         if (earlier !== undefined && earlier !== frame.seq) this.conflicts++;
         this.acked.set(frame.cid, frame.seq);
-        const text = this.pending.get(frame.cid);
-        this.pending.delete(frame.cid);
-        if (text !== undefined && !this.seen.has(frame.seq)) {
-          this.seen.set(frame.seq, { seq: frame.seq, cid: frame.cid, kind: "text", event: null, author: { kind: "visitor", id: "self", name: "" }, text, at: frame.at });
-        }
+        const wasPending = this.pending.delete(frame.cid);
+        // The ack is the stored message.
+        const { type: _ack, ...message } = frame;
+        if (wasPending && !this.seen.has(frame.seq)) this.seen.set(frame.seq, message);
         return;
       }
       case "error":

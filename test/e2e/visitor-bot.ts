@@ -165,7 +165,9 @@ export class VisitorBot {
     this.unacked.set(cid, text);
     if (this.live) this.ws?.send(JSON.stringify({ type: "message", cid, text }));
     const ack = await this.until(`no ack for "${text}"`, () => this.acks.get(cid), timeoutMs);
-    this.record({ seq: ack.seq, cid, kind: "text", event: null, author: { kind: "visitor", id: this.session.visitorId, name: this.name }, text, at: ack.at });
+    // The ack is the stored message.
+    const { type: _ack, ...message } = ack;
+    this.record(message);
     this.notify();
     return ack.seq;
   }
