@@ -22,8 +22,13 @@ export class DevServer {
   apiKey = "";
   private child: ChildProcess | undefined;
 
-  /** `vars`: wrangler [vars] to set for this server only (`--var KEY:VALUE`). */
-  constructor(private readonly options: { vars?: Record<string, string> } = {}) {}
+  private readonly options: { vars?: Record<string, string> };
+
+  /** `vars`: wrangler [vars] to set for this server only (`--var KEY:VALUE`). Written out, not as a
+   * parameter property: scripts/faults.ts runs this file in Node, which only strips types. */
+  constructor(options: { vars?: Record<string, string> } = {}) {
+    this.options = options;
+  }
 
   get origin() {
     return `http://127.0.0.1:${this.port}`;
