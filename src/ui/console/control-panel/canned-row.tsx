@@ -43,6 +43,24 @@ export function CannedRow(props: {
     if (!document.activeElement || document.activeElement === document.body) keepFocus();
   }
 
+  /** The up (-1) or down (1) button; each keeps its node in upButton or downButton for move(). */
+  function MoveButton(button: { delta: -1 | 1; testid: string; disabled: boolean }) {
+    const way = button.delta < 0 ? "up" : "down";
+    return (
+      <button
+        type="button"
+        ref={(el) => (button.delta < 0 ? (upButton = el) : (downButton = el))}
+        data-testid={button.testid}
+        disabled={button.disabled}
+        aria-label={`Move "${props.response.title}" ${way}`}
+        title={`Move ${way}`}
+        onClick={() => void move(button.delta)}
+      >
+        {button.delta < 0 ? "↑" : "↓"}
+      </button>
+    );
+  }
+
   return (
     <li
       class="cp-canned-row"
@@ -68,28 +86,8 @@ export function CannedRow(props: {
               <Show when={props.reorder}>
                 {(reorder) => (
                   <>
-                    <button
-                      type="button"
-                      ref={upButton}
-                      data-testid="cp-canned-up"
-                      disabled={!reorder().canUp}
-                      aria-label={`Move "${props.response.title}" up`}
-                      title="Move up"
-                      onClick={() => void move(-1)}
-                    >
-                      ↑
-                    </button>
-                    <button
-                      type="button"
-                      ref={downButton}
-                      data-testid="cp-canned-down"
-                      disabled={!reorder().canDown}
-                      aria-label={`Move "${props.response.title}" down`}
-                      title="Move down"
-                      onClick={() => void move(1)}
-                    >
-                      ↓
-                    </button>
+                    <MoveButton delta={-1} testid="cp-canned-up" disabled={!reorder().canUp} />
+                    <MoveButton delta={1} testid="cp-canned-down" disabled={!reorder().canDown} />
                   </>
                 )}
               </Show>
