@@ -4,11 +4,20 @@
 import { createSignal, Show } from "solid-js";
 import { MAX_TEXT_LENGTH, type CannedResponse } from "../../../shared/protocol.ts";
 import { LEVEL_COLOURS } from "../components/canned-bar.tsx";
+import { announce } from "../components/live-region.tsx";
 import type { CannedChanges } from "./admin-client.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
 import { createAction, errorsFor, Field, FormProblem, type Action } from "./forms.tsx";
 
 const EDIT_FIELDS = ["title", "text", "shortcut"] as const;
+
+/** After a form added `saved`: empty its title, text and shortcut (`clear`) for the next one, say
+ * so, and start again at the title. The Control Panel's form and "My responses" alike. */
+export function readyForNext(saved: CannedResponse, clear: readonly ((value: string) => void)[], titleInput: HTMLInputElement) {
+  for (const set of clear) set("");
+  announce(`Saved "${saved.title}".`);
+  titleInput.focus();
+}
 
 export type Reorder = { canUp: boolean; canDown: boolean; move(delta: -1 | 1): Promise<unknown> };
 
