@@ -12,6 +12,24 @@ function describeFailure(error: unknown): string {
   return error.message;
 }
 
+/** One required box of the form, named as its type is ("email", "password"). */
+function LabelledInput(props: { label: string; type: "email" | "password"; autocomplete: string; value: string; onInput(value: string): void; testid: string }) {
+  return (
+    <label class="field">
+      <span>{props.label}</span>
+      <input
+        type={props.type}
+        name={props.type}
+        autocomplete={props.autocomplete}
+        required
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+        data-testid={props.testid}
+      />
+    </label>
+  );
+}
+
 export function SignIn() {
   const [email, setEmail] = createSignal(readText(storageKeys.lastEmail));
   const [password, setPassword] = createSignal("");
@@ -46,30 +64,8 @@ export function SignIn() {
             You were signed out: an administrator of your team has deactivated your account. Ask them to reactivate it if this is a mistake.
           </p>
         </Show>
-        <label class="field">
-          <span>Email</span>
-          <input
-            type="email"
-            name="email"
-            autocomplete="username"
-            required
-            value={email()}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-            data-testid="login-email"
-          />
-        </label>
-        <label class="field">
-          <span>Password</span>
-          <input
-            type="password"
-            name="password"
-            autocomplete="current-password"
-            required
-            value={password()}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-            data-testid="login-password"
-          />
-        </label>
+        <LabelledInput label="Email" type="email" autocomplete="username" value={email()} onInput={setEmail} testid="login-email" />
+        <LabelledInput label="Password" type="password" autocomplete="current-password" value={password()} onInput={setPassword} testid="login-password" />
         <Show when={error()}>
           <p class="form-error" role="alert" data-testid="login-error">
             {error()}

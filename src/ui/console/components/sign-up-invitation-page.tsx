@@ -30,6 +30,23 @@ const UNUSABLE: Partial<Record<ApiError["code"], { title: string; text: string }
   },
 };
 
+/** The new password or its confirmation: the browser's password manager sees both as the new password. */
+function NewPasswordInput(props: { name: string; value: string; onInput(value: string): void; testid: string; ref: HTMLInputElement | ((el: HTMLInputElement) => void) }) {
+  return (
+    <input
+      type="password"
+      name={props.name}
+      autocomplete="new-password"
+      maxLength={PASSWORD_MAX_LENGTH}
+      required
+      value={props.value}
+      onInput={(e) => props.onInput(e.currentTarget.value)}
+      data-testid={props.testid}
+      ref={props.ref}
+    />
+  );
+}
+
 const RULE = `At least ${PASSWORD_MIN_LENGTH} characters. A few words you will remember make a good one.`;
 
 export default function SignUpInvitationPage(props: { token: string }) {
@@ -145,15 +162,11 @@ function PasswordForm(props: { token: string; name: string; email: string; onFai
       {/* The browser's password manager files the new password under this email. */}
       <input type="hidden" name="username" autocomplete="username" value={props.email} />
       <Field label="New password" hint={RULE} errors={errors().password ? [errors().password!] : []}>
-        <input
-          type="password"
+        <NewPasswordInput
           name="new-password"
-          autocomplete="new-password"
-          maxLength={PASSWORD_MAX_LENGTH}
-          required
           value={password()}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-          data-testid="invitation-password"
+          onInput={setPassword}
+          testid="invitation-password"
           ref={(el) => {
             passwordInput = el;
             queueMicrotask(() => el.focus());
@@ -161,17 +174,7 @@ function PasswordForm(props: { token: string; name: string; email: string; onFai
         />
       </Field>
       <Field label="Type it again" errors={errors().confirmation ? [errors().confirmation!] : []}>
-        <input
-          type="password"
-          name="confirm-password"
-          autocomplete="new-password"
-          maxLength={PASSWORD_MAX_LENGTH}
-          required
-          value={confirmation()}
-          onInput={(e) => setConfirmation(e.currentTarget.value)}
-          data-testid="invitation-confirmation"
-          ref={confirmationInput}
-        />
+        <NewPasswordInput name="confirm-password" value={confirmation()} onInput={setConfirmation} testid="invitation-confirmation" ref={confirmationInput} />
       </Field>
       <Show when={problem()}>
         <p class="form-error" role="alert" data-testid="invitation-error">

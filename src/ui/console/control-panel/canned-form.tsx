@@ -4,9 +4,9 @@
 import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { cannedLevels, MAX_TEXT_LENGTH, type CannedLevel, type CannedResponse } from "../../../shared/protocol.ts";
 import { LEVEL_COLOURS } from "../components/canned-bar.tsx";
-import { announce } from "../components/live-region.tsx";
 import { admin, type Department, type NewCanned, type Operator } from "./admin-client.ts";
 import { LEVEL_LABELS } from "./canned-groups.ts";
+import { readyForNext } from "./canned-row.tsx";
 import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
 
 const FIELDS = ["level", "ownerId", "title", "text", "shortcut"] as const;
@@ -33,11 +33,7 @@ export function CannedForm(props: { departments: readonly Department[]; operator
     const created = await action.run(() => admin.canned.create(body));
     if (!created) return;
     props.onCreated(created.value);
-    setTitle("");
-    setText("");
-    setShortcut("");
-    announce(`Saved "${created.value.title}".`);
-    titleInput.focus();
+    readyForNext(created.value, [setTitle, setText, setShortcut], titleInput);
   }
 
   return (

@@ -4,11 +4,20 @@
 import { createSignal, Show } from "solid-js";
 import { MAX_TEXT_LENGTH, type CannedResponse } from "../../../shared/protocol.ts";
 import { LEVEL_COLOURS } from "../components/canned-bar.tsx";
+import { announce } from "../components/live-region.tsx";
 import type { CannedChanges } from "./admin-client.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
 import { createAction, errorsFor, Field, FormProblem, type Action } from "./forms.tsx";
 
 const EDIT_FIELDS = ["title", "text", "shortcut"] as const;
+
+/** After a form added `saved`: empty its title, text and shortcut (`clear`) for the next one, say
+ * so, and start again at the title. The Control Panel's form and "My responses" alike. */
+export function readyForNext(saved: CannedResponse, clear: readonly ((value: string) => void)[], titleInput: HTMLInputElement) {
+  for (const set of clear) set("");
+  announce(`Saved "${saved.title}".`);
+  titleInput.focus();
+}
 
 export type Reorder = { canUp: boolean; canDown: boolean; move(delta: -1 | 1): Promise<unknown> };
 
@@ -43,6 +52,24 @@ export function CannedRow(props: {
     if (!document.activeElement || document.activeElement === document.body) keepFocus();
   }
 
+  /** The up (-1) or down (1) button; each keeps its node in upButton or downButton for move(). */
+  function MoveButton(button: { delta: -1 | 1; testid: string; disabled: boolean }) {
+    const way = button.delta < 0 ? "up" : "down";
+    return (
+      <button
+        type="button"
+        ref={(el) => (button.delta < 0 ? (upButton = el) : (downButton = el))}
+        data-testid={button.testid}
+        disabled={button.disabled}
+        aria-label={`Move "${props.response.title}" ${way}`}
+        title={`Move ${way}`}
+        onClick={() => void move(button.delta)}
+      >
+        {button.delta < 0 ? "↑" : "↓"}
+      </button>
+    );
+  }
+
   return (
     <li
       class="cp-canned-row"
@@ -68,28 +95,8 @@ export function CannedRow(props: {
               <Show when={props.reorder}>
                 {(reorder) => (
                   <>
-                    <button
-                      type="button"
-                      ref={upButton}
-                      data-testid="cp-canned-up"
-                      disabled={!reorder().canUp}
-                      aria-label={`Move "${props.response.title}" up`}
-                      title="Move up"
-                      onClick={() => void move(-1)}
-                    >
-                      ↑
-                    </button>
-                    <button
-                      type="button"
-                      ref={downButton}
-                      data-testid="cp-canned-down"
-                      disabled={!reorder().canDown}
-                      aria-label={`Move "${props.response.title}" down`}
-                      title="Move down"
-                      onClick={() => void move(1)}
-                    >
-                      ↓
-                    </button>
+                    <MoveButton delta={-1} testid="cp-canned-up" disabled={!reorder().canUp} />
+                    <MoveButton delta={1} testid="cp-canned-down" disabled={!reorder().canDown} />
                   </>
                 )}
               </Show>

@@ -6,8 +6,7 @@ import { createMemo, createSignal, For, Show } from "solid-js";
 import { MAX_TEXT_LENGTH, type CannedResponse, type OperatorProfile } from "../../../shared/protocol.ts";
 import { api, type ApiError } from "../api.ts";
 import { LEVEL_COLOURS } from "../components/canned-bar.tsx";
-import { announce } from "../components/live-region.tsx";
-import { CannedRow } from "./canned-row.tsx";
+import { CannedRow, readyForNext } from "./canned-row.tsx";
 import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
 import { navigate } from "./route.ts";
 
@@ -39,11 +38,7 @@ export default function MyResponses(props: { me: OperatorProfile; responses: rea
     event.preventDefault();
     const created = await action.run(() => call(() => api.createMyResponse({ title: title(), text: text(), shortcut: shortcut().trim() || null })));
     if (!created) return;
-    setTitle("");
-    setText("");
-    setShortcut("");
-    announce(`Saved "${created.value.title}".`);
-    titleInput.focus();
+    readyForNext(created.value, [setTitle, setText, setShortcut], titleInput);
   }
 
   return (

@@ -82,6 +82,16 @@ function field<T extends Field>(control: T, testid: string): { label: HTMLLabelE
   label.append(caption, control);
   return { label, caption, control };
 }
+/** The name and email fields the pre-chat and offline forms both ask for. */
+function contactFields(nameTestid: string, emailTestid: string) {
+  const name = field(el("input"), nameTestid);
+  name.control.autocomplete = "name";
+  name.control.maxLength = 100;
+  const email = field(el("input"), emailTestid);
+  email.control.type = "email";
+  email.control.autocomplete = "email";
+  return [name, email] as const;
+}
 function button(testid: string, type: "submit" | "button" = "submit"): HTMLButtonElement {
   const b = el("button");
   b.type = type;
@@ -113,12 +123,7 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
   // ---- Pre-chat form ----------------------------------------------------------------------
   const prechat = card("parley-prechat");
   const prechatIntro = el("p");
-  const pName = field(el("input"), "parley-prechat-name");
-  pName.control.autocomplete = "name";
-  pName.control.maxLength = 100;
-  const pEmail = field(el("input"), "parley-prechat-email");
-  pEmail.control.type = "email";
-  pEmail.control.autocomplete = "email";
+  const [pName, pEmail] = contactFields("parley-prechat-name", "parley-prechat-email");
   const pDepartment = field(el("select"), "parley-prechat-department");
   const pError = errorLine("parley-prechat-error");
   const pStart = button("parley-prechat-start");
@@ -127,12 +132,7 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
   // ---- Leave a message --------------------------------------------------------------------
   const offline = card("parley-offline-form");
   const offlineIntro = el("p");
-  const oName = field(el("input"), "parley-offline-name");
-  oName.control.autocomplete = "name";
-  oName.control.maxLength = 100;
-  const oEmail = field(el("input"), "parley-offline-email");
-  oEmail.control.type = "email";
-  oEmail.control.autocomplete = "email";
+  const [oName, oEmail] = contactFields("parley-offline-name", "parley-offline-email");
   const oText = field(el("textarea"), "parley-offline-text");
   oText.control.rows = 3;
   oText.control.maxLength = chat.limits.text;
