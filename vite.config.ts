@@ -18,10 +18,14 @@ function bundleSizeReport(): Plugin {
         if (file.type !== "chunk") continue;
         const gzip = gzipSync(file.code, { level: 9 }).length;
         total += gzip;
-        lines.push(`  ${file.fileName}: ${(file.code.length / 1024).toFixed(1)} kB, ${(gzip / 1024).toFixed(1)} kB gzip`);
+        lines.push(
+          `  ${file.fileName}: ${(file.code.length / 1024).toFixed(1)} kB, ${(gzip / 1024).toFixed(1)} kB gzip`,
+        );
       }
       const verdict = total <= JS_GZIP_BUDGET_BYTES ? "within" : "OVER";
-      console.log(`Console JS\n${lines.join("\n")}\n  total: ${(total / 1024).toFixed(1)} kB gzip, ${verdict} the ${JS_GZIP_BUDGET_BYTES / 1024} kB budget`);
+      console.log(
+        `Console JS\n${lines.join("\n")}\n  total: ${(total / 1024).toFixed(1)} kB gzip, ${verdict} the ${JS_GZIP_BUDGET_BYTES / 1024} kB budget`,
+      );
     },
   };
 }

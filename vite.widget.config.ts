@@ -17,7 +17,10 @@ function widgetSizeReport(label: string, budget?: number): Plugin {
       for (const file of Object.values(bundle)) {
         if (file.type !== "chunk") continue;
         const gzip = gzipSync(file.code, { level: 9 }).length;
-        const verdict = budget === undefined ? "loaded when the chat opens" : `${gzip <= budget ? "within" : "OVER"} the ${kb(budget)} target for everything before the chat opens`;
+        const verdict =
+          budget === undefined
+            ? "loaded when the chat opens"
+            : `${gzip <= budget ? "within" : "OVER"} the ${kb(budget)} target for everything before the chat opens`;
         console.log(`Widget ${label} ${file.fileName}: ${kb(file.code.length)}, ${kb(gzip)} gzip, ${verdict}`);
       }
     },

@@ -7,7 +7,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applyLocalMigrations, ROOT, seedDemo, startWrangler, stopWrangler, waitForHealth, wrangler } from "../scripts/local-dev.ts";
+import {
+  applyLocalMigrations,
+  ROOT,
+  seedDemo,
+  startWrangler,
+  stopWrangler,
+  waitForHealth,
+  wrangler,
+} from "../scripts/local-dev.ts";
 
 export const BENCH_CONFIG = join(ROOT, "bench", "wrangler.bench.toml");
 
@@ -24,7 +32,11 @@ export function freePort(): Promise<number> {
 }
 
 /** `vars`: more Worker vars for this run (e.g. LOBBY_VISITOR_SHARDS), on top of the secret. */
-export async function startBenchServer(log: (line: string) => void, tempPrefix = "parley-bench-", vars: Record<string, string> = {}): Promise<BenchServer> {
+export async function startBenchServer(
+  log: (line: string) => void,
+  tempPrefix = "parley-bench-",
+  vars: Record<string, string> = {},
+): Promise<BenchServer> {
   const dir = mkdtempSync(join(tmpdir(), tempPrefix));
   const persistTo = join(dir, "state");
   log(`bundling the bench worker; migrations and the demo seed in ${persistTo}`);
@@ -48,7 +60,17 @@ export async function startBenchServer(log: (line: string) => void, tempPrefix =
     logFile,
     // The script before the flags: --var takes every word after it. The secret goes on the command
     // line, so there is no file to clean up; the inspector port is ours, as 9229 may be taken.
-    extraArgs: [join(dir, "bundle", "worker.js"), "--no-bundle", "--inspector-port", String(inspectorPort), "--log-level", "warn", "--var", `AUTH_SECRET:${randomBytes(32).toString("base64url")}`, ...Object.entries(vars).map(([name, value]) => `${name}:${value}`)],
+    extraArgs: [
+      join(dir, "bundle", "worker.js"),
+      "--no-bundle",
+      "--inspector-port",
+      String(inspectorPort),
+      "--log-level",
+      "warn",
+      "--var",
+      `AUTH_SECRET:${randomBytes(32).toString("base64url")}`,
+      ...Object.entries(vars).map(([name, value]) => `${name}:${value}`),
+    ],
   });
   let stopped: Promise<void> | undefined;
   const stop = () =>
@@ -57,7 +79,8 @@ export async function startBenchServer(log: (line: string) => void, tempPrefix =
       rmSync(dir, { recursive: true, force: true });
     })());
   // wrangler runs in a process group of its own, so Ctrl+C reaches it only through us.
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop().finally(() => process.exit(130)));
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.on(signal, () => void stop().finally(() => process.exit(130)));
   const origin = `http://127.0.0.1:${port}`;
   log(`starting wrangler dev on ${origin}`);
   try {
@@ -104,7 +127,14 @@ export function serverMemory(pgid: number): { workerdMb: number[]; workerdTotalM
       // The process ended while we looked.
     }
   }
-  return { workerdMb: workerd.sort((a, b) => b - a), workerdTotalMb: roundTo(workerd.reduce((a, b) => a + b, 0), 1), groupTotalMb: roundTo(group / 1024, 1) };
+  return {
+    workerdMb: workerd.sort((a, b) => b - a),
+    workerdTotalMb: roundTo(
+      workerd.reduce((a, b) => a + b, 0),
+      1,
+    ),
+    groupTotalMb: roundTo(group / 1024, 1),
+  };
 }
 
 const roundTo = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -34,14 +34,22 @@ const counts = flags.counts.split(",").map(Number);
 const concurrency = Number(flags.concurrency);
 const changes = Number(flags.changes);
 const deadline = Date.now() + Number(flags.budget) * 1000;
-if (counts.some((n, i) => !Number.isInteger(n) || n < 1 || (i > 0 && n <= counts[i - 1]!))) throw new Error("--counts must be rising whole numbers, e.g. 250,500,1000");
+if (counts.some((n, i) => !Number.isInteger(n) || n < 1 || (i > 0 && n <= counts[i - 1]!)))
+  throw new Error("--counts must be rising whole numbers, e.g. 250,500,1000");
 
 const STEP_TIMEOUT_MS = 120_000;
 const FRAME_TIMEOUT_MS = 30_000;
 const PING_MS = 25_000;
 
 /** Everything that went wrong, counted over the run. */
-const trouble = { openFailures: 0, unexpectedCloses: 0, closeCodes: {} as Record<string, number>, errorFramesToVisitors: 0, errorFramesToOperator: 0, messages: [] as string[] };
+const trouble = {
+  openFailures: 0,
+  unexpectedCloses: 0,
+  closeCodes: {} as Record<string, number>,
+  errorFramesToVisitors: 0,
+  errorFramesToOperator: 0,
+  messages: [] as string[],
+};
 let closing = false;
 const note = (message: string) => {
   if (trouble.messages.length < 20) trouble.messages.push(message);
@@ -52,7 +60,15 @@ type Visitor = { id: string; ws: WebSocket; url: string };
 const visitors: Visitor[] = [];
 
 function pageFrame(url: string, k: number): string {
-  return JSON.stringify({ type: "page", url, title: `Bench page ${k}`, referrer: "https://search.example/?q=parley", onSiteMs: 1000 * k, chatting: false, chatId: null });
+  return JSON.stringify({
+    type: "page",
+    url,
+    title: `Bench page ${k}`,
+    referrer: "https://search.example/?q=parley",
+    onSiteMs: 1000 * k,
+    chatting: false,
+    chatId: null,
+  });
 }
 
 function openVisitor(origin: string, k: number): Promise<Visitor> {
@@ -107,9 +123,16 @@ async function openVisitors(origin: string, target: number): Promise<number> {
 }
 
 /** The operator's lobby socket, with a queue of the frames it received. */
-type Operator = { ws: WebSocket; frames: { at: number; frame: LobbyServerFrame; bytes: number }[]; waiters: (() => void)[] };
+type Operator = {
+  ws: WebSocket;
+  frames: { at: number; frame: LobbyServerFrame; bytes: number }[];
+  waiters: (() => void)[];
+};
 
-async function connectOperator(origin: string, token: string): Promise<{ operator: Operator; snapshotMs: number; listed: number; snapshotBytes: number }> {
+async function connectOperator(
+  origin: string,
+  token: string,
+): Promise<{ operator: Operator; snapshotMs: number; listed: number; snapshotBytes: number }> {
   const startedAt = performance.now();
   const ws = new WebSocket(`${origin.replace(/^http/, "ws")}/ws/lobby?token=${encodeURIComponent(token)}`);
   const operator: Operator = { ws, frames: [], waiters: [] };
@@ -132,11 +155,20 @@ async function connectOperator(origin: string, token: string): Promise<{ operato
   });
   const snapshot = await nextFrame(operator, (f) => f.type === "visitors", FRAME_TIMEOUT_MS);
   const frame = snapshot.frame as Extract<LobbyServerFrame, { type: "visitors" }>;
-  return { operator, snapshotMs: snapshot.at - startedAt, listed: frame.visitors.length, snapshotBytes: snapshot.bytes };
+  return {
+    operator,
+    snapshotMs: snapshot.at - startedAt,
+    listed: frame.visitors.length,
+    snapshotBytes: snapshot.bytes,
+  };
 }
 
 /** The first frame (already received or still to come) that matches; frames before it are dropped. */
-async function nextFrame(operator: Operator, match: (frame: LobbyServerFrame) => boolean, timeoutMs: number): Promise<Operator["frames"][number]> {
+async function nextFrame(
+  operator: Operator,
+  match: (frame: LobbyServerFrame) => boolean,
+  timeoutMs: number,
+): Promise<Operator["frames"][number]> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const index = operator.frames.findIndex((f) => match(f.frame));
@@ -158,7 +190,11 @@ async function timePageChanges(operator: Operator, step: number): Promise<number
     const url = `https://shop.example/checkout/${step}-${i}`;
     const startedAt = performance.now();
     visitor.ws.send(pageFrame(url, i));
-    const got = await nextFrame(operator, (f) => f.type === "visitor" && f.visitor.id === visitor.id && f.visitor.url === url, FRAME_TIMEOUT_MS);
+    const got = await nextFrame(
+      operator,
+      (f) => f.type === "visitor" && f.visitor.id === visitor.id && f.visitor.url === url,
+      FRAME_TIMEOUT_MS,
+    );
     times.push(round(got.at - startedAt));
     visitor.url = url;
   }
@@ -171,7 +207,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function readUlimit(): number | null {
   try {
-    const line = readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max open files"));
+    const line = readFileSync("/proc/self/limits", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("Max open files"));
     return line ? Number(line.split(/\s{2,}/)[1]) : null;
   } catch {
     return null;
@@ -185,7 +223,11 @@ let stoppedBecause: string | null = null;
 let pinger: ReturnType<typeof setInterval> | undefined;
 const baseline = { ...serverMemory(server.group) };
 try {
-  const login = await fetch(`${server.origin}/api/operator/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: DEMO.operators[0]!.email, password: DEMO.password }) });
+  const login = await fetch(`${server.origin}/api/operator/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: DEMO.operators[0]!.email, password: DEMO.password }),
+  });
   if (!login.ok) throw new Error(`operator login: ${login.status} ${await login.text()}`);
   const { token } = (await login.json()) as OperatorLoginResponse;
   // Wake the Lobby once with the operator (and leave), so the baseline includes the object itself.
@@ -207,7 +249,8 @@ try {
       break;
     }
     log(`opening visitor sockets up to ${target}`);
-    const troubleBefore = trouble.openFailures + trouble.unexpectedCloses + trouble.errorFramesToVisitors + trouble.errorFramesToOperator;
+    const troubleBefore =
+      trouble.openFailures + trouble.unexpectedCloses + trouble.errorFramesToVisitors + trouble.errorFramesToOperator;
     const cpuBefore = groupCpuSeconds(server.group);
     const openMs = await Promise.race([openVisitors(server.origin, target), sleep(STEP_TIMEOUT_MS).then(() => NaN)]);
     const openCpu = groupCpuSeconds(server.group) - cpuBefore;
@@ -226,7 +269,9 @@ try {
       visitors: target,
       open,
       openSeconds: round(openMs / 1000),
-      opensPerSecond: Number.isNaN(openMs) ? null : round((target - (counts[counts.indexOf(target) - 1] ?? 0)) / (openMs / 1000), 1),
+      opensPerSecond: Number.isNaN(openMs)
+        ? null
+        : round((target - (counts[counts.indexOf(target) - 1] ?? 0)) / (openMs / 1000), 1),
       serverCpuSecondsOpening: round(openCpu),
       rss: memory,
       rssOverBaselineMb: round(memory.workerdTotalMb - baseline.workerdTotalMb, 1),
@@ -235,7 +280,12 @@ try {
       operatorSnapshotBytes: snapshotBytes,
       pageChangeToOperatorMs: pageChangeMs,
       pageChangeMedianMs: median(pageChangeMs),
-      newTrouble: trouble.openFailures + trouble.unexpectedCloses + trouble.errorFramesToVisitors + trouble.errorFramesToOperator - troubleBefore,
+      newTrouble:
+        trouble.openFailures +
+        trouble.unexpectedCloses +
+        trouble.errorFramesToVisitors +
+        trouble.errorFramesToOperator -
+        troubleBefore,
     };
     steps.push(step);
     log(JSON.stringify(step));
@@ -257,7 +307,13 @@ try {
   console.log(
     JSON.stringify(
       {
-        config: { counts, concurrency, changes, shards: Number(flags.shards), server: "wrangler dev (bench/wrangler.bench.toml) started by the script" },
+        config: {
+          counts,
+          concurrency,
+          changes,
+          shards: Number(flags.shards),
+          server: "wrangler dev (bench/wrangler.bench.toml) started by the script",
+        },
         baselineRss: baseline,
         steps,
         trouble,
@@ -265,7 +321,11 @@ try {
         clientRssMb: round(client / 2 ** 20, 1),
         ulimitN: readUlimit(),
         node: process.version,
-        wrangler: (JSON.parse(readFileSync(join(ROOT, "node_modules", "wrangler", "package.json"), "utf8")) as { version: string }).version,
+        wrangler: (
+          JSON.parse(readFileSync(join(ROOT, "node_modules", "wrangler", "package.json"), "utf8")) as {
+            version: string;
+          }
+        ).version,
         cpus: cpus().length,
         memGb: round(totalmem() / 2 ** 30, 1),
         date: new Date().toISOString(),

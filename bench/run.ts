@@ -27,7 +27,8 @@ const { values: flags } = parseArgs({
 });
 /** A whole number from `--name N`, else BENCH_NAME in the environment, else the default. */
 function option(name: (typeof numeric)[number], fallback: number, min = 1): number {
-  const raw = (flags as unknown as Record<string, string | undefined>)[name] ?? process.env[`BENCH_${name.toUpperCase()}`];
+  const raw =
+    (flags as unknown as Record<string, string | undefined>)[name] ?? process.env[`BENCH_${name.toUpperCase()}`];
   const value = raw === undefined ? fallback : Number(raw);
   if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}`);
   return value;
@@ -63,7 +64,12 @@ class Round {
   private finish = () => {};
   /** Per room: send times, the next index to send, how many are in flight, and per receiver
    * which messages arrived and the highest index and seq seen. */
-  private readonly rooms: { sentAt: Float64Array; next: number; inFlight: number; receivers: { got: Uint8Array; index: number; seq: number }[] }[];
+  private readonly rooms: {
+    sentAt: Float64Array;
+    next: number;
+    inFlight: number;
+    receivers: { got: Uint8Array; index: number; seq: number }[];
+  }[];
 
   constructor(tag: string, messages: number, send: (room: number, cid: string) => void) {
     [this.tag, this.messages, this.send] = [tag, messages, send];
@@ -72,13 +78,20 @@ class Round {
       sentAt: new Float64Array(messages),
       next: 0,
       inFlight: 0,
-      receivers: Array.from({ length: config.participants - 1 }, () => ({ got: new Uint8Array(messages), index: -1, seq: -1 })),
+      receivers: Array.from({ length: config.participants - 1 }, () => ({
+        got: new Uint8Array(messages),
+        index: -1,
+        seq: -1,
+      })),
     }));
   }
 
   async run(): Promise<void> {
     const done = new Promise<void>((resolve) => (this.finish = resolve));
-    const timer = setTimeout(() => this.fail(`timed out after ${TIMEOUT_MS} ms with ${this.counts.delivered} of ${this.expected} deliveries`), TIMEOUT_MS);
+    const timer = setTimeout(
+      () => this.fail(`timed out after ${TIMEOUT_MS} ms with ${this.counts.delivered} of ${this.expected} deliveries`),
+      TIMEOUT_MS,
+    );
     const startedAt = performance.now();
     for (let room = 0; room < config.rooms; room++) this.pump(room);
     if (this.expected > 0) await done;
@@ -127,7 +140,13 @@ class Round {
 }
 
 /** A scenario's rooms (socket 0 of each sends, the rest receive) and how a message goes out. */
-type Scenario = { name: string; rooms: WebSocket[][]; send: (room: number, cid: string) => void; errorFrames: number; round?: Round };
+type Scenario = {
+  name: string;
+  rooms: WebSocket[][];
+  send: (room: number, cid: string) => void;
+  errorFrames: number;
+  round?: Round;
+};
 
 const textFor = (cid: string) => `Bench message ${cid}, about as long as a short chat line.`;
 /** Set while a round runs: a socket closing then (wrangler dev restarting, say) fails it at once. */
@@ -136,7 +155,10 @@ let closing = false;
 
 function openSocket(url: string, protocols?: string[]): Promise<WebSocket> {
   const ws = new WebSocket(url, protocols);
-  ws.addEventListener("close", (event) => closing || running?.fail(`a socket closed unexpectedly (${event.code} ${event.reason})`));
+  ws.addEventListener(
+    "close",
+    (event) => closing || running?.fail(`a socket closed unexpectedly (${event.code} ${event.reason})`),
+  );
   return new Promise((resolve, reject) => {
     ws.addEventListener("open", () => resolve(ws));
     ws.addEventListener("error", () => reject(new Error(`WebSocket ${url} failed to open`)));
@@ -144,23 +166,45 @@ function openSocket(url: string, protocols?: string[]): Promise<WebSocket> {
 }
 
 async function post<T>(origin: string, path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${origin}${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${origin}${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
 async function parleyScenario(origin: string): Promise<Scenario> {
-  const s: Scenario = { name: "parley", rooms: [], errorFrames: 0, send: (room, cid) => s.rooms[room]![0]!.send(JSON.stringify({ type: "message", cid, text: textFor(cid) })) };
-  const operators = await Promise.all(DEMO.operators.map((o) => post<OperatorLoginResponse>(origin, "/api/operator/login", { email: o.email, password: DEMO.password })));
+  const s: Scenario = {
+    name: "parley",
+    rooms: [],
+    errorFrames: 0,
+    send: (room, cid) => s.rooms[room]![0]!.send(JSON.stringify({ type: "message", cid, text: textFor(cid) })),
+  };
+  const operators = await Promise.all(
+    DEMO.operators.map((o) =>
+      post<OperatorLoginResponse>(origin, "/api/operator/login", { email: o.email, password: DEMO.password }),
+    ),
+  );
   s.rooms = await Promise.all(
     Array.from({ length: config.rooms }, async (_, room) => {
-      const session = await post<VisitorSessionResponse>(origin, "/api/visitor/sessions", { accountId: DEMO.accountId, name: `Bench ${room}` });
+      const session = await post<VisitorSessionResponse>(origin, "/api/visitor/sessions", {
+        accountId: DEMO.accountId,
+        name: `Bench ${room}`,
+      });
       // The visitor sends; operators receive, with several sockets each if P - 1 exceeds them.
-      const tokens = [session.token, ...Array.from({ length: config.participants - 1 }, (_, k) => operators[k % operators.length]!.token)];
+      const tokens = [
+        session.token,
+        ...Array.from({ length: config.participants - 1 }, (_, k) => operators[k % operators.length]!.token),
+      ];
       const sockets: WebSocket[] = [];
       // One at a time, so each operator's join (a system message to the others) settles first.
       for (const [i, token] of tokens.entries()) {
-        const ws = await openSocket(`${origin.replace(/^http/, "ws")}/ws/chats/${session.chatId}`, socketProtocols(token));
+        const ws = await openSocket(
+          `${origin.replace(/^http/, "ws")}/ws/chats/${session.chatId}`,
+          socketProtocols(token),
+        );
         await new Promise<void>((resolve, reject) => {
           ws.addEventListener("message", (event) => {
             const frame = JSON.parse(String(event.data)) as ServerFrame;
@@ -193,11 +237,20 @@ function onParleyFrame(s: Scenario, room: number, receiver: number, frame: Serve
 }
 
 async function bareScenario(origin: string): Promise<Scenario> {
-  const s: Scenario = { name: "bare", rooms: [], errorFrames: 0, send: (room, cid) => s.rooms[room]![0]!.send(JSON.stringify({ cid, text: textFor(cid), at: Date.now() })) };
+  const s: Scenario = {
+    name: "bare",
+    rooms: [],
+    errorFrames: 0,
+    send: (room, cid) => s.rooms[room]![0]!.send(JSON.stringify({ cid, text: textFor(cid), at: Date.now() })),
+  };
   const run = randomBytes(4).toString("hex");
   s.rooms = await Promise.all(
     Array.from({ length: config.rooms }, async (_, room) => {
-      const sockets = await Promise.all(Array.from({ length: config.participants }, () => openSocket(`${origin.replace(/^http/, "ws")}/bench/bare/${run}-${room}`)));
+      const sockets = await Promise.all(
+        Array.from({ length: config.participants }, () =>
+          openSocket(`${origin.replace(/^http/, "ws")}/bench/bare/${run}-${room}`),
+        ),
+      );
       sockets.slice(1).forEach((ws, receiver) =>
         ws.addEventListener("message", (event) => {
           const index = s.round ? s.round.indexOf((JSON.parse(String(event.data)) as { cid: string }).cid) : -1;
@@ -220,16 +273,31 @@ async function liveVisitors(origin: string, count: number) {
   const ws = origin.replace(/^http/, "ws");
   const sockets: WebSocket[] = [];
   const counts = { notices: 0, errors: 0 };
-  const alice = await post<OperatorLoginResponse>(origin, "/api/operator/login", { email: DEMO.operators[0]!.email, password: DEMO.password });
+  const alice = await post<OperatorLoginResponse>(origin, "/api/operator/login", {
+    email: DEMO.operators[0]!.email,
+    password: DEMO.password,
+  });
   const console_ = await openSocket(`${ws}/ws/lobby`, socketProtocols(alice.token));
   console_.addEventListener("message", (event) => {
     const type = (JSON.parse(String(event.data)) as { type: string }).type;
     if (type === "visitor") counts.notices++;
     if (type === "error") counts.errors++;
   });
-  const page = (k: number, n: number) => JSON.stringify({ type: "page", url: `https://shop.example/p/${k}/${n}`, title: `Page ${n}`, referrer: "", onSiteMs: 1000 * n, chatting: false });
+  const page = (k: number, n: number) =>
+    JSON.stringify({
+      type: "page",
+      url: `https://shop.example/p/${k}/${n}`,
+      title: `Page ${n}`,
+      referrer: "",
+      onSiteMs: 1000 * n,
+      chatting: false,
+    });
   for (let opened = 0; opened < count; opened += 50) {
-    const batch = await Promise.all(Array.from({ length: Math.min(50, count - opened) }, () => openSocket(`${ws}/ws/visitors?account=${DEMO.accountId}&visitor=${randomBytes(16).toString("hex")}`)));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, count - opened) }, () =>
+        openSocket(`${ws}/ws/visitors?account=${DEMO.accountId}&visitor=${randomBytes(16).toString("hex")}`),
+      ),
+    );
     batch.forEach((socket, i) => socket.send(page(opened + i, 0)));
     sockets.push(...batch);
   }
@@ -261,7 +329,11 @@ async function pass(s: Scenario, tag: string, messages: number, serverGroup: num
 
 function summarize(rounds: Round[]) {
   const sum = (pick: (r: Round) => number) => rounds.reduce((n, r) => n + pick(r), 0);
-  const [deliveries, seconds, serverCpu] = [sum((r) => r.counts.delivered), sum((r) => r.seconds), sum((r) => r.cpu.server)];
+  const [deliveries, seconds, serverCpu] = [
+    sum((r) => r.counts.delivered),
+    sum((r) => r.seconds),
+    sum((r) => r.cpu.server),
+  ];
   const sorted = Float64Array.from(rounds.flatMap((r) => r.latencies)).sort();
   const percentile = (p: number) => Math.round(sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]! * 100) / 100;
   const metered = !Number.isNaN(serverCpu);
@@ -281,12 +353,18 @@ function summarize(rounds: Round[]) {
   };
 }
 
-const server: Omit<BenchServer, "group"> & { group?: number } = flags.url ? { origin: flags.url.replace(/\/$/, ""), group: undefined, stop: async () => {} } : await startBenchServer(log);
+const server: Omit<BenchServer, "group"> & { group?: number } = flags.url
+  ? { origin: flags.url.replace(/\/$/, ""), group: undefined, stop: async () => {} }
+  : await startBenchServer(log);
 let exitCode = 0;
 try {
   const rounds = { bare: [] as Round[], parley: [] as Round[] };
   /** workerd's RSS (MB, all its processes) with each scenario's sockets open, at its highest. */
-  const memory = { bare: 0, parley: 0, idle: server.group === undefined ? NaN : serverMemory(server.group).workerdTotalMb };
+  const memory = {
+    bare: 0,
+    parley: 0,
+    idle: server.group === undefined ? NaN : serverMemory(server.group).workerdTotalMb,
+  };
   const sampleMemory = (name: "bare" | "parley") => {
     if (server.group !== undefined) memory[name] = Math.max(memory[name], serverMemory(server.group).workerdTotalMb);
   };
@@ -326,7 +404,8 @@ try {
     if (config.warmup) for (const s of [bare, parley]) await pass(s, "warmup", config.warmup, server.group);
     for (let k = 1; k <= config.rounds; k++) {
       log(`round ${k} of ${config.rounds}`);
-      for (const s of k % 2 ? [bare, parley] : [parley, bare]) rounds[s.name as "bare" | "parley"].push(await pass(s, `r${k}`, config.messages, server.group));
+      for (const s of k % 2 ? [bare, parley] : [parley, bare])
+        rounds[s.name as "bare" | "parley"].push(await pass(s, `r${k}`, config.messages, server.group));
     }
     // Both scenarios' sockets are open together here, so memory is not told apart.
     closeAll(bare);
@@ -335,7 +414,11 @@ try {
   }
   closing = true;
   const results = {
-    parley: { ...summarize(rounds.parley), errorFrames: parley!.errorFrames, ...(flags.apart ? { workerdRssMb: memory.parley } : {}) },
+    parley: {
+      ...summarize(rounds.parley),
+      errorFrames: parley!.errorFrames,
+      ...(flags.apart ? { workerdRssMb: memory.parley } : {}),
+    },
     bare: { ...summarize(rounds.bare), ...(flags.apart ? { workerdRssMb: memory.bare } : {}) },
   };
   const ratio = (key: "deliveriesPerSecond" | "p50Ms" | "p99Ms" | "maxMs" | "deliveriesPerServerCpuSecond") => {
@@ -352,12 +435,27 @@ try {
       max: ratio("maxMs"),
       deliveriesPerServerCpuSecond: ratio("deliveriesPerServerCpuSecond"),
       // Memory above the idle runtime's, Parley's sockets over the bare ones'.
-      ...(flags.apart ? { workerdRssOverIdle: Math.round(((memory.parley - memory.idle) / (memory.bare - memory.idle)) * 1000) / 1000 } : {}),
+      ...(flags.apart
+        ? {
+            workerdRssOverIdle: Math.round(((memory.parley - memory.idle) / (memory.bare - memory.idle)) * 1000) / 1000,
+          }
+        : {}),
     },
     ...(flags.apart ? { idleWorkerdRssMb: memory.idle } : {}),
-    ...(visitors ? { liveVisitors: { count: config.visitors, navigations: visitors.navigations(), noticesToConsole: visitors.counts.notices, errorFrames: visitors.counts.errors } } : {}),
+    ...(visitors
+      ? {
+          liveVisitors: {
+            count: config.visitors,
+            navigations: visitors.navigations(),
+            noticesToConsole: visitors.counts.notices,
+            errorFrames: visitors.counts.errors,
+          },
+        }
+      : {}),
     node: process.version,
-    wrangler: (JSON.parse(readFileSync(join(ROOT, "node_modules", "wrangler", "package.json"), "utf8")) as { version: string }).version,
+    wrangler: (
+      JSON.parse(readFileSync(join(ROOT, "node_modules", "wrangler", "package.json"), "utf8")) as { version: string }
+    ).version,
     cpus: cpus().length,
     date: new Date().toISOString(),
   };

@@ -24,20 +24,58 @@ const { values: flags } = parseArgs({
 const log = (line: string) => process.stderr.write(`[bench:scale] ${line}\n`);
 const steps = flags.steps.split(",").map(Number);
 
-type Summary = { deliveriesPerSecond: number; p50Ms: number; p99Ms: number; maxMs: number; deliveriesPerServerCpuSecond: number | null; workerdRssMb?: number; missing: number; duplicate: number; outOfOrder: number; errorFrames?: number };
-type Report = { parley: Summary; bare: Summary; ratio: Record<string, number | null>; idleWorkerdRssMb?: number; liveVisitors?: { count: number; navigations: number; noticesToConsole: number; errorFrames: number } };
+type Summary = {
+  deliveriesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  deliveriesPerServerCpuSecond: number | null;
+  workerdRssMb?: number;
+  missing: number;
+  duplicate: number;
+  outOfOrder: number;
+  errorFrames?: number;
+};
+type Report = {
+  parley: Summary;
+  bare: Summary;
+  ratio: Record<string, number | null>;
+  idleWorkerdRssMb?: number;
+  liveVisitors?: { count: number; navigations: number; noticesToConsole: number; errorFrames: number };
+};
 const results: { chats: number; messagesPerChat: number; report: Report }[] = [];
 
 for (const chats of steps) {
   // Two receivers per chat: deliveries = chats x messages x 2.
   const messages = Math.max(5, Math.round(Number(flags.deliveries) / (chats * 2)));
   log(`${chats} chats, ${messages} messages each per round`);
-  const run = spawnSync(process.execPath, [join(ROOT, "bench", "run.ts"), "--apart", "--rooms", String(chats), "--participants", "3", "--messages", String(messages), "--rounds", flags.rounds, "--window", flags.window, "--warmup", "2", "--visitors", String(chats * Number(flags["visitors-per-chat"]))], {
-    cwd: ROOT,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, "bench", "run.ts"),
+      "--apart",
+      "--rooms",
+      String(chats),
+      "--participants",
+      "3",
+      "--messages",
+      String(messages),
+      "--rounds",
+      flags.rounds,
+      "--window",
+      flags.window,
+      "--warmup",
+      "2",
+      "--visitors",
+      String(chats * Number(flags["visitors-per-chat"])),
+    ],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   if (run.status !== 0) {
     log(`the ${chats}-chat step failed (exit ${run.status}); stopping here`);
     process.exitCode = 1;
@@ -48,13 +86,19 @@ for (const chats of steps) {
   results.push({ chats, messagesPerChat: messages, report });
 }
 
-const n = (x: number | null | undefined, digits = 0) => (x === null || x === undefined || Number.isNaN(x) ? "–" : x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const n = (x: number | null | undefined, digits = 0) =>
+  x === null || x === undefined || Number.isNaN(x)
+    ? "–"
+    : x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const lines = [
   "| concurrent chats (live visitors) | deliveries/s (ratio) | p50 ms (ratio) | p99 ms (ratio) | max ms (ratio) | deliveries per server CPU-s (ratio) | workerd RSS MB, Parley / bare (ratio over idle) | lost, duplicated, reordered |",
   "| --- | --- | --- | --- | --- | --- | --- | --- |",
-  ...results.map(({ chats, report: { parley: p, bare: b, ratio: r, idleWorkerdRssMb, liveVisitors } }) =>
-    `| ${n(chats)} (${n(liveVisitors?.count ?? 0)}) | ${n(p.deliveriesPerSecond)} (${n(r.deliveriesPerSecond, 2)}) | ${n(p.p50Ms, 1)} (${n(r.p50, 2)}) | ${n(p.p99Ms, 1)} (${n(r.p99, 2)}) | ${n(p.maxMs, 1)} (${n(r.max, 2)}) | ${n(p.deliveriesPerServerCpuSecond)} (${n(r.deliveriesPerServerCpuSecond, 2)}) | ${n(p.workerdRssMb)} / ${n(b.workerdRssMb)}, idle ${n(idleWorkerdRssMb)} (${n(r.workerdRssOverIdle, 2)}) | ${p.missing}, ${p.duplicate}, ${p.outOfOrder} |`,
+  ...results.map(
+    ({ chats, report: { parley: p, bare: b, ratio: r, idleWorkerdRssMb, liveVisitors } }) =>
+      `| ${n(chats)} (${n(liveVisitors?.count ?? 0)}) | ${n(p.deliveriesPerSecond)} (${n(r.deliveriesPerSecond, 2)}) | ${n(p.p50Ms, 1)} (${n(r.p50, 2)}) | ${n(p.p99Ms, 1)} (${n(r.p99, 2)}) | ${n(p.maxMs, 1)} (${n(r.max, 2)}) | ${n(p.deliveriesPerServerCpuSecond)} (${n(r.deliveriesPerServerCpuSecond, 2)}) | ${n(p.workerdRssMb)} / ${n(b.workerdRssMb)}, idle ${n(idleWorkerdRssMb)} (${n(r.workerdRssOverIdle, 2)}) | ${p.missing}, ${p.duplicate}, ${p.outOfOrder} |`,
   ),
 ];
 console.log(lines.join("\n"));
-log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`);
+log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`,
+);

@@ -44,7 +44,8 @@ export default {
   fetch(request: Request, env: BenchEnv, ctx: ExecutionContext): Response | Promise<Response> {
     const match = BARE_PATH.exec(new URL(request.url).pathname);
     if (match && request.method === "GET") {
-      if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
+      if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket")
+        return new Response("Expected a WebSocket upgrade", { status: 426 });
       return env.BARE_BROADCAST.get(env.BARE_BROADCAST.idFromName(decodeURIComponent(match[1]!))).fetch(request);
     }
     return app.fetch(request, env, ctx);

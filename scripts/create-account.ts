@@ -47,7 +47,9 @@ const seed = await buildAccountSeed({
   id: accountId,
   name,
   departments: [],
-  operators: [{ id: `op_${ulid()}`, email, name: ownerName ?? email.split("@")[0]!, role: "owner", password, departmentIds: [] }],
+  operators: [
+    { id: `op_${ulid()}`, email, name: ownerName ?? email.split("@")[0]!, role: "owner", password, departmentIds: [] },
+  ],
   apiKey: { id: `key_${ulid()}`, name: "First admin key", secret: apiKey },
 });
 const file = join(tmpdir(), `parley-account-${process.pid}.sql`);

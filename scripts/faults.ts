@@ -39,13 +39,18 @@ for (let run = 1; run <= whole("runs", 1); run++) {
       messagesPerSecond: whole("rate", 1),
       log: (line) => log(`run ${run}: ${line}`),
     });
-    log(`run ${run}: ${report.acknowledged} acknowledged, ${report.lost} lost, ${report.duplicated} duplicated, ${report.outOfOrder} out of order, ${report.kills} kills, ${report.cuts} cuts, ${report.reconnects} reconnects`);
+    log(
+      `run ${run}: ${report.acknowledged} acknowledged, ${report.lost} lost, ${report.duplicated} duplicated, ${report.outOfOrder} out of order, ${report.kills} kills, ${report.cuts} cuts, ${report.reconnects} reconnects`,
+    );
     runs.push(report);
   } finally {
     await server.tearDown();
   }
 }
-const total = (key: "acknowledged" | "lost" | "duplicated" | "outOfOrder" | "clientsBehind" | "kills" | "cuts" | "reconnects" | "sent") => runs.reduce((n, r) => n + r[key], 0);
+const total = (
+  key:
+    "acknowledged" | "lost" | "duplicated" | "outOfOrder" | "clientsBehind" | "kills" | "cuts" | "reconnects" | "sent",
+) => runs.reduce((n, r) => n + r[key], 0);
 const summary = {
   runs: runs.length,
   sent: total("sent"),

@@ -7,7 +7,17 @@ import type { ChatDetail, Page } from "../src/shared/admin-api.ts";
 import type { ChatSummary } from "../src/shared/protocol.ts";
 import { database } from "../src/server/db/index.ts";
 import { chats } from "../src/server/db/schema.ts";
-import { admin, expectJson, expectProblem, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
+import {
+  admin,
+  expectJson,
+  expectProblem,
+  join,
+  login,
+  operatorJoins,
+  seedAccount,
+  startChat,
+  type SeededAccount,
+} from "./helpers.ts";
 
 let acc: SeededAccount;
 let annId: string;
@@ -15,7 +25,8 @@ const ids = { sales: "", support: "", general: "" };
 let between = 0;
 
 const listChats = async (query = "") => expectJson<Page<ChatSummary>>(await admin(`/chats${query}`, acc.apiKey), 200);
-const operatorIdsOf = async (chatId: string) => (await database(env.DB).select({ ids: chats.operatorIds }).from(chats).where(eq(chats.id, chatId)).get())?.ids;
+const operatorIdsOf = async (chatId: string) =>
+  (await database(env.DB).select({ ids: chats.operatorIds }).from(chats).where(eq(chats.id, chatId)).get())?.ids;
 
 /** Waits for the chat index to catch up (expect.poll is for tests, not hooks). */
 async function until(condition: () => Promise<boolean | undefined>, timeoutMs = 5000) {

@@ -5,7 +5,16 @@
 // really registers, so a new route without a case here fails the suite.
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../src/worker/index.ts";
-import { ADMIN, admin, expectJson, expectProblem, login, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
+import {
+  ADMIN,
+  admin,
+  expectJson,
+  expectProblem,
+  login,
+  seedAccount,
+  startChat,
+  type SeededAccount,
+} from "./helpers.ts";
 
 let home: SeededAccount;
 let other: SeededAccount;
@@ -23,7 +32,9 @@ beforeAll(async () => {
 
 /** The admin routes the Worker serves, as "METHOD /path" with Hono's :params. */
 function registeredRoutes(): string[] {
-  const routes = app.routes.filter((r) => r.method !== "ALL" && r.path.startsWith(`${ADMIN}/`)).map((r) => `${r.method} ${r.path.slice(ADMIN.length)}`);
+  const routes = app.routes
+    .filter((r) => r.method !== "ALL" && r.path.startsWith(`${ADMIN}/`))
+    .map((r) => `${r.method} ${r.path.slice(ADMIN.length)}`);
   return [...new Set(routes)].sort();
 }
 
@@ -51,7 +62,10 @@ const cases: Record<string, Case> = {
   "PATCH /operators/:id": { body: { name: "Anna" }, invalid: { role: "boss" } },
   "POST /operators/:id/password": { body: { password: "a long enough password" }, invalid: { password: "short" } },
   "GET /canned-responses": { invalid: "?level=galaxy" },
-  "POST /canned-responses": { body: { level: "company", title: "Hi", text: "Hello" }, invalid: { level: "company", title: "", text: "Hello" } },
+  "POST /canned-responses": {
+    body: { level: "company", title: "Hi", text: "Hello" },
+    invalid: { level: "company", title: "", text: "Hello" },
+  },
   "PUT /canned-responses/order": { body: { level: "company", ids: ["x"] }, invalid: { level: "company", ids: [] } },
   "GET /canned-responses/:id": {},
   "PATCH /canned-responses/:id": { body: { title: "Hi" }, invalid: { shortcut: "has space" } },
@@ -87,15 +101,31 @@ describe("the OpenAPI document", () => {
       openapi: string;
       servers: { url: string }[];
       security: unknown[];
-      components: { securitySchemes: Record<string, { type: string; scheme: string }>; schemas: Record<string, unknown> };
-      paths: Record<string, Record<string, { operationId: string; summary: string; requestBody?: unknown; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+      components: {
+        securitySchemes: Record<string, { type: string; scheme: string }>;
+        schemas: Record<string, unknown>;
+      };
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            operationId: string;
+            summary: string;
+            requestBody?: unknown;
+            responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+          }
+        >
+      >;
     };
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
     expect(doc.servers).toEqual([{ url: ADMIN }]);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
     expect(doc.security).toEqual([{ bearer: [] }]);
 
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`),
+    );
     expect(documented.sort()).toEqual(registeredRoutes());
 
     const operationIds = new Set<string>();
@@ -107,16 +137,30 @@ describe("the OpenAPI document", () => {
         const ok = Object.keys(op.responses).filter((status) => status.startsWith("2"));
         expect(ok, route).toHaveLength(1);
         if (ok[0] !== "204") expect(op.responses[ok[0]!]!.content?.["application/json"]?.schema, route).toBeTruthy();
-        if (cases[route]?.body) expect(op.requestBody, route).toMatchObject({ content: { "application/json": { schema: { additionalProperties: false } } } });
+        if (cases[route]?.body)
+          expect(op.requestBody, route).toMatchObject({
+            content: { "application/json": { schema: { additionalProperties: false } } },
+          });
         if (!cases[route]?.public) {
-          expect(op.responses["401"]?.content?.["application/problem+json"]?.schema, route).toEqual({ $ref: "#/components/schemas/Problem" });
+          expect(op.responses["401"]?.content?.["application/problem+json"]?.schema, route).toEqual({
+            $ref: "#/components/schemas/Problem",
+          });
           expect(op.responses["403"], route).toBeTruthy();
         }
         if (cases[route]?.invalid) expect(op.responses["422"], route).toBeTruthy();
       }
     }
     expect(operationIds.size).toBe(documented.length);
-    for (const name of ["Problem", "Department", "Operator", "CannedResponse", "ApiKey", "Settings", "ChatSummary", "Message"]) {
+    for (const name of [
+      "Problem",
+      "Department",
+      "Operator",
+      "CannedResponse",
+      "ApiKey",
+      "Settings",
+      "ChatSummary",
+      "Message",
+    ]) {
       expect(doc.components.schemas[name], name).toBeTruthy();
     }
   });
@@ -131,10 +175,13 @@ describe("authentication and roles, on every route", () => {
     await expectProblem(await send(route, "not.a.jwt", c.body), 401, "token_invalid");
   });
 
-  it.each(protectedRoutes)("%s refuses an operator without an admin role, and a visitor, with 403", async (route, c) => {
-    await expectProblem(await send(route, operatorToken, c.body), 403, "forbidden");
-    await expectProblem(await send(route, visitorToken, c.body), 403, "forbidden");
-  });
+  it.each(protectedRoutes)(
+    "%s refuses an operator without an admin role, and a visitor, with 403",
+    async (route, c) => {
+      await expectProblem(await send(route, operatorToken, c.body), 403, "forbidden");
+      await expectProblem(await send(route, visitorToken, c.body), 403, "forbidden");
+    },
+  );
 });
 
 describe("validation, on every route that takes input", () => {
@@ -143,22 +190,50 @@ describe("validation, on every route that takes input", () => {
   it.each(validated)("%s answers 422 to invalid input and to an unknown field", async (route, c) => {
     const id = route.includes("/operators/") ? `${home.id}_ann` : "some-id";
     if (typeof c.invalid === "string") {
-      const bad = await expectProblem(await send(route, home.apiKey, undefined, id, c.invalid), 422, "validation_failed");
+      const bad = await expectProblem(
+        await send(route, home.apiKey, undefined, id, c.invalid),
+        422,
+        "validation_failed",
+      );
       expect(bad.errors?.length).toBeGreaterThan(0);
-      const unknown = await expectProblem(await send(route, home.apiKey, undefined, id, "?sneaky=1"), 422, "validation_failed");
+      const unknown = await expectProblem(
+        await send(route, home.apiKey, undefined, id, "?sneaky=1"),
+        422,
+        "validation_failed",
+      );
       expect(unknown.errors?.join(" ")).toContain("sneaky");
     } else {
       const bad = await expectProblem(await send(route, home.apiKey, c.invalid, id), 422, "validation_failed");
       expect(bad.errors?.length).toBeGreaterThan(0);
-      const unknown = await expectProblem(await send(route, home.apiKey, { ...c.body, sneaky: true }, id), 422, "validation_failed");
+      const unknown = await expectProblem(
+        await send(route, home.apiKey, { ...c.body, sneaky: true }, id),
+        422,
+        "validation_failed",
+      );
       expect(unknown.errors?.join(" ")).toContain("sneaky");
     }
   });
 
   it("answers a body that is not JSON with 400 bad_json, and an oversized one with 413", async () => {
-    await expectProblem(await admin("/departments", home.apiKey, { method: "POST", body: "{oops", headers: { "Content-Type": "application/json" } }), 400, "bad_json");
+    await expectProblem(
+      await admin("/departments", home.apiKey, {
+        method: "POST",
+        body: "{oops",
+        headers: { "Content-Type": "application/json" },
+      }),
+      400,
+      "bad_json",
+    );
     const huge = JSON.stringify({ name: "x".repeat(70 * 1024) });
-    await expectProblem(await admin("/departments", home.apiKey, { method: "POST", body: huge, headers: { "Content-Type": "application/json" } }), 413, "too_large");
+    await expectProblem(
+      await admin("/departments", home.apiKey, {
+        method: "POST",
+        body: huge,
+        headers: { "Content-Type": "application/json" },
+      }),
+      413,
+      "too_large",
+    );
   });
 });
 
@@ -196,10 +271,38 @@ describe("isolation between accounts", () => {
       await expectProblem(await send(route, other.apiKey, c.body, ids[resource]), 404, "not_found");
     }
     // Ids of this account inside bodies are not found either.
-    await expectProblem(await admin("/operators", other.apiKey, { method: "POST", json: { email: "x@other.test", name: "X", departmentIds: [home.salesId] } }), 404, "not_found");
-    await expectProblem(await admin("/canned-responses", other.apiKey, { method: "POST", json: { level: "department", ownerId: home.salesId, title: "T", text: "x" } }), 404, "not_found");
-    await expectProblem(await admin("/canned-responses", other.apiKey, { method: "POST", json: { level: "operator", ownerId: `${home.id}_ann`, title: "T", text: "x" } }), 404, "not_found");
-    await expectProblem(await admin("/canned-responses/order", other.apiKey, { method: "PUT", json: { level: "department", ownerId: home.salesId, ids: [`${home.id}_cr_dept`] } }), 404, "not_found");
+    await expectProblem(
+      await admin("/operators", other.apiKey, {
+        method: "POST",
+        json: { email: "x@other.test", name: "X", departmentIds: [home.salesId] },
+      }),
+      404,
+      "not_found",
+    );
+    await expectProblem(
+      await admin("/canned-responses", other.apiKey, {
+        method: "POST",
+        json: { level: "department", ownerId: home.salesId, title: "T", text: "x" },
+      }),
+      404,
+      "not_found",
+    );
+    await expectProblem(
+      await admin("/canned-responses", other.apiKey, {
+        method: "POST",
+        json: { level: "operator", ownerId: `${home.id}_ann`, title: "T", text: "x" },
+      }),
+      404,
+      "not_found",
+    );
+    await expectProblem(
+      await admin("/canned-responses/order", other.apiKey, {
+        method: "PUT",
+        json: { level: "department", ownerId: home.salesId, ids: [`${home.id}_cr_dept`] },
+      }),
+      404,
+      "not_found",
+    );
     expect(await homeState()).toEqual(before);
   });
 
@@ -207,12 +310,24 @@ describe("isolation between accounts", () => {
     for (const path of ["/departments", "/operators", "/canned-responses", "/api-keys", "/chats"]) {
       const page = await expectJson<{ items: { id: string }[] }>(await admin(path, other.apiKey), 200);
       expect(page.items.length, path).toBeGreaterThan(path === "/chats" ? -1 : 0);
-      expect(page.items.filter((item) => item.id.startsWith(home.id) || item.id === chatId), path).toEqual([]);
+      expect(
+        page.items.filter((item) => item.id.startsWith(home.id) || item.id === chatId),
+        path,
+      ).toEqual([]);
     }
-    const filtered = await expectJson<{ items: unknown[] }>(await admin(`/chats?departmentId=${home.salesId}`, other.apiKey), 200);
+    const filtered = await expectJson<{ items: unknown[] }>(
+      await admin(`/chats?departmentId=${home.salesId}`, other.apiKey),
+      200,
+    );
     expect(filtered.items).toEqual([]);
-    const canned = await expectJson<{ items: unknown[] }>(await admin(`/canned-responses?ownerId=${home.salesId}`, other.apiKey), 200);
+    const canned = await expectJson<{ items: unknown[] }>(
+      await admin(`/canned-responses?ownerId=${home.salesId}`, other.apiKey),
+      200,
+    );
     expect(canned.items).toEqual([]);
-    expect(await expectJson(await admin("/account", other.apiKey), 200)).toEqual({ id: other.id, name: "Company other" });
+    expect(await expectJson(await admin("/account", other.apiKey), 200)).toEqual({
+      id: other.id,
+      name: "Company other",
+    });
   });
 });

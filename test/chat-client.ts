@@ -35,7 +35,8 @@ export class ChatClient<Frame extends { type: string } = ServerFrame> {
       const index = this.frames.findIndex((f) => f.type === type);
       if (index >= 0) return this.frames.splice(index, 1)[0] as Extract<Frame, { type: T }>;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no "${type}" frame within ${timeoutMs} ms; queued: ${JSON.stringify(this.frames)}`);
+      if (left <= 0)
+        throw new Error(`no "${type}" frame within ${timeoutMs} ms; queued: ${JSON.stringify(this.frames)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiter = () => {

@@ -2,8 +2,24 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MAX_TEXT_LENGTH, VISITOR_MESSAGE_BURST, type ChatMessage, type ChatsResponse, type HistoryPage } from "../src/shared/protocol.ts";
-import { call, ChatClient, join, login, operatorJoins, seedAccount, startChat, upgrade, type SeededAccount } from "./helpers.ts";
+import {
+  MAX_TEXT_LENGTH,
+  VISITOR_MESSAGE_BURST,
+  type ChatMessage,
+  type ChatsResponse,
+  type HistoryPage,
+} from "../src/shared/protocol.ts";
+import {
+  call,
+  ChatClient,
+  join,
+  login,
+  operatorJoins,
+  seedAccount,
+  startChat,
+  upgrade,
+  type SeededAccount,
+} from "./helpers.ts";
 
 let account: SeededAccount;
 let ann: string;
@@ -23,8 +39,14 @@ describe("hello and messages", () => {
   it("welcomes a visitor to a waiting chat with nothing to replay", async () => {
     const chat = await startChat(account.id);
     const { client, welcome } = await join(chat.chatId, chat.token);
-    expect(welcome).toMatchObject({ chat: { id: chat.chatId, status: "waiting" }, you: { kind: "visitor", id: chat.visitorId, name: "Vera Visitor" }, lastSeq: 0 });
-    expect(welcome.participants).toEqual([{ kind: "visitor", id: chat.visitorId, name: "Vera Visitor", lastReadSeq: 0, online: true }]);
+    expect(welcome).toMatchObject({
+      chat: { id: chat.chatId, status: "waiting" },
+      you: { kind: "visitor", id: chat.visitorId, name: "Vera Visitor" },
+      lastSeq: 0,
+    });
+    expect(welcome.participants).toEqual([
+      { kind: "visitor", id: chat.visitorId, name: "Vera Visitor", lastReadSeq: 0, online: true },
+    ]);
     expect(client.drain()).toEqual([]);
   });
 
@@ -33,18 +55,34 @@ describe("hello and messages", () => {
     const visitor = (await join(chat.chatId, chat.token)).client;
     const operator = await operatorJoins(chat.chatId, ann);
     const joined = await visitor.next("msg");
-    expect(joined.message).toMatchObject({ seq: 1, kind: "system", event: "join", author: { kind: "operator", name: "Ann" } });
+    expect(joined.message).toMatchObject({
+      seq: 1,
+      kind: "system",
+      event: "join",
+      author: { kind: "operator", name: "Ann" },
+    });
 
     visitor.send({ type: "message", cid: "c1", text: "Hi, <b>is anyone</b> there?" });
     const ack = await visitor.next("ack");
     expect(ack).toMatchObject({ cid: "c1", seq: 2 });
     const received = await operator.next("msg");
-    expect(received.message).toMatchObject({ seq: 2, cid: "c1", kind: "text", event: null, author: { kind: "visitor", id: chat.visitorId }, text: "Hi, <b>is anyone</b> there?" });
+    expect(received.message).toMatchObject({
+      seq: 2,
+      cid: "c1",
+      kind: "text",
+      event: null,
+      author: { kind: "visitor", id: chat.visitorId },
+      text: "Hi, <b>is anyone</b> there?",
+    });
     expect(received.message.at).toBe(ack.at);
 
     operator.send({ type: "message", cid: "o1", text: "Yes, Ann here." });
     expect((await operator.next("ack")).seq).toBe(3);
-    expect((await visitor.next("msg")).message).toMatchObject({ seq: 3, author: { kind: "operator", name: "Ann" }, text: "Yes, Ann here." });
+    expect((await visitor.next("msg")).message).toMatchObject({
+      seq: 3,
+      author: { kind: "operator", name: "Ann" },
+      text: "Yes, Ann here.",
+    });
   });
 
   it("answers a resent cid with the original ack and never stores it twice", async () => {
@@ -93,8 +131,16 @@ describe("reconnect and replay", () => {
     }
     const again = await join(chat.chatId, chat.token, 2);
     expect(again.welcome.lastSeq).toBe(5);
-    const replayed = [await again.client.next("msg"), await again.client.next("msg"), await again.client.next("msg")].map((f) => f.message);
-    expect(replayed.map((m) => [m.seq, m.text])).toEqual([[3, "two"], [4, "three"], [5, "four"]]);
+    const replayed = [
+      await again.client.next("msg"),
+      await again.client.next("msg"),
+      await again.client.next("msg"),
+    ].map((f) => f.message);
+    expect(replayed.map((m) => [m.seq, m.text])).toEqual([
+      [3, "two"],
+      [4, "three"],
+      [5, "four"],
+    ]);
     operator.send({ type: "message", cid: "live", text: "five" });
     expect((await again.client.next("msg")).message).toMatchObject({ seq: 6, text: "five" });
     expect(again.client.drain()).toEqual([]);
@@ -122,7 +168,11 @@ describe("reconnect and replay", () => {
     // Same sockets, woken object: identities come back from the attachments.
     visitor.send({ type: "message", cid: "after", text: "after sleep" });
     expect(await visitor.next("ack")).toMatchObject({ cid: "after", seq: 3 });
-    expect((await operator.next("msg")).message).toMatchObject({ seq: 3, text: "after sleep", author: { kind: "visitor", id: chat.visitorId } });
+    expect((await operator.next("msg")).message).toMatchObject({
+      seq: 3,
+      text: "after sleep",
+      author: { kind: "visitor", id: chat.visitorId },
+    });
     // A duplicate of a message stored before the eviction is still recognised.
     visitor.send({ type: "message", cid: "before", text: "before sleep" });
     expect(await visitor.next("ack")).toMatchObject({ cid: "before", seq: 2 });
@@ -161,7 +211,9 @@ describe("a visitor flooding a chat", () => {
     expect((await operator.next("ack")).cid).toBe("staff");
 
     // Refused messages were not stored; one sent again after its wait gets in.
-    const page = await (await call(`/api/chats/${flooded.chatId}/messages`, { token: flooded.token })).json<HistoryPage>();
+    const page = await (
+      await call(`/api/chats/${flooded.chatId}/messages`, { token: flooded.token })
+    ).json<HistoryPage>();
     expect(page.messages.filter((m) => m.author.kind === "visitor")).toHaveLength(VISITOR_MESSAGE_BURST);
     const [cid, wait] = [...refused][0]!;
     await new Promise((resolve) => setTimeout(resolve, wait + 50));
@@ -196,8 +248,10 @@ describe("a busy chat evicted from memory again and again", () => {
     }
     expect(acked.size).toBe(120);
     const log: ChatMessage[] = [];
-    for (let after = 0; ; ) {
-      const page = await (await call(`/api/chats/${chat.chatId}/messages?after=${after}`, { token: chat.token })).json<HistoryPage>();
+    for (let after = 0; ;) {
+      const page = await (
+        await call(`/api/chats/${chat.chatId}/messages?after=${after}`, { token: chat.token })
+      ).json<HistoryPage>();
       log.push(...page.messages);
       if (!page.hasMore) break;
       after = page.messages.at(-1)!.seq;
@@ -216,10 +270,19 @@ describe("typing, read receipts, join, leave, close", () => {
     const operator = await operatorJoins(chat.chatId, ann);
     await visitor.next("msg");
     visitor.send({ type: "typing", active: true, draft: "I have a quest" });
-    expect(await operator.next("typing")).toEqual({ type: "typing", from: { kind: "visitor", id: chat.visitorId, name: "Vera Visitor" }, active: true, draft: "I have a quest" });
+    expect(await operator.next("typing")).toEqual({
+      type: "typing",
+      from: { kind: "visitor", id: chat.visitorId, name: "Vera Visitor" },
+      active: true,
+      draft: "I have a quest",
+    });
     operator.send({ type: "typing", active: true, draft: "private operator draft" });
     const notice = await visitor.next("typing");
-    expect(notice).toEqual({ type: "typing", from: { kind: "operator", id: `${account.id}_ann`, name: "Ann" }, active: true });
+    expect(notice).toEqual({
+      type: "typing",
+      from: { kind: "operator", id: `${account.id}_ann`, name: "Ann" },
+      active: true,
+    });
   });
 
   it("drops typing frames sent faster than the throttle allows", async () => {
@@ -247,11 +310,19 @@ describe("typing, read receipts, join, leave, close", () => {
     await visitor.next("ack");
     await operator.next("msg");
     operator.send({ type: "read", seq: 2 });
-    expect(await visitor.next("read")).toEqual({ type: "read", from: { kind: "operator", id: `${account.id}_ann`, name: "Ann" }, seq: 2 });
+    expect(await visitor.next("read")).toEqual({
+      type: "read",
+      from: { kind: "operator", id: `${account.id}_ann`, name: "Ann" },
+      seq: 2,
+    });
     operator.send({ type: "read", seq: 3 });
     expect(await operator.next("error")).toMatchObject({ code: "bad_seq" });
     const later = await join(chat.chatId, chat.token, 2);
-    expect(later.welcome.participants.find((p) => p.kind === "operator")).toMatchObject({ id: `${account.id}_ann`, lastReadSeq: 2, online: true });
+    expect(later.welcome.participants.find((p) => p.kind === "operator")).toMatchObject({
+      id: `${account.id}_ann`,
+      lastReadSeq: 2,
+      online: true,
+    });
   });
 
   it("lets two operators and a visitor talk in one room, with joins and a leave as system messages", async () => {
@@ -272,15 +343,26 @@ describe("typing, read receipts, join, leave, close", () => {
     expect((await visitor.next("msg")).message.text).toBe("Bob here");
 
     second.send({ type: "leave" });
-    expect((await visitor.next("msg")).message).toMatchObject({ kind: "system", event: "leave", text: "Bob left the chat" });
+    expect((await visitor.next("msg")).message).toMatchObject({
+      kind: "system",
+      event: "leave",
+      text: "Bob left the chat",
+    });
     expect((await first.next("msg")).message).toMatchObject({ event: "leave" });
     await second.next("msg");
     await expect.poll(() => second.closed?.code).toBe(1000);
 
     // The chat index lists the operators in the chat now: Bob is out, Ann is still in.
-    await expect.poll(async () => (await (await call("/api/operator/chats", { token: bob })).json<ChatsResponse>()).chats.map((c) => c.id)).not.toContain(chat.chatId);
+    await expect
+      .poll(async () =>
+        (await (await call("/api/operator/chats", { token: bob })).json<ChatsResponse>()).chats.map((c) => c.id),
+      )
+      .not.toContain(chat.chatId);
     const annChats = await (await call("/api/operator/chats", { token: ann })).json<ChatsResponse>();
-    expect(annChats.chats.find((c) => c.id === chat.chatId)).toMatchObject({ status: "active", operatorIds: [`${account.id}_ann`] });
+    expect(annChats.chats.find((c) => c.id === chat.chatId)).toMatchObject({
+      status: "active",
+      operatorIds: [`${account.id}_ann`],
+    });
   });
 
   it("closes the chat for everyone and then refuses new messages with a clear error", async () => {
@@ -292,7 +374,11 @@ describe("typing, read receipts, join, leave, close", () => {
     const sent = await visitor.next("ack");
     await operator.next("msg");
     visitor.send({ type: "close" });
-    expect((await visitor.next("msg")).message).toMatchObject({ kind: "system", event: "close", text: "Vera Visitor ended the chat" });
+    expect((await visitor.next("msg")).message).toMatchObject({
+      kind: "system",
+      event: "close",
+      text: "Vera Visitor ended the chat",
+    });
     expect((await operator.next("msg")).message).toMatchObject({ event: "close" });
 
     operator.send({ type: "message", cid: "late", text: "anyone?" });
@@ -305,7 +391,11 @@ describe("typing, read receipts, join, leave, close", () => {
     const again = await join(chat.chatId, chat.token);
     expect(again.welcome.chat.status).toBe("closed");
     await expect
-      .poll(async () => (await (await call(`/api/operator/chats?status=closed`, { token: ann })).json<ChatsResponse>()).chats.map((c) => c.id))
+      .poll(async () =>
+        (await (await call(`/api/operator/chats?status=closed`, { token: ann })).json<ChatsResponse>()).chats.map(
+          (c) => c.id,
+        ),
+      )
       .toContain(chat.chatId);
   });
 });
@@ -318,9 +408,17 @@ describe("bad input gets an error frame, keeps the socket and stores nothing", (
     ["a frame without a type", JSON.stringify({ text: "hi" }), "unknown_type"],
     ["an empty message", JSON.stringify({ type: "message", cid: "e", text: "" }), "text_empty"],
     ["a message of only spaces", JSON.stringify({ type: "message", cid: "e", text: "   \n " }), "text_empty"],
-    ["an over-long message", JSON.stringify({ type: "message", cid: "e", text: "x".repeat(MAX_TEXT_LENGTH + 1) }), "text_too_long"],
+    [
+      "an over-long message",
+      JSON.stringify({ type: "message", cid: "e", text: "x".repeat(MAX_TEXT_LENGTH + 1) }),
+      "text_too_long",
+    ],
     ["a message without a cid", JSON.stringify({ type: "message", text: "hi" }), "bad_frame"],
-    ["a message with an unknown field", JSON.stringify({ type: "message", cid: "e", text: "hi", html: "<b>" }), "bad_frame"],
+    [
+      "a message with an unknown field",
+      JSON.stringify({ type: "message", cid: "e", text: "hi", html: "<b>" }),
+      "bad_frame",
+    ],
     ["a text that is a number", JSON.stringify({ type: "message", cid: "e", text: 5 }), "bad_frame"],
     ["a negative since", JSON.stringify({ type: "hello", since: -1 }), "bad_seq"],
     ["a visitor trying to leave", JSON.stringify({ type: "leave" }), "forbidden"],

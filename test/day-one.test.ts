@@ -7,7 +7,17 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { chatRoomOf } from "../src/durable/chat-room.ts";
 import type { LobbyServerFrame } from "../src/shared/lobby-protocol.ts";
 import type { OfflineMessageResponse, VisitorSessionResponse } from "../src/shared/protocol.ts";
-import { call, ChatClient, expectJson, join, login, onlineLobby, operatorJoins, seedAccount, type SeededAccount } from "./helpers.ts";
+import {
+  call,
+  ChatClient,
+  expectJson,
+  join,
+  login,
+  onlineLobby,
+  operatorJoins,
+  seedAccount,
+  type SeededAccount,
+} from "./helpers.ts";
 
 let acc: SeededAccount;
 let ann = "";
@@ -54,7 +64,9 @@ describe("waiting cards", () => {
     visitor.send({ type: "message", cid: "m2", text: "And to Italy?" });
     await visitor.next("ack");
     const later = await onlineLobby(ann);
-    expect(later.snapshot.waiting.find((w) => w.chatId === chat.chatId)?.firstMessage).toBe("Do you ship <b>to</b> Austria?");
+    expect(later.snapshot.waiting.find((w) => w.chatId === chat.chatId)?.firstMessage).toBe(
+      "Do you ship <b>to</b> Austria?",
+    );
     later.client.close();
     lobby.close();
     visitor.close();
@@ -63,7 +75,10 @@ describe("waiting cards", () => {
 
 describe("answers to an offline message", () => {
   async function offlineChat() {
-    const res = await call("/api/visitor/offline-messages", { method: "POST", json: { accountId: acc.id, name: "Olga", email: "olga@example.org", text: "Please call me back." } });
+    const res = await call("/api/visitor/offline-messages", {
+      method: "POST",
+      json: { accountId: acc.id, name: "Olga", email: "olga@example.org", text: "Please call me back." },
+    });
     const { chatId } = await expectJson<OfflineMessageResponse>(res, 201);
     await expectJson(await call(`/api/operator/chats/${chatId}/accept`, { method: "POST", token: ann }), 200);
     return chatId;
@@ -71,7 +86,11 @@ describe("answers to an offline message", () => {
   const mailState = (chatId: string) =>
     runInDurableObject(chatRoomOf(env, chatId), async (_room, state) => ({
       alarm: await state.storage.getAlarm(),
-      row: state.storage.sql.exec<{ email: string; mailed_seq: number; due_at: number | null }>("SELECT email, mailed_seq, due_at FROM answer_mail").toArray()[0],
+      row: state.storage.sql
+        .exec<{ email: string; mailed_seq: number; due_at: number | null }>(
+          "SELECT email, mailed_seq, due_at FROM answer_mail",
+        )
+        .toArray()[0],
     }));
 
   it("are mailed to the visitor: one email for a burst of lines, after the operator wrote", async () => {
@@ -90,7 +109,10 @@ describe("answers to an offline message", () => {
     expect(second.seq).toBeGreaterThan(first.seq);
 
     // Time passes: the pending email falls due (30 s in production), and the alarm runs.
-    await runInDurableObject(chatRoomOf(env, chatId), (_room, state) => void state.storage.sql.exec("UPDATE answer_mail SET due_at = ?", Date.now() - 1));
+    await runInDurableObject(
+      chatRoomOf(env, chatId),
+      (_room, state) => void state.storage.sql.exec("UPDATE answer_mail SET due_at = ?", Date.now() - 1),
+    );
     expect(await runDurableObjectAlarm(chatRoomOf(env, chatId))).toBe(true);
     const sent = await mailState(chatId);
     expect(sent.row).toMatchObject({ mailed_seq: second.seq, due_at: null });

@@ -4,18 +4,55 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ChatMessage, FileLinkResponse, FileUploadResponse, HistoryPage, VisitorSessionResponse } from "../src/shared/protocol.ts";
+import type {
+  ChatMessage,
+  FileLinkResponse,
+  FileUploadResponse,
+  HistoryPage,
+  VisitorSessionResponse,
+} from "../src/shared/protocol.ts";
 import { signedFileUrl } from "../src/server/file-links.ts";
-import { admin, call, expectJson, expectProblem, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
+import {
+  admin,
+  call,
+  expectJson,
+  expectProblem,
+  join,
+  login,
+  operatorJoins,
+  seedAccount,
+  startChat,
+  type SeededAccount,
+} from "./helpers.ts";
 
 // ---- Sample files --------------------------------------------------------------------------
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 /** A real 1x1 PNG. */
-const PNG = fromBase64("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
-const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+const PNG = fromBase64(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+);
+const PDF = new TextEncoder().encode(
+  "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+);
 const TEXT = new TextEncoder().encode("Order 1234: two chairs, one table.\nDanke schön!\n");
 /** The start of a Windows executable ("MZ" header), padded. */
-const EXE = Uint8Array.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, ...new Array(200).fill(0x41)]);
+const EXE = Uint8Array.from([
+  0x4d,
+  0x5a,
+  0x90,
+  0x00,
+  0x03,
+  0x00,
+  0x00,
+  0x00,
+  0x04,
+  0x00,
+  0x00,
+  0x00,
+  0xff,
+  0xff,
+  ...new Array(200).fill(0x41),
+]);
 
 let account: SeededAccount;
 let other: SeededAccount;
@@ -35,10 +72,21 @@ type UploadOptions = { token?: string; cid?: string; body?: BodyInit; headers?: 
 
 function upload(chatId: string, name: string, bytes: Uint8Array, options: UploadOptions = {}): Promise<Response> {
   const query = new URLSearchParams({ name, cid: options.cid ?? crypto.randomUUID() });
-  return call(`/api/chats/${chatId}/files?${query}`, { method: "POST", body: options.body ?? bytes, ...(options.token ? { token: options.token } : {}), headers: options.headers ?? {} });
+  return call(`/api/chats/${chatId}/files?${query}`, {
+    method: "POST",
+    body: options.body ?? bytes,
+    ...(options.token ? { token: options.token } : {}),
+    headers: options.headers ?? {},
+  });
 }
 
-async function uploaded(chatId: string, name: string, bytes: Uint8Array, token: string, cid?: string): Promise<ChatMessage> {
+async function uploaded(
+  chatId: string,
+  name: string,
+  bytes: Uint8Array,
+  token: string,
+  cid?: string,
+): Promise<ChatMessage> {
   const res = await upload(chatId, name, bytes, { token, ...(cid ? { cid } : {}) });
   return (await expectJson<FileUploadResponse>(res, 201)).message;
 }
@@ -66,7 +114,11 @@ async function chatWithAnn() {
 }
 
 /** A body that streams `chunks`, then either ends or fails; `pulls` counts the chunks read. */
-function streamOf(chunks: Uint8Array[], end: "close" | "error" = "close", beforeChunk?: (index: number) => Promise<void>) {
+function streamOf(
+  chunks: Uint8Array[],
+  end: "close" | "error" = "close",
+  beforeChunk?: (index: number) => Promise<void>,
+) {
   const state = { pulls: 0 };
   let i = 0;
   const body = new ReadableStream<Uint8Array>({
@@ -86,14 +138,24 @@ describe("sending files", () => {
     const { chat, visitor, operator } = await chatWithAnn();
 
     const png = await uploaded(chat.chatId, "photo.png", PNG, chat.token, "up-1");
-    expect(png).toMatchObject({ kind: "file", cid: "up-1", event: null, author: { kind: "visitor", id: chat.visitorId }, text: "photo.png" });
+    expect(png).toMatchObject({
+      kind: "file",
+      cid: "up-1",
+      event: null,
+      author: { kind: "visitor", id: chat.visitorId },
+      text: "photo.png",
+    });
     expect(png.file).toMatchObject({ name: "photo.png", size: PNG.byteLength, type: "image/png" });
     expect((await operator.next("msg")).message).toEqual(png);
     // The sender's own sockets get it too: the upload did not go over them.
     expect((await visitor.next("msg")).message).toEqual(png);
 
     const pdf = await uploaded(chat.chatId, "offer.pdf", PDF, ann);
-    expect(pdf).toMatchObject({ kind: "file", author: { kind: "operator", name: "Ann" }, file: { name: "offer.pdf", type: "application/pdf", size: PDF.byteLength } });
+    expect(pdf).toMatchObject({
+      kind: "file",
+      author: { kind: "operator", name: "Ann" },
+      file: { name: "offer.pdf", type: "application/pdf", size: PDF.byteLength },
+    });
     expect((await visitor.next("msg")).message).toEqual(pdf);
 
     expect((await operator.next("msg")).message).toEqual(pdf);
@@ -103,12 +165,19 @@ describe("sending files", () => {
     expect((await operator.next("msg")).message).toEqual(text);
 
     const log = await history(chat.chatId, ann);
-    expect(log.map((m) => [m.kind, m.text])).toEqual([["system", "Ann joined the chat"], ["file", "photo.png"], ["file", "offer.pdf"], ["file", "order.txt"]]);
+    expect(log.map((m) => [m.kind, m.text])).toEqual([
+      ["system", "Ann joined the chat"],
+      ["file", "photo.png"],
+      ["file", "offer.pdf"],
+      ["file", "order.txt"],
+    ]);
     expect(log[1]).toEqual(png);
     // Text messages carry no file.
     expect(log[0]!.file).toBeUndefined();
     // The bytes are in R2 under the account and chat, exactly as sent.
-    expect((await storedKeys(account.id, chat.chatId)).sort()).toEqual([png, pdf, text].map((m) => `${account.id}/${chat.chatId}/${m.file!.id}`).sort());
+    expect((await storedKeys(account.id, chat.chatId)).sort()).toEqual(
+      [png, pdf, text].map((m) => `${account.id}/${chat.chatId}/${m.file!.id}`).sort(),
+    );
     const object = await env.FILES.get(`${account.id}/${chat.chatId}/${png.file!.id}`);
     expect(new Uint8Array(await object!.arrayBuffer())).toEqual(PNG);
   });
@@ -178,11 +247,18 @@ describe("file names", () => {
 describe("refused uploads leave nothing behind", () => {
   it("refuses a file over the account's size limit with 413 before reading its body", async () => {
     const limited = await seedAccount("filelimit");
-    await expectJson(await admin("/settings", limited.apiKey, { method: "PATCH", json: { fileSizeLimitBytes: 1000 } }), 200);
+    await expectJson(
+      await admin("/settings", limited.apiKey, { method: "PATCH", json: { fileSizeLimitBytes: 1000 } }),
+      200,
+    );
     const chat = await startChat(limited.id);
     const chunks = Array.from({ length: 64 }, () => new Uint8Array(16 * 1024).fill(0x61));
     const { body, state } = streamOf(chunks);
-    const res = await upload(chat.chatId, "big.txt", new Uint8Array(), { token: chat.token, body, headers: { "Content-Length": String(64 * 16 * 1024) } });
+    const res = await upload(chat.chatId, "big.txt", new Uint8Array(), {
+      token: chat.token,
+      body,
+      headers: { "Content-Length": String(64 * 16 * 1024) },
+    });
     const problem = await expectProblem(res, 413, "too_large");
     expect(problem.detail).toBe("Files may be at most 1000 bytes; this one is 1 MB.");
     console.log("pulls", state.pulls);
@@ -195,34 +271,74 @@ describe("refused uploads leave nothing behind", () => {
   it("cuts off a body longer than its Content-Length", async () => {
     const { chat } = await chatWithAnn();
     const { body } = streamOf([TEXT, new Uint8Array(5000).fill(0x61)]);
-    await expectProblem(await upload(chat.chatId, "liar.txt", TEXT, { token: chat.token, body, headers: { "Content-Length": String(TEXT.byteLength) } }), 400, "upload_incomplete");
+    await expectProblem(
+      await upload(chat.chatId, "liar.txt", TEXT, {
+        token: chat.token,
+        body,
+        headers: { "Content-Length": String(TEXT.byteLength) },
+      }),
+      400,
+      "upload_incomplete",
+    );
     expect(await storedKeys(account.id, chat.chatId)).toEqual([]);
   });
 
   it("stores nothing when the body ends early or the sender goes away mid-upload", async () => {
     const { chat } = await chatWithAnn();
     const short = streamOf([new Uint8Array(6000).fill(0x61)]);
-    await expectProblem(await upload(chat.chatId, "short.txt", TEXT, { token: chat.token, body: short.body, headers: { "Content-Length": "9000" } }), 400, "upload_incomplete");
+    await expectProblem(
+      await upload(chat.chatId, "short.txt", TEXT, {
+        token: chat.token,
+        body: short.body,
+        headers: { "Content-Length": "9000" },
+      }),
+      400,
+      "upload_incomplete",
+    );
     const gone = streamOf([new Uint8Array(5000).fill(0x61), new Uint8Array(5000).fill(0x62)], "error");
-    await expectProblem(await upload(chat.chatId, "gone.txt", TEXT, { token: chat.token, body: gone.body, headers: { "Content-Length": "20000" } }), 400, "upload_incomplete");
+    await expectProblem(
+      await upload(chat.chatId, "gone.txt", TEXT, {
+        token: chat.token,
+        body: gone.body,
+        headers: { "Content-Length": "20000" },
+      }),
+      400,
+      "upload_incomplete",
+    );
     expect(await storedKeys(account.id, chat.chatId)).toEqual([]);
     expect((await history(chat.chatId, ann)).filter((m) => m.kind === "file")).toEqual([]);
   });
 
   it("refuses a type the account does not allow with 415", async () => {
     const { chat } = await chatWithAnn();
-    const problem = await expectProblem(await upload(chat.chatId, "setup.exe", EXE, { token: chat.token }), 415, "file_type_not_allowed");
+    const problem = await expectProblem(
+      await upload(chat.chatId, "setup.exe", EXE, { token: chat.token }),
+      415,
+      "file_type_not_allowed",
+    );
     expect(problem.detail).toContain("application/x-msdownload");
     // Bytes nobody recognises and that are not text either.
-    await expectProblem(await upload(chat.chatId, "blob", Uint8Array.from([0xff, 0xfe, 0x00, 0x01, 0x80, 0x81]), { token: chat.token }), 415, "file_type_not_allowed");
+    await expectProblem(
+      await upload(chat.chatId, "blob", Uint8Array.from([0xff, 0xfe, 0x00, 0x01, 0x80, 0x81]), { token: chat.token }),
+      415,
+      "file_type_not_allowed",
+    );
     expect(await storedKeys(account.id, chat.chatId)).toEqual([]);
   });
 
   it("refuses a file whose content disagrees with its name's extension", async () => {
     const { chat } = await chatWithAnn();
-    const renamedExe = await expectProblem(await upload(chat.chatId, "cute-cat.png", EXE, { token: chat.token }), 415, "file_type_mismatch");
+    const renamedExe = await expectProblem(
+      await upload(chat.chatId, "cute-cat.png", EXE, { token: chat.token }),
+      415,
+      "file_type_mismatch",
+    );
     expect(renamedExe.detail).toContain("EXE");
-    await expectProblem(await upload(chat.chatId, "contract.pdf", PNG, { token: chat.token }), 415, "file_type_mismatch");
+    await expectProblem(
+      await upload(chat.chatId, "contract.pdf", PNG, { token: chat.token }),
+      415,
+      "file_type_mismatch",
+    );
     await expectProblem(await upload(chat.chatId, "photo.png", TEXT, { token: chat.token }), 415, "file_type_mismatch");
     // The same family is fine: a JPEG may be .jpeg, a PNG .PNG.
     await expectJson(await upload(chat.chatId, "PHOTO.PNG", PNG, { token: chat.token }), 201);
@@ -233,10 +349,18 @@ describe("refused uploads leave nothing behind", () => {
     const { chat } = await chatWithAnn();
     const bytes = new Uint8Array(9000).fill(0x61);
     bytes[7000] = 0;
-    await expectProblem(await upload(chat.chatId, "notes.txt", bytes, { token: chat.token }), 415, "file_type_not_allowed");
+    await expectProblem(
+      await upload(chat.chatId, "notes.txt", bytes, { token: chat.token }),
+      415,
+      "file_type_not_allowed",
+    );
     const broken = new Uint8Array(9000).fill(0x61);
     broken[8000] = 0xc3; // a lone UTF-8 lead byte
-    await expectProblem(await upload(chat.chatId, "notes.txt", broken, { token: chat.token }), 415, "file_type_not_allowed");
+    await expectProblem(
+      await upload(chat.chatId, "notes.txt", broken, { token: chat.token }),
+      415,
+      "file_type_not_allowed",
+    );
     expect(await storedKeys(account.id, chat.chatId)).toEqual([]);
   });
 
@@ -259,7 +383,11 @@ describe("refused uploads leave nothing behind", () => {
     const { body } = streamOf(chunks, "close", async (index) => {
       if (index === 10) (reachedSecond(), await released);
     });
-    const pending = upload(chat.chatId, "slow.txt", TEXT, { token: chat.token, body, headers: { "Content-Length": String(20 * 16 * 1024) } });
+    const pending = upload(chat.chatId, "slow.txt", TEXT, {
+      token: chat.token,
+      body,
+      headers: { "Content-Length": String(20 * 16 * 1024) },
+    });
     await atSecond; // the upload was admitted and is streaming into R2
     visitor.send({ type: "close" });
     await visitor.next("msg");
@@ -294,11 +422,21 @@ describe("who may send and fetch", () => {
 
   it("takes a visitor's file only from the account's allowed sites, like the visitor's socket", async () => {
     const guarded = await seedAccount("fileorigins");
-    await expectJson(await admin("/settings", guarded.apiKey, { method: "PATCH", json: { allowedOrigins: ["https://shop.example"] } }), 200);
+    await expectJson(
+      await admin("/settings", guarded.apiKey, { method: "PATCH", json: { allowedOrigins: ["https://shop.example"] } }),
+      200,
+    );
     const chat = await startChat(guarded.id);
-    await expectProblem(await upload(chat.chatId, "a.png", PNG, { token: chat.token, headers: { Origin: "https://evil.example" } }), 403, "forbidden");
+    await expectProblem(
+      await upload(chat.chatId, "a.png", PNG, { token: chat.token, headers: { Origin: "https://evil.example" } }),
+      403,
+      "forbidden",
+    );
     expect(await storedKeys(guarded.id, chat.chatId)).toEqual([]);
-    await expectJson(await upload(chat.chatId, "a.png", PNG, { token: chat.token, headers: { Origin: "https://shop.example" } }), 201);
+    await expectJson(
+      await upload(chat.chatId, "a.png", PNG, { token: chat.token, headers: { Origin: "https://shop.example" } }),
+      201,
+    );
   });
 
   it("hands links to whoever may read the chat, and only for its own files", async () => {
@@ -308,11 +446,27 @@ describe("who may send and fetch", () => {
     const theirs = await uploaded(elsewhere.chat.chatId, "offer.pdf", PDF, elsewhere.chat.token);
 
     for (const token of [chat.token, ann, bob, account.apiKey]) await linkTo(chat.chatId, mine.file!.id, token);
-    await expectProblem(await call(`/api/chats/${chat.chatId}/files/${mine.file!.id}/link`, { token: elsewhere.chat.token }), 403, "forbidden");
-    await expectProblem(await call(`/api/chats/${chat.chatId}/files/${mine.file!.id}/link`, { token: otherOwner }), 403, "forbidden");
+    await expectProblem(
+      await call(`/api/chats/${chat.chatId}/files/${mine.file!.id}/link`, { token: elsewhere.chat.token }),
+      403,
+      "forbidden",
+    );
+    await expectProblem(
+      await call(`/api/chats/${chat.chatId}/files/${mine.file!.id}/link`, { token: otherOwner }),
+      403,
+      "forbidden",
+    );
     // Another chat's file id through this chat: this chat has no such file.
-    await expectProblem(await call(`/api/chats/${chat.chatId}/files/${theirs.file!.id}/link`, { token: chat.token }), 404, "not_found");
-    await expectProblem(await call(`/api/chats/${chat.chatId}/files/..%2F..%2Fx/link`, { token: chat.token }), 404, "not_found");
+    await expectProblem(
+      await call(`/api/chats/${chat.chatId}/files/${theirs.file!.id}/link`, { token: chat.token }),
+      404,
+      "not_found",
+    );
+    await expectProblem(
+      await call(`/api/chats/${chat.chatId}/files/..%2F..%2Fx/link`, { token: chat.token }),
+      404,
+      "not_found",
+    );
   });
 });
 
@@ -342,13 +496,17 @@ describe("signed links and downloads", () => {
     const document = await call(new URL(pdfLink.url).pathname + new URL(pdfLink.url).search);
     expect(new Uint8Array(await document.arrayBuffer())).toEqual(PDF);
     expect(document.headers.get("content-type")).toBe("application/pdf");
-    expect(document.headers.get("content-disposition")).toBe(`attachment; filename="Angebot f_r Vera.pdf"; filename*=UTF-8''Angebot%20f%C3%BCr%20Vera.pdf`);
+    expect(document.headers.get("content-disposition")).toBe(
+      `attachment; filename="Angebot f_r Vera.pdf"; filename*=UTF-8''Angebot%20f%C3%BCr%20Vera.pdf`,
+    );
 
     const textLink = await linkTo(chat.chatId, text.file!.id, chat.token);
     const plain = await call(new URL(textLink.url).pathname + new URL(textLink.url).search);
     expect(await plain.text()).toBe(new TextDecoder().decode(TEXT));
     expect(plain.headers.get("content-type")).toBe("text/plain; charset=utf-8");
-    expect(plain.headers.get("content-disposition")).toBe(`attachment; filename="say _hi_.txt"; filename*=UTF-8''say%20%22hi%22.txt`);
+    expect(plain.headers.get("content-disposition")).toBe(
+      `attachment; filename="say _hi_.txt"; filename*=UTF-8''say%20%22hi%22.txt`,
+    );
   });
 
   it("refuses expired, altered and forged links", async () => {
@@ -391,8 +549,15 @@ describe("signed links and downloads", () => {
     const { chat } = await chatWithAnn();
     const png = await uploaded(chat.chatId, "photo.png", PNG, chat.token);
     const week = 7 * 24 * 60 * 60_000;
-    const link = await signedFileUrl(env, "https://chat.example", { accountId: account.id, chatId: chat.chatId, fileId: png.file!.id }, week);
-    expect(link.url).toMatch(new RegExp(`^https://chat\\.example/api/files/${account.id}/${chat.chatId}/${png.file!.id}\\?sig=`));
+    const link = await signedFileUrl(
+      env,
+      "https://chat.example",
+      { accountId: account.id, chatId: chat.chatId, fileId: png.file!.id },
+      week,
+    );
+    expect(link.url).toMatch(
+      new RegExp(`^https://chat\\.example/api/files/${account.id}/${chat.chatId}/${png.file!.id}\\?sig=`),
+    );
     expect(link.expiresAt).toBeGreaterThan(Date.now() + week - 2000);
     const res = await call(new URL(link.url).pathname + new URL(link.url).search);
     expect(res.status).toBe(200);

@@ -28,9 +28,30 @@ export async function seedAccount(tag: string) {
       { id: `${id}_support`, name: "Support" },
     ],
     operators: [
-      { id: `${id}_owner`, email: `owner@${tag}.test`, name: `Owner ${tag}`, role: "owner", password: PASSWORD, departmentIds: [`${id}_sales`] },
-      { id: `${id}_ann`, email: `ann@${tag}.test`, name: "Ann", role: "operator", password: PASSWORD, departmentIds: [`${id}_sales`] },
-      { id: `${id}_bob`, email: `bob@${tag}.test`, name: "Bob", role: "operator", password: PASSWORD, departmentIds: [`${id}_support`] },
+      {
+        id: `${id}_owner`,
+        email: `owner@${tag}.test`,
+        name: `Owner ${tag}`,
+        role: "owner",
+        password: PASSWORD,
+        departmentIds: [`${id}_sales`],
+      },
+      {
+        id: `${id}_ann`,
+        email: `ann@${tag}.test`,
+        name: "Ann",
+        role: "operator",
+        password: PASSWORD,
+        departmentIds: [`${id}_sales`],
+      },
+      {
+        id: `${id}_bob`,
+        email: `bob@${tag}.test`,
+        name: "Bob",
+        role: "operator",
+        password: PASSWORD,
+        departmentIds: [`${id}_support`],
+      },
     ],
     apiKey: { id: `${id}_key`, name: "test key", secret: apiKey },
     withSampleResponses: true,
@@ -40,10 +61,18 @@ export async function seedAccount(tag: string) {
     const rows = seed[table];
     if (rows.length) await db.insert(schema[table]).values(rows as never);
   }
-  return { id, apiKey, salesId: `${id}_sales`, emails: { owner: `owner@${tag}.test`, ann: `ann@${tag}.test`, bob: `bob@${tag}.test` } };
+  return {
+    id,
+    apiKey,
+    salesId: `${id}_sales`,
+    emails: { owner: `owner@${tag}.test`, ann: `ann@${tag}.test`, bob: `bob@${tag}.test` },
+  };
 }
 
-export async function call(path: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<Response> {
+export async function call(
+  path: string,
+  init: RequestInit & { token?: string; json?: unknown } = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
   let body = init.body;
@@ -60,8 +89,14 @@ export async function login(email: string, password = PASSWORD): Promise<Operato
   return res.json();
 }
 
-export async function startChat(accountId: string, extra: Record<string, unknown> = {}): Promise<VisitorSessionResponse> {
-  const res = await call("/api/visitor/sessions", { method: "POST", json: { accountId, name: "Vera Visitor", ...extra } });
+export async function startChat(
+  accountId: string,
+  extra: Record<string, unknown> = {},
+): Promise<VisitorSessionResponse> {
+  const res = await call("/api/visitor/sessions", {
+    method: "POST",
+    json: { accountId, name: "Vera Visitor", ...extra },
+  });
   expect(res.status).toBe(201);
   return res.json();
 }
@@ -69,7 +104,9 @@ export async function startChat(accountId: string, extra: Record<string, unknown
 /** Opens a chat socket; resolves to the raw upgrade response so tests can check refusals. */
 export async function upgrade(chatId: string, token: string | undefined): Promise<Response> {
   const query = token === undefined ? "" : `?token=${encodeURIComponent(token)}`;
-  return exports.default.fetch(new Request(`${ORIGIN}/ws/chats/${chatId}${query}`, { headers: { Upgrade: "websocket" } }));
+  return exports.default.fetch(
+    new Request(`${ORIGIN}/ws/chats/${chatId}${query}`, { headers: { Upgrade: "websocket" } }),
+  );
 }
 
 /** Connects and says hello; returns the client once the welcome has arrived. */
@@ -99,7 +136,11 @@ import type { Problem } from "../src/shared/protocol.ts";
 export const ADMIN = "/api/admin/v1";
 
 /** Calls the admin API: `admin("/departments", key, { method: "POST", json })`. */
-export function admin(path: string, token: string | undefined, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+export function admin(
+  path: string,
+  token: string | undefined,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<Response> {
   return call(ADMIN + path, { ...init, ...(token === undefined ? {} : { token }) });
 }
 
@@ -122,7 +163,9 @@ export async function expectJson<T>(res: Response, status: number): Promise<T> {
 
 /** Opens a lobby socket as this operator and waits for its first snapshot. */
 export async function connectLobby(token: string) {
-  const res = await exports.default.fetch(new Request(`${ORIGIN}/ws/lobby?token=${encodeURIComponent(token)}`, { headers: { Upgrade: "websocket" } }));
+  const res = await exports.default.fetch(
+    new Request(`${ORIGIN}/ws/lobby?token=${encodeURIComponent(token)}`, { headers: { Upgrade: "websocket" } }),
+  );
   expect(res.status).toBe(101);
   res.webSocket!.accept();
   const client = new ChatClient<LobbyServerFrame>(res.webSocket!);
@@ -146,10 +189,17 @@ export type Delivery = { rejected: string | undefined };
 
 /** Hands a raw email (CRLF lines) to the Worker's email() handler the way Email Routing does, and
  * says whether the handler rejected it. */
-export async function deliverEmail(to: string, raw: string, options: { from?: string; headers?: Record<string, string> } = {}): Promise<Delivery> {
+export async function deliverEmail(
+  to: string,
+  raw: string,
+  options: { from?: string; headers?: Record<string, string> } = {},
+): Promise<Delivery> {
   const bytes = new TextEncoder().encode(raw);
   const delivery: Delivery = { rejected: undefined };
-  const headerLines = raw.slice(0, raw.indexOf("\r\n\r\n")).split("\r\n").map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trim()] as [string, string]);
+  const headerLines = raw
+    .slice(0, raw.indexOf("\r\n\r\n"))
+    .split("\r\n")
+    .map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trim()] as [string, string]);
   const message = {
     from: options.from ?? "vera@example.org",
     to,

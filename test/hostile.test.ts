@@ -12,9 +12,29 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "../src/shared/admin-api.ts";
 import { app } from "../src/worker/index.ts";
 import { replyAddressFor } from "../src/server/email/reply-address.ts";
-import { errorCodes, MAX_TEXT_LENGTH, type CannedResponse, type FileLinkResponse, type FileUploadResponse, type HistoryPage, type Problem, type ServerFrame } from "../src/shared/protocol.ts";
+import {
+  errorCodes,
+  MAX_TEXT_LENGTH,
+  type CannedResponse,
+  type FileLinkResponse,
+  type FileUploadResponse,
+  type HistoryPage,
+  type Problem,
+  type ServerFrame,
+} from "../src/shared/protocol.ts";
 import type { LobbyServerFrame, VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
-import { ADMIN, call, ChatClient, deliverEmail, join, login, operatorJoins, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
+import {
+  ADMIN,
+  call,
+  ChatClient,
+  deliverEmail,
+  join,
+  login,
+  operatorJoins,
+  seedAccount,
+  startChat,
+  type SeededAccount,
+} from "./helpers.ts";
 
 const ORIGIN = "https://parley.test";
 const knownCodes = new Set<string>(errorCodes);
@@ -37,22 +57,32 @@ const legitimateChats = new Set<string>();
 
 /** Everything the corpus must leave alone: every D1 table, and the watched chats' logs. */
 async function snapshot(): Promise<string> {
-  const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%' ORDER BY name").all<{ name: string }>();
+  const tables = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%' ORDER BY name",
+  ).all<{ name: string }>();
   const state: Record<string, unknown> = {};
   for (const { name } of tables.results) {
-    const rows = (await env.DB.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all<Record<string, unknown>>()).results;
+    const rows = (await env.DB.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all<Record<string, unknown>>())
+      .results;
     // The chat the legitimate-text case writes to is meant to change.
     state[name] = name === "chats" ? rows.filter((row) => !legitimateChats.has(row.id as string)) : rows;
   }
   state["R2"] = (await env.FILES.list()).objects.map((o) => `${o.key} ${o.size}`).sort();
-  for (const [key, id, apiKey] of [["home chat", chat.chatId, home.apiKey], ["other chat", otherChat.chatId, other.apiKey]] as const) {
+  for (const [key, id, apiKey] of [
+    ["home chat", chat.chatId, home.apiKey],
+    ["other chat", otherChat.chatId, other.apiKey],
+  ] as const) {
     state[key] = await (await call(`${ADMIN}/chats/${id}`, { token: apiKey })).json();
   }
   return JSON.stringify(state);
 }
 
 /** A refusal: one of `statuses`, a problem document, a code from errorCodes. */
-async function expectRefused(name: string, res: Response, statuses = [400, 401, 403, 404, 409, 411, 413, 415, 422, 426, 429]): Promise<void> {
+async function expectRefused(
+  name: string,
+  res: Response,
+  statuses = [400, 401, 403, 404, 409, 411, 413, 415, 422, 426, 429],
+): Promise<void> {
   caseCount++;
   const text = await res.text();
   let problem: Problem | undefined;
@@ -61,19 +91,31 @@ async function expectRefused(name: string, res: Response, statuses = [400, 401, 
   } catch {
     // Reported below.
   }
-  const ok = statuses.includes(res.status) && res.headers.get("Content-Type") === "application/problem+json" && !!problem && knownCodes.has(problem.code);
+  const ok =
+    statuses.includes(res.status) &&
+    res.headers.get("Content-Type") === "application/problem+json" &&
+    !!problem &&
+    knownCodes.has(problem.code);
   if (!ok) failures.push(`${name}: ${res.status} ${res.headers.get("Content-Type")} ${text.slice(0, 160)}`);
 }
 
-function request(method: string, path: string, init: { token?: string; body?: BodyInit | null; contentType?: string | null; headers?: Record<string, string> } = {}): Promise<Response> {
+function request(
+  method: string,
+  path: string,
+  init: { token?: string; body?: BodyInit | null; contentType?: string | null; headers?: Record<string, string> } = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.token !== undefined) headers.set("Authorization", `Bearer ${init.token}`);
-  if (init.contentType !== null && init.body !== undefined && init.body !== null) headers.set("Content-Type", init.contentType ?? "application/json");
+  if (init.contentType !== null && init.body !== undefined && init.body !== null)
+    headers.set("Content-Type", init.contentType ?? "application/json");
   return exports.default.fetch(new Request(ORIGIN + path, { method, headers, body: init.body ?? null }));
 }
 
 const secret = () => new TextEncoder().encode(env.AUTH_SECRET);
-async function forge(claims: Record<string, unknown>, options: { key?: Uint8Array; expired?: boolean; issuer?: string } = {}): Promise<string> {
+async function forge(
+  claims: Record<string, unknown>,
+  options: { key?: Uint8Array; expired?: boolean; issuer?: string } = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
@@ -82,7 +124,8 @@ async function forge(claims: Record<string, unknown>, options: { key?: Uint8Arra
     .setExpirationTime(options.expired ? now - 60 : now + 3600)
     .sign(options.key ?? secret());
 }
-const b64 = (value: unknown) => btoa(JSON.stringify(value)).replaceAll("=", "").replaceAll("+", "-").replaceAll("/", "_");
+const b64 = (value: unknown) =>
+  btoa(JSON.stringify(value)).replaceAll("=", "").replaceAll("+", "-").replaceAll("/", "_");
 
 beforeAll(async () => {
   [home, other] = await Promise.all([seedAccount("hostile"), seedAccount("hostileother")]);
@@ -104,23 +147,42 @@ beforeAll(async () => {
   await ann.next("ack");
   // A file each, and a signed link to each.
   const text = new TextEncoder().encode("plain text file\n");
-  const upload = (chatId: string, token: string) => call(`/api/chats/${chatId}/files?name=notes.txt&cid=${crypto.randomUUID()}`, { method: "POST", token, body: text });
+  const upload = (chatId: string, token: string) =>
+    call(`/api/chats/${chatId}/files?name=notes.txt&cid=${crypto.randomUUID()}`, { method: "POST", token, body: text });
   const mine = (await (await upload(chat.chatId, tokens.visitor)).json()) as FileUploadResponse;
   fileId = mine.message.file!.id;
   await visitor.next("msg").catch(() => undefined);
-  fileLink = ((await (await call(`/api/chats/${chat.chatId}/files/${fileId}/link`, { token: tokens.visitor })).json()) as FileLinkResponse).url;
+  fileLink = (
+    (await (
+      await call(`/api/chats/${chat.chatId}/files/${fileId}/link`, { token: tokens.visitor })
+    ).json()) as FileLinkResponse
+  ).url;
   const otherAnn = (await login(other.emails.ann)).token;
   await operatorJoins(otherChat.chatId, otherAnn);
   const theirs = (await (await upload(otherChat.chatId, otherAnn)).json()) as FileUploadResponse;
-  otherFileLink = ((await (await call(`/api/chats/${otherChat.chatId}/files/${theirs.message.file!.id}/link`, { token: otherAnn })).json()) as FileLinkResponse).url;
+  otherFileLink = (
+    (await (
+      await call(`/api/chats/${otherChat.chatId}/files/${theirs.message.file!.id}/link`, { token: otherAnn })
+    ).json()) as FileLinkResponse
+  ).url;
   visitor.close();
   ann.close();
   const list = (await (await call(`${ADMIN}/canned-responses`, { token: home.apiKey })).json()) as Page<CannedResponse>;
   cannedId = list.items[0]!.id;
-  const otherList = (await (await call(`${ADMIN}/canned-responses`, { token: other.apiKey })).json()) as Page<CannedResponse>;
+  const otherList = (await (
+    await call(`${ADMIN}/canned-responses`, { token: other.apiKey })
+  ).json()) as Page<CannedResponse>;
   otherCannedId = otherList.items[0]!.id;
   // The widget's origin rule is in force for this account.
-  expect((await call(`${ADMIN}/settings`, { method: "PATCH", token: home.apiKey, json: { allowedOrigins: ["https://shop.example"] } })).status).toBe(200);
+  expect(
+    (
+      await call(`${ADMIN}/settings`, {
+        method: "PATCH",
+        token: home.apiKey,
+        json: { allowedOrigins: ["https://shop.example"] },
+      })
+    ).status,
+  ).toBe(200);
   before = await snapshot();
 });
 
@@ -137,10 +199,20 @@ type Route = { method: string; path: string; auth: Auth; body?: Record<string, u
 function routes(): Route[] {
   const c = chat.chatId;
   return [
-    { method: "POST", path: "/api/visitor/offline-messages", auth: "none", body: { accountId: home.id, name: "Olga", email: "olga@example.org", text: "Call me" } },
+    {
+      method: "POST",
+      path: "/api/visitor/offline-messages",
+      auth: "none",
+      body: { accountId: home.id, name: "Olga", email: "olga@example.org", text: "Call me" },
+    },
     { method: "POST", path: "/api/visitor/sessions", auth: "none", body: { accountId: home.id, name: "Vera" } },
     { method: "GET", path: `/api/widget/config?account=${home.id}`, auth: "none" },
-    { method: "POST", path: "/api/operator/login", auth: "none", body: { email: home.emails.ann, password: "correct horse battery staple" } },
+    {
+      method: "POST",
+      path: "/api/operator/login",
+      auth: "none",
+      body: { email: home.emails.ann, password: "correct horse battery staple" },
+    },
     { method: "GET", path: "/api/operator/me", auth: "operator" },
     // Only ever called here with bad or wrong tokens: Ann's good one must not be signed out.
     { method: "POST", path: "/api/operator/logout", auth: "operator" },
@@ -148,18 +220,49 @@ function routes(): Route[] {
     { method: "GET", path: "/api/operator/chats", auth: "operator" },
     { method: "POST", path: `/api/operator/chats/${c}/accept`, auth: "operator" },
     { method: "GET", path: "/api/operator/canned-responses", auth: "operator" },
-    { method: "POST", path: "/api/operator/canned-responses", auth: "operator", body: { title: "Mine", text: "My text" } },
-    { method: "PATCH", path: `/api/operator/canned-responses/${cannedId}`, auth: "operator", body: { title: "Renamed" } },
+    {
+      method: "POST",
+      path: "/api/operator/canned-responses",
+      auth: "operator",
+      body: { title: "Mine", text: "My text" },
+    },
+    {
+      method: "PATCH",
+      path: `/api/operator/canned-responses/${cannedId}`,
+      auth: "operator",
+      body: { title: "Renamed" },
+    },
     { method: "DELETE", path: `/api/operator/canned-responses/${cannedId}`, auth: "operator" },
-    { method: "POST", path: "/api/operator/invitations/accept", auth: "none", body: { token: "not-a-token", password: "a long enough password" } },
+    {
+      method: "POST",
+      path: "/api/operator/invitations/accept",
+      auth: "none",
+      body: { token: "not-a-token", password: "a long enough password" },
+    },
     { method: "POST", path: "/api/operator/invitations/lookup", auth: "none", body: { token: "not-a-token" } },
-    { method: "POST", path: "/api/operator/invitations", auth: "operator", body: { visitorId: "visitor-not-here-0000", text: "Hello!" } },
-    { method: "POST", path: `/api/operator/chats/${c}/transfer`, auth: "operator", body: { departmentId: home.salesId } },
+    {
+      method: "POST",
+      path: "/api/operator/invitations",
+      auth: "operator",
+      body: { visitorId: "visitor-not-here-0000", text: "Hello!" },
+    },
+    {
+      method: "POST",
+      path: `/api/operator/chats/${c}/transfer`,
+      auth: "operator",
+      body: { departmentId: home.salesId },
+    },
     { method: "POST", path: `/api/operator/chats/${c}/join`, auth: "operator" },
     { method: "GET", path: `/api/chats/${c}/messages`, auth: "visitor" },
     { method: "GET", path: `/api/chats/${c}/files/${fileId}/link`, auth: "visitor" },
     { method: "GET", path: `/api/chats/${c}/queue`, auth: "visitor" },
-    { method: "POST", path: `/api/chats/${c}/transcript`, auth: "operator", body: { email: "vera@example.org" }, visitorsToo: true },
+    {
+      method: "POST",
+      path: `/api/chats/${c}/transcript`,
+      auth: "operator",
+      body: { email: "vera@example.org" },
+      visitorsToo: true,
+    },
     { method: "GET", path: `${ADMIN}/account`, auth: "admin" },
     { method: "GET", path: `${ADMIN}/settings`, auth: "admin" },
     { method: "PATCH", path: `${ADMIN}/settings`, auth: "admin", body: { greeting: "Hello" } },
@@ -172,10 +275,25 @@ function routes(): Route[] {
     { method: "POST", path: `${ADMIN}/operators`, auth: "admin", body: { email: "new@hostile.test", name: "New" } },
     { method: "GET", path: `${ADMIN}/operators/${home.id}_ann`, auth: "admin" },
     { method: "PATCH", path: `${ADMIN}/operators/${home.id}_ann`, auth: "admin", body: { name: "Anna" } },
-    { method: "POST", path: `${ADMIN}/operators/${home.id}_ann/password`, auth: "admin", body: { password: "a long enough password" } },
+    {
+      method: "POST",
+      path: `${ADMIN}/operators/${home.id}_ann/password`,
+      auth: "admin",
+      body: { password: "a long enough password" },
+    },
     { method: "GET", path: `${ADMIN}/canned-responses`, auth: "admin" },
-    { method: "POST", path: `${ADMIN}/canned-responses`, auth: "admin", body: { level: "company", title: "Hi", text: "Hello" } },
-    { method: "PUT", path: `${ADMIN}/canned-responses/order`, auth: "admin", body: { level: "company", ids: [cannedId] } },
+    {
+      method: "POST",
+      path: `${ADMIN}/canned-responses`,
+      auth: "admin",
+      body: { level: "company", title: "Hi", text: "Hello" },
+    },
+    {
+      method: "PUT",
+      path: `${ADMIN}/canned-responses/order`,
+      auth: "admin",
+      body: { level: "company", ids: [cannedId] },
+    },
     { method: "GET", path: `${ADMIN}/canned-responses/${cannedId}`, auth: "admin" },
     { method: "PATCH", path: `${ADMIN}/canned-responses/${cannedId}`, auth: "admin", body: { title: "Hi" } },
     { method: "DELETE", path: `${ADMIN}/canned-responses/${cannedId}`, auth: "admin" },
@@ -187,12 +305,20 @@ function routes(): Route[] {
   ];
 }
 
-const goodToken = (auth: Auth) => (auth === "visitor" ? tokens.visitor : auth === "operator" ? tokens.ann : auth === "admin" ? home.apiKey : undefined);
+const goodToken = (auth: Auth) =>
+  auth === "visitor" ? tokens.visitor : auth === "operator" ? tokens.ann : auth === "admin" ? home.apiKey : undefined;
 
 describe("the route table", () => {
   it("covers every HTTP route the Worker registers (a new route must join the corpus)", () => {
-    const registered = new Set(app.routes.filter((r) => r.method !== "ALL" && r.path.startsWith("/api/")).map((r) => `${r.method} ${r.path}`));
-    const covered = new Set(routes().map((r) => `${r.method} ${r.path.replace(/\?.*/, "").replace(chat.chatId, ":chatId").replace(cannedId, ":id").replace(home.salesId, ":id").replace(`${home.id}_ann`, ":id").replace(`${home.id}_key`, ":id").replace(fileId, ":fileId")}`));
+    const registered = new Set(
+      app.routes.filter((r) => r.method !== "ALL" && r.path.startsWith("/api/")).map((r) => `${r.method} ${r.path}`),
+    );
+    const covered = new Set(
+      routes().map(
+        (r) =>
+          `${r.method} ${r.path.replace(/\?.*/, "").replace(chat.chatId, ":chatId").replace(cannedId, ":id").replace(home.salesId, ":id").replace(`${home.id}_ann`, ":id").replace(`${home.id}_key`, ":id").replace(fileId, ":fileId")}`,
+      ),
+    );
     for (const path of ["GET /api/health", `GET ${ADMIN}/openapi.json`]) covered.add(path); // public, read-only, no input
     // Uploads and downloads take raw bodies and signatures: their own cases below.
     covered.add("POST /api/chats/:chatId/files").add("GET /api/files/:accountId/:chatId/:fileId");
@@ -204,11 +330,32 @@ describe("the route table", () => {
 
 describe("hostile HTTP input", () => {
   it("refuses bad credentials on every authenticated route", async () => {
-    const expiredOperator = await forge({ typ: "operator", acc: home.id, sub: `${home.id}_owner`, role: "owner", name: "Owner" }, { expired: true });
-    const wrongKey = await forge({ typ: "operator", acc: home.id, sub: `${home.id}_owner`, role: "owner", name: "Owner" }, { key: new TextEncoder().encode("x".repeat(64)) });
-    const wrongIssuer = await forge({ typ: "operator", acc: home.id, sub: `${home.id}_owner`, role: "owner", name: "Owner" }, { issuer: "evil" });
-    const unknownOperator = await forge({ typ: "operator", acc: home.id, sub: "op_nobody", role: "owner", name: "Nobody" });
-    const crossAccount = await forge({ typ: "operator", acc: home.id, sub: `${other.id}_owner`, role: "owner", name: "Other owner" });
+    const expiredOperator = await forge(
+      { typ: "operator", acc: home.id, sub: `${home.id}_owner`, role: "owner", name: "Owner" },
+      { expired: true },
+    );
+    const wrongKey = await forge(
+      { typ: "operator", acc: home.id, sub: `${home.id}_owner`, role: "owner", name: "Owner" },
+      { key: new TextEncoder().encode("x".repeat(64)) },
+    );
+    const wrongIssuer = await forge(
+      { typ: "operator", acc: home.id, sub: `${home.id}_owner`, role: "owner", name: "Owner" },
+      { issuer: "evil" },
+    );
+    const unknownOperator = await forge({
+      typ: "operator",
+      acc: home.id,
+      sub: "op_nobody",
+      role: "owner",
+      name: "Nobody",
+    });
+    const crossAccount = await forge({
+      typ: "operator",
+      acc: home.id,
+      sub: `${other.id}_owner`,
+      role: "owner",
+      name: "Other owner",
+    });
     const algNone = `${b64({ alg: "none", typ: "JWT" })}.${b64({ typ: "operator", acc: home.id, sub: `${home.id}_owner`, role: "owner", name: "O", iss: "parley", exp: 9_999_999_999 })}.`;
     const invitationAsLogin = await forge({ typ: "invitation", acc: home.id, sub: `${home.id}_ann` });
     const bad: [string, Record<string, string>][] = [
@@ -231,7 +378,13 @@ describe("hostile HTTP input", () => {
     ];
     for (const route of routes().filter((r) => r.auth !== "none")) {
       for (const [name, headers] of bad) {
-        await expectRefused(`${route.method} ${route.path} with ${name}`, await request(route.method, route.path, { headers, ...(route.body ? { body: JSON.stringify(route.body) } : {}) }));
+        await expectRefused(
+          `${route.method} ${route.path} with ${name}`,
+          await request(route.method, route.path, {
+            headers,
+            ...(route.body ? { body: JSON.stringify(route.body) } : {}),
+          }),
+        );
       }
     }
   });
@@ -242,49 +395,127 @@ describe("hostile HTTP input", () => {
       const wrong: [string, string][] = [["another chat's visitor", tokens.otherVisitor]];
       // Another account's callers on a path naming this account's things. (On a path without
       // ids, such as GET /me, they act on their own account, which is no attack.)
-      if (ids().some((id) => route.path.includes(id))) wrong.push(["another account's owner", tokens.otherOwner], ["another account's API key", other.apiKey]);
+      if (ids().some((id) => route.path.includes(id)))
+        wrong.push(["another account's owner", tokens.otherOwner], ["another account's API key", other.apiKey]);
       if (route.auth === "admin") wrong.push(["a plain operator", tokens.ann], ["this chat's visitor", tokens.visitor]);
       if (route.auth === "operator") wrong.push(["an API key", home.apiKey]);
       if (route.auth === "operator" && !route.visitorsToo) wrong.push(["this chat's visitor", tokens.visitor]);
       for (const [name, token] of wrong) {
-        await expectRefused(`${route.method} ${route.path} as ${name}`, await request(route.method, route.path, { token, ...(route.body ? { body: JSON.stringify(route.body) } : {}) }));
+        await expectRefused(
+          `${route.method} ${route.path} as ${name}`,
+          await request(route.method, route.path, {
+            token,
+            ...(route.body ? { body: JSON.stringify(route.body) } : {}),
+          }),
+        );
       }
     }
   });
 
   it("refuses malformed, truncated, mistyped, oversized and unknown-field bodies on every route that takes one", async () => {
-    const raw = ["", "{", '{"', "}", "[", "nul", "tru", '{"a":1,}', "{'a':1}", "\u0000", '"\\ud800"', `${"[".repeat(5000)}${"]".repeat(5000)}`, `{"a":${"{\"a\":".repeat(2000)}1${"}".repeat(2000)}}`];
+    const raw = [
+      "",
+      "{",
+      '{"',
+      "}",
+      "[",
+      "nul",
+      "tru",
+      '{"a":1,}',
+      "{'a':1}",
+      "\u0000",
+      '"\\ud800"',
+      `${"[".repeat(5000)}${"]".repeat(5000)}`,
+      `{"a":${'{"a":'.repeat(2000)}1${"}".repeat(2000)}}`,
+    ];
     const values: unknown[] = [null, 0, -1, 1e308, true, "text", [], [{}]];
     for (const route of routes().filter((r) => r.body)) {
-      const send = (body: string, contentType?: string | null) => request(route.method, route.path, { token: goodToken(route.auth), body, ...(contentType !== undefined ? { contentType } : {}) });
-      for (const body of raw) await expectRefused(`${route.method} ${route.path} raw ${JSON.stringify(body.slice(0, 20))}`, await send(body));
-      for (const value of values) await expectRefused(`${route.method} ${route.path} JSON ${JSON.stringify(value)}`, await send(JSON.stringify(value)));
+      const send = (body: string, contentType?: string | null) =>
+        request(route.method, route.path, {
+          token: goodToken(route.auth),
+          body,
+          ...(contentType !== undefined ? { contentType } : {}),
+        });
+      for (const body of raw)
+        await expectRefused(`${route.method} ${route.path} raw ${JSON.stringify(body.slice(0, 20))}`, await send(body));
+      for (const value of values)
+        await expectRefused(
+          `${route.method} ${route.path} JSON ${JSON.stringify(value)}`,
+          await send(JSON.stringify(value)),
+        );
       // Extra members, "__proto__" among them (written out: an object literal would set the prototype).
-      for (const extra of ['"unknownField":1', '"__proto__":{"admin":true}', '"constructor":{"prototype":{"admin":true}}']) {
-        await expectRefused(`${route.method} ${route.path} plus ${extra.slice(0, 16)}`, await send(JSON.stringify(route.body).replace(/^\{/, `{${extra},`)));
+      for (const extra of [
+        '"unknownField":1',
+        '"__proto__":{"admin":true}',
+        '"constructor":{"prototype":{"admin":true}}',
+      ]) {
+        await expectRefused(
+          `${route.method} ${route.path} plus ${extra.slice(0, 16)}`,
+          await send(JSON.stringify(route.body).replace(/^\{/, `{${extra},`)),
+        );
       }
       // Each field in turn replaced by a value of another type, or by a huge one.
       for (const [field, valid] of Object.entries(route.body!)) {
-        const wrong: unknown[] = typeof valid === "string" ? [null, 12, true, [], {}, "x".repeat(100_000)] : Array.isArray(valid) ? [null, "x", {}, 1, Array.from({ length: 10_000 }, () => "x")] : [null, "1", [], {}];
+        const wrong: unknown[] =
+          typeof valid === "string"
+            ? [null, 12, true, [], {}, "x".repeat(100_000)]
+            : Array.isArray(valid)
+              ? [null, "x", {}, 1, Array.from({ length: 10_000 }, () => "x")]
+              : [null, "1", [], {}];
         for (const value of wrong) {
-          await expectRefused(`${route.method} ${route.path} ${field}=${JSON.stringify(value).slice(0, 20)}`, await send(JSON.stringify({ ...route.body, [field]: value })));
+          await expectRefused(
+            `${route.method} ${route.path} ${field}=${JSON.stringify(value).slice(0, 20)}`,
+            await send(JSON.stringify({ ...route.body, [field]: value })),
+          );
         }
       }
       // The right JSON under the wrong content type, and a 1 MB body.
-      await expectRefused(`${route.method} ${route.path} as text/plain`, await send(JSON.stringify(route.body), "text/plain"));
-      await expectRefused(`${route.method} ${route.path} as a form`, await send(new URLSearchParams({ a: "1" }).toString(), "application/x-www-form-urlencoded"));
-      await expectRefused(`${route.method} ${route.path} 1 MB`, await send(JSON.stringify({ ...route.body, padding: "x".repeat(1 << 20) })));
+      await expectRefused(
+        `${route.method} ${route.path} as text/plain`,
+        await send(JSON.stringify(route.body), "text/plain"),
+      );
+      await expectRefused(
+        `${route.method} ${route.path} as a form`,
+        await send(new URLSearchParams({ a: "1" }).toString(), "application/x-www-form-urlencoded"),
+      );
+      await expectRefused(
+        `${route.method} ${route.path} 1 MB`,
+        await send(JSON.stringify({ ...route.body, padding: "x".repeat(1 << 20) })),
+      );
     }
   });
 
   it("refuses path tricks in every id and other accounts' ids", async () => {
-    const ids = ["..", "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "%00", "x".repeat(3000), "'%20OR%20'1'%3D'1", "null", "__proto__", "%3Cscript%3E", otherChat.chatId, `${other.id}_sales`, `${other.id}_ann`, otherCannedId, `${other.id}_key`];
+    const ids = [
+      "..",
+      "..%2F..%2Fetc%2Fpasswd",
+      "%2e%2e",
+      "%00",
+      "x".repeat(3000),
+      "'%20OR%20'1'%3D'1",
+      "null",
+      "__proto__",
+      "%3Cscript%3E",
+      otherChat.chatId,
+      `${other.id}_sales`,
+      `${other.id}_ann`,
+      otherCannedId,
+      `${other.id}_key`,
+    ];
     for (const route of routes()) {
-      const id = [fileId, chat.chatId, cannedId, home.salesId, `${home.id}_ann`, `${home.id}_key`].find((known) => route.path.includes(known));
+      const id = [fileId, chat.chatId, cannedId, home.salesId, `${home.id}_ann`, `${home.id}_key`].find((known) =>
+        route.path.includes(known),
+      );
       if (!id) continue;
       for (const hostile of ids) {
         const path = route.path.replace(id, hostile);
-        await expectRefused(`${route.method} ${path.slice(0, 90)}`, await request(route.method, path, { token: goodToken(route.auth), ...(route.body ? { body: JSON.stringify(route.body) } : {}) }));
+        await expectRefused(
+          `${route.method} ${path.slice(0, 90)}`,
+          await request(route.method, path, {
+            token: goodToken(route.auth),
+            ...(route.body ? { body: JSON.stringify(route.body) } : {}),
+          }),
+        );
       }
     }
   });
@@ -292,35 +523,118 @@ describe("hostile HTTP input", () => {
   it("refuses bad query strings", async () => {
     const c = chat.chatId;
     const queries: [string, string, Auth][] = [];
-    for (const q of ["after=-1", "after=abc", "after=1.5", "after=1e400", "limit=0", "limit=100000", "limit=-5", "before=x", "after=1&after=2", "unknown=1", "after=%00"]) queries.push([`/api/chats/${c}/messages`, q, "visitor"]);
-    for (const q of ["status=evil", "status=", "status=active&x=1", "status[]=active"]) queries.push(["/api/operator/chats", q, "operator"]);
+    for (const q of [
+      "after=-1",
+      "after=abc",
+      "after=1.5",
+      "after=1e400",
+      "limit=0",
+      "limit=100000",
+      "limit=-5",
+      "before=x",
+      "after=1&after=2",
+      "unknown=1",
+      "after=%00",
+    ])
+      queries.push([`/api/chats/${c}/messages`, q, "visitor"]);
+    for (const q of ["status=evil", "status=", "status=active&x=1", "status[]=active"])
+      queries.push(["/api/operator/chats", q, "operator"]);
     for (const path of [`${ADMIN}/departments`, `${ADMIN}/operators`, `${ADMIN}/api-keys`, `${ADMIN}/chats`]) {
-      for (const q of ["limit=0", "limit=abc", "limit=1000000", "cursor=%00", `cursor=${"x".repeat(5000)}`, "evil=1"]) queries.push([path, q, "admin"]);
+      for (const q of ["limit=0", "limit=abc", "limit=1000000", "cursor=%00", `cursor=${"x".repeat(5000)}`, "evil=1"])
+        queries.push([path, q, "admin"]);
     }
-    for (const q of ["level=galaxy", "ownerId=", "level=company&evil=1"]) queries.push([`${ADMIN}/canned-responses`, q, "admin"]);
+    for (const q of ["level=galaxy", "ownerId=", "level=company&evil=1"])
+      queries.push([`${ADMIN}/canned-responses`, q, "admin"]);
     for (const q of ["status=burning", "from=yesterday", "to=-1"]) queries.push([`${ADMIN}/chats`, q, "admin"]);
-    for (const q of ["", "account=", `account=${"x".repeat(500)}`, "account=acc_nope", `account=${home.id}&department=nope`, `account=${home.id}&evil=1`]) queries.push(["/api/widget/config", q, "none"]);
+    for (const q of [
+      "",
+      "account=",
+      `account=${"x".repeat(500)}`,
+      "account=acc_nope",
+      `account=${home.id}&department=nope`,
+      `account=${home.id}&evil=1`,
+    ])
+      queries.push(["/api/widget/config", q, "none"]);
     for (const [path, query, auth] of queries) {
-      await expectRefused(`GET ${path}?${query.slice(0, 40)}`, await request("GET", `${path}?${query}`, { token: goodToken(auth) }));
+      await expectRefused(
+        `GET ${path}?${query.slice(0, 40)}`,
+        await request("GET", `${path}?${query}`, { token: goodToken(auth) }),
+      );
     }
   });
 
   it("refuses pages from sites the account did not allow, on every widget entry point", async () => {
     const evil = { Origin: "https://evil.example" };
-    await expectRefused("widget config from evil origin", await request("GET", `/api/widget/config?account=${home.id}`, { headers: evil }));
-    await expectRefused("session from evil origin", await request("POST", "/api/visitor/sessions", { headers: evil, body: JSON.stringify({ accountId: home.id }) }));
-    await expectRefused("offline message from evil origin", await request("POST", "/api/visitor/offline-messages", { headers: evil, body: JSON.stringify({ accountId: home.id, name: "E", email: "e@evil.example", text: "x" }) }));
-    await expectRefused("presence from evil origin", await request("GET", `/ws/visitors?account=${home.id}&visitor=visitor-evil-000000`, { headers: { ...evil, Upgrade: "websocket" } }));
-    await expectRefused("chat socket from evil origin", await request("GET", `/ws/chats/${chat.chatId}?token=${encodeURIComponent(tokens.visitor)}`, { headers: { ...evil, Upgrade: "websocket" } }));
-    await expectRefused("origin null", await request("POST", "/api/visitor/sessions", { headers: { Origin: "null" }, body: JSON.stringify({ accountId: home.id }) }));
+    await expectRefused(
+      "widget config from evil origin",
+      await request("GET", `/api/widget/config?account=${home.id}`, { headers: evil }),
+    );
+    await expectRefused(
+      "session from evil origin",
+      await request("POST", "/api/visitor/sessions", { headers: evil, body: JSON.stringify({ accountId: home.id }) }),
+    );
+    await expectRefused(
+      "offline message from evil origin",
+      await request("POST", "/api/visitor/offline-messages", {
+        headers: evil,
+        body: JSON.stringify({ accountId: home.id, name: "E", email: "e@evil.example", text: "x" }),
+      }),
+    );
+    await expectRefused(
+      "presence from evil origin",
+      await request("GET", `/ws/visitors?account=${home.id}&visitor=visitor-evil-000000`, {
+        headers: { ...evil, Upgrade: "websocket" },
+      }),
+    );
+    await expectRefused(
+      "chat socket from evil origin",
+      await request("GET", `/ws/chats/${chat.chatId}?token=${encodeURIComponent(tokens.visitor)}`, {
+        headers: { ...evil, Upgrade: "websocket" },
+      }),
+    );
+    await expectRefused(
+      "origin null",
+      await request("POST", "/api/visitor/sessions", {
+        headers: { Origin: "null" },
+        body: JSON.stringify({ accountId: home.id }),
+      }),
+    );
   });
 });
 
 describe("hostile files and file links", () => {
-  const png = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="), (ch) => ch.charCodeAt(0));
-  const exe = new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, ...new Array(200).fill(0)]);
-  const upload = (query: string, body: BodyInit | null, init: { token?: string; headers?: Record<string, string>; chatId?: string } = {}) =>
-    request("POST", `/api/chats/${init.chatId ?? chat.chatId}/files?${query}`, { token: init.token ?? tokens.visitor, body, contentType: null, headers: init.headers ?? {} });
+  const png = Uint8Array.from(
+    atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="),
+    (ch) => ch.charCodeAt(0),
+  );
+  const exe = new Uint8Array([
+    0x4d,
+    0x5a,
+    0x90,
+    0x00,
+    0x03,
+    0x00,
+    0x00,
+    0x00,
+    0x04,
+    0x00,
+    0x00,
+    0x00,
+    0xff,
+    0xff,
+    ...new Array(200).fill(0),
+  ]);
+  const upload = (
+    query: string,
+    body: BodyInit | null,
+    init: { token?: string; headers?: Record<string, string>; chatId?: string } = {},
+  ) =>
+    request("POST", `/api/chats/${init.chatId ?? chat.chatId}/files?${query}`, {
+      token: init.token ?? tokens.visitor,
+      body,
+      contentType: null,
+      headers: init.headers ?? {},
+    });
 
   it("refuses uploads that are too big, empty, of a forbidden or disguised type, misaddressed or unsigned", async () => {
     const q = (name: string) => `name=${encodeURIComponent(name)}&cid=${crypto.randomUUID()}`;
@@ -332,12 +646,21 @@ describe("hostile files and file links", () => {
       ["text named .png", () => upload(q("photo.png"), new TextEncoder().encode("just text"))],
       ["text with NUL bytes", () => upload(q("notes.txt"), new Uint8Array([104, 105, 0, 0, 104]))],
       ["an empty file", () => upload(q("empty.txt"), new Uint8Array(0))],
-      ["a declared 200 MB", () => upload(q("big.txt"), new TextEncoder().encode("x"), { headers: { "Content-Length": String(200 * 1024 * 1024) } })],
+      [
+        "a declared 200 MB",
+        () =>
+          upload(q("big.txt"), new TextEncoder().encode("x"), {
+            headers: { "Content-Length": String(200 * 1024 * 1024) },
+          }),
+      ],
       ["no name", () => upload(`cid=${crypto.randomUUID()}`, png)],
       ["no cid", () => upload("name=a.png", png)],
       ["a 5,000-character cid", () => upload(`name=a.png&cid=${"c".repeat(5000)}`, png)],
       ["an unknown parameter", () => upload(`${q("a.png")}&admin=1`, png)],
-      ["no token", () => request("POST", `/api/chats/${chat.chatId}/files?${q("a.png")}`, { body: png, contentType: null })],
+      [
+        "no token",
+        () => request("POST", `/api/chats/${chat.chatId}/files?${q("a.png")}`, { body: png, contentType: null }),
+      ],
       ["another chat's visitor", () => upload(q("a.png"), png, { token: tokens.otherVisitor })],
       ["another account's owner", () => upload(q("a.png"), png, { token: tokens.otherOwner })],
       ["an API key", () => upload(q("a.png"), png, { token: home.apiKey })],
@@ -370,7 +693,8 @@ describe("hostile files and file links", () => {
       `/api/files/${acc}/${chatId}/${file}x?sig=${sig}`,
       `/api/files/${acc}/${chatId}/${file}?sig=x&sig=${sig}`,
     ];
-    for (const path of variants) await expectRefused(`download ${path.slice(0, 90)}`, await request("GET", path), [400, 401, 403, 404, 410, 422]);
+    for (const path of variants)
+      await expectRefused(`download ${path.slice(0, 90)}`, await request("GET", path), [400, 401, 403, 404, 410, 422]);
     // The genuine link still works: the refusals were the link's doing, not a broken file.
     const ok = await request("GET", `${link.pathname}${link.search}`);
     expect(ok.status).toBe(200);
@@ -402,7 +726,13 @@ describe("hostile email addresses and inbound mail", () => {
       "vera@example.org\u2028Bcc: x@y.z",
     ];
     for (const email of addresses) {
-      await expectRefused(`transcript to ${JSON.stringify(email).slice(0, 40)}`, await request("POST", `/api/chats/${chat.chatId}/transcript`, { token: tokens.ann, body: JSON.stringify({ email }) }));
+      await expectRefused(
+        `transcript to ${JSON.stringify(email).slice(0, 40)}`,
+        await request("POST", `/api/chats/${chat.chatId}/transcript`, {
+          token: tokens.ann,
+          body: JSON.stringify({ email }),
+        }),
+      );
     }
   });
 
@@ -424,7 +754,15 @@ describe("hostile email addresses and inbound mail", () => {
     ];
     for (const to of recipients) {
       caseCount++;
-      const raw = ["From: Mallory <mallory@evil.example>", `To: ${to}`, "Subject: Re: your chat", `Message-ID: <${crypto.randomUUID()}@evil.example>`, "Content-Type: text/plain; charset=utf-8", "", "Let me in."].join("\r\n");
+      const raw = [
+        "From: Mallory <mallory@evil.example>",
+        `To: ${to}`,
+        "Subject: Re: your chat",
+        `Message-ID: <${crypto.randomUUID()}@evil.example>`,
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        "Let me in.",
+      ].join("\r\n");
       try {
         const { rejected } = await deliverEmail(to, raw, { from: "mallory@evil.example" });
         if (!rejected) failures.push(`inbound to ${to}: not rejected`);
@@ -436,12 +774,25 @@ describe("hostile email addresses and inbound mail", () => {
 });
 
 describe("hostile socket input", () => {
-  const upgrade = (path: string, headers: Record<string, string> = {}) => request("GET", path, { headers: { Upgrade: "websocket", ...headers } });
+  const upgrade = (path: string, headers: Record<string, string> = {}) =>
+    request("GET", path, { headers: { Upgrade: "websocket", ...headers } });
 
   it("refuses bad tokens and other chats on the chat and lobby sockets", async () => {
-    const expiredVisitor = await forge({ typ: "visitor", acc: home.id, sub: chat.visitorId, chat: chat.chatId, name: "V" }, { expired: true });
-    const visitorOfOtherChat = await forge({ typ: "visitor", acc: home.id, sub: chat.visitorId, chat: "c_other", name: "V" });
-    const wrongKey = await forge({ typ: "visitor", acc: home.id, sub: chat.visitorId, chat: chat.chatId, name: "V" }, { key: new TextEncoder().encode("y".repeat(64)) });
+    const expiredVisitor = await forge(
+      { typ: "visitor", acc: home.id, sub: chat.visitorId, chat: chat.chatId, name: "V" },
+      { expired: true },
+    );
+    const visitorOfOtherChat = await forge({
+      typ: "visitor",
+      acc: home.id,
+      sub: chat.visitorId,
+      chat: "c_other",
+      name: "V",
+    });
+    const wrongKey = await forge(
+      { typ: "visitor", acc: home.id, sub: chat.visitorId, chat: chat.chatId, name: "V" },
+      { key: new TextEncoder().encode("y".repeat(64)) },
+    );
     const bad: [string, string][] = [
       ["no token", ""],
       ["garbage", "garbage"],
@@ -453,15 +804,46 @@ describe("hostile socket input", () => {
       ["an API key", home.apiKey],
       ["a 20 KB token", "a".repeat(20_000)],
     ];
-    for (const [name, token] of bad) await expectRefused(`chat socket with ${name}`, await upgrade(`/ws/chats/${chat.chatId}?token=${encodeURIComponent(token)}`));
-    for (const path of [`/ws/chats/${chat.chatId}`, `/ws/chats/${chat.chatId}?token=x&token=${encodeURIComponent(tokens.visitor)}`, `/ws/chats/..%2F${chat.chatId}?token=${encodeURIComponent(tokens.visitor)}`]) {
+    for (const [name, token] of bad)
+      await expectRefused(
+        `chat socket with ${name}`,
+        await upgrade(`/ws/chats/${chat.chatId}?token=${encodeURIComponent(token)}`),
+      );
+    for (const path of [
+      `/ws/chats/${chat.chatId}`,
+      `/ws/chats/${chat.chatId}?token=x&token=${encodeURIComponent(tokens.visitor)}`,
+      `/ws/chats/..%2F${chat.chatId}?token=${encodeURIComponent(tokens.visitor)}`,
+    ]) {
       await expectRefused(`chat socket ${path.slice(0, 60)}`, await upgrade(path));
     }
-    for (const token of ["", "garbage", tokens.visitor, home.apiKey, await forge({ typ: "operator", acc: home.id, sub: `${home.id}_ann`, role: "operator", name: "Ann" }, { expired: true })]) {
-      await expectRefused(`lobby socket with ${token.slice(0, 16)}`, await upgrade(`/ws/lobby?token=${encodeURIComponent(token)}`));
+    for (const token of [
+      "",
+      "garbage",
+      tokens.visitor,
+      home.apiKey,
+      await forge(
+        { typ: "operator", acc: home.id, sub: `${home.id}_ann`, role: "operator", name: "Ann" },
+        { expired: true },
+      ),
+    ]) {
+      await expectRefused(
+        `lobby socket with ${token.slice(0, 16)}`,
+        await upgrade(`/ws/lobby?token=${encodeURIComponent(token)}`),
+      );
     }
-    await expectRefused("lobby socket without upgrade", await request("GET", `/ws/lobby?token=${encodeURIComponent(tokens.ann)}`));
-    for (const query of ["", `account=${home.id}`, "visitor=visitor-0000000000000000", `account=${home.id}&visitor=short`, `account=${home.id}&visitor=${"v".repeat(65)}`, `account=${home.id}&visitor=../../x-000000000000`, `account=acc_nope&visitor=visitor-0000000000000000`]) {
+    await expectRefused(
+      "lobby socket without upgrade",
+      await request("GET", `/ws/lobby?token=${encodeURIComponent(tokens.ann)}`),
+    );
+    for (const query of [
+      "",
+      `account=${home.id}`,
+      "visitor=visitor-0000000000000000",
+      `account=${home.id}&visitor=short`,
+      `account=${home.id}&visitor=${"v".repeat(65)}`,
+      `account=${home.id}&visitor=../../x-000000000000`,
+      `account=acc_nope&visitor=visitor-0000000000000000`,
+    ]) {
       await expectRefused(`presence socket ?${query.slice(0, 40)}`, await upgrade(`/ws/visitors?${query}`));
     }
   });
@@ -492,7 +874,11 @@ describe("hostile socket input", () => {
     ...extra,
   ];
 
-  async function expectErrorFrames<F extends { type: string }>(name: string, client: ChatClient<F>, frames: (string | ArrayBuffer)[]): Promise<void> {
+  async function expectErrorFrames<F extends { type: string }>(
+    name: string,
+    client: ChatClient<F>,
+    frames: (string | ArrayBuffer)[],
+  ): Promise<void> {
     for (const frame of frames) {
       caseCount++;
       client.ws.send(frame);
@@ -546,20 +932,28 @@ describe("hostile socket input", () => {
   it("answers every malformed chat frame from a visitor with an error and keeps the socket", async () => {
     const { client } = await join(chat.chatId, tokens.visitor);
     client.drain();
-    await expectErrorFrames("visitor chat socket", client, badFrames([
-      ...messageFrames,
-      '{"type":"leave"}',
-      '{"type":"rate","rating":"meh"}',
-      '{"type":"rate","rating":"good","comment":42}',
-      JSON.stringify({ type: "rate", rating: "good", comment: "c".repeat(1001) }),
-    ]));
+    await expectErrorFrames(
+      "visitor chat socket",
+      client,
+      badFrames([
+        ...messageFrames,
+        '{"type":"leave"}',
+        '{"type":"rate","rating":"meh"}',
+        '{"type":"rate","rating":"good","comment":42}',
+        JSON.stringify({ type: "rate", rating: "good", comment: "c".repeat(1001) }),
+      ]),
+    );
     client.close();
   });
 
   it("answers every malformed chat frame from an operator with an error and keeps the socket", async () => {
     const { client } = await join(chat.chatId, tokens.ann);
     client.drain();
-    await expectErrorFrames("operator chat socket", client, badFrames([...messageFrames, '{"type":"rate","rating":"good"}']));
+    await expectErrorFrames(
+      "operator chat socket",
+      client,
+      badFrames([...messageFrames, '{"type":"rate","rating":"good"}']),
+    );
     client.close();
   });
 
@@ -567,7 +961,11 @@ describe("hostile socket input", () => {
     const res = await upgrade(`/ws/chats/${chat.chatId}?token=${encodeURIComponent(tokens.visitor)}`);
     res.webSocket!.accept();
     const client = new ChatClient<ServerFrame>(res.webSocket!);
-    await expectErrorFrames("chat socket before hello", client, ['{"type":"message","cid":"early","text":"sneaky"}', '{"type":"read","seq":1}', '{"type":"close"}']);
+    await expectErrorFrames("chat socket before hello", client, [
+      '{"type":"message","cid":"early","text":"sneaky"}',
+      '{"type":"read","seq":1}',
+      '{"type":"close"}',
+    ]);
     client.close();
   });
 
@@ -576,16 +974,35 @@ describe("hostile socket input", () => {
     res.webSocket!.accept();
     const client = new ChatClient<LobbyServerFrame>(res.webSocket!);
     await client.next("lobby");
-    await expectErrorFrames("lobby socket", client, badFrames(['{"type":"presence"}', '{"type":"presence","status":"god"}', '{"type":"presence","status":null}', '{"type":"presence","status":"online","x":1}', '{"type":"message","cid":"x","text":"y"}']));
+    await expectErrorFrames(
+      "lobby socket",
+      client,
+      badFrames([
+        '{"type":"presence"}',
+        '{"type":"presence","status":"god"}',
+        '{"type":"presence","status":null}',
+        '{"type":"presence","status":"online","x":1}',
+        '{"type":"message","cid":"x","text":"y"}',
+      ]),
+    );
     client.close();
   });
 
   it("answers every malformed presence frame with an error and keeps the socket", async () => {
-    const res = await upgrade(`/ws/visitors?account=${home.id}&visitor=visitor-hostile-000000`, { Origin: "https://shop.example" });
+    const res = await upgrade(`/ws/visitors?account=${home.id}&visitor=visitor-hostile-000000`, {
+      Origin: "https://shop.example",
+    });
     expect(res.status).toBe(101);
     res.webSocket!.accept();
     const client = new ChatClient<VisitorServerFrame>(res.webSocket!);
-    const page = { type: "page", url: "https://shop.example/", title: "Shop", referrer: "", onSiteMs: 1000, chatting: false };
+    const page = {
+      type: "page",
+      url: "https://shop.example/",
+      title: "Shop",
+      referrer: "",
+      onSiteMs: 1000,
+      chatting: false,
+    };
     const wrong = [
       { ...page, url: 42 },
       { ...page, title: null },
@@ -606,7 +1023,7 @@ describe("hostile but legitimate text", () => {
     const texts = [
       "<script>alert(1)</script>",
       '<img src=x onerror="alert(1)">',
-      "<a href=\"javascript:alert(1)\">click</a>",
+      '<a href="javascript:alert(1)">click</a>',
       "\u202Eevil.exe\u202C",
       "zero\u200Bwidth\u200Djoin\uFEFF",
       "👩‍👩‍👧‍👦 🏳️‍🌈",
@@ -627,7 +1044,9 @@ describe("hostile but legitimate text", () => {
       const frame = await ann.next("ack").catch(() => null);
       if (!frame) failures.push(`legitimate text ${JSON.stringify(text.slice(0, 30))}: no ack`);
     }
-    const page = (await (await call(`/api/chats/${roundTrip.chatId}/messages`, { token: roundTrip.token })).json()) as HistoryPage;
+    const page = (await (
+      await call(`/api/chats/${roundTrip.chatId}/messages`, { token: roundTrip.token })
+    ).json()) as HistoryPage;
     const stored = page.messages.filter((m) => m.kind === "text").map((m) => m.text);
     expect(stored).toEqual(texts);
     ann.close();

@@ -2,11 +2,27 @@
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SOCKET_PROTOCOL, socketProtocols, type ChatsResponse, type HistoryPage, type Problem } from "../src/shared/protocol.ts";
+import {
+  SOCKET_PROTOCOL,
+  socketProtocols,
+  type ChatsResponse,
+  type HistoryPage,
+  type Problem,
+} from "../src/shared/protocol.ts";
 import { database } from "../src/server/db/index.ts";
 import { operators } from "../src/server/db/schema.ts";
 import { eq } from "drizzle-orm";
-import { call, join, login, operatorJoins, PASSWORD, seedAccount, startChat, upgrade, type SeededAccount } from "./helpers.ts";
+import {
+  call,
+  join,
+  login,
+  operatorJoins,
+  PASSWORD,
+  seedAccount,
+  startChat,
+  upgrade,
+  type SeededAccount,
+} from "./helpers.ts";
 
 let home: SeededAccount;
 let other: SeededAccount;
@@ -52,7 +68,11 @@ describe("health and routing", () => {
   });
 
   it("sends API answers, errors included, with headers that keep them from running or being framed, and no cookies", async () => {
-    for (const res of [await call("/api/health"), await call("/api/nothing-here"), await call("/api/operator/login", { method: "POST", json: { email: "x@y.z", password: "nope-nope" } })]) {
+    for (const res of [
+      await call("/api/health"),
+      await call("/api/nothing-here"),
+      await call("/api/operator/login", { method: "POST", json: { email: "x@y.z", password: "nope-nope" } }),
+    ]) {
       expect(res.headers.get("Content-Security-Policy")).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
       expect(res.headers.get("X-Frame-Options")).toBe("DENY");
@@ -67,23 +87,54 @@ describe("health and routing", () => {
 describe("operator login", () => {
   it("returns a session token and the operator's profile", async () => {
     const res = await login(home.emails.owner.toUpperCase());
-    expect(res.operator).toEqual({ id: `${home.id}_owner`, accountId: home.id, email: home.emails.owner, name: "Owner home", role: "owner" });
+    expect(res.operator).toEqual({
+      id: `${home.id}_owner`,
+      accountId: home.id,
+      email: home.emails.owner,
+      name: "Owner home",
+      role: "owner",
+    });
     expect(res.expiresAt).toBeGreaterThan(Date.now());
     const me = await call("/api/operator/me", { token: res.token });
     expect(await me.json()).toMatchObject({ id: `${home.id}_owner` });
   });
 
   it("refuses a wrong password and an unknown email alike", async () => {
-    const wrong = await call("/api/operator/login", { method: "POST", json: { email: home.emails.ann, password: "nope" } });
-    const unknown = await call("/api/operator/login", { method: "POST", json: { email: "nobody@home.test", password: PASSWORD } });
+    const wrong = await call("/api/operator/login", {
+      method: "POST",
+      json: { email: home.emails.ann, password: "nope" },
+    });
+    const unknown = await call("/api/operator/login", {
+      method: "POST",
+      json: { email: "nobody@home.test", password: PASSWORD },
+    });
     const [a, b] = [await problem(wrong, 401, "bad_credentials"), await problem(unknown, 401, "bad_credentials")];
     expect(a.detail).toBe(b.detail);
   });
 
   it("rejects malformed bodies, bad emails and unknown fields", async () => {
-    await problem(await call("/api/operator/login", { method: "POST", body: "{oops", headers: { "Content-Type": "application/json" } }), 400, "bad_json");
-    await problem(await call("/api/operator/login", { method: "POST", json: { email: "not-an-email", password: "x" } }), 422, "validation_failed");
-    const extra = await problem(await call("/api/operator/login", { method: "POST", json: { email: home.emails.ann, password: PASSWORD, admin: true } }), 422, "validation_failed");
+    await problem(
+      await call("/api/operator/login", {
+        method: "POST",
+        body: "{oops",
+        headers: { "Content-Type": "application/json" },
+      }),
+      400,
+      "bad_json",
+    );
+    await problem(
+      await call("/api/operator/login", { method: "POST", json: { email: "not-an-email", password: "x" } }),
+      422,
+      "validation_failed",
+    );
+    const extra = await problem(
+      await call("/api/operator/login", {
+        method: "POST",
+        json: { email: home.emails.ann, password: PASSWORD, admin: true },
+      }),
+      422,
+      "validation_failed",
+    );
     expect(extra.errors?.join()).toContain("admin");
   });
 });
@@ -97,16 +148,39 @@ describe("visitor sessions", () => {
     expect(before.chats.map((c) => c.id)).not.toContain(chat.chatId);
     expect((await call(`/api/operator/chats/${chat.chatId}/accept`, { method: "POST", token: ann })).status).toBe(200);
     const after = await (await call("/api/operator/chats", { token: ann })).json<ChatsResponse>();
-    expect(after.chats.find((c) => c.id === chat.chatId)).toMatchObject({ visitorName: "Vera Visitor", departmentId: home.salesId, status: "active" });
+    expect(after.chats.find((c) => c.id === chat.chatId)).toMatchObject({
+      visitorName: "Vera Visitor",
+      departmentId: home.salesId,
+      status: "active",
+    });
     const theirs = await (await call("/api/operator/chats", { token: stranger })).json<ChatsResponse>();
     expect(theirs.chats.map((c) => c.id)).not.toContain(chat.chatId);
   });
 
   it("refuses unknown accounts, other accounts' departments and bad input", async () => {
-    await problem(await call("/api/visitor/sessions", { method: "POST", json: { accountId: "acc_nope" } }), 404, "not_found");
-    await problem(await call("/api/visitor/sessions", { method: "POST", json: { accountId: home.id, departmentId: other.salesId } }), 404, "not_found");
-    await problem(await call("/api/visitor/sessions", { method: "POST", json: { accountId: home.id, email: "nope" } }), 422, "validation_failed");
-    await problem(await call("/api/visitor/sessions", { method: "POST", json: { accountId: home.id, name: "x".repeat(101) } }), 422, "validation_failed");
+    await problem(
+      await call("/api/visitor/sessions", { method: "POST", json: { accountId: "acc_nope" } }),
+      404,
+      "not_found",
+    );
+    await problem(
+      await call("/api/visitor/sessions", {
+        method: "POST",
+        json: { accountId: home.id, departmentId: other.salesId },
+      }),
+      404,
+      "not_found",
+    );
+    await problem(
+      await call("/api/visitor/sessions", { method: "POST", json: { accountId: home.id, email: "nope" } }),
+      422,
+      "validation_failed",
+    );
+    await problem(
+      await call("/api/visitor/sessions", { method: "POST", json: { accountId: home.id, name: "x".repeat(101) } }),
+      422,
+      "validation_failed",
+    );
     await problem(await call("/api/operator/chats?status=bogus", { token: ann }), 422, "validation_failed");
   });
 });
@@ -122,14 +196,22 @@ describe("chat history over HTTP", () => {
     const first = await (await call(`/api/chats/${chat.chatId}/messages?limit=3`, { token: ann })).json<HistoryPage>();
     expect(first.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(first).toMatchObject({ hasMore: true, lastSeq: 7 });
-    const next = await (await call(`/api/chats/${chat.chatId}/messages?after=3&limit=10`, { token: chat.token })).json<HistoryPage>();
+    const next = await (
+      await call(`/api/chats/${chat.chatId}/messages?after=3&limit=10`, { token: chat.token })
+    ).json<HistoryPage>();
     expect(next.messages.map((m) => m.seq)).toEqual([4, 5, 6, 7]);
     expect(next.hasMore).toBe(false);
-    const older = await (await call(`/api/chats/${chat.chatId}/messages?before=6&limit=2`, { token: ann })).json<HistoryPage>();
+    const older = await (
+      await call(`/api/chats/${chat.chatId}/messages?before=6&limit=2`, { token: ann })
+    ).json<HistoryPage>();
     expect(older.messages.map((m) => m.text)).toEqual(["message 4", "message 5"]);
     expect(older.hasMore).toBe(true);
     await problem(await call(`/api/chats/${chat.chatId}/messages?limit=0`, { token: ann }), 422, "validation_failed");
-    await problem(await call(`/api/chats/${chat.chatId}/messages?limit=many`, { token: ann }), 422, "validation_failed");
+    await problem(
+      await call(`/api/chats/${chat.chatId}/messages?limit=many`, { token: ann }),
+      422,
+      "validation_failed",
+    );
   });
 
   it("is read by the account's API key but not by another account's", async () => {
@@ -146,7 +228,11 @@ describe("authentication failures", () => {
     await problem(await call("/api/operator/chats", { token: "not.a.jwt" }), 401, "token_invalid");
     const [head, payload] = ann.split(".");
     await problem(await call("/api/operator/chats", { token: `${head}.${payload}.AAAA` }), 401, "token_invalid");
-    await problem(await call("/api/operator/chats", { token: await expiredOperatorToken(home.id, `${home.id}_ann`) }), 401, "token_expired");
+    await problem(
+      await call("/api/operator/chats", { token: await expiredOperatorToken(home.id, `${home.id}_ann`) }),
+      401,
+      "token_expired",
+    );
   });
 
   it("refuses a token signed with another secret", async () => {
@@ -167,16 +253,28 @@ describe("authentication failures", () => {
 
   it("stops a deactivated operator at once", async () => {
     const bob = (await login(home.emails.bob)).token;
-    await database(env.DB).update(operators).set({ active: false }).where(eq(operators.id, `${home.id}_bob`));
+    await database(env.DB)
+      .update(operators)
+      .set({ active: false })
+      .where(eq(operators.id, `${home.id}_bob`));
     await problem(await call("/api/operator/chats", { token: bob }), 403, "deactivated");
     const chat = await startChat(home.id);
     expect((await upgrade(chat.chatId, bob)).status).toBe(403);
-    await problem(await call("/api/operator/login", { method: "POST", json: { email: home.emails.bob, password: PASSWORD } }), 401, "bad_credentials");
+    await problem(
+      await call("/api/operator/login", { method: "POST", json: { email: home.emails.bob, password: PASSWORD } }),
+      401,
+      "bad_credentials",
+    );
   });
 
   it("admin API: API keys and owners/admins in, operators and revoked or foreign keys out", async () => {
-    expect(await (await call("/api/admin/v1/account", { token: home.apiKey })).json()).toEqual({ id: home.id, name: "Company home" });
-    expect(await (await call("/api/admin/v1/account", { token: (await login(home.emails.owner)).token })).json()).toMatchObject({ id: home.id });
+    expect(await (await call("/api/admin/v1/account", { token: home.apiKey })).json()).toEqual({
+      id: home.id,
+      name: "Company home",
+    });
+    expect(
+      await (await call("/api/admin/v1/account", { token: (await login(home.emails.owner)).token })).json(),
+    ).toMatchObject({ id: home.id });
     expect(await (await call("/api/admin/v1/account", { token: other.apiKey })).json()).toMatchObject({ id: other.id });
     await problem(await call("/api/admin/v1/account", { token: ann }), 403, "forbidden");
     await problem(await call("/api/admin/v1/account", { token: "pk_madeup" }), 401, "token_invalid");
@@ -188,7 +286,11 @@ describe("authentication failures", () => {
 describe("WebSocket upgrades are authenticated before they are accepted", () => {
   it("gives no socket without a valid token", async () => {
     const chat = await startChat(home.id);
-    for (const [token, status] of [[undefined, 401], ["garbage", 401], [await expiredOperatorToken(home.id, `${home.id}_ann`), 401]] as const) {
+    for (const [token, status] of [
+      [undefined, 401],
+      ["garbage", 401],
+      [await expiredOperatorToken(home.id, `${home.id}_ann`), 401],
+    ] as const) {
       const res = await upgrade(chat.chatId, token);
       expect(res.status).toBe(status);
       expect(res.webSocket).toBeNull();
@@ -208,7 +310,11 @@ describe("WebSocket upgrades are authenticated before they are accepted", () => 
     await problem(await call(`/api/chats/${chat.chatId}/messages`, { token: otherChat.token }), 403, "forbidden");
     // An API key is never taken from a URL (401); by header it is known, and still no participant.
     await problem(await upgrade(chat.chatId, home.apiKey), 401, "token_invalid");
-    await problem(await call(`/ws/chats/${chat.chatId}`, { token: home.apiKey, headers: { Upgrade: "websocket" } }), 403, "forbidden");
+    await problem(
+      await call(`/ws/chats/${chat.chatId}`, { token: home.apiKey, headers: { Upgrade: "websocket" } }),
+      403,
+      "forbidden",
+    );
   });
 
   it("answers 404 for a chat that does not exist and 426 for a plain GET", async () => {
@@ -230,8 +336,16 @@ describe("WebSocket upgrades are authenticated before they are accepted", () => 
   it("takes the token from a subprotocol, as browsers send it, and answers without echoing it", async () => {
     const chat = await startChat(home.id);
     const viaProtocol = (path: string, token: string) =>
-      exports.default.fetch(new Request(`https://parley.test${path}`, { headers: { Upgrade: "websocket", "Sec-WebSocket-Protocol": socketProtocols(token).join(", ") } }));
-    for (const [path, token] of [[`/ws/chats/${chat.chatId}`, chat.token], [`/ws/chats/${chat.chatId}`, ann], ["/ws/lobby", ann]] as const) {
+      exports.default.fetch(
+        new Request(`https://parley.test${path}`, {
+          headers: { Upgrade: "websocket", "Sec-WebSocket-Protocol": socketProtocols(token).join(", ") },
+        }),
+      );
+    for (const [path, token] of [
+      [`/ws/chats/${chat.chatId}`, chat.token],
+      [`/ws/chats/${chat.chatId}`, ann],
+      ["/ws/lobby", ann],
+    ] as const) {
       const res = await viaProtocol(path, token);
       expect(res.status).toBe(101);
       expect(res.headers.get("Sec-WebSocket-Protocol")).toBe(SOCKET_PROTOCOL);
@@ -249,7 +363,8 @@ describe("rate limits per client address (wrangler.toml [[ratelimits]])", () => 
   // Cloudflare's edge (and wrangler dev) put the client's address in CF-Connecting-IP; calls from
   // inside the runtime, like the other tests here, carry none and are not limited.
   const from = (address: string) => ({ "CF-Connecting-IP": address });
-  const session = (accountId: string, address: string) => call("/api/visitor/sessions", { method: "POST", headers: from(address), json: { accountId, name: "Flood" } });
+  const session = (accountId: string, address: string) =>
+    call("/api/visitor/sessions", { method: "POST", headers: from(address), json: { accountId, name: "Flood" } });
 
   it("lets one address start 60 chats a minute per account, then answers 429 with Retry-After, other addresses and accounts unaffected", async () => {
     const results = await Promise.all(Array.from({ length: 60 }, () => session(home.id, "203.0.113.7")));
@@ -263,7 +378,12 @@ describe("rate limits per client address (wrangler.toml [[ratelimits]])", () => 
   });
 
   it("lets one address try an operator's password 20 times a minute; the 21st try is refused even when right", async () => {
-    const attempt = (password: string, address: string) => call("/api/operator/login", { method: "POST", headers: from(address), json: { email: home.emails.owner, password } });
+    const attempt = (password: string, address: string) =>
+      call("/api/operator/login", {
+        method: "POST",
+        headers: from(address),
+        json: { email: home.emails.owner, password },
+      });
     for (let i = 0; i < 20; i++) expect((await attempt(`wrong-guess-${i}`, "198.51.100.4")).status).toBe(401);
     await problem(await attempt(PASSWORD, "198.51.100.4"), 429, "rate_limited");
     expect((await attempt(PASSWORD, "198.51.100.5")).status).toBe(200);
@@ -271,7 +391,11 @@ describe("rate limits per client address (wrangler.toml [[ratelimits]])", () => 
 
   it("lets one address open 300 presence sockets a minute per account", async () => {
     const open = (address: string) =>
-      exports.default.fetch(new Request(`https://parley.test/ws/visitors?account=${home.id}&visitor=${crypto.randomUUID()}`, { headers: { Upgrade: "websocket", ...from(address) } }));
+      exports.default.fetch(
+        new Request(`https://parley.test/ws/visitors?account=${home.id}&visitor=${crypto.randomUUID()}`, {
+          headers: { Upgrade: "websocket", ...from(address) },
+        }),
+      );
     const opened = await Promise.all(Array.from({ length: 300 }, () => open("192.0.2.9")));
     expect(opened.every((r) => r.status === 101)).toBe(true);
     for (const res of opened) {

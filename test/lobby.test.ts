@@ -6,7 +6,17 @@ import type { LobbyServerFrame } from "../src/shared/lobby-protocol.ts";
 import type { CannedResponsesResponse, Problem } from "../src/shared/protocol.ts";
 import { database } from "../src/server/db/index.ts";
 import { cannedResponses } from "../src/server/db/schema.ts";
-import { call, ChatClient, join, login, operatorJoins, seedAccount, startChat, upgrade, type SeededAccount } from "./helpers.ts";
+import {
+  call,
+  ChatClient,
+  join,
+  login,
+  operatorJoins,
+  seedAccount,
+  startChat,
+  upgrade,
+  type SeededAccount,
+} from "./helpers.ts";
 
 let account: SeededAccount;
 let other: SeededAccount;
@@ -24,7 +34,9 @@ type LobbyClient = ChatClient<LobbyServerFrame>;
 
 async function openLobby(token: string | undefined): Promise<Response> {
   const query = token ? `?token=${encodeURIComponent(token)}` : "";
-  return exports.default.fetch(new Request(`https://parley.test/ws/lobby${query}`, { headers: { Upgrade: "websocket" } }));
+  return exports.default.fetch(
+    new Request(`https://parley.test/ws/lobby${query}`, { headers: { Upgrade: "websocket" } }),
+  );
 }
 
 /** Connects to the lobby and sets the presence (the lobby remembers it between tests), then
@@ -53,9 +65,18 @@ describe("presence", () => {
   it("starts away, goes online, is remembered, and is seen by the others", async () => {
     const watcher = (await enterLobby(tokens.owner)).client;
     const first = await enterLobby(tokens.bob, false);
-    expect(first.snapshot.you).toMatchObject({ id: `${account.id}_bob`, status: "away", connected: true, departmentIds: [`${account.id}_support`] });
+    expect(first.snapshot.you).toMatchObject({
+      id: `${account.id}_bob`,
+      status: "away",
+      connected: true,
+      departmentIds: [`${account.id}_support`],
+    });
     expect(first.snapshot.waiting).toEqual([]);
-    expect((await watcher.next("presence")).operator).toMatchObject({ id: `${account.id}_bob`, status: "away", connected: true });
+    expect((await watcher.next("presence")).operator).toMatchObject({
+      id: `${account.id}_bob`,
+      status: "away",
+      connected: true,
+    });
 
     first.client.send({ type: "presence", status: "online" });
     expect((await watcher.next("presence")).operator).toMatchObject({ id: `${account.id}_bob`, status: "online" });
@@ -66,9 +87,17 @@ describe("presence", () => {
     res.webSocket!.accept();
     const again = new ChatClient<LobbyServerFrame>(res.webSocket!);
     expect((await again.next("lobby")).you.status).toBe("online");
-    expect((await watcher.next("presence")).operator).toMatchObject({ id: `${account.id}_bob`, status: "online", connected: true });
+    expect((await watcher.next("presence")).operator).toMatchObject({
+      id: `${account.id}_bob`,
+      status: "online",
+      connected: true,
+    });
     again.send({ type: "presence", status: "away" });
-    expect((await watcher.next("presence")).operator).toMatchObject({ id: `${account.id}_bob`, status: "away", connected: true });
+    expect((await watcher.next("presence")).operator).toMatchObject({
+      id: `${account.id}_bob`,
+      status: "away",
+      connected: true,
+    });
   });
 
   it("answers bad lobby frames with an error and keeps the socket", async () => {
@@ -111,7 +140,8 @@ describe("presence stays honest", () => {
     const stub = env.LOBBY.get(env.LOBBY.idFromName(account.id));
     // Pretend every socket connected long ago; only the one that pings now shows a sign of life.
     await runInDurableObject(stub, (_lobby, state) => {
-      for (const ws of state.getWebSockets()) ws.serializeAttachment({ ...ws.deserializeAttachment(), connectedAt: Date.now() - 10 * 60_000 });
+      for (const ws of state.getWebSockets())
+        ws.serializeAttachment({ ...ws.deserializeAttachment(), connectedAt: Date.now() - 10 * 60_000 });
     });
     pinging.sendRaw('{"type":"ping"}');
     await pinging.next("pong");
@@ -126,7 +156,11 @@ describe("presence stays honest", () => {
     do bob = (await watcher.next("presence")).operator;
     while (bob.id !== `${account.id}_bob` || bob.connected);
     expect(bob).toMatchObject({ connected: false });
-    expect(watcher.drain().filter((f) => f.type === "presence" && f.operator.id === `${account.id}_bob` && f.operator.connected)).toEqual([]);
+    expect(
+      watcher
+        .drain()
+        .filter((f) => f.type === "presence" && f.operator.id === `${account.id}_bob` && f.operator.connected),
+    ).toEqual([]);
   });
 });
 
@@ -136,7 +170,11 @@ describe("waiting chats", () => {
     const support = (await enterLobby(tokens.bob)).client;
     const away = (await enterLobby(tokens.owner, false)).client;
     const chat = await startChat(account.id, { departmentId: account.salesId, name: "Sally" });
-    expect((await sales.next("waiting")).chat).toMatchObject({ chatId: chat.chatId, departmentId: account.salesId, visitorName: "Sally" });
+    expect((await sales.next("waiting")).chat).toMatchObject({
+      chatId: chat.chatId,
+      departmentId: account.salesId,
+      visitorName: "Sally",
+    });
     // Anyone-chats go to everyone online; the frame order proves the sales chat was not sent first.
     const anyone = await startChat(account.id, { name: "Andy" });
     expect((await support.next("waiting")).chat.chatId).toBe(anyone.chatId);
@@ -170,7 +208,11 @@ describe("waiting chats", () => {
       expect(await lobby.next("dequeued")).toMatchObject({ chatId: chat.chatId, by: { id: winner.id } });
     }
     // The visitor sees exactly one operator arrive.
-    expect((await visitor.next("msg")).message).toMatchObject({ kind: "system", event: "join", author: { id: winner.id } });
+    expect((await visitor.next("msg")).message).toMatchObject({
+      kind: "system",
+      event: "join",
+      author: { id: winner.id },
+    });
     visitor.send({ type: "message", cid: "after-accept", text: "thanks" });
     await visitor.next("ack");
     expect(visitor.drain().filter((f) => f.type === "msg")).toEqual([]);
@@ -224,11 +266,36 @@ describe("canned responses for the console", () => {
     await database(env.DB)
       .insert(t)
       .values([
-        { id: "cr_support", accountId: account.id, level: "department", ownerId: `${account.id}_support`, title: "Support line", text: "Call us.", position: 0 },
-        { id: "cr_bob", accountId: account.id, level: "operator", ownerId: `${account.id}_bob`, title: "Bob's sign-off", text: "Bob out.", position: 0 },
-        { id: "cr_company_first", accountId: account.id, level: "company", ownerId: null, title: "Welcome", text: "Welcome!", position: -1 },
+        {
+          id: "cr_support",
+          accountId: account.id,
+          level: "department",
+          ownerId: `${account.id}_support`,
+          title: "Support line",
+          text: "Call us.",
+          position: 0,
+        },
+        {
+          id: "cr_bob",
+          accountId: account.id,
+          level: "operator",
+          ownerId: `${account.id}_bob`,
+          title: "Bob's sign-off",
+          text: "Bob out.",
+          position: 0,
+        },
+        {
+          id: "cr_company_first",
+          accountId: account.id,
+          level: "company",
+          ownerId: null,
+          title: "Welcome",
+          text: "Welcome!",
+          position: -1,
+        },
       ]);
-    const list = async (token: string) => (await (await call("/api/operator/canned-responses", { token })).json<CannedResponsesResponse>()).responses;
+    const list = async (token: string) =>
+      (await (await call("/api/operator/canned-responses", { token })).json<CannedResponsesResponse>()).responses;
 
     const bob = await list(tokens.bob);
     expect(bob.map((r) => [r.level, r.title])).toEqual([

@@ -25,7 +25,9 @@ describe("GET /api/operator/departments", () => {
     });
     expect(body.departments.some((d) => d.id.startsWith(other.id))).toBe(false);
 
-    const theirs = (await (await call("/api/operator/departments", { token: (await login(other.emails.ann)).token })).json()) as DepartmentsResponse;
+    const theirs = (await (
+      await call("/api/operator/departments", { token: (await login(other.emails.ann)).token })
+    ).json()) as DepartmentsResponse;
     expect(theirs.departments.map((d) => d.id).sort()).toEqual([`${other.id}_sales`, `${other.id}_support`]);
   });
 

@@ -17,11 +17,19 @@ const queue = (chatId: string, token?: string) => call(`/api/chats/${chatId}/que
 describe("GET /api/chats/:chatId/queue", () => {
   it("tells a waiting visitor their place in their department's queue, and that it is over once an operator takes the chat", async () => {
     // An offline message waits too, but it is answered by email: no live visitor waits behind it.
-    expect((await call("/api/visitor/offline-messages", { method: "POST", json: { accountId: account.id, name: "Olga", email: "olga@example.org", text: "Call me" } })).status).toBe(201);
+    expect(
+      (
+        await call("/api/visitor/offline-messages", {
+          method: "POST",
+          json: { accountId: account.id, name: "Olga", email: "olga@example.org", text: "Call me" },
+        })
+      ).status,
+    ).toBe(201);
     const first = await startChat(account.id);
     const second = await startChat(account.id);
     const sales = await startChat(account.id, { departmentId: account.salesId });
-    const place = async (s: VisitorSessionResponse) => expectJson<QueuePositionResponse>(await queue(s.chatId, s.token), 200);
+    const place = async (s: VisitorSessionResponse) =>
+      expectJson<QueuePositionResponse>(await queue(s.chatId, s.token), 200);
 
     expect(await place(first)).toEqual({ waiting: true, position: 1 });
     expect(await place(second)).toEqual({ waiting: true, position: 2 });
@@ -55,10 +63,20 @@ describe("GET /api/chats/:chatId/queue", () => {
 
   it("is readable from the customer's site (CORS), as the widget asks it from there", async () => {
     const chat = await startChat(account.id);
-    const res = await call(`/api/chats/${chat.chatId}/queue`, { token: chat.token, headers: { Origin: "https://shop.example" } });
+    const res = await call(`/api/chats/${chat.chatId}/queue`, {
+      token: chat.token,
+      headers: { Origin: "https://shop.example" },
+    });
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
     await expectJson(res, 200);
-    const preflight = await call(`/api/chats/${chat.chatId}/queue`, { method: "OPTIONS", headers: { Origin: "https://shop.example", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization" } });
+    const preflight = await call(`/api/chats/${chat.chatId}/queue`, {
+      method: "OPTIONS",
+      headers: {
+        Origin: "https://shop.example",
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "authorization",
+      },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("authorization");
     await preflight.arrayBuffer();

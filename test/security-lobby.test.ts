@@ -11,7 +11,18 @@ import { PAGE_NOTICE_BURST, PAGE_NOTICES_PER_SECOND, PAGE_WARNING_EVERY_MS } fro
 import type { ChatDetail, Page } from "../src/shared/admin-api.ts";
 import { FLOODING_CLOSE_CODE, type LobbyServerFrame, type VisitorServerFrame } from "../src/shared/lobby-protocol.ts";
 import type { ChatSummary, OfflineMessageResponse, QueuePositionResponse } from "../src/shared/protocol.ts";
-import { admin, call, ChatClient, expectJson, expectProblem, join, login, seedAccount, startChat, type SeededAccount } from "./helpers.ts";
+import {
+  admin,
+  call,
+  ChatClient,
+  expectJson,
+  expectProblem,
+  join,
+  login,
+  seedAccount,
+  startChat,
+  type SeededAccount,
+} from "./helpers.ts";
 
 let account: SeededAccount;
 const tokens = { ann: "", bob: "" };
@@ -26,7 +37,11 @@ beforeAll(async () => {
 });
 
 async function lobbySocket(token: string) {
-  const res = await exports.default.fetch(new Request(`https://parley.test/ws/lobby?token=${encodeURIComponent(token)}`, { headers: { Upgrade: "websocket" } }));
+  const res = await exports.default.fetch(
+    new Request(`https://parley.test/ws/lobby?token=${encodeURIComponent(token)}`, {
+      headers: { Upgrade: "websocket" },
+    }),
+  );
   expect(res.status).toBe(101);
   res.webSocket!.accept();
   const client = new ChatClient<LobbyServerFrame>(res.webSocket!);
@@ -42,7 +57,11 @@ async function online(client: ChatClient<LobbyServerFrame>) {
 
 /** A presence socket through the Worker (with the test config's 4 shards: on the visitor's shard). */
 async function presenceSocket(visitorId: string) {
-  const res = await exports.default.fetch(new Request(`https://parley.test/ws/visitors?account=${account.id}&visitor=${visitorId}`, { headers: { Upgrade: "websocket" } }));
+  const res = await exports.default.fetch(
+    new Request(`https://parley.test/ws/visitors?account=${account.id}&visitor=${visitorId}`, {
+      headers: { Upgrade: "websocket" },
+    }),
+  );
   expect(res.status).toBe(101);
   res.webSocket!.accept();
   return new ChatClient<VisitorServerFrame>(res.webSocket!);
@@ -51,14 +70,24 @@ async function presenceSocket(visitorId: string) {
 /** A presence socket held by the account's lobby itself, as in a deployment with one shard (the
  * default) or a page not yet moved to its shard: exactly what the Worker would send it. */
 async function presenceOnAccountLobby(visitorId: string) {
-  const headers = { Upgrade: "websocket", [LOBBY_VISITOR_HEADER]: JSON.stringify({ id: visitorId, accountId: account.id, shard: null }) };
+  const headers = {
+    Upgrade: "websocket",
+    [LOBBY_VISITOR_HEADER]: JSON.stringify({ id: visitorId, accountId: account.id, shard: null }),
+  };
   const res = await lobbyOf(env, account.id).fetch(new Request("https://lobby/connect", { headers }));
   expect(res.status).toBe(101);
   res.webSocket!.accept();
   return new ChatClient<VisitorServerFrame>(res.webSocket!);
 }
 
-const page = (n: number) => ({ type: "page", url: `https://shop.test/p/${n}`, title: `Page ${n}`, referrer: "", onSiteMs: n, chatting: false });
+const page = (n: number) => ({
+  type: "page",
+  url: `https://shop.test/p/${n}`,
+  title: `Page ${n}`,
+  referrer: "",
+  onSiteMs: n,
+  chatting: false,
+});
 
 /** The `visitor` notices about this visitor among frames drained from a console. */
 function noticesAbout(frames: LobbyServerFrame[], visitorId: string) {
@@ -74,7 +103,9 @@ async function until(console: ChatClient<LobbyServerFrame>, visitorId: string, u
     if (noticesAbout(frames, visitorId).some((v) => v.url === url)) return frames;
     await sleep(50);
   }
-  throw new Error(`no notice of ${visitorId} on ${url}; last: ${JSON.stringify(noticesAbout(frames, visitorId).at(-1))}`);
+  throw new Error(
+    `no notice of ${visitorId} on ${url}; last: ${JSON.stringify(noticesAbout(frames, visitorId).at(-1))}`,
+  );
 }
 
 /** Most notices one socket may cause in `ms`: the burst, the sustained rate, one trailing notice. */
@@ -102,7 +133,11 @@ describe("a presence socket flooding page frames", () => {
     expect(notices.length).toBeLessThanOrEqual(bound(elapsed));
     expect(notices.at(-1)).toMatchObject({ url: "https://shop.test/p/3000", title: "Page 3000" });
     // The lobby's other answers were not drowned.
-    expect(frames.some((f) => f.type === "presence" && f.operator.id === `${account.id}_bob` && f.operator.status === "online")).toBe(true);
+    expect(
+      frames.some(
+        (f) => f.type === "presence" && f.operator.id === `${account.id}_bob` && f.operator.status === "online",
+      ),
+    ).toBe(true);
     expect(frames.some((f) => f.type === "waiting" && f.chat.chatId === chat.chatId)).toBe(true);
     // The flooder is told, once per interval rather than once per frame, and stays connected.
     const errors = flooder.drain().filter((f) => f.type === "error");
@@ -111,7 +146,11 @@ describe("a presence socket flooding page frames", () => {
     expect(errors[0]).toMatchObject({ code: "rate_limited" });
     expect(flooder.closed).toBeUndefined();
     // A console connecting now sees the visitor's last page too.
-    const fresh = await exports.default.fetch(new Request(`https://parley.test/ws/lobby?token=${encodeURIComponent(tokens.bob)}`, { headers: { Upgrade: "websocket" } }));
+    const fresh = await exports.default.fetch(
+      new Request(`https://parley.test/ws/lobby?token=${encodeURIComponent(tokens.bob)}`, {
+        headers: { Upgrade: "websocket" },
+      }),
+    );
     fresh.webSocket!.accept();
     const late = new ChatClient<LobbyServerFrame>(fresh.webSocket!);
     const { visitors } = await late.next("visitors");
@@ -146,7 +185,7 @@ describe("a presence socket flooding page frames", () => {
     const flooder = await presenceSocket(visitorId);
     let n = 0;
     // 30 frames every 200 ms (150 a second, 150× the sustained limit) for up to 15 seconds.
-    for (const stop = Date.now() + 15_000; Date.now() < stop && !flooder.closed; ) {
+    for (const stop = Date.now() + 15_000; Date.now() < stop && !flooder.closed;) {
       for (let i = 0; i < 30; i++) flooder.send(page(++n));
       await sleep(200);
     }
@@ -178,7 +217,10 @@ async function afterQueueTimeout(accountId: string) {
 }
 
 const leaveOfflineMessage = (accountId: string, text: string) =>
-  call("/api/visitor/offline-messages", { method: "POST", json: { accountId, name: "Olga Offline", email: "olga@visitor.test", text } });
+  call("/api/visitor/offline-messages", {
+    method: "POST",
+    json: { accountId, name: "Olga Offline", email: "olga@visitor.test", text },
+  });
 
 describe("a chat nobody takes", () => {
   it("moves to missed after the queue timeout: index row, notice to consoles, gone from new snapshots, its widget told; offline messages stay", async () => {
@@ -187,7 +229,10 @@ describe("a chat nobody takes", () => {
     await online(ann);
     const chat = await startChat(acc.id);
     expect((await ann.next("waiting")).chat.chatId).toBe(chat.chatId);
-    const offline = await expectJson<OfflineMessageResponse>(await leaveOfflineMessage(acc.id, "Please call me back."), 201);
+    const offline = await expectJson<OfflineMessageResponse>(
+      await leaveOfflineMessage(acc.id, "Please call me back."),
+      201,
+    );
     expect((await ann.next("waiting")).chat).toMatchObject({ chatId: offline.chatId, offline: true });
     const queue = () => call(`/api/chats/${chat.chatId}/queue`, { token: chat.token });
     expect(await expectJson<QueuePositionResponse>(await queue(), 200)).toEqual({ waiting: true, position: 1 });
@@ -208,7 +253,14 @@ describe("a chat nobody takes", () => {
     expect(snapshot.waiting.map((w) => w.chatId)).toEqual([offline.chatId]);
     expect(await expectJson<QueuePositionResponse>(await queue(), 200)).toEqual({ waiting: false, missed: true });
     // Nobody can accept it from the queue any more.
-    await expectProblem(await call(`/api/operator/chats/${chat.chatId}/accept`, { method: "POST", token: (await login(acc.emails.ann)).token }), 409, "already_taken");
+    await expectProblem(
+      await call(`/api/operator/chats/${chat.chatId}/accept`, {
+        method: "POST",
+        token: (await login(acc.emails.ann)).token,
+      }),
+      409,
+      "already_taken",
+    );
     // The visitor gives up and ends it: still listed as missed, now with its end.
     const { client: visitor } = await join(chat.chatId, chat.token);
     visitor.send({ type: "close" });
@@ -225,7 +277,12 @@ describe("a chat nobody takes", () => {
     expect((await call(`/api/operator/chats/${chat.chatId}/join`, { method: "POST", token: ann })).status).toBe(200);
     const row = await expectJson<ChatDetail>(await admin(`/chats/${chat.chatId}`, acc.apiKey), 200);
     expect(row.chat).toMatchObject({ status: "active", missedAt: expect.any(Number) });
-    expect(await expectJson<QueuePositionResponse>(await call(`/api/chats/${chat.chatId}/queue`, { token: chat.token }), 200)).toEqual({ waiting: false });
+    expect(
+      await expectJson<QueuePositionResponse>(
+        await call(`/api/chats/${chat.chatId}/queue`, { token: chat.token }),
+        200,
+      ),
+    ).toEqual({ waiting: false });
   });
 });
 
@@ -236,10 +293,16 @@ describe("the cap on waiting chats", () => {
     const since = Date.now();
     for (let batch = 0; batch < DEFAULT_QUEUE_MAX_WAITING / 50; batch++) {
       await Promise.all(
-        Array.from({ length: 50 }, (_, i) => lobby.enqueue({ chatId: `c_cap_${batch * 50 + i}`, departmentId: null, visitorName: "Flood", since })),
+        Array.from({ length: 50 }, (_, i) =>
+          lobby.enqueue({ chatId: `c_cap_${batch * 50 + i}`, departmentId: null, visitorName: "Flood", since }),
+        ),
       );
     }
-    const refused = await expectProblem(await call("/api/visitor/sessions", { method: "POST", json: { accountId: acc.id, name: "Late Visitor" } }), 503, "queue_full");
+    const refused = await expectProblem(
+      await call("/api/visitor/sessions", { method: "POST", json: { accountId: acc.id, name: "Late Visitor" } }),
+      503,
+      "queue_full",
+    );
     expect(refused.detail).toContain(String(DEFAULT_QUEUE_MAX_WAITING));
     await expectProblem(await leaveOfflineMessage(acc.id, "Hello?"), 503, "queue_full");
     // Nothing of either was created.

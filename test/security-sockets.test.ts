@@ -39,7 +39,13 @@ let made = 0;
 /** A new operator of the account, signed in. */
 async function newOperator(): Promise<{ id: string; email: string; token: string }> {
   const email = `op${++made}@sockets.test`;
-  const { operator } = await expectJson<OperatorCreated>(await admin("/operators", acc.apiKey, { method: "POST", json: { email, name: `Op ${made}`, password: PASSWORD, departmentIds: [acc.salesId] } }), 201);
+  const { operator } = await expectJson<OperatorCreated>(
+    await admin("/operators", acc.apiKey, {
+      method: "POST",
+      json: { email, name: `Op ${made}`, password: PASSWORD, departmentIds: [acc.salesId] },
+    }),
+    201,
+  );
   return { id: operator.id, email, token: (await login(email)).token };
 }
 
@@ -51,7 +57,8 @@ async function openSocket(chatId: string, token: string): Promise<ChatClient> {
   return new ChatClient(res.webSocket!);
 }
 
-const closedWith = (client: { closed: ChatClient["closed"] }) => expect.poll(() => client.closed?.code, { timeout: 5000 });
+const closedWith = (client: { closed: ChatClient["closed"] }) =>
+  expect.poll(() => client.closed?.code, { timeout: 5000 });
 
 describe("deactivation closes every socket of the operator", () => {
   it("in a chat they are in, in a colleague's chat they only opened, before hello, and in a closed chat", async () => {
@@ -66,8 +73,12 @@ describe("deactivation closes every socket of the operator", () => {
     await inEnded.next("msg");
     const lobby = await connectLobby(dee.token);
 
-    await expectJson(await admin(`/operators/${dee.id}`, acc.apiKey, { method: "PATCH", json: { active: false } }), 200);
-    for (const client of [inTheirs, silent, inEnded, lobby.client]) await closedWith(client).toBe(DEACTIVATED_CLOSE_CODE);
+    await expectJson(
+      await admin(`/operators/${dee.id}`, acc.apiKey, { method: "PATCH", json: { active: false } }),
+      200,
+    );
+    for (const client of [inTheirs, silent, inEnded, lobby.client])
+      await closedWith(client).toBe(DEACTIVATED_CLOSE_CODE);
   });
 
   it("and a socket the kick missed is refused at its next hello (the room asks D1)", async () => {
@@ -91,7 +102,10 @@ describe("a password reset", () => {
     const inChat = await operatorJoins(chat.chatId, eve.token);
     const other = await startChat(acc.id);
     const idle = await openSocket(other.chatId, eve.token);
-    await admin(`/operators/${eve.id}/password`, acc.apiKey, { method: "POST", json: { password: "a brand new password" } });
+    await admin(`/operators/${eve.id}/password`, acc.apiKey, {
+      method: "POST",
+      json: { password: "a brand new password" },
+    });
     await closedWith(inChat).toBe(SESSION_ENDED);
     await closedWith(idle).toBe(SESSION_ENDED);
     // A socket opened with the old token after all is refused at the door.
@@ -130,7 +144,21 @@ describe("signing out", () => {
 
 describe("a token that runs out", () => {
   async function shortLivedOperatorToken(operatorId: string, seconds: number) {
-    return (await signToken({ typ: "operator", acc: acc.id, sub: operatorId, role: "operator", name: "Short", ver: 0, sid: `s_short${++made}` }, env.AUTH_SECRET, seconds)).token;
+    return (
+      await signToken(
+        {
+          typ: "operator",
+          acc: acc.id,
+          sub: operatorId,
+          role: "operator",
+          name: "Short",
+          ver: 0,
+          sid: `s_short${++made}`,
+        },
+        env.AUTH_SECRET,
+        seconds,
+      )
+    ).token;
   }
 
   it("closes the socket when the token ends, even one that stays silent and only listens", async () => {
@@ -165,7 +193,15 @@ describe("a chat reopened by an email reply", () => {
     visitor.send({ type: "close" });
     await operator.next("msg");
     const replyTo = await replyAddressFor(env.AUTH_SECRET!, chat.chatId, env.TRANSCRIPT_REPLY_DOMAIN);
-    const raw = ["From: vera@example.org", `To: ${replyTo}`, "Subject: Re: chat", `Message-ID: <${crypto.randomUUID()}@example.org>`, "", "One more question.", ""].join("\r\n");
+    const raw = [
+      "From: vera@example.org",
+      `To: ${replyTo}`,
+      "Subject: Re: chat",
+      `Message-ID: <${crypto.randomUUID()}@example.org>`,
+      "",
+      "One more question.",
+      "",
+    ].join("\r\n");
     expect((await deliverEmail(replyTo, raw, { from: "vera@example.org" })).rejected).toBeUndefined();
     await closedWith(operator).toBe(1000);
     // The chat waits for an operator again, and Hal is no longer in it.
@@ -187,7 +223,9 @@ describe("a client flooding the room", () => {
     const limited = await client.next("error");
     expect(limited).toMatchObject({ code: "rate_limited", retryAfterMs: expect.any(Number) });
     for (let i = 0; i < 60; i++) client.send({ type: "read", seq });
-    await expect.poll(() => client.drain().filter((f) => f.type === "error" && f.code === "rate_limited").length > 0).toBe(true);
+    await expect
+      .poll(() => client.drain().filter((f) => f.type === "error" && f.code === "rate_limited").length > 0)
+      .toBe(true);
     client.close();
   });
 });

@@ -48,16 +48,25 @@ describe("sockets", () => {
   });
 
   it("broadcasts one serialisation to every socket but the one excepted and those filtered out", () => {
-    const [a, b, c, gone] = [socket({ id: "a" }), socket({ id: "b" }), socket({ id: "c" }), socket({ id: "gone" }, true)];
+    const [a, b, c, gone] = [
+      socket({ id: "a" }),
+      socket({ id: "b" }),
+      socket({ id: "c" }),
+      socket({ id: "gone" }, true),
+    ];
     const frames: [string, string][] = [];
-    broadcast<{ id: string }>([a, b, c, gone], { type: "x" }, {
-      except: a,
-      to: (them) => them.id !== "c",
-      send: (ws, data) => {
-        frames.push([attachmentOf<{ id: string }>(ws).id, data]);
-        sendQuietly(ws, data);
+    broadcast<{ id: string }>(
+      [a, b, c, gone],
+      { type: "x" },
+      {
+        except: a,
+        to: (them) => them.id !== "c",
+        send: (ws, data) => {
+          frames.push([attachmentOf<{ id: string }>(ws).id, data]);
+          sendQuietly(ws, data);
+        },
       },
-    });
+    );
     expect(frames).toEqual([
       ["b", '{"type":"x"}'],
       ["gone", '{"type":"x"}'],

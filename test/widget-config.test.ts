@@ -9,8 +9,14 @@ const SITE = "https://shop.example";
 describe("GET /api/widget/config", () => {
   it("answers the account's public face and nothing private", async () => {
     const acc = await seedAccount("wconf");
-    await admin("/settings", acc.apiKey, { method: "PATCH", json: { greeting: "Hallo!", widgetColor: "#aa3300", allowedOrigins: [SITE], language: "de" } });
-    const config = await expectJson<WidgetConfig>(await call(`/api/widget/config?account=${acc.id}`, { headers: { Origin: SITE } }), 200);
+    await admin("/settings", acc.apiKey, {
+      method: "PATCH",
+      json: { greeting: "Hallo!", widgetColor: "#aa3300", allowedOrigins: [SITE], language: "de" },
+    });
+    const config = await expectJson<WidgetConfig>(
+      await call(`/api/widget/config?account=${acc.id}`, { headers: { Origin: SITE } }),
+      200,
+    );
     expect(config).toEqual({
       displayName: "Company wconf",
       widgetColor: "#aa3300",
@@ -27,16 +33,30 @@ describe("GET /api/widget/config", () => {
     });
     // Exactly these keys: no allowedOrigins, allowed file types, transcript sender or the like.
     // (The file size limit is public: the widget tells it to a visitor whose file is too large.)
-    expect(Object.keys(config).sort()).toEqual(["departments", "displayName", "fileSizeLimitBytes", "greeting", "language", "offlineMessage", "online", "preChatForm", "widgetColor"]);
+    expect(Object.keys(config).sort()).toEqual([
+      "departments",
+      "displayName",
+      "fileSizeLimitBytes",
+      "greeting",
+      "language",
+      "offlineMessage",
+      "online",
+      "preChatForm",
+      "widgetColor",
+    ]);
   });
 
   it("offers the widget only in a language it ships, or automatic", async () => {
     const acc = await seedAccount("wlang");
-    expect((await expectJson<WidgetConfig>(await call(`/api/widget/config?account=${acc.id}`), 200)).language).toBe("auto");
+    expect((await expectJson<WidgetConfig>(await call(`/api/widget/config?account=${acc.id}`), 200)).language).toBe(
+      "auto",
+    );
     const refused = await admin("/settings", acc.apiKey, { method: "PATCH", json: { language: "fr" } });
     expect(refused.status).toBe(422);
     await refused.arrayBuffer();
-    expect((await expectJson<WidgetConfig>(await call(`/api/widget/config?account=${acc.id}`), 200)).language).toBe("auto");
+    expect((await expectJson<WidgetConfig>(await call(`/api/widget/config?account=${acc.id}`), 200)).language).toBe(
+      "auto",
+    );
   });
 
   it("says online once an operator who can take the chat is online", async () => {
@@ -67,7 +87,11 @@ describe("CORS on the widget's routes", () => {
     ] as const) {
       const res = await call(path, {
         method: "OPTIONS",
-        headers: { Origin: SITE, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": "content-type,authorization" },
+        headers: {
+          Origin: SITE,
+          "Access-Control-Request-Method": method,
+          "Access-Control-Request-Headers": "content-type,authorization",
+        },
       });
       expect(res.status, path).toBe(204);
       expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
@@ -80,16 +104,27 @@ describe("CORS on the widget's routes", () => {
 
   it("puts the header on answers and on errors", async () => {
     const acc = await seedAccount("wcors");
-    const ok = await call("/api/visitor/sessions", { method: "POST", headers: { Origin: SITE }, json: { accountId: acc.id } });
+    const ok = await call("/api/visitor/sessions", {
+      method: "POST",
+      headers: { Origin: SITE },
+      json: { accountId: acc.id },
+    });
     expect(ok.status).toBe(201);
     expect(ok.headers.get("Access-Control-Allow-Origin")).toBe("*");
-    const bad = await call("/api/visitor/sessions", { method: "POST", headers: { Origin: SITE }, json: { accountId: acc.id, extra: 1 } });
+    const bad = await call("/api/visitor/sessions", {
+      method: "POST",
+      headers: { Origin: SITE },
+      json: { accountId: acc.id, extra: 1 },
+    });
     expect(bad.headers.get("Access-Control-Allow-Origin")).toBe("*");
     await expectProblem(bad, 422, "validation_failed");
   });
 
   it("leaves the operator and admin APIs without CORS", async () => {
-    const res = await call("/api/operator/login", { method: "OPTIONS", headers: { Origin: SITE, "Access-Control-Request-Method": "POST" } });
+    const res = await call("/api/operator/login", {
+      method: "OPTIONS",
+      headers: { Origin: SITE, "Access-Control-Request-Method": "POST" },
+    });
     expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
   });
 });

@@ -16,13 +16,19 @@ async function accountAllowing(tag: string, origins: string[]) {
 }
 
 function startFrom(origin: string | undefined, accountId: string) {
-  return call("/api/visitor/sessions", { method: "POST", json: { accountId }, ...(origin ? { headers: { Origin: origin } } : {}) });
+  return call("/api/visitor/sessions", {
+    method: "POST",
+    json: { accountId },
+    ...(origin ? { headers: { Origin: origin } } : {}),
+  });
 }
 
 function socketFrom(origin: string | undefined, chatId: string, token: string) {
   const headers = new Headers({ Upgrade: "websocket" });
   if (origin) headers.set("Origin", origin);
-  return exports.default.fetch(new Request(`https://parley.test/ws/chats/${chatId}?token=${encodeURIComponent(token)}`, { headers }));
+  return exports.default.fetch(
+    new Request(`https://parley.test/ws/chats/${chatId}?token=${encodeURIComponent(token)}`, { headers }),
+  );
 }
 
 describe("allowed origins", () => {
@@ -32,7 +38,11 @@ describe("allowed origins", () => {
     const refused = await startFrom(OTHER, acc.id);
     expect(refused.headers.get("Access-Control-Allow-Origin")).toBe("*");
     await expectProblem(refused, 403, "forbidden");
-    await expectProblem(await call(`/api/widget/config?account=${acc.id}`, { headers: { Origin: OTHER } }), 403, "forbidden");
+    await expectProblem(
+      await call(`/api/widget/config?account=${acc.id}`, { headers: { Origin: OTHER } }),
+      403,
+      "forbidden",
+    );
     expect((await call(`/api/widget/config?account=${acc.id}`, { headers: { Origin: ALLOWED } })).status).toBe(200);
   });
 

@@ -31,7 +31,11 @@ type AnswerMailState = {
 
 /** The visitor can be answered at this address from now on. A later address (a reply from a
  * different mailbox) replaces it; what is not known now keeps what was known. */
-export function rememberAnswerAddress(sql: SqlStorage, address: { email: string; acceptLanguage: string | null; origin: string | null }, mailedSeq: number): void {
+export function rememberAnswerAddress(
+  sql: SqlStorage,
+  address: { email: string; acceptLanguage: string | null; origin: string | null },
+  mailedSeq: number,
+): void {
   sql.exec(
     `INSERT INTO answer_mail (singleton, email, accept_language, origin, mailed_seq) VALUES (1, ?, ?, ?, ?)
      ON CONFLICT (singleton) DO UPDATE SET email = excluded.email,
@@ -44,7 +48,9 @@ export function rememberAnswerAddress(sql: SqlStorage, address: { email: string;
 }
 
 export function answerMailState(sql: SqlStorage): AnswerMailState | undefined {
-  return sql.exec<AnswerMailState>("SELECT email, accept_language, origin, mailed_seq, due_at FROM answer_mail").toArray()[0];
+  return sql
+    .exec<AnswerMailState>("SELECT email, accept_language, origin, mailed_seq, due_at FROM answer_mail")
+    .toArray()[0];
 }
 
 /** Marks an email as pending at `at`; false when one is pending already (its alarm is set). */

@@ -10,7 +10,14 @@ import type { Participant, Rating } from "../shared/protocol.ts";
 /** A new chat's row. Writing it again (a start made again after a failure) changes nothing. */
 export async function recordChatStarted(
   db: D1Database,
-  chat: { chatId: string; accountId: string; departmentId: string | null; visitor: Participant; visitorEmail: string | null; offline: boolean },
+  chat: {
+    chatId: string;
+    accountId: string;
+    departmentId: string | null;
+    visitor: Participant;
+    visitorEmail: string | null;
+    offline: boolean;
+  },
 ) {
   await database(db)
     .insert(chats)
@@ -55,7 +62,11 @@ export async function recordOperatorLeft(db: D1Database, chatId: string, operato
 export async function recordChatClosed(db: D1Database, chatId: string, at: number) {
   await database(db)
     .update(chats)
-    .set({ status: sql`CASE WHEN ${chats.status} = 'missed' THEN 'missed' ELSE 'closed' END`, closedAt: at, updatedAt: at })
+    .set({
+      status: sql`CASE WHEN ${chats.status} = 'missed' THEN 'missed' ELSE 'closed' END`,
+      closedAt: at,
+      updatedAt: at,
+    })
     .where(eq(chats.id, chatId));
 }
 
@@ -68,14 +79,23 @@ export async function recordChatMissed(db: D1Database, chatId: string, at: numbe
     .where(and(eq(chats.id, chatId), eq(chats.status, "waiting")));
 }
 
-export async function recordChatRated(db: D1Database, chatId: string, rating: Rating, comment: string | null, at: number) {
+export async function recordChatRated(
+  db: D1Database,
+  chatId: string,
+  rating: Rating,
+  comment: string | null,
+  at: number,
+) {
   await database(db).update(chats).set({ rating, ratingComment: comment, updatedAt: at }).where(eq(chats.id, chatId));
 }
 
 /** The chat waits for an operator again (a visitor's email reply reopened it): nobody is in it,
  * and it is no longer closed. */
 export async function recordChatWaitingAgain(db: D1Database, chatId: string, at: number) {
-  await database(db).update(chats).set({ status: "waiting", closedAt: null, operatorIds: "[]", updatedAt: at }).where(eq(chats.id, chatId));
+  await database(db)
+    .update(chats)
+    .set({ status: "waiting", closedAt: null, operatorIds: "[]", updatedAt: at })
+    .where(eq(chats.id, chatId));
 }
 
 /** Remembers the address a visitor wrote from, for a chat that had none (the console offers it
@@ -102,5 +122,8 @@ export async function recordTransfer(
     return;
   }
   await recordOperatorLeft(db, chatId, from, at);
-  await database(db).update(chats).set({ status: "waiting", departmentId: to.id, updatedAt: at }).where(eq(chats.id, chatId));
+  await database(db)
+    .update(chats)
+    .set({ status: "waiting", departmentId: to.id, updatedAt: at })
+    .where(eq(chats.id, chatId));
 }

@@ -77,7 +77,12 @@ export class ChatLog {
     sql.exec(CHAT_LOG_SCHEMA);
     // Rooms created before a column existed get it on their next wake-up. ADD COLUMN keeps every
     // row (the new column is NULL in old ones) and runs once: afterwards the column is there.
-    const columns = new Set(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('messages')").toArray().map((c) => c.name));
+    const columns = new Set(
+      sql
+        .exec<{ name: string }>("SELECT name FROM pragma_table_info('messages')")
+        .toArray()
+        .map((c) => c.name),
+    );
     if (!columns.has("file")) sql.exec("ALTER TABLE messages ADD COLUMN file TEXT");
     if (!columns.has("via")) sql.exec("ALTER TABLE messages ADD COLUMN via TEXT");
   }
@@ -115,19 +120,28 @@ export class ChatLog {
 
   /** The author's message with this cid, if stored. */
   byCid(authorId: string, cid: string): ChatMessage | null {
-    const row = this.sql.exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE author_id = ? AND cid = ?`, authorId, cid).toArray()[0];
+    const row = this.sql
+      .exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE author_id = ? AND cid = ?`, authorId, cid)
+      .toArray()[0];
     return row ? toMessage(row) : null;
   }
 
   /** Up to `limit` messages after `seq`, oldest first. */
   after(seq: number, limit: number): ChatMessage[] {
-    return this.sql.exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit).toArray().map(toMessage);
+    return this.sql
+      .exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit)
+      .toArray()
+      .map(toMessage);
   }
 
   /** Up to `limit` messages before `seq` (all of the newest, without it), oldest first. */
   before(seq: number | null, limit: number): ChatMessage[] {
     return this.sql
-      .exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`, seq ?? Number.MAX_SAFE_INTEGER, limit)
+      .exec<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`,
+        seq ?? Number.MAX_SAFE_INTEGER,
+        limit,
+      )
       .toArray()
       .reverse()
       .map(toMessage);
@@ -135,11 +149,17 @@ export class ChatLog {
 
   /** How many text messages the visitor has written. */
   visitorTextCount(): number {
-    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM messages WHERE author_kind = 'visitor' AND kind = 'text'").one().n;
+    return this.sql
+      .exec<{ n: number }>("SELECT count(*) AS n FROM messages WHERE author_kind = 'visitor' AND kind = 'text'")
+      .one().n;
   }
 
   /** Whether an operator wrote anything (text or files) after `seq`. */
   operatorWroteAfter(seq: number): boolean {
-    return this.sql.exec("SELECT 1 FROM messages WHERE seq > ? AND author_kind = 'operator' AND kind <> 'system' LIMIT 1", seq).toArray().length > 0;
+    return (
+      this.sql
+        .exec("SELECT 1 FROM messages WHERE seq > ? AND author_kind = 'operator' AND kind <> 'system' LIMIT 1", seq)
+        .toArray().length > 0
+    );
   }
 }

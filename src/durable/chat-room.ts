@@ -25,17 +25,37 @@ import {
   type ServerFrame,
   type SystemEvent,
 } from "../shared/protocol.ts";
-import { expiredStanding, operatorStanding, refuseSocket, sessionExpired, standingAfter, type OperatorSession, type VisitorSession } from "./socket-holder.ts";
+import {
+  expiredStanding,
+  operatorStanding,
+  refuseSocket,
+  sessionExpired,
+  standingAfter,
+  type OperatorSession,
+  type VisitorSession,
+} from "./socket-holder.ts";
 import { lobbyOf } from "./lobby-address.ts";
 import type { AcceptResult, LobbyOperator } from "./lobby.ts";
 import { positiveNumber, TokenBucket } from "./token-bucket.ts";
 import { problemResponse } from "../server/problems.ts";
 import type { TranscriptSource } from "../server/email/transcript.ts";
-import { releaseTranscriptSlot, takeTranscriptSlot, TRANSCRIPT_SLOTS_SCHEMA, type SlotResult } from "./transcript-slots.ts";
+import {
+  releaseTranscriptSlot,
+  takeTranscriptSlot,
+  TRANSCRIPT_SLOTS_SCHEMA,
+  type SlotResult,
+} from "./transcript-slots.ts";
 import { readSettings } from "../server/db/settings.ts";
 import { composeTranscript } from "../server/email/compose.ts";
 import { sendEmail } from "../server/email/send.ts";
-import { ANSWER_MAIL_SCHEMA, answerMailState, DEFAULT_ANSWER_MAIL_DELAY_S, markAnswerMailDue, markAnswersMailed, rememberAnswerAddress } from "./answer-mail.ts";
+import {
+  ANSWER_MAIL_SCHEMA,
+  answerMailState,
+  DEFAULT_ANSWER_MAIL_DELAY_S,
+  markAnswerMailDue,
+  markAnswersMailed,
+  rememberAnswerAddress,
+} from "./answer-mail.ts";
 import { ChatLog } from "./chat-log.ts";
 import { acceptTagged, attach, attachmentOf, broadcast, closeQuietly, sendQuietly } from "./sockets.ts";
 import {
@@ -75,7 +95,8 @@ type ChatStart = {
 };
 /** Where a transfer hands the chat: an operator (who joins; `stay`: the one handing it on stays
  * too), or a department's queue. */
-export type TransferTarget = { kind: "operator"; operator: Participant; stay: boolean } | { kind: "department"; id: string; name: string };
+export type TransferTarget =
+  { kind: "operator"; operator: Participant; stay: boolean } | { kind: "department"; id: string; name: string };
 
 /** Most messages a transcript carries: the newest ones, with a note of how many were left out. */
 export const MAX_TRANSCRIPT_MESSAGES = 2000;
@@ -84,7 +105,8 @@ type TranscriptTake =
   | { ok: true; slot: number; remaining: number; source: TranscriptSource }
   | Exclude<SlotResult, { ok: true }>
   | { ok: false; code: "not_found" | "no_operator_yet" };
-type EmailReplyResult = { ok: true; seq: number; duplicate: boolean; reopened: boolean } | { ok: false; code: "not_found" };
+type EmailReplyResult =
+  { ok: true; seq: number; duplicate: boolean; reopened: boolean } | { ok: false; code: "not_found" };
 /** Who connects, as the Worker authenticated them, with what their token must stay true of. */
 export type ConnectingParticipant = Participant & { accountId: string; session: OperatorSession | VisitorSession };
 
@@ -92,7 +114,13 @@ export type ConnectingParticipant = Participant & { accountId: string; session: 
  * answered: only then does it receive live broadcasts, so replay and live never interleave. */
 type SocketAttachment = ConnectingParticipant & { ready: boolean };
 
-type ChatRow = { chat_id: string; account_id: string; department_id: string | null; visitor_id: string; status: ChatStatus };
+type ChatRow = {
+  chat_id: string;
+  account_id: string;
+  department_id: string | null;
+  visitor_id: string;
+  status: ChatStatus;
+};
 /** What an upload learns before its bytes are read. `existing`: this cid is stored already (a
  * retry), so the upload is answered with that message and nothing new is kept. */
 type FilePreparation = { ok: true; existing: ChatMessage | null } | { ok: false; code: FileRefusal };
@@ -154,12 +182,20 @@ export class ChatRoom extends DurableObject<Env> {
    * failed start may be made again with the same `start`. */
   async start(start: ChatStart): Promise<void> {
     const { chatId, accountId, departmentId, visitor, visitorEmail, opening } = start;
-    await recordChatStarted(this.env.DB, { chatId, accountId, departmentId, visitor, visitorEmail, offline: opening.kind === "offline" });
+    await recordChatStarted(this.env.DB, {
+      chatId,
+      accountId,
+      departmentId,
+      visitor,
+      visitorEmail,
+      offline: opening.kind === "offline",
+    });
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       const existing = this.chat();
       if (existing) {
-        if (existing.chat_id !== chatId || existing.account_id !== accountId) throw new Error("chat room already holds another chat");
+        if (existing.chat_id !== chatId || existing.account_id !== accountId)
+          throw new Error("chat room already holds another chat");
         return;
       }
       this.sql.exec(
@@ -170,7 +206,12 @@ export class ChatRoom extends DurableObject<Env> {
         visitor.id,
         now,
       );
-      this.sql.exec("INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'visitor', ?, ?)", visitor.id, visitor.name, now);
+      this.sql.exec(
+        "INSERT INTO participants (id, kind, name, joined_at) VALUES (?, 'visitor', ?, ?)",
+        visitor.id,
+        visitor.name,
+        now,
+      );
       this.chatRow = undefined;
       if (opening.kind === "offline") {
         // The visitor's text is the chat's first message (its cid "offline"), so whoever accepts
@@ -185,7 +226,14 @@ export class ChatRoom extends DurableObject<Env> {
     });
     if (opening.kind === "invited") return recordOperatorJoined(this.env.DB, chatId, opening.operator.id, now);
     const offline = opening.kind === "offline" ? { offline: true as const, firstMessage: opening.text } : {};
-    await lobbyOf(this.env, accountId).enqueue({ chatId, departmentId, visitorName: visitor.name, since: now, ...(visitorEmail ? { visitorEmail } : {}), ...offline });
+    await lobbyOf(this.env, accountId).enqueue({
+      chatId,
+      departmentId,
+      visitorName: visitor.name,
+      since: now,
+      ...(visitorEmail ? { visitorEmail } : {}),
+      ...offline,
+    });
   }
 
   /** An operator takes the chat from its queue. The account's lobby decides, so of two operators
@@ -197,7 +245,9 @@ export class ChatRoom extends DurableObject<Env> {
     const claim = await lobbyOf(this.env, chat.account_id).accept(chat.chat_id, operator);
     if (!claim.ok) return claim;
     // Read again: other events may have reached the room while the lobby was deciding.
-    await this.joinOperator(this.chat()!, { kind: "operator", id: operator.id, name: operator.name }, "claimed")?.catch((error: unknown) => console.error("accept follow-up failed", error));
+    await this.joinOperator(this.chat()!, { kind: "operator", id: operator.id, name: operator.name }, "claimed")?.catch(
+      (error: unknown) => console.error("accept follow-up failed", error),
+    );
     return claim;
   }
 
@@ -206,21 +256,29 @@ export class ChatRoom extends DurableObject<Env> {
   async join(operator: Participant): Promise<void> {
     const chat = this.chat();
     if (!chat) throw new Error("no such chat");
-    await this.joinOperator(chat, operator, "joined")?.catch((error: unknown) => console.error("join follow-up failed", error));
+    await this.joinOperator(chat, operator, "joined")?.catch((error: unknown) =>
+      console.error("join follow-up failed", error),
+    );
   }
 
   /** Hands the chat on. To an operator: they join (and, unless `stay`, `from` leaves), and their
    * consoles open it; to a department: `from` leaves and the chat waits again, in that
    * department's queue. The log, and so the history, is this room's: it goes along by staying
    * where it is. */
-  async transfer(from: Participant, to: TransferTarget): Promise<{ ok: true } | { ok: false; code: "forbidden" | "chat_closed" }> {
+  async transfer(
+    from: Participant,
+    to: TransferTarget,
+  ): Promise<{ ok: true } | { ok: false; code: "forbidden" | "chat_closed" }> {
     const chat = this.chat();
     if (!chat || !this.isCurrentParticipant(from.id)) return { ok: false, code: "forbidden" };
     if (chat.status === "closed") return { ok: false, code: "chat_closed" };
     const now = Date.now();
     const visitorName = this.visitor(chat).name;
     const target = to.kind === "operator" ? to.operator.name : to.name;
-    const text = to.kind === "operator" && to.stay ? `${from.name} invited ${target} to the chat` : `${from.name} transferred the chat to ${target}`;
+    const text =
+      to.kind === "operator" && to.stay
+        ? `${from.name} invited ${target} to the chat`
+        : `${from.name} transferred the chat to ${target}`;
     this.appendSystem(from, "transfer", now, text);
     if (to.kind === "operator") {
       if (!this.isCurrentParticipant(to.operator.id)) this.admitOperator(chat, to.operator, now);
@@ -234,10 +292,14 @@ export class ChatRoom extends DurableObject<Env> {
       this.appendSystem(from, "leave", now);
       for (const socket of this.ctx.getWebSockets(from.id)) closeQuietly(socket, 1000, "transferred");
     }
-    const handedTo = to.kind === "operator" ? { kind: "operator" as const, id: to.operator.id, stay: to.stay } : { kind: "department" as const, id: to.id };
+    const handedTo =
+      to.kind === "operator"
+        ? { kind: "operator" as const, id: to.operator.id, stay: to.stay }
+        : { kind: "department" as const, id: to.id };
     await recordTransfer(this.env.DB, chat.chat_id, from.id, handedTo, now);
     const lobby = lobbyOf(this.env, chat.account_id);
-    if (to.kind === "operator") await lobby.assign(to.operator.id, { chatId: chat.chat_id, visitorName, by: { id: from.id, name: from.name } });
+    if (to.kind === "operator")
+      await lobby.assign(to.operator.id, { chatId: chat.chat_id, visitorName, by: { id: from.id, name: from.name } });
     else await lobby.enqueue({ chatId: chat.chat_id, departmentId: to.id, visitorName, since: now });
     return { ok: true };
   }
@@ -276,7 +338,10 @@ export class ChatRoom extends DurableObject<Env> {
     if (!chat) return { ok: false, code: "not_found" };
     if (!this.maySendFile(chat, who)) return { ok: false, code: "forbidden" };
     const existing = this.log.byCid(who.id, cid);
-    if (existing) return existing.kind === "file" ? { ok: true, message: existing, created: false } : { ok: false, code: "conflict" };
+    if (existing)
+      return existing.kind === "file"
+        ? { ok: true, message: existing, created: false }
+        : { ok: false, code: "conflict" };
     if (chat.status === "closed") return { ok: false, code: "chat_closed" };
     const message = this.log.append({ cid, kind: "file", author: who, text: file.name, at: Date.now(), file })!;
     this.broadcast({ type: "msg", message });
@@ -318,7 +383,9 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** What a transcript email shows: the newest MAX_TRANSCRIPT_MESSAGES of the log. */
   private transcriptSource(chat: ChatRow): TranscriptSource {
-    const times = this.sql.exec<{ created_at: number; closed_at: number | null }>("SELECT created_at, closed_at FROM chat").one();
+    const times = this.sql
+      .exec<{ created_at: number; closed_at: number | null }>("SELECT created_at, closed_at FROM chat")
+      .one();
     const messages = this.log.before(null, MAX_TRANSCRIPT_MESSAGES);
     return {
       chatId: chat.chat_id,
@@ -347,11 +414,14 @@ export class ChatRoom extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const now = Date.now();
     for (const socket of this.ctx.getWebSockets()) {
-      if (sessionExpired((holderOf(socket)).session, now)) refuseSocket(socket, expiredStanding());
+      if (sessionExpired(holderOf(socket).session, now)) refuseSocket(socket, expiredStanding());
     }
     const due = answerMailState(this.sql)?.due_at ?? null;
     if (due !== null && due <= now) await this.mailAnswers();
-    const next = [due !== null && due > now ? due : null, ...this.ctx.getWebSockets().map((s) => holderOf(s).session?.expiresAt ?? null)]
+    const next = [
+      due !== null && due > now ? due : null,
+      ...this.ctx.getWebSockets().map((s) => holderOf(s).session?.expiresAt ?? null),
+    ]
       .filter((at): at is number => at !== null && at > now)
       .sort((a, b) => a - b)[0];
     if (next !== undefined) await this.ctx.storage.setAlarm(next);
@@ -369,7 +439,8 @@ export class ChatRoom extends DurableObject<Env> {
     if (!state || !chat) return;
     const last = this.log.lastSeq();
     // Back in the widget, the visitor has read the answers there.
-    if (this.visitorIsHere() || !this.log.operatorWroteAfter(state.mailed_seq)) return markAnswersMailed(this.sql, last);
+    if (this.visitorIsHere() || !this.log.operatorWroteAfter(state.mailed_seq))
+      return markAnswersMailed(this.sql, last);
     const settings = await readSettings(this.env.DB, chat.account_id);
     if (!settings) return markAnswersMailed(this.sql, last);
     const email = await composeTranscript(this.env, {
@@ -410,22 +481,38 @@ export class ChatRoom extends DurableObject<Env> {
     else {
       const now = Date.now();
       const nobodyReads =
-        chat.status === "closed" || (chat.status === "active" && !this.sql.exec("SELECT 1 FROM participants WHERE kind = 'operator' AND left_at IS NULL").toArray().length);
+        chat.status === "closed" ||
+        (chat.status === "active" &&
+          !this.sql.exec("SELECT 1 FROM participants WHERE kind = 'operator' AND left_at IS NULL").toArray().length);
       const message = this.ctx.storage.transactionSync(() => {
         if (nobodyReads) {
           // Whoever was in the chat left it: a socket of theirs still open must not take the
           // reopened chat back (its hello would join it) nor read on.
-          for (const socket of this.ctx.getWebSockets("operator")) closeQuietly(socket, 1000, "the chat was reopened for the queue");
+          for (const socket of this.ctx.getWebSockets("operator"))
+            closeQuietly(socket, 1000, "the chat was reopened for the queue");
           this.sql.exec("UPDATE participants SET left_at = ? WHERE kind = 'operator' AND left_at IS NULL", now);
           this.sql.exec("UPDATE chat SET status = 'waiting', closed_at = NULL");
           this.chatRow = undefined;
-          this.appendSystem(visitor, "reopen", now, `${visitor.name} wrote again by email; the chat is waiting for an operator`);
+          this.appendSystem(
+            visitor,
+            "reopen",
+            now,
+            `${visitor.name} wrote again by email; the chat is waiting for an operator`,
+          );
         }
-        return this.log.append({ cid: reply.cid, kind: "text", author: visitor, text: reply.text, at: now, via: "email" })!;
+        return this.log.append({
+          cid: reply.cid,
+          kind: "text",
+          author: visitor,
+          text: reply.text,
+          at: now,
+          via: "email",
+        })!;
       });
       const seq = message.seq;
       // The visitor writes by email now: operators' answers go back the same way.
-      if (reply.visitorEmail) rememberAnswerAddress(this.sql, { email: reply.visitorEmail, acceptLanguage: null, origin: null }, seq);
+      if (reply.visitorEmail)
+        rememberAnswerAddress(this.sql, { email: reply.visitorEmail, acceptLanguage: null, origin: null }, seq);
       this.broadcast({ type: "msg", message });
       result = { ok: true, seq, duplicate: false, reopened: nobodyReads };
     }
@@ -454,7 +541,8 @@ export class ChatRoom extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const chat = this.chat();
     if (!chat) return problemResponse(404, "not_found", "There is no such chat.");
-    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return problemResponse(426, "upgrade_required", "Connect with a WebSocket.");
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket")
+      return problemResponse(426, "upgrade_required", "Connect with a WebSocket.");
     const who = JSON.parse(request.headers.get(PARTICIPANT_HEADER) ?? "null") as ConnectingParticipant | null;
     // The Worker checked these already; checking again here keeps the room safe on its own.
     if (!who || who.accountId !== chat.account_id || (who.kind === "visitor" && who.id !== chat.visitor_id)) {
@@ -462,7 +550,11 @@ export class ChatRoom extends DurableObject<Env> {
     }
     // Tagged by session too, so that signing out closes this session's sockets and no other's.
     const sessionId = "id" in who.session ? who.session.id : null;
-    const { response } = acceptTagged<SocketAttachment>(this.ctx, [who.kind, who.id, ...(sessionId ? [sessionTag(sessionId)] : [])], { ...who, ready: false });
+    const { response } = acceptTagged<SocketAttachment>(
+      this.ctx,
+      [who.kind, who.id, ...(sessionId ? [sessionTag(sessionId)] : [])],
+      { ...who, ready: false },
+    );
     // The room closes the socket when its token ends, whether or not it says anything by then.
     await this.alarmBy(who.session.expiresAt);
     return response;
@@ -478,13 +570,24 @@ export class ChatRoom extends DurableObject<Env> {
       return this.sendError(ws, "forbidden", `A ${me.kind} may not send "${frame.type}" frames.`);
     }
     if (frame.type !== "hello" && !me.ready) {
-      return this.sendError(ws, "hello_required", 'Send {"type":"hello","since":N} first.', "cid" in frame ? frame.cid : undefined);
+      return this.sendError(
+        ws,
+        "hello_required",
+        'Send {"type":"hello","since":N} first.',
+        "cid" in frame ? frame.cid : undefined,
+      );
     }
     // Each hello replays the log and reads D1, and read receipts are broadcast: a socket may send
     // only so many (typing has its own interval).
     if (frame.type === "hello" || frame.type === "read") {
       const retryAfterMs = this.frameBucket(ws, frame.type).take();
-      if (retryAfterMs > 0) return this.send(ws, { type: "error", code: "rate_limited", message: `Too many "${frame.type}" frames; try again shortly.`, retryAfterMs });
+      if (retryAfterMs > 0)
+        return this.send(ws, {
+          type: "error",
+          code: "rate_limited",
+          message: `Too many "${frame.type}" frames; try again shortly.`,
+          retryAfterMs,
+        });
     }
     // The holder may have lost the right since the socket opened (deactivated, password reset,
     // signed out): checked again each time they (re)start reading the chat.
@@ -494,7 +597,14 @@ export class ChatRoom extends DurableObject<Env> {
     }
     if (frame.type === "message" && me.kind === "visitor") {
       const retryAfterMs = this.visitorBucket(me.id).take();
-      if (retryAfterMs > 0) return this.send(ws, { type: "error", code: "rate_limited", message: "Too many messages at once; this one was not stored. Send it again shortly.", cid: frame.cid, retryAfterMs });
+      if (retryAfterMs > 0)
+        return this.send(ws, {
+          type: "error",
+          code: "rate_limited",
+          message: "Too many messages at once; this one was not stored. Send it again shortly.",
+          cid: frame.cid,
+          retryAfterMs,
+        });
     }
     const after = this.handle(ws, me, frame);
     // Index updates in D1 run after the room's own state is settled, and never block the chat.
@@ -519,7 +629,10 @@ export class ChatRoom extends DurableObject<Env> {
       case "hello":
         return this.hello(ws, me, who, chat, frame.since);
       case "message": {
-        const stored = chat.status === "closed" ? null : this.log.append({ cid: frame.cid, kind: "text", author: who, text: frame.text, at: Date.now() });
+        const stored =
+          chat.status === "closed"
+            ? null
+            : this.log.append({ cid: frame.cid, kind: "text", author: who, text: frame.text, at: Date.now() });
         if (!stored) {
           // A resend of a message we already have gets the original ack and stores nothing, even
           // after the chat closed, since that message did get in.
@@ -529,7 +642,8 @@ export class ChatRoom extends DurableObject<Env> {
         }
         this.acknowledge(ws, stored, true);
         // The waiting card shows what the visitor asked, so operators can tell chats apart.
-        if (who.kind === "visitor" && chat.status === "waiting" && this.log.visitorTextCount() === 1) return lobbyOf(this.env, chat.account_id).waitingPreview(chat.chat_id, frame.text);
+        if (who.kind === "visitor" && chat.status === "waiting" && this.log.visitorTextCount() === 1)
+          return lobbyOf(this.env, chat.account_id).waitingPreview(chat.chat_id, frame.text);
         return this.answerByEmailLater(who);
       }
       case "typing": {
@@ -555,7 +669,10 @@ export class ChatRoom extends DurableObject<Env> {
         const now = Date.now();
         this.setStatus("closed", now);
         this.appendSystem(who, "close", now);
-        return Promise.all([recordChatClosed(this.env.DB, chat.chat_id, now), lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, null)]);
+        return Promise.all([
+          recordChatClosed(this.env.DB, chat.chat_id, now),
+          lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, null),
+        ]);
       }
       case "rate": {
         // Allowed whatever the status (usually after the close); rating again replaces it.
@@ -579,9 +696,16 @@ export class ChatRoom extends DurableObject<Env> {
     }
   }
 
-  private hello(ws: WebSocket, me: SocketAttachment, who: Participant, chat: ChatRow, since: number): Promise<unknown> | undefined {
+  private hello(
+    ws: WebSocket,
+    me: SocketAttachment,
+    who: Participant,
+    chat: ChatRow,
+    since: number,
+  ): Promise<unknown> | undefined {
     const lastSeq = this.log.lastSeq();
-    if (since > lastSeq) return this.sendError(ws, "bad_seq", `since is ${since} but the chat's last seq is ${lastSeq}.`);
+    if (since > lastSeq)
+      return this.sendError(ws, "bad_seq", `since is ${since} but the chat's last seq is ${lastSeq}.`);
     const followUp = who.kind === "operator" ? this.joinOperator(chat, who, "joined") : undefined;
     const rating = this.sql.exec<ChatRating>("SELECT rating, comment, at FROM rating").toArray()[0];
     this.send(ws, {
@@ -592,7 +716,7 @@ export class ChatRoom extends DurableObject<Env> {
       lastSeq: this.log.lastSeq(),
     });
     // Replay in pages; the object handles one event at a time, so nothing can slip in between.
-    for (let cursor = since; ; ) {
+    for (let cursor = since; ;) {
       const page = this.log.after(cursor, MAX_HISTORY_PAGE);
       for (const message of page) this.send(ws, { type: "msg", message });
       if (page.length < MAX_HISTORY_PAGE) break;
@@ -611,7 +735,9 @@ export class ChatRoom extends DurableObject<Env> {
     this.admitOperator(chat, who, now);
     return Promise.all([
       recordOperatorJoined(this.env.DB, chat.chat_id, who.id, now),
-      chat.status === "waiting" && how === "joined" ? lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, { id: who.id, name: who.name }) : undefined,
+      chat.status === "waiting" && how === "joined"
+        ? lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, { id: who.id, name: who.name })
+        : undefined,
     ]);
   }
 
@@ -632,7 +758,9 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** The chat's row, read once per wake-up: every change to it goes through setStatus. */
   private chat(): ChatRow | undefined {
-    this.chatRow ??= this.sql.exec<ChatRow>("SELECT chat_id, account_id, department_id, visitor_id, status FROM chat").toArray()[0];
+    this.chatRow ??= this.sql
+      .exec<ChatRow>("SELECT chat_id, account_id, department_id, visitor_id, status FROM chat")
+      .toArray()[0];
     return this.chatRow;
   }
 
@@ -654,14 +782,19 @@ export class ChatRoom extends DurableObject<Env> {
       // Optional vars, unset in wrangler.toml: bench/wrangler.bench.toml raises them, since the
       // bench's senders go as fast as acks come back.
       const vars = this.env as Env & { VISITOR_MESSAGE_BURST?: string; VISITOR_MESSAGES_PER_SECOND?: string };
-      bucket = new TokenBucket(positiveNumber(vars.VISITOR_MESSAGE_BURST, VISITOR_MESSAGE_BURST), positiveNumber(vars.VISITOR_MESSAGES_PER_SECOND, VISITOR_MESSAGES_PER_SECOND));
+      bucket = new TokenBucket(
+        positiveNumber(vars.VISITOR_MESSAGE_BURST, VISITOR_MESSAGE_BURST),
+        positiveNumber(vars.VISITOR_MESSAGES_PER_SECOND, VISITOR_MESSAGES_PER_SECOND),
+      );
       this.visitorBuckets.set(visitorId, bucket);
     }
     return bucket;
   }
 
   private visitor(chat: ChatRow): Participant {
-    const { name } = this.sql.exec<{ name: string }>("SELECT name FROM participants WHERE id = ?", chat.visitor_id).one();
+    const { name } = this.sql
+      .exec<{ name: string }>("SELECT name FROM participants WHERE id = ?", chat.visitor_id)
+      .one();
     return { kind: "visitor", id: chat.visitor_id, name };
   }
 
@@ -682,7 +815,14 @@ export class ChatRoom extends DurableObject<Env> {
   /** Stores a system message (join, leave, close…) and sends it to everyone, the author included. */
   private appendSystem(author: Participant, event: SystemEvent, at: number, custom?: string): void {
     const text =
-      custom ?? { join: `${author.name} joined the chat`, leave: `${author.name} left the chat`, close: `${author.name} ended the chat`, transfer: `${author.name} transferred the chat`, reopen: `${author.name} reopened the chat` }[event];
+      custom ??
+      {
+        join: `${author.name} joined the chat`,
+        leave: `${author.name} left the chat`,
+        close: `${author.name} ended the chat`,
+        transfer: `${author.name} transferred the chat`,
+        reopen: `${author.name} reopened the chat`,
+      }[event];
     this.broadcast({ type: "msg", message: this.log.append({ cid: null, kind: "system", event, author, text, at })! });
   }
 
@@ -698,14 +838,22 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Sends to every socket that has said hello (so replay and live never interleave), but
    * `except`, and passes `to` when given. */
-  private broadcast(frame: ServerFrame, except?: WebSocket, to?: (participant: SocketAttachment) => boolean): undefined {
-    broadcast<SocketAttachment>(this.ctx.getWebSockets(), frame, { except, to: (them) => them.ready && (!to || to(them)) });
+  private broadcast(
+    frame: ServerFrame,
+    except?: WebSocket,
+    to?: (participant: SocketAttachment) => boolean,
+  ): undefined {
+    broadcast<SocketAttachment>(this.ctx.getWebSockets(), frame, {
+      except,
+      to: (them) => them.ready && (!to || to(them)),
+    });
     return undefined;
   }
 
   /** The same, for a frame serialised already. */
   private broadcastData(data: string, except?: WebSocket): void {
-    for (const socket of this.ctx.getWebSockets()) if (socket !== except && holderOf(socket).ready) sendQuietly(socket, data);
+    for (const socket of this.ctx.getWebSockets())
+      if (socket !== except && holderOf(socket).ready) sendQuietly(socket, data);
   }
 
   private send(ws: WebSocket, frame: ServerFrame): undefined {
@@ -716,5 +864,4 @@ export class ChatRoom extends DurableObject<Env> {
   private sendError(ws: WebSocket, code: ErrorCode, message: string, cid?: string): undefined {
     return this.send(ws, { type: "error", code, message, ...(cid !== undefined ? { cid } : {}) });
   }
-
 }

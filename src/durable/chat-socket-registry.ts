@@ -21,5 +21,8 @@ export function noteChatSocket(sql: SqlStorage, operatorId: string, chatId: stri
 /** The chats where this operator may still hold a socket opened within `lifetimeMs`. */
 export function chatSocketsOf(sql: SqlStorage, operatorId: string, now: number, lifetimeMs: number): string[] {
   sql.exec("DELETE FROM chat_sockets WHERE opened_at < ?", now - lifetimeMs);
-  return sql.exec<{ chat_id: string }>("SELECT chat_id FROM chat_sockets WHERE operator_id = ?", operatorId).toArray().map((row) => row.chat_id);
+  return sql
+    .exec<{ chat_id: string }>("SELECT chat_id FROM chat_sockets WHERE operator_id = ?", operatorId)
+    .toArray()
+    .map((row) => row.chat_id);
 }

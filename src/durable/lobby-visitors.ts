@@ -35,7 +35,15 @@ export type VisitorPage = Omit<LiveVisitor, "id" | "invitation">;
  * URLs and titles are cut to MAX_VISITOR_URL / MAX_VISITOR_TITLE by the frame schema). */
 export type VisitorSocket = { kind: "visitor"; id: string; connectedAt: number; page: VisitorPage | null };
 
-export type InvitationRow = { id: string; visitor_id: string; operator_id: string; operator_name: string; text: string; expires_at: number; chat_id: string | null };
+export type InvitationRow = {
+  id: string;
+  visitor_id: string;
+  operator_id: string;
+  operator_name: string;
+  text: string;
+  expires_at: number;
+  chat_id: string | null;
+};
 
 export type InviteResult = { ok: true; id: string; expiresAt: number } | { ok: false; code: "not_found" | "conflict" };
 export type ClaimResult =
@@ -59,7 +67,10 @@ export function isVisitorSocket(attachment: unknown): attachment is VisitorSocke
 
 /** The visitor as operators see them, from their most recently opened page (a visitor may have
  * several tabs open) and their open invitation. Null until the first `page` frame arrived. */
-export function liveVisitor(sockets: readonly VisitorSocket[], invitation: InvitationRow | undefined): LiveVisitor | null {
+export function liveVisitor(
+  sockets: readonly VisitorSocket[],
+  invitation: InvitationRow | undefined,
+): LiveVisitor | null {
   const latest = sockets.filter((s) => s.page).sort((a, b) => b.page!.pageSince - a.page!.pageSince)[0];
   if (!latest?.page) return null;
   return {
@@ -68,7 +79,14 @@ export function liveVisitor(sockets: readonly VisitorSocket[], invitation: Invit
     // Chatting in any tab is chatting.
     chatting: sockets.some((s) => s.page?.chatting),
     chatId: sockets.find((s) => s.page?.chatId)?.page?.chatId ?? null,
-    invitation: invitation ? { id: invitation.id, operatorId: invitation.operator_id, operatorName: invitation.operator_name, expiresAt: invitation.expires_at } : null,
+    invitation: invitation
+      ? {
+          id: invitation.id,
+          operatorId: invitation.operator_id,
+          operatorName: invitation.operator_name,
+          expiresAt: invitation.expires_at,
+        }
+      : null,
   };
 }
 
@@ -108,12 +126,20 @@ export class LiveVisitors {
   /** Accepts a widget's presence socket; an invitation still standing (the visitor navigated
    * meanwhile) follows them to the new page. */
   async accept(visitorId: string): Promise<Response> {
-    const { server, response } = acceptTagged<VisitorSocket>(this.ctx, [VISITORS_TAG, visitorTag(visitorId)], { kind: "visitor", id: visitorId, connectedAt: Date.now(), page: null });
+    const { server, response } = acceptTagged<VisitorSocket>(this.ctx, [VISITORS_TAG, visitorTag(visitorId)], {
+      kind: "visitor",
+      id: visitorId,
+      connectedAt: Date.now(),
+      page: null,
+    });
     await this.host.sweepSoon();
     const open = this.openInvitation(visitorId);
     if (open) {
       const operator = { id: open.operator_id, name: open.operator_name };
-      this.send(server, { type: "invitation", invitation: { id: open.id, operator, text: open.text, ttlMs: open.expires_at - Date.now() } });
+      this.send(server, {
+        type: "invitation",
+        invitation: { id: open.id, operator, text: open.text, ttlMs: open.expires_at - Date.now() },
+      });
     }
     return response;
   }
@@ -125,7 +151,15 @@ export class LiveVisitors {
     const { url, title, referrer, onSiteMs, chatting, chatId } = parsed.frame;
     const now = Date.now();
     const samePage = me.page?.url === url;
-    const page = { url, title, referrer, onSiteSince: now - onSiteMs, pageSince: samePage ? me.page!.pageSince : now, chatting, chatId: chatId ?? null };
+    const page = {
+      url,
+      title,
+      referrer,
+      onSiteSince: now - onSiteMs,
+      pageSince: samePage ? me.page!.pageSince : now,
+      chatting,
+      chatId: chatId ?? null,
+    };
     attach<VisitorSocket>(ws, { ...me, page });
     this.pageNotice(ws, me.id, now);
   }
@@ -187,7 +221,9 @@ export class LiveVisitors {
     const shard = this.host.home()?.shard;
     const id = `inv_${shard != null ? `${shard}_` : ""}${crypto.randomUUID().replaceAll("-", "")}`;
     // One open invitation per visitor: a newer one replaces the older.
-    for (const old of this.sql.exec<{ id: string }>("DELETE FROM invitations WHERE visitor_id = ? AND chat_id IS NULL RETURNING id", visitorId).toArray()) {
+    for (const old of this.sql
+      .exec<{ id: string }>("DELETE FROM invitations WHERE visitor_id = ? AND chat_id IS NULL RETURNING id", visitorId)
+      .toArray()) {
       this.sendToVisitor(visitorId, { type: "invitation_gone", id: old.id });
     }
     this.sql.exec(
@@ -219,9 +255,17 @@ export class LiveVisitors {
   /** The chat of a claimed invitation exists: the inviting operator's consoles open it (on a
    * shard, by way of the account's lobby, after the visitor's own notice). */
   async accepted(invitationId: string, chatId: string, visitorName: string): Promise<void> {
-    const row = this.sql.exec<InvitationRow>("UPDATE invitations SET chat_id = ? WHERE id = ? RETURNING *", chatId, invitationId).toArray()[0];
+    const row = this.sql
+      .exec<InvitationRow>("UPDATE invitations SET chat_id = ? WHERE id = ? RETURNING *", chatId, invitationId)
+      .toArray()[0];
     if (!row) return;
-    const notice: LobbyServerFrame = { type: "invitation_accepted", invitationId, visitorId: row.visitor_id, chatId, visitorName };
+    const notice: LobbyServerFrame = {
+      type: "invitation_accepted",
+      invitationId,
+      visitorId: row.visitor_id,
+      chatId,
+      visitorName,
+    };
     this.visitorChanged(row.visitor_id);
     const home = this.host.home();
     if (home?.shard != null) {
@@ -262,7 +306,9 @@ export class LiveVisitors {
     const own = this.here();
     const home = this.host.home();
     if (count === 1 || !home) return own;
-    const parts = await Promise.all(Array.from({ length: count }, (_, index) => visitorShard(this.env, home.account_id, index).visitorsHere()));
+    const parts = await Promise.all(
+      Array.from({ length: count }, (_, index) => visitorShard(this.env, home.account_id, index).visitorsHere()),
+    );
     return [...own, ...parts.flat()].sort((a, b) => a.onSiteSince - b.onSiteSince);
   }
 
@@ -308,7 +354,11 @@ export class LiveVisitors {
 
   private openInvitation(visitorId: string): InvitationRow | undefined {
     return this.sql
-      .exec<InvitationRow>("SELECT * FROM invitations WHERE visitor_id = ? AND chat_id IS NULL AND expires_at >= ? ORDER BY created_at DESC LIMIT 1", visitorId, Date.now())
+      .exec<InvitationRow>(
+        "SELECT * FROM invitations WHERE visitor_id = ? AND chat_id IS NULL AND expires_at >= ? ORDER BY created_at DESC LIMIT 1",
+        visitorId,
+        Date.now(),
+      )
       .toArray()[0];
   }
 

@@ -16,11 +16,26 @@ import {
   type WaitingChat,
   WAITING_PREVIEW_LENGTH,
 } from "../shared/lobby-protocol.ts";
-import { isVisitorSocket, LiveVisitors, LOBBY_VISITOR_HEADER, type ClaimResult, type InviteResult, type LobbyVisitorHeader, type VisitorSocket } from "./lobby-visitors.ts";
+import {
+  isVisitorSocket,
+  LiveVisitors,
+  LOBBY_VISITOR_HEADER,
+  type ClaimResult,
+  type InviteResult,
+  type LobbyVisitorHeader,
+  type VisitorSocket,
+} from "./lobby-visitors.ts";
 import { parseFrame, PING_FRAME, PONG_FRAME, type OperatorRole } from "../shared/protocol.ts";
 import { problemResponse } from "../server/problems.ts";
 import { CHAT_SOCKET_REGISTRY_SCHEMA, chatSocketsOf, noteChatSocket } from "./chat-socket-registry.ts";
-import { expiredStanding, operatorStanding, refuseSocket, sessionExpired, standingAfter, type OperatorSession } from "./socket-holder.ts";
+import {
+  expiredStanding,
+  operatorStanding,
+  refuseSocket,
+  sessionExpired,
+  standingAfter,
+  type OperatorSession,
+} from "./socket-holder.ts";
 import { positiveNumber } from "./token-bucket.ts";
 import type { LobbyHome } from "./lobby-address.ts";
 import { acceptTagged, attachmentOf, broadcast, closeQuietly, sendQuietly } from "./sockets.ts";
@@ -32,7 +47,13 @@ import { recordChatMissed } from "./chat-index.ts";
 export const LOBBY_OPERATOR_HEADER = "X-Parley-Operator";
 
 /** What the Worker knows of a connecting or accepting operator. */
-export type LobbyOperator = { id: string; accountId: string; name: string; role: OperatorRole; departmentIds: string[] };
+export type LobbyOperator = {
+  id: string;
+  accountId: string;
+  name: string;
+  role: OperatorRole;
+  departmentIds: string[];
+};
 /** An operator's console connecting, with what their token must stay true of (socket-holder.ts). */
 export type ConnectingLobbyOperator = LobbyOperator & { session: OperatorSession };
 /** What each operator's console socket carries through hibernation. */
@@ -147,10 +168,17 @@ export class Lobby extends DurableObject<Env> {
     // Waiting again (an email reply, a transfer) starts the clock again; waiting already keeps it.
     if (!chat.offline) {
       const at = Date.now() + queueMissedAfterMs(this.env);
-      this.sql.exec("INSERT INTO queue_deadlines (chat_id, at) VALUES (?, ?) ON CONFLICT (chat_id) DO NOTHING", chat.chatId, at);
+      this.sql.exec(
+        "INSERT INTO queue_deadlines (chat_id, at) VALUES (?, ?) ON CONFLICT (chat_id) DO NOTHING",
+        chat.chatId,
+        at,
+      );
       await this.alarmBy(at);
     }
-    this.broadcast({ type: "waiting", chat: this.withDetails(chat) }, (op) => op.status === "online" && mayTake(op.departmentIds, chat.departmentId));
+    this.broadcast(
+      { type: "waiting", chat: this.withDetails(chat) },
+      (op) => op.status === "online" && mayTake(op.departmentIds, chat.departmentId),
+    );
   }
 
   /** Whether the account may start one more chat now (QUEUE_MAX_WAITING); asked by the Worker
@@ -163,17 +191,24 @@ export class Lobby extends DurableObject<Env> {
   /** The visitor of a waiting chat wrote their first message: the waiting cards show it, so
    * operators can tell chats apart and pick the one they can answer. Idle if no longer waiting. */
   async waitingPreview(chatId: string, text: string): Promise<void> {
-    const row = this.sql.exec<WaitingRow>("SELECT chat_id, department_id, visitor_name, since FROM waiting WHERE chat_id = ?", chatId).toArray()[0];
+    const row = this.sql
+      .exec<WaitingRow>("SELECT chat_id, department_id, visitor_name, since FROM waiting WHERE chat_id = ?", chatId)
+      .toArray()[0];
     if (!row) return;
     const chat: WaitingChat = { ...this.withDetails(toWaiting(row)), firstMessage: text };
     this.saveDetails(chat);
-    this.broadcast({ type: "waiting", chat }, (op) => op.status === "online" && mayTake(op.departmentIds, chat.departmentId));
+    this.broadcast(
+      { type: "waiting", chat },
+      (op) => op.status === "online" && mayTake(op.departmentIds, chat.departmentId),
+    );
   }
 
   /** Claims a waiting chat for one operator. The object handles one call at a time and the claim
    * is a single delete, so of two simultaneous accepts exactly one finds the row. */
   async accept(chatId: string, operator: LobbyOperator): Promise<AcceptResult> {
-    const row = this.sql.exec<WaitingRow>("SELECT chat_id, department_id, visitor_name, since FROM waiting WHERE chat_id = ?", chatId).toArray()[0];
+    const row = this.sql
+      .exec<WaitingRow>("SELECT chat_id, department_id, visitor_name, since FROM waiting WHERE chat_id = ?", chatId)
+      .toArray()[0];
     if (!row) return { ok: false, code: "already_taken" };
     if (!mayTake(operator.departmentIds, row.department_id)) return { ok: false, code: "forbidden" };
     this.dequeue(chatId, { id: operator.id, name: operator.name });
@@ -207,7 +242,9 @@ export class Lobby extends DurableObject<Env> {
 
   /** How many operators who could take a chat of this department are online right now. */
   async onlineOperators(departmentId: string | null): Promise<number> {
-    return this.presences().filter((op) => op.connected && op.status === "online" && mayTake(op.departmentIds, departmentId)).length;
+    return this.presences().filter(
+      (op) => op.connected && op.status === "online" && mayTake(op.departmentIds, departmentId),
+    ).length;
   }
 
   // ---- RPC from the admin API ---------------------------------------------------------------
@@ -222,7 +259,9 @@ export class Lobby extends DurableObject<Env> {
    * others see them gone from the team; they come back `away` with their next connect if ever
    * reactivated. */
   async kick(operatorId: string, why: "deactivated" | "session_ended", sessionId?: string): Promise<void> {
-    const sockets = this.ctx.getWebSockets(sessionId ? lobbySessionTag(sessionId) : operatorId).filter((ws) => !isVisitorSocket(attachmentOf<LobbyAttachment>(ws)));
+    const sockets = this.ctx
+      .getWebSockets(sessionId ? lobbySessionTag(sessionId) : operatorId)
+      .filter((ws) => !isVisitorSocket(attachmentOf<LobbyAttachment>(ws)));
     for (const ws of sockets) refuseSocket(ws, standingAfter(why));
     if (why === "deactivated") {
       this.sql.exec("DELETE FROM operators WHERE id = ?", operatorId);
@@ -244,7 +283,12 @@ export class Lobby extends DurableObject<Env> {
    * consoles get the queue as their new departments see it, without reconnecting. */
   async operatorChanged(operator: { id: string; name: string; departmentIds: string[] }): Promise<void> {
     const updated = this.sql
-      .exec("UPDATE operators SET name = ?, department_ids = ? WHERE id = ? RETURNING id", operator.name, JSON.stringify(operator.departmentIds), operator.id)
+      .exec(
+        "UPDATE operators SET name = ?, department_ids = ? WHERE id = ? RETURNING id",
+        operator.name,
+        JSON.stringify(operator.departmentIds),
+        operator.id,
+      )
       .toArray();
     if (!updated.length) return; // Never connected: their first connect brings it all.
     this.broadcastPresence(operator.id);
@@ -255,23 +299,35 @@ export class Lobby extends DurableObject<Env> {
    * the chat's department turned null), and no operator is in it any more. */
   async departmentRemoved(departmentId: string): Promise<void> {
     const freed = this.sql
-      .exec<WaitingRow>("UPDATE waiting SET department_id = NULL WHERE department_id = ? RETURNING chat_id, department_id, visitor_name, since", departmentId)
+      .exec<WaitingRow>(
+        "UPDATE waiting SET department_id = NULL WHERE department_id = ? RETURNING chat_id, department_id, visitor_name, since",
+        departmentId,
+      )
       .toArray();
     const members = new Set<string>();
     for (const row of this.sql.exec<OperatorRow>("SELECT id, name, department_ids, status FROM operators").toArray()) {
       const ids = JSON.parse(row.department_ids) as string[];
       if (!ids.includes(departmentId)) continue;
       members.add(row.id);
-      this.sql.exec("UPDATE operators SET department_ids = ? WHERE id = ?", JSON.stringify(ids.filter((id) => id !== departmentId)), row.id);
+      this.sql.exec(
+        "UPDATE operators SET department_ids = ? WHERE id = ?",
+        JSON.stringify(ids.filter((id) => id !== departmentId)),
+        row.id,
+      );
     }
     // The department's own members had these chats already; everyone else online hears of them now.
-    for (const row of freed) this.broadcast({ type: "waiting", chat: this.withDetails(toWaiting(row)) }, (op) => op.status === "online" && !members.has(op.id));
+    for (const row of freed)
+      this.broadcast(
+        { type: "waiting", chat: this.withDetails(toWaiting(row)) },
+        (op) => op.status === "online" && !members.has(op.id),
+      );
   }
 
   // ---- The operators' lobby sockets ---------------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return problemResponse(426, "upgrade_required", "Connect with a WebSocket.");
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket")
+      return problemResponse(426, "upgrade_required", "Connect with a WebSocket.");
     const visitor = JSON.parse(request.headers.get(LOBBY_VISITOR_HEADER) ?? "null") as LobbyVisitorHeader | null;
     if (visitor) {
       this.settle({ account_id: visitor.accountId, shard: visitor.shard });
@@ -390,7 +446,13 @@ export class Lobby extends DurableObject<Env> {
    * fails, the alarm throws and is retried with everything still in place), then the queue, then
    * the consoles. */
   private async missOverdue(now: number): Promise<void> {
-    const due = this.sql.exec<{ chat_id: string }>("SELECT chat_id FROM queue_deadlines WHERE at <= ? ORDER BY at LIMIT ?", now, MISSED_PER_ALARM).toArray();
+    const due = this.sql
+      .exec<{ chat_id: string }>(
+        "SELECT chat_id FROM queue_deadlines WHERE at <= ? ORDER BY at LIMIT ?",
+        now,
+        MISSED_PER_ALARM,
+      )
+      .toArray();
     for (const { chat_id: chatId } of due) {
       await recordChatMissed(this.env.DB, chatId, now);
       const removed = this.sql.exec("DELETE FROM waiting WHERE chat_id = ? RETURNING chat_id", chatId).toArray();
@@ -467,7 +529,13 @@ export class Lobby extends DurableObject<Env> {
     return this.sql
       .exec<OperatorRow>("SELECT id, name, department_ids, status FROM operators ORDER BY name")
       .toArray()
-      .map((row) => ({ id: row.id, name: row.name, status: row.status, connected: connected.has(row.id), departmentIds: JSON.parse(row.department_ids) as string[] }));
+      .map((row) => ({
+        id: row.id,
+        name: row.name,
+        status: row.status,
+        connected: connected.has(row.id),
+        departmentIds: JSON.parse(row.department_ids) as string[],
+      }));
   }
 
   private snapshot(operatorId: string): LobbyServerFrame {
@@ -492,11 +560,18 @@ export class Lobby extends DurableObject<Env> {
       ...(chat.visitorEmail ? { visitorEmail: chat.visitorEmail } : {}),
       ...(chat.firstMessage ? { firstMessage: chat.firstMessage.slice(0, WAITING_PREVIEW_LENGTH) } : {}),
     };
-    if (Object.keys(details).length) this.sql.exec("INSERT OR REPLACE INTO waiting_details (chat_id, details) VALUES (?, ?)", chat.chatId, JSON.stringify(details));
+    if (Object.keys(details).length)
+      this.sql.exec(
+        "INSERT OR REPLACE INTO waiting_details (chat_id, details) VALUES (?, ?)",
+        chat.chatId,
+        JSON.stringify(details),
+      );
   }
 
   private withDetails(chat: WaitingChat): WaitingChat {
-    const row = this.sql.exec<{ details: string }>("SELECT details FROM waiting_details WHERE chat_id = ?", chat.chatId).toArray()[0];
+    const row = this.sql
+      .exec<{ details: string }>("SELECT details FROM waiting_details WHERE chat_id = ?", chat.chatId)
+      .toArray()[0];
     return row ? { ...chat, ...(JSON.parse(row.details) as Partial<WaitingChat>) } : chat;
   }
 

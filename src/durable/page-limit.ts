@@ -47,7 +47,8 @@ export class PageLimit {
       this.framesThisSecond = 0;
     }
     this.framesThisSecond += 1;
-    if (this.framesThisSecond > FLOOD_FRAMES_PER_SECOND && this.floodedSeconds + 1 >= FLOOD_CLOSE_AFTER_S) return { kind: "close" };
+    if (this.framesThisSecond > FLOOD_FRAMES_PER_SECOND && this.floodedSeconds + 1 >= FLOOD_CLOSE_AFTER_S)
+      return { kind: "close" };
     const afterMs = this.bucket.take(now);
     if (afterMs === 0) {
       this.dirty = false;

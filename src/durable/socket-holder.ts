@@ -19,8 +19,18 @@ export const SESSION_ENDED_CLOSE_CODE = 4001;
 
 type Standing = { ok: true } | { ok: false; code: "deactivated" | "token_expired"; closeCode: number; reason: string };
 
-const DEACTIVATED: Standing = { ok: false, code: "deactivated", closeCode: DEACTIVATED_CLOSE_CODE, reason: "deactivated" };
-const ENDED: Standing = { ok: false, code: "token_expired", closeCode: SESSION_ENDED_CLOSE_CODE, reason: "session ended" };
+const DEACTIVATED: Standing = {
+  ok: false,
+  code: "deactivated",
+  closeCode: DEACTIVATED_CLOSE_CODE,
+  reason: "deactivated",
+};
+const ENDED: Standing = {
+  ok: false,
+  code: "token_expired",
+  closeCode: SESSION_ENDED_CLOSE_CODE,
+  reason: "session ended",
+};
 
 /** Sockets accepted before their holder's session was recorded carry none: they count as ended,
  * so they reconnect once, with a token that is checked again. */
@@ -41,13 +51,25 @@ export function standingAfter(why: "deactivated" | "session_ended"): Standing {
  * so. On a socket already going away, neither matters. */
 export function refuseSocket(ws: WebSocket, standing: Standing): void {
   if (standing.ok) return;
-  const frame: ErrorFrame = { type: "error", code: standing.code, message: standing.code === "deactivated" ? "This operator has been deactivated." : "This session has ended; sign in again." };
+  const frame: ErrorFrame = {
+    type: "error",
+    code: standing.code,
+    message:
+      standing.code === "deactivated"
+        ? "This operator has been deactivated."
+        : "This session has ended; sign in again.",
+  };
   sendQuietly(ws, frame);
   closeQuietly(ws, standing.closeCode, standing.reason);
 }
 
 /** An operator's standing now, from D1: one read, made at `hello` (not per message). */
-export async function operatorStanding(db: D1Database, accountId: string, operatorId: string, session: OperatorSession | undefined): Promise<Standing> {
+export async function operatorStanding(
+  db: D1Database,
+  accountId: string,
+  operatorId: string,
+  session: OperatorSession | undefined,
+): Promise<Standing> {
   if (sessionExpired(session)) return ENDED;
   const row = await db
     .prepare(

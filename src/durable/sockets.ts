@@ -6,7 +6,11 @@
 /** Accepts `server` for hibernation under `tags`, storing `attachment` with it (kept through
  * hibernation; at most 2 KB serialised). Returns the server end, to send on before answering, and
  * the 101 response that hands the client end to the caller. */
-export function acceptTagged<T>(ctx: DurableObjectState, tags: string[], attachment: T): { server: WebSocket; response: Response } {
+export function acceptTagged<T>(
+  ctx: DurableObjectState,
+  tags: string[],
+  attachment: T,
+): { server: WebSocket; response: Response } {
   const pair = new WebSocketPair();
   const [client, server] = [pair[0], pair[1]];
   ctx.acceptWebSocket(server, tags);

@@ -7,7 +7,8 @@ const TRANSCRIPT_WINDOW_MS = 60 * 60 * 1000;
 export const TRANSCRIPT_SLOTS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS transcript_sends (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL);`;
 
-export type SlotResult = { ok: true; slot: number; remaining: number } | { ok: false; code: "rate_limited"; retryAfterMs: number };
+export type SlotResult =
+  { ok: true; slot: number; remaining: number } | { ok: false; code: "rate_limited"; retryAfterMs: number };
 
 /** Takes a slot if the last hour has one free. Runs without an await, so two requests to the same
  * room cannot both take the last slot. */

@@ -17,7 +17,12 @@ function filePath(ref: FileRef): string {
 /** A link to one file that works until `ttlMs` from now, e.g.
  * `signedFileUrl(env, "https://chat.example", ref, 7 * 24 * 3600_000)` for a transcript. `baseUrl`
  * is Parley's own origin (the request's, or the configured public URL). */
-export async function signedFileUrl(env: Pick<Env, "AUTH_SECRET">, baseUrl: string, ref: FileRef, ttlMs: number): Promise<{ url: string; expiresAt: number }> {
+export async function signedFileUrl(
+  env: Pick<Env, "AUTH_SECRET">,
+  baseUrl: string,
+  ref: FileRef,
+  ttlMs: number,
+): Promise<{ url: string; expiresAt: number }> {
   // The signature holds whole seconds; the expiry reported is the one that is enforced.
   const expiresAt = Math.floor((Date.now() + ttlMs) / 1000) * 1000;
   const sig = await signFileLink(ref, env.AUTH_SECRET, expiresAt);
@@ -43,13 +48,26 @@ async function signFileLink(ref: FileRef, secret: string | undefined, expiresAtM
     .sign(signingKey(secret));
 }
 
-type FileLinkResult = { ok: true; ref: FileRef; expiresAt: number } | { ok: false; reason: "link_invalid" | "link_expired" };
+type FileLinkResult =
+  { ok: true; ref: FileRef; expiresAt: number } | { ok: false; reason: "link_invalid" | "link_expired" };
 
 export async function verifyFileLink(token: string, secret: string | undefined): Promise<FileLinkResult> {
   try {
-    const { payload } = await jwtVerify(token, signingKey(secret), { issuer: ISSUER, audience: FILE_LINK_AUDIENCE, algorithms: ["HS256"], requiredClaims: ["exp"] });
+    const { payload } = await jwtVerify(token, signingKey(secret), {
+      issuer: ISSUER,
+      audience: FILE_LINK_AUDIENCE,
+      algorithms: ["HS256"],
+      requiredClaims: ["exp"],
+    });
     const { typ, acc, chat, file, exp } = payload;
-    if (typ !== "file" || typeof acc !== "string" || typeof chat !== "string" || typeof file !== "string" || typeof exp !== "number") return { ok: false, reason: "link_invalid" };
+    if (
+      typ !== "file" ||
+      typeof acc !== "string" ||
+      typeof chat !== "string" ||
+      typeof file !== "string" ||
+      typeof exp !== "number"
+    )
+      return { ok: false, reason: "link_invalid" };
     return { ok: true, ref: { accountId: acc, chatId: chat, fileId: file }, expiresAt: exp * 1000 };
   } catch (error) {
     // jose checks the signature before the claims, so only a genuine link is ever "expired".

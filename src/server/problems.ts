@@ -41,7 +41,14 @@ export function fieldProblem(status: number, code: ErrorCode, path: string, mess
   return new ProblemError(status, code, message, [`${path}: ${message}`], undefined, [{ path, message }]);
 }
 
-export function problemResponse(status: number, code: ErrorCode, detail?: string, errors?: string[], retryAfterSeconds?: number, fields?: ProblemField[]): Response {
+export function problemResponse(
+  status: number,
+  code: ErrorCode,
+  detail?: string,
+  errors?: string[],
+  retryAfterSeconds?: number,
+  fields?: ProblemField[],
+): Response {
   const body: Problem = {
     type: `https://parley.dev/problems/${code}`,
     title: titles[status] ?? "Error",

@@ -4,7 +4,20 @@
 // with it (ChatSummarySchema, CannedResponseSchema, ProblemSchema, MessageSchema) are in
 // protocol.ts.
 import * as v from "valibot";
-import { apiKeyRoles, CannedResponseSchema, cannedLevels, chatStatuses, ChatSummarySchema, Id, MAX_TEXT_LENGTH, MessageSchema, named, operatorRoles, singleLine, Timestamp } from "./protocol.ts";
+import {
+  apiKeyRoles,
+  CannedResponseSchema,
+  cannedLevels,
+  chatStatuses,
+  ChatSummarySchema,
+  Id,
+  MAX_TEXT_LENGTH,
+  MessageSchema,
+  named,
+  operatorRoles,
+  singleLine,
+  Timestamp,
+} from "./protocol.ts";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords.ts";
 import { widgetLanguages } from "./widget-api.ts";
 
@@ -14,10 +27,22 @@ import { widgetLanguages } from "./widget-api.ts";
  * it is: names and titles go into transcripts and email headers, where a line break could forge
  * a line or a header. */
 function line(what: string, max = 100) {
-  return v.pipe(v.string(`${what} must be text.`), singleLine(what), v.trim(), v.minLength(1, `${what} cannot be empty.`), v.maxLength(max, `${what} can be at most ${max} characters long.`));
+  return v.pipe(
+    v.string(`${what} must be text.`),
+    singleLine(what),
+    v.trim(),
+    v.minLength(1, `${what} cannot be empty.`),
+    v.maxLength(max, `${what} can be at most ${max} characters long.`),
+  );
 }
 const Name = line("The name");
-const Email = v.pipe(v.string("The email address must be text."), v.trim(), v.toLowerCase(), v.maxLength(254, "An email address can be at most 254 characters long."), v.email("Enter an email address like name@example.com."));
+const Email = v.pipe(
+  v.string("The email address must be text."),
+  v.trim(),
+  v.toLowerCase(),
+  v.maxLength(254, "An email address can be at most 254 characters long."),
+  v.email("Enter an email address like name@example.com."),
+);
 const Password = v.pipe(
   v.string("The password must be text."),
   v.minLength(PASSWORD_MIN_LENGTH, `A password needs at least ${PASSWORD_MIN_LENGTH} characters.`),
@@ -30,7 +55,9 @@ export const MAX_PAGE = 100;
 export const PageQuery = v.strictObject({
   /** The `nextCursor` of the previous page. */
   cursor: v.optional(Id),
-  limit: v.optional(v.pipe(v.string(), v.digits(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(MAX_PAGE))),
+  limit: v.optional(
+    v.pipe(v.string(), v.digits(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(MAX_PAGE)),
+  ),
 });
 export function pageOf<T extends v.GenericSchema>(item: T) {
   return v.object({ items: v.array(item), nextCursor: v.nullable(v.string()) });
@@ -45,17 +72,20 @@ export const DepartmentCreate = v.strictObject({ name: DepartmentName });
 export const DepartmentUpdate = v.strictObject({ name: DepartmentName });
 
 // ---- Operators ---------------------------------------------------------------------------------
-export const Operator = named("Operator", v.object({
-  id: v.string(),
-  email: v.string(),
-  name: v.string(),
-  role: v.picklist(operatorRoles),
-  departmentIds: v.array(v.string()),
-  active: v.boolean(),
-  /** False until an invited operator has chosen a password. */
-  hasPassword: v.boolean(),
-  createdAt: Timestamp,
-}));
+export const Operator = named(
+  "Operator",
+  v.object({
+    id: v.string(),
+    email: v.string(),
+    name: v.string(),
+    role: v.picklist(operatorRoles),
+    departmentIds: v.array(v.string()),
+    active: v.boolean(),
+    /** False until an invited operator has chosen a password. */
+    hasPassword: v.boolean(),
+    createdAt: Timestamp,
+  }),
+);
 export type Operator = v.InferOutput<typeof Operator>;
 export const OperatorCreate = v.strictObject({
   email: Email,
@@ -76,13 +106,19 @@ export const PasswordReset = v.strictObject({ password: Password });
 const SignUpInvitation = v.object({
   token: v.pipe(
     v.string(),
-    v.description("Shown once. Hand it on as the console link <console origin>/#/invitation/<token>, where the operator chooses a password; or they send it with a password to POST /api/operator/invitations/accept."),
+    v.description(
+      "Shown once. Hand it on as the console link <console origin>/#/invitation/<token>, where the operator chooses a password; or they send it with a password to POST /api/operator/invitations/accept.",
+    ),
   ),
   expiresAt: Timestamp,
 });
 export const OperatorCreated = v.object({ operator: Operator, invitation: v.nullable(SignUpInvitation) });
 export type OperatorCreated = v.InferOutput<typeof OperatorCreated>;
-const SignUpInvitationToken = v.pipe(v.string(), v.minLength(1, "The invitation link has no token."), v.maxLength(2048, "This is not an invitation token."));
+const SignUpInvitationToken = v.pipe(
+  v.string(),
+  v.minLength(1, "The invitation link has no token."),
+  v.maxLength(2048, "This is not an invitation token."),
+);
 export const SignUpInvitationAccept = v.strictObject({ token: SignUpInvitationToken, password: Password });
 /** `POST /api/operator/invitations/lookup`: who a sign-up invitation is for, before accepting it. The
  * token travels in the body, not the URL, so it stays out of logs. */
@@ -95,9 +131,17 @@ export type SignUpInvitationDetails = v.InferOutput<typeof SignUpInvitationDetai
 // ---- Canned responses --------------------------------------------------------------------------
 const Title = line("The title");
 /** As long as a message may be: the console sends a canned response as one. */
-const CannedText = v.pipe(v.string("The text must be text."), v.check((text) => text.trim().length > 0, "The text cannot be empty."), v.maxLength(MAX_TEXT_LENGTH, `The text can be at most ${MAX_TEXT_LENGTH} characters long.`));
+const CannedText = v.pipe(
+  v.string("The text must be text."),
+  v.check((text) => text.trim().length > 0, "The text cannot be empty."),
+  v.maxLength(MAX_TEXT_LENGTH, `The text can be at most ${MAX_TEXT_LENGTH} characters long.`),
+);
 // Patterns without flags: JSON Schema (and so the OpenAPI document) has no way to say "/i".
-const Shortcut = v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_-]{1,32}$/, "A shortcut is 1-32 letters, digits, _ or -."));
+const Shortcut = v.pipe(
+  v.string(),
+  v.trim(),
+  v.regex(/^[A-Za-z0-9_-]{1,32}$/, "A shortcut is 1-32 letters, digits, _ or -."),
+);
 export const CannedCreate = v.strictObject({
   level: v.picklist(cannedLevels),
   /** The department (level department) or operator (level operator); absent for company. */
@@ -106,72 +150,103 @@ export const CannedCreate = v.strictObject({
   text: CannedText,
   shortcut: v.optional(v.nullable(Shortcut)),
 });
-export const CannedUpdate = v.strictObject({ title: v.optional(Title), text: v.optional(CannedText), shortcut: v.optional(v.nullable(Shortcut)) });
+export const CannedUpdate = v.strictObject({
+  title: v.optional(Title),
+  text: v.optional(CannedText),
+  shortcut: v.optional(v.nullable(Shortcut)),
+});
 /** Sets the order of one group (a level and owner): every id of the group, in the new order. */
-export const CannedReorder = v.strictObject({ level: v.picklist(cannedLevels), ownerId: v.optional(Id), ids: v.pipe(v.array(Id), v.minLength(1), v.maxLength(500)) });
+export const CannedReorder = v.strictObject({
+  level: v.picklist(cannedLevels),
+  ownerId: v.optional(Id),
+  ids: v.pipe(v.array(Id), v.minLength(1), v.maxLength(500)),
+});
 export const CannedListQuery = v.strictObject({ level: v.optional(v.picklist(cannedLevels)), ownerId: v.optional(Id) });
 /** One group (a level and owner) in its order: the answer to a reorder. */
 export const CannedGroup = v.object({ items: v.array(CannedResponseSchema) });
 /** An operator's own response (`/api/operator/canned-responses`, when the account allows it):
  * level operator and owner the operator are implied. */
-export const OwnCannedCreate = v.strictObject({ title: Title, text: CannedText, shortcut: v.optional(v.nullable(Shortcut)) });
+export const OwnCannedCreate = v.strictObject({
+  title: Title,
+  text: CannedText,
+  shortcut: v.optional(v.nullable(Shortcut)),
+});
 export const OwnCannedUpdate = CannedUpdate;
 
 // ---- API keys ----------------------------------------------------------------------------------
 const ApiKeyRoleSchema = v.picklist(apiKeyRoles, "A key's role is owner or admin.");
-export const ApiKey = named("ApiKey", v.object({
-  id: v.string(),
-  name: v.string(),
-  /** What the key may do: what an operator of this role may. Never above its creator's role: a
-   * key follows its creator down (owner → admin) and is revoked when they are deactivated or
-   * become a plain operator. */
-  role: ApiKeyRoleSchema,
-  /** The operator who created it (a key made with a key: that key's creator); null for keys made
-   * by the seed or `npm run account:create`, and keys made with those. */
-  createdBy: v.nullable(v.string()),
-  /** The first characters of the key, to tell keys apart; the key itself is never shown again. */
-  prefix: v.string(),
-  createdAt: Timestamp,
-  lastUsedAt: v.nullable(Timestamp),
-  revokedAt: v.nullable(Timestamp),
-}));
+export const ApiKey = named(
+  "ApiKey",
+  v.object({
+    id: v.string(),
+    name: v.string(),
+    /** What the key may do: what an operator of this role may. Never above its creator's role: a
+     * key follows its creator down (owner → admin) and is revoked when they are deactivated or
+     * become a plain operator. */
+    role: ApiKeyRoleSchema,
+    /** The operator who created it (a key made with a key: that key's creator); null for keys made
+     * by the seed or `npm run account:create`, and keys made with those. */
+    createdBy: v.nullable(v.string()),
+    /** The first characters of the key, to tell keys apart; the key itself is never shown again. */
+    prefix: v.string(),
+    createdAt: Timestamp,
+    lastUsedAt: v.nullable(Timestamp),
+    revokedAt: v.nullable(Timestamp),
+  }),
+);
 export type ApiKey = v.InferOutput<typeof ApiKey>;
 export const ApiKeyCreate = v.strictObject({
   name: line("The key's name"),
   /** At most the creator's own role; owner keys only by owners. Defaults to the creator's role. */
   role: v.optional(ApiKeyRoleSchema),
 });
-export const ApiKeyCreated = v.object({ apiKey: ApiKey, secret: v.pipe(v.string(), v.description("Shown once; store it now.")) });
+export const ApiKeyCreated = v.object({
+  apiKey: ApiKey,
+  secret: v.pipe(v.string(), v.description("Shown once; store it now.")),
+});
 export type ApiKeyCreated = v.InferOutput<typeof ApiKeyCreated>;
 
 // ---- Account settings --------------------------------------------------------------------------
 /** One check, so a bad entry gets one message. */
 const Origin = v.pipe(
   v.string(),
-  v.check((url) => /^https?:\/\/[^/]+$/.test(url) && URL.canParse(url), "An origin is a scheme and host with no path, like https://www.example.com."),
+  v.check(
+    (url) => /^https?:\/\/[^/]+$/.test(url) && URL.canParse(url),
+    "An origin is a scheme and host with no path, like https://www.example.com.",
+  ),
 );
-export const Settings = named("Settings", v.object({
-  displayName: v.string(),
-  widgetColor: v.string(),
-  greeting: v.string(),
-  offlineMessage: v.string(),
-  allowedOrigins: v.array(v.string()),
-  fileSizeLimitBytes: v.number(),
-  allowedFileTypes: v.array(v.string()),
-  transcriptSenderName: v.string(),
-  /** Off by default, as in the manual: only admins manage canned responses. */
-  operatorsManageOwnResponses: v.boolean(),
-  /** Off by default: the widget asks for name, email and department before the chat starts. */
-  preChatForm: v.boolean(),
-  /** The widget's language for every visitor, or "auto" for each visitor's browser language. */
-  language: v.picklist(widgetLanguages),
-}));
+export const Settings = named(
+  "Settings",
+  v.object({
+    displayName: v.string(),
+    widgetColor: v.string(),
+    greeting: v.string(),
+    offlineMessage: v.string(),
+    allowedOrigins: v.array(v.string()),
+    fileSizeLimitBytes: v.number(),
+    allowedFileTypes: v.array(v.string()),
+    transcriptSenderName: v.string(),
+    /** Off by default, as in the manual: only admins manage canned responses. */
+    operatorsManageOwnResponses: v.boolean(),
+    /** Off by default: the widget asks for name, email and department before the chat starts. */
+    preChatForm: v.boolean(),
+    /** The widget's language for every visitor, or "auto" for each visitor's browser language. */
+    language: v.picklist(widgetLanguages),
+  }),
+);
 export type Settings = v.InferOutput<typeof Settings>;
 export const SettingsUpdate = v.strictObject({
   displayName: v.optional(line("The display name")),
-  widgetColor: v.optional(v.pipe(v.string("Widget colour must be a hex colour like #0a7cff."), v.hexColor("Widget colour must be a hex colour like #0a7cff."))),
+  widgetColor: v.optional(
+    v.pipe(
+      v.string("Widget colour must be a hex colour like #0a7cff."),
+      v.hexColor("Widget colour must be a hex colour like #0a7cff."),
+    ),
+  ),
   greeting: v.optional(v.pipe(v.string(), v.maxLength(500, "The greeting can be at most 500 characters long."))),
-  offlineMessage: v.optional(v.pipe(v.string(), v.maxLength(500, "The offline message can be at most 500 characters long."))),
+  offlineMessage: v.optional(
+    v.pipe(v.string(), v.maxLength(500, "The offline message can be at most 500 characters long.")),
+  ),
   allowedOrigins: v.optional(v.pipe(v.array(Origin), v.maxLength(50, "At most 50 origins."))),
   fileSizeLimitBytes: v.optional(
     v.pipe(
@@ -181,7 +256,17 @@ export const SettingsUpdate = v.strictObject({
       v.maxValue(100 * 1024 * 1024, "The file size limit can be at most 100 MB."),
     ),
   ),
-  allowedFileTypes: v.optional(v.pipe(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9.+-]+\/[A-Za-z0-9.+*-]+$/, "A file type is a MIME type such as image/png or image/*."))), v.maxLength(50, "At most 50 file types."))),
+  allowedFileTypes: v.optional(
+    v.pipe(
+      v.array(
+        v.pipe(
+          v.string(),
+          v.regex(/^[A-Za-z0-9.+-]+\/[A-Za-z0-9.+*-]+$/, "A file type is a MIME type such as image/png or image/*."),
+        ),
+      ),
+      v.maxLength(50, "At most 50 file types."),
+    ),
+  ),
   transcriptSenderName: v.optional(line("The sender name")),
   operatorsManageOwnResponses: v.optional(v.boolean()),
   preChatForm: v.optional(v.boolean()),
@@ -214,9 +299,11 @@ export const ChatListQuery = v.strictObject({
 
 /** Most messages `GET /chats/:id` returns; longer chats page on through /api/chats/:id/messages. */
 export const MAX_CHAT_MESSAGES = 1000;
-export const ChatDetail = v.object({ chat: ChatSummarySchema, messages: v.pipe(v.array(named("Message", MessageSchema)), v.maxLength(MAX_CHAT_MESSAGES)) });
+export const ChatDetail = v.object({
+  chat: ChatSummarySchema,
+  messages: v.pipe(v.array(named("Message", MessageSchema)), v.maxLength(MAX_CHAT_MESSAGES)),
+});
 export type ChatDetail = v.InferOutput<typeof ChatDetail>;
 
 // ---- Account -----------------------------------------------------------------------------------
 export const Account = v.object({ id: v.string(), name: v.string() });
-

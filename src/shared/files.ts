@@ -3,7 +3,13 @@
 // does not share a module (and so a third script file) with the widget's chat part.
 
 /** Image types shown as a preview (and served inline); every other file is a download. */
-export const PREVIEW_IMAGE_TYPES: readonly string[] = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"];
+export const PREVIEW_IMAGE_TYPES: readonly string[] = [
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "image/webp",
+  "image/avif",
+];
 
 /** 532 bytes, 14.2 KB, 3 MB (binary units, one decimal where it says something). */
 export function formatFileSize(bytes: number): string {

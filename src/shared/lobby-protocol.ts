@@ -8,24 +8,46 @@ export type PresenceStatus = (typeof presenceStatuses)[number];
 
 /** An operator as the lobby sees them. `connected` is false when no console of theirs is open,
  * whatever status they chose last. */
-export type OperatorPresence = { id: string; name: string; status: PresenceStatus; connected: boolean; departmentIds: string[] };
+export type OperatorPresence = {
+  id: string;
+  name: string;
+  status: PresenceStatus;
+  connected: boolean;
+  departmentIds: string[];
+};
 
 /** A chat waiting for an operator. `departmentId` null means any operator of the account.
  * `offline` (with the visitor's email) marks a message left while no operator was online;
  * `visitorEmail` is there whenever the visitor gave one (pre-chat form, email reply);
  * `firstMessage` is the start of the visitor's first message, once they wrote one (a `waiting`
  * notice for a chat already listed brings it). */
-export type WaitingChat = { chatId: string; departmentId: string | null; visitorName: string; since: number; offline?: true; visitorEmail?: string; firstMessage?: string };
+export type WaitingChat = {
+  chatId: string;
+  departmentId: string | null;
+  visitorName: string;
+  since: number;
+  offline?: true;
+  visitorEmail?: string;
+  firstMessage?: string;
+};
 /** How much of the visitor's first message a waiting card shows. */
 export const WAITING_PREVIEW_LENGTH = 200;
 
 // ---- Client → Lobby --------------------------------------------------------------------------
-export const PresenceFrame = v.strictObject({ type: v.literal("presence"), status: v.picklist(presenceStatuses, "bad_frame") });
+export const PresenceFrame = v.strictObject({
+  type: v.literal("presence"),
+  status: v.picklist(presenceStatuses, "bad_frame"),
+});
 export const lobbyClientFrameSchemas = { presence: PresenceFrame } as const;
 
 // ---- Lobby → client --------------------------------------------------------------------------
 /** Sent on connect and whenever the operator comes online: the whole picture at once. */
-export type LobbySnapshot = { type: "lobby"; you: OperatorPresence; operators: OperatorPresence[]; waiting: WaitingChat[] };
+export type LobbySnapshot = {
+  type: "lobby";
+  you: OperatorPresence;
+  operators: OperatorPresence[];
+  waiting: WaitingChat[];
+};
 /** An operator's status or connection changed. */
 export type PresenceNotice = { type: "presence"; operator: OperatorPresence };
 /** A chat entered the queue of one of your departments (sent to online operators only). */
@@ -48,12 +70,23 @@ export type VisitorNotice = { type: "visitor"; visitor: LiveVisitor };
 /** The visitor's last page with the widget was closed (or went silent). */
 export type VisitorLeftNotice = { type: "visitor_left"; visitorId: string };
 /** The visitor answered this operator's invitation: the chat exists and the operator is in it. */
-export type InvitationAcceptedNotice = { type: "invitation_accepted"; invitationId: string; visitorId: string; chatId: string; visitorName: string };
+export type InvitationAcceptedNotice = {
+  type: "invitation_accepted";
+  invitationId: string;
+  visitorId: string;
+  chatId: string;
+  visitorName: string;
+};
 /** An operator was deactivated: they leave the team list and are no transfer target any more.
  * (Reactivated, they appear again with their next connect.) */
 export type OperatorGoneNotice = { type: "operator_gone"; operatorId: string };
 /** A chat was handed to you by a colleague (transfer, or "invite colleague"): you are in it now. */
-export type ChatAssignedNotice = { type: "chat_assigned"; chatId: string; visitorName: string; by: { id: string; name: string } };
+export type ChatAssignedNotice = {
+  type: "chat_assigned";
+  chatId: string;
+  visitorName: string;
+  by: { id: string; name: string };
+};
 export type LobbyServerFrame =
   | LobbySnapshot
   | PresenceNotice
@@ -110,9 +143,18 @@ export type LiveVisitor = {
 /** Widget → lobby: the page the visitor is on (sent on open, on navigation, when chatting changes). */
 export const PageFrame = v.strictObject({
   type: v.literal("page"),
-  url: v.pipe(v.string("bad_frame"), v.transform((s) => s.slice(0, MAX_VISITOR_URL))),
-  title: v.pipe(v.string("bad_frame"), v.transform((s) => s.slice(0, MAX_VISITOR_TITLE))),
-  referrer: v.pipe(v.string("bad_frame"), v.transform((s) => s.slice(0, MAX_VISITOR_URL))),
+  url: v.pipe(
+    v.string("bad_frame"),
+    v.transform((s) => s.slice(0, MAX_VISITOR_URL)),
+  ),
+  title: v.pipe(
+    v.string("bad_frame"),
+    v.transform((s) => s.slice(0, MAX_VISITOR_TITLE)),
+  ),
+  referrer: v.pipe(
+    v.string("bad_frame"),
+    v.transform((s) => s.slice(0, MAX_VISITOR_URL)),
+  ),
   /** Milliseconds since the visit began, by the visitor's clock (so clock skew does not matter). */
   onSiteMs: v.pipe(v.number("bad_frame"), v.minValue(0, "bad_frame")),
   chatting: v.boolean("bad_frame"),
@@ -121,7 +163,10 @@ export const PageFrame = v.strictObject({
 export const visitorClientFrameSchemas = { page: PageFrame } as const;
 
 /** Lobby → widget: an operator invites the visitor to chat. `ttlMs` is how long it stands. */
-export type InvitationFrame = { type: "invitation"; invitation: { id: string; operator: { id: string; name: string }; text: string; ttlMs: number } };
+export type InvitationFrame = {
+  type: "invitation";
+  invitation: { id: string; operator: { id: string; name: string }; text: string; ttlMs: number };
+};
 /** Lobby → widget: the invitation was withdrawn or has expired. */
 export type InvitationGoneFrame = { type: "invitation_gone"; id: string };
 export type VisitorServerFrame = InvitationFrame | InvitationGoneFrame | ErrorFrame | PongFrame;
@@ -129,7 +174,11 @@ export type VisitorServerFrame = InvitationFrame | InvitationGoneFrame | ErrorFr
 // ---- HTTP: invitations, transfer, join ---------------------------------------------------------
 export const InvitationRequest = v.strictObject({
   visitorId: v.pipe(v.string(), v.regex(VISITOR_ID_PATTERN)),
-  text: v.pipe(v.string(), v.check((t) => t.trim().length > 0, "The invitation is empty."), v.maxLength(MAX_TEXT_LENGTH)),
+  text: v.pipe(
+    v.string(),
+    v.check((t) => t.trim().length > 0, "The invitation is empty."),
+    v.maxLength(MAX_TEXT_LENGTH),
+  ),
 });
 export type InvitationResponse = { id: string; visitorId: string; expiresAt: number };
 
@@ -141,7 +190,10 @@ export const TransferRequest = v.pipe(
     departmentId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
     stay: v.optional(v.boolean()),
   }),
-  v.check((b) => (b.operatorId === undefined) !== (b.departmentId === undefined), "Give exactly one of operatorId and departmentId."),
+  v.check(
+    (b) => (b.operatorId === undefined) !== (b.departmentId === undefined),
+    "Give exactly one of operatorId and departmentId.",
+  ),
   v.check((b) => !(b.stay && b.departmentId), "stay only goes with operatorId."),
 );
 export type TransferResponse = { chatId: string; to: { kind: "operator" | "department"; id: string; name: string } };

@@ -77,7 +77,13 @@ export const errorCodes = [
 export type ErrorCode = (typeof errorCodes)[number];
 /** Refusals of a sent message (an `error` frame with its cid) that a resend will not change: the
  * clients show the message as not delivered instead of sending it again. */
-export const finalSendErrors = ["chat_closed", "text_empty", "text_too_long", "forbidden", "bad_frame"] as const satisfies readonly ErrorCode[];
+export const finalSendErrors = [
+  "chat_closed",
+  "text_empty",
+  "text_too_long",
+  "forbidden",
+  "bad_frame",
+] as const satisfies readonly ErrorCode[];
 export type FinalSendError = (typeof finalSendErrors)[number];
 
 // ---------------------------------------------------------------------------------------------
@@ -234,8 +240,7 @@ export const frameSenders: Record<ClientFrameType, readonly ParticipantKind[]> =
 };
 
 export type FrameParseResult<Frame = ClientFrame> =
-  | { ok: true; frame: Frame }
-  | { ok: false; code: ErrorCode; message: string; cid?: string };
+  { ok: true; frame: Frame } | { ok: false; code: ErrorCode; message: string; cid?: string };
 
 // Pure: the widget imports this module for a constant or two and must not carry every code.
 const issueCodes = /* @__PURE__ */ new Set<string>(errorCodes);
@@ -314,7 +319,8 @@ export type ErrorFrame = { type: "error"; code: ErrorCode; message: string; cid?
 export type RatingNotice = { type: "rating" } & ChatRating;
 /** The runtime's answer to PING_FRAME. */
 export type PongFrame = { type: "pong" };
-export type ServerFrame = WelcomeFrame | MessageFrame | AckFrame | TypingNotice | ReadNotice | RatingNotice | ErrorFrame | PongFrame;
+export type ServerFrame =
+  WelcomeFrame | MessageFrame | AckFrame | TypingNotice | ReadNotice | RatingNotice | ErrorFrame | PongFrame;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP bodies
@@ -329,7 +335,10 @@ const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
  * two, does not carry valibot for schemas it never uses. */
 /* @__NO_SIDE_EFFECTS__ */
 export function singleLine(what: string) {
-  return v.check((text: string) => !LINE_BREAKING.test(text), `${what} must be one line, without line breaks, tabs or other control characters.`);
+  return v.check(
+    (text: string) => !LINE_BREAKING.test(text),
+    `${what} must be one line, without line breaks, tabs or other control characters.`,
+  );
 }
 const Name = v.pipe(v.string(), singleLine("The name"), v.trim(), v.minLength(1), v.maxLength(100));
 /** Every id Parley mints or seeds (acc_…, c_…, dep_…, op_…, cr_…, key_…, inv_…) and every
@@ -347,7 +356,13 @@ export const VisitorSessionRequest = v.strictObject({
 });
 export type VisitorSessionRequest = v.InferOutput<typeof VisitorSessionRequest>;
 /** `invitedBy`: the invitation was still good, so the chat starts with that operator in it. */
-export type VisitorSessionResponse = { token: string; chatId: string; visitorId: string; expiresAt: number; invitedBy?: { id: string; name: string } };
+export type VisitorSessionResponse = {
+  token: string;
+  chatId: string;
+  visitorId: string;
+  expiresAt: number;
+  invitedBy?: { id: string; name: string };
+};
 
 /** `GET /api/chats/{chatId}/queue`, for the chat's own visitor token only: whether the chat still
  * waits for an operator and, while it does, its place in its department's queue (1: next up).
@@ -361,7 +376,11 @@ export const OfflineMessageRequest = v.strictObject({
   name: Name,
   email: Email,
   departmentId: v.optional(Id),
-  text: v.pipe(v.string(), v.check((text) => text.trim().length > 0, "The message is empty."), v.maxLength(MAX_TEXT_LENGTH)),
+  text: v.pipe(
+    v.string(),
+    v.check((text) => text.trim().length > 0, "The message is empty."),
+    v.maxLength(MAX_TEXT_LENGTH),
+  ),
 });
 export type OfflineMessageRequest = v.InferOutput<typeof OfflineMessageRequest>;
 export type OfflineMessageResponse = { chatId: string };
@@ -389,25 +408,28 @@ export type HistoryPage = { messages: ChatMessage[]; lastSeq: number; hasMore: b
 export const ChatListQuery = v.strictObject({
   status: v.optional(v.picklist(chatStatuses)),
 });
-export const ChatSummarySchema = named("ChatSummary", v.object({
-  id: v.string(),
-  departmentId: v.nullable(v.string()),
-  visitorId: v.string(),
-  visitorName: v.string(),
-  status: v.picklist(chatStatuses),
-  /** The operators in the chat now (joined and not left). */
-  operatorIds: v.array(v.string()),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-  closedAt: v.nullable(Timestamp),
-  /** The visitor's rating, once given. */
-  rating: v.nullable(v.picklist(ratings)),
-  /** Left through the widget's offline form while no operator was online. */
-  offline: v.boolean(),
-  visitorEmail: v.nullable(v.string()),
-  /** When it waited past the queue timeout with nobody taking it (status `missed`); kept if an operator takes it later. */
-  missedAt: v.nullable(Timestamp),
-}));
+export const ChatSummarySchema = named(
+  "ChatSummary",
+  v.object({
+    id: v.string(),
+    departmentId: v.nullable(v.string()),
+    visitorId: v.string(),
+    visitorName: v.string(),
+    status: v.picklist(chatStatuses),
+    /** The operators in the chat now (joined and not left). */
+    operatorIds: v.array(v.string()),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    closedAt: v.nullable(Timestamp),
+    /** The visitor's rating, once given. */
+    rating: v.nullable(v.picklist(ratings)),
+    /** Left through the widget's offline form while no operator was online. */
+    offline: v.boolean(),
+    visitorEmail: v.nullable(v.string()),
+    /** When it waited past the queue timeout with nobody taking it (status `missed`); kept if an operator takes it later. */
+    missedAt: v.nullable(Timestamp),
+  }),
+);
 export type ChatSummary = v.InferOutput<typeof ChatSummarySchema>;
 /** `GET /api/operator/chats?status=…`: the chats the operator is in now. */
 export type ChatsResponse = { chats: ChatSummary[] };
@@ -417,16 +439,19 @@ export type DepartmentSummary = { id: string; name: string };
 export type DepartmentsResponse = { departments: DepartmentSummary[] };
 
 /** A canned response as the console's bar and the admin API list it. */
-export const CannedResponseSchema = named("CannedResponse", v.object({
-  id: v.string(),
-  level: v.picklist(cannedLevels),
-  /** The department or operator it belongs to; null at company level. */
-  ownerId: v.nullable(v.string()),
-  title: v.string(),
-  text: v.string(),
-  shortcut: v.nullable(v.string()),
-  position: v.number(),
-}));
+export const CannedResponseSchema = named(
+  "CannedResponse",
+  v.object({
+    id: v.string(),
+    level: v.picklist(cannedLevels),
+    /** The department or operator it belongs to; null at company level. */
+    ownerId: v.nullable(v.string()),
+    title: v.string(),
+    text: v.string(),
+    shortcut: v.nullable(v.string()),
+    position: v.number(),
+  }),
+);
 export type CannedResponse = v.InferOutput<typeof CannedResponseSchema>;
 /** `GET /api/operator/canned-responses`: every response the operator may use, in bar order. */
 export type CannedResponsesResponse = { responses: CannedResponse[] };
@@ -459,18 +484,21 @@ export type FileLinkResponse = { url: string; expiresAt: number };
 const ProblemFieldSchema = named("ProblemField", v.object({ path: v.string(), message: v.string() }));
 export type ProblemField = v.InferOutput<typeof ProblemFieldSchema>;
 /** Body of every HTTP error: RFC 9457 problem details plus a stable machine `code`. */
-export const ProblemSchema = named("Problem", v.object({
-  type: v.string(),
-  title: v.string(),
-  status: v.number(),
-  code: v.picklist(errorCodes),
-  detail: v.optional(v.string()),
-  /** One "path: message" line per issue, for 422 validation_failed. */
-  errors: v.optional(v.array(v.string())),
-  /** The same issues by field (422), or the one field a conflict is about (409, e.g. a taken
-   * department name or canned-response shortcut): `path` as in the request, `message` in words. */
-  fields: v.optional(v.array(ProblemFieldSchema)),
-}));
+export const ProblemSchema = named(
+  "Problem",
+  v.object({
+    type: v.string(),
+    title: v.string(),
+    status: v.number(),
+    code: v.picklist(errorCodes),
+    detail: v.optional(v.string()),
+    /** One "path: message" line per issue, for 422 validation_failed. */
+    errors: v.optional(v.array(v.string())),
+    /** The same issues by field (422), or the one field a conflict is about (409, e.g. a taken
+     * department name or canned-response shortcut): `path` as in the request, `message` in words. */
+    fields: v.optional(v.array(ProblemFieldSchema)),
+  }),
+);
 export type Problem = v.InferOutput<typeof ProblemSchema>;
 
 // ---------------------------------------------------------------------------------------------

@@ -7,9 +7,16 @@ import { validator } from "hono-openapi";
 import type { ProblemField } from "../shared/protocol.ts";
 import { ProblemError, problemResponse } from "../server/problems.ts";
 
-
 export function toProblemResponse(error: unknown): Response {
-  if (error instanceof ProblemError) return problemResponse(error.status, error.code, error.message, error.errors, error.retryAfterSeconds, error.fields);
+  if (error instanceof ProblemError)
+    return problemResponse(
+      error.status,
+      error.code,
+      error.message,
+      error.errors,
+      error.retryAfterSeconds,
+      error.fields,
+    );
   if (error instanceof HTTPException) {
     // Hono raises these for unreadable bodies (malformed JSON, wrong content type).
     return problemResponse(error.status, error.status === 400 ? "bad_json" : "internal", error.message);
@@ -32,7 +39,10 @@ function summary(fields: ProblemField[], target: string): string {
 
 /** Validates one part of the request; a failure is a 422 problem listing every issue. It is
  * hono-openapi's validator, so the same schema also describes the route in an OpenAPI document. */
-export function validate<Target extends keyof ValidationTargets, Schema extends StandardSchemaV1>(target: Target, schema: Schema) {
+export function validate<Target extends keyof ValidationTargets, Schema extends StandardSchemaV1>(
+  target: Target,
+  schema: Schema,
+) {
   const check = validator(target, schema, (result) => {
     if (!result.success) {
       const all = result.error.map(fieldOf);
@@ -45,14 +55,16 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
   // Hono reads a body of another type as {} and valibot takes an array for an object, so a PATCH
   // whose fields are all optional would "succeed" on either. A JSON body is a JSON object, said so.
   const guarded: MiddlewareHandler = async (c, next) => {
-    if (!JSON_TYPE.test(c.req.header("Content-Type") ?? "")) return problemResponse(415, "unsupported_media_type", "Send the body as application/json.");
+    if (!JSON_TYPE.test(c.req.header("Content-Type") ?? ""))
+      return problemResponse(415, "unsupported_media_type", "Send the body as application/json.");
     let body: unknown;
     try {
       body = await c.req.json(); // Hono keeps it; the validator reads it again from there.
     } catch {
       return problemResponse(400, "bad_json", "The body is not valid JSON.");
     }
-    if (typeof body !== "object" || body === null || Array.isArray(body)) return problemResponse(422, "validation_failed", "The body must be a JSON object.");
+    if (typeof body !== "object" || body === null || Array.isArray(body))
+      return problemResponse(422, "validation_failed", "The body must be a JSON object.");
     return check(c, next);
   };
   // The validator carries the route's schema for the OpenAPI document; the guard must too.

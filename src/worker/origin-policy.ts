@@ -15,7 +15,8 @@ function originAllowed(settings: Pick<Settings, "allowedOrigins">, request: Requ
 }
 
 export function requireAllowedOrigin(settings: Pick<Settings, "allowedOrigins">, request: Request): void {
-  if (!originAllowed(settings, request)) throw new ProblemError(403, "forbidden", "This site may not use this account's chat.");
+  if (!originAllowed(settings, request))
+    throw new ProblemError(403, "forbidden", "This site may not use this account's chat.");
 }
 
 /** CORS for the routes the widget calls from customers' sites. `*` is safe: nothing rides on

@@ -14,9 +14,20 @@ function clientAddress(request: Request): string | null {
 
 /** Counts this request against `limiter` under `scope` and the client's address; over budget it
  * is refused with 429, Retry-After and a problem document. No binding (the bench's config): no limit. */
-export async function requireWithinRateLimit(limiter: RateLimit | undefined, request: Request, scope: string): Promise<void> {
+export async function requireWithinRateLimit(
+  limiter: RateLimit | undefined,
+  request: Request,
+  scope: string,
+): Promise<void> {
   const address = clientAddress(request);
   if (!limiter || !address) return;
   const { success } = await limiter.limit({ key: `${scope}|${address}` });
-  if (!success) throw new ProblemError(429, "rate_limited", "Too many requests from your address; please wait a minute and try again.", undefined, 60);
+  if (!success)
+    throw new ProblemError(
+      429,
+      "rate_limited",
+      "Too many requests from your address; please wait a minute and try again.",
+      undefined,
+      60,
+    );
 }

@@ -18,7 +18,12 @@ import { requireWithinRateLimit } from "./rate-limit.ts";
 
 /** The account a visitor's request names, if it exists and the request comes from one of its
  * sites, within the visitor rate (`action` keeps the limits of chats and offline messages apart). */
-export async function requireVisitorAccount(env: Env, request: Request, accountId: string, action: "session" | "offline"): Promise<Settings> {
+export async function requireVisitorAccount(
+  env: Env,
+  request: Request,
+  accountId: string,
+  action: "session" | "offline",
+): Promise<Settings> {
   const settings = await readSettings(env.DB, accountId);
   if (!settings) throw new ProblemError(404, "not_found", "There is no such account.");
   requireAllowedOrigin(settings, request);
@@ -41,10 +46,22 @@ export async function requireDepartmentOf(env: Env, accountId: string, departmen
  * waiting as it may (QUEUE_MAX_WAITING); asked before anything of the chat is created. */
 async function requireQueueRoom(env: Env, accountId: string): Promise<void> {
   if (await lobbyOf(env, accountId).hasRoom()) return;
-  throw new ProblemError(503, "queue_full", `This account already has ${queueMaxWaiting(env)} chats waiting for an operator. Please try again in a few minutes.`, undefined, 60);
+  throw new ProblemError(
+    503,
+    "queue_full",
+    `This account already has ${queueMaxWaiting(env)} chats waiting for an operator. Please try again in a few minutes.`,
+    undefined,
+    60,
+  );
 }
 
-type NewChat = { accountId: string; departmentId: string | null; visitorName: string | null; visitorEmail: string | null; opening: ChatOpening };
+type NewChat = {
+  accountId: string;
+  departmentId: string | null;
+  visitorName: string | null;
+  visitorEmail: string | null;
+  opening: ChatOpening;
+};
 
 /** Creates the chat, once the checks above have passed. A chat that will wait needs room in the
  * queue; one answering an invitation has its operator. Returns the new ids and the visitor's name

@@ -3,7 +3,18 @@
 // The Control Panel's pages and the widget have theirs in control-panel-day-one.test.ts and
 // widget-day-one.test.ts. Each screen is reached as a person reaches it, forms at their defaults.
 import { describe, it } from "vitest";
-import { ALICE, accept, byTestId, chatTab, eventually, expectAccessible, goOnline, messages, signIn, waitingChat } from "./browser.ts";
+import {
+  ALICE,
+  accept,
+  byTestId,
+  chatTab,
+  eventually,
+  expectAccessible,
+  goOnline,
+  messages,
+  signIn,
+  waitingChat,
+} from "./browser.ts";
 import { browserSuite } from "./suite.ts";
 
 const suite = browserSuite();

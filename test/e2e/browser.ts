@@ -25,7 +25,15 @@ export async function launchChromium(): Promise<Browser> {
   }
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -40,22 +48,28 @@ export const ALICE = DEMO.operators[0]!;
 export const BOB = DEMO.operators[1]!;
 
 /** A fresh browser profile (own localStorage) with one console page, errors collected. */
-export async function openConsole(browser: Browser, origin: string): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
+export async function openConsole(
+  browser: Browser,
+  origin: string,
+): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on("pageerror", (error) => pageErrors.push(String(error)));
   // Anything the Content-Security-Policy blocked is a failure too: the console must run under it.
   page.on("console", (message) => {
-    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) pageErrors.push(`CSP: ${message.text()}`);
+    if (message.type() === "error" && /Content Security Policy/i.test(message.text()))
+      pageErrors.push(`CSP: ${message.text()}`);
   });
   await page.goto(origin);
   return { context, page, pageErrors };
 }
 
 export const byTestId = (scope: Page | Locator, id: string) => scope.locator(`[data-testid="${id}"]`);
-export const chatTab = (page: Page, chatId: string) => page.locator(`[data-testid="chat-tab"][data-chat-id="${chatId}"]`);
-export const waitingChat = (page: Page, chatId: string) => page.locator(`[data-testid="waiting-chat"][data-chat-id="${chatId}"]`);
+export const chatTab = (page: Page, chatId: string) =>
+  page.locator(`[data-testid="chat-tab"][data-chat-id="${chatId}"]`);
+export const waitingChat = (page: Page, chatId: string) =>
+  page.locator(`[data-testid="waiting-chat"][data-chat-id="${chatId}"]`);
 export const messages = (page: Page) => byTestId(byTestId(page, "history-area"), "message");
 
 /** Signs in through the form and waits for the console proper (its presence switch). */
@@ -150,6 +164,12 @@ const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
  * with each violation's rule, impact and first offending elements, so the message says what to fix. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const found = violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} ${n.failureSummary?.split("\n").slice(1, 2).join("") ?? ""}`.trim()).join(" | ")}`);
+  const found = violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+        .slice(0, 3)
+        .map((n) => `${n.target.join(" ")} ${n.failureSummary?.split("\n").slice(1, 2).join("") ?? ""}`.trim())
+        .join(" | ")}`,
+  );
   expect(found, `axe-core WCAG 2.1 A/AA violations on ${what}`).toEqual([]);
 }

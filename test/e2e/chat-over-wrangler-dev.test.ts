@@ -1,7 +1,12 @@
 // A visitor and an operator chat through a real `wrangler dev` over real network sockets, exactly
 // as docs/protocol.md describes; a dropped client catches up with `since`; a restart loses nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChatMessage, HistoryPage, OperatorLoginResponse, VisitorSessionResponse } from "../../src/shared/protocol.ts";
+import type {
+  ChatMessage,
+  HistoryPage,
+  OperatorLoginResponse,
+  VisitorSessionResponse,
+} from "../../src/shared/protocol.ts";
 import { DEMO } from "../../scripts/local-dev.ts";
 import { ChatClient } from "../chat-client.ts";
 import { DevServer } from "./server.ts";
@@ -33,7 +38,9 @@ async function startChat(): Promise<VisitorSessionResponse> {
 }
 
 async function connect(chatId: string, token: string, since = 0) {
-  const ws = new WebSocket(`${server.origin.replace("http", "ws")}/ws/chats/${chatId}?token=${encodeURIComponent(token)}`);
+  const ws = new WebSocket(
+    `${server.origin.replace("http", "ws")}/ws/chats/${chatId}?token=${encodeURIComponent(token)}`,
+  );
   await new Promise<void>((resolve, reject) => {
     ws.addEventListener("open", () => resolve(), { once: true });
     ws.addEventListener("error", () => reject(new Error("socket failed to open")), { once: true });
@@ -45,7 +52,9 @@ async function connect(chatId: string, token: string, since = 0) {
 }
 
 async function history(chatId: string, token: string): Promise<ChatMessage[]> {
-  const res = await fetch(`${server.origin}/api/chats/${chatId}/messages?limit=200`, { headers: { Authorization: `Bearer ${token}` } });
+  const res = await fetch(`${server.origin}/api/chats/${chatId}/messages?limit=200`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as HistoryPage).messages;
 }
@@ -56,7 +65,15 @@ describe("the console's response headers (dist/ui/_headers, from src/ui/console/
       const res = await fetch(`${server.origin}${path}`);
       expect(res.status).toBe(200);
       const csp = res.headers.get("Content-Security-Policy") ?? "";
-      for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+      for (const directive of [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+      ]) {
         expect(csp).toContain(directive);
       }
       expect(csp).not.toContain("unsafe");
@@ -74,22 +91,44 @@ describe("chat over wrangler dev", () => {
   it("lets a visitor and an operator exchange messages, typing and read receipts", async () => {
     const chat = await startChat();
     const visitor = await connect(chat.chatId, chat.token);
-    expect(visitor.welcome).toMatchObject({ type: "welcome", chat: { id: chat.chatId, status: "waiting" }, you: { kind: "visitor", name: "Vic" }, lastSeq: 0 });
+    expect(visitor.welcome).toMatchObject({
+      type: "welcome",
+      chat: { id: chat.chatId, status: "waiting" },
+      you: { kind: "visitor", name: "Vic" },
+      lastSeq: 0,
+    });
 
     const operator = await connect(chat.chatId, operatorToken);
     expect(operator.welcome.chat.status).toBe("active");
     expect((await operator.client.next("msg")).message).toMatchObject({ seq: 1, kind: "system", event: "join" });
-    expect((await visitor.client.next("msg")).message).toMatchObject({ seq: 1, event: "join", author: { kind: "operator", name: "Alice" } });
+    expect((await visitor.client.next("msg")).message).toMatchObject({
+      seq: 1,
+      event: "join",
+      author: { kind: "operator", name: "Alice" },
+    });
 
     visitor.client.send({ type: "typing", active: true, draft: "Where is my ord" });
-    expect(await operator.client.next("typing")).toMatchObject({ from: { kind: "visitor" }, active: true, draft: "Where is my ord" });
+    expect(await operator.client.next("typing")).toMatchObject({
+      from: { kind: "visitor" },
+      active: true,
+      draft: "Where is my ord",
+    });
 
     visitor.client.send({ type: "message", cid: "v-1", text: "Where is my order?" });
     expect(await visitor.client.next("ack")).toMatchObject({ type: "ack", cid: "v-1", seq: 2 });
-    expect((await operator.client.next("msg")).message).toMatchObject({ seq: 2, cid: "v-1", text: "Where is my order?", author: { kind: "visitor", id: chat.visitorId } });
+    expect((await operator.client.next("msg")).message).toMatchObject({
+      seq: 2,
+      cid: "v-1",
+      text: "Where is my order?",
+      author: { kind: "visitor", id: chat.visitorId },
+    });
 
     operator.client.send({ type: "typing", active: true });
-    expect(await visitor.client.next("typing")).toEqual({ type: "typing", from: { kind: "operator", id: DEMO.operators[0]!.id, name: "Alice" }, active: true });
+    expect(await visitor.client.next("typing")).toEqual({
+      type: "typing",
+      from: { kind: "operator", id: DEMO.operators[0]!.id, name: "Alice" },
+      active: true,
+    });
     operator.client.send({ type: "read", seq: 2 });
     expect(await visitor.client.next("read")).toMatchObject({ from: { kind: "operator" }, seq: 2 });
     operator.client.send({ type: "message", cid: "o-1", text: "On its way: https://example.com/track" });
@@ -136,7 +175,9 @@ describe("chat over wrangler dev", () => {
     await server.kill();
     await server.start();
 
-    expect((await history(chat.chatId, chat.token)).map((m) => m.text)).toEqual(Array.from({ length: 20 }, (_, i) => `kept ${i + 1}`));
+    expect((await history(chat.chatId, chat.token)).map((m) => m.text)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `kept ${i + 1}`),
+    );
     const back = await connect(chat.chatId, chat.token, 20);
     expect(back.welcome.lastSeq).toBe(20);
     back.client.send({ type: "message", cid: "r1", text: "kept 1" });

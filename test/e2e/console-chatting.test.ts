@@ -5,7 +5,20 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { cannedLevels, type CannedLevel } from "../../src/shared/protocol.ts";
-import { ALICE, BOB, accept, byTestId, eventually, chatTab, goOnline, messages, screenshot, signIn, waitingChat, type DemoOperator } from "./browser.ts";
+import {
+  ALICE,
+  BOB,
+  accept,
+  byTestId,
+  eventually,
+  chatTab,
+  goOnline,
+  messages,
+  screenshot,
+  signIn,
+  waitingChat,
+  type DemoOperator,
+} from "./browser.ts";
 import { browserSuite } from "./suite.ts";
 import type { VisitorBot } from "./visitor-bot.ts";
 
@@ -91,10 +104,16 @@ describe("signing in and taking chats", () => {
     await Promise.allSettled(buttons.map((button) => button.click({ timeout: 5_000 })));
 
     const hasTab = async (page: Page) => (await chatTab(page, bot.chatId).count()) === 1;
-    await eventually(async () => Number(await hasTab(alice)) + Number(await hasTab(bob)), "tabs for the chat in both consoles").toBe(1);
+    await eventually(
+      async () => Number(await hasTab(alice)) + Number(await hasTab(bob)),
+      "tabs for the chat in both consoles",
+    ).toBe(1);
     const [winner, loser, winnerName] = (await hasTab(alice)) ? [alice, bob, "Alice"] : [bob, alice, "Bob"];
     // The loser is told, or at least no longer offered the chat; they never get its tab.
-    await eventually(async () => (await byTestId(loser, "accept-notice").isVisible()) || (await waitingChat(loser, bot.chatId).count()) === 0).toBe(true);
+    await eventually(
+      async () =>
+        (await byTestId(loser, "accept-notice").isVisible()) || (await waitingChat(loser, bot.chatId).count()) === 0,
+    ).toBe(true);
     await screenshot(loser, "03-accept-race-lost");
     expect(await chatTab(loser, bot.chatId).count()).toBe(0);
     expect(await chatTab(winner, bot.chatId).count()).toBe(1);
@@ -226,12 +245,27 @@ describe("chatting with a visitor", () => {
     expect(await byTestId(page, "canned-lightning").isDisabled()).toBe(true);
 
     // Alice's list: the company's, her department's (Sales), her own.
-    const listed = await options.evaluateAll((els) => els.map((el) => ({ level: el.dataset.level, text: el.textContent, value: el.value, color: el.ownerDocument.defaultView.getComputedStyle(el).color })));
+    const listed = await options.evaluateAll((els) =>
+      els.map((el) => ({
+        level: el.dataset.level,
+        text: el.textContent,
+        value: el.value,
+        color: el.ownerDocument.defaultView.getComputedStyle(el).color,
+      })),
+    );
     expect(listed.map((o) => o.level)).toEqual(["company", "company", "department", "operator"]);
-    for (const [title, level] of [["Greeting", "company"], ["Goodbye", "company"], ["Sales hours", "department"], ["Checking", "operator"]]) {
+    for (const [title, level] of [
+      ["Greeting", "company"],
+      ["Goodbye", "company"],
+      ["Sales hours", "department"],
+      ["Checking", "operator"],
+    ]) {
       expect(listed.find((o) => o.text?.includes(title!))?.level).toBe(level);
     }
-    for (const option of listed) expect(colourName(option.color), `${option.level} option colour ${option.color}`).toBe(expectedColour[option.level as CannedLevel]);
+    for (const option of listed)
+      expect(colourName(option.color), `${option.level} option colour ${option.color}`).toBe(
+        expectedColour[option.level as CannedLevel],
+      );
 
     const texts: Record<CannedLevel, string> = {
       company: "Hello! How can I help you today?",
@@ -282,7 +316,9 @@ describe("chatting with a visitor", () => {
       return b;
     };
     // The manual: a double-arrow pointer over the movable area; the text input itself does not resize.
-    expect(await byTestId(page, "splitter").evaluate((el) => el.ownerDocument.defaultView.getComputedStyle(el).cursor)).toMatch(/^(row-resize|ns-resize|col-resize|ew-resize)$/);
+    expect(
+      await byTestId(page, "splitter").evaluate((el) => el.ownerDocument.defaultView.getComputedStyle(el).cursor),
+    ).toMatch(/^(row-resize|ns-resize|col-resize|ew-resize)$/);
     expect(await input(page).evaluate((el) => el.ownerDocument.defaultView.getComputedStyle(el).resize)).toBe("none");
     const [h0, t0, s0] = [await box(history), await box(tabs), await box(byTestId(page, "splitter"))];
     // Which way the areas are stacked decides which way the splitter moves.
@@ -294,7 +330,11 @@ describe("chatting with a visitor", () => {
 
     await page.mouse.move(s0.x + s0.width / 2, s0.y + s0.height / 2);
     await page.mouse.down();
-    await page.mouse.move(s0.x + s0.width / 2 + (vertical ? 0 : distance), s0.y + s0.height / 2 + (vertical ? distance : 0), { steps: 10 });
+    await page.mouse.move(
+      s0.x + s0.width / 2 + (vertical ? 0 : distance),
+      s0.y + s0.height / 2 + (vertical ? distance : 0),
+      { steps: 10 },
+    );
     await page.mouse.up();
 
     const [h1, t1] = [await box(history), await box(tabs)];
@@ -305,7 +345,10 @@ describe("chatting with a visitor", () => {
     await page.reload();
     await chatTab(page, bot.chatId).waitFor();
     await history.waitFor();
-    await eventually(async () => Math.abs(size(await box(history)) - size(h1)), "history area size after reload").toBeLessThanOrEqual(2);
+    await eventually(
+      async () => Math.abs(size(await box(history)) - size(h1)),
+      "history area size after reload",
+    ).toBeLessThanOrEqual(2);
     expect(Math.abs(size(await box(tabs)) - size(t1)), "tabs area size after reload").toBeLessThanOrEqual(2);
   });
 

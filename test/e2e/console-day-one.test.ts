@@ -5,8 +5,25 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/local-dev.ts";
-import type { CannedResponsesResponse, OfflineMessageResponse, OperatorLoginResponse } from "../../src/shared/protocol.ts";
-import { ALICE, BOB, accept, byTestId, chatTab, eventually, expectAccessible, goOnline, messages, screenshot, signIn, waitingChat } from "./browser.ts";
+import type {
+  CannedResponsesResponse,
+  OfflineMessageResponse,
+  OperatorLoginResponse,
+} from "../../src/shared/protocol.ts";
+import {
+  ALICE,
+  BOB,
+  accept,
+  byTestId,
+  chatTab,
+  eventually,
+  expectAccessible,
+  goOnline,
+  messages,
+  screenshot,
+  signIn,
+  waitingChat,
+} from "./browser.ts";
 import { deliver, expectInOrder, nextEmail, replyMail } from "./mail.ts";
 import { browserSuite } from "./suite.ts";
 
@@ -23,7 +40,11 @@ async function consoleFor(operator = ALICE): Promise<Page> {
 }
 
 async function apiLogin(email: string): Promise<string> {
-  const res = await fetch(`${server.origin}/api/operator/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email, password: DEMO.password }) });
+  const res = await fetch(`${server.origin}/api/operator/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: DEMO.password }),
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as OperatorLoginResponse).token;
 }
@@ -31,17 +52,26 @@ async function apiLogin(email: string): Promise<string> {
 async function asOperator(token: string, path: string, body: unknown = undefined): Promise<Response> {
   return fetch(`${server.origin}${path}`, {
     method: "POST",
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }
 
 async function admin(path: string, method: string, body: unknown): Promise<Response> {
-  return fetch(`${server.origin}/api/admin/v1${path}`, { method, headers: { Authorization: `Bearer ${server.apiKey}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  return fetch(`${server.origin}/api/admin/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${server.apiKey}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
 }
 
-const activeTabId = (page: Page) => page.locator('[data-testid="chat-tab"][aria-selected="true"]').getAttribute("data-chat-id");
-const tabIds = (page: Page) => byTestId(page, "chat-tab").evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute("data-chat-id")));
+const activeTabId = (page: Page) =>
+  page.locator('[data-testid="chat-tab"][aria-selected="true"]').getAttribute("data-chat-id");
+const tabIds = (page: Page) =>
+  byTestId(page, "chat-tab").evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute("data-chat-id")));
 const focusedTestId = (page: Page) => page.locator(":focus").getAttribute("data-testid");
 
 describe("a chat that arrives while the operator types", () => {
@@ -59,7 +89,9 @@ describe("a chat that arrives while the operator types", () => {
     const input = byTestId(alice, "message-input");
     await input.click();
     await alice.keyboard.type("Hello Ve");
-    expect((await asOperator(bob, `/api/operator/chats/${walt.chatId}/transfer`, { operatorId: ALICE.id })).status).toBe(200);
+    expect(
+      (await asOperator(bob, `/api/operator/chats/${walt.chatId}/transfer`, { operatorId: ALICE.id })).status,
+    ).toBe(200);
     await chatTab(alice, walt.chatId).waitFor();
     await alice.keyboard.type("ra, let me look.");
 
@@ -109,7 +141,11 @@ describe("telling chats apart", () => {
     await widget(visitor, "parley-input").fill("Is the <b>blue</b> jacket in stock?");
     await widget(visitor, "parley-send").click();
     await widget(visitor, "parley-message").and(visitor.locator("[data-seq]")).first().waitFor();
-    const chatId = (await visitor.evaluate(() => (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session?.chatId))!;
+    const chatId = (await visitor.evaluate(
+      () =>
+        (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session
+          ?.chatId,
+    ))!;
     const other = await suite.visitor(null);
     await other.say("Hello?");
 
@@ -117,7 +153,9 @@ describe("telling chats apart", () => {
     await card.waitFor();
     const name = (await card.locator(".waiting-name").textContent())!;
     expect(name).toMatch(/^Visitor \d{4}$/);
-    await eventually(() => byTestId(card, "waiting-preview").allTextContents()).toEqual(["Is the <b>blue</b> jacket in stock?"]);
+    await eventually(() => byTestId(card, "waiting-preview").allTextContents()).toEqual([
+      "Is the <b>blue</b> jacket in stock?",
+    ]);
     expect(await byTestId(card, "waiting-department").textContent()).toBe("Any department");
     await eventually(() => byTestId(card, "waiting-page").allTextContents()).toEqual([expect.stringMatching(/^on /)]);
     const otherName = await waitingChat(alice, other.chatId).locator(".waiting-name").textContent();
@@ -163,7 +201,13 @@ describe("the history", () => {
     expect(upload.status).toBe(201);
     const history = byTestId(alice, "history-area");
     type Loadable = { complete: boolean; naturalHeight: number };
-    await eventually(() => history.locator("img").evaluateAll((images) => images.some((img) => (img as unknown as Loadable).complete && (img as unknown as Loadable).naturalHeight > 0))).toBe(true);
+    await eventually(() =>
+      history
+        .locator("img")
+        .evaluateAll((images) =>
+          images.some((img) => (img as unknown as Loadable).complete && (img as unknown as Loadable).naturalHeight > 0),
+        ),
+    ).toBe(true);
     const distanceFromBottom = () => history.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
     await eventually(distanceFromBottom).toBeLessThan(48);
 
@@ -199,7 +243,9 @@ describe("invite mode", () => {
 
     const { page: shopper } = await suite.open(`${server.origin}/demo/`);
     await widget(shopper, "parley-launcher").waitFor();
-    const row = byTestId(alice, "visitor-row").filter({ hasNot: byTestId(alice, "visitor-chatting") }).first();
+    const row = byTestId(alice, "visitor-row")
+      .filter({ hasNot: byTestId(alice, "visitor-chatting") })
+      .first();
     await row.waitFor();
     await row.locator("button").click();
     await byTestId(alice, "invite-header").waitFor();
@@ -232,7 +278,12 @@ describe("answers to an offline message", () => {
     const res = await fetch(`${server.origin}/api/visitor/offline-messages`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ accountId: DEMO.accountId, name: "Olga", email: "olga@example.org", text: "Please call me back about order 1234." }),
+      body: JSON.stringify({
+        accountId: DEMO.accountId,
+        name: "Olga",
+        email: "olga@example.org",
+        text: "Please call me back about order 1234.",
+      }),
     });
     const { chatId } = (await res.json()) as OfflineMessageResponse;
     const alice = await consoleFor();
@@ -250,13 +301,28 @@ describe("answers to an offline message", () => {
     await byTestId(alice, "send-button").click();
     const { email } = await nextEmail(server, before, "olga@example.org");
     expect(email.subject).toBe("Demo answered your message");
-    expectInOrder(email.text!, ["Please call me back about order 1234.", "Alice: Hello Olga, we will call you today.", "Alice: Which number is best?", "Reply to this email"]);
+    expectInOrder(email.text!, [
+      "Please call me back about order 1234.",
+      "Alice: Hello Olga, we will call you today.",
+      "Alice: Which number is best?",
+      "Reply to this email",
+    ]);
     // The two lines went out as one email.
     expect(server.sentEmails().length).toBe(before + 1);
 
     const replyTo = email.replyTo?.[0]?.address;
     expect(replyTo).toMatch(/^reply\+/);
-    const delivered = await deliver(server, "olga@example.org", replyTo!, replyMail({ from: "Olga <olga@example.org>", to: replyTo!, text: "The mobile one, please.", inReplyTo: email.messageId }));
+    const delivered = await deliver(
+      server,
+      "olga@example.org",
+      replyTo!,
+      replyMail({
+        from: "Olga <olga@example.org>",
+        to: replyTo!,
+        text: "The mobile one, please.",
+        inReplyTo: email.messageId,
+      }),
+    );
     expect(delivered.status).toBe(200);
     await eventually(() => messages(alice).filter({ hasText: "The mobile one, please." }).count()).toBe(1);
   });
@@ -270,7 +336,9 @@ describe("deactivation", () => {
     const vera = await suite.visitor("Vera");
     await vera.say("Hello");
     await accept(alice, vera.chatId);
-    await eventually(() => byTestId(alice, "transfer-target").locator("option").filter({ hasText: "Bob" }).count()).toBe(1);
+    await eventually(() =>
+      byTestId(alice, "transfer-target").locator("option").filter({ hasText: "Bob" }).count(),
+    ).toBe(1);
 
     expect((await admin(`/operators/${BOB.id}`, "PATCH", { active: false })).status).toBe(200);
     await byTestId(bob, "session-deactivated").waitFor({ timeout: 15_000 });
@@ -293,7 +361,9 @@ describe("the composer", () => {
     await input.fill("Hi Vera!");
     const option = byTestId(alice, "canned-option").first();
     const text = (await alice.evaluate(async () => {
-      const res = await fetch("/api/operator/canned-responses", { headers: { Authorization: `Bearer ${JSON.parse(localStorage.getItem("parley.session")!).token}` } });
+      const res = await fetch("/api/operator/canned-responses", {
+        headers: { Authorization: `Bearer ${JSON.parse(localStorage.getItem("parley.session")!).token}` },
+      });
       return ((await res.json()) as CannedResponsesResponse).responses;
     }))!;
     const id = (await option.getAttribute("value"))!;
@@ -318,7 +388,11 @@ describe("the composer", () => {
     expect(await toolbar.evaluate((el) => el.getBoundingClientRect().height)).toBe(height);
 
     expect((await admin("/settings", "PATCH", { fileSizeLimitBytes: 1024 })).status).toBe(200);
-    await byTestId(alice, "file-input").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.alloc(5000, "a") });
+    await byTestId(alice, "file-input").setInputFiles({
+      name: "notes.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.alloc(5000, "a"),
+    });
     await eventually(() => byTestId(alice, "history-area").textContent()).toContain("at most 1 KB");
     expect((await admin("/settings", "PATCH", { fileSizeLimitBytes: 10 * 1024 * 1024 })).status).toBe(200);
   });

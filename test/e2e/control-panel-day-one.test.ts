@@ -12,7 +12,16 @@ import { describe, expect, it } from "vitest";
 import type { ApiKey, Operator, OperatorCreated, Page as ListPage, Settings } from "../../src/shared/admin-api.ts";
 import type { CannedResponse } from "../../src/shared/protocol.ts";
 import { DEMO, ROOT } from "../../scripts/local-dev.ts";
-import { ALICE, BOB, byTestId, eventually, expectAccessible, screenshot, signIn, type DemoOperator } from "./browser.ts";
+import {
+  ALICE,
+  BOB,
+  byTestId,
+  eventually,
+  expectAccessible,
+  screenshot,
+  signIn,
+  type DemoOperator,
+} from "./browser.ts";
 import { browserSuite } from "./suite.ts";
 
 const suite = browserSuite();
@@ -21,7 +30,10 @@ const server = suite.server;
 async function adminApi<T>(path: string, init: { method?: string; json?: unknown } = {}): Promise<T> {
   const response = await fetch(`${server.origin}/api/admin/v1${path}`, {
     method: init.method ?? "GET",
-    headers: { Authorization: `Bearer ${server.apiKey}`, ...(init.json === undefined ? {} : { "Content-Type": "application/json" }) },
+    headers: {
+      Authorization: `Bearer ${server.apiKey}`,
+      ...(init.json === undefined ? {} : { "Content-Type": "application/json" }),
+    },
     ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
   });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
@@ -34,7 +46,10 @@ async function consoleFor(operator: DemoOperator): Promise<Page> {
   return page;
 }
 
-async function openPanelPage(page: Page, name: "canned" | "departments" | "operators" | "api-keys" | "settings"): Promise<void> {
+async function openPanelPage(
+  page: Page,
+  name: "canned" | "departments" | "operators" | "api-keys" | "settings",
+): Promise<void> {
   if ((await byTestId(page, "control-panel").count()) === 0) await byTestId(page, "control-panel-link").click();
   await byTestId(page, `cp-nav-${name}`).click();
   await byTestId(page, `cp-${name}`).waitFor();
@@ -50,7 +65,8 @@ async function description(page: Page, control: ReturnType<typeof byTestId>): Pr
 }
 
 /** Its field's box: the label, the control, the hint and the error shown next to it. */
-const fieldOf = (control: ReturnType<typeof byTestId>) => control.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' cp-field ')][1]");
+const fieldOf = (control: ReturnType<typeof byTestId>) =>
+  control.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' cp-field ')][1]");
 
 const text = (page: Page) => page.locator("body").innerText();
 
@@ -71,8 +87,14 @@ describe("an invited operator signs up", () => {
     await alice.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.origin });
     await byTestId(alice, "cp-invitation-copy").click();
     await eventually(() => byTestId(alice, "cp-invitation-copy").innerText()).toBe("Copied");
-    const link = await alice.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
-    expect(link).toMatch(new RegExp(`^${server.origin.replace(/[.]/g, "\\.")}/#/invitation/[\\w-]+\\.[\\w-]+\\.[\\w-]+$`));
+    const link = await alice.evaluate(() =>
+      (
+        globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+      ).navigator.clipboard.readText(),
+    );
+    expect(link).toMatch(
+      new RegExp(`^${server.origin.replace(/[.]/g, "\\.")}/#/invitation/[\\w-]+\\.[\\w-]+\\.[\\w-]+$`),
+    );
     expect(await byTestId(alice, "cp-invitation-value").inputValue()).toBe(link);
     await screenshot(alice, "day1-01-invitation-link");
     await expectAccessible(alice, "the Operators page showing an invitation link");
@@ -100,7 +122,10 @@ describe("an invited operator signs up", () => {
     const confirmation = byTestId(nina, "invitation-confirmation");
     await eventually(() => confirmation.getAttribute("aria-invalid")).toBe("true");
     expect(await description(nina, confirmation)).toContain("The two passwords are not the same");
-    await eventually(() => confirmation.evaluate((el) => el === el.ownerDocument.activeElement), "the focus is on the field to correct").toBe(true);
+    await eventually(
+      () => confirmation.evaluate((el) => el === el.ownerDocument.activeElement),
+      "the focus is on the field to correct",
+    ).toBe(true);
     await screenshot(nina, "day1-02b-passwords-differ");
     await expectAccessible(nina, "the Choose your password page with an error");
 
@@ -117,7 +142,9 @@ describe("an invited operator signs up", () => {
     // The same link again, in yet another browser: used, said in words, with a way to sign in.
     const { page: again } = await suite.open(link);
     await byTestId(again, "invitation-unusable-title").waitFor();
-    expect(await byTestId(again, "invitation-unusable-title").innerText()).toBe("This invitation has already been used");
+    expect(await byTestId(again, "invitation-unusable-title").innerText()).toBe(
+      "This invitation has already been used",
+    );
     expect(await byTestId(again, "invitation-unusable").innerText()).toContain("Sign in with your email and password");
     await screenshot(again, "day1-03-invitation-used");
     await expectAccessible(again, "the page of an invitation already used");
@@ -132,7 +159,10 @@ describe("an invited operator signs up", () => {
   it("says in words why a malformed, expired or withdrawn invitation cannot be used", async () => {
     const secret = /^AUTH_SECRET=(.+)$/m.exec(readFileSync(join(ROOT, ".dev.vars"), "utf8"))![1]!.trim();
     const invite = async (name: string) =>
-      adminApi<OperatorCreated>("/operators", { method: "POST", json: { email: `${name.toLowerCase()}.${Date.now()}@demo.parley.test`, name } });
+      adminApi<OperatorCreated>("/operators", {
+        method: "POST",
+        json: { email: `${name.toLowerCase()}.${Date.now()}@demo.parley.test`, name },
+      });
     const deactivated = await invite("Dora");
     await adminApi<Operator>(`/operators/${deactivated.operator.id}`, { method: "PATCH", json: { active: false } });
     const expiring = await invite("Ezra");
@@ -147,9 +177,19 @@ describe("an invited operator signs up", () => {
       .sign(new TextEncoder().encode(secret));
 
     const cases = [
-      ["a malformed link", "not-a-real-token", "This invitation link is not valid", "check that you opened the whole link"],
+      [
+        "a malformed link",
+        "not-a-real-token",
+        "This invitation link is not valid",
+        "check that you opened the whole link",
+      ],
       ["an expired invitation", expired, "This invitation has expired", "invite you again"],
-      ["a deactivated operator's invitation", deactivated.invitation!.token, "This invitation was withdrawn", "deactivated or removed"],
+      [
+        "a deactivated operator's invitation",
+        deactivated.invitation!.token,
+        "This invitation was withdrawn",
+        "deactivated or removed",
+      ],
     ] as const;
     for (const [what, token, title, words] of cases) {
       const { page } = await suite.open(`${server.origin}/#/invitation/${token}`);
@@ -163,7 +203,8 @@ describe("an invited operator signs up", () => {
       await byTestId(page, "login-email").waitFor();
     }
     // Nothing was accepted on the way.
-    for (const id of [deactivated.operator.id, expiring.operator.id]) expect((await adminApi<Operator>(`/operators/${id}`)).hasPassword).toBe(false);
+    for (const id of [deactivated.operator.id, expiring.operator.id])
+      expect((await adminApi<Operator>(`/operators/${id}`)).hasPassword).toBe(false);
   });
 });
 
@@ -181,7 +222,10 @@ describe("Control Panel errors next to their fields", () => {
     expect(await description(alice, colour)).toContain(message);
     expect(await fieldOf(colour).innerText()).toContain(message);
     // The colour field is far above the save button: the focus goes to it, which scrolls it into view.
-    await eventually(() => colour.evaluate((el) => el === el.ownerDocument.activeElement), "the focus is on the colour field").toBe(true);
+    await eventually(
+      () => colour.evaluate((el) => el === el.ownerDocument.activeElement),
+      "the focus is on the colour field",
+    ).toBe(true);
     expect(await text(alice)).not.toContain("The request json is not valid.");
     await screenshot(alice, "day1-04-settings-colour-error");
     await expectAccessible(alice, "Settings with a field error");
@@ -196,7 +240,9 @@ describe("Control Panel errors next to their fields", () => {
   });
 
   it("a canned response whose shortcut its level already has: the message at the shortcut, nothing saved", async () => {
-    const existing = (await adminApi<ListPage<CannedResponse>>("/canned-responses?level=company")).items.find((r) => r.shortcut)!;
+    const existing = (await adminApi<ListPage<CannedResponse>>("/canned-responses?level=company")).items.find(
+      (r) => r.shortcut,
+    )!;
     const before = (await adminApi<ListPage<CannedResponse>>("/canned-responses")).items;
     const alice = await consoleFor(ALICE);
     await openPanelPage(alice, "canned");
@@ -248,8 +294,17 @@ describe("API keys at their defaults", () => {
 
     // An admin, signed in: the form offers admin keys only, and that is what it makes.
     const email = `keys-admin.${Date.now()}@demo.parley.test`;
-    const created = await adminApi<OperatorCreated>("/operators", { method: "POST", json: { email, name: "Ada Admin", role: "admin", password: DEMO.password } });
-    const ada = await consoleFor({ ...ALICE, id: created.operator.id, email, name: "Ada Admin", role: "admin" } as unknown as DemoOperator);
+    const created = await adminApi<OperatorCreated>("/operators", {
+      method: "POST",
+      json: { email, name: "Ada Admin", role: "admin", password: DEMO.password },
+    });
+    const ada = await consoleFor({
+      ...ALICE,
+      id: created.operator.id,
+      email,
+      name: "Ada Admin",
+      role: "admin",
+    } as unknown as DemoOperator);
     await openPanelPage(ada, "api-keys");
     const adaRole = byTestId(ada, "cp-api-key-role");
     expect(await adaRole.inputValue()).toBe("admin");
@@ -269,7 +324,9 @@ describe("API keys at their defaults", () => {
     expect(keys.find((k) => k.name === ownersKey)).toMatchObject({ role: "owner", createdBy: ALICE.id });
     expect(keys.find((k) => k.name === adminsKey)).toMatchObject({ role: "admin", createdBy: created.operator.id });
     await adminApi(`/operators/${created.operator.id}`, { method: "PATCH", json: { active: false } });
-    expect((await adminApi<ListPage<ApiKey>>("/api-keys?limit=100")).items.find((k) => k.name === adminsKey)!.revokedAt).not.toBeNull();
+    expect(
+      (await adminApi<ListPage<ApiKey>>("/api-keys?limit=100")).items.find((k) => k.name === adminsKey)!.revokedAt,
+    ).not.toBeNull();
   });
 });
 

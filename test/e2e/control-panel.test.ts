@@ -7,14 +7,30 @@ import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type { CannedLevel } from "../../src/shared/protocol.ts";
 import { DEMO } from "../../scripts/local-dev.ts";
-import { ALICE, BOB, accept, byTestId, chatTab, eventually, goOnline, messages, screenshot, signIn, type DemoOperator } from "./browser.ts";
+import {
+  ALICE,
+  BOB,
+  accept,
+  byTestId,
+  chatTab,
+  eventually,
+  goOnline,
+  messages,
+  screenshot,
+  signIn,
+  type DemoOperator,
+} from "./browser.ts";
 import { browserSuite } from "./suite.ts";
 
 const suite = browserSuite();
 const server = suite.server;
 
 /** The exact colours of the manual's levels: company red, department green, operator dark blue. */
-const COLOURS: Record<CannedLevel, string> = { company: "rgb(198, 40, 40)", department: "rgb(46, 125, 50)", operator: "rgb(13, 44, 107)" };
+const COLOURS: Record<CannedLevel, string> = {
+  company: "rgb(198, 40, 40)",
+  department: "rgb(46, 125, 50)",
+  operator: "rgb(13, 44, 107)",
+};
 const SUPPORT = DEMO.departments.find((d) => d.name === "Support")!;
 
 async function consoleFor(operator: DemoOperator): Promise<Page> {
@@ -25,17 +41,23 @@ async function consoleFor(operator: DemoOperator): Promise<Page> {
   return opening.page;
 }
 
-const notReloaded = (page: Page) => page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded === true);
+const notReloaded = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded === true);
 
 /** The options of the canned responses bar, as the operator sees them. */
 function barOptions(page: Page) {
   return byTestId(byTestId(page, "canned-select"), "canned-option").evaluateAll((options) =>
-    options.map((option) => ({ title: option.textContent ?? "", level: option.dataset.level, colour: option.ownerDocument.defaultView!.getComputedStyle(option).color })),
+    options.map((option) => ({
+      title: option.textContent ?? "",
+      level: option.dataset.level,
+      colour: option.ownerDocument.defaultView!.getComputedStyle(option).color,
+    })),
   );
 }
 const barTitles = async (page: Page) => (await barOptions(page)).map((o) => o.title);
 
-const row = (page: Page, title: string): Locator => byTestId(page, "cp-canned-row").filter({ has: page.getByText(title, { exact: true }) });
+const row = (page: Page, title: string): Locator =>
+  byTestId(page, "cp-canned-row").filter({ has: page.getByText(title, { exact: true }) });
 
 async function openControlPanel(page: Page): Promise<void> {
   await byTestId(page, "control-panel-link").click();
@@ -49,7 +71,13 @@ async function backToChats(page: Page): Promise<void> {
   await byTestId(page, "message-input").waitFor({ state: "visible" });
 }
 
-async function createResponse(page: Page, level: CannedLevel, ownerId: string | null, title: string, text: string): Promise<void> {
+async function createResponse(
+  page: Page,
+  level: CannedLevel,
+  ownerId: string | null,
+  title: string,
+  text: string,
+): Promise<void> {
   await byTestId(page, "cp-canned-level").selectOption(level);
   if (ownerId) await byTestId(page, "cp-canned-owner").selectOption(ownerId);
   await byTestId(page, "cp-canned-title").fill(title);
@@ -75,10 +103,15 @@ describe("Control Panel: canned responses", () => {
 
     await openControlPanel(alice);
     await screenshot(alice, "cp-01-canned-page");
-    for (const [level, { ownerId, title }] of Object.entries(created) as [CannedLevel, (typeof created)[CannedLevel]][]) {
+    for (const [level, { ownerId, title }] of Object.entries(created) as [
+      CannedLevel,
+      (typeof created)[CannedLevel],
+    ][]) {
       await createResponse(alice, level, ownerId, title, `${title}: text`);
       // The panel shows it in its level's colour too.
-      const colour = await byTestId(row(alice, title), "cp-canned-title-text").evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).color);
+      const colour = await byTestId(row(alice, title), "cp-canned-title-text").evaluate(
+        (el) => el.ownerDocument.defaultView!.getComputedStyle(el).color,
+      );
       expect(colour, `${level} title colour in the panel`).toBe(COLOURS[level]);
     }
     await screenshot(alice, "cp-02-created");
@@ -86,10 +119,15 @@ describe("Control Panel: canned responses", () => {
     await backToChats(alice);
     // Alice's bar: each new response, at its level, in its colour.
     for (const [level, { title }] of Object.entries(created) as [CannedLevel, { title: string }][]) {
-      await eventually(async () => (await barOptions(alice)).find((o) => o.title.startsWith(title)), `${level} response in Alice's bar`).toMatchObject({ level, colour: COLOURS[level] });
+      await eventually(
+        async () => (await barOptions(alice)).find((o) => o.title.startsWith(title)),
+        `${level} response in Alice's bar`,
+      ).toMatchObject({ level, colour: COLOURS[level] });
     }
     // Bob's bar (another browser, told by the lobby): the company's and his department's, not Alice's own.
-    await eventually(async () => (await barOptions(bob)).filter((o) => o.title.startsWith("E2E")).map((o) => [o.level, o.colour])).toEqual([
+    await eventually(async () =>
+      (await barOptions(bob)).filter((o) => o.title.startsWith("E2E")).map((o) => [o.level, o.colour]),
+    ).toEqual([
       ["company", COLOURS.company],
       ["department", COLOURS.department],
     ]);
@@ -105,7 +143,8 @@ describe("Control Panel: canned responses", () => {
     await byTestId(alice, "cp-canned-delete-confirm").click();
     await row(alice, created.department.title).waitFor({ state: "detached" });
     // By keyboard: the company group was Greeting, Goodbye, then the new one.
-    const companyTitles = () => byTestId(byTestId(alice, "cp-canned-group").first(), "cp-canned-title-text").allTextContents();
+    const companyTitles = () =>
+      byTestId(byTestId(alice, "cp-canned-group").first(), "cp-canned-title-text").allTextContents();
     const up = byTestId(row(alice, "E2E company hello"), "cp-canned-up");
     await up.focus();
     await alice.keyboard.press("Enter");
@@ -114,14 +153,23 @@ describe("Control Panel: canned responses", () => {
     await alice.keyboard.press("Enter");
     await eventually(companyTitles).toEqual(["E2E company hello", "Greeting", "Goodbye"]);
     // At the top its up button is disabled, and the focus moved to its down button.
-    await eventually(() => byTestId(row(alice, "E2E company hello"), "cp-canned-down").evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await eventually(() =>
+      byTestId(row(alice, "E2E company hello"), "cp-canned-down").evaluate(
+        (el) => el === el.ownerDocument.activeElement,
+      ),
+    ).toBe(true);
     expect(await up.isDisabled()).toBe(true);
     await screenshot(alice, "cp-04-edited");
 
     await backToChats(alice);
     for (const page of [alice, bob]) {
-      await eventually(async () => (await barTitles(page)).filter((t) => !t.includes("Sales")).map((t) => t.split(" · ")[0]), "the bar after edit, delete and reorder").toEqual(
-        page === alice ? ["E2E company hello", "Greeting", "Goodbye", "Checking", created.operator.title] : ["E2E company hello", "Greeting", "Goodbye"],
+      await eventually(
+        async () => (await barTitles(page)).filter((t) => !t.includes("Sales")).map((t) => t.split(" · ")[0]),
+        "the bar after edit, delete and reorder",
+      ).toEqual(
+        page === alice
+          ? ["E2E company hello", "Greeting", "Goodbye", "Checking", created.operator.title]
+          : ["E2E company hello", "Greeting", "Goodbye"],
       );
     }
     expect(await notReloaded(alice), "Alice's console was not reloaded").toBe(true);
@@ -161,7 +209,10 @@ describe("Control Panel: beside the chats", () => {
     await bot.say("Are you still there?");
     // The lobby stays beside the panel, and the reply comes in while the panel is open.
     expect(await byTestId(alice, "presence-select").isVisible()).toBe(true);
-    await eventually(() => byTestId(chatTab(alice, bot.chatId), "unread-count").count(), "unread mark while the panel is open").toBe(1);
+    await eventually(
+      () => byTestId(chatTab(alice, bot.chatId), "unread-count").count(),
+      "unread mark while the panel is open",
+    ).toBe(1);
     await backToChats(alice);
     await messages(alice).filter({ hasText: "Are you still there?" }).waitFor();
     expect(socketsOpened, "no socket was reopened").toEqual([]);
@@ -207,6 +258,9 @@ describe("Control Panel: who sees it", () => {
     await row(bob, "Bob's own").waitFor();
     await screenshot(bob, "cp-07-my-responses");
     await byTestId(bob, "cp-back").click();
-    await eventually(async () => (await barOptions(bob)).find((o) => o.title.startsWith("Bob's own"))).toMatchObject({ level: "operator", colour: COLOURS.operator });
+    await eventually(async () => (await barOptions(bob)).find((o) => o.title.startsWith("Bob's own"))).toMatchObject({
+      level: "operator",
+      colour: COLOURS.operator,
+    });
   });
 });

@@ -10,19 +10,29 @@ beforeAll(() => server.setUp(), 120_000);
 afterAll(() => server.tearDown());
 
 describe("faults during busy chats", () => {
-  it("a kill and restart of the runtime and random connection resets lose and duplicate nothing acknowledged", { timeout: 240_000 }, async () => {
-    const report = await runFaultDrill(server, { chats: 4, seconds: 20, kills: 1, cuts: 60, messagesPerSecond: 15 });
-    expect(report.kills).toBe(1);
-    expect(report.cuts).toBeGreaterThan(20);
-    expect(report.acknowledged).toBeGreaterThan(150);
-    // Every message sent was acknowledged in the end (resent with its cid until it was).
-    expect(report.acknowledged).toBe(report.sent);
-    expect({ lost: report.lost, duplicated: report.duplicated, outOfOrder: report.outOfOrder, clientsBehind: report.clientsBehind, conflicts: report.conflicts }).toEqual({
-      lost: 0,
-      duplicated: 0,
-      outOfOrder: 0,
-      clientsBehind: 0,
-      conflicts: 0,
-    });
-  });
+  it(
+    "a kill and restart of the runtime and random connection resets lose and duplicate nothing acknowledged",
+    { timeout: 240_000 },
+    async () => {
+      const report = await runFaultDrill(server, { chats: 4, seconds: 20, kills: 1, cuts: 60, messagesPerSecond: 15 });
+      expect(report.kills).toBe(1);
+      expect(report.cuts).toBeGreaterThan(20);
+      expect(report.acknowledged).toBeGreaterThan(150);
+      // Every message sent was acknowledged in the end (resent with its cid until it was).
+      expect(report.acknowledged).toBe(report.sent);
+      expect({
+        lost: report.lost,
+        duplicated: report.duplicated,
+        outOfOrder: report.outOfOrder,
+        clientsBehind: report.clientsBehind,
+        conflicts: report.conflicts,
+      }).toEqual({
+        lost: 0,
+        duplicated: 0,
+        outOfOrder: 0,
+        clientsBehind: 0,
+        conflicts: 0,
+      });
+    },
+  );
 });

@@ -8,7 +8,13 @@
 import { randomUUID } from "node:crypto";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { DEMO } from "../../scripts/local-dev.ts";
-import type { ChatMessage, HistoryPage, OperatorLoginResponse, ServerFrame, VisitorSessionResponse } from "../../src/shared/protocol.ts";
+import type {
+  ChatMessage,
+  HistoryPage,
+  OperatorLoginResponse,
+  ServerFrame,
+  VisitorSessionResponse,
+} from "../../src/shared/protocol.ts";
 import type { DevServer } from "./server.ts";
 
 /** A TCP proxy whose target can move (a restarted wrangler gets a new port) and which can reset
@@ -103,7 +109,9 @@ class DrillClient {
   connect(): void {
     if (this.stopped) return;
     const { chatId, token } = this.credentials;
-    const ws = new WebSocket(`${this.origin().replace(/^http/, "ws")}/ws/chats/${chatId}?token=${encodeURIComponent(token)}`);
+    const ws = new WebSocket(
+      `${this.origin().replace(/^http/, "ws")}/ws/chats/${chatId}?token=${encodeURIComponent(token)}`,
+    );
     this.ws = ws;
     this.welcomed = false;
     this.seenThisConnection = new Set();
@@ -188,7 +196,14 @@ class DrillClient {
   }
 }
 
-export type DrillOptions = { chats: number; seconds: number; kills: number; cuts: number; messagesPerSecond: number; log?: (line: string) => void };
+export type DrillOptions = {
+  chats: number;
+  seconds: number;
+  kills: number;
+  cuts: number;
+  messagesPerSecond: number;
+  log?: (line: string) => void;
+};
 
 export type ChatVerdict = {
   chatId: string;
@@ -231,8 +246,12 @@ async function json<T>(res: Response): Promise<T> {
 /** Reads a chat's whole log over HTTP, page by page. */
 async function readLog(origin: string, chatId: string, token: string): Promise<ChatMessage[]> {
   const all: ChatMessage[] = [];
-  for (let after = 0; ; ) {
-    const page = await json<HistoryPage>(await fetch(`${origin}/api/chats/${chatId}/messages?after=${after}&limit=200`, { headers: { Authorization: `Bearer ${token}` } }));
+  for (let after = 0; ;) {
+    const page = await json<HistoryPage>(
+      await fetch(`${origin}/api/chats/${chatId}/messages?after=${after}&limit=200`, {
+        headers: { Authorization: `Bearer ${token}` },
+      }),
+    );
     all.push(...page.messages);
     if (!page.messages.length || !page.hasMore) return all;
     after = page.messages.at(-1)!.seq;
@@ -247,15 +266,36 @@ export async function runFaultDrill(server: DevServer, options: DrillOptions): P
   const origin = () => proxy.origin;
   try {
     const [alice, bob] = await Promise.all(
-      DEMO.operators.slice(0, 2).map(async (op) => (await json<OperatorLoginResponse>(await fetch(`${server.origin}/api/operator/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: op.email, password: DEMO.password }) }))).token),
+      DEMO.operators.slice(0, 2).map(
+        async (op) =>
+          (
+            await json<OperatorLoginResponse>(
+              await fetch(`${server.origin}/api/operator/login`, {
+                method: "POST",
+                headers: { "Content-Type": "application/json" },
+                body: JSON.stringify({ email: op.email, password: DEMO.password }),
+              }),
+            )
+          ).token,
+      ),
     );
     const clients: DrillClient[] = [];
     const rooms: { chatId: string; clients: DrillClient[] }[] = [];
     for (let i = 0; i < options.chats; i++) {
       const session = await json<VisitorSessionResponse>(
-        await fetch(`${server.origin}/api/visitor/sessions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ accountId: DEMO.accountId, name: `Drill ${i + 1}` }) }),
+        await fetch(`${server.origin}/api/visitor/sessions`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ accountId: DEMO.accountId, name: `Drill ${i + 1}` }),
+        }),
       );
-      for (const token of [alice!, bob!]) await json(await fetch(`${server.origin}/api/operator/chats/${session.chatId}/join`, { method: "POST", headers: { Authorization: `Bearer ${token}` } }));
+      for (const token of [alice!, bob!])
+        await json(
+          await fetch(`${server.origin}/api/operator/chats/${session.chatId}/join`, {
+            method: "POST",
+            headers: { Authorization: `Bearer ${token}` },
+          }),
+        );
       const members = [
         new DrillClient(origin, { chatId: session.chatId, token: session.token, who: `v${i}` }),
         new DrillClient(origin, { chatId: session.chatId, token: alice!, who: `a${i}` }),
@@ -306,7 +346,9 @@ export async function runFaultDrill(server: DevServer, options: DrillOptions): P
     const drainUntil = Date.now() + 60_000;
     for (;;) {
       const logs = await Promise.all(rooms.map((room) => readLog(server.origin, room.chatId, alice!)));
-      const settled = rooms.every((room, i) => room.clients.every((c) => c.pending.size === 0 && c.contiguousSeq >= logs[i]!.length));
+      const settled = rooms.every((room, i) =>
+        room.clients.every((c) => c.pending.size === 0 && c.contiguousSeq >= logs[i]!.length),
+      );
       if (settled || Date.now() > drainUntil) break;
       await sleep(250);
     }
@@ -318,7 +360,8 @@ export async function runFaultDrill(server: DevServer, options: DrillOptions): P
       const all = await readLog(server.origin, room.chatId, alice!);
       const outOfOrder = all.filter((m, i) => m.seq !== i + 1).length;
       const byCid = new Map<string, number[]>();
-      for (const m of messages) byCid.set(`${m.author.id}|${m.cid}`, [...(byCid.get(`${m.author.id}|${m.cid}`) ?? []), m.seq]);
+      for (const m of messages)
+        byCid.set(`${m.author.id}|${m.cid}`, [...(byCid.get(`${m.author.id}|${m.cid}`) ?? []), m.seq]);
       let lost = 0;
       let duplicated = [...byCid.values()].filter((seqs) => seqs.length > 1).length;
       let acked = 0;
@@ -331,7 +374,15 @@ export async function runFaultDrill(server: DevServer, options: DrillOptions): P
         }
       }
       const clientsBehind = room.clients.filter((c) => all.some((m) => c.seen.get(m.seq)?.cid !== m.cid)).length;
-      verdicts.push({ chatId: room.chatId, messages: messages.length, acked, lost, duplicated, outOfOrder, clientsBehind });
+      verdicts.push({
+        chatId: room.chatId,
+        messages: messages.length,
+        acked,
+        lost,
+        duplicated,
+        outOfOrder,
+        clientsBehind,
+      });
     }
     const sum = (key: keyof ChatVerdict) => verdicts.reduce((n, v) => n + (v[key] as number), 0);
     const { log: _log, ...config } = options;

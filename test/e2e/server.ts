@@ -4,14 +4,23 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applyLocalMigrations, ensureDevVars, seedDemo, startWrangler, stopWrangler, waitForHealth } from "../../scripts/local-dev.ts";
+import {
+  applyLocalMigrations,
+  ensureDevVars,
+  seedDemo,
+  startWrangler,
+  stopWrangler,
+  waitForHealth,
+} from "../../scripts/local-dev.ts";
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -67,7 +76,9 @@ export class DevServer {
       } catch (error) {
         await stopWrangler(this.child);
         if (attempt === 3) {
-          const log = existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n") : "(no log)";
+          const log = existsSync(logFile)
+            ? readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n")
+            : "(no log)";
           throw new Error(`${(error as Error).message}\n--- wrangler.log ---\n${log}`);
         }
       }

@@ -6,7 +6,18 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, HistoryPage } from "../../src/shared/protocol.ts";
-import { ALICE, accept, byTestId, chatTab, eventually, goOnline, messages, screenshot, signIn, waitingChat } from "./browser.ts";
+import {
+  ALICE,
+  accept,
+  byTestId,
+  chatTab,
+  eventually,
+  goOnline,
+  messages,
+  screenshot,
+  signIn,
+  waitingChat,
+} from "./browser.ts";
 import { deliver as deliverMail, expectInOrder, nextEmail as nextMail, replyMail } from "./mail.ts";
 import { browserSuite } from "./suite.ts";
 
@@ -23,7 +34,9 @@ async function consoleFor(): Promise<Page> {
 }
 
 async function history(chatId: string): Promise<ChatMessage[]> {
-  const res = await fetch(`${suite.server.origin}/api/chats/${chatId}/messages?limit=200`, { headers: { Authorization: `Bearer ${suite.server.apiKey}` } });
+  const res = await fetch(`${suite.server.origin}/api/chats/${chatId}/messages?limit=200`, {
+    headers: { Authorization: `Bearer ${suite.server.apiKey}` },
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as HistoryPage).messages;
 }
@@ -31,7 +44,8 @@ async function history(chatId: string): Promise<ChatMessage[]> {
 const sentEmails = () => suite.server.sentEmails();
 const nextEmail = (before: number, to: string) => nextMail(suite.server, before, to);
 const deliver = (from: string, to: string, raw: string) => deliverMail(suite.server, from, to, raw);
-const reply = (to: string, text: string, inReplyTo: string | undefined) => replyMail({ from: "Eve <eve@example.org>", to, text, inReplyTo });
+const reply = (to: string, text: string, inReplyTo: string | undefined) =>
+  replyMail({ from: "Eve <eve@example.org>", to, text, inReplyTo });
 
 describe("transcripts by email", () => {
   it("the operator emails an ended chat's transcript from the console; the .eml holds every message, HTML-escaped; a reply continues the chat", async () => {
@@ -60,7 +74,9 @@ describe("transcripts by email", () => {
     await eventually(() => textOf(byTestId(alice, "transcript-error"))).toBe("Enter one address only.");
     await address.fill("eve@example.org");
     await byTestId(alice, "transcript-send").click();
-    await eventually(() => textOf(byTestId(alice, "transcript-sent"))).toBe("Transcript sent to eve@example.org (4 more possible this hour).");
+    await eventually(() => textOf(byTestId(alice, "transcript-sent"))).toBe(
+      "Transcript sent to eve@example.org (4 more possible this hour).",
+    );
     expect(await byTestId(alice, "transcript-form").count(), "the form closes once sent").toBe(0);
     await screenshot(alice, "transcript-sent");
 
@@ -71,9 +87,24 @@ describe("transcripts by email", () => {
     expect(email.from).toEqual({ name: "Parley", address: "transcripts@parley.localhost" });
     expect(email.subject).toMatch(/^Transcript of your chat with Demo \(/);
     const log = await history(bot.chatId);
-    expect(log.map((m) => m.text)).toEqual(["Alice joined the chat", "<script>alert(1)</script>", "Hello <i>Eve</i> & welcome!", "Grüße — thanks, that's all.", "Alice ended the chat"]);
-    expectInOrder(email.text!, log.map((m) => m.text));
-    expectInOrder(email.html!, ["Alice joined the chat", "&lt;script&gt;alert(1)&lt;/script&gt;", "Hello &lt;i&gt;Eve&lt;/i&gt; &amp; welcome!", "Grüße — thanks, that&#39;s all.", "Alice ended the chat"]);
+    expect(log.map((m) => m.text)).toEqual([
+      "Alice joined the chat",
+      "<script>alert(1)</script>",
+      "Hello <i>Eve</i> & welcome!",
+      "Grüße — thanks, that's all.",
+      "Alice ended the chat",
+    ]);
+    expectInOrder(
+      email.text!,
+      log.map((m) => m.text),
+    );
+    expectInOrder(email.html!, [
+      "Alice joined the chat",
+      "&lt;script&gt;alert(1)&lt;/script&gt;",
+      "Hello &lt;i&gt;Eve&lt;/i&gt; &amp; welcome!",
+      "Grüße — thanks, that&#39;s all.",
+      "Alice ended the chat",
+    ]);
     expect(email.html).toContain("&lt;b&gt;Eve&lt;/b&gt;");
     for (const unsafe of ["<script>", "<b>Eve</b>", "<i>Eve</i>"]) expect(email.html).not.toContain(unsafe);
     expect(email.text).toContain("All times are UTC.");
@@ -86,7 +117,11 @@ describe("transcripts by email", () => {
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain("This reply address is not valid.");
 
-    const delivered = await deliver("eve@example.org", replyTo!, reply(replyTo!, "One more thing: do you ship to Austria?", email.messageId));
+    const delivered = await deliver(
+      "eve@example.org",
+      replyTo!,
+      reply(replyTo!, "One more thing: do you ship to Austria?", email.messageId),
+    );
     expect(await delivered.text()).toBe("Worker successfully processed email");
     await waitingChat(alice, bot.chatId).waitFor();
     await accept(alice, bot.chatId);
@@ -112,9 +147,18 @@ describe("transcripts by email", () => {
     await byTestId(alice, "transcript-button").click();
     expect(await byTestId(alice, "transcript-email").inputValue()).toBe("eve@example.org");
     await byTestId(alice, "transcript-send").click();
-    await eventually(() => textOf(byTestId(alice, "transcript-sent"))).toBe("Transcript sent to eve@example.org (3 more possible this hour).");
+    await eventually(() => textOf(byTestId(alice, "transcript-sent"))).toBe(
+      "Transcript sent to eve@example.org (3 more possible this hour).",
+    );
     const { email: next } = await nextEmail(second, "eve@example.org");
-    expectInOrder(next.text!, ["<script>alert(1)</script>", "Alice ended the chat", "wrote again by email", "(by email): One more thing: do you ship to Austria?", "Alice joined the chat", "Alice: Yes, we ship to Austria."]);
+    expectInOrder(next.text!, [
+      "<script>alert(1)</script>",
+      "Alice ended the chat",
+      "wrote again by email",
+      "(by email): One more thing: do you ship to Austria?",
+      "Alice joined the chat",
+      "Alice: Yes, we ship to Austria.",
+    ]);
   });
 
   it("the visitor asks for the transcript in the widget after the chat ends", async () => {
@@ -124,8 +168,17 @@ describe("transcripts by email", () => {
     await widget(visitor, "parley-launcher").click();
     await widget(visitor, "parley-input").fill("Do you have size 44?");
     await widget(visitor, "parley-send").click();
-    await eventually(() => visitor.evaluate(() => (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session?.chatId)).toMatch(/^c_/);
-    const chatId = (await visitor.evaluate(() => (JSON.parse(localStorage.getItem("parley.widget.acc_demo")!) as { session: { chatId: string } }).session.chatId))!;
+    await eventually(() =>
+      visitor.evaluate(
+        () =>
+          (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } })
+            .session?.chatId,
+      ),
+    ).toMatch(/^c_/);
+    const chatId = (await visitor.evaluate(
+      () =>
+        (JSON.parse(localStorage.getItem("parley.widget.acc_demo")!) as { session: { chatId: string } }).session.chatId,
+    ))!;
     // The chat is listed once its session exists, before the message is in; accepting only after
     // keeps the log's order (and so the transcript's) the one asserted below.
     await eventually(async () => (await history(chatId)).some((m) => m.text === "Do you have size 44?")).toBe(true);
@@ -141,16 +194,25 @@ describe("transcripts by email", () => {
     expect(await form.textContent()).toContain("Email me this transcript");
     await widget(visitor, "parley-transcript-email").fill("not an address");
     await widget(visitor, "parley-transcript-send").click();
-    await eventually(() => textOf(widget(visitor, "parley-transcript-error"))).toBe("Please enter a valid email address.");
+    await eventually(() => textOf(widget(visitor, "parley-transcript-error"))).toBe(
+      "Please enter a valid email address.",
+    );
 
     const before = sentEmails().length;
     await widget(visitor, "parley-transcript-email").fill("size44@example.org");
     await widget(visitor, "parley-transcript-send").click();
-    await eventually(() => textOf(widget(visitor, "parley-transcript-sent"))).toBe("We have sent the transcript to size44@example.org.");
+    await eventually(() => textOf(widget(visitor, "parley-transcript-sent"))).toBe(
+      "We have sent the transcript to size44@example.org.",
+    );
     await screenshot(visitor, "widget-transcript");
     const { email } = await nextEmail(before, "size44@example.org");
     expect(email.to?.[0]).toMatchObject({ address: "size44@example.org" });
-    expectInOrder(email.text!, ["Do you have size 44?", "Alice joined the chat", "We do, in blue & black.", "ended the chat"]);
+    expectInOrder(email.text!, [
+      "Do you have size 44?",
+      "Alice joined the chat",
+      "We do, in blue & black.",
+      "ended the chat",
+    ]);
     // The visitor gave no name: the server named them "Visitor NNNN", the transcript says so too.
     expect(email.text).toMatch(/Visitor \d{4} ended the chat/);
     expect(email.html).toContain("We do, in blue &amp; black.");

@@ -2,7 +2,14 @@
 // the widget will: it starts a session, says hello, sends messages and typing drafts, and keeps
 // every message it receives so a test can wait for what the operator's console sent.
 import { randomUUID } from "node:crypto";
-import type { AckFrame, ChatMessage, ServerFrame, VisitorSessionRequest, VisitorSessionResponse, WelcomeFrame } from "../../src/shared/protocol.ts";
+import type {
+  AckFrame,
+  ChatMessage,
+  ServerFrame,
+  VisitorSessionRequest,
+  VisitorSessionResponse,
+  WelcomeFrame,
+} from "../../src/shared/protocol.ts";
 
 /** `name: null`: an anonymous visitor, who gives no name (the server names them). */
 export type VisitorBotOptions = { name?: string | null; departmentId?: string; accountId: string };
@@ -42,8 +49,16 @@ export class VisitorBot {
   /** Starts a chat as a new visitor and connects its socket; the chat waits in the lobby. */
   static async start(origin: string, options: VisitorBotOptions): Promise<VisitorBot> {
     const name = options.name === undefined ? "Visitor" : options.name;
-    const body: VisitorSessionRequest = { accountId: options.accountId, ...(name !== null ? { name } : {}), ...(options.departmentId ? { departmentId: options.departmentId } : {}) };
-    const res = await fetch(`${origin}/api/visitor/sessions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const body: VisitorSessionRequest = {
+      accountId: options.accountId,
+      ...(name !== null ? { name } : {}),
+      ...(options.departmentId ? { departmentId: options.departmentId } : {}),
+    };
+    const res = await fetch(`${origin}/api/visitor/sessions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
     if (res.status !== 201) throw new Error(`visitor session: ${res.status} ${await res.text()}`);
     const bot = new VisitorBot(origin, (await res.json()) as VisitorSessionResponse, name ?? "(anonymous)");
     try {
@@ -57,14 +72,18 @@ export class VisitorBot {
 
   /** Opens the socket, says hello with the last seq held and resends what was never acked. */
   private connect(): Promise<void> {
-    const ws = new WebSocket(`${this.origin.replace(/^http/, "ws")}/ws/chats/${this.chatId}?token=${encodeURIComponent(this.session.token)}`);
+    const ws = new WebSocket(
+      `${this.origin.replace(/^http/, "ws")}/ws/chats/${this.chatId}?token=${encodeURIComponent(this.session.token)}`,
+    );
     this.ws = ws;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new Error(`visitor ${this.name}: no welcome in ${this.chatId}`));
         ws.close();
       }, 10_000);
-      ws.addEventListener("open", () => ws.send(JSON.stringify({ type: "hello", since: this.lastSeq() })), { once: true });
+      ws.addEventListener("open", () => ws.send(JSON.stringify({ type: "hello", since: this.lastSeq() })), {
+        once: true,
+      });
       ws.addEventListener("message", (event) => {
         const frame = JSON.parse(event.data as string) as ServerFrame;
         if (frame.type !== "welcome") return this.receive(frame);
@@ -140,7 +159,11 @@ export class VisitorBot {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`visitor ${this.name} (${this.chatId}): ${what} within ${timeoutMs} ms; has ${JSON.stringify(this.messages.map((m) => [m.seq, m.author.kind, m.event ?? m.text]))}, errors ${JSON.stringify(this.errors)}`));
+        reject(
+          new Error(
+            `visitor ${this.name} (${this.chatId}): ${what} within ${timeoutMs} ms; has ${JSON.stringify(this.messages.map((m) => [m.seq, m.author.kind, m.event ?? m.text]))}, errors ${JSON.stringify(this.errors)}`,
+          ),
+        );
       }, timeoutMs);
       const listener = () => {
         if (check() || !this.stopped) return;
@@ -174,18 +197,28 @@ export class VisitorBot {
 
   /** Sends the visitor's typing state with the draft operators see as a live preview. */
   typing(draft: string): void {
-    if (this.live) this.ws?.send(JSON.stringify(draft ? { type: "typing", active: true, draft } : { type: "typing", active: false }));
+    if (this.live)
+      this.ws?.send(
+        JSON.stringify(draft ? { type: "typing", active: true, draft } : { type: "typing", active: false }),
+      );
   }
 
   /** The first message from an operator matching `text` (exact string or pattern). */
   waitForOperatorMessage(text: string | RegExp, timeoutMs = 10_000): Promise<ChatMessage> {
-    const matches = (m: ChatMessage) => m.kind === "text" && m.author.kind === "operator" && (typeof text === "string" ? m.text === text : text.test(m.text));
+    const matches = (m: ChatMessage) =>
+      m.kind === "text" &&
+      m.author.kind === "operator" &&
+      (typeof text === "string" ? m.text === text : text.test(m.text));
     return this.until(`no operator message ${String(text)}`, () => this.messages.find(matches), timeoutMs);
   }
 
   /** The system message of an event (join, leave, close), e.g. the join of the operator who accepted. */
   waitForEvent(event: NonNullable<ChatMessage["event"]>, timeoutMs = 10_000): Promise<ChatMessage> {
-    return this.until(`no ${event} event`, () => this.messages.find((m) => m.kind === "system" && m.event === event), timeoutMs);
+    return this.until(
+      `no ${event} event`,
+      () => this.messages.find((m) => m.kind === "system" && m.event === event),
+      timeoutMs,
+    );
   }
 
   operatorTexts(): string[] {

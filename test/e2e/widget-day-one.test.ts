@@ -10,14 +10,32 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type { Department } from "../../src/shared/admin-api.ts";
-import { ALICE, accept, byTestId, chatTab, eventually, expectAccessible, goOnline, messages, screenshot, signIn, waitingChat } from "./browser.ts";
+import {
+  ALICE,
+  accept,
+  byTestId,
+  chatTab,
+  eventually,
+  expectAccessible,
+  goOnline,
+  messages,
+  screenshot,
+  signIn,
+  waitingChat,
+} from "./browser.ts";
 import { browserSuite } from "./suite.ts";
 
 const suite = browserSuite();
 const widget = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-const chatIdOf = (page: Page) => page.evaluate(() => (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session?.chatId);
+const chatIdOf = (page: Page) =>
+  page.evaluate(
+    () =>
+      (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session
+        ?.chatId,
+  );
 /** Whether this element of the widget has the focus (inside the widget's shadow root). */
-const focused = (page: Page, id: string) => widget(page, id).evaluate((node) => (node.getRootNode() as { activeElement?: unknown }).activeElement === node);
+const focused = (page: Page, id: string) =>
+  widget(page, id).evaluate((node) => (node.getRootNode() as { activeElement?: unknown }).activeElement === node);
 
 /** The demo shop with the widget opened: launcher clicked, window shown. */
 async function visitDemo(): Promise<Page> {
@@ -59,13 +77,16 @@ async function visitorSays(page: Page, text: string): Promise<void> {
   await widget(page, "parley-send").click();
 }
 /** The visitor's message, once the server has stored it (it has its seq). */
-const stored = (page: Page, text: string) => widget(page, "parley-message").and(page.locator("[data-seq]")).filter({ hasText: text });
+const stored = (page: Page, text: string) =>
+  widget(page, "parley-message").and(page.locator("[data-seq]")).filter({ hasText: text });
 
 describe("the widget on day one", () => {
   it("nobody online: the leave-a-message form takes the focus, on its first empty field", async () => {
     const visitor = await visitDemo();
     await widget(visitor, "parley-offline-form").waitFor();
-    await eventually(() => focused(visitor, "parley-offline-name"), "the offline form's name field has the focus").toBe(true);
+    await eventually(() => focused(visitor, "parley-offline-name"), "the offline form's name field has the focus").toBe(
+      true,
+    );
     await screenshot(visitor, "day-one-offline-form");
     // Typing goes where the focus is: straight into the form.
     await visitor.keyboard.type("Olga Offline");
@@ -106,7 +127,9 @@ describe("the widget on day one", () => {
       const alice = await operator();
       const visitor = await visitDemo();
       await widget(visitor, "parley-prechat").waitFor();
-      expect(await widget(visitor, "parley-prechat-department").locator("option:checked").textContent()).toBe("Any department");
+      expect(await widget(visitor, "parley-prechat-department").locator("option:checked").textContent()).toBe(
+        "Any department",
+      );
       await screenshot(visitor, "day-one-prechat-form");
       await widget(visitor, "parley-prechat-start").click();
       await widget(visitor, "parley-input").waitFor();
@@ -137,7 +160,9 @@ describe("the widget on day one", () => {
         await visitorSays(visitor, "Do you deliver by the pallet?");
         const message = widget(visitor, "parley-message").filter({ hasText: "Do you deliver by the pallet?" });
         await eventually(() => message.textContent()).toContain("Not delivered");
-        expect(await widget(visitor, "parley-window").locator(".status").textContent()).toBe("The chat is not available right now.");
+        expect(await widget(visitor, "parley-window").locator(".status").textContent()).toBe(
+          "The chat is not available right now.",
+        );
       });
     } finally {
       if (!deleted) await admin(`/departments/${department.id}`, "DELETE");
@@ -156,12 +181,16 @@ describe("the widget on day one", () => {
     await withSettings({ language: "de" }, async () => {
       const german = await visitDemo();
       await visitorSays(german, "Ist jemand da?");
-      await eventually(() => widget(german, "parley-waiting").textContent()).toBe("Warten auf einen Mitarbeiter… Sie sind Nummer 3 in der Warteschlange.");
+      await eventually(() => widget(german, "parley-waiting").textContent()).toBe(
+        "Warten auf einen Mitarbeiter… Sie sind Nummer 3 in der Warteschlange.",
+      );
     });
 
     // The chat ahead is taken: the visitor moves up (the widget asks again every ~10 s).
     await accept(alice, early.chatId);
-    await eventually(() => notice.textContent(), "moved up in the queue", 30_000).toBe("Waiting for an operator… You are number 1 in the queue.");
+    await eventually(() => notice.textContent(), "moved up in the queue", 30_000).toBe(
+      "Waiting for an operator… You are number 1 in the queue.",
+    );
 
     // Alice takes the visitor's chat: no more waiting.
     const chatId = (await chatIdOf(visitor))!;

@@ -6,7 +6,18 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/local-dev.ts";
 import type { ChatDetail } from "../../src/shared/admin-api.ts";
-import { ALICE, accept, BOB, byTestId, chatTab, eventually, goOnline, messages, signIn, waitingChat } from "./browser.ts";
+import {
+  ALICE,
+  accept,
+  BOB,
+  byTestId,
+  chatTab,
+  eventually,
+  goOnline,
+  messages,
+  signIn,
+  waitingChat,
+} from "./browser.ts";
 import { browserSuite } from "./suite.ts";
 
 const suite = browserSuite();
@@ -27,7 +38,12 @@ async function operator(who = ALICE): Promise<Page> {
   return page;
 }
 
-const chatIdOf = (page: Page) => page.evaluate(() => (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session?.chatId);
+const chatIdOf = (page: Page) =>
+  page.evaluate(
+    () =>
+      (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session
+        ?.chatId,
+  );
 
 function setPreChatForm(on: boolean) {
   return fetch(`${suite.server.origin}/api/admin/v1/settings`, {
@@ -104,7 +120,11 @@ describe("the widget's end of chat and offline paths", () => {
       await eventually(() => chatIdOf(visitor)).toMatch(/^c_/);
       const chatId = (await chatIdOf(visitor))!;
       await waitingChat(bob, chatId).filter({ hasText: "Petra Prechat" }).waitFor();
-      const listed = (await (await fetch(`${suite.server.origin}/api/admin/v1/chats/${chatId}`, { headers: { Authorization: `Bearer ${suite.server.apiKey}` } })).json()) as ChatDetail;
+      const listed = (await (
+        await fetch(`${suite.server.origin}/api/admin/v1/chats/${chatId}`, {
+          headers: { Authorization: `Bearer ${suite.server.apiKey}` },
+        })
+      ).json()) as ChatDetail;
       expect(listed.chat).toMatchObject({ departmentId: "dep_demo_support", visitorEmail: "petra@example.org" });
 
       // Sales has nobody online (Alice's console is closed): the visitor is offered a message.

@@ -58,7 +58,11 @@ describe("live visitors, invitation and transfer", () => {
     await widget(visitor, "parley-input").fill("Yes please, something fruity");
     await widget(visitor, "parley-send").click();
     const chatId = await until(() =>
-      visitor.evaluate(() => (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session?.chatId),
+      visitor.evaluate(
+        () =>
+          (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } })
+            .session?.chatId,
+      ),
     );
     expect(chatId).toMatch(/^c_/);
     // The operator's invitation is the chat's first message, and Alice is in the chat already.
@@ -71,12 +75,16 @@ describe("live visitors, invitation and transfer", () => {
     await byTestId(alice, "message-input").fill("Try our Ethiopian Yirgacheffe.");
     await byTestId(alice, "message-input").press("Enter");
     await widget(visitor, "parley-message").filter({ hasText: "Yirgacheffe" }).waitFor();
-    await eventually(() => alice.locator(`[data-testid="visitor-row"][data-visitor-id="${visitorId}"]`).textContent()).toContain("chatting");
+    await eventually(() =>
+      alice.locator(`[data-testid="visitor-row"][data-visitor-id="${visitorId}"]`).textContent(),
+    ).toContain("chatting");
 
     // Transfer to Bob.
     const bob = await operator(BOB);
     // The account's departments are offered besides colleagues.
-    await eventually(() => byTestId(alice, "transfer-target").locator('optgroup[label="Department"] option').allTextContents()).toEqual(["Sales", "Support"]);
+    await eventually(() =>
+      byTestId(alice, "transfer-target").locator('optgroup[label="Department"] option').allTextContents(),
+    ).toEqual(["Sales", "Support"]);
     await byTestId(alice, "transfer-target").selectOption(`operator:${BOB.id}`);
     await screenshot(alice, "21-transfer");
     await byTestId(alice, "transfer-button").click();

@@ -8,7 +8,12 @@ import { browserSuite } from "./suite.ts";
 
 const suite = browserSuite({ vars: { QUEUE_MISSED_AFTER_S: "2" } });
 const widget = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-const chatIdOf = (page: Page) => page.evaluate(() => (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session?.chatId);
+const chatIdOf = (page: Page) =>
+  page.evaluate(
+    () =>
+      (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session
+        ?.chatId,
+  );
 
 describe("a chat nobody takes in time", () => {
   it("leaves the console's waiting list, and the widget offers to leave a message, which gets through", async () => {
@@ -29,7 +34,9 @@ describe("a chat nobody takes in time", () => {
 
     // The timeout passes; the widget asks every ~10 s.
     await waitingChat(alice, chatId).waitFor({ state: "detached", timeout: 20_000 });
-    await eventually(() => widget(visitor, "parley-waiting").textContent(), undefined, 30_000).toContain("no operator could take your chat");
+    await eventually(() => widget(visitor, "parley-waiting").textContent(), undefined, 30_000).toContain(
+      "no operator could take your chat",
+    );
     await widget(visitor, "parley-offline-form").waitFor();
     await widget(visitor, "parley-offline-name").fill("Mia Missed");
     await widget(visitor, "parley-offline-email").fill("mia@example.org");

@@ -8,7 +8,19 @@ import { gzipSync } from "node:zlib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/local-dev.ts";
-import { ALICE, accept, byTestId, chatTab, eventually, goOnline, launchChromium, messages, openConsole, screenshot, signIn } from "./browser.ts";
+import {
+  ALICE,
+  accept,
+  byTestId,
+  chatTab,
+  eventually,
+  goOnline,
+  launchChromium,
+  messages,
+  openConsole,
+  screenshot,
+  signIn,
+} from "./browser.ts";
 import { DevServer } from "./server.ts";
 
 const server = new DevServer();
@@ -35,7 +47,11 @@ afterAll(async () => {
 type VisitorOptions = { viewport?: { width: number; height: number }; locale?: string; beforeLoad?: string };
 
 /** The demo shop in a fresh browser profile, its widget's launcher shown. */
-async function visitDemo({ viewport = { width: 1100, height: 750 }, locale = "en-US", beforeLoad }: VisitorOptions = {}): Promise<Page> {
+async function visitDemo({
+  viewport = { width: 1100, height: 750 },
+  locale = "en-US",
+  beforeLoad,
+}: VisitorOptions = {}): Promise<Page> {
   const context = await browser.newContext({ viewport, locale });
   const page = await context.newPage();
   const pageErrors: string[] = [];
@@ -58,8 +74,15 @@ async function operatorConsole(): Promise<Page> {
 const widget = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 /** What the visitor sees: [author, text] of each message, in order. */
 const visitorLog = (page: Page) =>
-  widget(page, "parley-message").evaluateAll((nodes) => nodes.map((n) => [n.dataset.author, n.querySelector(".bubble")?.textContent ?? ""]));
-const chatIdOf = (page: Page) => page.evaluate(() => (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session?.chatId);
+  widget(page, "parley-message").evaluateAll((nodes) =>
+    nodes.map((n) => [n.dataset.author, n.querySelector(".bubble")?.textContent ?? ""]),
+  );
+const chatIdOf = (page: Page) =>
+  page.evaluate(
+    () =>
+      (JSON.parse(localStorage.getItem("parley.widget.acc_demo") ?? "{}") as { session?: { chatId: string } }).session
+        ?.chatId,
+  );
 
 async function visitorSays(page: Page, text: string): Promise<void> {
   await widget(page, "parley-input").fill(text);
@@ -103,7 +126,9 @@ describe("the visitor widget", () => {
     await messages(operator).filter({ hasText: "Hello, do you ship to Vienna?" }).waitFor();
     await widget(visitor, "parley-message").filter({ hasText: "Alice joined the chat" }).waitFor();
     // The operator's console has the chat open, so it has read the visitor's message.
-    await eventually(() => widget(visitor, "parley-message").filter({ hasText: "Vienna" }).textContent()).toContain("Seen");
+    await eventually(() => widget(visitor, "parley-message").filter({ hasText: "Vienna" }).textContent()).toContain(
+      "Seen",
+    );
 
     // The operator types: the visitor sees who.
     await byTestId(operator, "message-input").fill("Yes, we d");
@@ -113,7 +138,9 @@ describe("the visitor widget", () => {
     const reply = widget(visitor, "parley-message").filter({ hasText: "Yes, we do" });
     await reply.waitFor();
     expect(await reply.getAttribute("data-author")).toBe("operator");
-    expect(await reply.locator(".bubble").textContent()).toBe("Yes, we do: see https://example.com/shipping <i>really</i>");
+    expect(await reply.locator(".bubble").textContent()).toBe(
+      "Yes, we do: see https://example.com/shipping <i>really</i>",
+    );
     expect(await reply.locator("i").count()).toBe(0);
     const link = reply.locator("a");
     expect(await link.getAttribute("href")).toBe("https://example.com/shipping");
@@ -123,7 +150,9 @@ describe("the visitor widget", () => {
 
     // The visitor types: the operator sees the draft.
     await eventually(async () => {
-      await widget(visitor, "parley-input").fill(`Great, and can I pay by inv${"o".repeat(Math.floor(Math.random() * 3))}`);
+      await widget(visitor, "parley-input").fill(
+        `Great, and can I pay by inv${"o".repeat(Math.floor(Math.random() * 3))}`,
+      );
       return (await byTestId(operator, "typing-preview").allTextContents()).join(" ");
     }).toContain("can I pay by inv");
 
@@ -171,7 +200,9 @@ describe("the visitor widget", () => {
       ["operator", "Three"],
       ["visitor", "After the reload"],
     ]);
-    const seqs = await widget(visitor, "parley-message").evaluateAll((nodes) => nodes.map((n) => Number(n.dataset.seq)));
+    const seqs = await widget(visitor, "parley-message").evaluateAll((nodes) =>
+      nodes.map((n) => Number(n.dataset.seq)),
+    );
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(await messages(operator).filter({ hasText: "After the reload" }).count()).toBe(1);
@@ -201,8 +232,17 @@ describe("the visitor widget", () => {
     expect(await visitor.evaluate(() => (globalThis as unknown as { events: string[] }).events)).toEqual(["open"]);
     // Full screen on a phone, focus in the input, German labels.
     expect(await win.boundingBox()).toMatchObject({ x: 0, y: 0, width: 390, height: 844 });
-    type Doc = { querySelector(s: string): { shadowRoot: { activeElement: { getAttribute(n: string): string | null } | null } | null } | null };
-    const activeId = () => visitor.evaluate(() => (globalThis as unknown as { document: Doc }).document.querySelector("#parley-widget")?.shadowRoot?.activeElement?.getAttribute("data-testid"));
+    type Doc = {
+      querySelector(
+        s: string,
+      ): { shadowRoot: { activeElement: { getAttribute(n: string): string | null } | null } | null } | null;
+    };
+    const activeId = () =>
+      visitor.evaluate(() =>
+        (globalThis as unknown as { document: Doc }).document
+          .querySelector("#parley-widget")
+          ?.shadowRoot?.activeElement?.getAttribute("data-testid"),
+      );
     expect(await activeId()).toBe("parley-input");
     expect(await widget(visitor, "parley-send").textContent()).toBe("Senden");
     const started = visitor.waitForRequest((r) => r.url().endsWith("/api/visitor/sessions"));
@@ -214,11 +254,19 @@ describe("the visitor widget", () => {
     await win.waitFor({ state: "hidden" });
     expect(await activeId()).toBe("parley-launcher");
     expect(await widget(visitor, "parley-launcher").getAttribute("aria-label")).toBe("Chatten Sie mit uns");
-    await visitor.evaluate(() => (globalThis as unknown as { Parley: { setTexts(t: object): void; open(): void } }).Parley.setTexts({ send: "Abschicken" }));
+    await visitor.evaluate(() =>
+      (globalThis as unknown as { Parley: { setTexts(t: object): void; open(): void } }).Parley.setTexts({
+        send: "Abschicken",
+      }),
+    );
     await visitor.evaluate(() => (globalThis as unknown as { Parley: { open(): void } }).Parley.open());
     await win.waitFor();
     expect(await widget(visitor, "parley-send").textContent()).toBe("Abschicken");
-    expect(await visitor.evaluate(() => (globalThis as unknown as { events: string[] }).events)).toEqual(["open", "close", "open"]);
+    expect(await visitor.evaluate(() => (globalThis as unknown as { events: string[] }).events)).toEqual([
+      "open",
+      "close",
+      "open",
+    ]);
   });
 
   it("speaks the account's language when the account chose one, whatever the browser's", async () => {

@@ -4,7 +4,10 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 import { apiKeyRoles, cannedLevels, chatStatuses, operatorRoles, ratings } from "../../shared/protocol.ts";
 
 /** Milliseconds since the epoch, set by the database when the row is written. */
-const createdAt = () => integer("created_at").notNull().default(sql`(unixepoch('subsec') * 1000)`);
+const createdAt = () =>
+  integer("created_at")
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
 
 export const accounts = sqliteTable("accounts", {
   id: text("id").primaryKey(),
@@ -18,7 +21,9 @@ export const departments = sqliteTable(
   "departments",
   {
     id: text("id").primaryKey(),
-    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     createdAt: createdAt(),
   },
@@ -29,7 +34,9 @@ export const operators = sqliteTable(
   "operators",
   {
     id: text("id").primaryKey(),
-    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
     /** Sign-in is by email alone, so an email belongs to one operator across all accounts. */
     email: text("email").notNull().unique(),
     name: text("name").notNull(),
@@ -59,17 +66,26 @@ export const endedSessions = sqliteTable("ended_sessions", {
 export const operatorDepartments = sqliteTable(
   "operator_departments",
   {
-    operatorId: text("operator_id").notNull().references(() => operators.id, { onDelete: "cascade" }),
-    departmentId: text("department_id").notNull().references(() => departments.id, { onDelete: "cascade" }),
+    operatorId: text("operator_id")
+      .notNull()
+      .references(() => operators.id, { onDelete: "cascade" }),
+    departmentId: text("department_id")
+      .notNull()
+      .references(() => departments.id, { onDelete: "cascade" }),
   },
-  (t) => [primaryKey({ columns: [t.operatorId, t.departmentId] }), index("operator_departments_department").on(t.departmentId)],
+  (t) => [
+    primaryKey({ columns: [t.operatorId, t.departmentId] }),
+    index("operator_departments_department").on(t.departmentId),
+  ],
 );
 
 export const cannedResponses = sqliteTable(
   "canned_responses",
   {
     id: text("id").primaryKey(),
-    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
     level: text("level", { enum: cannedLevels }).notNull(),
     /** The department id or operator id the response belongs to; null at company level. */
     ownerId: text("owner_id"),
@@ -79,7 +95,9 @@ export const cannedResponses = sqliteTable(
     /** Admin-chosen order within one level and owner. */
     position: integer("position").notNull().default(0),
     createdAt: createdAt(),
-    updatedAt: integer("updated_at").notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    updatedAt: integer("updated_at")
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
   },
   (t) => [index("canned_account_level_owner").on(t.accountId, t.level, t.ownerId, t.position)],
 );
@@ -88,7 +106,9 @@ export const apiKeys = sqliteTable(
   "api_keys",
   {
     id: text("id").primaryKey(),
-    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     /** SHA-256 of the secret, hex; the secret itself is shown once and never stored. */
     keyHash: text("key_hash").notNull().unique(),
@@ -112,7 +132,9 @@ export const chats = sqliteTable(
   "chats",
   {
     id: text("id").primaryKey(),
-    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
     departmentId: text("department_id").references(() => departments.id, { onDelete: "set null" }),
     visitorId: text("visitor_id").notNull(),
     visitorName: text("visitor_name").notNull(),
@@ -121,7 +143,9 @@ export const chats = sqliteTable(
     /** JSON array of the ids of the operators in the chat now (joined and not left). */
     operatorIds: text("operator_ids").notNull().default("[]"),
     createdAt: createdAt(),
-    updatedAt: integer("updated_at").notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    updatedAt: integer("updated_at")
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
     closedAt: integer("closed_at"),
     /** The visitor's rating and comment, once given (the ChatRoom holds the same). */
     rating: text("rating", { enum: ratings }),

@@ -14,13 +14,21 @@ function merge(accountName: string, stored: string): Settings {
 
 /** The account's settings, or undefined when there is no such account. */
 export async function readSettings(db: D1Database, accountId: string): Promise<Settings | undefined> {
-  const row = await database(db).select({ name: accounts.name, settings: accounts.settings }).from(accounts).where(eq(accounts.id, accountId)).get();
+  const row = await database(db)
+    .select({ name: accounts.name, settings: accounts.settings })
+    .from(accounts)
+    .where(eq(accounts.id, accountId))
+    .get();
   return row && merge(row.name, row.settings);
 }
 
 /** Applies a validated change and returns the settings after it. One statement, so two admins
  * changing different settings at once both keep their change. */
-export async function updateSettings(db: D1Database, accountId: string, change: StoredSettings): Promise<Settings | undefined> {
+export async function updateSettings(
+  db: D1Database,
+  accountId: string,
+  change: StoredSettings,
+): Promise<Settings | undefined> {
   const row = await database(db)
     .update(accounts)
     // json_patch (RFC 7396) merges the change into what is stored; no setting is ever null.

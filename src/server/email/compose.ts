@@ -23,13 +23,21 @@ type ComposeInput = {
   purpose?: TranscriptPurpose;
 };
 
-export async function composeTranscript(env: Pick<Env, "AUTH_SECRET" | "TRANSCRIPT_FROM" | "TRANSCRIPT_REPLY_DOMAIN">, input: ComposeInput): Promise<TranscriptEmail> {
+export async function composeTranscript(
+  env: Pick<Env, "AUTH_SECRET" | "TRANSCRIPT_FROM" | "TRANSCRIPT_REPLY_DOMAIN">,
+  input: ComposeInput,
+): Promise<TranscriptEmail> {
   const { source, settings } = input;
   const fileLinks = new Map<string, string>();
   if (input.origin) {
     for (const message of source.messages) {
       if (!message.file) continue;
-      const link = await signedFileUrl(env, input.origin, { accountId: input.accountId, chatId: source.chatId, fileId: message.file.id }, TRANSCRIPT_FILE_LINK_TTL_MS);
+      const link = await signedFileUrl(
+        env,
+        input.origin,
+        { accountId: input.accountId, chatId: source.chatId, fileId: message.file.id },
+        TRANSCRIPT_FILE_LINK_TTL_MS,
+      );
       fileLinks.set(message.file.id, link.url);
     }
   }

@@ -25,7 +25,12 @@ export function transcriptMime(email: TranscriptEmail): string {
   // "out of office" never lands in the chat through the Reply-To address.
   message.setHeader("Auto-Submitted", "auto-generated");
   for (const [name, value] of Object.entries(email.headers)) message.setHeader(name, value);
-  message.addMessage({ contentType: "text/plain", charset: "UTF-8", encoding: "base64", data: base64Lines(email.text) });
+  message.addMessage({
+    contentType: "text/plain",
+    charset: "UTF-8",
+    encoding: "base64",
+    data: base64Lines(email.text),
+  });
   message.addMessage({ contentType: "text/html", charset: "UTF-8", encoding: "base64", data: base64Lines(email.html) });
   return message.asRaw();
 }

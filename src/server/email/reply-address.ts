@@ -29,7 +29,9 @@ function base32(bytes: Uint8Array): string {
 
 async function signature(secret: string, chatId: string): Promise<string> {
   if (secret.length < 32) throw new Error("AUTH_SECRET must be set to at least 32 characters");
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
   const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(SIGNATURE_CONTEXT + chatId));
   return base32(new Uint8Array(mac).slice(0, SIGNATURE_BYTES));
 }
@@ -61,6 +63,7 @@ export async function chatOfReplyAddress(secret: string, address: string, domain
   const given = encoder.encode(rest.slice(dot + 1).toLowerCase());
   const expected = encoder.encode(await signature(secret, chatId));
   // timingSafeEqual throws on different lengths; a wrong length is simply a wrong signature.
-  if (given.byteLength !== expected.byteLength || !crypto.subtle.timingSafeEqual(given, expected)) return { ok: false, reason: "bad_signature" };
+  if (given.byteLength !== expected.byteLength || !crypto.subtle.timingSafeEqual(given, expected))
+    return { ok: false, reason: "bad_signature" };
   return { ok: true, chatId };
 }

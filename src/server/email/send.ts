@@ -16,7 +16,8 @@ type EmailMode = (typeof emailModes)[number];
 function emailModeOf(env: Env): EmailMode {
   const mode = env.EMAIL_MODE;
   // A typo must not fall back to the classic binding quietly: it would only ever reach verified addresses.
-  if (!(emailModes as readonly string[]).includes(mode)) throw new Error(`EMAIL_MODE must be "mime" or "service", not ${JSON.stringify(mode)}`);
+  if (!(emailModes as readonly string[]).includes(mode))
+    throw new Error(`EMAIL_MODE must be "mime" or "service", not ${JSON.stringify(mode)}`);
   return mode as EmailMode;
 }
 

@@ -38,7 +38,11 @@ const en: TranscriptTexts = {
   byEmail: " (by email)",
   visitor: "Visitor",
   operator: "Operator",
-  event: { join: (name) => `${name} joined the chat`, leave: (name) => `${name} left the chat`, close: (name) => `${name} ended the chat` },
+  event: {
+    join: (name) => `${name} joined the chat`,
+    leave: (name) => `${name} left the chat`,
+    close: (name) => `${name} ended the chat`,
+  },
 };
 
 const de: TranscriptTexts = {
@@ -47,26 +51,39 @@ const de: TranscriptTexts = {
   heading: (account) => `Ihr Chat mit ${account}`,
   answered: (account) => `${account} hat auf Ihre Nachricht geantwortet`,
   summary: (started, ended) => `Begonnen ${started}${ended ? `, beendet ${ended}` : ""}. Alle Zeiten in UTC.`,
-  omitted: (count) => (count === 1 ? "1 frühere Nachricht ist nicht enthalten." : `${count} frühere Nachrichten sind nicht enthalten.`),
+  omitted: (count) =>
+    count === 1 ? "1 frühere Nachricht ist nicht enthalten." : `${count} frühere Nachrichten sind nicht enthalten.`,
   noMessages: "Keine Nachrichten.",
   replyHint: "Antworten Sie auf diese E-Mail, um uns wieder zu schreiben: Ihre Antwort erreicht uns in diesem Chat.",
   sentFile: (name, size) => `hat eine Datei gesendet: ${name} (${size})`,
   byEmail: " (per E-Mail)",
   visitor: "Besucher",
   operator: "Mitarbeiter",
-  event: { join: (name) => `${name} ist dem Chat beigetreten`, leave: (name) => `${name} hat den Chat verlassen`, close: (name) => `${name} hat den Chat beendet` },
+  event: {
+    join: (name) => `${name} ist dem Chat beigetreten`,
+    leave: (name) => `${name} hat den Chat verlassen`,
+    close: (name) => `${name} hat den Chat beendet`,
+  },
 };
 
 export const transcriptTexts: Record<TranscriptLanguage, TranscriptTexts> = { en, de };
 
 /** The account's language, or for "auto" the first of ours in the asker's Accept-Language. */
-export function transcriptLanguage(setting: WidgetLanguage, acceptLanguage: string | null | undefined): TranscriptLanguage {
+export function transcriptLanguage(
+  setting: WidgetLanguage,
+  acceptLanguage: string | null | undefined,
+): TranscriptLanguage {
   if (setting !== "auto") return setting;
   const preferred = (acceptLanguage ?? "")
     .split(",")
     .map((part) => {
       const [tag = "", ...params] = part.trim().split(";");
-      const q = Number(params.find((p) => p.trim().startsWith("q="))?.trim().slice(2) ?? 1);
+      const q = Number(
+        params
+          .find((p) => p.trim().startsWith("q="))
+          ?.trim()
+          .slice(2) ?? 1,
+      );
       return { language: tag.trim().toLowerCase().split("-")[0], q: Number.isFinite(q) ? q : 0 };
     })
     .filter((entry) => entry.q > 0)

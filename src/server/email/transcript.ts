@@ -61,7 +61,12 @@ function escapeHtml(text: string): string {
 }
 
 /** A header value: no control characters (so no line breaks), spaces collapsed, at most `max` long. */
-const clean = (text: string, max = 200) => text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim().slice(0, max);
+const clean = (text: string, max = 200) =>
+  text
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, max);
 
 /** Every line break a mail reader might honour: CRLF, LF, CR, VT, FF, NEL, U+2028, U+2029. */
 const LINE_BREAKS = /\r\n|[\n\r\u000b\u000c\u0085\u2028\u2029]/g;
@@ -73,10 +78,30 @@ const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u202
 
 /** Dates and times in UTC, written the way the transcript's language writes them. */
 function formats(locale: string) {
-  const dayFormat = new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" });
-  const timeFormat = new Intl.DateTimeFormat(locale, { timeZone: "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  const dateFormat = new Intl.DateTimeFormat(locale, { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
-  return { day: (at: number) => dayFormat.format(at), time: (at: number) => timeFormat.format(at), date: (at: number) => dateFormat.format(at) };
+  const dayFormat = new Intl.DateTimeFormat(locale, {
+    timeZone: "UTC",
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  });
+  const timeFormat = new Intl.DateTimeFormat(locale, {
+    timeZone: "UTC",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  });
+  const dateFormat = new Intl.DateTimeFormat(locale, {
+    timeZone: "UTC",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  });
+  return {
+    day: (at: number) => dayFormat.format(at),
+    time: (at: number) => timeFormat.format(at),
+    date: (at: number) => dateFormat.format(at),
+  };
 }
 
 /** A system message in the transcript's language where its words depend only on who. */
@@ -109,7 +134,10 @@ export function buildTranscript(input: TranscriptInput): TranscriptEmail {
   const answer = input.purpose === "answer";
   const subject = answer ? t.answered(account) : t.subject(account, date(input.startedAt));
   const heading = answer ? t.answered(account) : t.heading(account);
-  const summary = t.summary(`${day(input.startedAt)} ${time(input.startedAt)}`, input.closedAt !== null ? `${day(input.closedAt)} ${time(input.closedAt)}` : null);
+  const summary = t.summary(
+    `${day(input.startedAt)} ${time(input.startedAt)}`,
+    input.closedAt !== null ? `${day(input.closedAt)} ${time(input.closedAt)}` : null,
+  );
 
   const text: string[] = [heading, summary, ""];
   const html: string[] = [];
@@ -172,7 +200,9 @@ export function buildTranscript(input: TranscriptInput): TranscriptEmail {
     `<h1 style="margin:0 0 4px;font-size:18px">${escapeHtml(heading)}</h1>` +
     `<p style="margin:0 0 12px;color:#5b6472;font-size:13px">${escapeHtml(summary)}</p>` +
     html.join("\n") +
-    (input.replyTo ? `<p style="margin:20px 0 0;padding-top:12px;border-top:1px solid #e1e5eb;color:#5b6472;font-size:13px">${escapeHtml(t.replyHint)}</p>` : "") +
+    (input.replyTo
+      ? `<p style="margin:20px 0 0;padding-top:12px;border-top:1px solid #e1e5eb;color:#5b6472;font-size:13px">${escapeHtml(t.replyHint)}</p>`
+      : "") +
     `</div></body></html>`;
 
   return {

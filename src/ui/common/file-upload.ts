@@ -12,7 +12,14 @@ export type UploadOutcome =
 
 type Upload = { done: Promise<UploadOutcome>; abort(): void };
 
-export function uploadFile(options: { base: string; chatId: string; token: string; file: File; cid: string; onProgress(sent: number, total: number): void }): Upload {
+export function uploadFile(options: {
+  base: string;
+  chatId: string;
+  token: string;
+  file: File;
+  cid: string;
+  onProgress(sent: number, total: number): void;
+}): Upload {
   const { file } = options;
   const query = new URLSearchParams({ name: file.name, cid: options.cid });
   const xhr = new XMLHttpRequest();
@@ -20,13 +27,20 @@ export function uploadFile(options: { base: string; chatId: string; token: strin
     xhr.open("POST", `${options.base}/api/chats/${encodeURIComponent(options.chatId)}/files?${query}`);
     xhr.setRequestHeader("Authorization", `Bearer ${options.token}`);
     xhr.responseType = "json";
-    xhr.upload.onprogress = (event) => options.onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
+    xhr.upload.onprogress = (event) =>
+      options.onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
     xhr.onload = () => {
       const body = xhr.response as (FileUploadResponse & Partial<Problem>) | null;
       if (xhr.status >= 200 && xhr.status < 300 && body?.message) return resolve({ ok: true, message: body.message });
-      resolve({ ok: false, status: xhr.status, code: body?.code ?? "internal", detail: body?.detail ?? `The server answered ${xhr.status}.` });
+      resolve({
+        ok: false,
+        status: xhr.status,
+        code: body?.code ?? "internal",
+        detail: body?.detail ?? `The server answered ${xhr.status}.`,
+      });
     };
-    xhr.onerror = xhr.ontimeout = () => resolve({ ok: false, status: 0, code: "network", detail: "The upload was interrupted." });
+    xhr.onerror = xhr.ontimeout = () =>
+      resolve({ ok: false, status: 0, code: "network", detail: "The upload was interrupted." });
     xhr.onabort = () => resolve({ ok: false, status: 0, code: "aborted", detail: "The upload was cancelled." });
     // The File goes as the raw body; the browser streams it from disk and sets Content-Length.
     xhr.send(file);

@@ -12,7 +12,11 @@ const TRAILING_PUNCTUATION = /[.,;:!?*]+$/;
  * so "(https://x.org/a_(b))." keeps its inner brackets but not the sentence's. */
 function trimUrl(url: string): string {
   let trimmed = url.replace(TRAILING_PUNCTUATION, "");
-  for (const [open, close] of [["(", ")"], ["[", "]"], ["{", "}"]] as const) {
+  for (const [open, close] of [
+    ["(", ")"],
+    ["[", "]"],
+    ["{", "}"],
+  ] as const) {
     while (trimmed.endsWith(close) && trimmed.split(close).length > trimmed.split(open).length) {
       trimmed = trimmed.slice(0, -1).replace(TRAILING_PUNCTUATION, "");
     }

@@ -6,7 +6,8 @@ export function mergeMessages(current: readonly ChatMessage[], incoming: readonl
   if (incoming.length === 0) return current as ChatMessage[];
   const last = current.at(-1)?.seq ?? 0;
   // The common case, a live message after everything held, needs no sorting.
-  if (incoming.every((m, i) => m.seq > last && (i === 0 || m.seq > incoming[i - 1]!.seq))) return [...current, ...incoming];
+  if (incoming.every((m, i) => m.seq > last && (i === 0 || m.seq > incoming[i - 1]!.seq)))
+    return [...current, ...incoming];
   const bySeq = new Map<number, ChatMessage>();
   for (const m of current) bySeq.set(m.seq, m);
   for (const m of incoming) if (!bySeq.has(m.seq)) bySeq.set(m.seq, m);

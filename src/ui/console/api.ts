@@ -1,9 +1,35 @@
 // The console's HTTP client: adds the operator's token, turns problem+json answers into ApiError,
 // and ends the session on any 401, because a rejected token will not get better by retrying.
 import type * as v from "valibot";
-import type { SignUpInvitationAccept, SignUpInvitationDetails, SignUpInvitationLookup, OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
-import type { AcceptResponse, InvitationRequest, InvitationResponse, JoinResponse, TransferRequest, TransferResponse } from "../../shared/lobby-protocol.ts";
-import type { CannedResponse, CannedResponsesResponse, ChatsResponse, DepartmentsResponse, FileLinkResponse, HistoryPage, OperatorLoginResponse, OperatorProfile, Problem, ProblemField, TranscriptRequest, TranscriptResponse } from "../../shared/protocol.ts";
+import type {
+  SignUpInvitationAccept,
+  SignUpInvitationDetails,
+  SignUpInvitationLookup,
+  OwnCannedCreate,
+  OwnCannedUpdate,
+} from "../../shared/admin-api.ts";
+import type {
+  AcceptResponse,
+  InvitationRequest,
+  InvitationResponse,
+  JoinResponse,
+  TransferRequest,
+  TransferResponse,
+} from "../../shared/lobby-protocol.ts";
+import type {
+  CannedResponse,
+  CannedResponsesResponse,
+  ChatsResponse,
+  DepartmentsResponse,
+  FileLinkResponse,
+  HistoryPage,
+  OperatorLoginResponse,
+  OperatorProfile,
+  Problem,
+  ProblemField,
+  TranscriptRequest,
+  TranscriptResponse,
+} from "../../shared/protocol.ts";
 import { socketProtocols } from "../../shared/socket-auth.ts";
 import { session, tokenRejected } from "./session.ts";
 
@@ -25,7 +51,10 @@ export class ApiError extends Error {
 type RequestOptions = { method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE"; body?: unknown; authenticated?: boolean };
 
 /** Exported for the Control Panel's admin client, which speaks to the same origin the same way. */
-export async function request<T>(path: string, { method = "GET", body, authenticated = true }: RequestOptions = {}): Promise<T> {
+export async function request<T>(
+  path: string,
+  { method = "GET", body, authenticated = true }: RequestOptions = {},
+): Promise<T> {
   const token = authenticated ? session()?.token : undefined;
   if (authenticated && !token) throw new ApiError(401, "token_missing", "You are signed out.");
   const headers: Record<string, string> = { Accept: "application/json" };
@@ -43,8 +72,16 @@ export async function request<T>(path: string, { method = "GET", body, authentic
   if (response.status === 401 && token) tokenRejected(token);
   if (response.status === 403 && problem?.code === "deactivated" && token) tokenRejected(token, "deactivated");
   const errors = Array.isArray(problem?.errors) ? problem.errors : [];
-  const fields = Array.isArray(problem?.fields) ? problem.fields.filter((f) => typeof f?.path === "string" && typeof f.message === "string") : [];
-  throw new ApiError(response.status, problem?.code ?? "internal", problem?.detail ?? `The server answered ${response.status}.`, errors, fields);
+  const fields = Array.isArray(problem?.fields)
+    ? problem.fields.filter((f) => typeof f?.path === "string" && typeof f.message === "string")
+    : [];
+  throw new ApiError(
+    response.status,
+    problem?.code ?? "internal",
+    problem?.detail ?? `The server answered ${response.status}.`,
+    errors,
+    fields,
+  );
 }
 
 /** The newest page of a chat: `before` larger than any seq can be. */
@@ -52,40 +89,64 @@ const NEWEST = Number.MAX_SAFE_INTEGER;
 
 export const api = {
   login: (email: string, password: string) =>
-    request<OperatorLoginResponse>("/api/operator/login", { method: "POST", body: { email, password }, authenticated: false }),
+    request<OperatorLoginResponse>("/api/operator/login", {
+      method: "POST",
+      body: { email, password },
+      authenticated: false,
+    }),
   /** Whom a sign-up invitation is for; the token is the credential, sent in the body. */
   lookupSignUpInvitation: (token: string) =>
-    request<SignUpInvitationDetails>("/api/operator/invitations/lookup", { method: "POST", body: { token } satisfies v.InferInput<typeof SignUpInvitationLookup>, authenticated: false }),
+    request<SignUpInvitationDetails>("/api/operator/invitations/lookup", {
+      method: "POST",
+      body: { token } satisfies v.InferInput<typeof SignUpInvitationLookup>,
+      authenticated: false,
+    }),
   acceptSignUpInvitation: (token: string, password: string) =>
-    request<OperatorLoginResponse>("/api/operator/invitations/accept", { method: "POST", body: { token, password } satisfies v.InferInput<typeof SignUpInvitationAccept>, authenticated: false }),
+    request<OperatorLoginResponse>("/api/operator/invitations/accept", {
+      method: "POST",
+      body: { token, password } satisfies v.InferInput<typeof SignUpInvitationAccept>,
+      authenticated: false,
+    }),
   me: () => request<OperatorProfile>("/api/operator/me"),
   /** Ends this session on the server too (its token is refused from then on, its sockets closed). */
   logout: () => request<void>("/api/operator/logout", { method: "POST" }),
   myChats: () => request<ChatsResponse>("/api/operator/chats?status=active"),
-  acceptChat: (chatId: string) => request<AcceptResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/accept`, { method: "POST" }),
+  acceptChat: (chatId: string) =>
+    request<AcceptResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/accept`, { method: "POST" }),
   /** Proactive invitations to visitors, transfer, joining a chat. */
-  inviteVisitor: (visitorId: string, text: string) => request<InvitationResponse>("/api/operator/invitations", { method: "POST", body: { visitorId, text } satisfies v.InferInput<typeof InvitationRequest> }),
+  inviteVisitor: (visitorId: string, text: string) =>
+    request<InvitationResponse>("/api/operator/invitations", {
+      method: "POST",
+      body: { visitorId, text } satisfies v.InferInput<typeof InvitationRequest>,
+    }),
   transferChat: (chatId: string, body: v.InferInput<typeof TransferRequest>) =>
     request<TransferResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/transfer`, { method: "POST", body }),
   /** The account's departments, for the transfer control. */
   departments: () => request<DepartmentsResponse>("/api/operator/departments"),
-  joinChat: (chatId: string) => request<JoinResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/join`, { method: "POST" }),
+  joinChat: (chatId: string) =>
+    request<JoinResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/join`, { method: "POST" }),
   cannedResponses: () => request<CannedResponsesResponse>("/api/operator/canned-responses"),
   /** The operator's own responses; the server answers 403 unless the account's setting
    * operatorsManageOwnResponses is on. */
-  createMyResponse: (body: v.InferInput<typeof OwnCannedCreate>) => request<CannedResponse>("/api/operator/canned-responses", { method: "POST", body }),
+  createMyResponse: (body: v.InferInput<typeof OwnCannedCreate>) =>
+    request<CannedResponse>("/api/operator/canned-responses", { method: "POST", body }),
   updateMyResponse: (id: string, body: v.InferInput<typeof OwnCannedUpdate>) =>
     request<CannedResponse>(`/api/operator/canned-responses/${encodeURIComponent(id)}`, { method: "PATCH", body }),
-  deleteMyResponse: (id: string) => request<void>(`/api/operator/canned-responses/${encodeURIComponent(id)}`, { method: "DELETE" }),
+  deleteMyResponse: (id: string) =>
+    request<void>(`/api/operator/canned-responses/${encodeURIComponent(id)}`, { method: "DELETE" }),
   /** Emails the chat's transcript; 422 email_invalid, 429 rate_limited say why not. */
   sendTranscript: (chatId: string, email: string) =>
-    request<TranscriptResponse>(`/api/chats/${encodeURIComponent(chatId)}/transcript`, { method: "POST", body: { email } satisfies TranscriptRequest }),
+    request<TranscriptResponse>(`/api/chats/${encodeURIComponent(chatId)}/transcript`, {
+      method: "POST",
+      body: { email } satisfies TranscriptRequest,
+    }),
   /** Messages older than `before` (the newest ones without it), oldest first. */
   history: (chatId: string, before = NEWEST, limit = 50) =>
     request<HistoryPage>(`/api/chats/${encodeURIComponent(chatId)}/messages?before=${before}&limit=${limit}`),
   /** A signed link to a file of the chat, good for an hour (file-links.ts keeps it that long).
    * Uploads go through common/file-upload.ts, which reports progress. */
-  fileLink: (chatId: string, fileId: string) => request<FileLinkResponse>(`/api/chats/${encodeURIComponent(chatId)}/files/${encodeURIComponent(fileId)}/link`),
+  fileLink: (chatId: string, fileId: string) =>
+    request<FileLinkResponse>(`/api/chats/${encodeURIComponent(chatId)}/files/${encodeURIComponent(fileId)}/link`),
 };
 
 /** A socket's URL on this origin, null while signed out. Browsers cannot set headers on a

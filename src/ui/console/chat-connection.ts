@@ -3,7 +3,15 @@
 // losing anything": hello with the last seq held, then resend every unacked message by its cid.
 import { batch, createSignal, type Accessor, type Setter } from "solid-js";
 import { createStore, type SetStoreFunction } from "solid-js/store";
-import type { ChatMessage, ChatRating, ChatStatus, FinalSendError, OperatorProfile, Participant, ServerFrame } from "../../shared/protocol.ts";
+import type {
+  ChatMessage,
+  ChatRating,
+  ChatStatus,
+  FinalSendError,
+  OperatorProfile,
+  Participant,
+  ServerFrame,
+} from "../../shared/protocol.ts";
 import { api, ApiError } from "./api.ts";
 import { countUnread, lastReadOwnMessage, mergeMessages } from "../common/message-log.ts";
 import { FileUploads } from "./file-uploads.ts";
@@ -86,7 +94,9 @@ export class ChatConnection {
   private baselineSeq: number | null = null;
   private leaving = false;
   private disposed = false;
-  private readonly typing = new TypingReporter((active) => this.linkState() === "live" && !!this.socket()?.send({ type: "typing", active }));
+  private readonly typing = new TypingReporter(
+    (active) => this.linkState() === "live" && !!this.socket()?.send({ type: "typing", active }),
+  );
   private visitorTypingTimer: ReturnType<typeof setTimeout> | undefined;
   private welcomedOnce!: () => void;
 
@@ -114,7 +124,9 @@ export class ChatConnection {
       visitorEmail: info.visitorEmail ?? null,
     });
     [this.messages, this.setMessages] = createSignal<ChatMessage[]>([]);
-    this.uploads = new FileUploads(info.chatId, (message) => this.setMessages(mergeMessages(this.messages(), [message])));
+    this.uploads = new FileUploads(info.chatId, (message) =>
+      this.setMessages(mergeMessages(this.messages(), [message])),
+    );
     [this.socket, this.setSocket] = createSignal<OperatorSocket | null>(null);
     this.firstWelcome = new Promise((resolve) => (this.welcomedOnce = resolve));
     void this.start();
@@ -127,7 +139,8 @@ export class ChatConnection {
     return status === "reconnecting" || this.everWelcomed ? "reconnecting" : "connecting";
   };
   readonly unread = (): number => countUnread(this.messages(), this.operator.id, this.state.myReadSeq);
-  readonly seenSeq = (): number | null => lastReadOwnMessage(this.messages(), this.operator.id, this.state.visitorReadSeq);
+  readonly seenSeq = (): number | null =>
+    lastReadOwnMessage(this.messages(), this.operator.id, this.state.visitorReadSeq);
   readonly lastSeq = (): number => this.messages().at(-1)?.seq ?? 0;
 
   setDraft(text: string): void {
@@ -261,12 +274,14 @@ export class ChatConnection {
         if (frame.from.kind === "visitor") this.showVisitorTyping(frame.active ? (frame.draft ?? "") : null);
         return;
       case "read":
-        if (frame.from.kind === "visitor") this.update("visitorReadSeq", Math.max(this.state.visitorReadSeq, frame.seq));
+        if (frame.from.kind === "visitor")
+          this.update("visitorReadSeq", Math.max(this.state.visitorReadSeq, frame.seq));
         // My own read from another window of the console clears the badge here too.
         if (frame.from.id === this.operator.id) this.update("myReadSeq", Math.max(this.state.myReadSeq, frame.seq));
         return;
       case "error":
-        if (frame.cid && FINAL_SEND_ERRORS[frame.code]) return this.outbox.fail(frame.cid, FINAL_SEND_ERRORS[frame.code]!);
+        if (frame.cid && FINAL_SEND_ERRORS[frame.code])
+          return this.outbox.fail(frame.cid, FINAL_SEND_ERRORS[frame.code]!);
         // Our `since` is beyond the chat's log (the log was reset): start over from nothing.
         if (frame.code === "bad_seq" && !this.state.welcomed) {
           this.setMessages([]);
@@ -323,12 +338,14 @@ export class ChatConnection {
       }
     });
     const isNews = this.baselineSeq !== null && message.seq > this.baselineSeq;
-    if (isNews && message.kind !== "system" && message.author.id !== this.operator.id) this.events.onIncoming(this, message);
+    if (isNews && message.kind !== "system" && message.author.id !== this.operator.id)
+      this.events.onIncoming(this, message);
   }
 
   private showVisitorTyping(draft: string | null): void {
     clearTimeout(this.visitorTypingTimer);
     this.update("visitorTyping", draft);
-    if (draft !== null) this.visitorTypingTimer = setTimeout(() => this.update("visitorTyping", null), VISITOR_TYPING_STALE_MS);
+    if (draft !== null)
+      this.visitorTypingTimer = setTimeout(() => this.update("visitorTyping", null), VISITOR_TYPING_STALE_MS);
   }
 }

@@ -49,7 +49,10 @@ export function createChatTabs(operator: OperatorProfile, events: ChatEvents): C
   const orderKey = storageKeys.tabOrder(operator.id);
   function setOrdered(next: ChatConnection[]): void {
     setTabs(next);
-    writeJson(orderKey, next.map((tab) => tab.chatId));
+    writeJson(
+      orderKey,
+      next.map((tab) => tab.chatId),
+    );
   }
 
   /** New tabs go at the end. With no chat shown at all, the first one to arrive is shown (no
@@ -123,7 +126,20 @@ export function createChatTabs(operator: OperatorProfile, events: ChatEvents): C
       const loaded = mine
         .filter((chat) => !known.has(chat.id))
         .sort((a, b) => place(a.id) - place(b.id) || a.createdAt - b.createdAt)
-        .map((chat) => new ChatConnection({ chatId: chat.id, visitorName: chat.visitorName, status: chat.status, offline: chat.offline, visitorEmail: chat.visitorEmail }, operator, events));
+        .map(
+          (chat) =>
+            new ChatConnection(
+              {
+                chatId: chat.id,
+                visitorName: chat.visitorName,
+                status: chat.status,
+                offline: chat.offline,
+                visitorEmail: chat.visitorEmail,
+              },
+              operator,
+              events,
+            ),
+        );
       batch(() => {
         setOrdered([...loaded, ...tabs()]);
         const wanted = activeId();

@@ -48,7 +48,14 @@ export class FileUploads {
     if (!token) return;
     const cid = newUploadCid();
     this.setList(this.list.length, { cid, name: file.name, size: file.size, sent: 0, failure: null });
-    const upload = uploadFile({ base: "", chatId: this.chatId, token, file, cid, onProgress: (sent) => this.patch(cid, { sent }) });
+    const upload = uploadFile({
+      base: "",
+      chatId: this.chatId,
+      token,
+      file,
+      cid,
+      onProgress: (sent) => this.patch(cid, { sent }),
+    });
     this.aborts.set(cid, upload.abort);
     void upload.done.then((outcome) => {
       this.aborts.delete(cid);

@@ -2,7 +2,16 @@
 // waiting for an operator. The server decides what to send (waiting chats reach online operators
 // only); this keeps the latest picture of it.
 import { batch, createSignal, type Accessor } from "solid-js";
-import { configTopics, DEACTIVATED_CLOSE_CODE, type ConfigTopic, type LiveVisitor, type LobbyServerFrame, type OperatorPresence, type PresenceStatus, type WaitingChat } from "../../shared/lobby-protocol.ts";
+import {
+  configTopics,
+  DEACTIVATED_CLOSE_CODE,
+  type ConfigTopic,
+  type LiveVisitor,
+  type LobbyServerFrame,
+  type OperatorPresence,
+  type PresenceStatus,
+  type WaitingChat,
+} from "../../shared/lobby-protocol.ts";
 import { api, ApiError } from "./api.ts";
 import { OperatorSocket, type SocketStatus } from "./operator-socket.ts";
 
@@ -116,7 +125,8 @@ export class LobbyConnection {
       case "waiting": {
         // A chat already listed comes again when there is more to show of it (its first message).
         const listed = this.waiting().some((w) => w.chatId === frame.chat.chatId);
-        if (listed) return this.setWaiting(this.waiting().map((w) => (w.chatId === frame.chat.chatId ? frame.chat : w)));
+        if (listed)
+          return this.setWaiting(this.waiting().map((w) => (w.chatId === frame.chat.chatId ? frame.chat : w)));
         this.setWaiting([...this.waiting(), frame.chat]);
         return this.events.onWaiting(frame.chat);
       }

@@ -36,7 +36,10 @@ function beep(): void {
   if (!audio || audio.state !== "running" || Date.now() - lastBeepAt < BEEP_GAP_MS) return;
   lastBeepAt = Date.now();
   const start = audio.currentTime;
-  for (const [offset, frequency] of [[0, 880], [0.12, 1320]] as const) {
+  for (const [offset, frequency] of [
+    [0, 880],
+    [0.12, 1320],
+  ] as const) {
     const tone = audio.createOscillator();
     const volume = audio.createGain();
     tone.frequency.value = frequency;

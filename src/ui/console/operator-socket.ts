@@ -18,7 +18,12 @@ export class OperatorSocket {
   constructor(handlers: OperatorSocketHandlers) {
     const [status, setStatus] = createSignal<SocketStatus>("connecting");
     this.status = status;
-    this.socket = new ReconnectingSocket({ ...handlers, url: () => socketUrl(handlers.path), protocols: socketTokenProtocols, onStatus: setStatus });
+    this.socket = new ReconnectingSocket({
+      ...handlers,
+      url: () => socketUrl(handlers.path),
+      protocols: socketTokenProtocols,
+      onStatus: setStatus,
+    });
   }
 
   /** Sends a frame if the socket is open; false means it was not sent. */

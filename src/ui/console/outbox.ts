@@ -23,7 +23,9 @@ export class Outbox {
 
   constructor(private readonly storageKey: string) {
     const saved = readJson<OutgoingMessage[]>(storageKey);
-    [this.items, this.setItems] = createSignal<OutgoingMessage[]>(Array.isArray(saved) ? saved.filter((m) => !m.failure) : []);
+    [this.items, this.setItems] = createSignal<OutgoingMessage[]>(
+      Array.isArray(saved) ? saved.filter((m) => !m.failure) : [],
+    );
   }
 
   add(text: string): OutgoingMessage {

@@ -4,7 +4,11 @@
 /** Inserts `text` at the caret, or over `range` (say, a "/shortcut" being completed), with a
  * space between it and any word right before or after it, so that a canned response never runs
  * into the operator's own words. */
-export function insertIntoTextarea(input: HTMLTextAreaElement, inserting: string, range?: { start: number; end: number }): void {
+export function insertIntoTextarea(
+  input: HTMLTextAreaElement,
+  inserting: string,
+  range?: { start: number; end: number },
+): void {
   if (input.disabled) return;
   input.focus();
   if (range) input.setSelectionRange(range.start, range.end);

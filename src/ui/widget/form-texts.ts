@@ -62,7 +62,8 @@ const formDe: FormTexts = {
   transcriptTooMany: "Der Chatverlauf wurde vorerst zu oft gesendet. Bitte versuchen Sie es später noch einmal.",
   waitingForOperator: "Warten auf einen Mitarbeiter…",
   queuePlace: "Sie sind Nummer {n} in der Warteschlange.",
-  queueMissed: "Leider konnte kein Mitarbeiter Ihren Chat annehmen. Hinterlassen Sie eine Nachricht, wir antworten per E-Mail.",
+  queueMissed:
+    "Leider konnte kein Mitarbeiter Ihren Chat annehmen. Hinterlassen Sie eine Nachricht, wir antworten per E-Mail.",
 };
 
 export const formTexts: Record<string, FormTexts> = { en: formEn, de: formDe };

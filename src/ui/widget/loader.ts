@@ -114,7 +114,11 @@ function boot(script: HTMLScriptElement): void {
   });
   // A chat already running (the visitor navigated or reloaded): bring it back, open if it was.
   try {
-    const saved = JSON.parse(localStorage.getItem(savedChatKey(account)) ?? "null") as { open?: boolean; ended?: boolean; session?: { chatId: string } } | null;
+    const saved = JSON.parse(localStorage.getItem(savedChatKey(account)) ?? "null") as {
+      open?: boolean;
+      ended?: boolean;
+      session?: { chatId: string };
+    } | null;
     if (saved?.session && !saved.ended) chat = { chatting: true, chatId: saved.session.chatId };
     if (saved) void (saved.open ? guard(open)() : loadChat());
   } catch {
@@ -122,12 +126,17 @@ function boot(script: HTMLScriptElement): void {
   }
   // Live visitors: this page view, and operators' invitations, which open the chat.
   try {
-    presence = startPresence(base, account, () => chat, (next, id) => {
-      if (next && chat.chatting) return;
-      if (next || invitation?.id === id) invitation = next;
-      if (next) void guard(open)();
-      ui?.invited?.();
-    });
+    presence = startPresence(
+      base,
+      account,
+      () => chat,
+      (next, id) => {
+        if (next && chat.chatting) return;
+        if (next || invitation?.id === id) invitation = next;
+        if (next) void guard(open)();
+        ui?.invited?.();
+      },
+    );
   } catch (error) {
     console.error("Parley: live presence is off", error);
   }

@@ -66,4 +66,3 @@ export function pickTexts(wanted: readonly string[]): Texts {
 export function fill(text: string, values: Record<string, string | number>): string {
   return text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
 }
-

@@ -19,7 +19,10 @@ export function requirePrincipal(...kinds: PrincipalKind[]) {
 
 /** Requires a signed-in operator, stored as `c.var.operator` (typed as one, so handlers need no
  * check of their own) and as `c.var.principal`. */
-export const requireOperator = createMiddleware<{ Bindings: Env; Variables: AppEnv["Variables"] & { operator: OperatorPrincipal } }>(async (c, next) => {
+export const requireOperator = createMiddleware<{
+  Bindings: Env;
+  Variables: AppEnv["Variables"] & { operator: OperatorPrincipal };
+}>(async (c, next) => {
   const principal = await authenticate(c.req.raw, c.env);
   if (principal.kind !== "operator") throw new ProblemError(403, "forbidden", "This needs an operator token.");
   c.set("principal", principal);
@@ -30,7 +33,8 @@ export const requireOperator = createMiddleware<{ Bindings: Env; Variables: AppE
 /** Admin access: an API key of the account, or a signed-in owner or admin. */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const principal = await authenticate(c.req.raw, c.env);
-  if (adminRoleOf(principal) === null) throw new ProblemError(403, "forbidden", "This needs an admin API key or an owner or admin operator.");
+  if (adminRoleOf(principal) === null)
+    throw new ProblemError(403, "forbidden", "This needs an admin API key or an owner or admin operator.");
   c.set("principal", principal);
   await next();
 });

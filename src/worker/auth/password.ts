@@ -45,7 +45,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * email takes as long to refuse as a wrong password. It is also the stored hash of an invited
  * operator who has not chosen a password yet: no password derives to it, so they cannot sign in,
  * and sign-in takes as long for them as for anyone. */
-export const UNUSABLE_PASSWORD_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+export const UNUSABLE_PASSWORD_HASH =
+  "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 /** False for an invited operator who has not chosen a password yet. */
 export function hasPassword(stored: string): boolean {

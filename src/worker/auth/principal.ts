@@ -18,8 +18,22 @@ const LAST_USED_PRECISION_MS = 60_000;
  * being true of it (its end, and for operators the session it belongs to), checked again by the
  * objects the socket reaches (durable/socket-holder.ts). */
 export type Principal =
-  | { kind: "operator"; accountId: string; operatorId: string; role: OperatorRole; name: string; session: OperatorSession }
-  | { kind: "visitor"; accountId: string; visitorId: string; chatId: string; name: string; session: { expiresAt: number } }
+  | {
+      kind: "operator";
+      accountId: string;
+      operatorId: string;
+      role: OperatorRole;
+      name: string;
+      session: OperatorSession;
+    }
+  | {
+      kind: "visitor";
+      accountId: string;
+      visitorId: string;
+      chatId: string;
+      name: string;
+      session: { expiresAt: number };
+    }
   /** `role`: what the key may do, as an operator of that role may; never more than its creator
    * (`createdBy`, null for keys made by the seed or the CLI) may do now. */
   | { kind: "apiKey"; accountId: string; keyId: string; role: ApiKeyRole; createdBy: string | null };
@@ -47,7 +61,12 @@ function readToken(request: Request): string | undefined {
   // key is never taken from a URL, not even there.
   if (!isUpgrade(request)) return undefined;
   const query = new URL(request.url).searchParams.get("token") ?? undefined;
-  if (query?.startsWith(API_KEY_PREFIX)) throw new ProblemError(401, "token_invalid", "An API key is never accepted in a URL; send it as 'Authorization: Bearer <key>'.");
+  if (query?.startsWith(API_KEY_PREFIX))
+    throw new ProblemError(
+      401,
+      "token_invalid",
+      "An API key is never accepted in a URL; send it as 'Authorization: Bearer <key>'.",
+    );
   return query;
 }
 
@@ -78,8 +97,17 @@ export async function authenticate(request: Request, env: Env): Promise<Principa
     if (!key) throw new ProblemError(401, "token_invalid", "This API key is unknown or revoked.");
     let role: ApiKeyRole = key.role;
     if (key.createdBy !== null) {
-      const creatorAllowed = key.creatorAccountId === key.accountId && key.creatorActive === true && key.creatorRole !== null && key.creatorRole !== "operator";
-      if (!creatorAllowed) throw new ProblemError(401, "token_invalid", "This API key stopped working: the operator who created it was deactivated, removed or is no longer an admin.");
+      const creatorAllowed =
+        key.creatorAccountId === key.accountId &&
+        key.creatorActive === true &&
+        key.creatorRole !== null &&
+        key.creatorRole !== "operator";
+      if (!creatorAllowed)
+        throw new ProblemError(
+          401,
+          "token_invalid",
+          "This API key stopped working: the operator who created it was deactivated, removed or is no longer an admin.",
+        );
       role = roleAtMost(key.role, key.creatorRole as ApiKeyRole);
     }
     // "Last used" to the minute is enough to spot stale keys, and spares D1 a write per request.
@@ -92,11 +120,22 @@ export async function authenticate(request: Request, env: Env): Promise<Principa
 
   const verified = await verifyToken(token, env.AUTH_SECRET);
   if (!verified.ok) {
-    throw new ProblemError(401, verified.reason, verified.reason === "token_expired" ? "The token has expired; sign in again." : "The token is not valid.");
+    throw new ProblemError(
+      401,
+      verified.reason,
+      verified.reason === "token_expired" ? "The token has expired; sign in again." : "The token is not valid.",
+    );
   }
   const claims = verified.claims;
   if (claims.typ === "visitor") {
-    return { kind: "visitor", accountId: claims.acc, visitorId: claims.sub, chatId: claims.chat, name: claims.name, session: { expiresAt: verified.expiresAt } };
+    return {
+      kind: "visitor",
+      accountId: claims.acc,
+      visitorId: claims.sub,
+      chatId: claims.chat,
+      name: claims.name,
+      session: { expiresAt: verified.expiresAt },
+    };
   }
   // Operators are looked up on every request so that deactivation and role changes apply at once.
   const operator = await db
@@ -113,12 +152,25 @@ export async function authenticate(request: Request, env: Env): Promise<Principa
     .from(operators)
     .where(eq(operators.id, claims.sub))
     .get();
-  if (!operator || operator.accountId !== claims.acc) throw new ProblemError(401, "token_invalid", "This operator no longer exists.");
+  if (!operator || operator.accountId !== claims.acc)
+    throw new ProblemError(401, "token_invalid", "This operator no longer exists.");
   if (!operator.active) throw new ProblemError(403, "deactivated", "This operator has been deactivated.");
-  if ((claims.ver ?? 0) !== operator.sessionVersion) throw new ProblemError(401, "token_expired", "The password was changed since this sign-in; sign in again.");
+  if ((claims.ver ?? 0) !== operator.sessionVersion)
+    throw new ProblemError(401, "token_expired", "The password was changed since this sign-in; sign in again.");
   if (operator.signedOut) throw new ProblemError(401, "token_expired", "This session was signed out; sign in again.");
-  const session: OperatorSession = { expiresAt: verified.expiresAt, version: operator.sessionVersion, id: claims.sid ?? null };
-  return { kind: "operator", accountId: operator.accountId, operatorId: operator.id, role: operator.role, name: operator.name, session };
+  const session: OperatorSession = {
+    expiresAt: verified.expiresAt,
+    version: operator.sessionVersion,
+    id: claims.sid ?? null,
+  };
+  return {
+    kind: "operator",
+    accountId: operator.accountId,
+    operatorId: operator.id,
+    role: operator.role,
+    name: operator.name,
+    session,
+  };
 }
 
 /** The role a principal acts with on the admin API: an operator's role, or an API key's (which

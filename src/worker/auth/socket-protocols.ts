@@ -2,5 +2,10 @@
 
 /** The subprotocols an upgrade request offers. */
 export function offeredProtocols(request: Request): string[] {
-  return request.headers.get("Sec-WebSocket-Protocol")?.split(",").map((p) => p.trim()) ?? [];
+  return (
+    request.headers
+      .get("Sec-WebSocket-Protocol")
+      ?.split(",")
+      .map((p) => p.trim()) ?? []
+  );
 }

@@ -12,13 +12,21 @@ export const VISITOR_TOKEN_TTL_S = 30 * 24 * 60 * 60;
 /** `ver`: the operator's session version when signed (operators.session_version); tokens from
  * before it existed have none and count as 0. `sid`: this sign-in's id, so that signing out ends
  * this session (and closes its sockets) and no other; older tokens have none. */
-type OperatorClaims = { typ: "operator"; acc: string; sub: string; role: OperatorRole; name: string; ver?: number; sid?: string };
+type OperatorClaims = {
+  typ: "operator";
+  acc: string;
+  sub: string;
+  role: OperatorRole;
+  name: string;
+  ver?: number;
+  sid?: string;
+};
 type VisitorClaims = { typ: "visitor"; acc: string; sub: string; chat: string; name: string };
 type TokenClaims = OperatorClaims | VisitorClaims;
 
 /** `expiresAt`: when the token stops being good (ms); a socket opened with it is closed then. */
-type VerifyResult = { ok: true; claims: TokenClaims; expiresAt: number } | { ok: false; reason: "token_invalid" | "token_expired" };
-
+type VerifyResult =
+  { ok: true; claims: TokenClaims; expiresAt: number } | { ok: false; reason: "token_invalid" | "token_expired" };
 
 export async function signToken(claims: TokenClaims, secret: string | undefined, ttlSeconds: number) {
   const expiresAt = Math.floor(Date.now() / 1000) + ttlSeconds;
@@ -37,7 +45,8 @@ export async function verifyToken(token: string, secret: string | undefined): Pr
   try {
     const { payload } = await jwtVerify(token, signingKey(secret), { issuer: ISSUER, algorithms: ["HS256"] });
     const { typ, acc, sub, name, exp } = payload as Record<string, unknown>;
-    if (typeof acc !== "string" || typeof sub !== "string" || typeof name !== "string" || typeof exp !== "number") return { ok: false, reason: "token_invalid" };
+    if (typeof acc !== "string" || typeof sub !== "string" || typeof name !== "string" || typeof exp !== "number")
+      return { ok: false, reason: "token_invalid" };
     const expiresAt = exp * 1000;
     if (typ === "operator" && (operatorRoles as readonly unknown[]).includes(payload.role)) {
       const ver = typeof payload.ver === "number" && Number.isInteger(payload.ver) ? payload.ver : 0;
@@ -56,9 +65,20 @@ export async function verifyToken(token: string, secret: string | undefined): Pr
 }
 
 /** A new sign-in of this operator: a token with its own session id. */
-export function signOperatorSession(operator: { id: string; accountId: string; role: OperatorRole; name: string; sessionVersion: number }, secret: string | undefined) {
+export function signOperatorSession(
+  operator: { id: string; accountId: string; role: OperatorRole; name: string; sessionVersion: number },
+  secret: string | undefined,
+) {
   return signToken(
-    { typ: "operator", acc: operator.accountId, sub: operator.id, role: operator.role, name: operator.name, ver: operator.sessionVersion, sid: `s_${ulid()}` },
+    {
+      typ: "operator",
+      acc: operator.accountId,
+      sub: operator.id,
+      role: operator.role,
+      name: operator.name,
+      ver: operator.sessionVersion,
+      sid: `s_${ulid()}`,
+    },
     secret,
     OPERATOR_TOKEN_TTL_S,
   );
@@ -74,7 +94,12 @@ const INVITATION_AUDIENCE = "parley:invitation";
 /** `role`: the role the operator was invited with. Whoever issued the invitation holds its token
  * too, so it is good for that role and no higher: an admin who invites an admin does not end up
  * holding an owner's invitation when an owner later promotes the invitee (invitations.ts). */
-export async function signSignUpInvitation(accountId: string, operatorId: string, role: OperatorRole, secret: string | undefined) {
+export async function signSignUpInvitation(
+  accountId: string,
+  operatorId: string,
+  role: OperatorRole,
+  secret: string | undefined,
+) {
   const expiresAt = Math.floor(Date.now() / 1000) + SIGN_UP_INVITATION_TTL_S;
   const token = await new SignJWT({ typ: "invitation", acc: accountId, role })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
@@ -88,12 +113,27 @@ export async function signSignUpInvitation(accountId: string, operatorId: string
 }
 
 /** `role` is null for invitations signed before it was carried. */
-type SignUpInvitationResult = { ok: true; accountId: string; operatorId: string; role: OperatorRole | null; expiresAt: number } | { ok: false; reason: "token_invalid" | "token_expired" };
+type SignUpInvitationResult =
+  | { ok: true; accountId: string; operatorId: string; role: OperatorRole | null; expiresAt: number }
+  | { ok: false; reason: "token_invalid" | "token_expired" };
 
-export async function verifySignUpInvitation(token: string, secret: string | undefined): Promise<SignUpInvitationResult> {
+export async function verifySignUpInvitation(
+  token: string,
+  secret: string | undefined,
+): Promise<SignUpInvitationResult> {
   try {
-    const { payload } = await jwtVerify(token, signingKey(secret), { issuer: ISSUER, audience: INVITATION_AUDIENCE, algorithms: ["HS256"] });
-    if (payload.typ !== "invitation" || typeof payload.acc !== "string" || typeof payload.sub !== "string" || typeof payload.exp !== "number") return { ok: false, reason: "token_invalid" };
+    const { payload } = await jwtVerify(token, signingKey(secret), {
+      issuer: ISSUER,
+      audience: INVITATION_AUDIENCE,
+      algorithms: ["HS256"],
+    });
+    if (
+      payload.typ !== "invitation" ||
+      typeof payload.acc !== "string" ||
+      typeof payload.sub !== "string" ||
+      typeof payload.exp !== "number"
+    )
+      return { ok: false, reason: "token_invalid" };
     const role = (operatorRoles as readonly unknown[]).includes(payload.role) ? (payload.role as OperatorRole) : null;
     if (payload.role !== undefined && role === null) return { ok: false, reason: "token_invalid" };
     return { ok: true, accountId: payload.acc, operatorId: payload.sub, role, expiresAt: payload.exp * 1000 };

@@ -3,7 +3,10 @@ import { database } from "../../server/db/index.ts";
 import { departments, operatorDepartments } from "../../server/db/schema.ts";
 
 export async function departmentIdsOf(db: D1Database, operatorId: string): Promise<string[]> {
-  const rows = await database(db).select({ id: operatorDepartments.departmentId }).from(operatorDepartments).where(eq(operatorDepartments.operatorId, operatorId));
+  const rows = await database(db)
+    .select({ id: operatorDepartments.departmentId })
+    .from(operatorDepartments)
+    .where(eq(operatorDepartments.operatorId, operatorId));
   return rows.map((row) => row.id);
 }
 
@@ -40,6 +43,8 @@ export function setDepartments(db: D1Database, operatorId: string, departmentIds
   const d = database(db);
   return [
     d.delete(operatorDepartments).where(eq(operatorDepartments.operatorId, operatorId)),
-    d.insert(operatorDepartments).select(sql`SELECT ${operatorId}, value FROM json_each(${JSON.stringify(departmentIds)})`),
+    d
+      .insert(operatorDepartments)
+      .select(sql`SELECT ${operatorId}, value FROM json_each(${JSON.stringify(departmentIds)})`),
   ] as const;
 }

@@ -22,7 +22,11 @@ function isAutomatic(headers: Headers): boolean {
   const submitted = headers.get("auto-submitted")?.trim().toLowerCase();
   if (submitted && submitted !== "no") return true;
   const precedence = headers.get("precedence")?.trim().toLowerCase();
-  return (precedence !== undefined && ["bulk", "junk", "list", "auto_reply"].includes(precedence)) || headers.has("x-autoreply") || headers.has("x-autorespond");
+  return (
+    (precedence !== undefined && ["bulk", "junk", "list", "auto_reply"].includes(precedence)) ||
+    headers.has("x-autoreply") ||
+    headers.has("x-autorespond")
+  );
 }
 
 async function sha256Hex(data: BufferSource): Promise<string> {
@@ -32,17 +36,26 @@ async function sha256Hex(data: BufferSource): Promise<string> {
 
 export async function receiveEmail(message: ForwardableEmailMessage, env: Env): Promise<void> {
   const domain = env.TRANSCRIPT_REPLY_DOMAIN;
-  const target = domain ? await chatOfReplyAddress(env.AUTH_SECRET, message.to, domain) : ({ ok: false, reason: "not_a_reply_address" } as const);
+  const target = domain
+    ? await chatOfReplyAddress(env.AUTH_SECRET, message.to, domain)
+    : ({ ok: false, reason: "not_a_reply_address" } as const);
   if (!target.ok) {
     // The address is never echoed back or logged: a forged one tells the forger nothing.
-    return message.setReject(target.reason === "bad_signature" ? "This reply address is not valid." : "There is no mailbox at this address.");
+    return message.setReject(
+      target.reason === "bad_signature" ? "This reply address is not valid." : "There is no mailbox at this address.",
+    );
   }
-  if (message.rawSize > MAX_REPLY_BYTES) return message.setReject("The reply is too large. Please write it again without attachments.");
+  if (message.rawSize > MAX_REPLY_BYTES)
+    return message.setReject("The reply is too large. Please write it again without attachments.");
   if (isAutomatic(message.headers)) {
     console.log(`automatic reply for chat ${target.chatId} dropped`);
     return;
   }
-  const chat = await database(env.DB).select({ id: chats.id, visitorEmail: chats.visitorEmail }).from(chats).where(eq(chats.id, target.chatId)).get();
+  const chat = await database(env.DB)
+    .select({ id: chats.id, visitorEmail: chats.visitorEmail })
+    .from(chats)
+    .where(eq(chats.id, target.chatId))
+    .get();
   if (!chat) return message.setReject("This chat no longer exists.");
 
   const raw = await new Response(message.raw).arrayBuffer();
@@ -50,9 +63,11 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
   const text = replyText(email.text ?? "");
   if (!text) return message.setReject("The reply has no text of its own above the quoted transcript.");
   // One message per email: its Message-ID names it across redeliveries (without one, its bytes do).
-  const cid = EMAIL_CID_PREFIX + (await sha256Hex(email.messageId ? new TextEncoder().encode(email.messageId.trim()) : raw));
+  const cid =
+    EMAIL_CID_PREFIX + (await sha256Hex(email.messageId ? new TextEncoder().encode(email.messageId.trim()) : raw));
   // The From header's address (the envelope sender may be a bounce address), if it is a plain one.
-  const from = email.from && email.from.address ? parseRecipientAddress(email.from.address) : parseRecipientAddress(message.from);
+  const from =
+    email.from && email.from.address ? parseRecipientAddress(email.from.address) : parseRecipientAddress(message.from);
   const visitorEmail = chat.visitorEmail ?? (from.ok ? from.address : null);
 
   const result = await chatRoomOf(env, chat.id).appendEmailReply({ cid, text, visitorEmail });

@@ -17,15 +17,18 @@ export function parseRecipientAddress(raw: string): RecipientCheck {
   const address = raw.replace(/^ +| +$/g, "");
   const bad = (reason: string): RecipientCheck => ({ ok: false, reason });
   if (!address) return bad("Enter an email address.");
-  if (/[\u0000-\u001f\u007f]/.test(address)) return bad("An address cannot contain line breaks, tabs or other control characters.");
+  if (/[\u0000-\u001f\u007f]/.test(address))
+    return bad("An address cannot contain line breaks, tabs or other control characters.");
   if (/[,;]/.test(address)) return bad("Enter one address only.");
-  if (/[\s<>()"[\]\\:]/.test(address)) return bad("Enter just the address, like name@example.com, without a name, quotes or brackets.");
+  if (/[\s<>()"[\]\\:]/.test(address))
+    return bad("Enter just the address, like name@example.com, without a name, quotes or brackets.");
   if (address.length > 254) return bad("This address is too long (at most 254 characters).");
   const at = address.indexOf("@");
   if (at < 0 || at !== address.lastIndexOf("@")) return bad("An address has exactly one @, like name@example.com.");
   const local = address.slice(0, at);
   const domain = address.slice(at + 1);
-  if (!local || local.length > 64 || !LOCAL_PART.test(local)) return bad("The part before the @ is not a valid mailbox name.");
+  if (!local || local.length > 64 || !LOCAL_PART.test(local))
+    return bad("The part before the @ is not a valid mailbox name.");
   const labels = domain.split(".");
   if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label)) || !TOP_LEVEL.test(labels.at(-1)!)) {
     return bad("The part after the @ is not a valid domain, like example.com.");

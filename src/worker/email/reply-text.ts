@@ -8,7 +8,11 @@ import { MAX_TEXT_LENGTH } from "../../shared/protocol.ts";
 function isCutMarker(line: string): boolean {
   if (line === "-- ") return true; // RFC 3676 signature separator, trailing space and all
   const trimmed = line.trim();
-  return /^-{2,}\s*(original message|ursprüngliche nachricht|forwarded message|weitergeleitete nachricht)\s*-{2,}$/i.test(trimmed) || /^_{10,}$/.test(trimmed);
+  return (
+    /^-{2,}\s*(original message|ursprüngliche nachricht|forwarded message|weitergeleitete nachricht)\s*-{2,}$/i.test(
+      trimmed,
+    ) || /^_{10,}$/.test(trimmed)
+  );
 }
 const ATTRIBUTION_START = /^(on|am)\s/i;
 const ATTRIBUTION_END = /(wrote|schrieb[^:]*):\s*$/i;
@@ -23,7 +27,10 @@ function cutIndex(lines: string[]): number {
     // to three lines are read as one. It names a date, so a visitor's own sentence starting
     // "On …" and ending "… wrote:" a line later, without a digit, is kept.
     for (let span = 1; span <= 3 && i + span <= lines.length; span++) {
-      const candidate = lines.slice(i, i + span).map((l) => l.trim()).join(" ");
+      const candidate = lines
+        .slice(i, i + span)
+        .map((l) => l.trim())
+        .join(" ");
       if (ATTRIBUTION_END.test(candidate) && /\d/.test(candidate)) return i;
     }
   }

@@ -86,11 +86,23 @@ function extensionAgrees(name: string, sniffed: SniffedType): boolean {
  * whose name had no extension gets its extension, so it opens with the right program. */
 export function admitFile(name: string, sniffed: SniffedType, allowed: readonly string[]): string {
   if (!extensionAgrees(name, sniffed)) {
-    const what = sniffed.ext ? `a ${sniffed.ext.toUpperCase()} file (${sniffed.mime})` : sniffed.mime === PLAIN_TEXT ? "plain text" : "of an unknown type";
-    throw new ProblemError(415, "file_type_mismatch", `The file's content is ${what}, but its name ends in .${extensionOf(name)}. Rename it or send the right file.`);
+    const what = sniffed.ext
+      ? `a ${sniffed.ext.toUpperCase()} file (${sniffed.mime})`
+      : sniffed.mime === PLAIN_TEXT
+        ? "plain text"
+        : "of an unknown type";
+    throw new ProblemError(
+      415,
+      "file_type_mismatch",
+      `The file's content is ${what}, but its name ends in .${extensionOf(name)}. Rename it or send the right file.`,
+    );
   }
   if (!typeAllowed(sniffed.mime, allowed)) {
-    throw new ProblemError(415, "file_type_not_allowed", `Files of type ${sniffed.mime} may not be sent here. Allowed: ${allowed.join(", ") || "none"}.`);
+    throw new ProblemError(
+      415,
+      "file_type_not_allowed",
+      `Files of type ${sniffed.mime} may not be sent here. Allowed: ${allowed.join(", ") || "none"}.`,
+    );
   }
   return sniffed.ext && !extensionOf(name) ? capLength(`${name}.${sniffed.ext}`) : name;
 }

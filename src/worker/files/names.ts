@@ -21,7 +21,12 @@ export function extensionOf(name: string): string {
 
 /** A safe display and download name for whatever the sender's system called the file. */
 export function sanitizeFileName(raw: string): string {
-  const base = raw.normalize("NFC").split(/[/\\]/).filter((part) => part.trim() !== "").at(-1) ?? "";
+  const base =
+    raw
+      .normalize("NFC")
+      .split(/[/\\]/)
+      .filter((part) => part.trim() !== "")
+      .at(-1) ?? "";
   const cleaned = base
     .replace(SPACING, " ")
     .replace(INVISIBLE, "")
@@ -39,5 +44,10 @@ export function capLength(name: string): string {
   if (chars.length <= MAX_FILE_NAME_LENGTH) return name;
   const ext = extensionOf(name);
   const keep = ext && ext.length <= 16 ? Array.from(name.slice(name.length - ext.length - 1)) : [];
-  return chars.slice(0, MAX_FILE_NAME_LENGTH - keep.length).join("").trimEnd() + keep.join("");
+  return (
+    chars
+      .slice(0, MAX_FILE_NAME_LENGTH - keep.length)
+      .join("")
+      .trimEnd() + keep.join("")
+  );
 }

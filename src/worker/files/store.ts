@@ -15,7 +15,10 @@ export function fileKey(ref: FileRef): string {
 type UploadHead = { bytes: Uint8Array; complete: boolean };
 
 /** Reads up to SNIFF_BYTES (or the whole body, if shorter) from the reader. */
-export async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>, declaredLength: number): Promise<UploadHead> {
+export async function readHead(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  declaredLength: number,
+): Promise<UploadHead> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const wanted = Math.min(SNIFF_BYTES, declaredLength);
@@ -37,7 +40,12 @@ export async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>, 
 /** Plain text must stay valid UTF-8 without NULs to its last byte, not only in the sample. */
 function textChecker(): { check(chunk: Uint8Array): void; finish(): void } {
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-  const refuse = () => new ProblemError(415, "file_type_not_allowed", "The file looked like plain text but is not: it has bytes that are not UTF-8 text.");
+  const refuse = () =>
+    new ProblemError(
+      415,
+      "file_type_not_allowed",
+      "The file looked like plain text but is not: it has bytes that are not UTF-8 text.",
+    );
   return {
     check(chunk) {
       if (chunk.includes(0)) throw refuse();
@@ -59,10 +67,20 @@ function textChecker(): { check(chunk: Uint8Array): void; finish(): void } {
 
 /** The head, then the rest of the body, each chunk counted (and checked, for text). It errors if
  * the body turns out longer or shorter than declared. */
-function checkedBody(reader: ReadableStreamDefaultReader<Uint8Array>, head: UploadHead, declaredLength: number, sniffed: SniffedType): ReadableStream<Uint8Array> {
+function checkedBody(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  head: UploadHead,
+  declaredLength: number,
+  sniffed: SniffedType,
+): ReadableStream<Uint8Array> {
   const text = sniffed.checkText ? textChecker() : null;
   let seen = head.bytes.byteLength;
-  if (seen > declaredLength) throw new ProblemError(400, "upload_incomplete", `The body is longer than its Content-Length of ${declaredLength} bytes.`);
+  if (seen > declaredLength)
+    throw new ProblemError(
+      400,
+      "upload_incomplete",
+      `The body is longer than its Content-Length of ${declaredLength} bytes.`,
+    );
   text?.check(head.bytes);
   let sentHead = false;
   return new ReadableStream<Uint8Array>({
@@ -73,12 +91,22 @@ function checkedBody(reader: ReadableStreamDefaultReader<Uint8Array>, head: Uplo
       }
       const { done, value } = await reader.read();
       if (done) {
-        if (seen !== declaredLength) throw new ProblemError(400, "upload_incomplete", `The upload ended after ${seen} of ${declaredLength} bytes.`);
+        if (seen !== declaredLength)
+          throw new ProblemError(
+            400,
+            "upload_incomplete",
+            `The upload ended after ${seen} of ${declaredLength} bytes.`,
+          );
         text?.finish();
         return controller.close();
       }
       seen += value.byteLength;
-      if (seen > declaredLength) throw new ProblemError(400, "upload_incomplete", `The body is longer than its Content-Length of ${declaredLength} bytes.`);
+      if (seen > declaredLength)
+        throw new ProblemError(
+          400,
+          "upload_incomplete",
+          `The body is longer than its Content-Length of ${declaredLength} bytes.`,
+        );
       text?.check(value);
       controller.enqueue(value);
     },
@@ -88,11 +116,22 @@ function checkedBody(reader: ReadableStreamDefaultReader<Uint8Array>, head: Uplo
   });
 }
 
-type StoreOptions = { key: string; head: UploadHead; declaredLength: number; sniffed: SniffedType; name: string; uploadedBy: string };
+type StoreOptions = {
+  key: string;
+  head: UploadHead;
+  declaredLength: number;
+  sniffed: SniffedType;
+  name: string;
+  uploadedBy: string;
+};
 
 /** Streams the upload into R2 under `key`. On any failure the object is deleted and a problem is
  * thrown: the stream's own (400, 415) when it refused, else 400 upload_incomplete. */
-export async function storeUpload(bucket: R2Bucket, reader: ReadableStreamDefaultReader<Uint8Array>, options: StoreOptions): Promise<void> {
+export async function storeUpload(
+  bucket: R2Bucket,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  options: StoreOptions,
+): Promise<void> {
   const { key, head, declaredLength, sniffed } = options;
   const fixed = new FixedLengthStream(declaredLength);
   const body = checkedBody(reader, head, declaredLength, sniffed);
@@ -107,5 +146,9 @@ export async function storeUpload(bucket: R2Bucket, reader: ReadableStreamDefaul
   await reader.cancel().catch(() => {});
   const reason = piped.status === "rejected" ? piped.reason : (put as PromiseRejectedResult).reason;
   if (reason instanceof ProblemError) throw reason;
-  throw new ProblemError(400, "upload_incomplete", "The upload did not arrive whole; nothing was stored. Please try again.");
+  throw new ProblemError(
+    400,
+    "upload_incomplete",
+    "The upload did not arrive whole; nothing was stored. Please try again.",
+  );
 }

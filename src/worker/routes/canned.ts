@@ -9,7 +9,15 @@ import { OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
 import type { CannedResponse, CannedResponsesResponse } from "../../shared/protocol.ts";
 import { requireOperator } from "../auth/guards.ts";
 import type { OperatorPrincipal } from "../auth/principal.ts";
-import { cannedColumns, cannedOrder, deleteCanned, findCanned, insertCanned, requireFreeShortcut, updateCanned } from "../db/canned.ts";
+import {
+  cannedColumns,
+  cannedOrder,
+  deleteCanned,
+  findCanned,
+  insertCanned,
+  requireFreeShortcut,
+  updateCanned,
+} from "../db/canned.ts";
 import { database } from "../../server/db/index.ts";
 import { departmentIdsOf } from "../db/operators.ts";
 import { cannedResponses } from "../../server/db/schema.ts";
@@ -25,7 +33,11 @@ const YOURS = "Your response";
 async function requireOwnResponses(env: Env, me: OperatorPrincipal): Promise<void> {
   const settings = await readSettings(env.DB, me.accountId);
   if (!settings?.operatorsManageOwnResponses) {
-    throw new ProblemError(403, "forbidden", "In this account canned responses are managed by admins, in the Control Panel.");
+    throw new ProblemError(
+      403,
+      "forbidden",
+      "In this account canned responses are managed by admins, in the Control Panel.",
+    );
   }
 }
 
@@ -33,8 +45,10 @@ async function requireOwnResponses(env: Env, me: OperatorPrincipal): Promise<voi
  * see, so it is as good as absent (404); a company or department one they see but may not change. */
 async function findOwn(env: Env, me: OperatorPrincipal, id: string): Promise<CannedResponse> {
   const found = await findCanned(env.DB, me.accountId, id);
-  if (!found || (found.level === "operator" && found.ownerId !== me.operatorId)) throw new ProblemError(404, "not_found", "You have no such canned response.");
-  if (found.level !== "operator") throw new ProblemError(403, "forbidden", "Company and department responses are managed by admins.");
+  if (!found || (found.level === "operator" && found.ownerId !== me.operatorId))
+    throw new ProblemError(404, "not_found", "You have no such canned response.");
+  if (found.level !== "operator")
+    throw new ProblemError(403, "forbidden", "Company and department responses are managed by admins.");
   return found;
 }
 
@@ -60,8 +74,18 @@ export const cannedRoutes = new Hono<AppEnv>()
     const me = c.var.operator;
     await requireOwnResponses(c.env, me);
     const body = c.req.valid("json");
-    await requireFreeShortcut(c.env.DB, { accountId: me.accountId, level: "operator", ownerId: me.operatorId }, body.shortcut, undefined, YOURS);
-    const created = await insertCanned(c.env.DB, { id: `cr_${ulid()}`, accountId: me.accountId, level: "operator", ownerId: me.operatorId }, body);
+    await requireFreeShortcut(
+      c.env.DB,
+      { accountId: me.accountId, level: "operator", ownerId: me.operatorId },
+      body.shortcut,
+      undefined,
+      YOURS,
+    );
+    const created = await insertCanned(
+      c.env.DB,
+      { id: `cr_${ulid()}`, accountId: me.accountId, level: "operator", ownerId: me.operatorId },
+      body,
+    );
     await configChanged(c.env, me.accountId, "canned");
     return c.json(created, 201);
   })
@@ -70,7 +94,13 @@ export const cannedRoutes = new Hono<AppEnv>()
     await requireOwnResponses(c.env, me);
     const own = await findOwn(c.env, me, c.req.param("id"));
     const body = c.req.valid("json");
-    await requireFreeShortcut(c.env.DB, { accountId: me.accountId, level: "operator", ownerId: me.operatorId }, body.shortcut, own.id, YOURS);
+    await requireFreeShortcut(
+      c.env.DB,
+      { accountId: me.accountId, level: "operator", ownerId: me.operatorId },
+      body.shortcut,
+      own.id,
+      YOURS,
+    );
     const updated = await updateCanned(c.env.DB, me.accountId, own.id, body);
     if (!updated) throw new ProblemError(404, "not_found", "You have no such canned response.");
     await configChanged(c.env, me.accountId, "canned");

@@ -6,7 +6,13 @@ import { Hono } from "hono";
 import { ulid } from "ulid";
 import type { FileRefusal } from "../../durable/chat-room.ts";
 import { formatFileSize } from "../../shared/files.ts";
-import { FILE_LINK_TTL_MS, FileUploadQuery, type FileLinkResponse, type FileUploadResponse, type Participant } from "../../shared/protocol.ts";
+import {
+  FILE_LINK_TTL_MS,
+  FileUploadQuery,
+  type FileLinkResponse,
+  type FileUploadResponse,
+  type Participant,
+} from "../../shared/protocol.ts";
 import { requirePrincipal } from "../auth/guards.ts";
 import { type Principal } from "../auth/principal.ts";
 import { FILE_PATH_ID, signedFileUrl, verifyFileLink, type FileRef } from "../../server/file-links.ts";
@@ -25,7 +31,11 @@ import { findChatFor } from "../chat-access.ts";
 function refusal(code: FileRefusal): ProblemError {
   switch (code) {
     case "forbidden":
-      return new ProblemError(403, "forbidden", "Only the chat's visitor and the operators in the chat may send files to it.");
+      return new ProblemError(
+        403,
+        "forbidden",
+        "Only the chat's visitor and the operators in the chat may send files to it.",
+      );
     case "chat_closed":
       return new ProblemError(409, "chat_closed", "This chat has ended.");
     case "conflict":
@@ -39,8 +49,10 @@ function refusal(code: FileRefusal): ProblemError {
  * needs the length up front to take the bytes as a stream. */
 function declaredLength(request: Request): number {
   const header = request.headers.get("Content-Length");
-  if (header === null || !request.body) throw new ProblemError(411, "length_required", "Send the file as the raw body with a Content-Length header.");
-  if (!/^\d{1,16}$/.test(header)) throw new ProblemError(400, "upload_incomplete", "The Content-Length header is not a number of bytes.");
+  if (header === null || !request.body)
+    throw new ProblemError(411, "length_required", "Send the file as the raw body with a Content-Length header.");
+  if (!/^\d{1,16}$/.test(header))
+    throw new ProblemError(400, "upload_incomplete", "The Content-Length header is not a number of bytes.");
   const length = Number(header);
   if (length === 0) throw new ProblemError(422, "file_empty", "The file is empty.");
   return length;
@@ -70,7 +82,11 @@ export const fileRoutes = new Hono<AppEnv>()
     // Everything that can be refused without the bytes is refused before reading them.
     const length = declaredLength(c.req.raw);
     if (length > settings.fileSizeLimitBytes) {
-      throw new ProblemError(413, "too_large", `Files may be at most ${formatFileSize(settings.fileSizeLimitBytes)}; this one is ${formatFileSize(length)}.`);
+      throw new ProblemError(
+        413,
+        "too_large",
+        `Files may be at most ${formatFileSize(settings.fileSizeLimitBytes)}; this one is ${formatFileSize(length)}.`,
+      );
     }
     const prepared = await room.prepareFile(who, cid);
     if (!prepared.ok) throw refusal(prepared.code);
@@ -90,7 +106,14 @@ export const fileRoutes = new Hono<AppEnv>()
       const sniffed = await sniffType(head.bytes, head.complete);
       name = admitFile(sanitizeFileName(claimedName), sniffed, settings.allowedFileTypes);
       type = sniffed.mime;
-      await storeUpload(c.env.FILES, reader, { key, head, declaredLength: length, sniffed, name, uploadedBy: `${who.kind}:${who.id}` });
+      await storeUpload(c.env.FILES, reader, {
+        key,
+        head,
+        declaredLength: length,
+        sniffed,
+        name,
+        uploadedBy: `${who.kind}:${who.id}`,
+      });
     } catch (error) {
       await reader.cancel().catch(() => {});
       throw error;
@@ -112,7 +135,8 @@ export const fileRoutes = new Hono<AppEnv>()
     const { chat } = await findChatFor(c.env, c.var.principal, c.req.param("chatId"));
     const fileId = c.req.param("fileId");
     const ref: FileRef = { accountId: chat.accountId, chatId: chat.id, fileId };
-    if (!FILE_PATH_ID.test(fileId) || !(await c.env.FILES.head(fileKey(ref)))) throw new ProblemError(404, "not_found", "This chat has no such file.");
+    if (!FILE_PATH_ID.test(fileId) || !(await c.env.FILES.head(fileKey(ref))))
+      throw new ProblemError(404, "not_found", "This chat has no such file.");
     const link: FileLinkResponse = await signedFileUrl(c.env, new URL(c.req.url).origin, ref, FILE_LINK_TTL_MS);
     return c.json(link);
   });
@@ -124,7 +148,11 @@ export const downloadRoutes = new Hono<AppEnv>().get("/:accountId/:chatId/:fileI
   const verified = await verifyFileLink(sig, c.env.AUTH_SECRET);
   if (!verified.ok) {
     return verified.reason === "link_expired"
-      ? problemResponse(410, "link_expired", "This link has expired. Open the file from the chat again for a fresh link.")
+      ? problemResponse(
+          410,
+          "link_expired",
+          "This link has expired. Open the file from the chat again for a fresh link.",
+        )
       : problemResponse(403, "link_invalid", "This link is not valid.");
   }
   // The signature covers account, chat and file: a path that names anything else is refused.

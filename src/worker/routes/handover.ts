@@ -4,7 +4,13 @@
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { lobbyShard } from "../../durable/lobby-address.ts";
-import { InvitationRequest, TransferRequest, type InvitationResponse, type JoinResponse, type TransferResponse } from "../../shared/lobby-protocol.ts";
+import {
+  InvitationRequest,
+  TransferRequest,
+  type InvitationResponse,
+  type JoinResponse,
+  type TransferResponse,
+} from "../../shared/lobby-protocol.ts";
 import type { Participant } from "../../shared/protocol.ts";
 import { requireOperator } from "../auth/guards.ts";
 import type { OperatorPrincipal } from "../auth/principal.ts";
@@ -15,7 +21,6 @@ import { validate } from "../http.ts";
 import type { AppEnv } from "../app-env.ts";
 import { findChatFor, requireMayJoin } from "../chat-access.ts";
 
-
 const asParticipant = (me: OperatorPrincipal): Participant => ({ kind: "operator", id: me.operatorId, name: me.name });
 
 export const handoverRoutes = new Hono<AppEnv>()
@@ -24,8 +29,12 @@ export const handoverRoutes = new Hono<AppEnv>()
   .post("/invitations", requireOperator, validate("json", InvitationRequest), async (c) => {
     const me = c.var.operator;
     const { visitorId, text } = c.req.valid("json");
-    const result = await lobbyShard(c.env, me.accountId, visitorId).invite(visitorId, text, { id: me.operatorId, name: me.name });
-    if (!result.ok && result.code === "not_found") throw new ProblemError(404, "not_found", "This visitor is not on the site now.");
+    const result = await lobbyShard(c.env, me.accountId, visitorId).invite(visitorId, text, {
+      id: me.operatorId,
+      name: me.name,
+    });
+    if (!result.ok && result.code === "not_found")
+      throw new ProblemError(404, "not_found", "This visitor is not on the site now.");
     if (!result.ok) throw new ProblemError(409, "conflict", "This visitor is already chatting.");
     return c.json({ id: result.id, visitorId, expiresAt: result.expiresAt } satisfies InvitationResponse, 201);
   })
@@ -37,13 +46,15 @@ export const handoverRoutes = new Hono<AppEnv>()
     const db = database(c.env.DB);
     let to: TransferResponse["to"];
     if (body.operatorId !== undefined) {
-      if (body.operatorId === me.operatorId) throw new ProblemError(422, "validation_failed", "You are in this chat already.");
+      if (body.operatorId === me.operatorId)
+        throw new ProblemError(422, "validation_failed", "You are in this chat already.");
       const target = await db
         .select({ id: operators.id, name: operators.name, active: operators.active })
         .from(operators)
         .where(and(eq(operators.id, body.operatorId), eq(operators.accountId, me.accountId)))
         .get();
-      if (!target || !target.active) throw new ProblemError(404, "not_found", "This account has no such active operator.");
+      if (!target || !target.active)
+        throw new ProblemError(404, "not_found", "This account has no such active operator.");
       to = { kind: "operator", id: target.id, name: target.name };
     } else {
       const target = await db
@@ -58,9 +69,12 @@ export const handoverRoutes = new Hono<AppEnv>()
     // The room records the hand-over, updates the index and tells the lobby (queue or consoles).
     const result = await room.transfer(
       asParticipant(me),
-      to.kind === "operator" ? { kind: "operator", operator: { kind: "operator", id: to.id, name: to.name }, stay } : { kind: "department", id: to.id, name: to.name },
+      to.kind === "operator"
+        ? { kind: "operator", operator: { kind: "operator", id: to.id, name: to.name }, stay }
+        : { kind: "department", id: to.id, name: to.name },
     );
-    if (!result.ok && result.code === "forbidden") throw new ProblemError(403, "forbidden", "Only an operator in the chat may transfer it.");
+    if (!result.ok && result.code === "forbidden")
+      throw new ProblemError(403, "forbidden", "Only an operator in the chat may transfer it.");
     if (!result.ok) throw new ProblemError(409, "chat_closed", "This chat has ended.");
     return c.json({ chatId: chat.id, to } satisfies TransferResponse);
   })

@@ -16,10 +16,17 @@ export const offlineMessageRoutes = new Hono<AppEnv>().post("/", validate("json"
   const email = body.email.toLowerCase();
   // Operators' answers are mailed to the visitor, in their language, with links to this origin.
   // The 201 comes only once the chat is stored, indexed and queued.
-  const answerTo = { email, acceptLanguage: c.req.header("Accept-Language") ?? null, origin: new URL(c.req.url).origin };
-  const { chatId } = await startChat(
-    c.env,
-    { accountId: body.accountId, departmentId, visitorName: body.name, visitorEmail: email, opening: { kind: "offline", text: body.text, answerTo } },
-  );
+  const answerTo = {
+    email,
+    acceptLanguage: c.req.header("Accept-Language") ?? null,
+    origin: new URL(c.req.url).origin,
+  };
+  const { chatId } = await startChat(c.env, {
+    accountId: body.accountId,
+    departmentId,
+    visitorName: body.name,
+    visitorEmail: email,
+    opening: { kind: "offline", text: body.text, answerTo },
+  });
   return c.json({ chatId } satisfies OfflineMessageResponse, 201);
 });

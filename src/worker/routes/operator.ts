@@ -1,7 +1,15 @@
 // Operator sign-in and the operator's own view of their chats.
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { ChatListQuery, OperatorLoginRequest, type ChatSummary, type ChatsResponse, type DepartmentsResponse, type OperatorLoginResponse, type OperatorProfile } from "../../shared/protocol.ts";
+import {
+  ChatListQuery,
+  OperatorLoginRequest,
+  type ChatSummary,
+  type ChatsResponse,
+  type DepartmentsResponse,
+  type OperatorLoginResponse,
+  type OperatorProfile,
+} from "../../shared/protocol.ts";
 import { UNUSABLE_PASSWORD_HASH, verifyPassword } from "../auth/password.ts";
 import { requireOperator } from "../auth/guards.ts";
 import { signOperatorSession } from "../auth/tokens.ts";
@@ -28,8 +36,15 @@ export const operatorRoutes = new Hono<AppEnv>()
     const operator = await db.select().from(operators).where(eq(operators.email, email.toLowerCase())).get();
     // Hash even for an unknown email, so response time does not tell which emails exist.
     const passwordOk = await verifyPassword(password, operator?.passwordHash ?? UNUSABLE_PASSWORD_HASH);
-    if (!operator || !passwordOk || !operator.active) throw new ProblemError(401, "bad_credentials", "The email or password is wrong.");
-    const profile: OperatorProfile = { id: operator.id, accountId: operator.accountId, email: operator.email, name: operator.name, role: operator.role };
+    if (!operator || !passwordOk || !operator.active)
+      throw new ProblemError(401, "bad_credentials", "The email or password is wrong.");
+    const profile: OperatorProfile = {
+      id: operator.id,
+      accountId: operator.accountId,
+      email: operator.email,
+      name: operator.name,
+      role: operator.role,
+    };
     const { token, expiresAt } = await signOperatorSession(operator, c.env.AUTH_SECRET);
     return c.json({ token, expiresAt, operator: profile } satisfies OperatorLoginResponse);
   })
@@ -43,7 +58,10 @@ export const operatorRoutes = new Hono<AppEnv>()
       const db = database(c.env.DB);
       const now = Date.now();
       await db.batch([
-        db.insert(endedSessions).values({ sessionId, operatorId: me.operatorId, expiresAt: me.session.expiresAt }).onConflictDoNothing(),
+        db
+          .insert(endedSessions)
+          .values({ sessionId, operatorId: me.operatorId, expiresAt: me.session.expiresAt })
+          .onConflictDoNothing(),
         // Rows of tokens that have expired anyway are of no more use.
         db.delete(endedSessions).where(lt(endedSessions.expiresAt, now)),
       ]);
@@ -55,7 +73,13 @@ export const operatorRoutes = new Hono<AppEnv>()
     const me = c.var.operator;
     const row = await database(c.env.DB).select().from(operators).where(eq(operators.id, me.operatorId)).get();
     if (!row) throw new ProblemError(404, "not_found", "This operator no longer exists.");
-    return c.json({ id: row.id, accountId: row.accountId, email: row.email, name: row.name, role: row.role } satisfies OperatorProfile);
+    return c.json({
+      id: row.id,
+      accountId: row.accountId,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+    } satisfies OperatorProfile);
   })
   /** The departments of the operator's own account, for the console's transfer control. */
   .get("/departments", requireOperator, async (c) => {
@@ -100,9 +124,16 @@ export const operatorRoutes = new Hono<AppEnv>()
   .post("/chats/:chatId/accept", requireOperator, async (c) => {
     const me = c.var.operator;
     const { chat, room } = await findChatFor(c.env, me, c.req.param("chatId"));
-    const operator = { id: me.operatorId, accountId: me.accountId, name: me.name, role: me.role, departmentIds: await departmentIdsOf(c.env.DB, me.operatorId) };
+    const operator = {
+      id: me.operatorId,
+      accountId: me.accountId,
+      name: me.name,
+      role: me.role,
+      departmentIds: await departmentIdsOf(c.env.DB, me.operatorId),
+    };
     const result = await room.accept(operator);
-    if (!result.ok && result.code === "already_taken") throw new ProblemError(409, "already_taken", "Another operator has already taken this chat.");
+    if (!result.ok && result.code === "already_taken")
+      throw new ProblemError(409, "already_taken", "Another operator has already taken this chat.");
     if (!result.ok) throw new ProblemError(403, "forbidden", "This chat is for a department you are not in.");
     return c.json({ chatId: chat.id, acceptedBy: me.operatorId } satisfies AcceptResponse);
   });

@@ -16,7 +16,12 @@ export const queueRoutes = new Hono<AppEnv>().get("/:chatId/queue", requirePrinc
   }
   const position = await lobbyOf(c.env, principal.accountId).queuePosition(principal.chatId);
   // A chat nobody took in time is `missed`: the widget stops waiting and offers the offline form.
-  const body: QueuePositionResponse = position === null ? { waiting: false } : position === "missed" ? { waiting: false, missed: true } : { waiting: true, position };
+  const body: QueuePositionResponse =
+    position === null
+      ? { waiting: false }
+      : position === "missed"
+        ? { waiting: false, missed: true }
+        : { waiting: true, position };
   // Live state: a cached answer would show a place the chat has left.
   c.header("Cache-Control", "no-store");
   return c.json(body);

@@ -18,7 +18,8 @@ import { findChatFor, requireMayJoin } from "../chat-access.ts";
 /** First, before the token is read: a plain GET here is told to use a WebSocket (426), not that
  * its `?token=` was ignored (tokens in a URL are taken on upgrades only, see principal.ts). */
 const requireUpgrade = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new ProblemError(426, "upgrade_required", "Connect with a WebSocket.");
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket")
+    throw new ProblemError(426, "upgrade_required", "Connect with a WebSocket.");
   await next();
 });
 
@@ -27,7 +28,11 @@ const requireUpgrade = createMiddleware<AppEnv>(async (c, next) => {
 async function answerProtocol(request: Request, accepted: Promise<Response>): Promise<Response> {
   const response = await accepted;
   if (response.status !== 101 || !offeredProtocols(request).includes(SOCKET_PROTOCOL)) return response;
-  return new Response(null, { status: 101, webSocket: response.webSocket, headers: { "Sec-WebSocket-Protocol": SOCKET_PROTOCOL } });
+  return new Response(null, {
+    status: 101,
+    webSocket: response.webSocket,
+    headers: { "Sec-WebSocket-Protocol": SOCKET_PROTOCOL },
+  });
 }
 
 export const socketRoutes = new Hono<AppEnv>()
@@ -39,15 +44,25 @@ export const socketRoutes = new Hono<AppEnv>()
       // A visitor's socket comes from the widget on the customer's site: that site must be allowed.
       const settings = await readSettings(c.env.DB, chat.accountId);
       if (settings) requireAllowedOrigin(settings, c.req.raw);
-      who = { kind: "visitor", id: principal.visitorId, name: principal.name, accountId: chat.accountId, session: principal.session };
-    }
-    else if (principal.kind === "operator") {
+      who = {
+        kind: "visitor",
+        id: principal.visitorId,
+        name: principal.name,
+        accountId: chat.accountId,
+        session: principal.session,
+      };
+    } else if (principal.kind === "operator") {
       await requireMayJoin(c.env, principal.operatorId, chat);
       // Remembered so that losing the right closes this socket too, whatever chat it is in.
       await lobbyOf(c.env, chat.accountId).chatSocketOpened(principal.operatorId, chat.id);
-      who = { kind: "operator", id: principal.operatorId, name: principal.name, accountId: chat.accountId, session: principal.session };
-    }
-    else throw new ProblemError(403, "forbidden", "Only the chat's visitor and operators may connect.");
+      who = {
+        kind: "operator",
+        id: principal.operatorId,
+        name: principal.name,
+        accountId: chat.accountId,
+        session: principal.session,
+      };
+    } else throw new ProblemError(403, "forbidden", "Only the chat's visitor and operators may connect.");
     const headers = new Headers({ Upgrade: "websocket", [PARTICIPANT_HEADER]: JSON.stringify(who) });
     return answerProtocol(c.req.raw, room.fetch(new Request("https://chat-room/connect", { headers })));
   })
@@ -62,5 +77,8 @@ export const socketRoutes = new Hono<AppEnv>()
       session: principal.session,
     };
     const headers = new Headers({ Upgrade: "websocket", [LOBBY_OPERATOR_HEADER]: JSON.stringify(operator) });
-    return answerProtocol(c.req.raw, lobbyOf(c.env, principal.accountId).fetch(new Request("https://lobby/connect", { headers })));
+    return answerProtocol(
+      c.req.raw,
+      lobbyOf(c.env, principal.accountId).fetch(new Request("https://lobby/connect", { headers })),
+    );
   });

@@ -31,11 +31,16 @@ export const transcriptRoutes = new Hono<AppEnv>().post(
       if (take.code === "rate_limited") {
         const seconds = Math.max(1, Math.ceil(take.retryAfterMs / 1000));
         const minutes = Math.ceil(seconds / 60);
-        const res = problemResponse(429, "rate_limited", `This chat has sent ${TRANSCRIPTS_PER_HOUR} transcripts in the last hour. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
+        const res = problemResponse(
+          429,
+          "rate_limited",
+          `This chat has sent ${TRANSCRIPTS_PER_HOUR} transcripts in the last hour. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+        );
         res.headers.set("Retry-After", String(seconds));
         return res;
       }
-      if (take.code === "no_operator_yet") throw new ProblemError(409, "conflict", "A transcript can be sent once an operator has answered in this chat.");
+      if (take.code === "no_operator_yet")
+        throw new ProblemError(409, "conflict", "A transcript can be sent once an operator has answered in this chat.");
       throw new ProblemError(404, "not_found", "There is no such chat.");
     }
 

@@ -27,13 +27,21 @@ const PresenceQuery = v.strictObject({
 });
 
 export const visitorPresenceRoutes = new Hono<AppEnv>().get("/", validate("query", PresenceQuery), async (c) => {
-  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new ProblemError(426, "upgrade_required", "Connect with a WebSocket.");
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket")
+    throw new ProblemError(426, "upgrade_required", "Connect with a WebSocket.");
   const { account, visitor } = c.req.valid("query");
   const settings = await readSettings(c.env.DB, account);
   if (!settings) throw new ProblemError(404, "not_found", "There is no such account.");
   requireAllowedOrigin(settings, c.req.raw);
   await requireWithinRateLimit(c.env.PRESENCE_LIMITER, c.req.raw, `presence|${account}`);
   const home = visitorHome(c.env, account, visitor);
-  const headers = new Headers({ Upgrade: "websocket", [LOBBY_VISITOR_HEADER]: JSON.stringify({ id: visitor, accountId: account, shard: home.shard } satisfies LobbyVisitorHeader) });
+  const headers = new Headers({
+    Upgrade: "websocket",
+    [LOBBY_VISITOR_HEADER]: JSON.stringify({
+      id: visitor,
+      accountId: account,
+      shard: home.shard,
+    } satisfies LobbyVisitorHeader),
+  });
   return home.lobby.fetch(new Request("https://lobby/visitors", { headers }));
 });

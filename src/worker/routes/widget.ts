@@ -23,10 +23,16 @@ export const widgetRoutes = new Hono<AppEnv>().get("/config", validate("query", 
   if (!settings) throw new ProblemError(404, "not_found", "There is no such account.");
   requireAllowedOrigin(settings, c.req.raw);
   const [deps, online] = await Promise.all([
-    database(c.env.DB).select({ id: departments.id, name: departments.name }).from(departments).where(eq(departments.accountId, accountId)).orderBy(departments.name).all(),
+    database(c.env.DB)
+      .select({ id: departments.id, name: departments.name })
+      .from(departments)
+      .where(eq(departments.accountId, accountId))
+      .orderBy(departments.name)
+      .all(),
     lobbyOf(c.env, accountId).onlineOperators(department ?? null),
   ]);
-  if (department !== undefined && !deps.some((d) => d.id === department)) throw new ProblemError(404, "not_found", "This account has no such department.");
+  if (department !== undefined && !deps.some((d) => d.id === department))
+    throw new ProblemError(404, "not_found", "This account has no such department.");
   const body: WidgetConfig = {
     displayName: settings.displayName,
     widgetColor: settings.widgetColor,

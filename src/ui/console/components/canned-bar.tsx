@@ -48,7 +48,12 @@ export function CannedBar(props: {
         <option value="">{props.responses.length ? "Canned responses…" : "No canned responses"}</option>
         <For each={props.responses}>
           {(response) => (
-            <option value={response.id} data-testid="canned-option" data-level={response.level} style={{ color: LEVEL_COLOURS[response.level] }}>
+            <option
+              value={response.id}
+              data-testid="canned-option"
+              data-level={response.level}
+              style={{ color: LEVEL_COLOURS[response.level] }}
+            >
               {optionLabel(response)}
             </option>
           )}

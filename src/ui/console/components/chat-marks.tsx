@@ -7,10 +7,16 @@ export function RatingMark(props: { rating: ChatRating | null; withComment?: boo
   return (
     <Show when={props.rating}>
       {(r) => (
-        <span class={`rating-mark ${r().rating}`} data-testid="chat-rating" data-rating={r().rating} title={r().comment ?? undefined}>
+        <span
+          class={`rating-mark ${r().rating}`}
+          data-testid="chat-rating"
+          data-rating={r().rating}
+          title={r().comment ?? undefined}
+        >
           <span aria-hidden="true">{r().rating === "good" ? "👍" : "👎"}</span>
           <span class={props.withComment ? "" : "visually-hidden"}>
-            {" "}Rated {r().rating}
+            {" "}
+            Rated {r().rating}
             <Show when={props.withComment && r().comment}>: “{r().comment}”</Show>
           </span>
         </span>
@@ -25,7 +31,11 @@ export function OfflineMark(props: { offline?: boolean; email?: string | null })
       <span class="offline-mark" data-testid="offline-mark">
         Offline message
         <Show when={props.email}>
-          {" "}· <a href={`mailto:${props.email}`} data-testid="offline-email">{props.email}</a>
+          {" "}
+          ·{" "}
+          <a href={`mailto:${props.email}`} data-testid="offline-email">
+            {props.email}
+          </a>
         </Show>
       </span>
     </Show>

@@ -11,7 +11,6 @@ import { HistoryArea } from "./history-area.tsx";
 import { CHAT_PANEL_ID } from "./tabs-area.tsx";
 import { InviteView } from "./invite-view.tsx";
 
-
 function ChatHeader(props: { chat: ChatConnection; onDismiss(): void; onLeave(): void }) {
   const chat = props.chat;
   const live = () => chat.linkState() === "live";
@@ -37,10 +36,23 @@ function ChatHeader(props: { chat: ChatConnection; onDismiss(): void; onLeave():
             </button>
           }
         >
-          <button type="button" data-testid="leave-chat" disabled={!live()} onClick={() => props.onLeave()} title="Leave; the chat goes on for the others">
+          <button
+            type="button"
+            data-testid="leave-chat"
+            disabled={!live()}
+            onClick={() => props.onLeave()}
+            title="Leave; the chat goes on for the others"
+          >
             Leave
           </button>
-          <button type="button" class="danger" data-testid="close-chat" disabled={!live()} onClick={() => chat.close()} title="End the chat for everyone">
+          <button
+            type="button"
+            class="danger"
+            data-testid="close-chat"
+            disabled={!live()}
+            onClick={() => chat.close()}
+            title="End the chat for everyone"
+          >
             End chat
           </button>
         </Show>
@@ -65,7 +77,14 @@ export function ChatPanel(props: {
   onTransfer?(chat: ChatConnection, target: TransferTarget, stay: boolean): Promise<string | null>;
 }) {
   return (
-    <section id={CHAT_PANEL_ID} class="chat-panel" role="tabpanel" aria-label={props.invite ? "Invitation" : props.chat ? `Chat with ${props.chat.state.visitorName}` : "No chat open"}>
+    <section
+      id={CHAT_PANEL_ID}
+      class="chat-panel"
+      role="tabpanel"
+      aria-label={
+        props.invite ? "Invitation" : props.chat ? `Chat with ${props.chat.state.visitorName}` : "No chat open"
+      }
+    >
       <Switch
         fallback={
           <div class="history empty" data-testid="history-area">
@@ -73,27 +92,45 @@ export function ChatPanel(props: {
           </div>
         }
       >
-        <Match when={props.invite}>{(invite) => <InviteView visitor={invite().visitor} backLabel={props.chat?.state.visitorName ?? null} onCancel={invite().onCancel} />}</Match>
+        <Match when={props.invite}>
+          {(invite) => (
+            <InviteView
+              visitor={invite().visitor}
+              backLabel={props.chat?.state.visitorName ?? null}
+              onCancel={invite().onCancel}
+            />
+          )}
+        </Match>
         <Match when={props.chat} keyed>
-        {(chat) => (
-          <>
-            <ChatHeader chat={chat} onDismiss={() => props.onDismiss(chat)} onLeave={() => props.onLeave(chat)} />
-            <Show when={props.onTransfer}>{(onTransfer) => <TransferControl chat={chat} colleagues={props.colleagues ?? []} departments={props.departments ?? []} onTransfer={onTransfer()} />}</Show>
-            <Show when={chat.linkState() === "reconnecting"}>
-              <div class="reconnecting" role="status" data-testid="reconnecting">
-                Connection lost. Reconnecting… Messages you send now are delivered once it is back.
-              </div>
-            </Show>
-            <Show when={chat.state.offline && chat.state.visitorEmail}>
-              {(email) => (
-                <p class="notice by-email" role="note" data-testid="answers-by-email">
-                  {chat.state.visitorName} left this message while nobody was online and is not in the chat. Your answers are emailed to {email()}; their reply comes back here.
-                </p>
-              )}
-            </Show>
-            <HistoryArea chat={chat} myId={props.operator.id} myName={props.operator.name} />
-          </>
-        )}
+          {(chat) => (
+            <>
+              <ChatHeader chat={chat} onDismiss={() => props.onDismiss(chat)} onLeave={() => props.onLeave(chat)} />
+              <Show when={props.onTransfer}>
+                {(onTransfer) => (
+                  <TransferControl
+                    chat={chat}
+                    colleagues={props.colleagues ?? []}
+                    departments={props.departments ?? []}
+                    onTransfer={onTransfer()}
+                  />
+                )}
+              </Show>
+              <Show when={chat.linkState() === "reconnecting"}>
+                <div class="reconnecting" role="status" data-testid="reconnecting">
+                  Connection lost. Reconnecting… Messages you send now are delivered once it is back.
+                </div>
+              </Show>
+              <Show when={chat.state.offline && chat.state.visitorEmail}>
+                {(email) => (
+                  <p class="notice by-email" role="note" data-testid="answers-by-email">
+                    {chat.state.visitorName} left this message while nobody was online and is not in the chat. Your
+                    answers are emailed to {email()}; their reply comes back here.
+                  </p>
+                )}
+              </Show>
+              <HistoryArea chat={chat} myId={props.operator.id} myName={props.operator.name} />
+            </>
+          )}
         </Match>
       </Switch>
       <Composer

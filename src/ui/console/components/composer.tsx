@@ -12,7 +12,12 @@ import { TranscriptButton } from "./transcript-form.tsx";
 import type { LiveVisitor } from "../../../shared/lobby-protocol.ts";
 
 /** The composer writing an invitation to a visitor on the site rather than a chat message. */
-export type InviteMode = { visitor: LiveVisitor; visitorLabel: string; onInvite(text: string): Promise<boolean>; onCancel(): void };
+export type InviteMode = {
+  visitor: LiveVisitor;
+  visitorLabel: string;
+  onInvite(text: string): Promise<boolean>;
+  onCancel(): void;
+};
 
 type Suggestions = { token: ShortcutToken; matches: CannedResponse[]; selected: number };
 
@@ -36,7 +41,8 @@ export function Composer(props: {
 
   const [inviteDraft, setInviteDraft] = createSignal("");
   const draft = () => (props.invite ? inviteDraft() : (props.chat?.state.draft ?? ""));
-  const disabled = () => !props.invite && (!props.chat || props.chat.state.status === "closed" || props.chat.state.unreachable);
+  const disabled = () =>
+    !props.invite && (!props.chat || props.chat.state.status === "closed" || props.chat.state.unreachable);
   const canSend = () => !disabled() && draft().trim().length > 0;
   const placeholder = () => {
     if (props.invite) return `Invite ${props.invite.visitorLabel} to chat…`;
@@ -46,7 +52,12 @@ export function Composer(props: {
     return `Message ${props.chat.state.visitorName}…`;
   };
 
-  createEffect(on(() => props.chat, () => setSuggestions(null)));
+  createEffect(
+    on(
+      () => props.chat,
+      () => setSuggestions(null),
+    ),
+  );
 
   function refreshSuggestions() {
     const token = shortcutAtCaret(input.value, input.selectionStart);
@@ -112,7 +123,14 @@ export function Composer(props: {
     // Escape leaves invite mode, back to the chat the operator came from.
     if (event.key === "Escape" && props.invite) return props.invite.onCancel();
     // isComposing: the Enter that confirms an IME composition (Japanese, Chinese…) is not "send".
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    if (
+      event.key === "Enter" &&
+      !event.shiftKey &&
+      !event.isComposing &&
+      !event.ctrlKey &&
+      !event.metaKey &&
+      !event.altKey
+    ) {
       event.preventDefault();
       send();
     }
@@ -148,7 +166,10 @@ export function Composer(props: {
             refreshSuggestions();
           }}
           onKeyDown={onKeyDown}
-          onKeyUp={(e) => (e.key === "ArrowLeft" || e.key === "ArrowRight" || e.key === "Home" || e.key === "End") && refreshSuggestions()}
+          onKeyUp={(e) =>
+            (e.key === "ArrowLeft" || e.key === "ArrowRight" || e.key === "Home" || e.key === "End") &&
+            refreshSuggestions()
+          }
           onClick={refreshSuggestions}
           onBlur={() => setSuggestions(null)}
         />
@@ -162,7 +183,15 @@ export function Composer(props: {
           disabled={disabled()}
         />
         <div class="composer-actions">
-          <input ref={fileInput} type="file" multiple hidden data-testid="file-input" tabIndex={-1} onChange={(e) => sendFiles(e.currentTarget.files)} />
+          <input
+            ref={fileInput}
+            type="file"
+            multiple
+            hidden
+            data-testid="file-input"
+            tabIndex={-1}
+            onChange={(e) => sendFiles(e.currentTarget.files)}
+          />
           <button
             type="button"
             class="icon-button"
@@ -176,7 +205,13 @@ export function Composer(props: {
           </button>
           {/* Not disabled with the composer: a transcript of an ended chat is sent too. */}
           <TranscriptButton chat={props.chat} disabled={!!props.invite} />
-          <button type="button" class="primary send" data-testid={props.invite ? "invite-button" : "send-button"} disabled={!canSend()} onClick={send}>
+          <button
+            type="button"
+            class="primary send"
+            data-testid={props.invite ? "invite-button" : "send-button"}
+            disabled={!canSend()}
+            onClick={send}
+          >
             {props.submitLabel}
           </button>
         </div>

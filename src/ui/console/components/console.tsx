@@ -3,7 +3,18 @@
 // This component owns the connections for the session and wires their news to notifications.
 // The Control Panel (owners and admins) and "My responses" are drawn in place of the chat column,
 // loaded on first use; the chats and the lobby keep running behind them.
-import { createEffect, createMemo, createResource, createSignal, ErrorBoundary, lazy, on, onCleanup, Show, Suspense } from "solid-js";
+import {
+  createEffect,
+  createMemo,
+  createResource,
+  createSignal,
+  ErrorBoundary,
+  lazy,
+  on,
+  onCleanup,
+  Show,
+  Suspense,
+} from "solid-js";
 import type { ConfigTopic, LiveVisitor, WaitingChat } from "../../../shared/lobby-protocol.ts";
 import type { CannedResponse, ChatMessage, DepartmentSummary } from "../../../shared/protocol.ts";
 import { api, ApiError } from "../api.ts";
@@ -11,7 +22,13 @@ import type { ChatConnection } from "../chat-connection.ts";
 import { createChatTabs } from "../chat-tabs.ts";
 import { hrefOf, navigate, route } from "../control-panel/route.ts";
 import { LobbyConnection } from "../lobby-connection.ts";
-import { alertOperator, notificationPermission, pageInView, requestNotificationPermission, setUnreadTitle } from "../notifications.ts";
+import {
+  alertOperator,
+  notificationPermission,
+  pageInView,
+  requestNotificationPermission,
+  setUnreadTitle,
+} from "../notifications.ts";
 import { endSession, signOut, type Session } from "../session.ts";
 import { readJson, storageKeys, writeJson } from "../storage.ts";
 import { ChatPanel } from "./chat-panel.tsx";
@@ -147,13 +164,19 @@ export function Console(props: { session: Session }) {
 
   function newWaitingChat(chat: WaitingChat) {
     announce(`${chat.visitorName} is waiting for an operator.`);
-    alertOperator({ title: `${chat.visitorName} is waiting`, body: "A visitor is waiting for an operator.", tag: `waiting-${chat.chatId}`, onClick: () => {} });
+    alertOperator({
+      title: `${chat.visitorName} is waiting`,
+      body: "A visitor is waiting for an operator.",
+      tag: `waiting-${chat.chatId}`,
+      onClick: () => {},
+    });
   }
 
   /** Taken by this operator in another window: it belongs in the tabs here too. (When it was
    * taken here, accept() is already opening it.) */
   function chatDequeued(chatId: string, byMe: boolean, chat: WaitingChat | undefined) {
-    if (byMe && !accepting().has(chatId)) arrived(chatId, chat?.visitorName ?? "Visitor", "You accepted this chat in another window.");
+    if (byMe && !accepting().has(chatId))
+      arrived(chatId, chat?.visitorName ?? "Visitor", "You accepted this chat in another window.");
   }
 
   /** A chat this operator is in now without having clicked for it here: it appears as a tab at
@@ -163,7 +186,12 @@ export function Console(props: { session: Session }) {
   function arrived(chatId: string, visitorName: string, body: string) {
     const tab = tabs.open({ chatId, visitorName, status: "active", replayAll: true });
     announce(`${visitorName}'s chat was added to your tabs.`);
-    alertOperator({ title: `${visitorName} is chatting with you`, body, tag: `chat-${chatId}`, onClick: () => select(tab) });
+    alertOperator({
+      title: `${visitorName} is chatting with you`,
+      body,
+      tag: `chat-${chatId}`,
+      onClick: () => select(tab),
+    });
   }
 
   async function accept(chat: WaitingChat) {
@@ -171,7 +199,14 @@ export function Console(props: { session: Session }) {
     try {
       await api.acceptChat(chat.chatId);
       lobby.forget(chat.chatId);
-      const tab = await tabs.openWhenLive({ chatId: chat.chatId, visitorName: chat.visitorName, status: "active", replayAll: true, offline: chat.offline, visitorEmail: chat.visitorEmail });
+      const tab = await tabs.openWhenLive({
+        chatId: chat.chatId,
+        visitorName: chat.visitorName,
+        status: "active",
+        replayAll: true,
+        offline: chat.offline,
+        visitorEmail: chat.visitorEmail,
+      });
       select(tab);
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 0;
@@ -224,7 +259,10 @@ export function Console(props: { session: Session }) {
   }
   async function transfer(chat: ChatConnection, target: TransferTarget, stay: boolean): Promise<string | null> {
     try {
-      await api.transferChat(chat.chatId, "operatorId" in target ? { operatorId: target.operatorId, stay } : { departmentId: target.departmentId });
+      await api.transferChat(
+        chat.chatId,
+        "operatorId" in target ? { operatorId: target.operatorId, stay } : { departmentId: target.departmentId },
+      );
       if (!stay) tabs.dismiss(chat.chatId);
       return null;
     } catch (error) {
@@ -247,11 +285,23 @@ export function Console(props: { session: Session }) {
         <span class="brand">Parley</span>
         <span class="operator-name">{operator.name}</span>
         <span class="spacer" />
-        <a class="top-link" ref={(link) => (headerLinks["my-responses"] = link)} href={hrefOf({ kind: "my-responses" })} data-testid="my-responses-link" aria-current={panel()?.kind === "my-responses" ? "page" : undefined}>
+        <a
+          class="top-link"
+          ref={(link) => (headerLinks["my-responses"] = link)}
+          href={hrefOf({ kind: "my-responses" })}
+          data-testid="my-responses-link"
+          aria-current={panel()?.kind === "my-responses" ? "page" : undefined}
+        >
           My responses
         </a>
         <Show when={isAdmin}>
-          <a class="top-link" ref={(link) => (headerLinks.admin = link)} href={hrefOf({ kind: "admin", page: "canned" })} data-testid="control-panel-link" aria-current={panel()?.kind === "admin" ? "page" : undefined}>
+          <a
+            class="top-link"
+            ref={(link) => (headerLinks.admin = link)}
+            href={hrefOf({ kind: "admin", page: "canned" })}
+            data-testid="control-panel-link"
+            aria-current={panel()?.kind === "admin" ? "page" : undefined}
+          >
             Control Panel
           </a>
         </Show>
@@ -275,7 +325,16 @@ export function Console(props: { session: Session }) {
             inputRef={(input) => (messageInput = input)}
             onDismiss={(chat) => tabs.dismiss(chat.chatId)}
             onLeave={(chat) => chat.leave() && tabs.dismiss(chat.chatId)}
-            invite={invitee() ? { visitor: invitee()!, visitorLabel: `the visitor on ${invitee()!.title || invitee()!.url}`, onInvite: inviteVisitor, onCancel: leaveInviteMode } : null}
+            invite={
+              invitee()
+                ? {
+                    visitor: invitee()!,
+                    visitorLabel: `the visitor on ${invitee()!.title || invitee()!.url}`,
+                    onInvite: inviteVisitor,
+                    onCancel: leaveInviteMode,
+                  }
+                : null
+            }
             colleagues={lobby.operators().filter((op) => op.id !== operator.id)}
             departments={departments() ?? []}
             onTransfer={transfer}
@@ -288,7 +347,13 @@ export function Console(props: { session: Session }) {
             onResizeEnd={() => writeJson(layoutKey, { tabsHeight: tabsHeight() } satisfies LayoutPrefs)}
             controls="tabs-area"
           />
-          <TabsArea tabs={tabs.tabs()} active={active()} height={tabsHeight()} loadState={tabs.loadState()} onSelect={(chat, byKeyboard) => (setInvitee(null), select(chat, byKeyboard))} />
+          <TabsArea
+            tabs={tabs.tabs()}
+            active={active()}
+            height={tabsHeight()}
+            loadState={tabs.loadState()}
+            onSelect={(chat, byKeyboard) => (setInvitee(null), select(chat, byKeyboard))}
+          />
         </main>
         <Show when={panel() !== null}>
           <main class="panel-column">
@@ -296,7 +361,13 @@ export function Console(props: { session: Session }) {
               <Suspense fallback={<p class="hint panel-loading">Loading…</p>}>
                 <Show
                   when={adminPage()}
-                  fallback={<MyResponses me={operator} responses={responses.latest ?? []} onChanged={async () => await refetchResponses()} />}
+                  fallback={
+                    <MyResponses
+                      me={operator}
+                      responses={responses.latest ?? []}
+                      onChanged={async () => await refetchResponses()}
+                    />
+                  }
                 >
                   {(page) => (
                     <ControlPanel
@@ -314,7 +385,13 @@ export function Console(props: { session: Session }) {
         </Show>
         <aside class="side-column" aria-label="Lobby">
           <PresencePanel lobby={lobby} />
-          <WaitingList lobby={lobby} departments={departments() ?? []} notice={acceptNotice()} accepting={accepting()} onAccept={(chat) => void accept(chat)} />
+          <WaitingList
+            lobby={lobby}
+            departments={departments() ?? []}
+            notice={acceptNotice()}
+            accepting={accepting()}
+            onAccept={(chat) => void accept(chat)}
+          />
           <VisitorList lobby={lobby} selectedId={invitee()?.id ?? null} onSelect={setInvitee} />
           <TeamList lobby={lobby} myId={operator.id} />
         </aside>

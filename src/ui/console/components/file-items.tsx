@@ -48,7 +48,14 @@ export function FileAttachmentView(props: { chatId: string; file: FileAttachment
           {file.name}
         </span>
         <span class="file-size">{formatFileSize(file.size)}</span>
-        <a data-testid="file-download" class="file-download" href={url()} download={file.name} onClick={(e) => void download(e)} aria-label={`Download ${file.name}`}>
+        <a
+          data-testid="file-download"
+          class="file-download"
+          href={url()}
+          download={file.name}
+          onClick={(e) => void download(e)}
+          aria-label={`Download ${file.name}`}
+        >
           Download
         </a>
       </div>
@@ -60,9 +67,15 @@ export function FileAttachmentView(props: { chatId: string; file: FileAttachment
 }
 
 export function UploadView(props: { upload: UploadItem; authorName: string; onCancel(): void; onDismiss(): void }) {
-  const percent = () => (props.upload.size ? Math.min(100, Math.round((props.upload.sent / props.upload.size) * 100)) : 0);
+  const percent = () =>
+    props.upload.size ? Math.min(100, Math.round((props.upload.sent / props.upload.size) * 100)) : 0;
   return (
-    <article class="message mine pending upload" classList={{ failed: !!props.upload.failure }} data-testid="upload" data-state={props.upload.failure ? "failed" : "sending"}>
+    <article
+      class="message mine pending upload"
+      classList={{ failed: !!props.upload.failure }}
+      data-testid="upload"
+      data-state={props.upload.failure ? "failed" : "sending"}
+    >
       <header class="meta">
         <span class="author">{props.authorName}</span>
         <span class="delivery">{props.upload.failure ? "Not sent" : `Sending… ${percent()}%`}</span>
@@ -75,7 +88,12 @@ export function UploadView(props: { upload: UploadItem; authorName: string; onCa
         when={props.upload.failure}
         fallback={
           <div class="upload-progress">
-            <progress data-testid="upload-progress" max={100} value={percent()} aria-label={`Sending ${props.upload.name}`} />
+            <progress
+              data-testid="upload-progress"
+              max={100}
+              value={percent()}
+              aria-label={`Sending ${props.upload.name}`}
+            />
             <button type="button" data-testid="upload-cancel" onClick={() => props.onCancel()}>
               Cancel
             </button>

@@ -80,7 +80,8 @@ export function HistoryArea(props: { chat: ChatConnection; myId: string; myName:
       [chat.messages, () => chat.state.visitorTyping],
       ([messages], previous) => {
         if (stuckToBottom) scrollToBottom();
-        else if (previous && messages.length > previous[0].length && messages.at(-1)?.seq !== previous[0].at(-1)?.seq) setNewBelow((n) => n + 1);
+        else if (previous && messages.length > previous[0].length && messages.at(-1)?.seq !== previous[0].at(-1)?.seq)
+          setNewBelow((n) => n + 1);
         fillViewport();
       },
       { defer: true },
@@ -111,19 +112,43 @@ export function HistoryArea(props: { chat: ChatConnection; myId: string; myName:
     >
       <div ref={content} class="history-content">
         <Show when={chat.state.hasOlder}>
-          <button type="button" class="load-older" data-testid="load-older" disabled={chat.state.loadingOlder} onClick={() => void loadOlder()}>
+          <button
+            type="button"
+            class="load-older"
+            data-testid="load-older"
+            disabled={chat.state.loadingOlder}
+            onClick={() => void loadOlder()}
+          >
             {chat.state.loadingOlder ? "Loading older messages…" : "Show older messages"}
           </button>
         </Show>
-        <Show when={chat.messages().length === 0 && chat.outbox.items().length === 0 && chat.uploads.items().length === 0}>
-          <p class="history-empty">{chat.linkState() === "connecting" ? "Loading the conversation…" : "No messages yet."}</p>
+        <Show
+          when={chat.messages().length === 0 && chat.outbox.items().length === 0 && chat.uploads.items().length === 0}
+        >
+          <p class="history-empty">
+            {chat.linkState() === "connecting" ? "Loading the conversation…" : "No messages yet."}
+          </p>
         </Show>
         <For each={chat.messages()}>
-          {(message) => <MessageItem chatId={chat.chatId} message={message} mine={message.author.id === props.myId} seen={seenSeq() === message.seq} />}
+          {(message) => (
+            <MessageItem
+              chatId={chat.chatId}
+              message={message}
+              mine={message.author.id === props.myId}
+              seen={seenSeq() === message.seq}
+            />
+          )}
         </For>
         <For each={chat.outbox.items()}>{(message) => <PendingItem message={message} authorName={props.myName} />}</For>
         <For each={chat.uploads.items()}>
-          {(upload) => <UploadView upload={upload} authorName={props.myName} onCancel={() => chat.uploads.cancel(upload.cid)} onDismiss={() => chat.uploads.dismiss(upload.cid)} />}
+          {(upload) => (
+            <UploadView
+              upload={upload}
+              authorName={props.myName}
+              onCancel={() => chat.uploads.cancel(upload.cid)}
+              onDismiss={() => chat.uploads.dismiss(upload.cid)}
+            />
+          )}
         </For>
         <Show when={chat.state.visitorTyping !== null}>
           <div class="typing-preview" data-testid="typing-preview">

@@ -21,7 +21,13 @@ export function InviteView(props: { visitor: LiveVisitor; backLabel: string | nu
           </button>
         </div>
       </header>
-      <div class="history invite-details" data-testid="history-area" role="region" aria-label="The visitor you are inviting" tabIndex={0}>
+      <div
+        class="history invite-details"
+        data-testid="history-area"
+        role="region"
+        aria-label="The visitor you are inviting"
+        tabIndex={0}
+      >
         <dl class="visitor-facts">
           <dt>Page</dt>
           <dd data-testid="invite-page">
@@ -37,7 +43,10 @@ export function InviteView(props: { visitor: LiveVisitor; backLabel: string | nu
           <dt>On this page</dt>
           <dd>{waitedFor(visitor().pageSince, now())}</dd>
         </dl>
-        <p class="hint">Write an invitation below: it appears in the visitor's widget, and their answer opens a chat with you. Press Escape to go back without inviting.</p>
+        <p class="hint">
+          Write an invitation below: it appears in the visitor's widget, and their answer opens a chat with you. Press
+          Escape to go back without inviting.
+        </p>
       </div>
     </>
   );

@@ -42,7 +42,13 @@ export function MessageItem(props: { chatId: string; message: ChatMessage; mine:
   }
   const side = props.mine ? "mine" : m.author.kind;
   return (
-    <article class={`message ${side}`} data-testid="message" data-seq={m.seq} data-author={m.author.kind} data-kind={m.kind}>
+    <article
+      class={`message ${side}`}
+      data-testid="message"
+      data-seq={m.seq}
+      data-author={m.author.kind}
+      data-kind={m.kind}
+    >
       <header class="meta">
         <span class="author">{m.author.name}</span>
         <Time at={m.at} />

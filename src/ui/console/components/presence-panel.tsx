@@ -6,7 +6,8 @@ import type { LobbyConnection } from "../lobby-connection.ts";
 
 export function PresencePanel(props: { lobby: LobbyConnection }) {
   const lobby = props.lobby;
-  const lobbyNote = () => (lobby.socketStatus() === "reconnecting" ? "Lobby unreachable, retrying…" : "Connecting to the lobby…");
+  const lobbyNote = () =>
+    lobby.socketStatus() === "reconnecting" ? "Lobby unreachable, retrying…" : "Connecting to the lobby…";
 
   return (
     <section class="presence-panel" aria-label="Presence">

@@ -7,7 +7,11 @@ import { LEVEL_COLOURS } from "./canned-bar.tsx";
 export const SHORTCUT_LIST_ID = "shortcut-suggestions";
 export const suggestionId = (index: number) => `shortcut-suggestion-${index}`;
 
-export function ShortcutPopup(props: { matches: readonly CannedResponse[]; selected: number; onPick(response: CannedResponse): void }) {
+export function ShortcutPopup(props: {
+  matches: readonly CannedResponse[];
+  selected: number;
+  onPick(response: CannedResponse): void;
+}) {
   return (
     <ul id={SHORTCUT_LIST_ID} class="shortcut-popup" role="listbox" aria-label="Canned responses matching the shortcut">
       <For each={props.matches}>

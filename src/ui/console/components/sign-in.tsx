@@ -13,7 +13,14 @@ function describeFailure(error: unknown): string {
 }
 
 /** One required box of the form, named as its type is ("email", "password"). */
-function LabelledInput(props: { label: string; type: "email" | "password"; autocomplete: string; value: string; onInput(value: string): void; testid: string }) {
+function LabelledInput(props: {
+  label: string;
+  type: "email" | "password";
+  autocomplete: string;
+  value: string;
+  onInput(value: string): void;
+  testid: string;
+}) {
   return (
     <label class="field">
       <span>{props.label}</span>
@@ -61,11 +68,26 @@ export function SignIn() {
         </Show>
         <Show when={sessionEnd() === "deactivated"}>
           <p class="notice" role="alert" data-testid="session-deactivated">
-            You were signed out: an administrator of your team has deactivated your account. Ask them to reactivate it if this is a mistake.
+            You were signed out: an administrator of your team has deactivated your account. Ask them to reactivate it
+            if this is a mistake.
           </p>
         </Show>
-        <LabelledInput label="Email" type="email" autocomplete="username" value={email()} onInput={setEmail} testid="login-email" />
-        <LabelledInput label="Password" type="password" autocomplete="current-password" value={password()} onInput={setPassword} testid="login-password" />
+        <LabelledInput
+          label="Email"
+          type="email"
+          autocomplete="username"
+          value={email()}
+          onInput={setEmail}
+          testid="login-email"
+        />
+        <LabelledInput
+          label="Password"
+          type="password"
+          autocomplete="current-password"
+          value={password()}
+          onInput={setPassword}
+          testid="login-password"
+        />
         <Show when={error()}>
           <p class="form-error" role="alert" data-testid="login-error">
             {error()}

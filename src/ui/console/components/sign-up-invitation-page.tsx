@@ -31,7 +31,13 @@ const UNUSABLE: Partial<Record<ApiError["code"], { title: string; text: string }
 };
 
 /** The new password or its confirmation: the browser's password manager sees both as the new password. */
-function NewPasswordInput(props: { name: string; value: string; onInput(value: string): void; testid: string; ref: HTMLInputElement | ((el: HTMLInputElement) => void) }) {
+function NewPasswordInput(props: {
+  name: string;
+  value: string;
+  onInput(value: string): void;
+  testid: string;
+  ref: HTMLInputElement | ((el: HTMLInputElement) => void);
+}) {
   return (
     <input
       type="password"
@@ -56,7 +62,9 @@ export default function SignUpInvitationPage(props: { token: string }) {
     try {
       setDetails(await api.lookupSignUpInvitation(props.token));
     } catch (error) {
-      setFailure(error instanceof ApiError ? error : new ApiError(0, "internal", "Something went wrong. Please try again."));
+      setFailure(
+        error instanceof ApiError ? error : new ApiError(0, "internal", "Something went wrong. Please try again."),
+      );
     }
   });
   const unusable = () => {
@@ -78,14 +86,21 @@ export default function SignUpInvitationPage(props: { token: string }) {
               <>
                 <h1 data-testid="invitation-unusable-title">{reason().title}</h1>
                 <p data-testid="invitation-unusable">{reason().text}</p>
-                <button type="button" class="primary" data-testid="invitation-to-sign-in" onClick={leaveSignUpInvitation}>
+                <button
+                  type="button"
+                  class="primary"
+                  data-testid="invitation-to-sign-in"
+                  onClick={leaveSignUpInvitation}
+                >
                   Go to sign-in
                 </button>
               </>
             )}
           </Match>
           <Match when={details()}>
-            {(invited) => <PasswordForm token={props.token} name={invited().name} email={invited().email} onFailure={setFailure} />}
+            {(invited) => (
+              <PasswordForm token={props.token} name={invited().name} email={invited().email} onFailure={setFailure} />
+            )}
           </Match>
           <Match when={otherFailure()}>
             {(message) => (
@@ -128,8 +143,16 @@ function PasswordForm(props: { token: string; name: string; email: string; onFai
     event.preventDefault();
     setProblem(null);
     // A refusal takes the focus to its field, whose message is linked to it.
-    if (password().length < PASSWORD_MIN_LENGTH) return void (setErrors({ password: `Your password needs at least ${PASSWORD_MIN_LENGTH} characters.` }), passwordInput.focus());
-    if (confirmation() !== password()) return void (setErrors({ confirmation: "The two passwords are not the same. Type it again." }), confirmationInput.focus());
+    if (password().length < PASSWORD_MIN_LENGTH)
+      return void (
+        setErrors({ password: `Your password needs at least ${PASSWORD_MIN_LENGTH} characters.` }),
+        passwordInput.focus()
+      );
+    if (confirmation() !== password())
+      return void (
+        setErrors({ confirmation: "The two passwords are not the same. Type it again." }),
+        confirmationInput.focus()
+      );
     setErrors({});
     setBusy(true);
     try {
@@ -137,7 +160,8 @@ function PasswordForm(props: { token: string; name: string; email: string; onFai
       startSession(session);
       leaveSignUpInvitation();
     } catch (error) {
-      const failure = error instanceof ApiError ? error : new ApiError(0, "internal", "Something went wrong. Please try again.");
+      const failure =
+        error instanceof ApiError ? error : new ApiError(0, "internal", "Something went wrong. Please try again.");
       const passwordIssue = failure.fields.find((f) => f.path === "password");
       if (passwordIssue) (setErrors({ password: passwordIssue.message }), passwordInput.focus());
       else if (UNUSABLE[failure.code]) props.onFailure(failure);
@@ -151,12 +175,13 @@ function PasswordForm(props: { token: string; name: string; email: string; onFai
     <form onSubmit={submit} aria-labelledby="invitation-title" noValidate>
       <h1 id="invitation-title">Choose your password</h1>
       <p data-testid="invitation-greeting">
-        Welcome to Parley, <strong>{props.name}</strong>. You were invited as <strong>{props.email}</strong>; choose a password to finish setting up your operator
-        account.
+        Welcome to Parley, <strong>{props.name}</strong>. You were invited as <strong>{props.email}</strong>; choose a
+        password to finish setting up your operator account.
       </p>
       <Show when={session()?.operator.email !== undefined && session()?.operator.email !== props.email}>
         <p class="notice" data-testid="invitation-other-session">
-          This browser is signed in as {session()?.operator.name}. Choosing a password here signs you in as {props.name} instead.
+          This browser is signed in as {session()?.operator.name}. Choosing a password here signs you in as {props.name}{" "}
+          instead.
         </p>
       </Show>
       {/* The browser's password manager files the new password under this email. */}
@@ -174,7 +199,13 @@ function PasswordForm(props: { token: string; name: string; email: string; onFai
         />
       </Field>
       <Field label="Type it again" errors={errors().confirmation ? [errors().confirmation!] : []}>
-        <NewPasswordInput name="confirm-password" value={confirmation()} onInput={setConfirmation} testid="invitation-confirmation" ref={confirmationInput} />
+        <NewPasswordInput
+          name="confirm-password"
+          value={confirmation()}
+          onInput={setConfirmation}
+          testid="invitation-confirmation"
+          ref={confirmationInput}
+        />
       </Field>
       <Show when={problem()}>
         <p class="form-error" role="alert" data-testid="invitation-error">

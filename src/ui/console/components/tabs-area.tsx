@@ -77,15 +77,31 @@ export function TabsArea(props: {
   }
 
   return (
-    <section id="tabs-area" class="tabs-area" data-testid="tabs-area" style={{ height: `${props.height}px` }} aria-labelledby="tabs-title">
+    <section
+      id="tabs-area"
+      class="tabs-area"
+      data-testid="tabs-area"
+      style={{ height: `${props.height}px` }}
+      aria-labelledby="tabs-title"
+    >
       <h2 id="tabs-title" class="area-title">
         Chats <span class="count">{props.tabs.length}</span>
       </h2>
       <div ref={list} class="tab-list" role="tablist" aria-labelledby="tabs-title" onKeyDown={onKeyDown}>
-        <For each={props.tabs}>{(chat) => <ChatTab chat={chat} selected={chat === props.active} onSelect={() => props.onSelect(chat, false)} />}</For>
+        <For each={props.tabs}>
+          {(chat) => (
+            <ChatTab chat={chat} selected={chat === props.active} onSelect={() => props.onSelect(chat, false)} />
+          )}
+        </For>
       </div>
       <Show when={props.tabs.length === 0}>
-        <p class="hint">{props.loadState === "loading" ? "Loading your chats…" : props.loadState === "ready" ? "No open chats. Accept a waiting chat to start." : props.loadState}</p>
+        <p class="hint">
+          {props.loadState === "loading"
+            ? "Loading your chats…"
+            : props.loadState === "ready"
+              ? "No open chats. Accept a waiting chat to start."
+              : props.loadState}
+        </p>
       </Show>
     </section>
   );

@@ -62,7 +62,10 @@ export function TranscriptButton(props: { chat: ChatConnection | null; disabled?
     setBusy(true);
     try {
       const sent = await api.sendTranscript(chat.chatId, to);
-      const left = sent.remaining === 0 ? "the last one this chat may send this hour" : `${sent.remaining} more possible this hour`;
+      const left =
+        sent.remaining === 0
+          ? "the last one this chat may send this hour"
+          : `${sent.remaining} more possible this hour`;
       setOutcome({ ok: true, text: `Transcript sent to ${sent.to} (${left}).` });
       clearTimeout(noteTimer);
       noteTimer = setTimeout(() => setOutcome((now) => (now?.ok ? null : now)), SENT_NOTE_MS);

@@ -46,18 +46,29 @@ export function TransferControl(props: {
             <Show when={props.colleagues.length > 0}>
               <optgroup label="Colleague">
                 <For each={props.colleagues}>
-                  {(op) => <option value={`operator:${op.id}`}>{`${op.name}${op.connected && op.status === "online" ? "" : " (away)"}`}</option>}
+                  {(op) => (
+                    <option
+                      value={`operator:${op.id}`}
+                    >{`${op.name}${op.connected && op.status === "online" ? "" : " (away)"}`}</option>
+                  )}
                 </For>
               </optgroup>
             </Show>
             <Show when={props.departments.length > 0}>
               <optgroup label="Department">
-                <For each={props.departments}>{(dep) => <option value={`department:${dep.id}`}>{dep.name}</option>}</For>
+                <For each={props.departments}>
+                  {(dep) => <option value={`department:${dep.id}`}>{dep.name}</option>}
+                </For>
               </optgroup>
             </Show>
           </select>
         </label>{" "}
-        <button type="button" data-testid="transfer-button" disabled={!target() || busy()} onClick={() => void go(false)}>
+        <button
+          type="button"
+          data-testid="transfer-button"
+          disabled={!target() || busy()}
+          onClick={() => void go(false)}
+        >
           Transfer
         </button>{" "}
         <button

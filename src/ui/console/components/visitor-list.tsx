@@ -6,13 +6,19 @@ import type { LiveVisitor } from "../../../shared/lobby-protocol.ts";
 import { waitedFor } from "../format.ts";
 import type { LobbyConnection } from "../lobby-connection.ts";
 
-export function VisitorList(props: { lobby: LobbyConnection; selectedId: string | null; onSelect(visitor: LiveVisitor | null): void }) {
+export function VisitorList(props: {
+  lobby: LobbyConnection;
+  selectedId: string | null;
+  onSelect(visitor: LiveVisitor | null): void;
+}) {
   const [now, setNow] = createSignal(Date.now());
   const clock = setInterval(() => setNow(Date.now()), 15_000);
   onCleanup(() => clearInterval(clock));
   // Rows are keyed by visitor id: each page update brings a new visitor object, and a row drawn
   // anew under the operator's pointer would swallow the click that was meant for it.
-  const visitorIds = createMemo(() => props.lobby.visitors().map((visitor) => visitor.id), undefined, { equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]) });
+  const visitorIds = createMemo(() => props.lobby.visitors().map((visitor) => visitor.id), undefined, {
+    equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
+  });
   const byId = createMemo(() => new Map(props.lobby.visitors().map((visitor) => [visitor.id, visitor])));
   return (
     <section class="visitor-list" aria-labelledby="visitors-title" data-testid="visitor-list">
@@ -41,17 +47,29 @@ export function VisitorList(props: { lobby: LobbyConnection; selectedId: string 
                     onClick={() => props.onSelect(props.selectedId === visitor().id ? null : visitor())}
                     aria-label={`Invite the visitor on ${visitor().title || visitor().url}`}
                   >
-                    <span class="visitor-title" data-testid="visitor-title">{visitor().title || visitor().url}</span>
+                    <span class="visitor-title" data-testid="visitor-title">
+                      {visitor().title || visitor().url}
+                    </span>
                   </button>
-                  <span class="visitor-detail" data-testid="visitor-url">{visitor().url}</span>
+                  <span class="visitor-detail" data-testid="visitor-url">
+                    {visitor().url}
+                  </span>
                   <Show when={visitor().referrer}>
-                    <span class="visitor-detail" data-testid="visitor-referrer" title={visitor().referrer}>from {visitor().referrer}</span>
+                    <span class="visitor-detail" data-testid="visitor-referrer" title={visitor().referrer}>
+                      from {visitor().referrer}
+                    </span>
                   </Show>
-                  <span class="visitor-detail" data-testid="visitor-time">on site {waitedFor(visitor().onSiteSince, now())}</span>
+                  <span class="visitor-detail" data-testid="visitor-time">
+                    on site {waitedFor(visitor().onSiteSince, now())}
+                  </span>
                   <Show when={visitor().chatting}>
-                    <span class="chat-status active" data-testid="visitor-chatting">chatting</span>
+                    <span class="chat-status active" data-testid="visitor-chatting">
+                      chatting
+                    </span>
                   </Show>
-                  <Show when={visitor().invitation && visitor().invitation!.expiresAt > now() ? visitor().invitation : null}>
+                  <Show
+                    when={visitor().invitation && visitor().invitation!.expiresAt > now() ? visitor().invitation : null}
+                  >
                     {(invitation) => (
                       <span class="chat-status waiting" data-testid="visitor-invited">
                         invited by {invitation().operatorName}

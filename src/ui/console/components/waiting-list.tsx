@@ -21,7 +21,8 @@ export function WaitingList(props: {
   const clock = setInterval(() => setNow(Date.now()), 30_000);
   onCleanup(() => clearInterval(clock));
   const online = () => props.lobby.you()?.status === "online";
-  const departmentName = (id: string | null) => (id === null ? "Any department" : (props.departments.find((d) => d.id === id)?.name ?? "A department"));
+  const departmentName = (id: string | null) =>
+    id === null ? "Any department" : (props.departments.find((d) => d.id === id)?.name ?? "A department");
   /** The page the visitor of this chat is on, if their widget is still open somewhere. */
   const pageOf = (chatId: string) => props.lobby.visitors().find((visitor) => visitor.chatId === chatId);
 
@@ -35,7 +36,16 @@ export function WaitingList(props: {
           {props.notice}
         </p>
       </Show>
-      <Show when={online()} fallback={<p class="hint">{props.lobby.ready() ? "You are away. Go online to see and take waiting chats." : "Waiting chats appear once the lobby is connected."}</p>}>
+      <Show
+        when={online()}
+        fallback={
+          <p class="hint">
+            {props.lobby.ready()
+              ? "You are away. Go online to see and take waiting chats."
+              : "Waiting chats appear once the lobby is connected."}
+          </p>
+        }
+      >
         <ul class="waiting-items">
           <For each={props.lobby.waiting()} fallback={<li class="hint">No one is waiting.</li>}>
             {(chat) => (

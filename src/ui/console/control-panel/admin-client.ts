@@ -39,7 +39,8 @@ const BASE = "/api/admin/v1";
 /** The contract's largest page; typed by it, so the two cannot drift apart. */
 const PAGE_SIZE: typeof MAX_PAGE = 100;
 
-const path = (resource: string, id?: string) => (id === undefined ? `${BASE}/${resource}` : `${BASE}/${resource}/${encodeURIComponent(id)}`);
+const path = (resource: string, id?: string) =>
+  id === undefined ? `${BASE}/${resource}` : `${BASE}/${resource}/${encodeURIComponent(id)}`;
 
 /** Every item of a paginated list: the panel shows whole lists (an account has tens of
  * departments and operators, not thousands), so it follows the cursor to the end. */
@@ -59,21 +60,26 @@ export const admin = {
   account: () => request<v.InferOutput<typeof Account>>(path("account")),
   departments: {
     list: () => all<Department>("departments"),
-    create: (body: v.InferInput<typeof DepartmentCreate>) => request<Department>(path("departments"), { method: "POST", body }),
-    update: (id: string, body: v.InferInput<typeof DepartmentUpdate>) => request<Department>(path("departments", id), { method: "PATCH", body }),
+    create: (body: v.InferInput<typeof DepartmentCreate>) =>
+      request<Department>(path("departments"), { method: "POST", body }),
+    update: (id: string, body: v.InferInput<typeof DepartmentUpdate>) =>
+      request<Department>(path("departments", id), { method: "PATCH", body }),
     remove: (id: string) => request<void>(path("departments", id), { method: "DELETE" }),
   },
   operators: {
     list: () => all<Operator>("operators"),
-    create: (body: NewOperator) => request<v.InferOutput<typeof OperatorCreated>>(path("operators"), { method: "POST", body }),
+    create: (body: NewOperator) =>
+      request<v.InferOutput<typeof OperatorCreated>>(path("operators"), { method: "POST", body }),
     update: (id: string, body: OperatorChanges) => request<Operator>(path("operators", id), { method: "PATCH", body }),
-    setPassword: (id: string, password: string) => request<void>(`${path("operators", id)}/password`, { method: "POST", body: { password } }),
+    setPassword: (id: string, password: string) =>
+      request<void>(`${path("operators", id)}/password`, { method: "POST", body: { password } }),
   },
   canned: {
     /** Every response of the account, ordered company, department, operator, then owner, then position. */
     list: async () => (await request<Page<CannedResponse>>(path("canned-responses"))).items,
     create: (body: NewCanned) => request<CannedResponse>(path("canned-responses"), { method: "POST", body }),
-    update: (id: string, body: CannedChanges) => request<CannedResponse>(path("canned-responses", id), { method: "PATCH", body }),
+    update: (id: string, body: CannedChanges) =>
+      request<CannedResponse>(path("canned-responses", id), { method: "PATCH", body }),
     remove: (id: string) => request<void>(path("canned-responses", id), { method: "DELETE" }),
     /** `ids` is the whole group (one level and owner) in its new order. */
     reorder: (level: CannedLevel, ownerId: string | null, ids: string[]) => {
@@ -83,7 +89,8 @@ export const admin = {
   },
   apiKeys: {
     list: () => all<ApiKey>("api-keys"),
-    create: (body: v.InferInput<typeof ApiKeyCreate>) => request<v.InferOutput<typeof ApiKeyCreated>>(path("api-keys"), { method: "POST", body }),
+    create: (body: v.InferInput<typeof ApiKeyCreate>) =>
+      request<v.InferOutput<typeof ApiKeyCreated>>(path("api-keys"), { method: "POST", body }),
     revoke: (id: string) => request<void>(path("api-keys", id), { method: "DELETE" }),
   },
   settings: {

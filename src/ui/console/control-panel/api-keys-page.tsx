@@ -15,7 +15,8 @@ import { ROLE_LABELS } from "./operator-form.tsx";
 
 const when = (ms: number | null) => (ms === null ? "never" : messageTime(ms));
 /** Live keys first, newest first: the ones an admin is looking for. */
-const order = (a: ApiKey, b: ApiKey) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null) || b.createdAt - a.createdAt;
+const order = (a: ApiKey, b: ApiKey) =>
+  Number(a.revokedAt !== null) - Number(b.revokedAt !== null) || b.createdAt - a.createdAt;
 
 /** The roles this operator may give a key: their own and below, highest first. */
 function rolesFor(me: OperatorProfile): ApiKeyRole[] {
@@ -46,18 +47,38 @@ export function ApiKeysPage(props: { me: OperatorProfile }) {
 
   return (
     <section class="cp-page" data-testid="cp-api-keys" aria-labelledby="cp-api-keys-heading">
-      <h2 id="cp-api-keys-heading" tabIndex={-1}>API keys</h2>
+      <h2 id="cp-api-keys-heading" tabIndex={-1}>
+        API keys
+      </h2>
       <p class="hint">
-        A key lets a script call the admin API for this account, as an operator of the key's role would: keep it secret, and revoke it when it is no longer used. A key
-        follows whoever created it: it is revoked when they are deactivated or stop being an admin, and an owner key becomes an admin key when its creator stops being an
-        owner.
+        A key lets a script call the admin API for this account, as an operator of the key's role would: keep it secret,
+        and revoke it when it is no longer used. A key follows whoever created it: it is revoked when they are
+        deactivated or stop being an admin, and an owner key becomes an admin key when its creator stops being an owner.
       </p>
       <form class="cp-card cp-inline-form" aria-label="New API key" onSubmit={create}>
-        <Field label="Name of the new key" hint="What uses it, e.g. “CRM sync”." errors={errorsFor(action.problem(), "name")}>
-          <input data-testid="cp-api-key-name" required maxLength={100} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+        <Field
+          label="Name of the new key"
+          hint="What uses it, e.g. “CRM sync”."
+          errors={errorsFor(action.problem(), "name")}
+        >
+          <input
+            data-testid="cp-api-key-name"
+            required
+            maxLength={100}
+            value={name()}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </Field>
-        <Field label="Role" hint={allowed().length > 1 ? "Owner keys can do everything an owner can." : "An admin can create admin keys."} errors={errorsFor(action.problem(), "role")}>
-          <select data-testid="cp-api-key-role" value={role()} onChange={(e) => setRole(e.currentTarget.value as ApiKeyRole)}>
+        <Field
+          label="Role"
+          hint={allowed().length > 1 ? "Owner keys can do everything an owner can." : "An admin can create admin keys."}
+          errors={errorsFor(action.problem(), "role")}
+        >
+          <select
+            data-testid="cp-api-key-role"
+            value={role()}
+            onChange={(e) => setRole(e.currentTarget.value as ApiKeyRole)}
+          >
             <For each={allowed()}>{(r) => <option value={r}>{ROLE_LABELS[r]}</option>}</For>
           </select>
         </Field>
@@ -78,7 +99,14 @@ export function ApiKeysPage(props: { me: OperatorProfile }) {
         )}
       </Show>
       <FormProblem problem={list.problem()} testid="cp-load-problem" />
-      <Show when={list.value()} fallback={<Show when={!list.problem()}><p class="hint">Loading…</p></Show>}>
+      <Show
+        when={list.value()}
+        fallback={
+          <Show when={!list.problem()}>
+            <p class="hint">Loading…</p>
+          </Show>
+        }
+      >
         {(keys) => (
           <Show when={keys().length > 0} fallback={<p class="hint">No API keys yet.</p>}>
             <table class="cp-table">
@@ -99,7 +127,13 @@ export function ApiKeysPage(props: { me: OperatorProfile }) {
                 <For each={keys().map((k) => k.id)}>
                   {(id) => (
                     <Show when={keys().find((k) => k.id === id)}>
-                      {(key) => <KeyRow apiKey={key()} creator={creatorName(key().createdBy, people.value())} onRevoked={(revoked) => replace((all) => all.map((k) => (k.id === revoked.id ? revoked : k)))} />}
+                      {(key) => (
+                        <KeyRow
+                          apiKey={key()}
+                          creator={creatorName(key().createdBy, people.value())}
+                          onRevoked={(revoked) => replace((all) => all.map((k) => (k.id === revoked.id ? revoked : k)))}
+                        />
+                      )}
                     </Show>
                   )}
                 </For>
@@ -137,8 +171,17 @@ function KeyRow(props: { apiKey: ApiKey; creator: string; onRevoked(key: ApiKey)
       <td>{when(props.apiKey.createdAt)}</td>
       <td>{when(props.apiKey.lastUsedAt)}</td>
       <td class="cp-row-actions">
-        <Show when={props.apiKey.revokedAt === null} fallback={<span class="cp-badge warn">Revoked {when(props.apiKey.revokedAt)}</span>}>
-          <ConfirmButton label="Revoke" question={`Revoke “${props.apiKey.name}”? Whatever uses it stops working at once.`} testid="cp-api-key-revoke" disabled={action.busy()} onConfirm={() => void revoke()} />
+        <Show
+          when={props.apiKey.revokedAt === null}
+          fallback={<span class="cp-badge warn">Revoked {when(props.apiKey.revokedAt)}</span>}
+        >
+          <ConfirmButton
+            label="Revoke"
+            question={`Revoke “${props.apiKey.name}”? Whatever uses it stops working at once.`}
+            testid="cp-api-key-revoke"
+            disabled={action.busy()}
+            onConfirm={() => void revoke()}
+          />
         </Show>
         <FormProblem problem={action.problem()} />
       </td>

@@ -11,7 +11,11 @@ import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
 
 const FIELDS = ["level", "ownerId", "title", "text", "shortcut"] as const;
 
-export function CannedForm(props: { departments: readonly Department[]; operators: readonly Operator[]; onCreated(response: CannedResponse): void }) {
+export function CannedForm(props: {
+  departments: readonly Department[];
+  operators: readonly Operator[];
+  onCreated(response: CannedResponse): void;
+}) {
   const [level, setLevel] = createSignal<CannedLevel>("company");
   const [ownerId, setOwnerId] = createSignal("");
   const [title, setTitle] = createSignal("");
@@ -21,7 +25,11 @@ export function CannedForm(props: { departments: readonly Department[]; operator
   let titleInput!: HTMLInputElement;
 
   const owners = (): readonly { id: string; name: string }[] =>
-    level() === "department" ? props.departments : level() === "operator" ? props.operators.filter((o) => o.active) : [];
+    level() === "department"
+      ? props.departments
+      : level() === "operator"
+        ? props.operators.filter((o) => o.active)
+        : [];
   // A new level has other owners: preselect its first, so "Save" right away does something sensible.
   createEffect(on(level, () => setOwnerId(owners()[0]?.id ?? "")));
   const problem = () => action.problem();
@@ -37,17 +45,32 @@ export function CannedForm(props: { departments: readonly Department[]; operator
   }
 
   return (
-    <form class="cp-card cp-canned-form" aria-labelledby="cp-canned-form-title" onSubmit={submit} style={{ "--level-colour": LEVEL_COLOURS[level()] }}>
+    <form
+      class="cp-card cp-canned-form"
+      aria-labelledby="cp-canned-form-title"
+      onSubmit={submit}
+      style={{ "--level-colour": LEVEL_COLOURS[level()] }}
+    >
       <h3 id="cp-canned-form-title">New canned response</h3>
       <div class="cp-row">
         <Field label="Level" errors={errorsFor(problem(), "level")}>
-          <select data-testid="cp-canned-level" class="cp-level-select" value={level()} onChange={(e) => setLevel(e.currentTarget.value as CannedLevel)}>
+          <select
+            data-testid="cp-canned-level"
+            class="cp-level-select"
+            value={level()}
+            onChange={(e) => setLevel(e.currentTarget.value as CannedLevel)}
+          >
             <For each={cannedLevels}>{(l) => <option value={l}>{LEVEL_LABELS[l]}</option>}</For>
           </select>
         </Field>
         <Show when={level() !== "company"}>
           <Field label={level() === "department" ? "Department" : "Operator"} errors={errorsFor(problem(), "ownerId")}>
-            <select data-testid="cp-canned-owner" required value={ownerId()} onChange={(e) => setOwnerId(e.currentTarget.value)}>
+            <select
+              data-testid="cp-canned-owner"
+              required
+              value={ownerId()}
+              onChange={(e) => setOwnerId(e.currentTarget.value)}
+            >
               <Show when={owners().length === 0}>
                 <option value="">{level() === "department" ? "No departments yet" : "No operators"}</option>
               </Show>
@@ -55,19 +78,47 @@ export function CannedForm(props: { departments: readonly Department[]; operator
             </select>
           </Field>
         </Show>
-        <Field label="Shortcut" hint="Optional: typing /shortcut in a message offers this response." errors={errorsFor(problem(), "shortcut")}>
-          <input data-testid="cp-canned-shortcut" maxLength={32} value={shortcut()} onInput={(e) => setShortcut(e.currentTarget.value)} />
+        <Field
+          label="Shortcut"
+          hint="Optional: typing /shortcut in a message offers this response."
+          errors={errorsFor(problem(), "shortcut")}
+        >
+          <input
+            data-testid="cp-canned-shortcut"
+            maxLength={32}
+            value={shortcut()}
+            onInput={(e) => setShortcut(e.currentTarget.value)}
+          />
         </Field>
       </div>
       <Field label="Title" errors={errorsFor(problem(), "title")}>
-        <input ref={titleInput} data-testid="cp-canned-title" required maxLength={100} value={title()} onInput={(e) => setTitle(e.currentTarget.value)} />
+        <input
+          ref={titleInput}
+          data-testid="cp-canned-title"
+          required
+          maxLength={100}
+          value={title()}
+          onInput={(e) => setTitle(e.currentTarget.value)}
+        />
       </Field>
       <Field label="Text" errors={errorsFor(problem(), "text")}>
-        <textarea data-testid="cp-canned-text" required rows={3} maxLength={MAX_TEXT_LENGTH} value={text()} onInput={(e) => setText(e.currentTarget.value)} />
+        <textarea
+          data-testid="cp-canned-text"
+          required
+          rows={3}
+          maxLength={MAX_TEXT_LENGTH}
+          value={text()}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
       </Field>
       <FormProblem problem={problem()} fields={FIELDS} testid="cp-canned-problem" />
       <div class="cp-form-actions">
-        <button type="submit" class="primary" data-testid="cp-canned-save" disabled={action.busy() || (level() !== "company" && !ownerId())}>
+        <button
+          type="submit"
+          class="primary"
+          data-testid="cp-canned-save"
+          disabled={action.busy() || (level() !== "company" && !ownerId())}
+        >
           Add response
         </button>
       </div>

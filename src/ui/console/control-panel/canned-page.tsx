@@ -12,7 +12,11 @@ import { CannedRow } from "./canned-row.tsx";
 import { FormProblem } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 
-type Data = { responses: CannedResponse[]; departments: Awaited<ReturnType<typeof admin.departments.list>>; operators: Awaited<ReturnType<typeof admin.operators.list>> };
+type Data = {
+  responses: CannedResponse[];
+  departments: Awaited<ReturnType<typeof admin.departments.list>>;
+  operators: Awaited<ReturnType<typeof admin.operators.list>>;
+};
 
 export function CannedPage(props: {
   /** Bumped when the lobby says canned responses changed (perhaps by another admin). */
@@ -21,7 +25,11 @@ export function CannedPage(props: {
   onChanged(): void;
 }) {
   const data = loadOnMount<Data>(async () => {
-    const [responses, departments, operators] = await Promise.all([admin.canned.list(), admin.departments.list(), admin.operators.list()]);
+    const [responses, departments, operators] = await Promise.all([
+      admin.canned.list(),
+      admin.departments.list(),
+      admin.operators.list(),
+    ]);
     return { responses, departments, operators };
   });
 
@@ -71,21 +79,25 @@ export function CannedPage(props: {
     const row = page.querySelector<HTMLElement>(`[data-id="${CSS.escape(focused.id)}"]`);
     // A move button that got disabled (its row reached the end) hands the focus to its twin.
     const twin = { "cp-canned-up": "cp-canned-down", "cp-canned-down": "cp-canned-up" }[focused.control];
-    const candidates = [focused.control, ...(twin ? [twin] : [])].map((id) => row?.querySelector<HTMLElement>(`[data-testid="${id}"]:not(:disabled)`));
+    const candidates = [focused.control, ...(twin ? [twin] : [])].map((id) =>
+      row?.querySelector<HTMLElement>(`[data-testid="${id}"]:not(:disabled)`),
+    );
     candidates.find((control) => control)?.focus();
   }
   function reloadKeepingFocus() {
     const started = generation;
-    void data.reload(() => started === generation).then((shown) => {
-      if (!shown) {
-        // Overtaken by a change of this page's: fetch again once that change is done.
-        if (pending > 0) noticeWaiting = true;
-        else if (started !== generation) reloadKeepingFocus();
-        return;
-      }
-      queueMicrotask(restoreFocus);
-      setTimeout(restoreFocus, 100);
-    });
+    void data
+      .reload(() => started === generation)
+      .then((shown) => {
+        if (!shown) {
+          // Overtaken by a change of this page's: fetch again once that change is done.
+          if (pending > 0) noticeWaiting = true;
+          else if (started !== generation) reloadKeepingFocus();
+          return;
+        }
+        queueMicrotask(restoreFocus);
+        setTimeout(restoreFocus, 100);
+      });
   }
 
   const groups = createMemo(() => {
@@ -128,7 +140,10 @@ export function CannedPage(props: {
     const sent = own(() => saving.then(() => admin.canned.reorder(group.level, group.ownerId, ids)));
     saving = sent.catch(() => {});
     return sent.then(
-      () => announce(`Moved "${response.title}" ${delta < 0 ? "up" : "down"}, to place ${ids.indexOf(response.id) + 1} of ${ids.length}.`),
+      () =>
+        announce(
+          `Moved "${response.title}" ${delta < 0 ? "up" : "down"}, to place ${ids.indexOf(response.id) + 1} of ${ids.length}.`,
+        ),
       async (error: unknown) => {
         await data.reload();
         throw error;
@@ -137,16 +152,36 @@ export function CannedPage(props: {
   }
 
   return (
-    <section class="cp-page" data-testid="cp-canned" aria-labelledby="cp-canned-heading" ref={page} onFocusIn={rememberFocus}>
-      <h2 id="cp-canned-heading" tabIndex={-1}>Canned responses</h2>
+    <section
+      class="cp-page"
+      data-testid="cp-canned"
+      aria-labelledby="cp-canned-heading"
+      ref={page}
+      onFocusIn={rememberFocus}
+    >
+      <h2 id="cp-canned-heading" tabIndex={-1}>
+        Canned responses
+      </h2>
       <p class="hint">
-        Operators see the company's responses, those of their departments and their own, in this order, in the canned responses bar of the console.
+        Operators see the company's responses, those of their departments and their own, in this order, in the canned
+        responses bar of the console.
       </p>
       <FormProblem problem={data.problem()} testid="cp-load-problem" />
-      <Show when={data.value()} fallback={<Show when={!data.problem()}><p class="hint">Loading…</p></Show>}>
+      <Show
+        when={data.value()}
+        fallback={
+          <Show when={!data.problem()}>
+            <p class="hint">Loading…</p>
+          </Show>
+        }
+      >
         {(d) => (
           <>
-            <CannedForm departments={d().departments} operators={d().operators} onCreated={(created) => update((all) => [...all, created])} />
+            <CannedForm
+              departments={d().departments}
+              operators={d().operators}
+              onCreated={(created) => update((all) => [...all, created])}
+            />
             {/* Groups by key and rows by id, so a row (with its focus or open editor) survives
                 reorders, saves and reloads instead of being drawn anew. */}
             <For each={groups().map((g) => g.key)}>

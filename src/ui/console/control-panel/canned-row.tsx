@@ -13,7 +13,11 @@ const EDIT_FIELDS = ["title", "text", "shortcut"] as const;
 
 /** After a form added `saved`: empty its title, text and shortcut (`clear`) for the next one, say
  * so, and start again at the title. The Control Panel's form and "My responses" alike. */
-export function readyForNext(saved: CannedResponse, clear: readonly ((value: string) => void)[], titleInput: HTMLInputElement) {
+export function readyForNext(
+  saved: CannedResponse,
+  clear: readonly ((value: string) => void)[],
+  titleInput: HTMLInputElement,
+) {
   for (const set of clear) set("");
   announce(`Saved "${saved.title}".`);
   titleInput.focus();
@@ -44,7 +48,8 @@ export function CannedRow(props: {
     keepFocus();
     // The buttons' disabled state follows the new order on the next render: check again then.
     requestAnimationFrame(() => {
-      if (!document.activeElement || document.activeElement === document.body || document.activeElement === pressed) keepFocus();
+      if (!document.activeElement || document.activeElement === document.body || document.activeElement === pressed)
+        keepFocus();
     });
     await saved;
     // The list may be re-rendered from the server's answer meanwhile; if that dropped the focus
@@ -100,10 +105,21 @@ export function CannedRow(props: {
                   </>
                 )}
               </Show>
-              <button type="button" ref={editButton} data-testid="cp-canned-edit" aria-label={`Edit "${props.response.title}"`} onClick={() => setEditing(true)}>
+              <button
+                type="button"
+                ref={editButton}
+                data-testid="cp-canned-edit"
+                aria-label={`Edit "${props.response.title}"`}
+                onClick={() => setEditing(true)}
+              >
                 Edit
               </button>
-              <ConfirmButton label="Delete" question={`Delete "${props.response.title}"?`} testid="cp-canned-delete" onConfirm={() => void action.run(props.remove)} />
+              <ConfirmButton
+                label="Delete"
+                question={`Delete "${props.response.title}"?`}
+                testid="cp-canned-delete"
+                onConfirm={() => void action.run(props.remove)}
+              />
             </div>
             <FormProblem problem={action.problem()} />
           </>
@@ -123,7 +139,12 @@ export function CannedRow(props: {
   );
 }
 
-function EditForm(props: { response: CannedResponse; action: Action; save(changes: CannedChanges): Promise<unknown>; close(): void }) {
+function EditForm(props: {
+  response: CannedResponse;
+  action: Action;
+  save(changes: CannedChanges): Promise<unknown>;
+  close(): void;
+}) {
   const [title, setTitle] = createSignal(props.response.title);
   const [text, setText] = createSignal(props.response.text);
   const [shortcut, setShortcut] = createSignal(props.response.shortcut ?? "");
@@ -132,20 +153,50 @@ function EditForm(props: { response: CannedResponse; action: Action; save(change
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    const saved = await props.action.run(() => props.save({ title: title(), text: text(), shortcut: shortcut().trim() || null }));
+    const saved = await props.action.run(() =>
+      props.save({ title: title(), text: text(), shortcut: shortcut().trim() || null }),
+    );
     if (saved) props.close();
   }
 
   return (
-    <form class="cp-canned-edit" aria-label={`Edit "${props.response.title}"`} onSubmit={submit} onKeyDown={(e) => e.key === "Escape" && props.close()}>
+    <form
+      class="cp-canned-edit"
+      aria-label={`Edit "${props.response.title}"`}
+      onSubmit={submit}
+      onKeyDown={(e) => e.key === "Escape" && props.close()}
+    >
       <Field label="Title" errors={errorsFor(problem(), "title")}>
-        <input data-testid="cp-canned-edit-title" required maxLength={100} value={title()} onInput={(e) => setTitle(e.currentTarget.value)} ref={(el) => queueMicrotask(() => el.focus())} />
+        <input
+          data-testid="cp-canned-edit-title"
+          required
+          maxLength={100}
+          value={title()}
+          onInput={(e) => setTitle(e.currentTarget.value)}
+          ref={(el) => queueMicrotask(() => el.focus())}
+        />
       </Field>
       <Field label="Text" errors={errorsFor(problem(), "text")}>
-        <textarea data-testid="cp-canned-edit-text" required rows={3} maxLength={MAX_TEXT_LENGTH} value={text()} onInput={(e) => setText(e.currentTarget.value)} />
+        <textarea
+          data-testid="cp-canned-edit-text"
+          required
+          rows={3}
+          maxLength={MAX_TEXT_LENGTH}
+          value={text()}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
       </Field>
-      <Field label="Shortcut" hint="Optional; typed as /shortcut in the message box." errors={errorsFor(problem(), "shortcut")}>
-        <input data-testid="cp-canned-edit-shortcut" maxLength={32} value={shortcut()} onInput={(e) => setShortcut(e.currentTarget.value)} />
+      <Field
+        label="Shortcut"
+        hint="Optional; typed as /shortcut in the message box."
+        errors={errorsFor(problem(), "shortcut")}
+      >
+        <input
+          data-testid="cp-canned-edit-shortcut"
+          maxLength={32}
+          value={shortcut()}
+          onInput={(e) => setShortcut(e.currentTarget.value)}
+        />
       </Field>
       <FormProblem problem={problem()} fields={EDIT_FIELDS} />
       <div class="cp-form-actions">

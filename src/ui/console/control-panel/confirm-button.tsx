@@ -24,12 +24,24 @@ export function ConfirmButton(props: {
     <Show
       when={asking()}
       fallback={
-        <button type="button" class="danger" ref={opener} data-testid={props.testid} disabled={props.disabled} onClick={() => setAsking(true)}>
+        <button
+          type="button"
+          class="danger"
+          ref={opener}
+          data-testid={props.testid}
+          disabled={props.disabled}
+          onClick={() => setAsking(true)}
+        >
           {props.label}
         </button>
       }
     >
-      <span class="cp-confirm" role="group" aria-label={props.question} onKeyDown={(e) => e.key === "Escape" && cancel()}>
+      <span
+        class="cp-confirm"
+        role="group"
+        aria-label={props.question}
+        onKeyDown={(e) => e.key === "Escape" && cancel()}
+      >
         <span>{props.question}</span>
         <button
           type="button"

@@ -52,7 +52,11 @@ export default function ControlPanel(props: {
           <For each={Object.keys(PAGE_TITLES) as AdminPage[]}>
             {(page) => (
               <li>
-                <a href={hrefOf({ kind: "admin", page })} data-testid={`cp-nav-${page}`} aria-current={props.page === page ? "page" : undefined}>
+                <a
+                  href={hrefOf({ kind: "admin", page })}
+                  data-testid={`cp-nav-${page}`}
+                  aria-current={props.page === page ? "page" : undefined}
+                >
                   {PAGE_TITLES[page]}
                 </a>
               </li>

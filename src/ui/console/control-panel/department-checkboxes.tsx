@@ -3,16 +3,35 @@
 import { For, Show } from "solid-js";
 import type { Department } from "./admin-client.ts";
 
-export function DepartmentCheckboxes(props: { departments: readonly Department[]; chosen: readonly string[]; onChange(ids: string[]): void; errors?: string[]; testid: string }) {
-  const toggle = (id: string, on: boolean) => props.onChange(on ? [...props.chosen, id] : props.chosen.filter((c) => c !== id));
+export function DepartmentCheckboxes(props: {
+  departments: readonly Department[];
+  chosen: readonly string[];
+  onChange(ids: string[]): void;
+  errors?: string[];
+  testid: string;
+}) {
+  const toggle = (id: string, on: boolean) =>
+    props.onChange(on ? [...props.chosen, id] : props.chosen.filter((c) => c !== id));
   return (
-    <fieldset class="cp-checkboxes" data-testid={props.testid} aria-invalid={(props.errors?.length ?? 0) > 0 || undefined}>
+    <fieldset
+      class="cp-checkboxes"
+      data-testid={props.testid}
+      aria-invalid={(props.errors?.length ?? 0) > 0 || undefined}
+    >
       <legend>Departments</legend>
-      <Show when={props.departments.length > 0} fallback={<p class="hint">No departments yet: the operator takes chats of the whole account.</p>}>
+      <Show
+        when={props.departments.length > 0}
+        fallback={<p class="hint">No departments yet: the operator takes chats of the whole account.</p>}
+      >
         <For each={props.departments}>
           {(department) => (
             <label>
-              <input type="checkbox" value={department.id} checked={props.chosen.includes(department.id)} onChange={(e) => toggle(department.id, e.currentTarget.checked)} />
+              <input
+                type="checkbox"
+                value={department.id}
+                checked={props.chosen.includes(department.id)}
+                onChange={(e) => toggle(department.id, e.currentTarget.checked)}
+              />
               {department.name}
             </label>
           )}

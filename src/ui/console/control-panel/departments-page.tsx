@@ -27,10 +27,18 @@ export function DepartmentsPage() {
 
   return (
     <section class="cp-page" data-testid="cp-departments" aria-labelledby="cp-departments-heading">
-      <h2 id="cp-departments-heading" tabIndex={-1}>Departments</h2>
+      <h2 id="cp-departments-heading" tabIndex={-1}>
+        Departments
+      </h2>
       <form class="cp-card cp-inline-form" aria-label="New department" onSubmit={create}>
         <Field label="New department" errors={errorsFor(action.problem(), "name")}>
-          <input data-testid="cp-department-name" required maxLength={100} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            data-testid="cp-department-name"
+            required
+            maxLength={100}
+            value={name()}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </Field>
         <button type="submit" class="primary" data-testid="cp-department-save" disabled={action.busy()}>
           Add department
@@ -38,7 +46,14 @@ export function DepartmentsPage() {
         <FormProblem problem={action.problem()} fields={["name"]} />
       </form>
       <FormProblem problem={list.problem()} testid="cp-load-problem" />
-      <Show when={list.value()} fallback={<Show when={!list.problem()}><p class="hint">Loading…</p></Show>}>
+      <Show
+        when={list.value()}
+        fallback={
+          <Show when={!list.problem()}>
+            <p class="hint">Loading…</p>
+          </Show>
+        }
+      >
         {(departments) => (
           <Show when={departments().length > 0} fallback={<p class="hint">No departments yet.</p>}>
             <ul class="cp-list">
@@ -111,14 +126,32 @@ function DepartmentRow(props: { department: Department; onSaved(department: Depa
               >
                 Rename
               </button>
-              <ConfirmButton label="Delete" question={`Delete ${props.department.name}?`} testid="cp-department-delete" disabled={action.busy()} onConfirm={() => void remove()} />
+              <ConfirmButton
+                label="Delete"
+                question={`Delete ${props.department.name}?`}
+                testid="cp-department-delete"
+                disabled={action.busy()}
+                onConfirm={() => void remove()}
+              />
             </span>
           </>
         }
       >
-        <form class="cp-inline-form" aria-label={`Rename ${props.department.name}`} onSubmit={rename} onKeyDown={(e) => e.key === "Escape" && close()}>
+        <form
+          class="cp-inline-form"
+          aria-label={`Rename ${props.department.name}`}
+          onSubmit={rename}
+          onKeyDown={(e) => e.key === "Escape" && close()}
+        >
           <Field label="Name" errors={errorsFor(action.problem(), "name")}>
-            <input data-testid="cp-department-edit-name" required maxLength={100} value={name()} onInput={(e) => setName(e.currentTarget.value)} ref={(el) => queueMicrotask(() => el.select())} />
+            <input
+              data-testid="cp-department-edit-name"
+              required
+              maxLength={100}
+              value={name()}
+              onInput={(e) => setName(e.currentTarget.value)}
+              ref={(el) => queueMicrotask(() => el.select())}
+            />
           </Field>
           <button type="submit" class="primary" data-testid="cp-department-edit-save" disabled={action.busy()}>
             Save

@@ -1,7 +1,17 @@
 // Form plumbing shared by the Control Panel's pages: running a request with a busy flag and its
 // problem kept for display, a labelled field whose API errors are linked to it through
 // aria-describedby, and the problem summary shown next to a form.
-import { children, createEffect, createRenderEffect, createSignal, createUniqueId, For, on, Show, type JSX } from "solid-js";
+import {
+  children,
+  createEffect,
+  createRenderEffect,
+  createSignal,
+  createUniqueId,
+  For,
+  on,
+  Show,
+  type JSX,
+} from "solid-js";
 import { ApiError } from "../api.ts";
 
 export type Action = {
@@ -26,7 +36,11 @@ export function createAction(): Action {
       try {
         return { value: await request() };
       } catch (error) {
-        setProblem(error instanceof ApiError ? error : new ApiError(0, "internal", error instanceof Error ? error.message : String(error)));
+        setProblem(
+          error instanceof ApiError
+            ? error
+            : new ApiError(0, "internal", error instanceof Error ? error.message : String(error)),
+        );
         return null;
       } finally {
         setBusy(false);
@@ -61,12 +75,19 @@ function otherErrors(problem: ApiError, fields: readonly string[]): string[] {
  * fields, this says so (one message is repeated here) and takes the keyboard focus to the first
  * field marked invalid, which scrolls it into view and has a screen reader read its message;
  * otherwise the detail and any issue no field shows. An alert, so it is heard at once. */
-export function FormProblem(props: { problem: ApiError | null; fields?: readonly string[]; id?: string; testid?: string }) {
+export function FormProblem(props: {
+  problem: ApiError | null;
+  fields?: readonly string[];
+  id?: string;
+  testid?: string;
+}) {
   const atFields = (problem: ApiError) => issues(problem).filter((issue) => (props.fields ?? []).includes(issue.field));
   const headline = (problem: ApiError) => {
     const shown = atFields(problem);
     if (shown.length === 0) return problem.message;
-    return shown.length === 1 ? `Not saved: ${shown[0]!.message}` : `Not saved: ${shown.length} fields need a change; each says what at the field.`;
+    return shown.length === 1
+      ? `Not saved: ${shown[0]!.message}`
+      : `Not saved: ${shown.length} fields need a change; each says what at the field.`;
   };
   let box: HTMLDivElement | undefined;
   createEffect(
@@ -99,7 +120,13 @@ export function FormProblem(props: { problem: ApiError | null; fields?: readonly
  * optional hint and the API's errors about this field. Field gives the control its id and links
  * hint and errors to it with aria-describedby itself, instead of callers spreading attributes:
  * JSX spread would add 2 kB of Solid's runtime to the console's main bundle. */
-export function Field(props: { label: string; hint?: string; errors?: string[]; class?: string; children: JSX.Element }) {
+export function Field(props: {
+  label: string;
+  hint?: string;
+  errors?: string[];
+  class?: string;
+  children: JSX.Element;
+}) {
   const id = createUniqueId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
@@ -108,7 +135,9 @@ export function Field(props: { label: string; hint?: string; errors?: string[]; 
   createRenderEffect(() => {
     const first = resolved.toArray()[0];
     if (!(first instanceof HTMLElement)) return;
-    const control = first.matches("input, select, textarea") ? first : first.querySelector<HTMLElement>("input, select, textarea");
+    const control = first.matches("input, select, textarea")
+      ? first
+      : first.querySelector<HTMLElement>("input, select, textarea");
     if (!control) return;
     control.id = id;
     const describedBy = [props.hint ? hintId : "", hasErrors() ? errorId : ""].filter(Boolean).join(" ");

@@ -12,7 +12,11 @@ import { navigate } from "./route.ts";
 
 const FIELDS = ["title", "text", "shortcut"] as const;
 
-export default function MyResponses(props: { me: OperatorProfile; responses: readonly CannedResponse[]; onChanged(): Promise<unknown> }) {
+export default function MyResponses(props: {
+  me: OperatorProfile;
+  responses: readonly CannedResponse[];
+  onChanged(): Promise<unknown>;
+}) {
   const mine = createMemo(() => props.responses.filter((r) => r.level === "operator" && r.ownerId === props.me.id));
   const [title, setTitle] = createSignal("");
   const [text, setText] = createSignal("");
@@ -36,7 +40,9 @@ export default function MyResponses(props: { me: OperatorProfile; responses: rea
 
   async function create(event: SubmitEvent) {
     event.preventDefault();
-    const created = await action.run(() => call(() => api.createMyResponse({ title: title(), text: text(), shortcut: shortcut().trim() || null })));
+    const created = await action.run(() =>
+      call(() => api.createMyResponse({ title: title(), text: text(), shortcut: shortcut().trim() || null })),
+    );
     if (!created) return;
     readyForNext(created.value, [setTitle, setText, setShortcut], titleInput);
   }
@@ -55,21 +61,48 @@ export default function MyResponses(props: { me: OperatorProfile; responses: rea
         when={!refused()}
         fallback={
           <p class="notice" data-testid="my-responses-refused">
-            Your administrator manages canned responses. Ask them to add, edit or delete responses in the Control Panel, or to let operators manage their own.
+            Your administrator manages canned responses. Ask them to add, edit or delete responses in the Control Panel,
+            or to let operators manage their own.
           </p>
         }
       >
-        <p class="hint">Your own responses appear in dark blue after the company's and your departments' in the canned responses bar. Only you see them.</p>
+        <p class="hint">
+          Your own responses appear in dark blue after the company's and your departments' in the canned responses bar.
+          Only you see them.
+        </p>
         <form class="cp-card" aria-labelledby="my-responses-form-title" onSubmit={create}>
           <h3 id="my-responses-form-title">New response</h3>
           <Field label="Title" errors={errorsFor(action.problem(), "title")}>
-            <input ref={titleInput} data-testid="my-response-title" required maxLength={100} value={title()} onInput={(e) => setTitle(e.currentTarget.value)} />
+            <input
+              ref={titleInput}
+              data-testid="my-response-title"
+              required
+              maxLength={100}
+              value={title()}
+              onInput={(e) => setTitle(e.currentTarget.value)}
+            />
           </Field>
           <Field label="Text" errors={errorsFor(action.problem(), "text")}>
-            <textarea data-testid="my-response-text" required rows={3} maxLength={MAX_TEXT_LENGTH} value={text()} onInput={(e) => setText(e.currentTarget.value)} />
+            <textarea
+              data-testid="my-response-text"
+              required
+              rows={3}
+              maxLength={MAX_TEXT_LENGTH}
+              value={text()}
+              onInput={(e) => setText(e.currentTarget.value)}
+            />
           </Field>
-          <Field label="Shortcut" hint="Optional: typing /shortcut in a message offers this response." errors={errorsFor(action.problem(), "shortcut")}>
-            <input data-testid="my-response-shortcut" maxLength={32} value={shortcut()} onInput={(e) => setShortcut(e.currentTarget.value)} />
+          <Field
+            label="Shortcut"
+            hint="Optional: typing /shortcut in a message offers this response."
+            errors={errorsFor(action.problem(), "shortcut")}
+          >
+            <input
+              data-testid="my-response-shortcut"
+              maxLength={32}
+              value={shortcut()}
+              onInput={(e) => setShortcut(e.currentTarget.value)}
+            />
           </Field>
           <FormProblem problem={action.problem()} fields={FIELDS} />
           <div class="cp-form-actions">

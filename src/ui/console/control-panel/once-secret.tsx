@@ -36,7 +36,11 @@ export function OnceSecret(props: { label: string; value: string; note: string; 
           data-testid={`${props.testid}-value`}
           onFocus={(e) => e.currentTarget.select()}
         />
-        <button type="button" data-testid={`${props.testid}-copy`} onClick={async () => setCopied(await copy(props.value, box))}>
+        <button
+          type="button"
+          data-testid={`${props.testid}-copy`}
+          onClick={async () => setCopied(await copy(props.value, box))}
+        >
           {copied() ? "Copied" : "Copy"}
         </button>
         <button type="button" data-testid={`${props.testid}-done`} onClick={() => props.onDone()}>

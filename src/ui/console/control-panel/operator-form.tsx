@@ -20,7 +20,12 @@ export function OperatorForm(props: { departments: readonly Department[]; onCrea
   const [departmentIds, setDepartmentIds] = createSignal<string[]>([]);
   const [withPassword, setWithPassword] = createSignal(false);
   const [password, setPassword] = createSignal("");
-  const [signUpInvitation, setSignUpInvitation] = createSignal<{ name: string; email: string; link: string; expiresAt: number } | null>(null);
+  const [signUpInvitation, setSignUpInvitation] = createSignal<{
+    name: string;
+    email: string;
+    link: string;
+    expiresAt: number;
+  } | null>(null);
   const action = createAction();
   const problem = () => action.problem();
 
@@ -32,12 +37,25 @@ export function OperatorForm(props: { departments: readonly Department[]; onCrea
     if (!created) return;
     const { operator, invitation: invited } = created.value;
     props.onCreated(operator);
-    setSignUpInvitation(invited ? { name: operator.name, email: operator.email, link: signUpInvitationLink(invited.token), expiresAt: invited.expiresAt } : null);
+    setSignUpInvitation(
+      invited
+        ? {
+            name: operator.name,
+            email: operator.email,
+            link: signUpInvitationLink(invited.token),
+            expiresAt: invited.expiresAt,
+          }
+        : null,
+    );
     setEmail("");
     setName("");
     setPassword("");
     setDepartmentIds([]);
-    announce(invited ? `Added ${operator.name}. Copy the invitation link now: it is shown only once.` : `Added ${operator.name}.`);
+    announce(
+      invited
+        ? `Added ${operator.name}. Copy the invitation link now: it is shown only once.`
+        : `Added ${operator.name}.`,
+    );
   }
 
   return (
@@ -56,32 +74,79 @@ export function OperatorForm(props: { departments: readonly Department[]; onCrea
       </Show>
       <div class="cp-row">
         <Field label="Email" errors={errorsFor(problem(), "email")}>
-          <input type="email" autocomplete="off" data-testid="cp-operator-email" required value={email()} onInput={(e) => setEmail(e.currentTarget.value)} />
+          <input
+            type="email"
+            autocomplete="off"
+            data-testid="cp-operator-email"
+            required
+            value={email()}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+          />
         </Field>
         <Field label="Name" errors={errorsFor(problem(), "name")}>
-          <input data-testid="cp-operator-name" required maxLength={100} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            data-testid="cp-operator-name"
+            required
+            maxLength={100}
+            value={name()}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </Field>
         <Field label="Role" errors={errorsFor(problem(), "role")}>
-          <select data-testid="cp-operator-role" value={role()} onChange={(e) => setRole(e.currentTarget.value as OperatorRole)}>
+          <select
+            data-testid="cp-operator-role"
+            value={role()}
+            onChange={(e) => setRole(e.currentTarget.value as OperatorRole)}
+          >
             <For each={operatorRoles}>{(r) => <option value={r}>{ROLE_LABELS[r]}</option>}</For>
           </select>
         </Field>
       </div>
-      <DepartmentCheckboxes departments={props.departments} chosen={departmentIds()} onChange={setDepartmentIds} errors={errorsFor(problem(), "departmentIds")} testid="cp-operator-departments" />
+      <DepartmentCheckboxes
+        departments={props.departments}
+        chosen={departmentIds()}
+        onChange={setDepartmentIds}
+        errors={errorsFor(problem(), "departmentIds")}
+        testid="cp-operator-departments"
+      />
       <fieldset class="cp-radios">
         <legend>First sign-in</legend>
         <label>
-          <input type="radio" name="cp-operator-access" data-testid="cp-operator-invite" checked={!withPassword()} onChange={() => setWithPassword(false)} />
+          <input
+            type="radio"
+            name="cp-operator-access"
+            data-testid="cp-operator-invite"
+            checked={!withPassword()}
+            onChange={() => setWithPassword(false)}
+          />
           Create an invitation: the operator chooses their password
         </label>
         <label>
-          <input type="radio" name="cp-operator-access" data-testid="cp-operator-with-password" checked={withPassword()} onChange={() => setWithPassword(true)} />
+          <input
+            type="radio"
+            name="cp-operator-access"
+            data-testid="cp-operator-with-password"
+            checked={withPassword()}
+            onChange={() => setWithPassword(true)}
+          />
           Set a password now
         </label>
       </fieldset>
       <Show when={withPassword()}>
-        <Field label="Password" hint="At least 10 characters. Pass it on safely; the operator can be given a new one at any time." errors={errorsFor(problem(), "password")}>
-          <input type="password" autocomplete="new-password" data-testid="cp-operator-password" required minLength={10} value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />
+        <Field
+          label="Password"
+          hint="At least 10 characters. Pass it on safely; the operator can be given a new one at any time."
+          errors={errorsFor(problem(), "password")}
+        >
+          <input
+            type="password"
+            autocomplete="new-password"
+            data-testid="cp-operator-password"
+            required
+            minLength={10}
+            value={password()}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
         </Field>
       </Show>
       <FormProblem problem={problem()} fields={FIELDS} />

@@ -13,7 +13,12 @@ import { ROLE_LABELS } from "./operator-form.tsx";
 
 type Mode = "view" | "edit" | "password";
 
-export function OperatorRow(props: { operator: Operator; departments: readonly Department[]; isMe: boolean; onSaved(operator: Operator): void }) {
+export function OperatorRow(props: {
+  operator: Operator;
+  departments: readonly Department[];
+  isMe: boolean;
+  onSaved(operator: Operator): void;
+}) {
   const [mode, setMode] = createSignal<Mode>("view");
   const action = createAction();
   let firstButton: HTMLButtonElement | undefined;
@@ -41,7 +46,13 @@ export function OperatorRow(props: { operator: Operator; departments: readonly D
   }
 
   return (
-    <li class="cp-list-row cp-operator-row" classList={{ inactive: !op().active }} data-testid="cp-operator-row" data-id={op().id} data-active={String(op().active)}>
+    <li
+      class="cp-list-row cp-operator-row"
+      classList={{ inactive: !op().active }}
+      data-testid="cp-operator-row"
+      data-id={op().id}
+      data-active={String(op().active)}
+    >
       <div class="cp-operator-summary">
         <span class="cp-list-name">
           {op().name}
@@ -60,28 +71,57 @@ export function OperatorRow(props: { operator: Operator; departments: readonly D
       <Switch>
         <Match when={mode() === "view"}>
           <span class="cp-row-actions">
-            <button type="button" ref={firstButton} data-testid="cp-operator-edit" aria-label={`Edit ${op().name}`} onClick={() => open("edit")}>
+            <button
+              type="button"
+              ref={firstButton}
+              data-testid="cp-operator-edit"
+              aria-label={`Edit ${op().name}`}
+              onClick={() => open("edit")}
+            >
               Edit
             </button>
-            <button type="button" data-testid="cp-operator-reset-password" aria-label={`Set a new password for ${op().name}`} onClick={() => open("password")}>
+            <button
+              type="button"
+              data-testid="cp-operator-reset-password"
+              aria-label={`Set a new password for ${op().name}`}
+              onClick={() => open("password")}
+            >
               New password
             </button>
             <Show when={!props.isMe}>
               <Show
                 when={op().active}
                 fallback={
-                  <button type="button" data-testid="cp-operator-reactivate" disabled={action.busy()} onClick={() => void setActive(true)}>
+                  <button
+                    type="button"
+                    data-testid="cp-operator-reactivate"
+                    disabled={action.busy()}
+                    onClick={() => void setActive(true)}
+                  >
                     Reactivate
                   </button>
                 }
               >
-                <ConfirmButton label="Deactivate" question={`Deactivate ${op().name}? They are signed out at once.`} testid="cp-operator-deactivate" disabled={action.busy()} onConfirm={() => void setActive(false)} />
+                <ConfirmButton
+                  label="Deactivate"
+                  question={`Deactivate ${op().name}? They are signed out at once.`}
+                  testid="cp-operator-deactivate"
+                  disabled={action.busy()}
+                  onConfirm={() => void setActive(false)}
+                />
               </Show>
             </Show>
           </span>
         </Match>
         <Match when={mode() === "edit"}>
-          <EditForm operator={op()} departments={props.departments} isMe={props.isMe} action={action} onSaved={(saved) => (props.onSaved(saved), close())} onCancel={close} />
+          <EditForm
+            operator={op()}
+            departments={props.departments}
+            isMe={props.isMe}
+            action={action}
+            onSaved={(saved) => (props.onSaved(saved), close())}
+            onCancel={close}
+          />
         </Match>
         <Match when={mode() === "password"}>
           <PasswordForm operator={op()} action={action} onDone={close} />
@@ -96,7 +136,14 @@ export function OperatorRow(props: { operator: Operator; departments: readonly D
 
 type FormProps = { operator: Operator; action: Action };
 
-function EditForm(props: FormProps & { departments: readonly Department[]; isMe: boolean; onSaved(operator: Operator): void; onCancel(): void }) {
+function EditForm(
+  props: FormProps & {
+    departments: readonly Department[];
+    isMe: boolean;
+    onSaved(operator: Operator): void;
+    onCancel(): void;
+  },
+) {
   const [name, setName] = createSignal(props.operator.name);
   const [role, setRole] = createSignal<OperatorRole>(props.operator.role);
   const [departmentIds, setDepartmentIds] = createSignal([...props.operator.departmentIds]);
@@ -104,24 +151,53 @@ function EditForm(props: FormProps & { departments: readonly Department[]; isMe:
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    const changes = props.isMe ? { name: name(), departmentIds: departmentIds() } : { name: name(), role: role(), departmentIds: departmentIds() };
+    const changes = props.isMe
+      ? { name: name(), departmentIds: departmentIds() }
+      : { name: name(), role: role(), departmentIds: departmentIds() };
     const saved = await props.action.run(() => admin.operators.update(props.operator.id, changes));
     if (saved) props.onSaved(saved.value);
   }
 
   return (
-    <form class="cp-row-form" aria-label={`Edit ${props.operator.name}`} onSubmit={submit} onKeyDown={(e) => e.key === "Escape" && props.onCancel()}>
+    <form
+      class="cp-row-form"
+      aria-label={`Edit ${props.operator.name}`}
+      onSubmit={submit}
+      onKeyDown={(e) => e.key === "Escape" && props.onCancel()}
+    >
       <div class="cp-row">
         <Field label="Name" errors={errorsFor(problem(), "name")}>
-          <input data-testid="cp-operator-edit-name" required maxLength={100} value={name()} onInput={(e) => setName(e.currentTarget.value)} ref={(el) => queueMicrotask(() => el.focus())} />
+          <input
+            data-testid="cp-operator-edit-name"
+            required
+            maxLength={100}
+            value={name()}
+            onInput={(e) => setName(e.currentTarget.value)}
+            ref={(el) => queueMicrotask(() => el.focus())}
+          />
         </Field>
-        <Field label="Role" hint={props.isMe ? "You cannot change your own role." : undefined} errors={errorsFor(problem(), "role")}>
-          <select data-testid="cp-operator-edit-role" disabled={props.isMe} value={role()} onChange={(e) => setRole(e.currentTarget.value as OperatorRole)}>
+        <Field
+          label="Role"
+          hint={props.isMe ? "You cannot change your own role." : undefined}
+          errors={errorsFor(problem(), "role")}
+        >
+          <select
+            data-testid="cp-operator-edit-role"
+            disabled={props.isMe}
+            value={role()}
+            onChange={(e) => setRole(e.currentTarget.value as OperatorRole)}
+          >
             <For each={operatorRoles}>{(r) => <option value={r}>{ROLE_LABELS[r]}</option>}</For>
           </select>
         </Field>
       </div>
-      <DepartmentCheckboxes departments={props.departments} chosen={departmentIds()} onChange={setDepartmentIds} errors={errorsFor(problem(), "departmentIds")} testid="cp-operator-edit-departments" />
+      <DepartmentCheckboxes
+        departments={props.departments}
+        chosen={departmentIds()}
+        onChange={setDepartmentIds}
+        errors={errorsFor(problem(), "departmentIds")}
+        testid="cp-operator-edit-departments"
+      />
       <FormProblem problem={problem()} fields={["name", "role", "departmentIds"]} />
       <div class="cp-form-actions">
         <button type="submit" class="primary" data-testid="cp-operator-edit-save" disabled={props.action.busy()}>
@@ -148,9 +224,27 @@ function PasswordForm(props: FormProps & { onDone(): void }) {
   }
 
   return (
-    <form class="cp-row-form" aria-label={`New password for ${props.operator.name}`} onSubmit={submit} onKeyDown={(e) => e.key === "Escape" && props.onDone()}>
-      <Field label={`New password for ${props.operator.name}`} hint="At least 10 characters." errors={errorsFor(problem(), "password")}>
-        <input type="password" autocomplete="new-password" data-testid="cp-operator-new-password" required minLength={10} value={password()} onInput={(e) => setPassword(e.currentTarget.value)} ref={(el) => queueMicrotask(() => el.focus())} />
+    <form
+      class="cp-row-form"
+      aria-label={`New password for ${props.operator.name}`}
+      onSubmit={submit}
+      onKeyDown={(e) => e.key === "Escape" && props.onDone()}
+    >
+      <Field
+        label={`New password for ${props.operator.name}`}
+        hint="At least 10 characters."
+        errors={errorsFor(problem(), "password")}
+      >
+        <input
+          type="password"
+          autocomplete="new-password"
+          data-testid="cp-operator-new-password"
+          required
+          minLength={10}
+          value={password()}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+          ref={(el) => queueMicrotask(() => el.focus())}
+        />
       </Field>
       <FormProblem problem={problem()} fields={["password"]} />
       <div class="cp-form-actions">

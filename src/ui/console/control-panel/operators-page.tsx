@@ -25,12 +25,24 @@ export function OperatorsPage(props: { me: OperatorProfile }) {
 
   return (
     <section class="cp-page" data-testid="cp-operators" aria-labelledby="cp-operators-heading">
-      <h2 id="cp-operators-heading" tabIndex={-1}>Operators</h2>
+      <h2 id="cp-operators-heading" tabIndex={-1}>
+        Operators
+      </h2>
       <FormProblem problem={data.problem()} testid="cp-load-problem" />
-      <Show when={data.value()} fallback={<Show when={!data.problem()}><p class="hint">Loading…</p></Show>}>
+      <Show
+        when={data.value()}
+        fallback={
+          <Show when={!data.problem()}>
+            <p class="hint">Loading…</p>
+          </Show>
+        }
+      >
         {(d) => (
           <>
-            <OperatorForm departments={d().departments} onCreated={(created) => setOperators((all) => [...all, created])} />
+            <OperatorForm
+              departments={d().departments}
+              onCreated={(created) => setOperators((all) => [...all, created])}
+            />
             <ul class="cp-list">
               {/* By id, so a saved row stays the same element and keeps the keyboard focus. */}
               <For each={d().operators.map((o) => o.id)}>

@@ -6,7 +6,11 @@ import { createSignal } from "solid-js";
 const adminPages = ["canned", "departments", "operators", "api-keys", "settings"] as const;
 export type AdminPage = (typeof adminPages)[number];
 /** `sign-up-invitation`: the link an invited operator is sent (#/invitation/<token>), opened signed out. */
-export type Route = { kind: "chat" } | { kind: "admin"; page: AdminPage } | { kind: "my-responses" } | { kind: "sign-up-invitation"; token: string };
+export type Route =
+  | { kind: "chat" }
+  | { kind: "admin"; page: AdminPage }
+  | { kind: "my-responses" }
+  | { kind: "sign-up-invitation"; token: string };
 
 function decoded(part: string | undefined): string {
   try {
@@ -29,7 +33,9 @@ function parse(hash: string): Route {
 
 const [route, setRoute] = createSignal<Route>(parse(location.hash), {
   equals: (a, b) =>
-    a.kind === b.kind && (a.kind !== "admin" || (b.kind === "admin" && a.page === b.page)) && (a.kind !== "sign-up-invitation" || (b.kind === "sign-up-invitation" && a.token === b.token)),
+    a.kind === b.kind &&
+    (a.kind !== "admin" || (b.kind === "admin" && a.page === b.page)) &&
+    (a.kind !== "sign-up-invitation" || (b.kind === "sign-up-invitation" && a.token === b.token)),
 });
 const follow = () => setRoute(parse(location.hash));
 window.addEventListener("hashchange", follow);

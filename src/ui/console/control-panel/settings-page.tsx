@@ -7,7 +7,19 @@ import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 
 const MB = 1024 * 1024;
-const FIELDS = ["displayName", "widgetColor", "greeting", "offlineMessage", "allowedOrigins", "fileSizeLimitBytes", "allowedFileTypes", "transcriptSenderName", "operatorsManageOwnResponses", "preChatForm", "language"] as const;
+const FIELDS = [
+  "displayName",
+  "widgetColor",
+  "greeting",
+  "offlineMessage",
+  "allowedOrigins",
+  "fileSizeLimitBytes",
+  "allowedFileTypes",
+  "transcriptSenderName",
+  "operatorsManageOwnResponses",
+  "preChatForm",
+  "language",
+] as const;
 
 /** Lists are edited one entry a line (commas work too); blank lines are not entries. */
 const toList = (text: string) =>
@@ -54,18 +66,39 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
 
   return (
     <section class="cp-page" data-testid="cp-settings" aria-labelledby="cp-settings-heading">
-      <h2 id="cp-settings-heading" tabIndex={-1}>Settings</h2>
+      <h2 id="cp-settings-heading" tabIndex={-1}>
+        Settings
+      </h2>
       <FormProblem problem={loaded.problem()} testid="cp-load-problem" />
-      <Show when={draft()} fallback={<Show when={!loaded.problem()}><p class="hint">Loading…</p></Show>}>
+      <Show
+        when={draft()}
+        fallback={
+          <Show when={!loaded.problem()}>
+            <p class="hint">Loading…</p>
+          </Show>
+        }
+      >
         {(d) => (
           <form class="cp-card cp-settings" aria-label="Account settings" onSubmit={submit}>
             <h3>Widget</h3>
-            <Field label="Display name" hint="The company name visitors see in the chat window." errors={errorsFor(problem(), "displayName")}>
-              <input data-testid="cp-settings-displayName" value={d().displayName} onInput={(e) => edit("displayName", e.currentTarget.value)} />
+            <Field
+              label="Display name"
+              hint="The company name visitors see in the chat window."
+              errors={errorsFor(problem(), "displayName")}
+            >
+              <input
+                data-testid="cp-settings-displayName"
+                value={d().displayName}
+                onInput={(e) => edit("displayName", e.currentTarget.value)}
+              />
             </Field>
             <Field label="Widget colour" hint="#rgb or #rrggbb." errors={errorsFor(problem(), "widgetColor")}>
               <span class="cp-colour">
-                <input data-testid="cp-settings-widgetColor" value={d().widgetColor} onInput={(e) => edit("widgetColor", e.currentTarget.value)} />
+                <input
+                  data-testid="cp-settings-widgetColor"
+                  value={d().widgetColor}
+                  onInput={(e) => edit("widgetColor", e.currentTarget.value)}
+                />
                 <input
                   type="color"
                   aria-label="Pick the widget colour"
@@ -75,29 +108,64 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
               </span>
             </Field>
             <Field label="Greeting" hint="The first message visitors see." errors={errorsFor(problem(), "greeting")}>
-              <textarea rows={2} data-testid="cp-settings-greeting" value={d().greeting} onInput={(e) => edit("greeting", e.currentTarget.value)} />
+              <textarea
+                rows={2}
+                data-testid="cp-settings-greeting"
+                value={d().greeting}
+                onInput={(e) => edit("greeting", e.currentTarget.value)}
+              />
             </Field>
-            <Field label="Offline message" hint="Shown when no operator is online." errors={errorsFor(problem(), "offlineMessage")}>
-              <textarea rows={2} data-testid="cp-settings-offlineMessage" value={d().offlineMessage} onInput={(e) => edit("offlineMessage", e.currentTarget.value)} />
+            <Field
+              label="Offline message"
+              hint="Shown when no operator is online."
+              errors={errorsFor(problem(), "offlineMessage")}
+            >
+              <textarea
+                rows={2}
+                data-testid="cp-settings-offlineMessage"
+                value={d().offlineMessage}
+                onInput={(e) => edit("offlineMessage", e.currentTarget.value)}
+              />
             </Field>
             <label class="cp-check">
-              <input type="checkbox" data-testid="cp-settings-preChatForm" checked={d().preChatForm} onChange={(e) => edit("preChatForm", e.currentTarget.checked)} />
+              <input
+                type="checkbox"
+                data-testid="cp-settings-preChatForm"
+                checked={d().preChatForm}
+                onChange={(e) => edit("preChatForm", e.currentTarget.checked)}
+              />
               Ask visitors for their name, email and department before the chat starts (pre-chat form)
             </label>
-            <Field label="Widget language" hint="Automatic follows each visitor's browser language." errors={errorsFor(problem(), "language")}>
-              <select data-testid="cp-settings-language" value={d().language} onChange={(e) => edit("language", e.currentTarget.value as Settings["language"])}>
+            <Field
+              label="Widget language"
+              hint="Automatic follows each visitor's browser language."
+              errors={errorsFor(problem(), "language")}
+            >
+              <select
+                data-testid="cp-settings-language"
+                value={d().language}
+                onChange={(e) => edit("language", e.currentTarget.value as Settings["language"])}
+              >
                 <option value="auto">Automatic</option>
                 <option value="en">English</option>
                 <option value="de">Deutsch</option>
               </select>
             </Field>
-            <Field label="Allowed website origins" hint="One a line, e.g. https://www.example.com. The widget works only on these sites." errors={errorsFor(problem(), "allowedOrigins")}>
-              <textarea rows={3} data-testid="cp-settings-allowedOrigins" value={d().allowedOrigins.join("\n")} onChange={(e) => edit("allowedOrigins", toList(e.currentTarget.value))} />
+            <Field
+              label="Allowed website origins"
+              hint="One a line, e.g. https://www.example.com. The widget works only on these sites."
+              errors={errorsFor(problem(), "allowedOrigins")}
+            >
+              <textarea
+                rows={3}
+                data-testid="cp-settings-allowedOrigins"
+                value={d().allowedOrigins.join("\n")}
+                onChange={(e) => edit("allowedOrigins", toList(e.currentTarget.value))}
+              />
             </Field>
             <h3>Files and transcripts</h3>
             <Field label="File size limit (MB)" errors={errorsFor(problem(), "fileSizeLimitBytes")}>
               <input
-               
                 type="number"
                 min="0.01"
                 max="100"
@@ -107,11 +175,28 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
                 onChange={(e) => edit("fileSizeLimitBytes", Math.round(e.currentTarget.valueAsNumber * MB))}
               />
             </Field>
-            <Field label="Allowed file types" hint="MIME types, one a line: image/png, image/* or application/pdf." errors={errorsFor(problem(), "allowedFileTypes")}>
-              <textarea rows={3} data-testid="cp-settings-allowedFileTypes" value={d().allowedFileTypes.join("\n")} onChange={(e) => edit("allowedFileTypes", toList(e.currentTarget.value))} />
+            <Field
+              label="Allowed file types"
+              hint="MIME types, one a line: image/png, image/* or application/pdf."
+              errors={errorsFor(problem(), "allowedFileTypes")}
+            >
+              <textarea
+                rows={3}
+                data-testid="cp-settings-allowedFileTypes"
+                value={d().allowedFileTypes.join("\n")}
+                onChange={(e) => edit("allowedFileTypes", toList(e.currentTarget.value))}
+              />
             </Field>
-            <Field label="Transcript sender name" hint="The sender of chat transcripts sent by email." errors={errorsFor(problem(), "transcriptSenderName")}>
-              <input data-testid="cp-settings-transcriptSenderName" value={d().transcriptSenderName} onInput={(e) => edit("transcriptSenderName", e.currentTarget.value)} />
+            <Field
+              label="Transcript sender name"
+              hint="The sender of chat transcripts sent by email."
+              errors={errorsFor(problem(), "transcriptSenderName")}
+            >
+              <input
+                data-testid="cp-settings-transcriptSenderName"
+                value={d().transcriptSenderName}
+                onInput={(e) => edit("transcriptSenderName", e.currentTarget.value)}
+              />
             </Field>
             <h3>Canned responses</h3>
             <label class="cp-check">

@@ -3,7 +3,15 @@
 // operator…" with the place in the queue (queue-notice.ts) until one joins, and the rating and
 // "email me this transcript" once the chat has ended. Built once and shown or hidden by update(),
 // so typed input survives redraws.
-import type { ClientFrame, OfflineMessageRequest, Problem, Rating, ServerFrame, TranscriptRequest, TranscriptResponse } from "../../../shared/protocol.ts";
+import type {
+  ClientFrame,
+  OfflineMessageRequest,
+  Problem,
+  Rating,
+  ServerFrame,
+  TranscriptRequest,
+  TranscriptResponse,
+} from "../../../shared/protocol.ts";
 import type { WidgetConfig } from "../../../shared/widget-api.ts";
 import type { ChatHost } from "../contract.ts";
 import { formEn, formTexts, type FormTexts } from "../form-texts.ts";
@@ -12,7 +20,11 @@ import { createQueueNotice } from "./queue-notice.ts";
 import type { VisitorChat } from "./visitor-chat.ts";
 
 // Its own tiny `el`: importing message-view's would split it into a third shared file.
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -28,7 +40,10 @@ function sendRating(host: ChatHost, chat: VisitorChat, rating: Rating, comment: 
   const session = chat.state.session;
   if (!session) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const ws = new WebSocket(`${host.base.replace(/^http/, "ws")}/ws/chats/${encodeURIComponent(session.chatId)}`, chat.socketProtocols(session.token));
+    const ws = new WebSocket(
+      `${host.base.replace(/^http/, "ws")}/ws/chats/${encodeURIComponent(session.chatId)}`,
+      chat.socketProtocols(session.token),
+    );
     const done = (ok: boolean) => {
       clearTimeout(timer);
       ws.onclose = ws.onerror = ws.onmessage = null;
@@ -41,10 +56,15 @@ function sendRating(host: ChatHost, chat: VisitorChat, rating: Rating, comment: 
       resolve(ok);
     };
     const timer = setTimeout(() => done(false), RATE_TIMEOUT_MS);
-    ws.onopen = () => ws.send(JSON.stringify({ type: "hello", since: chat.state.messages.at(-1)?.seq ?? 0 } satisfies ClientFrame));
+    ws.onopen = () =>
+      ws.send(JSON.stringify({ type: "hello", since: chat.state.messages.at(-1)?.seq ?? 0 } satisfies ClientFrame));
     ws.onmessage = (event) => {
       const frame = JSON.parse(String(event.data)) as ServerFrame;
-      const rate: ClientFrame = { type: "rate", rating, ...(comment.trim() ? { comment: comment.trim().slice(0, chat.limits.ratingComment) } : {}) };
+      const rate: ClientFrame = {
+        type: "rate",
+        rating,
+        ...(comment.trim() ? { comment: comment.trim().slice(0, chat.limits.ratingComment) } : {}),
+      };
       if (frame.type === "welcome") ws.send(JSON.stringify(rate));
       else if (frame.type === "rating") done(true);
       else if (frame.type === "error") done(false);
@@ -75,7 +95,10 @@ function card(testid: string): HTMLFormElement {
   form.noValidate = true;
   return form;
 }
-function field<T extends Field>(control: T, testid: string): { label: HTMLLabelElement; caption: HTMLSpanElement; control: T } {
+function field<T extends Field>(
+  control: T,
+  testid: string,
+): { label: HTMLLabelElement; caption: HTMLSpanElement; control: T } {
   control.dataset.testid = testid;
   const caption = el("span");
   const label = el("label");
@@ -177,7 +200,8 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
   const queueNotice = createQueueNotice(host, chat, changed);
   root.append(queueNotice.node, prechat, offline, offlineDone, rating, ratedNote, transcript);
   /** The offline form's first empty field: where a visitor who can only leave a message starts. */
-  const offlineStart = () => [oName.control, oEmail.control, oText.control].find((c) => !c.value.trim()) ?? oText.control;
+  const offlineStart = () =>
+    [oName.control, oEmail.control, oText.control].find((c) => !c.value.trim()) ?? oText.control;
 
   function labels(): void {
     const t = texts();
@@ -235,8 +259,10 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
     rating.hidden = !s.ended || !s.session || s.rated;
     ratedNote.hidden = !s.ended || !s.session || !s.rated;
     // The server sends a transcript only once an operator has answered (docs/protocol.md).
-    transcript.hidden = !s.ended || !s.session || !s.messages.some((m) => m.author.kind === "operator" && m.kind !== "system");
-    if (!transcript.hidden && !tEmail.control.value && !tSent.textContent) tEmail.control.value = { ...host.identity(), ...chat.prechat }.email ?? "";
+    transcript.hidden =
+      !s.ended || !s.session || !s.messages.some((m) => m.author.kind === "operator" && m.kind !== "system");
+    if (!transcript.hidden && !tEmail.control.value && !tSent.textContent)
+      tEmail.control.value = { ...host.identity(), ...chat.prechat }.email ?? "";
     if (offline.hidden === false && !oName.control.value && !oEmail.control.value) {
       const who = { ...host.identity(), ...chat.prechat };
       oName.control.value = who.name ?? "";
@@ -256,7 +282,11 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
     pError.textContent = "";
     const name = pName.control.value.trim().slice(0, 100);
     const departmentId = pDepartment.control.value;
-    chat.prechat = { ...(name ? { name } : {}), ...(mail ? { email: mail } : {}), ...(departmentId ? { departmentId } : {}) };
+    chat.prechat = {
+      ...(name ? { name } : {}),
+      ...(mail ? { email: mail } : {}),
+      ...(departmentId ? { departmentId } : {}),
+    };
     prechatDone = true;
     pStart.disabled = true;
     // Whether that department has anyone online decides between the chat and "leave a message".
@@ -268,7 +298,10 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
         if (c) online = c.online;
         pStart.disabled = false;
         changed();
-        (online ? root.parentElement?.parentElement?.querySelector<HTMLElement>("[data-testid=parley-input]") : offlineStart())?.focus();
+        (online
+          ? root.parentElement?.parentElement?.querySelector<HTMLElement>("[data-testid=parley-input]")
+          : offlineStart()
+        )?.focus();
       });
   });
 
@@ -285,7 +318,11 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
     oSend.disabled = true;
     const body: OfflineMessageRequest = { accountId: host.account, name: name.slice(0, 100), email: mail, text };
     if (chat.prechat.departmentId) body.departmentId = chat.prechat.departmentId;
-    void fetch(`${host.base}/api/visitor/offline-messages`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+    void fetch(`${host.base}/api/visitor/offline-messages`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    })
       .then((res) => res.status === 201)
       .catch(() => false)
       .then((ok) => {
@@ -297,7 +334,10 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
       });
   });
 
-  for (const [b, value] of [[rGood, "good"], [rBad, "bad"]] as const) {
+  for (const [b, value] of [
+    [rGood, "good"],
+    [rBad, "bad"],
+  ] as const) {
     b.setAttribute("aria-pressed", "false");
     b.addEventListener("click", () => {
       chosen = value;
@@ -332,13 +372,20 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${session.token}` },
       body: JSON.stringify({ email: mail } satisfies TranscriptRequest),
     })
-      .then(async (res): Promise<TranscriptResponse | Problem | null> => (res.ok ? res.json() : res.json().catch(() => null)))
+      .then(async (res): Promise<TranscriptResponse | Problem | null> =>
+        res.ok ? res.json() : res.json().catch(() => null),
+      )
       .catch(() => null)
       .then((answer) => {
         tSend.disabled = false;
         if (answer && "to" in answer) return void (tSent.textContent = t.transcriptSent.replace("{email}", answer.to));
         const code = answer?.code;
-        tError.textContent = code === "email_invalid" ? t.emailInvalid : code === "rate_limited" ? t.transcriptTooMany : t.transcriptFailed;
+        tError.textContent =
+          code === "email_invalid"
+            ? t.emailInvalid
+            : code === "rate_limited"
+              ? t.transcriptTooMany
+              : t.transcriptFailed;
         tEmail.control.focus();
       });
   });

@@ -116,7 +116,10 @@ export function createChatWindow(host: ChatHost): ChatUi {
     input.placeholder = t.placeholder;
     input.setAttribute("aria-label", t.inputLabel);
     send.textContent = t.send;
-    attach.setAttribute("aria-label", (t as Texts & { sendFile?: string }).sendFile ?? SEND_FILE[t.lang] ?? SEND_FILE.en!);
+    attach.setAttribute(
+      "aria-label",
+      (t as Texts & { sendFile?: string }).sendFile ?? SEND_FILE[t.lang] ?? SEND_FILE.en!,
+    );
     chatForms?.labels();
     render();
   }
@@ -128,12 +131,18 @@ export function createChatWindow(host: ChatHost): ChatUi {
     const wanted: [string, () => HTMLElement][] = s.messages.map((m) => [
       keyOf(m),
       () => {
-        const node = messageNode({ seq: m.seq, text: m.kind === "system" ? systemText(m, t) : m.text, author: m.kind === "system" ? "system" : m.author.kind, name: m.author.name });
+        const node = messageNode({
+          seq: m.seq,
+          text: m.kind === "system" ? systemText(m, t) : m.text,
+          author: m.kind === "system" ? "system" : m.author.kind,
+          name: m.author.name,
+        });
         if (m.kind === "file") files ? files.decorate(node, m) : void needFiles();
         return node;
       },
     ]);
-    for (const p of s.outbox) wanted.push([`p${p.cid}`, () => messageNode({ seq: null, text: p.text, author: "visitor" })]);
+    for (const p of s.outbox)
+      wanted.push([`p${p.cid}`, () => messageNode({ seq: null, text: p.text, author: "visitor" })]);
     const keys = new Set(wanted.map(([key]) => key));
     for (const [key, node] of nodes) if (!keys.has(key)) (node.remove(), nodes.delete(key));
     let previous: Element = greeting;
@@ -148,7 +157,8 @@ export function createChatWindow(host: ChatHost): ChatUi {
       previous = files.root;
     }
     const seen = chat.seenSeq;
-    for (const m of s.messages) if (m.author.kind === "visitor") setMeta(nodes.get(keyOf(m))!, m.seq === seen ? t.seen : "");
+    for (const m of s.messages)
+      if (m.author.kind === "visitor") setMeta(nodes.get(keyOf(m))!, m.seq === seen ? t.seen : "");
     for (const p of s.outbox) setMeta(nodes.get(`p${p.cid}`)!, p.failed ? t.notDelivered : t.sending);
     endedNote.textContent = t.ended;
     if (s.ended) previous.after(endedNote);
@@ -157,7 +167,13 @@ export function createChatWindow(host: ChatHost): ChatUi {
     form.hidden = chatForms ? chatForms.update() : false;
     if (chatForms && log.lastElementChild !== chatForms.root) log.append(chatForms.root);
     endButton.hidden = !chat.canEnd;
-    status.textContent = chat.unavailable ? t.unavailable : chat.link === "reconnecting" ? t.reconnecting : chat.operatorTyping ? fill(t.typing, { name: chat.operatorTyping }) : "";
+    status.textContent = chat.unavailable
+      ? t.unavailable
+      : chat.link === "reconnecting"
+        ? t.reconnecting
+        : chat.operatorTyping
+          ? fill(t.typing, { name: chat.operatorTyping })
+          : "";
     if (stuck) log.scrollTop = log.scrollHeight;
   }
 

@@ -22,7 +22,11 @@ export const FILES_CSS = `
 `;
 
 // Its own tiny `el`: importing message-view's would split it into a shared file.
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -50,7 +54,10 @@ export function createFiles(host: ChatHost, chat: VisitorChat, changed: () => vo
     if (!session) return Promise.resolve(null);
     const entry: { link: Promise<FileLinkResponse | null>; until: number } = {
       until: Infinity,
-      link: fetch(`${host.base}/api/chats/${encodeURIComponent(session.chatId)}/files/${encodeURIComponent(fileId)}/link`, { headers: { Authorization: `Bearer ${session.token}` } })
+      link: fetch(
+        `${host.base}/api/chats/${encodeURIComponent(session.chatId)}/files/${encodeURIComponent(fileId)}/link`,
+        { headers: { Authorization: `Bearer ${session.token}` } },
+      )
         .then((res) => (res.ok ? (res.json() as Promise<FileLinkResponse>) : null))
         .catch(() => null)
         .then((got) => ((entry.until = got ? got.expiresAt : 0), got)),
@@ -93,7 +100,8 @@ export function createFiles(host: ChatHost, chat: VisitorChat, changed: () => vo
   }
 
   /** "larger than the 10 MB limit" with the account's limit from the widget config, if known. */
-  const tooLarge = (t: FileTexts, limit: number | undefined) => (limit ? t.fileOverLimit.replace("{limit}", formatFileSize(limit)) : t.fileTooLarge);
+  const tooLarge = (t: FileTexts, limit: number | undefined) =>
+    limit ? t.fileOverLimit.replace("{limit}", formatFileSize(limit)) : t.fileTooLarge;
 
   function refusal(outcome: Extract<UploadOutcome, { ok: false }>, t: FileTexts, limit: number | undefined): string {
     switch (outcome.code) {
@@ -149,7 +157,14 @@ export function createFiles(host: ChatHost, chat: VisitorChat, changed: () => vo
       const session = await chat.sessionForFile();
       if (cancelled) return;
       if (!session) return fail(t.fileFailed);
-      const upload = uploadFile({ base: host.base, chatId: session.chatId, token: session.token, file, cid: newUploadCid(), onProgress: (sent) => (bar.value = sent) });
+      const upload = uploadFile({
+        base: host.base,
+        chatId: session.chatId,
+        token: session.token,
+        file,
+        cid: newUploadCid(),
+        onProgress: (sent) => (bar.value = sent),
+      });
       abort = upload.abort;
       const outcome = await upload.done;
       if (outcome.ok) {

@@ -4,7 +4,11 @@ import { linkify } from "../../common/linkify.ts";
 import type { ChatMessage } from "../../../shared/protocol.ts";
 import { fill, type Texts } from "../texts.ts";
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -29,12 +33,18 @@ function richText(text: string): DocumentFragment {
 
 /** The words for a system message in the widget's language (the stored text is English). */
 export function systemText(m: ChatMessage, texts: Texts): string {
-  const template = m.event === "join" ? texts.joined : m.event === "leave" ? texts.left : m.event === "close" ? texts.closed : null;
+  const template =
+    m.event === "join" ? texts.joined : m.event === "leave" ? texts.left : m.event === "close" ? texts.closed : null;
   return template ? fill(template, { name: m.author.name }) : m.text;
 }
 
 /** A stored message (seq set) or a pending one of the visitor's (seq null). */
-export function messageNode(m: { seq: number | null; text: string; author: "visitor" | "operator" | "system"; name?: string }): HTMLElement {
+export function messageNode(m: {
+  seq: number | null;
+  text: string;
+  author: "visitor" | "operator" | "system";
+  name?: string;
+}): HTMLElement {
   const node = el("div", `msg ${m.author}`);
   node.dataset.testid = "parley-message";
   node.dataset.author = m.author;

@@ -21,26 +21,37 @@ export function createQueueNotice(host: ChatHost, chat: VisitorChat, changed: ()
   /** A question is on its way or the next one is due: no second loop. */
   let polling = false;
 
-  const current = (): QueuePositionResponse | null => (answer && answer.chatId === chat.state.session?.chatId ? answer.queue : null);
+  const current = (): QueuePositionResponse | null =>
+    answer && answer.chatId === chat.state.session?.chatId ? answer.queue : null;
 
   /** Started and no operator in it yet, unless the lobby said it waits no longer. */
   function waiting(): boolean {
     const s = chat.state;
-    return !!s.session && !s.ended && !s.messages.some((m) => m.author.kind === "operator") && current()?.waiting !== false;
+    return (
+      !!s.session && !s.ended && !s.messages.some((m) => m.author.kind === "operator") && current()?.waiting !== false
+    );
   }
 
   /** Nobody took the chat in time (the lobby's queue timeout): the chat forms offer the offline form. */
   function missed(): boolean {
     const s = chat.state;
     const queue = current();
-    return !!s.session && !s.ended && !s.messages.some((m) => m.author.kind === "operator") && queue?.waiting === false && queue.missed === true;
+    return (
+      !!s.session &&
+      !s.ended &&
+      !s.messages.some((m) => m.author.kind === "operator") &&
+      queue?.waiting === false &&
+      queue.missed === true
+    );
   }
 
   function poll(): void {
     const session = chat.state.session;
     polling = !!session && chat.visible && waiting();
     if (!polling || !session) return;
-    void fetch(`${host.base}/api/chats/${encodeURIComponent(session.chatId)}/queue`, { headers: { Authorization: `Bearer ${session.token}` } })
+    void fetch(`${host.base}/api/chats/${encodeURIComponent(session.chatId)}/queue`, {
+      headers: { Authorization: `Bearer ${session.token}` },
+    })
       .then((res) => (res.ok ? (res.json() as Promise<QueuePositionResponse>) : null))
       .catch(() => null)
       .then((queue) => {
@@ -58,7 +69,13 @@ export function createQueueNotice(host: ChatHost, chat: VisitorChat, changed: ()
       const shown = waiting();
       const queue = current();
       node.hidden = !shown && !missed();
-      node.textContent = shown ? (queue?.waiting ? `${t.waitingForOperator} ${t.queuePlace.replace("{n}", String(queue.position))}` : t.waitingForOperator) : missed() ? t.queueMissed : "";
+      node.textContent = shown
+        ? queue?.waiting
+          ? `${t.waitingForOperator} ${t.queuePlace.replace("{n}", String(queue.position))}`
+          : t.waitingForOperator
+        : missed()
+          ? t.queueMissed
+          : "";
       if (shown && !polling) poll();
     },
   };

@@ -4,7 +4,16 @@
 import { lastReadOwnMessage, mergeMessages } from "../../common/message-log.ts";
 import { ReconnectingSocket } from "../../common/reconnecting-socket.ts";
 import { socketProtocols } from "../../../shared/socket-auth.ts";
-import { finalSendErrors, MAX_RATING_COMMENT_LENGTH, MAX_TEXT_LENGTH, type ChatMessage, type ClientFrame, type ServerFrame, type VisitorSessionRequest, type VisitorSessionResponse } from "../../../shared/protocol.ts";
+import {
+  finalSendErrors,
+  MAX_RATING_COMMENT_LENGTH,
+  MAX_TEXT_LENGTH,
+  type ChatMessage,
+  type ClientFrame,
+  type ServerFrame,
+  type VisitorSessionRequest,
+  type VisitorSessionResponse,
+} from "../../../shared/protocol.ts";
 import type { ChatHost, Identity } from "../contract.ts";
 import { DraftReporter } from "./draft-reporter.ts";
 import { loadChat, storeChat, type SavedChat } from "./saved-chat.ts";
@@ -61,7 +70,9 @@ export class VisitorChat {
     return this.me ? lastReadOwnMessage(this.state.messages, this.me, this.operatorReadSeq) : null;
   }
   get unread(): number {
-    return this.state.messages.filter((m) => m.seq > this.readSeq && m.kind !== "system" && m.author.kind === "operator").length;
+    return this.state.messages.filter(
+      (m) => m.seq > this.readSeq && m.kind !== "system" && m.author.kind === "operator",
+    ).length;
   }
 
   send(text: string): void {
@@ -127,7 +138,11 @@ export class VisitorChat {
       if (typeof who.email === "string" && EMAIL.test(who.email.trim())) body.email = who.email.trim();
       const invitation = this.host.invitation();
       if (invitation) body.invitationId = invitation.id;
-      const res = await fetch(`${this.host.base}/api/visitor/sessions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const res = await fetch(`${this.host.base}/api/visitor/sessions`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
       if (res.status === 201) {
         this.state.session = (await res.json()) as VisitorSessionResponse;
         if (invitation) this.host.invitationUsed();
@@ -179,7 +194,9 @@ export class VisitorChat {
       onFrame: (frame) => this.receive(frame as ServerFrame),
       // A refused upgrade is a bare close to the browser; HTTP says whether retrying can help.
       diagnose: async () => {
-        const res = await fetch(`${this.host.base}/api/chats/${encodeURIComponent(session.chatId)}/messages?limit=1`, { headers: { Authorization: `Bearer ${session.token}` } }).catch(() => null);
+        const res = await fetch(`${this.host.base}/api/chats/${encodeURIComponent(session.chatId)}/messages?limit=1`, {
+          headers: { Authorization: `Bearer ${session.token}` },
+        }).catch(() => null);
         if (res && [401, 403, 404].includes(res.status)) {
           this.ended();
           return "stop";
@@ -199,7 +216,8 @@ export class VisitorChat {
           else if (p.id === this.me) this.readSeq = Math.max(this.readSeq, p.lastReadSeq);
         }
         if (frame.chat.status === "closed") return this.ended();
-        for (const p of this.state.outbox) if (!p.failed) this.socket?.send({ type: "message", cid: p.cid, text: p.text });
+        for (const p of this.state.outbox)
+          if (!p.failed) this.socket?.send({ type: "message", cid: p.cid, text: p.text });
         break;
       }
       case "msg": {
@@ -225,13 +243,15 @@ export class VisitorChat {
         if (frame.from.kind !== "operator") break;
         clearTimeout(this.typingTimer);
         this.operatorTyping = frame.active ? frame.from.name : null;
-        if (frame.active) this.typingTimer = setTimeout(() => ((this.operatorTyping = null), this.events.changed()), TYPING_STALE_MS);
+        if (frame.active)
+          this.typingTimer = setTimeout(() => ((this.operatorTyping = null), this.events.changed()), TYPING_STALE_MS);
         break;
       case "read":
         if (frame.from.kind === "operator") this.operatorReadSeq = Math.max(this.operatorReadSeq, frame.seq);
         break;
       case "error":
-        if (frame.cid && FINAL_SEND_ERRORS.has(frame.code)) this.state.outbox = this.state.outbox.map((p) => (p.cid === frame.cid ? { ...p, failed: true } : p));
+        if (frame.cid && FINAL_SEND_ERRORS.has(frame.code))
+          this.state.outbox = this.state.outbox.map((p) => (p.cid === frame.cid ? { ...p, failed: true } : p));
         // Sent faster than the room takes from one visitor: the same message again, once allowed.
         if (frame.code === "rate_limited" && frame.cid) this.resendLater(frame.cid, frame.retryAfterMs ?? 1000);
         if (frame.code === "chat_closed") return this.ended();
@@ -262,7 +282,10 @@ export class VisitorChat {
 
   private save(): void {
     storeChat(this.host.account, this.state);
-    this.host.chatting({ chatting: !!this.state.session && !this.state.ended, chatId: this.state.session?.chatId ?? null });
+    this.host.chatting({
+      chatting: !!this.state.session && !this.state.ended,
+      chatId: this.state.session?.chatId ?? null,
+    });
     this.host.setUnread(this.visible ? 0 : this.unread);
     this.events.changed();
   }

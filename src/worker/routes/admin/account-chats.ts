@@ -39,7 +39,8 @@ export const accountChatRoutes = new Hono<AppEnv>()
       id: "listChats",
       tag: "Chats",
       summary: "List chats",
-      description: "Newest first. Filters: `status`, `departmentId`, `operatorId` (an operator in the chat now), `from` and `to` (started at or after / before, ms since the epoch).",
+      description:
+        "Newest first. Filters: `status`, `departmentId`, `operatorId` (an operator in the chat now), `from` and `to` (started at or after / before, ms since the epoch).",
       input: "query",
       ok: { status: 200, description: "A page of chats.", schema: pageOf(ChatSummarySchema) },
     }),
@@ -52,12 +53,19 @@ export const accountChatRoutes = new Hono<AppEnv>()
         eq(chats.accountId, c.var.principal.accountId),
         query.status && eq(chats.status, query.status),
         query.departmentId === undefined ? undefined : eq(chats.departmentId, query.departmentId),
-        query.operatorId === undefined ? undefined : sql`EXISTS (SELECT 1 FROM json_each(${chats.operatorIds}) WHERE value = ${query.operatorId})`,
+        query.operatorId === undefined
+          ? undefined
+          : sql`EXISTS (SELECT 1 FROM json_each(${chats.operatorIds}) WHERE value = ${query.operatorId})`,
         query.from === undefined ? undefined : gte(chats.createdAt, query.from),
         query.to === undefined ? undefined : lt(chats.createdAt, query.to),
         window.where,
       );
-      const rows = await database(c.env.DB).select(columns).from(chats).where(filters).orderBy(window.orderBy).limit(window.limit);
+      const rows = await database(c.env.DB)
+        .select(columns)
+        .from(chats)
+        .where(filters)
+        .orderBy(window.orderBy)
+        .limit(window.limit);
       return c.json(window.page(rows, toSummary));
     },
   )
@@ -80,8 +88,11 @@ export const accountChatRoutes = new Hono<AppEnv>()
       if (!row) throw new ProblemError(404, "not_found", "There is no such chat in this account.");
       const room = chatRoomOf(c.env, row.id);
       const messages: ChatMessage[] = [];
-      for (let after = 0; messages.length < MAX_CHAT_MESSAGES; ) {
-        const page = await room.history({ after, limit: Math.min(MAX_HISTORY_PAGE, MAX_CHAT_MESSAGES - messages.length) });
+      for (let after = 0; messages.length < MAX_CHAT_MESSAGES;) {
+        const page = await room.history({
+          after,
+          limit: Math.min(MAX_HISTORY_PAGE, MAX_CHAT_MESSAGES - messages.length),
+        });
         messages.push(...page.messages);
         if (!page.hasMore || !page.messages.length) break;
         after = page.messages[page.messages.length - 1]!.seq;

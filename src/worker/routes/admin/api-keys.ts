@@ -37,11 +37,20 @@ const OWNER_KEYS = "Only an owner may create or revoke an owner key.";
  * admin at all: revoked. An owner made admin: their owner keys become admin keys. (Requests are
  * already held to this by principal.ts, which caps a key by its creator; this keeps the stored
  * keys, and so the list, true, and keeps a revoked key revoked if its creator comes back.) */
-export async function keysFollowCreator(db: D1Database, accountId: string, operator: { id: string; role: OperatorRole; active: boolean }): Promise<void> {
+export async function keysFollowCreator(
+  db: D1Database,
+  accountId: string,
+  operator: { id: string; role: OperatorRole; active: boolean },
+): Promise<void> {
   const theirs = and(eq(apiKeys.accountId, accountId), eq(apiKeys.createdBy, operator.id), isNull(apiKeys.revokedAt));
   const d = database(db);
-  if (!operator.active || operator.role === "operator") await d.update(apiKeys).set({ revokedAt: Date.now() }).where(theirs);
-  else if (operator.role === "admin") await d.update(apiKeys).set({ role: "admin" }).where(and(theirs, eq(apiKeys.role, "owner")));
+  if (!operator.active || operator.role === "operator")
+    await d.update(apiKeys).set({ revokedAt: Date.now() }).where(theirs);
+  else if (operator.role === "admin")
+    await d
+      .update(apiKeys)
+      .set({ role: "admin" })
+      .where(and(theirs, eq(apiKeys.role, "owner")));
 }
 function mine(accountId: string, id: string) {
   return and(eq(apiKeys.accountId, accountId), eq(apiKeys.id, id));
@@ -91,7 +100,8 @@ export const apiKeyRoutes = new Hono<AppEnv>()
       const me = c.var.principal;
       const body = c.req.valid("json");
       const myRole = adminRoleOf(me);
-      if (myRole === null) throw new ProblemError(403, "forbidden", "This needs an admin API key or an owner or admin operator.");
+      if (myRole === null)
+        throw new ProblemError(403, "forbidden", "This needs an admin API key or an owner or admin operator.");
       const role = body.role ?? myRole;
       if (role === "owner" && myRole !== "owner") throw fieldProblem(403, "forbidden", "role", OWNER_KEYS);
       // A key made by a key belongs to the same person: it follows the same creator.
@@ -99,7 +109,15 @@ export const apiKeyRoutes = new Hono<AppEnv>()
       const secret = generateApiKey();
       const apiKey = await database(c.env.DB)
         .insert(apiKeys)
-        .values({ id: `key_${ulid()}`, accountId: me.accountId, name: body.name, role, createdBy, keyHash: await hashApiKey(secret), prefix: apiKeyDisplayPrefix(secret) })
+        .values({
+          id: `key_${ulid()}`,
+          accountId: me.accountId,
+          name: body.name,
+          role,
+          createdBy,
+          keyHash: await hashApiKey(secret),
+          prefix: apiKeyDisplayPrefix(secret),
+        })
         .returning(columns)
         .get();
       return c.json({ apiKey, secret }, 201);
@@ -111,7 +129,8 @@ export const apiKeyRoutes = new Hono<AppEnv>()
       id: "revokeApiKey",
       tag: "API keys",
       summary: "Revoke an API key",
-      description: "From the next request on, the key is refused (401). A key may revoke itself. Revoking a revoked key changes nothing. Only owners revoke owner keys.",
+      description:
+        "From the next request on, the key is refused (401). A key may revoke itself. Revoking a revoked key changes nothing. Only owners revoke owner keys.",
       ok: { status: 204, description: "Revoked." },
       errors: { 403: `${OWNER_KEYS} (\`forbidden\`)`, 404: true },
     }),
@@ -125,7 +144,10 @@ export const apiKeyRoutes = new Hono<AppEnv>()
       if (!target) throw new ProblemError(404, "not_found", NOT_FOUND);
       const itself = me.kind === "apiKey" && me.keyId === id;
       if (target.role === "owner" && !itself && !isOwnerLevel(me)) throw new ProblemError(403, "forbidden", OWNER_KEYS);
-      await db.update(apiKeys).set({ revokedAt: Date.now() }).where(and(mine(accountId, id), isNull(apiKeys.revokedAt)));
+      await db
+        .update(apiKeys)
+        .set({ revokedAt: Date.now() })
+        .where(and(mine(accountId, id), isNull(apiKeys.revokedAt)));
       return c.body(null, 204);
     },
   );

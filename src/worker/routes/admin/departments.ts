@@ -30,7 +30,13 @@ function duplicateName(error: unknown): never {
 export const departmentRoutes = new Hono<AppEnv>()
   .get(
     "/departments",
-    describe({ id: "listDepartments", tag: "Departments", summary: "List departments", input: "query", ok: { status: 200, description: "A page of departments, oldest first.", schema: pageOf(Department) } }),
+    describe({
+      id: "listDepartments",
+      tag: "Departments",
+      summary: "List departments",
+      input: "query",
+      ok: { status: 200, description: "A page of departments, oldest first.", schema: pageOf(Department) },
+    }),
     validate("query", PageQuery),
     async (c) => {
       const window = pageWindow(departments.id, c.req.valid("query"));
@@ -45,7 +51,14 @@ export const departmentRoutes = new Hono<AppEnv>()
   )
   .post(
     "/departments",
-    describe({ id: "createDepartment", tag: "Departments", summary: "Create a department", input: "body", ok: { status: 201, description: "The new department.", schema: Department }, errors: { 409: DUPLICATE_409 } }),
+    describe({
+      id: "createDepartment",
+      tag: "Departments",
+      summary: "Create a department",
+      input: "body",
+      ok: { status: 201, description: "The new department.", schema: Department },
+      errors: { 409: DUPLICATE_409 },
+    }),
     validate("json", DepartmentCreate),
     async (c) => {
       const { name } = c.req.valid("json");
@@ -60,16 +73,33 @@ export const departmentRoutes = new Hono<AppEnv>()
   )
   .get(
     "/departments/:id",
-    describe({ id: "getDepartment", tag: "Departments", summary: "Get a department", ok: { status: 200, description: "The department.", schema: Department }, errors: { 404: true } }),
+    describe({
+      id: "getDepartment",
+      tag: "Departments",
+      summary: "Get a department",
+      ok: { status: 200, description: "The department.", schema: Department },
+      errors: { 404: true },
+    }),
     async (c) => {
-      const row = await database(c.env.DB).select(columns).from(departments).where(mine(c.var.principal.accountId, c.req.param("id"))).get();
+      const row = await database(c.env.DB)
+        .select(columns)
+        .from(departments)
+        .where(mine(c.var.principal.accountId, c.req.param("id")))
+        .get();
       if (!row) throw new ProblemError(404, "not_found", NOT_FOUND);
       return c.json(row);
     },
   )
   .patch(
     "/departments/:id",
-    describe({ id: "updateDepartment", tag: "Departments", summary: "Rename a department", input: "body", ok: { status: 200, description: "The department as it is now.", schema: Department }, errors: { 404: true, 409: DUPLICATE_409 } }),
+    describe({
+      id: "updateDepartment",
+      tag: "Departments",
+      summary: "Rename a department",
+      input: "body",
+      ok: { status: 200, description: "The department as it is now.", schema: Department },
+      errors: { 404: true, 409: DUPLICATE_409 },
+    }),
     validate("json", DepartmentUpdate),
     async (c) => {
       const row = await database(c.env.DB)
@@ -89,7 +119,8 @@ export const departmentRoutes = new Hono<AppEnv>()
       id: "deleteDepartment",
       tag: "Departments",
       summary: "Delete a department",
-      description: "Its memberships and its canned responses are deleted with it; its chats remain, with `departmentId` null, and its waiting chats now wait for any operator.",
+      description:
+        "Its memberships and its canned responses are deleted with it; its chats remain, with `departmentId` null, and its waiting chats now wait for any operator.",
       ok: { status: 204, description: "Deleted." },
       errors: { 404: true },
     }),
@@ -97,14 +128,26 @@ export const departmentRoutes = new Hono<AppEnv>()
       const accountId = c.var.principal.accountId;
       const id = c.req.param("id");
       const db = database(c.env.DB);
-      if (!(await db.select({ id: departments.id }).from(departments).where(mine(accountId, id)).get())) throw new ProblemError(404, "not_found", NOT_FOUND);
+      if (!(await db.select({ id: departments.id }).from(departments).where(mine(accountId, id)).get()))
+        throw new ProblemError(404, "not_found", NOT_FOUND);
       // The foreign keys would cascade most of this, but the canned responses' owner is not a
       // foreign key (it names a department or an operator), so every step is spelled out, in one
       // batch: all of it happens or none of it.
       await db.batch([
         db.delete(operatorDepartments).where(eq(operatorDepartments.departmentId, id)),
-        db.update(chats).set({ departmentId: null }).where(and(eq(chats.accountId, accountId), eq(chats.departmentId, id))),
-        db.delete(cannedResponses).where(and(eq(cannedResponses.accountId, accountId), eq(cannedResponses.level, "department"), eq(cannedResponses.ownerId, id))),
+        db
+          .update(chats)
+          .set({ departmentId: null })
+          .where(and(eq(chats.accountId, accountId), eq(chats.departmentId, id))),
+        db
+          .delete(cannedResponses)
+          .where(
+            and(
+              eq(cannedResponses.accountId, accountId),
+              eq(cannedResponses.level, "department"),
+              eq(cannedResponses.ownerId, id),
+            ),
+          ),
         db.delete(departments).where(mine(accountId, id)),
       ]);
       await departmentRemoved(c.env, accountId, id);

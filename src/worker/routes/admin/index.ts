@@ -19,14 +19,23 @@ import { settingsRoutes } from "./settings.ts";
 export { signUpInvitationRoutes } from "./sign-up-invitations.ts";
 
 /** Just enough of the document's shape for it to be described in itself. */
-const OpenApiDocument = v.looseObject({ openapi: v.string(), info: v.looseObject({ title: v.string(), version: v.string() }), paths: v.record(v.string(), v.unknown()) });
+const OpenApiDocument = v.looseObject({
+  openapi: v.string(),
+  info: v.looseObject({ title: v.string(), version: v.string() }),
+  paths: v.record(v.string(), v.unknown()),
+});
 
 /** The largest body: a reorder of 500 ids is about 35 KB; nothing else comes close. */
 const MAX_BODY_BYTES = 64 * 1024;
 
 const resources = new Hono<AppEnv>()
   .use(requireAdmin)
-  .use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => problemResponse(413, "too_large", `Bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`) }))
+  .use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => problemResponse(413, "too_large", `Bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`),
+    }),
+  )
   .route("/", settingsRoutes)
   .route("/", departmentRoutes)
   .route("/", operatorRoutes)
@@ -39,7 +48,13 @@ export const adminRoutes = new Hono<AppEnv>()
   // they were registered, and this one answers without calling on.
   .get(
     "/openapi.json",
-    describe({ id: "getOpenApiDocument", tag: "Meta", summary: "This API's OpenAPI 3.1 document", public: true, ok: { status: 200, description: "The document.", schema: OpenApiDocument } }),
+    describe({
+      id: "getOpenApiDocument",
+      tag: "Meta",
+      summary: "This API's OpenAPI 3.1 document",
+      public: true,
+      ok: { status: 200, description: "The document.", schema: OpenApiDocument },
+    }),
     (c, next) => openApiDocument(c, next),
   )
   .route("/", resources);

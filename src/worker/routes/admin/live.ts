@@ -25,21 +25,34 @@ export function configChanged(env: Env, accountId: string, what: ConfigTopic): P
 
 /** An operator's name or departments changed: presence and their queue follow, and their
  * merged canned responses may differ. */
-export function operatorChanged(env: Env, accountId: string, operator: { id: string; name: string; departmentIds: string[] }): Promise<void> {
+export function operatorChanged(
+  env: Env,
+  accountId: string,
+  operator: { id: string; name: string; departmentIds: string[] },
+): Promise<void> {
   const lobby = lobbyOf(env, accountId);
   return notify("operator", Promise.all([lobby.operatorChanged(operator), lobby.configChanged("canned")]));
 }
 
 export function departmentRemoved(env: Env, accountId: string, departmentId: string): Promise<void> {
   const lobby = lobbyOf(env, accountId);
-  return notify("department removed", Promise.all([lobby.departmentRemoved(departmentId), lobby.configChanged("canned")]));
+  return notify(
+    "department removed",
+    Promise.all([lobby.departmentRemoved(departmentId), lobby.configChanged("canned")]),
+  );
 }
 
 /** Closes an operator's sockets once they lost the right to them: deactivated, their password
  * reset, or (with `sessionId`) signed out of that session. Their consoles in the lobby, every chat
  * they are in now, and every other chat they opened a socket to lately (closed chats and
  * colleagues' chats included: the lobby remembers, durable/chat-socket-registry.ts). */
-export async function disconnectOperator(env: Env, accountId: string, operatorId: string, why: "deactivated" | "session_ended", sessionId?: string): Promise<void> {
+export async function disconnectOperator(
+  env: Env,
+  accountId: string,
+  operatorId: string,
+  why: "deactivated" | "session_ended",
+  sessionId?: string,
+): Promise<void> {
   const theirs = sql`EXISTS (SELECT 1 FROM json_each(${chats.operatorIds}) WHERE value = ${operatorId})`;
   const lobby = lobbyOf(env, accountId);
   const [open, opened] = await Promise.all([
@@ -50,5 +63,11 @@ export async function disconnectOperator(env: Env, accountId: string, operatorId
     lobby.chatSocketsOf(operatorId, OPERATOR_TOKEN_TTL_S * 1000),
   ]);
   const rooms = new Set([...open.map((chat) => chat.id), ...opened]);
-  await notify(why, Promise.all([lobby.kick(operatorId, why, sessionId), ...[...rooms].map((chatId) => chatRoomOf(env, chatId).kick(operatorId, why, sessionId))]));
+  await notify(
+    why,
+    Promise.all([
+      lobby.kick(operatorId, why, sessionId),
+      ...[...rooms].map((chatId) => chatRoomOf(env, chatId).kick(operatorId, why, sessionId)),
+    ]),
+  );
 }

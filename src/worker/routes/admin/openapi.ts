@@ -67,7 +67,9 @@ export function describe(doc: RouteDoc) {
   for (const [key, text] of Object.entries(doc.errors ?? {})) {
     const status = Number(key) as ErrorStatus;
     // A route's own 403 reason comes on top of the general one, which holds everywhere.
-    responses[status] = problem(text === true ? ERRORS[status] : status === 403 ? `${ERRORS[403]} Also: ${text}` : text);
+    responses[status] = problem(
+      text === true ? ERRORS[status] : status === 403 ? `${ERRORS[403]} Also: ${text}` : text,
+    );
   }
   return describeRoute({
     operationId: doc.id,
@@ -100,7 +102,11 @@ export const documentOptions: Partial<GenerateSpecOptions> = {
     security: [{ bearer: [] }],
     components: {
       securitySchemes: {
-        bearer: { type: "http", scheme: "bearer", description: "An API key of the account (pk_…) or an owner's or admin's operator token." },
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "An API key of the account (pk_…) or an owner's or admin's operator token.",
+        },
       },
     },
   },

@@ -8,7 +8,15 @@
 import { and, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { ulid } from "ulid";
-import { Operator, OperatorCreate, OperatorCreated, OperatorUpdate, PageQuery, pageOf, PasswordReset } from "../../../shared/admin-api.ts";
+import {
+  Operator,
+  OperatorCreate,
+  OperatorCreated,
+  OperatorUpdate,
+  PageQuery,
+  pageOf,
+  PasswordReset,
+} from "../../../shared/admin-api.ts";
 import { hashPassword, hasPassword, UNUSABLE_PASSWORD_HASH } from "../../auth/password.ts";
 import { isOwnerLevel, type Principal } from "../../auth/principal.ts";
 import { signSignUpInvitation } from "../../auth/tokens.ts";
@@ -38,10 +46,20 @@ const NOT_FOUND = "There is no such operator in this account.";
 const EMAIL_TAKEN = "An operator with this email already exists (emails are unique across Parley).";
 const EMAIL_TAKEN_409 = `${EMAIL_TAKEN} (\`conflict\`, with \`fields\` naming \`email\`)`;
 const LAST_OWNER = "This is the account's last active owner; make someone else an owner first.";
-const OWNERS_ONLY = "Only an owner (or an owner API key) may give or take the owner role, create or invite an owner, deactivate an owner or set an owner's password.";
+const OWNERS_ONLY =
+  "Only an owner (or an owner API key) may give or take the owner role, create or invite an owner, deactivate an owner or set an owner's password.";
 
 function toOperator(row: Row, departmentIds: string[]): Operator {
-  return { id: row.id, email: row.email, name: row.name, role: row.role, departmentIds, active: row.active, hasPassword: hasPassword(row.passwordHash), createdAt: row.createdAt };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    departmentIds,
+    active: row.active,
+    hasPassword: hasPassword(row.passwordHash),
+    createdAt: row.createdAt,
+  };
 }
 
 function mine(accountId: string, id: string) {
@@ -58,7 +76,12 @@ async function findOperator(db: D1Database, accountId: string, id: string): Prom
 async function checkDepartments(db: D1Database, accountId: string, ids: string[]): Promise<string[]> {
   const unique = [...new Set(ids)];
   const foreign = await foreignDepartments(db, accountId, unique);
-  if (foreign.length) throw new ProblemError(404, "not_found", `No department ${foreign.map((id) => JSON.stringify(id)).join(", ")} in this account.`);
+  if (foreign.length)
+    throw new ProblemError(
+      404,
+      "not_found",
+      `No department ${foreign.map((id) => JSON.stringify(id)).join(", ")} in this account.`,
+    );
   return unique;
 }
 
@@ -69,7 +92,13 @@ function requireOwnerLevel(principal: Principal): void {
 export const operatorRoutes = new Hono<AppEnv>()
   .get(
     "/operators",
-    describe({ id: "listOperators", tag: "Operators", summary: "List operators", input: "query", ok: { status: 200, description: "A page of operators, oldest first.", schema: pageOf(Operator) } }),
+    describe({
+      id: "listOperators",
+      tag: "Operators",
+      summary: "List operators",
+      input: "query",
+      ok: { status: 200, description: "A page of operators, oldest first.", schema: pageOf(Operator) },
+    }),
     validate("query", PageQuery),
     async (c) => {
       const window = pageWindow(operators.id, c.req.valid("query"));
@@ -79,7 +108,10 @@ export const operatorRoutes = new Hono<AppEnv>()
         .where(and(eq(operators.accountId, c.var.principal.accountId), window.where))
         .orderBy(window.orderBy)
         .limit(window.limit);
-      const departments = await departmentIdsByOperator(c.env.DB, rows.map((row) => row.id));
+      const departments = await departmentIdsByOperator(
+        c.env.DB,
+        rows.map((row) => row.id),
+      );
       return c.json(window.page(rows, (row) => toOperator(row, departments.get(row.id) ?? [])));
     },
   )
@@ -94,8 +126,16 @@ export const operatorRoutes = new Hono<AppEnv>()
         "which the operator exchanges for a session at `POST /api/operator/invitations/accept` with a password of their choosing (the console does this at " +
         "`<console origin>/#/invitation/<token>`, the link the Control Panel shows); until then they cannot sign in. They get the role stored for them when they accept.",
       input: "body",
-      ok: { status: 201, description: "The operator, and the invitation if no password was given.", schema: OperatorCreated },
-      errors: { 403: OWNERS_ONLY, 404: "A department in `departmentIds` is not one of this account's (`not_found`).", 409: EMAIL_TAKEN_409 },
+      ok: {
+        status: 201,
+        description: "The operator, and the invitation if no password was given.",
+        schema: OperatorCreated,
+      },
+      errors: {
+        403: OWNERS_ONLY,
+        404: "A department in `departmentIds` is not one of this account's (`not_found`).",
+        409: EMAIL_TAKEN_409,
+      },
     }),
     validate("json", OperatorCreate),
     async (c) => {
@@ -107,18 +147,31 @@ export const operatorRoutes = new Hono<AppEnv>()
       const passwordHash = body.password === undefined ? UNUSABLE_PASSWORD_HASH : await hashPassword(body.password);
       const db = database(c.env.DB);
       const [inserted] = await db
-        .batch([db.insert(operators).values({ id, accountId: me.accountId, email: body.email, name: body.name, role: body.role, passwordHash }).returning(columns), ...setDepartments(c.env.DB, id, departmentIds)])
+        .batch([
+          db
+            .insert(operators)
+            .values({ id, accountId: me.accountId, email: body.email, name: body.name, role: body.role, passwordHash })
+            .returning(columns),
+          ...setDepartments(c.env.DB, id, departmentIds),
+        ])
         .catch((error: unknown) => {
           if (isUniqueViolation(error)) throw fieldProblem(409, "conflict", "email", EMAIL_TAKEN);
           throw error;
         });
-      const invitation = body.password === undefined ? await signSignUpInvitation(me.accountId, id, body.role, c.env.AUTH_SECRET) : null;
+      const invitation =
+        body.password === undefined ? await signSignUpInvitation(me.accountId, id, body.role, c.env.AUTH_SECRET) : null;
       return c.json({ operator: toOperator(inserted[0]!, departmentIds), invitation }, 201);
     },
   )
   .get(
     "/operators/:id",
-    describe({ id: "getOperator", tag: "Operators", summary: "Get an operator", ok: { status: 200, description: "The operator.", schema: Operator }, errors: { 404: true } }),
+    describe({
+      id: "getOperator",
+      tag: "Operators",
+      summary: "Get an operator",
+      ok: { status: 200, description: "The operator.", schema: Operator },
+      errors: { 404: true },
+    }),
     async (c) => {
       const row = await findOperator(c.env.DB, c.var.principal.accountId, c.req.param("id"));
       const departments = await departmentIdsByOperator(c.env.DB, [row.id]);
@@ -146,11 +199,19 @@ export const operatorRoutes = new Hono<AppEnv>()
       const before = await findOperator(c.env.DB, me.accountId, c.req.param("id"));
       const roleChanges = body.role !== undefined && body.role !== before.role;
       const deactivates = body.active === false && before.active;
-      if ((roleChanges && (body.role === "owner" || before.role === "owner")) || (deactivates && before.role === "owner")) requireOwnerLevel(me);
+      if (
+        (roleChanges && (body.role === "owner" || before.role === "owner")) ||
+        (deactivates && before.role === "owner")
+      )
+        requireOwnerLevel(me);
       const departmentIds = body.departmentIds && (await checkDepartments(c.env.DB, me.accountId, body.departmentIds));
 
       const db = database(c.env.DB);
-      const change = { ...(body.name !== undefined && { name: body.name }), ...(body.role !== undefined && { role: body.role }), ...(body.active !== undefined && { active: body.active }) };
+      const change = {
+        ...(body.name !== undefined && { name: body.name }),
+        ...(body.role !== undefined && { role: body.role }),
+        ...(body.active !== undefined && { active: body.active }),
+      };
       if (Object.keys(change).length) {
         // An active owner who stops being one must leave another active owner behind. Checked in
         // the UPDATE itself, so two owners demoting each other at once cannot both succeed.
@@ -169,7 +230,12 @@ export const operatorRoutes = new Hono<AppEnv>()
       if (roleChanges || deactivates) await keysFollowCreator(c.env.DB, me.accountId, after);
       const currentDepartments = (await departmentIdsByOperator(c.env.DB, [after.id])).get(after.id) ?? [];
       if (deactivates) await disconnectOperator(c.env, me.accountId, after.id, "deactivated");
-      else if (body.name !== undefined || departmentIds) await operatorChanged(c.env, me.accountId, { id: after.id, name: after.name, departmentIds: currentDepartments });
+      else if (body.name !== undefined || departmentIds)
+        await operatorChanged(c.env, me.accountId, {
+          id: after.id,
+          name: after.name,
+          departmentIds: currentDepartments,
+        });
       return c.json(toOperator(after, currentDepartments));
     },
   )
@@ -179,7 +245,8 @@ export const operatorRoutes = new Hono<AppEnv>()
       id: "setOperatorPassword",
       tag: "Operators",
       summary: "Set an operator's password",
-      description: "Also completes an invitation: an invited operator can then sign in with this password, and their invitation is used up.",
+      description:
+        "Also completes an invitation: an invited operator can then sign in with this password, and their invitation is used up.",
       input: "body",
       ok: { status: 204, description: "The password is set." },
       errors: { 403: OWNERS_ONLY, 404: true },

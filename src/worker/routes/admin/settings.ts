@@ -14,14 +14,33 @@ import { describe } from "./openapi.ts";
 const GONE = "The account no longer exists.";
 
 export const settingsRoutes = new Hono<AppEnv>()
-  .get("/account", describe({ id: "getAccount", tag: "Account", summary: "The caller's account", ok: { status: 200, description: "Its id and name.", schema: Account } }), async (c) => {
-    const account = await database(c.env.DB).select({ id: accounts.id, name: accounts.name }).from(accounts).where(eq(accounts.id, c.var.principal.accountId)).get();
-    if (!account) throw new ProblemError(404, "not_found", GONE);
-    return c.json(account);
-  })
+  .get(
+    "/account",
+    describe({
+      id: "getAccount",
+      tag: "Account",
+      summary: "The caller's account",
+      ok: { status: 200, description: "Its id and name.", schema: Account },
+    }),
+    async (c) => {
+      const account = await database(c.env.DB)
+        .select({ id: accounts.id, name: accounts.name })
+        .from(accounts)
+        .where(eq(accounts.id, c.var.principal.accountId))
+        .get();
+      if (!account) throw new ProblemError(404, "not_found", GONE);
+      return c.json(account);
+    },
+  )
   .get(
     "/settings",
-    describe({ id: "getSettings", tag: "Settings", summary: "Get the settings", description: "Settings never changed have their defaults; `displayName` defaults to the account's name.", ok: { status: 200, description: "The settings.", schema: Settings } }),
+    describe({
+      id: "getSettings",
+      tag: "Settings",
+      summary: "Get the settings",
+      description: "Settings never changed have their defaults; `displayName` defaults to the account's name.",
+      ok: { status: 200, description: "The settings.", schema: Settings },
+    }),
     async (c) => {
       const settings = await readSettings(c.env.DB, c.var.principal.accountId);
       if (!settings) throw new ProblemError(404, "not_found", GONE);

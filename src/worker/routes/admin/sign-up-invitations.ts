@@ -4,7 +4,11 @@
 // in the body (not the URL) so it stays out of logs.
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { SignUpInvitationAccept, SignUpInvitationLookup, type SignUpInvitationDetails } from "../../../shared/admin-api.ts";
+import {
+  SignUpInvitationAccept,
+  SignUpInvitationLookup,
+  type SignUpInvitationDetails,
+} from "../../../shared/admin-api.ts";
 import { roleAtLeast, type OperatorLoginResponse } from "../../../shared/protocol.ts";
 import { hashPassword, hasPassword, UNUSABLE_PASSWORD_HASH } from "../../auth/password.ts";
 import { signOperatorSession, verifySignUpInvitation } from "../../auth/tokens.ts";
@@ -17,8 +21,10 @@ import type { AppEnv } from "../../app-env.ts";
 const USED = "This invitation has been used already: sign in with your password, or ask an admin to set a new one.";
 const EXPIRED = "This invitation has expired; ask an admin for a new one.";
 const INVALID = "This invitation is not valid.";
-const REVOKED = "This invitation was withdrawn: the operator it was for has been deactivated or removed. Ask an admin if you should still have access.";
-const OUTGROWN = "This invitation was for a lesser role than the operator has now; ask an owner to set a password for them instead.";
+const REVOKED =
+  "This invitation was withdrawn: the operator it was for has been deactivated or removed. Ask an admin if you should still have access.";
+const OUTGROWN =
+  "This invitation was for a lesser role than the operator has now; ask an owner to set a password for them instead.";
 
 type OperatorRow = typeof operators.$inferSelect;
 
@@ -29,12 +35,15 @@ type OperatorRow = typeof operators.$inferSelect;
  * only its invitee holds. */
 async function invitedOperator(env: Env, token: string): Promise<{ operator: OperatorRow; expiresAt: number }> {
   const invitation = await verifySignUpInvitation(token, env.AUTH_SECRET);
-  if (!invitation.ok) throw new ProblemError(401, invitation.reason, invitation.reason === "token_expired" ? EXPIRED : INVALID);
+  if (!invitation.ok)
+    throw new ProblemError(401, invitation.reason, invitation.reason === "token_expired" ? EXPIRED : INVALID);
   const operator = await database(env.DB).select().from(operators).where(eq(operators.id, invitation.operatorId)).get();
-  if (!operator || operator.accountId !== invitation.accountId || !operator.active) throw new ProblemError(410, "invitation_revoked", REVOKED);
+  if (!operator || operator.accountId !== invitation.accountId || !operator.active)
+    throw new ProblemError(410, "invitation_revoked", REVOKED);
   // Whoever issued an invitation has its token too: it is good for the role it was issued with
   // and no higher, so promoting an invitee never hands the issuer a way in above their own role.
-  if (invitation.role !== null && !roleAtLeast(invitation.role, operator.role)) throw new ProblemError(410, "invitation_revoked", OUTGROWN);
+  if (invitation.role !== null && !roleAtLeast(invitation.role, operator.role))
+    throw new ProblemError(410, "invitation_revoked", OUTGROWN);
   // An invitation is good while the operator has no password: once one is set (by accepting, or
   // by an admin) it is used up.
   if (hasPassword(operator.passwordHash)) throw new ProblemError(409, "invitation_used", USED);
@@ -53,12 +62,24 @@ export const signUpInvitationRoutes = new Hono<AppEnv>()
     const updated = await database(c.env.DB)
       .update(operators)
       .set({ passwordHash: await hashPassword(password) })
-      .where(and(eq(operators.id, operator.id), eq(operators.active, true), eq(operators.passwordHash, UNUSABLE_PASSWORD_HASH)))
+      .where(
+        and(
+          eq(operators.id, operator.id),
+          eq(operators.active, true),
+          eq(operators.passwordHash, UNUSABLE_PASSWORD_HASH),
+        ),
+      )
       .returning({ id: operators.id });
     if (!updated.length) throw new ProblemError(409, "invitation_used", USED);
 
     // The session carries exactly what the database holds for them: their role, as stored.
     const session = await signOperatorSession(operator, c.env.AUTH_SECRET);
-    const profile = { id: operator.id, accountId: operator.accountId, email: operator.email, name: operator.name, role: operator.role };
+    const profile = {
+      id: operator.id,
+      accountId: operator.accountId,
+      email: operator.email,
+      name: operator.name,
+      role: operator.role,
+    };
     return c.json({ ...session, operator: profile } satisfies OperatorLoginResponse);
   });
