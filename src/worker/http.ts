@@ -3,9 +3,10 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { MiddlewareHandler, ValidationTargets } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { validator } from "hono-openapi";
+import { validator } from "hono/validator";
 import type { ProblemField } from "../shared/protocol.ts";
 import { ProblemError, problemResponse } from "../server/problems.ts";
+import { withRouteMeta } from "./route-meta.ts";
 
 export function toProblemResponse(error: unknown): Response {
   if (error instanceof ProblemError)
@@ -37,21 +38,22 @@ function summary(fields: ProblemField[], target: string): string {
   return `The request ${target} has ${fields.length} problems; each is listed with the field it is about.`;
 }
 
-/** Validates one part of the request; a failure is a 422 problem listing every issue. It is
- * hono-openapi's validator, so the same schema also describes the route in an OpenAPI document. */
+/** Validates one part of the request against its schema (any Standard Schema; ours are valibot);
+ * a failure is a 422 problem listing every issue. The schema is kept on the middleware, so it
+ * also describes the route in the admin API's OpenAPI document. */
 export function validate<Target extends keyof ValidationTargets, Schema extends StandardSchemaV1>(
   target: Target,
   schema: Schema,
 ) {
-  const check = validator(target, schema, (result) => {
-    if (!result.success) {
-      const all = result.error.map(fieldOf);
-      const errors = all.map(({ path, message }) => (path ? `${path}: ${message}` : message));
-      const fields = all.filter((field) => field.path !== "");
-      return problemResponse(422, "validation_failed", summary(all, target), errors, undefined, fields);
-    }
+  const check = validator(target, async (value): Promise<StandardSchemaV1.InferOutput<Schema> | Response> => {
+    const result = await schema["~standard"].validate(value);
+    if (!result.issues) return result.value as StandardSchemaV1.InferOutput<Schema>;
+    const all = result.issues.map(fieldOf);
+    const errors = all.map(({ path, message }) => (path ? `${path}: ${message}` : message));
+    const fields = all.filter((field) => field.path !== "");
+    return problemResponse(422, "validation_failed", summary(all, target), errors, undefined, fields);
   });
-  if (target !== "json") return check;
+  if (target !== "json") return withRouteMeta(check, { kind: "input", target, schema });
   // Hono reads a body of another type as {} and valibot takes an array for an object, so a PATCH
   // whose fields are all optional would "succeed" on either. A JSON body is a JSON object, said so.
   const guarded: MiddlewareHandler = async (c, next) => {
@@ -65,10 +67,9 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
     }
     if (typeof body !== "object" || body === null || Array.isArray(body))
       return problemResponse(422, "validation_failed", "The body must be a JSON object.");
-    return check(c, next);
+    return (check as unknown as MiddlewareHandler)(c, next);
   };
-  // The validator carries the route's schema for the OpenAPI document; the guard must too.
-  return Object.assign(guarded, check) as unknown as typeof check;
+  return withRouteMeta(guarded, { kind: "input", target, schema }) as unknown as typeof check;
 }
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;

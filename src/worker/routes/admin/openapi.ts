@@ -1,11 +1,13 @@
 // How admin routes describe themselves in the OpenAPI document. Request bodies and queries are
 // described by the `validate` middleware from their valibot schemas; `describe` adds the rest
-// (summary, tag, the success answer and the problem answers) from the same schemas.
+// (summary, tag, the success answer and the problem answers) from the same schemas. The document
+// itself is built from these marks on the served routes by openapi-document.ts.
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { describeRoute, resolver, type GenerateSpecOptions } from "hono-openapi";
 import { ProblemSchema } from "../../../shared/protocol.ts";
+import type { MiddlewareHandler } from "hono";
+import { withRouteMeta } from "../../route-meta.ts";
 
-const BASE_PATH = "/api/admin/v1";
+export const BASE_PATH = "/api/admin/v1";
 
 const TAGS = {
   Meta: "The API's own description.",
@@ -30,8 +32,12 @@ const ERRORS: Record<ErrorStatus, string> = {
   422: "The body or query does not match its schema (`validation_failed`); `fields` lists each problem with the field it is about (`path`) and a message in words (`message`), `errors` the same as lines.",
 };
 
-function problem(description: string) {
-  return { description, content: { "application/problem+json": { schema: resolver(ProblemSchema) } } };
+/** A response as the route describes it; `schema` is still a valibot schema, turned into JSON
+ * Schema when the document is built. */
+export type DescribedResponse = { description: string; content?: Record<string, { schema: StandardSchemaV1 }> };
+
+function problem(description: string): DescribedResponse {
+  return { description, content: { "application/problem+json": { schema: ProblemSchema } } };
 }
 
 type RouteDoc = {
@@ -50,9 +56,9 @@ type RouteDoc = {
 
 /** Documents one admin route; every route of the admin API has one (a test checks). */
 export function describe(doc: RouteDoc) {
-  const responses: Record<string, unknown> = {
+  const responses: Record<string, DescribedResponse> = {
     [doc.ok.status]: doc.ok.schema
-      ? { description: doc.ok.description, content: { "application/json": { schema: resolver(doc.ok.schema) } } }
+      ? { description: doc.ok.description, content: { "application/json": { schema: doc.ok.schema } } }
       : { description: doc.ok.description },
   };
   if (!doc.public) {
@@ -71,42 +77,50 @@ export function describe(doc: RouteDoc) {
       text === true ? ERRORS[status] : status === 403 ? `${ERRORS[403]} Also: ${text}` : text,
     );
   }
-  return describeRoute({
+  const operation: DescribedOperation = {
     operationId: doc.id,
     tags: [doc.tag],
     summary: doc.summary,
     ...(doc.description ? { description: doc.description } : {}),
     ...(doc.public ? { security: [] } : {}),
-    responses: responses as never,
-  });
+    responses,
+  };
+  const passOn: MiddlewareHandler = async (_c, next) => {
+    await next();
+  };
+  return withRouteMeta(passOn, { kind: "operation", operation });
 }
 
-export const documentOptions: Partial<GenerateSpecOptions> = {
-  // The document's own path ends in ".json", which would otherwise count as a static file.
-  excludeStaticFile: false,
-  // Validation failures are 422 problem documents, described per route above, not hono-openapi's 400.
-  defaultValidationErrorResponse: false,
-  documentation: {
-    openapi: "3.1.0",
-    info: {
-      title: "Parley Admin API",
-      version: "1",
-      description:
-        "Manage a Parley account: departments, operators, canned responses, API keys, settings and chats. " +
-        "Authenticate with an API key of the account (`Authorization: Bearer pk_…`) or the token of an operator " +
-        "whose role is owner or admin. Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code`. " +
-        "Lists page with `cursor` (the previous page's `nextCursor`) and `limit` (1-100, default 50). Unknown fields are rejected.",
-    },
-    servers: [{ url: BASE_PATH }],
-    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
-    security: [{ bearer: [] }],
-    components: {
-      securitySchemes: {
-        bearer: {
-          type: "http",
-          scheme: "bearer",
-          description: "An API key of the account (pk_…) or an owner's or admin's operator token.",
-        },
+export type DescribedOperation = {
+  operationId: string;
+  tags: string[];
+  summary: string;
+  description?: string;
+  security?: [];
+  responses: Record<string, DescribedResponse>;
+};
+
+/** Everything of the document but its paths and schemas. */
+export const documentHead = {
+  openapi: "3.1.0",
+  info: {
+    title: "Parley Admin API",
+    version: "1",
+    description:
+      "Manage a Parley account: departments, operators, canned responses, API keys, settings and chats. " +
+      "Authenticate with an API key of the account (`Authorization: Bearer pk_…`) or the token of an operator " +
+      "whose role is owner or admin. Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code`. " +
+      "Lists page with `cursor` (the previous page's `nextCursor`) and `limit` (1-100, default 50). Unknown fields are rejected.",
+  },
+  servers: [{ url: BASE_PATH }],
+  tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
+  security: [{ bearer: [] }],
+  components: {
+    securitySchemes: {
+      bearer: {
+        type: "http",
+        scheme: "bearer",
+        description: "An API key of the account (pk_…) or an owner's or admin's operator token.",
       },
     },
   },
