@@ -9,7 +9,15 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
-import { DEMO, applyLocalMigrations, seedDemo, startWrangler, stopWrangler, wrangler } from "../scripts/local-dev.ts";
+import {
+  DEMO,
+  ROOT,
+  applyLocalMigrations,
+  seedDemo,
+  startWrangler,
+  stopWrangler,
+  wrangler,
+} from "../scripts/local-dev.ts";
 import { freePort } from "./bench-server.ts";
 
 const log = (line: string) => process.stderr.write(`[cold] ${line}\n`);
@@ -59,6 +67,8 @@ try {
     const child = startWrangler({
       port,
       persistTo,
+      // Named, or wrangler takes the script alone and leaves out every binding of the config.
+      config: join(ROOT, "wrangler.toml"),
       quiet: true,
       logFile: join(dir, "wrangler.log"),
       extraArgs: [script, "--no-bundle", "--inspector-port", String(await freePort()), "--log-level", "warn"],
@@ -72,6 +82,9 @@ try {
       health.push(healthMs);
       config.push(configMs);
       log(`start ${run}: /api/health after ${round(healthMs)} ms, then the widget config after ${round(configMs)} ms`);
+    } catch (error) {
+      const tail = readFileSync(join(dir, "wrangler.log"), "utf8").split("\n").slice(-30).join("\n");
+      throw new Error(`${(error as Error).message}\n--- wrangler.log ---\n${tail}`);
     } finally {
       await stopWrangler(child);
     }
