@@ -4,7 +4,6 @@
 // nothing; a good one is parsed, stripped of the quoted transcript and appended to the chat as
 // the visitor's message, once per Message-ID however often it is delivered.
 import { eq } from "drizzle-orm";
-import PostalMime from "postal-mime";
 import { EMAIL_CID_PREFIX } from "../../durable/chat-log.ts";
 import { chatRoomOf } from "../../durable/chat-room.ts";
 import { parseRecipientAddress } from "./recipient-address.ts";
@@ -59,6 +58,9 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
   if (!chat) return message.setReject("This chat no longer exists.");
 
   const raw = await new Response(message.raw).arrayBuffer();
+  // Loaded here: only inbound email needs the parser, and a Worker evaluates every module it
+  // imports statically on each cold start.
+  const { default: PostalMime } = await import("postal-mime");
   const email = await PostalMime.parse(raw);
   const text = replyText(email.text ?? "");
   if (!text) return message.setReject("The reply has no text of its own above the quoted transcript.");

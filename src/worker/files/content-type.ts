@@ -3,7 +3,6 @@
 // bytes" for plain text. Then two rules: the type must be one the account allows, and the name's
 // extension must not claim another format than the content is (an .exe renamed .png, a PNG named
 // .pdf), since people trust the extension when they open a download.
-import { fileTypeFromBuffer, supportedExtensions } from "file-type";
 import { ProblemError } from "../../server/problems.ts";
 import { capLength, extensionOf } from "./names.ts";
 
@@ -55,9 +54,14 @@ function isPlainText(head: Uint8Array, complete: boolean): boolean {
   }
 }
 
+/** file-type, loaded with the first upload: most requests never need it, and a Worker evaluates
+ * every module it imports statically on each cold start. */
+let fileTypes: typeof import("file-type") | undefined;
+
 /** What the first bytes of a file say it is. `complete`: `head` is the whole file. */
 export async function sniffType(head: Uint8Array, complete: boolean): Promise<SniffedType> {
-  const found = await fileTypeFromBuffer(head);
+  fileTypes ??= await import("file-type");
+  const found = await fileTypes.fileTypeFromBuffer(head);
   if (found) return { mime: found.mime, ext: found.ext, checkText: false };
   if (isPlainText(head, complete)) return { mime: PLAIN_TEXT, ext: null, checkText: !complete };
   return { mime: UNKNOWN_BINARY, ext: null, checkText: false };
@@ -79,7 +83,8 @@ function extensionAgrees(name: string, sniffed: SniffedType): boolean {
   if (sniffed.ext) return ext === sniffed.ext || (SAME_FORMAT[sniffed.ext] ?? []).includes(ext);
   // Content file-type does not recognise may not wear the extension of a format it does.
   if (sniffed.mime === PLAIN_TEXT && TEXT_FORMATS.has(ext)) return true;
-  return !supportedExtensions.has(ext as never);
+  // sniffType, which made `sniffed`, has loaded file-type.
+  return !fileTypes!.supportedExtensions.has(ext as never);
 }
 
 /** Applies both rules (415 otherwise) and returns the name to store: a file of a known format
