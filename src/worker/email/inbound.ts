@@ -10,6 +10,7 @@ import { parseRecipientAddress } from "./recipient-address.ts";
 import { database } from "../../server/db/index.ts";
 import { chats } from "../../server/db/schema.ts";
 import { chatOfReplyAddress } from "../../server/email/reply-address.ts";
+import { parseEmail } from "./parse-email.ts";
 import { replyText } from "./reply-text.ts";
 
 /** Replies are text; anything bigger carries attachments we do not keep, and costs parse time. */
@@ -58,18 +59,14 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env): 
   if (!chat) return message.setReject("This chat no longer exists.");
 
   const raw = await new Response(message.raw).arrayBuffer();
-  // Loaded here: only inbound email needs the parser, and a Worker evaluates every module it
-  // imports statically on each cold start.
-  const { default: PostalMime } = await import("postal-mime");
-  const email = await PostalMime.parse(raw);
-  const text = replyText(email.text ?? "");
+  const email = parseEmail(raw);
+  const text = replyText(email.text);
   if (!text) return message.setReject("The reply has no text of its own above the quoted transcript.");
   // One message per email: its Message-ID names it across redeliveries (without one, its bytes do).
   const cid =
     EMAIL_CID_PREFIX + (await sha256Hex(email.messageId ? new TextEncoder().encode(email.messageId.trim()) : raw));
   // The From header's address (the envelope sender may be a bounce address), if it is a plain one.
-  const from =
-    email.from && email.from.address ? parseRecipientAddress(email.from.address) : parseRecipientAddress(message.from);
+  const from = parseRecipientAddress(email.from ?? message.from);
   const visitorEmail = chat.visitorEmail ?? (from.ok ? from.address : null);
 
   const result = await chatRoomOf(env, chat.id).appendEmailReply({ cid, text, visitorEmail });
