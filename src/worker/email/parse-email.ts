@@ -62,6 +62,15 @@ function parseStructured(value: string | undefined): { value: string; params: Ma
   return { value: main, params };
 }
 
+/** A line without its trailing spaces and tabs (and CR). A loop, not /[ \t]+$/, which backtracks
+ * quadratically over a long run of spaces; not trimEnd(), which would also take a 0xA0 byte. */
+function trimSpaces(line: string): string {
+  let end = line.length;
+  if (line[end - 1] === "\r") end--;
+  while (end > 0 && (line[end - 1] === " " || line[end - 1] === "\t")) end--;
+  return line.slice(0, end) + (line.endsWith("\r") ? "\r" : "");
+}
+
 function decodeTransfer(body: string, encoding: string | undefined): string {
   switch (encoding?.trim().toLowerCase()) {
     case "base64": {
@@ -75,7 +84,9 @@ function decodeTransfer(body: string, encoding: string | undefined): string {
     }
     case "quoted-printable":
       return body
-        .replace(/[ \t]+(?=\r?\n)/g, "")
+        .split("\n")
+        .map(trimSpaces)
+        .join("\n")
         .replace(/=\r?\n/g, "")
         .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
     default: // 7bit, 8bit, binary, or none
@@ -152,7 +163,7 @@ const ENTITIES: Record<string, string> = {
 };
 
 function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z][a-z0-9]*);/gi, (entity, name: string) => {
+  return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z][a-z0-9]{0,31});/gi, (entity, name: string) => {
     if (name[0] === "#") {
       const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
       return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : "\ufffd";
@@ -161,17 +172,43 @@ function decodeEntities(text: string): string {
   });
 }
 
-/** The text a mail program would show for an HTML body, with line breaks where blocks end. */
+const BLOCK_TAGS = new Set(
+  "br p div h1 h2 h3 h4 h5 h6 ul ol li table tr blockquote pre hr section article header footer".split(" "),
+);
+const HIDDEN_TAGS = new Set(["head", "style", "script", "title"]);
+
+/** The text a mail program would show for an HTML body, with line breaks for <br> and where
+ * blocks begin and end. One pass with indexOf, no regular expression over the whole body that
+ * could backtrack on an unclosed tag. */
 export function htmlToText(html: string): string {
-  const text = html
-    .replace(/<!--[\s\S]*?(?:-->|$)/g, "")
-    .replace(/<(head|style|script|title)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, "")
-    .replace(/\s+/g, " ")
-    .replace(/<br\b[^>]*>/gi, "\n")
-    .replace(/<\/?(p|div|h[1-6]|ul|ol|li|table|tr|blockquote|pre|hr|section|article|header|footer)\b[^>]*>/gi, "\n")
-    .replace(/<[^>]*>/g, "");
+  let text = "";
+  for (let i = 0; i < html.length;) {
+    const lt = html.indexOf("<", i);
+    text += html.slice(i, lt < 0 ? html.length : lt).replace(/\s+/g, " ");
+    if (lt < 0) break;
+    if (html.startsWith("<!--", lt)) {
+      const end = html.indexOf("-->", lt + 4);
+      i = end < 0 ? html.length : end + 3;
+      continue;
+    }
+    const gt = html.indexOf(">", lt);
+    if (gt < 0) {
+      text += html.slice(lt).replace(/\s+/g, " "); // a "<" that opens no tag is text
+      break;
+    }
+    const tag = /^<(\/?)([a-z][a-z0-9]*)/i.exec(html.slice(lt, Math.min(gt, lt + 16)));
+    const name = tag?.[2]!.toLowerCase() ?? "";
+    i = gt + 1;
+    if (HIDDEN_TAGS.has(name) && !tag![1]) {
+      const close = new RegExp(`</${name}\\s*>`, "gi");
+      close.lastIndex = i;
+      i = close.exec(html) ? close.lastIndex : html.length;
+    } else if (BLOCK_TAGS.has(name)) text += "\n";
+  }
   return decodeEntities(text)
-    .replace(/[ \t]*\n[ \t]*/g, "\n")
+    .split("\n")
+    .map((line) => line.trim())
+    .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
 }
@@ -181,7 +218,7 @@ export function htmlToText(html: string): string {
  * (one with plain text, else one with HTML) counts. */
 function collect(part: Part, out: { plain: string[]; html: string[] }, depth: number, defaultType: string): void {
   if (parseStructured(part.headers.get("content-disposition")).value === "attachment") return;
-  const type = parseStructured(part.headers.get("content-type") ?? defaultType);
+  const type = parseStructured(part.headers.get("content-type") || defaultType);
   if (type.value.startsWith("multipart/")) {
     const boundary = type.params.get("boundary");
     if (!boundary || depth >= MAX_DEPTH) return;
@@ -222,11 +259,13 @@ function splitMultipart(body: string, boundary: string): string[] {
   for (let at = 0; at <= body.length;) {
     const end = body.indexOf("\n", at);
     const lineEnd = end < 0 ? body.length : end;
-    const line = body.slice(at, lineEnd).replace(/[ \t\r]+$/, "");
-    if (line === delimiter || line === delimiter + "--") {
-      // The line break before a delimiter belongs to the delimiter.
+    // A delimiter line may have trailing white space; the line break before it belongs to it.
+    const rest = body.startsWith(delimiter, at)
+      ? trimSpaces(body.slice(at + delimiter.length, lineEnd)).replace(/\r$/, "")
+      : null;
+    if (rest === "" || rest === "--") {
       if (start >= 0) parts.push(body.slice(start, at).replace(/\r?\n$/, ""));
-      if (line !== delimiter) return parts;
+      if (rest.startsWith("--")) return parts;
       start = lineEnd + 1;
     }
     at = lineEnd + 1;
@@ -236,15 +275,27 @@ function splitMultipart(body: string, boundary: string): string[] {
 }
 
 /** The address of the first mailbox in an address header: inside its angle brackets, or the
- * bare address. Quoted display names and comments are set aside first, so brackets inside them
- * count for nothing; encoded-words (RFC 2047) are left encoded, since only display names have them. */
+ * bare address. Quoted display names and comments are set aside first (in one pass), so
+ * brackets and commas inside them count for nothing; encoded-words (RFC 2047) are left encoded,
+ * since only display names have them. */
 function firstAddress(value: string): string | null {
-  let bare = value.replace(/"(?:[^"\\]|\\.)*"/g, '""');
-  for (let prev = ""; prev !== bare;) [prev, bare] = [bare, bare.replace(/\([^()]*\)/g, " ")];
-  bare = bare.replace(/^[^:<"@]*:/, ""); // a group's name ("Friends: a@b, c@d;")
+  let bare = "";
+  let quoted = false;
+  let comment = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === "\\" && (quoted || comment)) i++;
+    else if (quoted) quoted = c !== '"';
+    else if (c === "(") comment++;
+    else if (comment) comment -= c === ")" ? 1 : 0;
+    else if (c === '"') quoted = true;
+    else bare += c;
+  }
+  bare = bare.replace(/^[^:<@]*:/, ""); // a group's name ("Friends: a@b, c@d;")
   const mailbox = bare.split(",").find((m) => m.trim()) ?? "";
-  const angle = /<([^>]*)>/.exec(mailbox);
-  const address = (angle ? angle[1]! : mailbox).replace(/;\s*$/, "").trim();
+  const lt = mailbox.indexOf("<");
+  const gt = mailbox.indexOf(">", lt);
+  const address = (lt >= 0 && gt > lt ? mailbox.slice(lt + 1, gt) : mailbox).trim().replace(/;$/, "").trim();
   return address || null;
 }
 
