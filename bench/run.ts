@@ -1,6 +1,8 @@
 // `npm run bench`: R rooms x P participants, M messages per room, against `wrangler dev`, through
-// Parley (auth, validation, every message stored in the ChatRoom's SQLite) and through
-// BareBroadcast (bench/worker.ts: relay only) on the same runtime, in alternating rounds. Prints
+// Parley (auth, validation, every message stored in the ChatRoom's SQLite), through BareBroadcast
+// (bench/worker.ts: relay only) and through StoredBroadcast (bench/worker.ts: insert into SQLite,
+// then send to every socket, the sender's echo standing for the ack) on the same runtime, in
+// alternating rounds. Prints
 // one JSON object on stdout; progress goes to stderr. docs/benchmarks.md explains the method.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -20,7 +22,7 @@ const { values: flags } = parseArgs({
   options: {
     ...Object.fromEntries(numeric.map((name) => [name, { type: "string" as const }])),
     url: { type: "string" },
-    /** Bare, then Parley, each with only its own sockets open: for runs too big to hold both at
+    /** Bare, then stored, then Parley, each with only its own sockets open: for runs too big to hold both at
      * once (wrangler dev's runtime restarted near 5,000 sockets), and so each has its own memory. */
     apart: { type: "boolean", default: false },
   },
@@ -42,7 +44,7 @@ const config = {
   window: option("window", 10),
   /** Messages per room sent before measuring, to wake every object and warm the JIT. */
   warmup: option("warmup", 10, 0),
-  /** Bare and Parley take turns this many times, so drifting background load hits both alike. */
+  /** The scenarios take turns this many times, so drifting background load hits each alike. */
   rounds: option("rounds", 3),
   /** Live visitors on the account's sites while Parley's rounds run: presence sockets to its
    * Lobby, each moving to another page every 30 s on average, watched by an operator's console. */
@@ -139,9 +141,10 @@ class Round {
   }
 }
 
+type ScenarioName = "bare" | "stored" | "parley";
 /** A scenario's rooms (socket 0 of each sends, the rest receive) and how a message goes out. */
 type Scenario = {
-  name: string;
+  name: ScenarioName;
   rooms: WebSocket[][];
   send: (room: number, cid: string) => void;
   errorFrames: number;
@@ -267,6 +270,38 @@ async function bareScenario(origin: string): Promise<Scenario> {
   return s;
 }
 
+/** R rooms of P sockets on a StoredBroadcast object each: the sender's own echo is its ack, and
+ * the stored row's seq is checked like Parley's. */
+async function storedScenario(origin: string): Promise<Scenario> {
+  const s: Scenario = {
+    name: "stored",
+    rooms: [],
+    errorFrames: 0,
+    send: (room, cid) => s.rooms[room]![0]!.send(JSON.stringify({ cid, text: textFor(cid) })),
+  };
+  const run = randomBytes(4).toString("hex");
+  s.rooms = await Promise.all(
+    Array.from({ length: config.rooms }, async (_, room) => {
+      const sockets = await Promise.all(
+        Array.from({ length: config.participants }, () =>
+          openSocket(`${origin.replace(/^http/, "ws")}/bench/stored/${run}-${room}`),
+        ),
+      );
+      sockets.forEach((ws, i) =>
+        ws.addEventListener("message", (event) => {
+          const frame = JSON.parse(String(event.data)) as { cid: string; seq: number };
+          const index = s.round ? s.round.indexOf(frame.cid) : -1;
+          if (index < 0) return;
+          if (i === 0) s.round!.release(room);
+          else s.round!.receive(room, i - 1, index, frame.seq);
+        }),
+      );
+      return sockets;
+    }),
+  );
+  return s;
+}
+
 /** The account's live visitors and an operator's console watching them, as the widget and the
  * console hold them; `stop` closes them all. Notices counted prove the Lobby kept up. */
 async function liveVisitors(origin: string, count: number) {
@@ -358,14 +393,15 @@ const server: Omit<BenchServer, "group"> & { group?: number } = flags.url
   : await startBenchServer(log);
 let exitCode = 0;
 try {
-  const rounds = { bare: [] as Round[], parley: [] as Round[] };
+  const rounds: Record<ScenarioName, Round[]> = { bare: [], stored: [], parley: [] };
   /** workerd's RSS (MB, all its processes) with each scenario's sockets open, at its highest. */
   const memory = {
     bare: 0,
+    stored: 0,
     parley: 0,
     idle: server.group === undefined ? NaN : serverMemory(server.group).workerdTotalMb,
   };
-  const sampleMemory = (name: "bare" | "parley") => {
+  const sampleMemory = (name: ScenarioName) => {
     if (server.group !== undefined) memory[name] = Math.max(memory[name], serverMemory(server.group).workerdTotalMb);
   };
   const closeAll = (s: Scenario) => {
@@ -373,25 +409,23 @@ try {
     for (const room of s.rooms) for (const ws of room) ws.close(1000, "bench done");
     closing = false;
   };
-  let bare: Scenario;
   let parley: Scenario;
   let visitors: Awaited<ReturnType<typeof liveVisitors>> | undefined;
   if (flags.apart) {
-    for (const open of [bareScenario, parleyScenario]) {
+    for (const open of [bareScenario, storedScenario, parleyScenario]) {
       if (open === parleyScenario && config.visitors) {
         log(`opening ${config.visitors} live visitors and a console watching them`);
         visitors = await liveVisitors(server.origin, config.visitors);
       }
       log(`opening ${config.rooms} rooms x ${config.participants} sockets`);
       const s = await open(server.origin);
-      if (s.name === "bare") bare = s;
-      else parley = s;
-      sampleMemory(s.name as "bare" | "parley");
+      if (s.name === "parley") parley = s;
+      sampleMemory(s.name);
       if (config.warmup) await pass(s, "warmup", config.warmup, server.group);
       for (let k = 1; k <= config.rounds; k++) {
         log(`${s.name} round ${k} of ${config.rounds}`);
-        rounds[s.name as "bare" | "parley"].push(await pass(s, `r${k}`, config.messages, server.group));
-        sampleMemory(s.name as "bare" | "parley");
+        rounds[s.name].push(await pass(s, `r${k}`, config.messages, server.group));
+        sampleMemory(s.name);
       }
       closeAll(s);
       if (open === parleyScenario) visitors?.stop();
@@ -400,16 +434,20 @@ try {
   } else {
     if (config.visitors) visitors = await liveVisitors(server.origin, config.visitors);
     log(`opening ${config.rooms} rooms x ${config.participants} sockets for each scenario`);
-    [bare, parley] = [await bareScenario(server.origin), await parleyScenario(server.origin)];
-    if (config.warmup) for (const s of [bare, parley]) await pass(s, "warmup", config.warmup, server.group);
+    const all = [await bareScenario(server.origin), await storedScenario(server.origin)];
+    parley = await parleyScenario(server.origin);
+    all.push(parley);
+    if (config.warmup) for (const s of all) await pass(s, "warmup", config.warmup, server.group);
     for (let k = 1; k <= config.rounds; k++) {
       log(`round ${k} of ${config.rounds}`);
-      for (const s of k % 2 ? [bare, parley] : [parley, bare])
-        rounds[s.name as "bare" | "parley"].push(await pass(s, `r${k}`, config.messages, server.group));
+      // Each round starts with another scenario: bare, stored, Parley; then stored, Parley, bare…
+      for (let j = 0; j < all.length; j++) {
+        const s = all[(k - 1 + j) % all.length]!;
+        rounds[s.name].push(await pass(s, `r${k}`, config.messages, server.group));
+      }
     }
-    // Both scenarios' sockets are open together here, so memory is not told apart.
-    closeAll(bare);
-    closeAll(parley);
+    // Every scenario's sockets are open together here, so memory is not told apart.
+    for (const s of all) closeAll(s);
     visitors?.stop();
   }
   closing = true;
@@ -420,9 +458,11 @@ try {
       ...(flags.apart ? { workerdRssMb: memory.parley } : {}),
     },
     bare: { ...summarize(rounds.bare), ...(flags.apart ? { workerdRssMb: memory.bare } : {}) },
+    stored: { ...summarize(rounds.stored), ...(flags.apart ? { workerdRssMb: memory.stored } : {}) },
   };
-  const ratio = (key: "deliveriesPerSecond" | "p50Ms" | "p99Ms" | "maxMs" | "deliveriesPerServerCpuSecond") => {
-    const [p, b] = [results.parley[key], results.bare[key]];
+  type Key = "deliveriesPerSecond" | "p50Ms" | "p99Ms" | "maxMs" | "deliveriesPerServerCpuSecond";
+  const ratio = (key: Key, to: "bare" | "stored" = "bare") => {
+    const [p, b] = [results.parley[key], results[to][key]];
     return p === null || b === null ? null : Math.round((p / b) * 1000) / 1000;
   };
   const report = {
@@ -438,6 +478,20 @@ try {
       ...(flags.apart
         ? {
             workerdRssOverIdle: Math.round(((memory.parley - memory.idle) / (memory.bare - memory.idle)) * 1000) / 1000,
+          }
+        : {}),
+    },
+    /** Parley divided by the stored baseline: what Parley costs beyond storing each message. */
+    ratioToStored: {
+      deliveriesPerSecond: ratio("deliveriesPerSecond", "stored"),
+      p50: ratio("p50Ms", "stored"),
+      p99: ratio("p99Ms", "stored"),
+      max: ratio("maxMs", "stored"),
+      deliveriesPerServerCpuSecond: ratio("deliveriesPerServerCpuSecond", "stored"),
+      ...(flags.apart
+        ? {
+            workerdRssOverIdle:
+              Math.round(((memory.parley - memory.idle) / (memory.stored - memory.idle)) * 1000) / 1000,
           }
         : {}),
     },
@@ -461,6 +515,11 @@ try {
   };
   console.log(JSON.stringify(report, null, 2));
   const p = results.parley;
+  const st = results.stored;
+  if (st.missing || st.duplicate || st.outOfOrder) {
+    log("the stored baseline did not deliver every message exactly once and in order");
+    exitCode = 1;
+  }
   if (visitors?.counts.errors) {
     log("the live visitors' console got error frames");
     exitCode = 1;

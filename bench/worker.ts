@@ -1,14 +1,19 @@
 // Bench-only Worker entry (bench/wrangler.bench.toml). It serves the real Parley app unchanged and
-// adds one baseline: BareBroadcast, the least a chat room on Durable Objects can do (relay each
-// frame to the other sockets; no storage, no auth, no validation). `npm run bench` measures both
-// on the same runtime so Parley's figures can be read as ratios to it. Never deployed: the
+// adds two baselines: BareBroadcast, the least a chat room on Durable Objects can do (relay each
+// frame to the other sockets; no storage, no auth, no validation), and StoredBroadcast, the least
+// a chat room that keeps its messages can do (insert each into SQLite, then send it to every
+// socket, the sender's echo standing for the ack). `npm run bench` measures all three on the same
+// runtime so Parley's figures can be read as ratios to them. Never deployed: the
 // production entry is src/worker/index.ts, which knows nothing of this file.
 import { DurableObject } from "cloudflare:workers";
 import { app } from "../src/worker/index.ts";
 
 export { ChatRoom, Lobby } from "../src/worker/index.ts";
 
-type BenchEnv = Env & { BARE_BROADCAST: DurableObjectNamespace<BareBroadcast> };
+type BenchEnv = Env & {
+  BARE_BROADCAST: DurableObjectNamespace<BareBroadcast>;
+  STORED_BROADCAST: DurableObjectNamespace<StoredBroadcast>;
+};
 
 export class BareBroadcast extends DurableObject<BenchEnv> {
   override async fetch(): Promise<Response> {
@@ -38,15 +43,61 @@ export class BareBroadcast extends DurableObject<BenchEnv> {
   }
 }
 
-const BARE_PATH = /^\/bench\/bare\/([^/]+)$/;
+/** Stores each frame's message as the next row of its SQLite table, then sends the stored row to
+ * every socket, the sender included: what Parley's store-then-ack-then-broadcast must at least do,
+ * without auth, validation, dedup by cid or rate limits. */
+export class StoredBroadcast extends DurableObject<BenchEnv> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: BenchEnv) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(
+      "CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, cid TEXT, text TEXT NOT NULL, at INTEGER NOT NULL)",
+    );
+  }
+
+  override async fetch(): Promise<Response> {
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1]);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  override async webSocketMessage(_ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const { cid, text } = JSON.parse(String(data)) as { cid: string; text: string };
+    const at = Date.now();
+    const { seq } = this.sql
+      .exec<{ seq: number }>("INSERT INTO messages (cid, text, at) VALUES (?, ?, ?) RETURNING seq", cid, text, at)
+      .one();
+    const frame = JSON.stringify({ seq, cid, text, at });
+    for (const socket of this.ctx.getWebSockets()) {
+      try {
+        socket.send(frame);
+      } catch {
+        // A peer closing mid-broadcast is not the sender's problem.
+      }
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      ws.close(code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
+const BASELINE_PATH = /^\/bench\/(bare|stored)\/([^/]+)$/;
 
 export default {
   fetch(request: Request, env: BenchEnv, ctx: ExecutionContext): Response | Promise<Response> {
-    const match = BARE_PATH.exec(new URL(request.url).pathname);
+    const match = BASELINE_PATH.exec(new URL(request.url).pathname);
     if (match && request.method === "GET") {
       if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket")
         return new Response("Expected a WebSocket upgrade", { status: 426 });
-      return env.BARE_BROADCAST.get(env.BARE_BROADCAST.idFromName(decodeURIComponent(match[1]!))).fetch(request);
+      const namespace: DurableObjectNamespace = match[1] === "bare" ? env.BARE_BROADCAST : env.STORED_BROADCAST;
+      return namespace.get(namespace.idFromName(decodeURIComponent(match[2]!))).fetch(request);
     }
     return app.fetch(request, env, ctx);
   },

@@ -1,5 +1,5 @@
 // The chat room protocol end to end: real Worker, real D1, real ChatRoom objects.
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -260,6 +260,86 @@ describe("a busy chat evicted from memory again and again", () => {
     const texts = log.filter((m) => m.kind === "text");
     expect(texts).toHaveLength(120);
     for (const m of texts) expect(acked.get(m.cid!)).toBe(m.seq);
+  });
+});
+
+describe("the log's in-memory seq and cids", () => {
+  it("rebuilds a room's table from before (UNIQUE index, AUTOINCREMENT) on wake, every row kept, resends still refused", async () => {
+    const chat = await startChat(account.id);
+    const visitor = (await join(chat.chatId, chat.token)).client;
+    const operator = await operatorJoins(chat.chatId, ann);
+    await visitor.next("msg"); // Ann joined
+    for (const cid of ["a", "b"]) {
+      visitor.send({ type: "message", cid, text: `old ${cid}` });
+      await visitor.next("ack");
+    }
+    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(chat.chatId));
+    // Make the table what rooms had before: a unique index on (author_id, cid) and AUTOINCREMENT.
+    await runInDurableObject(stub, (_room, state) => {
+      const sql = state.storage.sql;
+      sql.exec(`CREATE TABLE old_messages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        cid TEXT, kind TEXT NOT NULL, event TEXT,
+        author_kind TEXT NOT NULL, author_id TEXT NOT NULL, author_name TEXT NOT NULL,
+        text TEXT NOT NULL, at INTEGER NOT NULL, file TEXT, via TEXT,
+        UNIQUE (author_id, cid))`);
+      sql.exec(
+        "INSERT INTO old_messages SELECT seq, cid, kind, event, author_kind, author_id, author_name, text, at, file, via FROM messages",
+      );
+      sql.exec("DROP TABLE messages");
+      sql.exec("ALTER TABLE old_messages RENAME TO messages");
+    });
+    await evictDurableObject(stub, { webSockets: "hibernate" });
+    visitor.send({ type: "message", cid: "a", text: "old a" });
+    expect(await visitor.next("ack")).toMatchObject({ cid: "a", seq: 2, text: "old a" });
+    visitor.send({ type: "message", cid: "c", text: "new c" });
+    expect(await visitor.next("ack")).toMatchObject({ cid: "c", seq: 4 });
+    expect((await operator.next("msg")).message.text).toBe("old a");
+    expect((await operator.next("msg")).message.text).toBe("old b");
+    expect((await operator.next("msg")).message).toMatchObject({ seq: 4, text: "new c" });
+    const schema = await runInDurableObject(stub, (_room, state) =>
+      state.storage.sql
+        .exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE tbl_name = 'messages'")
+        .toArray()
+        .map((r) => r.sql),
+    );
+    expect(schema).toHaveLength(1);
+    expect(schema[0]).not.toMatch(/UNIQUE|AUTOINCREMENT/);
+    const page = await (await call(`/api/chats/${chat.chatId}/messages`, { token: chat.token })).json<HistoryPage>();
+    expect(page.messages.map((m) => [m.seq, m.text])).toEqual([
+      [1, "Ann joined the chat"],
+      [2, "old a"],
+      [3, "old b"],
+      [4, "new c"],
+    ]);
+  });
+
+  it("takes neither a seq nor a cid for an append whose transaction rolled back", async () => {
+    const chat = await startChat(account.id);
+    const visitor = (await join(chat.chatId, chat.token)).client;
+    await operatorJoins(chat.chatId, ann);
+    await visitor.next("msg"); // Ann joined
+    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(chat.chatId));
+    await runInDurableObject(stub, (room) => {
+      const inside = room as unknown as {
+        transaction(fn: () => void): void;
+        log: { append(m: object): unknown };
+      };
+      expect(() =>
+        inside.transaction(() => {
+          inside.log.append({
+            cid: "rolled",
+            kind: "text",
+            author: { kind: "visitor", id: chat.visitorId, name: "Vera" },
+            text: "never stored",
+            at: Date.now(),
+          });
+          throw new Error("rolled back");
+        }),
+      ).toThrow("rolled back");
+    });
+    visitor.send({ type: "message", cid: "rolled", text: "stored now" });
+    expect(await visitor.next("ack")).toMatchObject({ cid: "rolled", seq: 2, text: "stored now" });
   });
 });
 

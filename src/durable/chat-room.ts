@@ -57,7 +57,7 @@ import {
   rememberAnswerAddress,
 } from "./answer-mail.ts";
 import { ChatLog } from "./chat-log.ts";
-import { acceptTagged, attach, attachmentOf, broadcast, closeQuietly, sendQuietly } from "./sockets.ts";
+import { acceptTagged, attach, attachmentOf, closeQuietly, sendQuietly } from "./sockets.ts";
 import {
   recordChatClosed,
   recordChatRated,
@@ -149,9 +149,6 @@ const FRAME_LIMITS: Record<"hello" | "read", [number, number]> = { hello: [5, 0.
 
 const sessionTag = (sessionId: string) => `session:${sessionId}`;
 
-/** The attachment of one of this room's sockets. */
-const holderOf = (ws: WebSocket) => attachmentOf<SocketAttachment>(ws);
-
 export class ChatRoom extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private chatRow: ChatRow | undefined;
@@ -164,13 +161,16 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly frameBuckets = new WeakMap<WebSocket, Partial<Record<"hello" | "read", TokenBucket>>>();
 
   private readonly log: ChatLog;
+  /** Each socket's attachment, read once per wake-up (every frame and every broadcast needs it)
+   * and written through `setHolder`, the only place it changes after the socket is accepted. */
+  private readonly holders = new WeakMap<WebSocket, SocketAttachment>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     // Runs on every wake-up, so it must stay cheap: IF NOT EXISTS makes it a few page reads.
     this.sql.exec(SCHEMA);
-    this.log = new ChatLog(this.sql);
+    this.log = new ChatLog(this.sql, (fn) => ctx.storage.transactionSync(fn));
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
 
@@ -191,7 +191,7 @@ export class ChatRoom extends DurableObject<Env> {
       offline: opening.kind === "offline",
     });
     const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
+    this.transaction(() => {
       const existing = this.chat();
       if (existing) {
         if (existing.chat_id !== chatId || existing.account_id !== accountId)
@@ -311,7 +311,7 @@ export class ChatRoom extends DurableObject<Env> {
   async kick(operatorId: string, why: "deactivated" | "session_ended", sessionId?: string): Promise<void> {
     const standing = standingAfter(why);
     for (const socket of this.ctx.getWebSockets(sessionId ? sessionTag(sessionId) : operatorId)) {
-      const holder = holderOf(socket);
+      const holder = this.holderOf(socket);
       if (holder.kind === "operator" && holder.id === operatorId) refuseSocket(socket, standing);
     }
   }
@@ -414,13 +414,13 @@ export class ChatRoom extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const now = Date.now();
     for (const socket of this.ctx.getWebSockets()) {
-      if (sessionExpired(holderOf(socket).session, now)) refuseSocket(socket, expiredStanding());
+      if (sessionExpired(this.holderOf(socket).session, now)) refuseSocket(socket, expiredStanding());
     }
     const due = answerMailState(this.sql)?.due_at ?? null;
     if (due !== null && due <= now) await this.mailAnswers();
     const next = [
       due !== null && due > now ? due : null,
-      ...this.ctx.getWebSockets().map((s) => holderOf(s).session?.expiresAt ?? null),
+      ...this.ctx.getWebSockets().map((s) => this.holderOf(s).session?.expiresAt ?? null),
     ]
       .filter((at): at is number => at !== null && at > now)
       .sort((a, b) => a - b)[0];
@@ -458,7 +458,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   private visitorIsHere(): boolean {
-    return this.ctx.getWebSockets("visitor").some((ws) => holderOf(ws).ready);
+    return this.ctx.getWebSockets("visitor").some((ws) => this.holderOf(ws).ready);
   }
 
   /** The email could not be sent: the slot taken for it is free again. */
@@ -484,7 +484,7 @@ export class ChatRoom extends DurableObject<Env> {
         chat.status === "closed" ||
         (chat.status === "active" &&
           !this.sql.exec("SELECT 1 FROM participants WHERE kind = 'operator' AND left_at IS NULL").toArray().length);
-      const message = this.ctx.storage.transactionSync(() => {
+      const message = this.transaction(() => {
         if (nobodyReads) {
           // Whoever was in the chat left it: a socket of theirs still open must not take the
           // reopened chat back (its hello would join it) nor read on.
@@ -561,7 +561,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    const me = holderOf(ws);
+    const me = this.holderOf(ws);
     if (sessionExpired(me.session)) return refuseSocket(ws, expiredStanding());
     const parsed = parseClientFrame(raw);
     if (!parsed.ok) return this.sendError(ws, parsed.code, parsed.message, parsed.cid);
@@ -722,7 +722,7 @@ export class ChatRoom extends DurableObject<Env> {
       if (page.length < MAX_HISTORY_PAGE) break;
       cursor = page[page.length - 1]!.seq;
     }
-    attach<SocketAttachment>(ws, { ...me, ready: true });
+    this.setHolder(ws, { ...me, ready: true });
     return followUp;
   }
 
@@ -764,6 +764,18 @@ export class ChatRoom extends DurableObject<Env> {
     return this.chatRow;
   }
 
+  /** A transaction of the room's storage. If it rolls back, what the room and its log keep in
+   * memory of the rows it wrote (the chat row, the last seq, the stored cids) is read again. */
+  private transaction<T>(fn: () => T): T {
+    try {
+      return this.ctx.storage.transactionSync(fn);
+    } catch (error) {
+      this.log.forget();
+      this.chatRow = undefined;
+      throw error;
+    }
+  }
+
   private setStatus(status: ChatStatus, closedAt?: number): void {
     if (status === "closed") this.sql.exec("UPDATE chat SET status = 'closed', closed_at = ?", closedAt ?? Date.now());
     else this.sql.exec("UPDATE chat SET status = ?", status);
@@ -803,7 +815,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   private participantStates(): ParticipantState[] {
-    const online = new Set(this.ctx.getWebSockets().map((ws) => holderOf(ws).id));
+    const online = new Set(this.ctx.getWebSockets().map((ws) => this.holderOf(ws).id));
     return this.sql
       .exec<{ id: string; kind: Participant["kind"]; name: string; last_read_seq: number }>(
         "SELECT id, kind, name, last_read_seq FROM participants WHERE left_at IS NULL ORDER BY joined_at",
@@ -843,17 +855,29 @@ export class ChatRoom extends DurableObject<Env> {
     except?: WebSocket,
     to?: (participant: SocketAttachment) => boolean,
   ): undefined {
-    broadcast<SocketAttachment>(this.ctx.getWebSockets(), frame, {
-      except,
-      to: (them) => them.ready && (!to || to(them)),
-    });
+    this.broadcastData(JSON.stringify(frame), except, to);
     return undefined;
   }
 
   /** The same, for a frame serialised already. */
-  private broadcastData(data: string, except?: WebSocket): void {
-    for (const socket of this.ctx.getWebSockets())
-      if (socket !== except && holderOf(socket).ready) sendQuietly(socket, data);
+  private broadcastData(data: string, except?: WebSocket, to?: (participant: SocketAttachment) => boolean): void {
+    for (const socket of this.ctx.getWebSockets()) {
+      if (socket === except) continue;
+      const them = this.holderOf(socket);
+      if (them.ready && (!to || to(them))) sendQuietly(socket, data);
+    }
+  }
+
+  /** The attachment of one of this room's sockets. */
+  private holderOf(ws: WebSocket): SocketAttachment {
+    let holder = this.holders.get(ws);
+    if (!holder) this.holders.set(ws, (holder = attachmentOf<SocketAttachment>(ws)));
+    return holder;
+  }
+
+  private setHolder(ws: WebSocket, holder: SocketAttachment): void {
+    attach<SocketAttachment>(ws, holder);
+    this.holders.set(ws, holder);
   }
 
   private send(ws: WebSocket, frame: ServerFrame): undefined {
