@@ -36,6 +36,10 @@ describe("departments", () => {
     expect(billing).toEqual({
       id: expect.stringMatching(/^dep_[0-9A-Z]{26}$/),
       name: "Billing",
+      // Routing at its defaults: every member sees the chat, 30 s rings, missed after 10 minutes.
+      routingMode: "everyone",
+      ringTimeoutSeconds: 30,
+      maxWaitSeconds: 600,
       createdAt: expect.any(Number),
     });
     const legal = await create("  Legal  ", owner);

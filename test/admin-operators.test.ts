@@ -60,6 +60,7 @@ describe("creating operators", () => {
       departmentIds: [acc.salesId],
       active: true,
       hasPassword: true,
+      maxChats: null,
       createdAt: expect.any(Number),
     });
     const session = await login("carl@ops.test");

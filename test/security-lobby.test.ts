@@ -294,7 +294,7 @@ describe("the cap on waiting chats", () => {
     for (let batch = 0; batch < DEFAULT_QUEUE_MAX_WAITING / 50; batch++) {
       await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          lobby.enqueue({ chatId: `c_cap_${batch * 50 + i}`, departmentId: null, visitorName: "Flood", since }),
+          lobby.enqueue({ chatId: `c_cap_${batch * 50 + i}`, departmentId: null, visitorName: "Flood", since }, acc.id),
         ),
       );
     }

@@ -224,16 +224,22 @@ export class ChatRoom extends DurableObject<Env> {
         this.log.append({ cid: opening.invitationId, kind: "text", author: operator, text: opening.text, at: now });
       }
     });
-    if (opening.kind === "invited") return recordOperatorJoined(this.env.DB, chatId, opening.operator.id, now);
+    if (opening.kind === "invited") {
+      await recordOperatorJoined(this.env.DB, chatId, opening.operator.id, now);
+      return this.reportStaff();
+    }
     const offline = opening.kind === "offline" ? { offline: true as const, firstMessage: opening.text } : {};
-    await lobbyOf(this.env, accountId).enqueue({
-      chatId,
-      departmentId,
-      visitorName: visitor.name,
-      since: now,
-      ...(visitorEmail ? { visitorEmail } : {}),
-      ...offline,
-    });
+    await lobbyOf(this.env, accountId).enqueue(
+      {
+        chatId,
+        departmentId,
+        visitorName: visitor.name,
+        since: now,
+        ...(visitorEmail ? { visitorEmail } : {}),
+        ...offline,
+      },
+      accountId,
+    );
   }
 
   /** An operator takes the chat from its queue. The account's lobby decides, so of two operators
@@ -298,9 +304,10 @@ export class ChatRoom extends DurableObject<Env> {
         : { kind: "department" as const, id: to.id };
     await recordTransfer(this.env.DB, chat.chat_id, from.id, handedTo, now);
     const lobby = lobbyOf(this.env, chat.account_id);
+    await this.reportStaff();
     if (to.kind === "operator")
       await lobby.assign(to.operator.id, { chatId: chat.chat_id, visitorName, by: { id: from.id, name: from.name } });
-    else await lobby.enqueue({ chatId: chat.chat_id, departmentId: to.id, visitorName, since: now });
+    else await lobby.enqueue({ chatId: chat.chat_id, departmentId: to.id, visitorName, since: now }, chat.account_id);
     return { ok: true };
   }
 
@@ -525,13 +532,17 @@ export class ChatRoom extends DurableObject<Env> {
     if (current.status === "waiting") {
       const since = Date.now();
       await recordChatWaitingAgain(this.env.DB, current.chat_id, since);
-      await lobbyOf(this.env, current.account_id).enqueue({
-        chatId: current.chat_id,
-        departmentId: current.department_id,
-        visitorName: visitor.name,
-        since,
-        ...(reply.visitorEmail ? { visitorEmail: reply.visitorEmail } : {}),
-      });
+      if (result.ok && result.reopened) await this.reportStaff();
+      await lobbyOf(this.env, current.account_id).enqueue(
+        {
+          chatId: current.chat_id,
+          departmentId: current.department_id,
+          visitorName: visitor.name,
+          since,
+          ...(reply.visitorEmail ? { visitorEmail: reply.visitorEmail } : {}),
+        },
+        current.account_id,
+      );
     }
     return result;
   }
@@ -672,6 +683,7 @@ export class ChatRoom extends DurableObject<Env> {
         return Promise.all([
           recordChatClosed(this.env.DB, chat.chat_id, now),
           lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, null),
+          this.reportStaff(),
         ]);
       }
       case "rate": {
@@ -691,7 +703,7 @@ export class ChatRoom extends DurableObject<Env> {
         this.sql.exec("UPDATE participants SET left_at = ? WHERE id = ? AND left_at IS NULL", now, who.id);
         this.appendSystem(who, "leave", now);
         for (const socket of this.ctx.getWebSockets(who.id)) closeQuietly(socket, 1000, "left the chat");
-        return recordOperatorLeft(this.env.DB, chat.chat_id, who.id, now);
+        return Promise.all([recordOperatorLeft(this.env.DB, chat.chat_id, who.id, now), this.reportStaff()]);
       }
     }
   }
@@ -738,7 +750,23 @@ export class ChatRoom extends DurableObject<Env> {
       chat.status === "waiting" && how === "joined"
         ? lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, { id: who.id, name: who.name })
         : undefined,
+      this.reportStaff(),
     ]);
+  }
+
+  /** Tells the lobby which operators are in the chat now (none once it ended), so routing counts
+   * their chats against their capacity. The log's last seq orders the reports. */
+  private reportStaff(): Promise<void> {
+    const chat = this.chat();
+    if (!chat) return Promise.resolve();
+    const operatorIds =
+      chat.status === "closed"
+        ? []
+        : this.sql
+            .exec<{ id: string }>("SELECT id FROM participants WHERE kind = 'operator' AND left_at IS NULL")
+            .toArray()
+            .map((row) => row.id);
+    return lobbyOf(this.env, chat.account_id).chatStaffed(chat.chat_id, operatorIds, this.log.lastSeq());
   }
 
   // ---- Helpers -------------------------------------------------------------------------------

@@ -40,6 +40,8 @@ import { positiveNumber } from "./token-bucket.ts";
 import type { LobbyHome } from "./lobby-address.ts";
 import { acceptTagged, attachmentOf, broadcast, closeQuietly, sendQuietly } from "./sockets.ts";
 import { recordChatMissed } from "./chat-index.ts";
+import { mayTake, Router, type QueuedChat, type RosterEntry, type RoutingConfig } from "./routing.ts";
+import { loadRoutingConfig } from "./routing-config.ts";
 
 // Where the chat rooms look for their account's lobby.
 
@@ -93,7 +95,8 @@ const MISSED_PER_ALARM = 100;
 /** When writing missed chats to the index failed, the next try. */
 const MISS_RETRY_MS = 30_000;
 
-export type AcceptResult = { ok: true } | { ok: false; code: "already_taken" | "forbidden" };
+export type AcceptResult =
+  { ok: true } | { ok: false; code: "already_taken" | "forbidden" | "offered_elsewhere" | "at_capacity" };
 
 type WaitingRow = { chat_id: string; department_id: string | null; visitor_name: string; since: number };
 type OperatorRow = { id: string; name: string; department_ids: string; status: PresenceStatus };
@@ -123,11 +126,6 @@ function toWaiting(row: WaitingRow): WaitingChat {
   return { chatId: row.chat_id, departmentId: row.department_id, visitorName: row.visitor_name, since: row.since };
 }
 
-/** A chat without a department is for everyone; otherwise for that department's members. */
-function mayTake(departmentIds: readonly string[], chatDepartment: string | null): boolean {
-  return chatDepartment === null || departmentIds.includes(chatDepartment);
-}
-
 export class Lobby extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** Learnt from the first connect (the Worker says it); null until then. */
@@ -136,12 +134,19 @@ export class Lobby extends DurableObject<Env> {
   /** Consoles connected but still waiting for their visitor snapshot from the shards: notices
    * meant for them are held and sent after it, so an older snapshot never overwrites them. */
   private readonly awaitingSnapshot = new Map<WebSocket, string[]>();
+  /** Who waiting chats ring for (routing.ts), in this object's storage. */
+  private readonly router: Router;
+  /** The account's routing settings from D1: read on first need after each wake-up, and again
+   * when the admin API says they changed. */
+  private routing: Promise<RoutingConfig | null> | null = null;
+  private routingLoaded: RoutingConfig | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
     this.sql.exec(CHAT_SOCKET_REGISTRY_SCHEMA);
+    this.router = new Router(this.sql);
     this.home = this.sql.exec<LobbyHome>("SELECT account_id, shard FROM home").toArray()[0] ?? null;
     this.visitors = new LiveVisitors(ctx, env, {
       home: () => this.home,
@@ -154,8 +159,11 @@ export class Lobby extends DurableObject<Env> {
 
   // ---- RPC from the Worker and the chat rooms -----------------------------------------------
 
-  /** A new chat enters its department's queue and reaches every online operator who may take it. */
-  async enqueue(chat: WaitingChat): Promise<void> {
+  /** A new chat enters its department's queue and reaches every online operator who may take it;
+   * in the automatic modes it rings for one of them. */
+  async enqueue(chat: WaitingChat, accountId: string): Promise<void> {
+    this.settle({ account_id: accountId, shard: null });
+    const config = await this.routingConfig();
     this.sql.exec(
       "INSERT INTO waiting (chat_id, department_id, visitor_name, since) VALUES (?, ?, ?, ?) ON CONFLICT (chat_id) DO NOTHING",
       chat.chatId,
@@ -167,7 +175,8 @@ export class Lobby extends DurableObject<Env> {
     this.sql.exec("DELETE FROM missed WHERE chat_id = ?", chat.chatId);
     // Waiting again (an email reply, a transfer) starts the clock again; waiting already keeps it.
     if (!chat.offline) {
-      const at = Date.now() + queueMissedAfterMs(this.env);
+      const department = chat.departmentId === null ? undefined : config?.departments.get(chat.departmentId);
+      const at = Date.now() + (department?.maxWaitMs ?? queueMissedAfterMs(this.env));
       this.sql.exec(
         "INSERT INTO queue_deadlines (chat_id, at) VALUES (?, ?) ON CONFLICT (chat_id) DO NOTHING",
         chat.chatId,
@@ -175,10 +184,7 @@ export class Lobby extends DurableObject<Env> {
       );
       await this.alarmBy(at);
     }
-    this.broadcast(
-      { type: "waiting", chat: this.withDetails(chat) },
-      (op) => op.status === "online" && mayTake(op.departmentIds, chat.departmentId),
-    );
+    await this.reroute([chat.chatId]);
   }
 
   /** Whether the account may start one more chat now (QUEUE_MAX_WAITING); asked by the Worker
@@ -195,12 +201,8 @@ export class Lobby extends DurableObject<Env> {
       .exec<WaitingRow>("SELECT chat_id, department_id, visitor_name, since FROM waiting WHERE chat_id = ?", chatId)
       .toArray()[0];
     if (!row) return;
-    const chat: WaitingChat = { ...this.withDetails(toWaiting(row)), firstMessage: text };
-    this.saveDetails(chat);
-    this.broadcast(
-      { type: "waiting", chat },
-      (op) => op.status === "online" && mayTake(op.departmentIds, chat.departmentId),
-    );
+    this.saveDetails({ ...this.withDetails(toWaiting(row)), firstMessage: text });
+    this.announceWaiting(chatId);
   }
 
   /** Claims a waiting chat for one operator. The object handles one call at a time and the claim
@@ -211,8 +213,32 @@ export class Lobby extends DurableObject<Env> {
       .toArray()[0];
     if (!row) return { ok: false, code: "already_taken" };
     if (!mayTake(operator.departmentIds, row.department_id)) return { ok: false, code: "forbidden" };
-    this.dequeue(chatId, { id: operator.id, name: operator.name });
+    const config = await this.routingConfig();
+    if (config) {
+      const queued = this.queue().find((chat) => chat.chatId === chatId)!;
+      const check = this.router.mayAccept(queued, operator.id, config);
+      if (!check.ok) return check;
+    }
+    this.router.accepted(chatId, operator.id);
+    await this.dequeue(chatId, { id: operator.id, name: operator.name });
     return { ok: true };
+  }
+
+  /** A room says which operators are in it now (none once it ended), for their capacity. */
+  async chatStaffed(chatId: string, operatorIds: string[], version: number): Promise<void> {
+    if (this.router.staffed(chatId, operatorIds, version)) await this.reroute();
+  }
+
+  /** The admin API changed departments' routing or capacities: read them again, and route by
+   * them from now on (a department turned to `everyone` stops ringing at once). */
+  async routingChanged(): Promise<void> {
+    this.routing = null;
+    const config = await this.routingConfig();
+    if (config)
+      for (const chat of this.queue())
+        if (this.router.offerOf(chat.chatId) && this.modeOfChat(chat, config) === "everyone")
+          this.router.forget(chat.chatId);
+    await this.reroute(this.queue().map((chat) => chat.chatId));
   }
 
   /** The chat left the queue some other way: an operator joined directly, or it ended. */
@@ -222,7 +248,11 @@ export class Lobby extends DurableObject<Env> {
     this.sql.exec("DELETE FROM queue_deadlines WHERE chat_id = ?", chatId);
     // A missed chat taken after all (or ended) is missed no more, for its widget.
     this.sql.exec("DELETE FROM missed WHERE chat_id = ?", chatId);
+    // Whoever it rang for has that place free again.
+    const offered = this.router.offerOf(chatId);
+    this.router.forget(chatId);
     if (removed.length) this.broadcast({ type: "dequeued", chatId, by });
+    if (offered) await this.reroute();
   }
 
   /** A waiting chat's place in its department's queue (1: next up; first come, first served), or
@@ -266,7 +296,11 @@ export class Lobby extends DurableObject<Env> {
     if (why === "deactivated") {
       this.sql.exec("DELETE FROM operators WHERE id = ?", operatorId);
       this.broadcast({ type: "operator_gone", operatorId });
-    } else this.broadcastPresence(operatorId, undefined, sockets);
+      await this.reroute(this.router.removeOperator(operatorId));
+    } else {
+      this.broadcastPresence(operatorId, undefined, sockets);
+      await this.operatorMayBeGone(operatorId, sockets);
+    }
   }
 
   /** An operator opened a socket to this chat (durable/chat-socket-registry.ts). */
@@ -292,6 +326,13 @@ export class Lobby extends DurableObject<Env> {
       .toArray();
     if (!updated.length) return; // Never connected: their first connect brings it all.
     this.broadcastPresence(operator.id);
+    // Out of a department now: what rang for them there moves on.
+    const stale = this.queue()
+      .filter((chat) => this.router.offerOf(chat.chatId)?.operatorId === operator.id)
+      .filter((chat) => !mayTake(operator.departmentIds, chat.departmentId))
+      .map((chat) => chat.chatId);
+    for (const chatId of stale) this.router.forget(chatId);
+    await this.reroute(stale);
     for (const socket of this.ctx.getWebSockets(operator.id)) this.send(socket, this.snapshot(operator.id));
   }
 
@@ -304,23 +345,19 @@ export class Lobby extends DurableObject<Env> {
         departmentId,
       )
       .toArray();
-    const members = new Set<string>();
     for (const row of this.sql.exec<OperatorRow>("SELECT id, name, department_ids, status FROM operators").toArray()) {
       const ids = JSON.parse(row.department_ids) as string[];
       if (!ids.includes(departmentId)) continue;
-      members.add(row.id);
       this.sql.exec(
         "UPDATE operators SET department_ids = ? WHERE id = ?",
         JSON.stringify(ids.filter((id) => id !== departmentId)),
         row.id,
       );
     }
-    // The department's own members had these chats already; everyone else online hears of them now.
-    for (const row of freed)
-      this.broadcast(
-        { type: "waiting", chat: this.withDetails(toWaiting(row)) },
-        (op) => op.status === "online" && !members.has(op.id),
-      );
+    // Without a department a chat goes to everyone: nothing rings for it any more.
+    for (const row of freed) this.router.forget(row.chat_id);
+    // Everyone online may take these chats now (and nothing rings for them).
+    for (const row of freed) this.announceWaiting(row.chat_id);
   }
 
   // ---- The operators' lobby sockets ---------------------------------------------------------
@@ -345,6 +382,7 @@ export class Lobby extends DurableObject<Env> {
       JSON.stringify(operator.departmentIds),
     );
     const tags = [operator.id, OPERATORS_TAG, ...(operator.session.id ? [lobbySessionTag(operator.session.id)] : [])];
+    await this.routingConfig();
     const { server, response } = acceptTagged<OperatorSocket>(this.ctx, tags, { ...operator, connectedAt: Date.now() });
     await this.sweepSoon();
     this.send(server, this.snapshot(operator.id));
@@ -368,33 +406,49 @@ export class Lobby extends DurableObject<Env> {
     if (sessionExpired(operator.session)) return refuseSocket(ws, expiredStanding());
     const parsed = parseFrame(raw, lobbyClientFrameSchemas);
     if (!parsed.ok) return this.send(ws, { type: "error", code: parsed.code, message: parsed.message });
-    // Changing presence (going online brings the queue) is when the holder is checked again.
+    // Changing presence (going online brings the queue) or declining a chat is when the holder is
+    // checked again.
     const standing = await operatorStanding(this.env.DB, operator.accountId, operator.id, operator.session);
     if (!standing.ok) return refuseSocket(ws, standing);
-    this.sql.exec("UPDATE operators SET status = ? WHERE id = ?", parsed.frame.status, operator.id);
-    this.broadcastPresence(operator.id);
-    // Coming online brings the queue with it, on every console the operator has open.
-    if (parsed.frame.status === "online") {
-      for (const socket of this.ctx.getWebSockets(operator.id)) this.send(socket, this.snapshot(operator.id));
+    const frame = parsed.frame;
+    if (frame.type === "decline") {
+      if (!this.router.decline(frame.chatId, operator.id))
+        return this.send(ws, { type: "error", code: "not_found", message: "That chat is not ringing for you." });
+      return this.reroute([frame.chatId]);
     }
+    this.sql.exec("UPDATE operators SET status = ? WHERE id = ?", frame.status, operator.id);
+    this.broadcastPresence(operator.id);
+    if (frame.status === "away") return this.reroute(this.router.withdrawOffersOf(operator.id));
+    // Coming online brings the queue with it, on every console the operator has open, and
+    // whatever waits for someone like them.
+    await this.routingConfig();
+    for (const socket of this.ctx.getWebSockets(operator.id)) this.send(socket, this.snapshot(operator.id));
+    await this.reroute();
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     const socket = attachmentOf<LobbyAttachment>(ws);
     // Completes the close the peer began (the runtime may have replied already).
     closeQuietly(ws, code, reason);
-    this.socketGone(ws, socket);
+    await this.socketGone(ws, socket);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    this.socketGone(ws, attachmentOf<LobbyAttachment>(ws));
+    await this.socketGone(ws, attachmentOf<LobbyAttachment>(ws));
   }
 
   /** A socket closed (or is being closed): the operators hear that its visitor or operator is gone,
    * unless another socket of theirs is still here. */
-  private socketGone(ws: WebSocket, socket: LobbyAttachment): void {
+  private async socketGone(ws: WebSocket, socket: LobbyAttachment): Promise<void> {
     if (isVisitorSocket(socket)) return this.visitors.gone(ws, socket.id);
     this.broadcastPresence(socket.id, undefined, [ws]);
+    await this.operatorMayBeGone(socket.id, [ws]);
+  }
+
+  /** With no console of theirs left, what rang for an operator moves on to someone who can see it. */
+  private async operatorMayBeGone(operatorId: string, closing: readonly WebSocket[]): Promise<void> {
+    if (this.presences(closing).find((op) => op.id === operatorId)?.connected) return;
+    await this.reroute(this.router.withdrawOffersOf(operatorId));
   }
 
   /** Closes sockets that stopped pinging, and tells everyone those operators are gone; moves chats
@@ -409,26 +463,43 @@ export class Lobby extends DurableObject<Env> {
       missFailed = true;
       console.error("lobby: moving overdue chats to missed failed; retrying", error);
     });
+    const gone: WebSocket[] = [];
     for (const ws of this.ctx.getWebSockets()) {
       const socket = attachmentOf<LobbyAttachment>(ws);
       // A console's socket lasts no longer than its token.
       if (!isVisitorSocket(socket) && sessionExpired(socket.session, now)) {
         refuseSocket(ws, expiredStanding());
-        this.broadcastPresence(socket.id, undefined, [ws]);
+        gone.push(ws);
         continue;
       }
       const lastSign = Math.max(this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, socket.connectedAt);
       if (now - lastSign <= STALE_AFTER_MS) continue;
       closeQuietly(ws, 1001, "no heartbeat");
-      this.socketGone(ws, socket);
+      gone.push(ws);
     }
+    for (const ws of gone) await this.socketGone(ws, attachmentOf<LobbyAttachment>(ws));
+    await this.endOffers(now);
     this.visitors.sweep(now);
     this.sql.exec("DELETE FROM missed WHERE at < ?", now - MISSED_KEPT_MS);
     const earliest = this.sql.exec<{ at: number | null }>("SELECT min(at) AS at FROM queue_deadlines").one().at;
     const deadline = earliest === null ? null : missFailed ? Math.max(earliest, now + MISS_RETRY_MS) : earliest;
     const sweep = this.ctx.getWebSockets().length ? now + SWEEP_EVERY_MS : null;
-    const next = deadline === null ? sweep : sweep === null ? deadline : Math.min(deadline, sweep);
-    if (next !== null) await this.ctx.storage.setAlarm(next);
+    const next = [deadline, sweep, this.router.nextExpiry()].filter((at) => at !== null);
+    if (next.length) await this.ctx.storage.setAlarm(Math.min(...next));
+  }
+
+  /** Offers that rang out pass to the next operator. Whoever let MISSED_OFFERS_BEFORE_AWAY ring
+   * out in a row is set away, and told why, so chats stop ringing for an empty chair. */
+  private async endOffers(now: number): Promise<void> {
+    const { chatIds, tooManyMissed } = this.router.expire(now);
+    const moved = [...chatIds];
+    for (const { operatorId, missed } of tooManyMissed) {
+      this.sql.exec("UPDATE operators SET status = 'away' WHERE id = ?", operatorId);
+      this.broadcastPresence(operatorId);
+      await this.notifyOperator(operatorId, { type: "set_away", reason: "missed_offers", missed });
+      moved.push(...this.router.withdrawOffersOf(operatorId));
+    }
+    await this.reroute(moved);
   }
 
   /** Makes sure the sweep runs, now that a socket is open. */
@@ -458,6 +529,9 @@ export class Lobby extends DurableObject<Env> {
       const removed = this.sql.exec("DELETE FROM waiting WHERE chat_id = ? RETURNING chat_id", chatId).toArray();
       this.sql.exec("DELETE FROM waiting_details WHERE chat_id = ?", chatId);
       this.sql.exec("DELETE FROM queue_deadlines WHERE chat_id = ?", chatId);
+      const offered = this.router.offerOf(chatId);
+      this.router.forget(chatId);
+      if (offered) await this.reroute();
       if (!removed.length) continue;
       this.sql.exec("INSERT OR REPLACE INTO missed (chat_id, at) VALUES (?, ?)", chatId, now);
       this.broadcast({ type: "missed", chatId, missedAt: now });
@@ -547,9 +621,95 @@ export class Lobby extends DurableObject<Env> {
             .exec<WaitingRow>("SELECT chat_id, department_id, visitor_name, since FROM waiting ORDER BY since")
             .toArray()
             .filter((row) => mayTake(you.departmentIds, row.department_id))
-            .map((row) => this.withDetails(toWaiting(row)))
+            .map((row) => this.waitingCard(row))
         : [];
     return { type: "lobby", you, operators, waiting };
+  }
+
+  // ---- Routing -------------------------------------------------------------------------------
+
+  /** The routing settings, read from D1 once per wake-up (routingChanged reads them again). When
+   * D1 cannot be read, every chat goes to everyone until it can. */
+  private routingConfig(): Promise<RoutingConfig | null> {
+    const accountId = this.home?.shard === null ? this.home.account_id : null;
+    if (accountId === null) return Promise.resolve(null);
+    this.routing ??= loadRoutingConfig(this.env.DB, accountId).then(
+      (config) => (this.routingLoaded = config),
+      (error: unknown) => {
+        console.error("lobby: reading the routing settings failed", error);
+        this.routing = null;
+        return null;
+      },
+    );
+    return this.routing;
+  }
+
+  private modeOfChat(chat: QueuedChat, config: RoutingConfig) {
+    return chat.departmentId === null ? "everyone" : (config.departments.get(chat.departmentId)?.mode ?? "everyone");
+  }
+
+  /** The queue as routing sees it. */
+  private queue(): QueuedChat[] {
+    return this.sql
+      .exec<{ chat_id: string; department_id: string | null; since: number; offline: number | null }>(
+        `SELECT w.chat_id, w.department_id, w.since, json_extract(d.details, '$.offline') AS offline
+         FROM waiting w LEFT JOIN waiting_details d ON d.chat_id = w.chat_id`,
+      )
+      .toArray()
+      .map((row) => ({
+        chatId: row.chat_id,
+        departmentId: row.department_id,
+        since: row.since,
+        offline: Boolean(row.offline),
+      }));
+  }
+
+  private roster(): RosterEntry[] {
+    return this.presences().map((op) => ({
+      id: op.id,
+      name: op.name,
+      departmentIds: op.departmentIds,
+      available: op.connected && op.status === "online",
+    }));
+  }
+
+  /** Offers what waits to whoever is next (routing.ts), then tells the consoles of every chat
+   * whose card changed (`changed` adds chats the caller changed), and sets the alarm for the
+   * first ring to end. */
+  private async reroute(changed: readonly string[] = []): Promise<void> {
+    const config = await this.routingConfig();
+    const routed = config ? this.router.route(Date.now(), this.queue(), config, this.roster()) : [];
+    for (const chatId of new Set([...changed, ...routed])) this.announceWaiting(chatId);
+    const expiry = this.router.nextExpiry();
+    if (expiry !== null) await this.alarmBy(expiry);
+  }
+
+  /** A waiting chat's card as the consoles show it: details and, in the automatic modes, whom it
+   * rings for. */
+  private waitingCard(row: WaitingRow): WaitingChat {
+    const chat = this.withDetails(toWaiting(row));
+    const config = this.routingLoaded;
+    const assignment =
+      config &&
+      this.router.assignmentOf(
+        chat,
+        config,
+        (id) => this.sql.exec<{ name: string }>("SELECT name FROM operators WHERE id = ?", id).toArray()[0]?.name ?? "",
+      );
+    return assignment ? { ...chat, assignment } : chat;
+  }
+
+  /** Sends a waiting chat's card, as it is now, to every online operator who may take it. */
+  private announceWaiting(chatId: string): void {
+    const row = this.sql
+      .exec<WaitingRow>("SELECT chat_id, department_id, visitor_name, since FROM waiting WHERE chat_id = ?", chatId)
+      .toArray()[0];
+    if (!row) return;
+    const chat = this.waitingCard(row);
+    this.broadcast(
+      { type: "waiting", chat },
+      (op) => op.status === "online" && mayTake(op.departmentIds, chat.departmentId),
+    );
   }
 
   /** What a waiting chat carries beyond its queue row (the offline mark, the visitor's email, the

@@ -20,6 +20,7 @@ import {
 } from "./protocol.ts";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords.ts";
 import { widgetLanguages } from "./widget-api.ts";
+import { DEFAULT_RING_TIMEOUT_S, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S, routingModes } from "./lobby-protocol.ts";
 
 // Every message here is shown to a person next to the field it is about (the problem document's
 // `fields`), so each says in words what the field needs.
@@ -65,11 +66,60 @@ export function pageOf<T extends v.GenericSchema>(item: T) {
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
 // ---- Departments -------------------------------------------------------------------------------
-export const Department = named("Department", v.object({ id: v.string(), name: v.string(), createdAt: Timestamp }));
+/** How long a chat may wait for an operator before it is missed, unless the department says. */
+export const DEFAULT_MAX_WAIT_S = 600;
+export const MIN_MAX_WAIT_S = 30;
+export const MAX_MAX_WAIT_S = 24 * 60 * 60;
+export const Department = named(
+  "Department",
+  v.object({
+    id: v.string(),
+    name: v.string(),
+    /** How its waiting chats find an operator (docs/routing.md). */
+    routingMode: v.picklist(routingModes),
+    /** In the automatic modes, how long a chat rings for one operator before it moves on. */
+    ringTimeoutSeconds: v.number(),
+    /** How long a chat may wait before it is missed. */
+    maxWaitSeconds: v.number(),
+    createdAt: Timestamp,
+  }),
+);
 export type Department = v.InferOutput<typeof Department>;
 const DepartmentName = line("The department name");
-export const DepartmentCreate = v.strictObject({ name: DepartmentName });
-export const DepartmentUpdate = v.strictObject({ name: DepartmentName });
+const RoutingMode = v.picklist(routingModes, 'A routing mode is "everyone", "round_robin" or "least_busy".');
+function seconds(what: string, min: number, max: number) {
+  return v.pipe(
+    v.number(`${what} must be a number of seconds.`),
+    v.integer(`${what} must be a whole number of seconds.`),
+    v.minValue(min, `${what} must be at least ${min} seconds.`),
+    v.maxValue(max, `${what} can be at most ${max} seconds.`),
+  );
+}
+const RingTimeout = seconds("The ring time", MIN_RING_TIMEOUT_S, MAX_RING_TIMEOUT_S);
+const MaxWait = seconds("The longest wait", MIN_MAX_WAIT_S, MAX_MAX_WAIT_S);
+export const DepartmentCreate = v.strictObject({
+  name: DepartmentName,
+  routingMode: v.optional(RoutingMode, "everyone"),
+  ringTimeoutSeconds: v.optional(RingTimeout, DEFAULT_RING_TIMEOUT_S),
+  maxWaitSeconds: v.optional(MaxWait, DEFAULT_MAX_WAIT_S),
+});
+export const DepartmentUpdate = v.strictObject({
+  name: v.optional(DepartmentName),
+  routingMode: v.optional(RoutingMode),
+  ringTimeoutSeconds: v.optional(RingTimeout),
+  maxWaitSeconds: v.optional(MaxWait),
+});
+
+/** Most chats one operator may be given at once, when a capacity is set (null: no limit). */
+export const MAX_CHATS_LIMIT = 100;
+const MaxChats = v.nullable(
+  v.pipe(
+    v.number("A capacity must be a number of chats."),
+    v.integer("A capacity must be a whole number of chats."),
+    v.minValue(1, "A capacity must be at least 1 chat; leave it empty for no limit."),
+    v.maxValue(MAX_CHATS_LIMIT, `A capacity can be at most ${MAX_CHATS_LIMIT} chats.`),
+  ),
+);
 
 // ---- Operators ---------------------------------------------------------------------------------
 export const Operator = named(
@@ -83,6 +133,8 @@ export const Operator = named(
     active: v.boolean(),
     /** False until an invited operator has chosen a password. */
     hasPassword: v.boolean(),
+    /** Most chats routing gives them at once; null: the account's default (Settings). */
+    maxChats: v.nullable(v.number()),
     createdAt: Timestamp,
   }),
 );
@@ -94,6 +146,7 @@ export const OperatorCreate = v.strictObject({
   departmentIds: v.optional(v.pipe(v.array(Id), v.maxLength(100)), []),
   /** Without a password the answer carries an invitation token for the operator to choose one. */
   password: v.optional(Password),
+  maxChats: v.optional(MaxChats, null),
 });
 export const OperatorUpdate = v.strictObject({
   name: v.optional(Name),
@@ -101,6 +154,7 @@ export const OperatorUpdate = v.strictObject({
   departmentIds: v.optional(v.pipe(v.array(Id), v.maxLength(100))),
   /** false deactivates: the operator's sessions and sockets stop working at once. */
   active: v.optional(v.boolean()),
+  maxChats: v.optional(MaxChats),
 });
 export const PasswordReset = v.strictObject({ password: Password });
 const SignUpInvitation = v.object({
@@ -232,6 +286,9 @@ export const Settings = named(
     preChatForm: v.boolean(),
     /** The widget's language for every visitor, or "auto" for each visitor's browser language. */
     language: v.picklist(widgetLanguages),
+    /** Most chats routing gives one operator at once, unless the operator has their own; null:
+     * no limit ("as many chats concurrently as you can handle"). */
+    maxChatsPerOperator: v.nullable(v.number()),
   }),
 );
 export type Settings = v.InferOutput<typeof Settings>;
@@ -271,6 +328,7 @@ export const SettingsUpdate = v.strictObject({
   operatorsManageOwnResponses: v.optional(v.boolean()),
   preChatForm: v.optional(v.boolean()),
   language: v.optional(v.picklist(widgetLanguages, 'A language is "auto", "en" or "de".')),
+  maxChatsPerOperator: v.optional(MaxChats),
 });
 export const DEFAULT_SETTINGS: Omit<Settings, "displayName"> = {
   widgetColor: "#2457d6",
@@ -283,6 +341,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, "displayName"> = {
   operatorsManageOwnResponses: false,
   preChatForm: false,
   language: "auto",
+  maxChatsPerOperator: null,
 };
 
 // ---- Chats -------------------------------------------------------------------------------------

@@ -4,6 +4,19 @@ import * as v from "valibot";
 import { MAX_TEXT_LENGTH, type ErrorFrame, type PongFrame } from "./protocol.ts";
 
 export const presenceStatuses = ["online", "away"] as const;
+
+/** How a department's waiting chats find an operator (docs/routing.md). `everyone`: every online
+ * member sees the chat and the first to accept gets it. `round_robin`: it rings one member at a
+ * time, whoever was offered a chat longest ago first. `least_busy`: it rings the member with the
+ * fewest chats, ties going to whoever was offered one longest ago. */
+export const routingModes = ["everyone", "round_robin", "least_busy"] as const;
+export type RoutingMode = (typeof routingModes)[number];
+/** How long a chat rings for one operator before it moves on, unless the department says. */
+export const DEFAULT_RING_TIMEOUT_S = 30;
+export const MIN_RING_TIMEOUT_S = 5;
+export const MAX_RING_TIMEOUT_S = 300;
+/** Offers an operator may let run out in a row before they are set to away. */
+export const MISSED_OFFERS_BEFORE_AWAY = 2;
 export type PresenceStatus = (typeof presenceStatuses)[number];
 
 /** An operator as the lobby sees them. `connected` is false when no console of theirs is open,
@@ -29,7 +42,24 @@ export type WaitingChat = {
   offline?: true;
   visitorEmail?: string;
   firstMessage?: string;
+  /** In the automatic modes: whom it rings now, until when, and whether everyone may take it
+   * (every member online has passed it). Absent in the `everyone` mode. */
+  assignment?: WaitingAssignment;
 };
+export type WaitingAssignment = {
+  mode: Exclude<RoutingMode, "everyone">;
+  offeredTo: { id: string; name: string } | null;
+  /** When the ring ends, server time; null while it rings for nobody. */
+  expiresAt: number | null;
+  /** Every member online has declined it or let it ring out: any member may accept it now. */
+  openToAll: boolean;
+};
+/** Whether `operatorId` may accept this waiting chat now: in the `everyone` mode anyone who may
+ * take it, in the automatic ones the operator it rings for, or anyone once all have passed. */
+export function mayAcceptWaiting(chat: WaitingChat, operatorId: string): boolean {
+  const a = chat.assignment;
+  return !a || a.openToAll || a.offeredTo?.id === operatorId;
+}
 /** How much of the visitor's first message a waiting card shows. */
 export const WAITING_PREVIEW_LENGTH = 200;
 
@@ -38,7 +68,13 @@ export const PresenceFrame = v.strictObject({
   type: v.literal("presence"),
   status: v.picklist(presenceStatuses, "bad_frame"),
 });
-export const lobbyClientFrameSchemas = { presence: PresenceFrame } as const;
+/** The operator a waiting chat rings for says no: it moves on to the next member at once. */
+export const DeclineFrame = v.strictObject({
+  type: v.literal("decline"),
+  chatId: v.pipe(v.string("bad_frame"), v.minLength(1, "bad_frame"), v.maxLength(64, "bad_frame")),
+});
+export type DeclineFrame = v.InferOutput<typeof DeclineFrame>;
+export const lobbyClientFrameSchemas = { presence: PresenceFrame, decline: DeclineFrame } as const;
 
 // ---- Lobby → client --------------------------------------------------------------------------
 /** Sent on connect and whenever the operator comes online: the whole picture at once. */
@@ -87,8 +123,12 @@ export type ChatAssignedNotice = {
   visitorName: string;
   by: { id: string; name: string };
 };
+/** You let MISSED_OFFERS_BEFORE_AWAY chats in a row ring out, so the lobby set you away (a
+ * `presence` notice follows): chats stop ringing for you until you go online again. */
+export type SetAwayNotice = { type: "set_away"; reason: "missed_offers"; missed: number };
 export type LobbyServerFrame =
   | LobbySnapshot
+  | SetAwayNotice
   | PresenceNotice
   | OperatorGoneNotice
   | WaitingNotice

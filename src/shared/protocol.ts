@@ -51,6 +51,10 @@ export const errorCodes = [
   "bad_credentials",
   "upgrade_required",
   "already_taken",
+  /** The chat rings for another operator now (automatic routing); it is theirs to take. */
+  "offered_elsewhere",
+  /** The operator has as many chats as their capacity allows. */
+  "at_capacity",
   "not_found",
   "conflict",
   "last_owner",

@@ -2,6 +2,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { apiKeyRoles, cannedLevels, chatStatuses, operatorRoles, ratings } from "../../shared/protocol.ts";
+import { DEFAULT_RING_TIMEOUT_S, routingModes } from "../../shared/lobby-protocol.ts";
+import { DEFAULT_MAX_WAIT_S } from "../../shared/admin-api.ts";
 
 /** Milliseconds since the epoch, set by the database when the row is written. */
 const createdAt = () =>
@@ -25,6 +27,10 @@ export const departments = sqliteTable(
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
+    /** How its waiting chats find an operator (shared/lobby-protocol.ts, docs/routing.md). */
+    routingMode: text("routing_mode", { enum: routingModes }).notNull().default("everyone"),
+    ringTimeoutSeconds: integer("ring_timeout_s").notNull().default(DEFAULT_RING_TIMEOUT_S),
+    maxWaitSeconds: integer("max_wait_s").notNull().default(DEFAULT_MAX_WAIT_S),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("departments_account_name").on(t.accountId, t.name)],
@@ -47,6 +53,8 @@ export const operators = sqliteTable(
     /** Carried in every session token (`ver`); a password change raises it, which signs out every
      * session signed before. */
     sessionVersion: integer("session_version").notNull().default(0),
+    /** Most chats routing gives them at once; null: the account's default. */
+    maxChats: integer("max_chats"),
     createdAt: createdAt(),
   },
   (t) => [index("operators_account").on(t.accountId)],

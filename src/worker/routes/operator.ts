@@ -23,8 +23,26 @@ import type { AppEnv } from "../app-env.ts";
 import type { AcceptResponse } from "../../shared/lobby-protocol.ts";
 import { departmentIdsOf } from "../db/operators.ts";
 import { findChatFor } from "../chat-access.ts";
+import type { AcceptResult } from "../../durable/lobby.ts";
 
 const CHAT_LIST_LIMIT = 200;
+
+function acceptRefusal(code: Exclude<AcceptResult, { ok: true }>["code"]): ProblemError {
+  switch (code) {
+    case "already_taken":
+      return new ProblemError(409, "already_taken", "Another operator has already taken this chat.");
+    case "offered_elsewhere":
+      return new ProblemError(
+        409,
+        "offered_elsewhere",
+        "This chat is ringing for another operator; it is theirs to take.",
+      );
+    case "at_capacity":
+      return new ProblemError(409, "at_capacity", "You have as many chats as your capacity allows; end one first.");
+    case "forbidden":
+      return new ProblemError(403, "forbidden", "This chat is for a department you are not in.");
+  }
+}
 
 export const operatorRoutes = new Hono<AppEnv>()
   .post("/login", validate("json", OperatorLoginRequest), async (c) => {
@@ -120,7 +138,8 @@ export const operatorRoutes = new Hono<AppEnv>()
     return c.json({ chats: list } satisfies ChatsResponse);
   })
   /** Takes a waiting chat. The account's lobby decides, so of two operators accepting at once
-   * exactly one gets it; the other is told 409 already_taken. */
+   * exactly one gets it; the other is told 409 already_taken. In the automatic routing modes only
+   * the operator it rings for may (until everyone has passed it), and never beyond their capacity. */
   .post("/chats/:chatId/accept", requireOperator, async (c) => {
     const me = c.var.operator;
     const { chat, room } = await findChatFor(c.env, me, c.req.param("chatId"));
@@ -132,8 +151,6 @@ export const operatorRoutes = new Hono<AppEnv>()
       departmentIds: await departmentIdsOf(c.env.DB, me.operatorId),
     };
     const result = await room.accept(operator);
-    if (!result.ok && result.code === "already_taken")
-      throw new ProblemError(409, "already_taken", "Another operator has already taken this chat.");
-    if (!result.ok) throw new ProblemError(403, "forbidden", "This chat is for a department you are not in.");
+    if (!result.ok) throw acceptRefusal(result.code);
     return c.json({ chatId: chat.id, acceptedBy: me.operatorId } satisfies AcceptResponse);
   });

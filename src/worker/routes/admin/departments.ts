@@ -9,11 +9,18 @@ import { cannedResponses, chats, departments, operatorDepartments } from "../../
 import { fieldProblem, ProblemError } from "../../../server/problems.ts";
 import { validate } from "../../http.ts";
 import type { AppEnv } from "../../app-env.ts";
-import { departmentRemoved } from "./live.ts";
+import { departmentRemoved, routingChanged } from "./live.ts";
 import { describe } from "./openapi.ts";
 import { pageWindow } from "./pagination.ts";
 
-const columns = { id: departments.id, name: departments.name, createdAt: departments.createdAt };
+const columns = {
+  id: departments.id,
+  name: departments.name,
+  routingMode: departments.routingMode,
+  ringTimeoutSeconds: departments.ringTimeoutSeconds,
+  maxWaitSeconds: departments.maxWaitSeconds,
+  createdAt: departments.createdAt,
+};
 const NOT_FOUND = "There is no such department in this account.";
 const DUPLICATE = "The account already has a department of that name.";
 const DUPLICATE_409 = `${DUPLICATE} (\`conflict\`, with \`fields\` naming \`name\`)`;
@@ -61,14 +68,14 @@ export const departmentRoutes = new Hono<AppEnv>()
     }),
     validate("json", DepartmentCreate),
     async (c) => {
-      const { name } = c.req.valid("json");
       const row = await database(c.env.DB)
         .insert(departments)
-        .values({ id: `dep_${ulid()}`, accountId: c.var.principal.accountId, name })
+        .values({ id: `dep_${ulid()}`, accountId: c.var.principal.accountId, ...c.req.valid("json") })
         .returning(columns)
         .get()
         .catch(duplicateName);
-      return c.json(row, 201);
+      await routingChanged(c.env, c.var.principal.accountId);
+      return c.json(row satisfies Department, 201);
     },
   )
   .get(
@@ -95,22 +102,31 @@ export const departmentRoutes = new Hono<AppEnv>()
     describe({
       id: "updateDepartment",
       tag: "Departments",
-      summary: "Rename a department",
+      summary: "Change a department",
+      description:
+        "Its name, and how its waiting chats find an operator: `routingMode` (`everyone`: all online members see the chat, the first to accept gets it; " +
+        "`round_robin` and `least_busy`: it rings for one member at a time, for `ringTimeoutSeconds`, then the next), and `maxWaitSeconds`, " +
+        "after which a chat nobody took is missed. Changes apply to chats waiting now. See docs/routing.md.",
       input: "body",
       ok: { status: 200, description: "The department as it is now.", schema: Department },
       errors: { 404: true, 409: DUPLICATE_409 },
     }),
     validate("json", DepartmentUpdate),
     async (c) => {
-      const row = await database(c.env.DB)
-        .update(departments)
-        .set(c.req.valid("json"))
-        .where(mine(c.var.principal.accountId, c.req.param("id")))
-        .returning(columns)
-        .get()
-        .catch(duplicateName);
+      const change = c.req.valid("json");
+      const db = database(c.env.DB);
+      const where = mine(c.var.principal.accountId, c.req.param("id"));
+      const row = Object.keys(change).length
+        ? await db.update(departments).set(change).where(where).returning(columns).get().catch(duplicateName)
+        : await db.select(columns).from(departments).where(where).get();
       if (!row) throw new ProblemError(404, "not_found", NOT_FOUND);
-      return c.json(row);
+      if (
+        change.routingMode !== undefined ||
+        change.ringTimeoutSeconds !== undefined ||
+        change.maxWaitSeconds !== undefined
+      )
+        await routingChanged(c.env, c.var.principal.accountId);
+      return c.json(row satisfies Department);
     },
   )
   .delete(

@@ -34,6 +34,11 @@ export function operatorChanged(
   return notify("operator", Promise.all([lobby.operatorChanged(operator), lobby.configChanged("canned")]));
 }
 
+/** Departments' routing or operators' capacities changed: the lobby routes by them at once. */
+export function routingChanged(env: Env, accountId: string): Promise<void> {
+  return notify("routing", lobbyOf(env, accountId).routingChanged());
+}
+
 export function departmentRemoved(env: Env, accountId: string, departmentId: string): Promise<void> {
   const lobby = lobbyOf(env, accountId);
   return notify(

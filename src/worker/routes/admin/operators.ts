@@ -27,7 +27,7 @@ import { fieldProblem, ProblemError } from "../../../server/problems.ts";
 import { validate } from "../../http.ts";
 import type { AppEnv } from "../../app-env.ts";
 import { keysFollowCreator } from "./api-keys.ts";
-import { disconnectOperator, operatorChanged } from "./live.ts";
+import { disconnectOperator, operatorChanged, routingChanged } from "./live.ts";
 import { describe } from "./openapi.ts";
 import { pageWindow } from "./pagination.ts";
 
@@ -38,9 +38,10 @@ const columns = {
   role: operators.role,
   active: operators.active,
   passwordHash: operators.passwordHash,
+  maxChats: operators.maxChats,
   createdAt: operators.createdAt,
 };
-type Row = { [K in keyof typeof columns]: (typeof columns)[K]["_"]["data"] };
+type Row = Pick<typeof operators.$inferSelect, keyof typeof columns>;
 
 const NOT_FOUND = "There is no such operator in this account.";
 const EMAIL_TAKEN = "An operator with this email already exists (emails are unique across Parley).";
@@ -58,6 +59,7 @@ function toOperator(row: Row, departmentIds: string[]): Operator {
     departmentIds,
     active: row.active,
     hasPassword: hasPassword(row.passwordHash),
+    maxChats: row.maxChats,
     createdAt: row.createdAt,
   };
 }
@@ -150,7 +152,15 @@ export const operatorRoutes = new Hono<AppEnv>()
         .batch([
           db
             .insert(operators)
-            .values({ id, accountId: me.accountId, email: body.email, name: body.name, role: body.role, passwordHash })
+            .values({
+              id,
+              accountId: me.accountId,
+              email: body.email,
+              name: body.name,
+              role: body.role,
+              passwordHash,
+              maxChats: body.maxChats,
+            })
             .returning(columns),
           ...setDepartments(c.env.DB, id, departmentIds),
         ])
@@ -185,7 +195,7 @@ export const operatorRoutes = new Hono<AppEnv>()
       tag: "Operators",
       summary: "Change an operator",
       description:
-        "Name, role, departments (the whole list) and `active`. Deactivating (`active: false`) takes effect at once: their token stops working " +
+        "Name, role, departments (the whole list), capacity (`maxChats`, null for the account's default) and `active`. Deactivating (`active: false`) takes effect at once: their token stops working " +
         "and their open console and chat sockets are closed (code 4003). The API keys they created follow them: deactivated or made a plain operator, " +
         "their keys are revoked; an owner made admin has their owner keys made admin keys.",
       input: "body",
@@ -211,6 +221,7 @@ export const operatorRoutes = new Hono<AppEnv>()
         ...(body.name !== undefined && { name: body.name }),
         ...(body.role !== undefined && { role: body.role }),
         ...(body.active !== undefined && { active: body.active }),
+        ...(body.maxChats !== undefined && { maxChats: body.maxChats }),
       };
       if (Object.keys(change).length) {
         // An active owner who stops being one must leave another active owner behind. Checked in
@@ -236,6 +247,7 @@ export const operatorRoutes = new Hono<AppEnv>()
           name: after.name,
           departmentIds: currentDepartments,
         });
+      if (body.maxChats !== undefined && body.maxChats !== before.maxChats) await routingChanged(c.env, me.accountId);
       return c.json(toOperator(after, currentDepartments));
     },
   )

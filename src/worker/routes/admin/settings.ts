@@ -8,7 +8,7 @@ import { readSettings, updateSettings } from "../../../server/db/settings.ts";
 import { ProblemError } from "../../../server/problems.ts";
 import { validate } from "../../http.ts";
 import type { AppEnv } from "../../app-env.ts";
-import { configChanged } from "./live.ts";
+import { configChanged, routingChanged } from "./live.ts";
 import { describe } from "./openapi.ts";
 
 const GONE = "The account no longer exists.";
@@ -60,9 +60,11 @@ export const settingsRoutes = new Hono<AppEnv>()
     validate("json", SettingsUpdate),
     async (c) => {
       const accountId = c.var.principal.accountId;
-      const settings = await updateSettings(c.env.DB, accountId, c.req.valid("json"));
+      const change = c.req.valid("json");
+      const settings = await updateSettings(c.env.DB, accountId, change);
       if (!settings) throw new ProblemError(404, "not_found", GONE);
       await configChanged(c.env, accountId, "settings");
+      if (change.maxChatsPerOperator !== undefined) await routingChanged(c.env, accountId);
       return c.json(settings);
     },
   );
