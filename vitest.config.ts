@@ -14,6 +14,8 @@ export default defineConfig({
           // the e2e tests use), so both paths are exercised.
           LOBBY_VISITOR_SHARDS: "4",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+          // test/routing-simulation.test.ts replays a walk with ROUTING_SEED=<seed> npm test.
+          ROUTING_SEED: process.env.ROUTING_SEED ?? "",
         },
       },
     })),

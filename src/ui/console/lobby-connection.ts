@@ -18,6 +18,11 @@ import { OperatorSocket, type SocketStatus } from "./operator-socket.ts";
 type LobbyEvents = {
   /** A chat newly entered the queue (not one that was already there in a snapshot). */
   onWaiting(chat: WaitingChat): void;
+  /** A waiting chat started ringing for this operator (automatic routing): accept or decline it
+   * before `chat.assignment.expiresAt`. */
+  onRinging(chat: WaitingChat): void;
+  /** The lobby set this operator away after `missed` chats in a row rang out. */
+  onSetAway(missed: number): void;
   /** A chat left the queue; `byMe` when this operator took it (perhaps in another window).
    * `chat` is what the list knew of it, if it was listed. */
   onDequeued(chatId: string, byMe: boolean, chat: WaitingChat | undefined): void;
@@ -94,6 +99,16 @@ export class LobbyConnection {
     if (status === "away") this.setWaiting([]);
   }
 
+  /** Says no to a chat that rings for this operator: it moves on to a colleague at once. */
+  decline(chatId: string): boolean {
+    return this.socket.send({ type: "decline", chatId });
+  }
+
+  /** Whether this card rings for this operator. */
+  ringsForMe(chat: WaitingChat): boolean {
+    return chat.assignment?.offeredTo?.id === this.operatorId;
+  }
+
   /** Drops a chat from the list, e.g. after accepting it or losing the race for it. */
   forget(chatId: string): void {
     this.setWaiting(this.waiting().filter((w) => w.chatId !== chatId));
@@ -123,13 +138,18 @@ export class LobbyConnection {
       case "operator_gone":
         return this.setOperators(this.operators().filter((op) => op.id !== frame.operatorId));
       case "waiting": {
-        // A chat already listed comes again when there is more to show of it (its first message).
-        const listed = this.waiting().some((w) => w.chatId === frame.chat.chatId);
-        if (listed)
-          return this.setWaiting(this.waiting().map((w) => (w.chatId === frame.chat.chatId ? frame.chat : w)));
-        this.setWaiting([...this.waiting(), frame.chat]);
-        return this.events.onWaiting(frame.chat);
+        // A chat already listed comes again when there is more to show of it (its first message,
+        // whom it rings for).
+        const listed = this.waiting().find((w) => w.chatId === frame.chat.chatId);
+        const ringsNow = this.ringsForMe(frame.chat) && !(listed && this.ringsForMe(listed));
+        if (listed) this.setWaiting(this.waiting().map((w) => (w.chatId === frame.chat.chatId ? frame.chat : w)));
+        else this.setWaiting([...this.waiting(), frame.chat]);
+        if (ringsNow) return this.events.onRinging(frame.chat);
+        if (!listed) return this.events.onWaiting(frame.chat);
+        return;
       }
+      case "set_away":
+        return this.events.onSetAway(frame.missed);
       case "dequeued": {
         const listed = this.waiting().find((w) => w.chatId === frame.chatId);
         this.forget(frame.chatId);

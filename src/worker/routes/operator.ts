@@ -35,7 +35,7 @@ function acceptRefusal(code: Exclude<AcceptResult, { ok: true }>["code"]): Probl
       return new ProblemError(
         409,
         "offered_elsewhere",
-        "This chat is ringing for another operator; it is theirs to take.",
+        "This chat is routed automatically: only the operator it rings for may take it, until everyone has passed it.",
       );
     case "at_capacity":
       return new ProblemError(409, "at_capacity", "You have as many chats as your capacity allows; end one first.");

@@ -60,6 +60,11 @@ export function Console(props: { session: Session }) {
   const tabs = createChatTabs(operator, { onIncoming: newMessage });
   const lobby = new LobbyConnection(operator.id, {
     onWaiting: newWaitingChat,
+    onRinging: ringingChat,
+    onSetAway: (missed) =>
+      showNotice(
+        `You were set to Away: ${missed} chats in a row rang out without an answer. Go online to take chats again.`,
+      ),
     onDequeued: chatDequeued,
     onConfigChanged: configChanged,
     onChatForMe: chatForMe,
@@ -172,6 +177,16 @@ export function Console(props: { session: Session }) {
     });
   }
 
+  function ringingChat(chat: WaitingChat) {
+    announce(`${chat.visitorName}'s chat is ringing for you. Accept or decline it.`);
+    alertOperator({
+      title: `${chat.visitorName}'s chat is for you`,
+      body: "Accept it before the ring ends, or decline it for a colleague.",
+      tag: `ringing-${chat.chatId}`,
+      onClick: () => {},
+    });
+  }
+
   /** Taken by this operator in another window: it belongs in the tabs here too. (When it was
    * taken here, accept() is already opening it.) */
   function chatDequeued(chatId: string, byMe: boolean, chat: WaitingChat | undefined) {
@@ -210,8 +225,12 @@ export function Console(props: { session: Session }) {
       select(tab);
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 0;
-      if (status === 409 || status === 404) lobby.forget(chat.chatId);
-      if (status === 409) showNotice(`${chat.visitorName}'s chat was already taken by another operator.`);
+      // Refused for now only (full, or it rings for a colleague): the card stays.
+      const forNow = error instanceof ApiError && (error.code === "at_capacity" || error.code === "offered_elsewhere");
+      if ((status === 409 && !forNow) || status === 404) lobby.forget(chat.chatId);
+      const code = error instanceof ApiError ? error.code : null;
+      if (code === "at_capacity" || code === "offered_elsewhere") showNotice((error as ApiError).message);
+      else if (status === 409) showNotice(`${chat.visitorName}'s chat was already taken by another operator.`);
       else if (status === 404) showNotice(`${chat.visitorName} is no longer waiting.`);
       else showNotice(error instanceof Error ? error.message : "The chat could not be accepted.");
     } finally {
@@ -391,6 +410,7 @@ export function Console(props: { session: Session }) {
             notice={acceptNotice()}
             accepting={accepting()}
             onAccept={(chat) => void accept(chat)}
+            onDecline={(chat) => lobby.decline(chat.chatId)}
           />
           <VisitorList lobby={lobby} selectedId={invitee()?.id ?? null} onSelect={setInvitee} />
           <TeamList lobby={lobby} myId={operator.id} />

@@ -1,9 +1,10 @@
 // Chats waiting for an operator, live from the lobby, each with an Accept button. Each card says
 // enough to tell chats apart and pick one: who, the start of their first message, the
 // department and the page they are on. Losing the race for a chat (409 already_taken) shows a
-// short notice and drops it from the list.
+// short notice and drops it from the list. In the automatic routing modes a card says whom the
+// chat rings for; when it rings for you it counts down to the ring's end, with Accept and Decline.
 import { createSignal, For, onCleanup, Show } from "solid-js";
-import type { WaitingChat } from "../../../shared/lobby-protocol.ts";
+import { mayAcceptWaiting, type WaitingChat } from "../../../shared/lobby-protocol.ts";
 import type { DepartmentSummary } from "../../../shared/protocol.ts";
 import { waitedFor } from "../format.ts";
 import type { LobbyConnection } from "../lobby-connection.ts";
@@ -15,10 +16,14 @@ export function WaitingList(props: {
   notice: string | null;
   accepting: ReadonlySet<string>;
   onAccept(chat: WaitingChat): void;
+  onDecline(chat: WaitingChat): void;
 }) {
-  // Waiting times tick on without any frame arriving.
+  const myId = () => props.lobby.you()?.id ?? "";
+  const ringsForMe = (chat: WaitingChat) => props.lobby.ringsForMe(chat);
+  const secondsLeft = (chat: WaitingChat) => Math.max(0, Math.ceil(((chat.assignment?.expiresAt ?? 0) - now()) / 1000));
+  // Waiting times and ring countdowns tick on without any frame arriving.
   const [now, setNow] = createSignal(Date.now());
-  const clock = setInterval(() => setNow(Date.now()), 30_000);
+  const clock = setInterval(() => setNow(Date.now()), 1000);
   onCleanup(() => clearInterval(clock));
   const online = () => props.lobby.you()?.status === "online";
   const departmentName = (id: string | null) =>
@@ -49,7 +54,12 @@ export function WaitingList(props: {
         <ul class="waiting-items">
           <For each={props.lobby.waiting()} fallback={<li class="hint">No one is waiting.</li>}>
             {(chat) => (
-              <li class="waiting-chat" data-testid="waiting-chat" data-chat-id={chat.chatId}>
+              <li
+                class="waiting-chat"
+                classList={{ ringing: ringsForMe(chat) }}
+                data-testid="waiting-chat"
+                data-chat-id={chat.chatId}
+              >
                 <span class="waiting-name">{chat.visitorName}</span>
                 <OfflineMark offline={chat.offline} email={chat.visitorEmail} />
                 <span class="waiting-since">{waitedFor(chat.since, now())}</span>
@@ -68,16 +78,53 @@ export function WaitingList(props: {
                     </span>
                   )}
                 </Show>
-                <button
-                  type="button"
-                  class="primary"
-                  data-testid="accept-chat"
-                  disabled={props.accepting.has(chat.chatId)}
-                  onClick={() => props.onAccept(chat)}
-                  aria-label={`Accept the chat with ${chat.visitorName}`}
-                >
-                  Accept
-                </button>
+                <Show when={chat.assignment}>
+                  {(assignment) => (
+                    <span class="waiting-routing" data-testid="waiting-routing">
+                      <Show
+                        when={assignment().offeredTo}
+                        fallback={
+                          assignment().openToAll ? "Everyone passed: anyone may take it" : "Waiting for a free operator"
+                        }
+                      >
+                        {(to) =>
+                          to().id === myId() ? (
+                            <>
+                              Ringing for you:{" "}
+                              <span data-testid="ring-countdown" aria-live="off">
+                                {secondsLeft(chat)} s
+                              </span>
+                            </>
+                          ) : (
+                            `Ringing for ${to().name}`
+                          )
+                        }
+                      </Show>
+                    </span>
+                  )}
+                </Show>
+                <span class="waiting-actions">
+                  <button
+                    type="button"
+                    class="primary"
+                    data-testid="accept-chat"
+                    disabled={props.accepting.has(chat.chatId) || !mayAcceptWaiting(chat, myId())}
+                    onClick={() => props.onAccept(chat)}
+                    aria-label={`Accept the chat with ${chat.visitorName}`}
+                  >
+                    Accept
+                  </button>
+                  <Show when={ringsForMe(chat)}>
+                    <button
+                      type="button"
+                      data-testid="decline-chat"
+                      onClick={() => props.onDecline(chat)}
+                      aria-label={`Decline the chat with ${chat.visitorName}`}
+                    >
+                      Decline
+                    </button>
+                  </Show>
+                </span>
               </li>
             )}
           </For>
