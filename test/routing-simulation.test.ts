@@ -51,6 +51,7 @@ type LobbyState = {
   openToAll: Set<string>;
   staffing: { chatId: string; operatorId: string }[];
   available: Set<string>;
+  connected: Set<string>;
 };
 
 it(`keeps its promises through ${STEPS} random steps`, { timeout: 240_000 }, async () => {
@@ -110,6 +111,7 @@ it(`keeps its promises through ${STEPS} random steps`, { timeout: 240_000 }, asy
             .map((r) => r.id)
             .filter((id) => connected.has(id)),
         ),
+        connected,
       };
     });
 
@@ -135,9 +137,22 @@ it(`keeps its promises through ${STEPS} random steps`, { timeout: 240_000 }, asy
     for (const op of operators) {
       const now = load.get(op.id) ?? 0;
       if (now > (before.get(op.id) ?? 0) && now > capacity(op))
-        problems.push(`${op.name} was given a chat beyond capacity (${now}/${capacity(op)})`);
+        problems.push(
+          `${op.name} was given a chat beyond capacity (${before.get(op.id) ?? 0} → ${now}/${capacity(op)}: ` +
+            `${state.staffing.filter((s) => s.operatorId === op.id).map((s) => s.chatId)} and offers ` +
+            `${[...state.offers].filter(([, id]) => id === op.id).map(([chatId]) => chatId)})`,
+        );
     }
     return problems;
+  };
+
+  /** Waits until the lobby has handled what a socket sent: its answer arrived. */
+  const answered = async (client: ChatClient<LobbyServerFrame>, isAnswer: (frame: LobbyServerFrame) => boolean) => {
+    for (let tries = 0; tries < 400; tries++) {
+      if (client.drain().some(isAnswer)) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    throw new Error(`seed ${seed}: the lobby did not answer`);
   };
 
   let chatNumber = 0;
@@ -153,16 +168,26 @@ it(`keeps its promises through ${STEPS} random steps`, { timeout: 240_000 }, asy
       if (op.client) {
         op.client.close();
         op.client = null;
+        // Handled once the lobby no longer counts the socket.
+        for (let tries = 0; (await read()).connected.has(op.id); tries++)
+          if (tries > 400) throw new Error(`seed ${seed}: ${op.name}'s console never closed`);
+          else await new Promise((resolve) => setTimeout(resolve, 5));
         action = `${op.name} closes the console`;
       } else {
         const { client, snapshot } = await connectLobby(op.token);
         op.client = client;
-        if (snapshot.you.status !== "online") client.send({ type: "presence", status: "online" });
+        if (snapshot.you.status !== "online") {
+          client.drain();
+          client.send({ type: "presence", status: "online" });
+          await answered(client, (f) => f.type === "presence" && f.operator.id === op.id);
+        }
         action = `${op.name} opens the console`;
       }
     } else if (roll < 16 && op.client) {
       const status = rnd.chance(0.5) ? "online" : "away";
+      op.client.drain();
       op.client.send({ type: "presence", status });
+      await answered(op.client, (f) => f.type === "presence" && f.operator.id === op.id);
       action = `${op.name} goes ${status}`;
     } else if (roll < 38) {
       const chatId = `c_sim_${chatNumber++}`;
@@ -191,7 +216,12 @@ it(`keeps its promises through ${STEPS} random steps`, { timeout: 240_000 }, asy
       const [chatId, operatorId] = rnd.pick([...state.offers]) ?? [];
       const decliner = operatorId ? byId.get(operatorId) : undefined;
       if (chatId && decliner?.client) {
+        decliner.client.drain();
         decliner.client.send({ type: "decline", chatId });
+        await answered(
+          decliner.client,
+          (f) => (f.type === "waiting" && f.chat.chatId === chatId) || f.type === "error" || f.type === "dequeued",
+        );
         action = `${decliner.name} declines ${chatId}`;
       }
     } else if (roll < 78) {
@@ -226,10 +256,9 @@ it(`keeps its promises through ${STEPS} random steps`, { timeout: 240_000 }, asy
       action = `the default capacity becomes ${defaultCapacity ?? "none"}`;
     }
     if (action) actions.push(action);
-    // Socket frames reach the lobby a moment later than the test sends them: the promises must
-    // hold once it has handled them.
+    // Every step above waited for the lobby to handle it; a few tries cover its own follow-ups.
     let problems: string[] = [];
-    for (let tries = 0; tries < 100; tries++) {
+    for (let tries = 0; tries < 10; tries++) {
       state = await read();
       problems = broken(state, before);
       if (!problems.length) break;

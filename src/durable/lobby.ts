@@ -396,6 +396,8 @@ export class Lobby extends DurableObject<Env> {
       this.awaitingSnapshot.delete(server);
       for (const data of held) sendQuietly(server, data);
     }
+    // Back online with their first console: what waits for someone like them may ring for them.
+    await this.reroute();
     return response;
   }
 
