@@ -10,8 +10,9 @@ import { gzipSync } from "node:zlib";
 
 /** The goal (issue 14): what every cold start parses, at most. */
 const WORKER_GZIP_GOAL_KIB = 100;
-/** What the Worker may not grow past today: lowered as it shrinks, until it meets the goal. */
-const WORKER_GZIP_CEILING_KIB = 120;
+/** What the Worker may not grow past: the goal itself since file-type gave way to our own
+ * signature table (96.0 KiB then). Whatever is added now has to fit in what is left. */
+const WORKER_GZIP_CEILING_KIB = 100;
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const out = mkdtempSync(join(tmpdir(), "parley-worker-size-"));

@@ -1,12 +1,14 @@
 // What a file is, decided from its bytes, never from its name or the Content-Type the sender
-// claims: magic numbers through file-type for binary formats, and "valid UTF-8 without NUL
-// bytes" for plain text. Then two rules: the type must be one the account allows, and the name's
+// claims: magic numbers from our signature table (signatures.ts) for binary formats, and "valid
+// UTF-8 without NUL bytes" for plain text. Then two rules: the type must be one the account allows, and the name's
 // extension must not claim another format than the content is (an .exe renamed .png, a PNG named
 // .pdf), since people trust the extension when they open a download.
 import { ProblemError } from "../../server/problems.ts";
 import { capLength, extensionOf } from "./names.ts";
+import { detectType, KNOWN_EXTENSIONS } from "./signatures.ts";
 
-/** Bytes read before deciding: what file-type needs for nearly every format it knows. */
+/** Bytes read before deciding: enough for every format the signature table knows (a tar header
+ * ends at 512; ZIP entry names and ID3 tags are looked for as far as the head goes). */
 export const SNIFF_BYTES = 4100;
 
 export const PLAIN_TEXT = "text/plain";
@@ -15,13 +17,13 @@ const UNKNOWN_BINARY = "application/octet-stream";
 export type SniffedType = {
   /** The MIME type the file is stored and served as. */
   mime: string;
-  /** The extension that goes with the content, when the content is a format file-type knows. */
+  /** The extension that goes with the content, when the content is a format the table knows. */
   ext: string | null;
   /** The rest of the file must be checked as it streams past (plain text: UTF-8 to the end). */
   checkText: boolean;
 };
 
-/** Extensions a name may carry for content detected as the key (file-type's own extension is
+/** Extensions a name may carry for content detected as the key (the table's own extension is
  * always fine). */
 const SAME_FORMAT: Record<string, readonly string[]> = {
   jpg: ["jpeg", "jpe", "jfif"],
@@ -34,14 +36,18 @@ const SAME_FORMAT: Record<string, readonly string[]> = {
   mid: ["midi"],
   aif: ["aiff", "aifc"],
   gz: ["tgz"],
-  "tar.gz": ["gz", "tgz"],
   ps: ["eps"],
   xml: ["svg", "xsl", "xsd", "rss", "atom"],
   ttf: ["ttc"],
+  // The table tells Office files by their folders, not by the type [Content_Types].xml declares
+  // (deflated), so macro-enabled files and templates are detected as the plain format.
+  docx: ["docm", "dotx", "dotm"],
+  xlsx: ["xlsm", "xltx", "xltm"],
+  pptx: ["pptm", "ppsx", "ppsm", "potx", "potm"],
 };
-/** Formats file-type knows that are text inside: a text file may carry their extension even when
+/** Formats the table knows that are text inside: a text file may carry their extension even when
  * its first bytes do not give it away (XML without a declaration, say). */
-const TEXT_FORMATS = new Set(["xml", "ics", "vcf", "vtt", "reg", "dat"]);
+const TEXT_FORMATS = new Set(["xml", "ics", "vcf", "vtt", "reg"]);
 
 function isPlainText(head: Uint8Array, complete: boolean): boolean {
   if (head.includes(0)) return false;
@@ -54,14 +60,10 @@ function isPlainText(head: Uint8Array, complete: boolean): boolean {
   }
 }
 
-/** file-type, loaded with the first upload: most requests never need it, and a Worker evaluates
- * every module it imports statically on each cold start. */
-let fileTypes: typeof import("file-type") | undefined;
-
-/** What the first bytes of a file say it is. `complete`: `head` is the whole file. */
+/** What the first bytes of a file say it is. `complete`: `head` is the whole file. (Async for its
+ * callers' sake; the table itself answers synchronously.) */
 export async function sniffType(head: Uint8Array, complete: boolean): Promise<SniffedType> {
-  fileTypes ??= await import("file-type");
-  const found = await fileTypes.fileTypeFromBuffer(head);
+  const found = detectType(head);
   if (found) return { mime: found.mime, ext: found.ext, checkText: false };
   if (isPlainText(head, complete)) return { mime: PLAIN_TEXT, ext: null, checkText: !complete };
   return { mime: UNKNOWN_BINARY, ext: null, checkText: false };
@@ -81,10 +83,9 @@ function extensionAgrees(name: string, sniffed: SniffedType): boolean {
   const ext = extensionOf(name);
   if (!ext) return true;
   if (sniffed.ext) return ext === sniffed.ext || (SAME_FORMAT[sniffed.ext] ?? []).includes(ext);
-  // Content file-type does not recognise may not wear the extension of a format it does.
+  // Content the table does not recognise may not wear the extension of a format it does.
   if (sniffed.mime === PLAIN_TEXT && TEXT_FORMATS.has(ext)) return true;
-  // sniffType, which made `sniffed`, has loaded file-type.
-  return !fileTypes!.supportedExtensions.has(ext as never);
+  return !KNOWN_EXTENSIONS.has(ext);
 }
 
 /** Applies both rules (415 otherwise) and returns the name to store: a file of a known format
