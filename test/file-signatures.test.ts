@@ -72,6 +72,13 @@ describe("names and content, with the table", () => {
     expect(await admit("Bericht.docm", docm)).toBe("Bericht.docm");
   });
 
+  it("lets an old Office file keep its .doc name, sent only where the account allows compound files", async () => {
+    const doc = sample("Word .doc (compound file)").bytes;
+    expect(await admit("Angebot.doc", doc)).toBe("refused: file_type_not_allowed");
+    expect(await admit("Angebot.doc", doc, [...ALLOWED, "application/x-cfb"])).toBe("Angebot.doc");
+    expect(await admit("Angebot.pdf", doc, [...ALLOWED, "application/x-cfb"])).toBe("refused: file_type_mismatch");
+  });
+
   it("refuses a known format under another format's extension", async () => {
     expect(await admit("contract.pdf", PNG)).toBe("refused: file_type_mismatch");
     expect(await admit("cute-cat.png", sample("Windows program").bytes)).toBe("refused: file_type_mismatch");

@@ -44,6 +44,9 @@ const SAME_FORMAT: Record<string, readonly string[]> = {
   docx: ["docm", "dotx", "dotm"],
   xlsx: ["xlsm", "xltx", "xltm"],
   pptx: ["pptm", "ppsx", "ppsm", "potx", "potm"],
+  // Old Office files are all one container format (Compound File Binary): a .doc is a cfb file.
+  // Whether they may be sent is the account's list of types to say (application/x-cfb).
+  cfb: ["doc", "xls", "ppt", "msg"],
 };
 /** Formats the table knows that are text inside: a text file may carry their extension even when
  * its first bytes do not give it away (XML without a declaration, say). */
