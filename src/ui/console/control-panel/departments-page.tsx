@@ -4,7 +4,7 @@ import { createSignal, For, Show } from "solid-js";
 import { announce } from "../components/live-region.tsx";
 import { admin, type Department } from "./admin-client.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
-import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
+import { createAction, errorsFor, Field, FormProblem, WhenLoaded } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 
 const byName = (a: Department, b: Department) => a.name.localeCompare(b.name);
@@ -45,15 +45,7 @@ export function DepartmentsPage() {
         </button>
         <FormProblem problem={action.problem()} fields={["name"]} />
       </form>
-      <FormProblem problem={list.problem()} testid="cp-load-problem" />
-      <Show
-        when={list.value()}
-        fallback={
-          <Show when={!list.problem()}>
-            <p class="hint">Loading…</p>
-          </Show>
-        }
-      >
+      <WhenLoaded value={list.value()} problem={list.problem()}>
         {(departments) => (
           <Show when={departments().length > 0} fallback={<p class="hint">No departments yet.</p>}>
             <ul class="cp-list">
@@ -74,7 +66,7 @@ export function DepartmentsPage() {
             </ul>
           </Show>
         )}
-      </Show>
+      </WhenLoaded>
     </section>
   );
 }

@@ -1,9 +1,9 @@
 // The Settings page: what the widget and the console read for this account. Saving sends only the
 // fields that changed; the API's validation messages appear next to the fields they are about.
-import { createEffect, createSignal, on, Show, type Accessor } from "solid-js";
+import { createEffect, createSignal, on, type Accessor } from "solid-js";
 import { announce } from "../components/live-region.tsx";
 import { admin, type Settings, type SettingsChanges } from "./admin-client.ts";
-import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
+import { createAction, errorsFor, Field, FormProblem, WhenLoaded } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 
 const MB = 1024 * 1024;
@@ -69,15 +69,7 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
       <h2 id="cp-settings-heading" tabIndex={-1}>
         Settings
       </h2>
-      <FormProblem problem={loaded.problem()} testid="cp-load-problem" />
-      <Show
-        when={draft()}
-        fallback={
-          <Show when={!loaded.problem()}>
-            <p class="hint">Loading…</p>
-          </Show>
-        }
-      >
+      <WhenLoaded value={draft()} problem={loaded.problem()}>
         {(d) => (
           <form class="cp-card cp-settings" aria-label="Account settings" onSubmit={submit}>
             <h3>Widget</h3>
@@ -219,7 +211,7 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
             </div>
           </form>
         )}
-      </Show>
+      </WhenLoaded>
     </section>
   );
 }
