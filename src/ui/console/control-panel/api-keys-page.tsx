@@ -11,7 +11,7 @@ import { ConfirmButton } from "./confirm-button.tsx";
 import { createAction, errorsFor, Field, FormProblem, WhenLoaded } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 import { OnceSecret } from "./once-secret.tsx";
-import { ROLE_LABELS } from "./operator-form.tsx";
+import { ROLE_LABELS } from "./operator-fields.tsx";
 
 const when = (ms: number | null) => (ms === null ? "never" : messageTime(ms));
 /** Live keys first, newest first: the ones an admin is looking for. */
