@@ -1,6 +1,7 @@
 // The Departments page: add one, rename one in place, delete one. Departments route waiting chats
 // to their operators and own department-level canned responses.
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, For, Show, type Signal } from "solid-js";
+import type { ApiError } from "../api.ts";
 import { announce } from "../components/live-region.tsx";
 import { admin, type Department } from "./admin-client.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
@@ -31,15 +32,12 @@ export function DepartmentsPage() {
         Departments
       </h2>
       <form class="cp-card cp-inline-form" aria-label="New department" onSubmit={create}>
-        <Field label="New department" errors={errorsFor(action.problem(), "name")}>
-          <input
-            data-testid="cp-department-name"
-            required
-            maxLength={100}
-            value={name()}
-            onInput={(e) => setName(e.currentTarget.value)}
-          />
-        </Field>
+        <NameField
+          label="New department"
+          name={[name, setName]}
+          problem={action.problem()}
+          testid="cp-department-name"
+        />
         <button type="submit" class="primary" data-testid="cp-department-save" disabled={action.busy()}>
           Add department
         </button>
@@ -68,6 +66,29 @@ export function DepartmentsPage() {
         )}
       </WhenLoaded>
     </section>
+  );
+}
+
+/** A department's name, new or changed. */
+function NameField(props: {
+  label: string;
+  name: Signal<string>;
+  problem: ApiError | null;
+  testid: string;
+  ref?(input: HTMLInputElement): void;
+}) {
+  const [name, setName] = props.name;
+  return (
+    <Field label={props.label} errors={errorsFor(props.problem, "name")}>
+      <input
+        data-testid={props.testid}
+        required
+        maxLength={100}
+        value={name()}
+        onInput={(e) => setName(e.currentTarget.value)}
+        ref={(input) => props.ref?.(input)}
+      />
+    </Field>
   );
 }
 
@@ -135,16 +156,13 @@ function DepartmentRow(props: { department: Department; onSaved(department: Depa
           onSubmit={rename}
           onKeyDown={(e) => e.key === "Escape" && close()}
         >
-          <Field label="Name" errors={errorsFor(action.problem(), "name")}>
-            <input
-              data-testid="cp-department-edit-name"
-              required
-              maxLength={100}
-              value={name()}
-              onInput={(e) => setName(e.currentTarget.value)}
-              ref={(el) => queueMicrotask(() => el.select())}
-            />
-          </Field>
+          <NameField
+            label="Name"
+            name={[name, setName]}
+            problem={action.problem()}
+            testid="cp-department-edit-name"
+            ref={(input) => queueMicrotask(() => input.select())}
+          />
           <button type="submit" class="primary" data-testid="cp-department-edit-save" disabled={action.busy()}>
             Save
           </button>
