@@ -16,20 +16,9 @@ import type { WidgetConfig } from "../../../shared/widget-api.ts";
 import type { ChatHost } from "../contract.ts";
 import { formEn, formTexts, type FormTexts } from "../form-texts.ts";
 import type { Texts } from "../texts.ts";
+import { el } from "./dom.ts";
 import { createQueueNotice } from "./queue-notice.ts";
 import type { VisitorChat } from "./visitor-chat.ts";
-
-// Its own tiny `el`: importing message-view's would split it into a third shared file.
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const RATE_TIMEOUT_MS = 10_000;
