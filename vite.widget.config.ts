@@ -44,8 +44,10 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
       minify: true,
       lib: { entry: "src/ui/widget/chat/index.ts", formats: ["es"], fileName: () => "chat-[hash].js" },
       // Vite keeps an ES library's whitespace for other bundlers' sake; this one goes straight to
-      // browsers, so it is minified in full.
-      rolldownOptions: { output: { minify: true } },
+      // browsers, so it is minified in full. What the parts loaded later share with this one (the
+      // `el` of chat/dom.ts) they import from it, already loaded, instead of from a small third
+      // file fetched on the way: for that, this file may export more than `mount`.
+      rolldownOptions: { preserveEntrySignatures: "allow-extension", output: { minify: true } },
     },
   });
   const outputs = Array.isArray(chat) ? chat : [chat];

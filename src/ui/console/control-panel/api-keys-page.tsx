@@ -8,10 +8,10 @@ import { messageTime } from "../format.ts";
 import { announce } from "../components/live-region.tsx";
 import { admin, type ApiKey } from "./admin-client.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
-import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
+import { createAction, errorsFor, Field, FormProblem, WhenLoaded } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 import { OnceSecret } from "./once-secret.tsx";
-import { ROLE_LABELS } from "./operator-form.tsx";
+import { ROLE_LABELS } from "./operator-fields.tsx";
 
 const when = (ms: number | null) => (ms === null ? "never" : messageTime(ms));
 /** Live keys first, newest first: the ones an admin is looking for. */
@@ -98,15 +98,7 @@ export function ApiKeysPage(props: { me: OperatorProfile }) {
           />
         )}
       </Show>
-      <FormProblem problem={list.problem()} testid="cp-load-problem" />
-      <Show
-        when={list.value()}
-        fallback={
-          <Show when={!list.problem()}>
-            <p class="hint">Loading…</p>
-          </Show>
-        }
-      >
+      <WhenLoaded value={list.value()} problem={list.problem()}>
         {(keys) => (
           <Show when={keys().length > 0} fallback={<p class="hint">No API keys yet.</p>}>
             <table class="cp-table">
@@ -141,7 +133,7 @@ export function ApiKeysPage(props: { me: OperatorProfile }) {
             </table>
           </Show>
         )}
-      </Show>
+      </WhenLoaded>
     </section>
   );
 }

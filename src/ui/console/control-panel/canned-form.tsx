@@ -2,9 +2,10 @@
 // those levels), title, text and an optional shortcut. Level and owner stay as they were after a
 // save, since an admin usually adds several responses for the same group in a row.
 import { createEffect, createSignal, For, on, Show } from "solid-js";
-import { cannedLevels, MAX_TEXT_LENGTH, type CannedLevel, type CannedResponse } from "../../../shared/protocol.ts";
+import { cannedLevels, type CannedLevel, type CannedResponse } from "../../../shared/protocol.ts";
 import { LEVEL_COLOURS } from "../components/canned-bar.tsx";
 import { admin, type Department, type NewCanned, type Operator } from "./admin-client.ts";
+import { CannedShortcutField, CannedTitleAndTextFields } from "./canned-fields.tsx";
 import { LEVEL_LABELS } from "./canned-groups.ts";
 import { readyForNext } from "./canned-row.tsx";
 import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
@@ -78,39 +79,15 @@ export function CannedForm(props: {
             </select>
           </Field>
         </Show>
-        <Field
-          label="Shortcut"
-          hint="Optional: typing /shortcut in a message offers this response."
-          errors={errorsFor(problem(), "shortcut")}
-        >
-          <input
-            data-testid="cp-canned-shortcut"
-            maxLength={32}
-            value={shortcut()}
-            onInput={(e) => setShortcut(e.currentTarget.value)}
-          />
-        </Field>
+        <CannedShortcutField shortcut={[shortcut, setShortcut]} problem={problem()} testid="cp-canned" />
       </div>
-      <Field label="Title" errors={errorsFor(problem(), "title")}>
-        <input
-          ref={titleInput}
-          data-testid="cp-canned-title"
-          required
-          maxLength={100}
-          value={title()}
-          onInput={(e) => setTitle(e.currentTarget.value)}
-        />
-      </Field>
-      <Field label="Text" errors={errorsFor(problem(), "text")}>
-        <textarea
-          data-testid="cp-canned-text"
-          required
-          rows={3}
-          maxLength={MAX_TEXT_LENGTH}
-          value={text()}
-          onInput={(e) => setText(e.currentTarget.value)}
-        />
-      </Field>
+      <CannedTitleAndTextFields
+        title={[title, setTitle]}
+        text={[text, setText]}
+        problem={problem()}
+        testid="cp-canned"
+        titleRef={(input) => (titleInput = input)}
+      />
       <FormProblem problem={problem()} fields={FIELDS} testid="cp-canned-problem" />
       <div class="cp-form-actions">
         <button

@@ -9,7 +9,7 @@ import { admin, type CannedChanges } from "./admin-client.ts";
 import { CannedForm } from "./canned-form.tsx";
 import { groupResponses, LEVEL_LABELS, movedIds, withOrder } from "./canned-groups.ts";
 import { CannedRow } from "./canned-row.tsx";
-import { FormProblem } from "./forms.tsx";
+import { WhenLoaded } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 
 type Data = {
@@ -166,15 +166,7 @@ export function CannedPage(props: {
         Operators see the company's responses, those of their departments and their own, in this order, in the canned
         responses bar of the console.
       </p>
-      <FormProblem problem={data.problem()} testid="cp-load-problem" />
-      <Show
-        when={data.value()}
-        fallback={
-          <Show when={!data.problem()}>
-            <p class="hint">Loading…</p>
-          </Show>
-        }
-      >
+      <WhenLoaded value={data.value()} problem={data.problem()}>
         {(d) => (
           <>
             <CannedForm
@@ -232,7 +224,7 @@ export function CannedPage(props: {
             </For>
           </>
         )}
-      </Show>
+      </WhenLoaded>
     </section>
   );
 }

@@ -2,12 +2,13 @@
 // place), delete (confirmed) and, where the list has an order to change, up and down buttons.
 // Used by the Control Panel and by an operator's own "My responses" page alike.
 import { createSignal, Show } from "solid-js";
-import { MAX_TEXT_LENGTH, type CannedResponse } from "../../../shared/protocol.ts";
+import type { CannedResponse } from "../../../shared/protocol.ts";
 import { LEVEL_COLOURS } from "../components/canned-bar.tsx";
 import { announce } from "../components/live-region.tsx";
 import type { CannedChanges } from "./admin-client.ts";
+import { CannedShortcutField, CannedTitleAndTextFields } from "./canned-fields.tsx";
 import { ConfirmButton } from "./confirm-button.tsx";
-import { createAction, errorsFor, Field, FormProblem, type Action } from "./forms.tsx";
+import { createAction, FormProblem, type Action } from "./forms.tsx";
 
 const EDIT_FIELDS = ["title", "text", "shortcut"] as const;
 
@@ -166,38 +167,19 @@ function EditForm(props: {
       onSubmit={submit}
       onKeyDown={(e) => e.key === "Escape" && props.close()}
     >
-      <Field label="Title" errors={errorsFor(problem(), "title")}>
-        <input
-          data-testid="cp-canned-edit-title"
-          required
-          maxLength={100}
-          value={title()}
-          onInput={(e) => setTitle(e.currentTarget.value)}
-          ref={(el) => queueMicrotask(() => el.focus())}
-        />
-      </Field>
-      <Field label="Text" errors={errorsFor(problem(), "text")}>
-        <textarea
-          data-testid="cp-canned-edit-text"
-          required
-          rows={3}
-          maxLength={MAX_TEXT_LENGTH}
-          value={text()}
-          onInput={(e) => setText(e.currentTarget.value)}
-        />
-      </Field>
-      <Field
-        label="Shortcut"
+      <CannedTitleAndTextFields
+        title={[title, setTitle]}
+        text={[text, setText]}
+        problem={problem()}
+        testid="cp-canned-edit"
+        titleRef={(input) => queueMicrotask(() => input.focus())}
+      />
+      <CannedShortcutField
+        shortcut={[shortcut, setShortcut]}
+        problem={problem()}
+        testid="cp-canned-edit"
         hint="Optional; typed as /shortcut in the message box."
-        errors={errorsFor(problem(), "shortcut")}
-      >
-        <input
-          data-testid="cp-canned-edit-shortcut"
-          maxLength={32}
-          value={shortcut()}
-          onInput={(e) => setShortcut(e.currentTarget.value)}
-        />
-      </Field>
+      />
       <FormProblem problem={problem()} fields={EDIT_FIELDS} />
       <div class="cp-form-actions">
         <button type="submit" class="primary" data-testid="cp-canned-edit-save" disabled={props.action.busy()}>

@@ -1,10 +1,11 @@
 // The Departments page: add one, rename one in place, delete one. Departments route waiting chats
 // to their operators and own department-level canned responses.
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, For, Show, type Signal } from "solid-js";
+import type { ApiError } from "../api.ts";
 import { announce } from "../components/live-region.tsx";
 import { admin, type Department } from "./admin-client.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
-import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
+import { createAction, errorsFor, Field, FormProblem, WhenLoaded } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 
 const byName = (a: Department, b: Department) => a.name.localeCompare(b.name);
@@ -31,29 +32,18 @@ export function DepartmentsPage() {
         Departments
       </h2>
       <form class="cp-card cp-inline-form" aria-label="New department" onSubmit={create}>
-        <Field label="New department" errors={errorsFor(action.problem(), "name")}>
-          <input
-            data-testid="cp-department-name"
-            required
-            maxLength={100}
-            value={name()}
-            onInput={(e) => setName(e.currentTarget.value)}
-          />
-        </Field>
+        <NameField
+          label="New department"
+          name={[name, setName]}
+          problem={action.problem()}
+          testid="cp-department-name"
+        />
         <button type="submit" class="primary" data-testid="cp-department-save" disabled={action.busy()}>
           Add department
         </button>
         <FormProblem problem={action.problem()} fields={["name"]} />
       </form>
-      <FormProblem problem={list.problem()} testid="cp-load-problem" />
-      <Show
-        when={list.value()}
-        fallback={
-          <Show when={!list.problem()}>
-            <p class="hint">Loading…</p>
-          </Show>
-        }
-      >
+      <WhenLoaded value={list.value()} problem={list.problem()}>
         {(departments) => (
           <Show when={departments().length > 0} fallback={<p class="hint">No departments yet.</p>}>
             <ul class="cp-list">
@@ -74,8 +64,31 @@ export function DepartmentsPage() {
             </ul>
           </Show>
         )}
-      </Show>
+      </WhenLoaded>
     </section>
+  );
+}
+
+/** A department's name, new or changed. */
+function NameField(props: {
+  label: string;
+  name: Signal<string>;
+  problem: ApiError | null;
+  testid: string;
+  ref?(input: HTMLInputElement): void;
+}) {
+  const [name, setName] = props.name;
+  return (
+    <Field label={props.label} errors={errorsFor(props.problem, "name")}>
+      <input
+        data-testid={props.testid}
+        required
+        maxLength={100}
+        value={name()}
+        onInput={(e) => setName(e.currentTarget.value)}
+        ref={(input) => props.ref?.(input)}
+      />
+    </Field>
   );
 }
 
@@ -143,16 +156,13 @@ function DepartmentRow(props: { department: Department; onSaved(department: Depa
           onSubmit={rename}
           onKeyDown={(e) => e.key === "Escape" && close()}
         >
-          <Field label="Name" errors={errorsFor(action.problem(), "name")}>
-            <input
-              data-testid="cp-department-edit-name"
-              required
-              maxLength={100}
-              value={name()}
-              onInput={(e) => setName(e.currentTarget.value)}
-              ref={(el) => queueMicrotask(() => el.select())}
-            />
-          </Field>
+          <NameField
+            label="Name"
+            name={[name, setName]}
+            problem={action.problem()}
+            testid="cp-department-edit-name"
+            ref={(input) => queueMicrotask(() => input.select())}
+          />
           <button type="submit" class="primary" data-testid="cp-department-edit-save" disabled={action.busy()}>
             Save
           </button>

@@ -1,6 +1,7 @@
 // Form plumbing shared by the Control Panel's pages: running a request with a busy flag and its
 // problem kept for display, a labelled field whose API errors are linked to it through
-// aria-describedby, and the problem summary shown next to a form.
+// aria-describedby, the problem summary shown next to a form, and what a page shows while its
+// data loads.
 import {
   children,
   createEffect,
@@ -10,6 +11,7 @@ import {
   For,
   on,
   Show,
+  type Accessor,
   type JSX,
 } from "solid-js";
 import { ApiError } from "../api.ts";
@@ -162,5 +164,29 @@ export function Field(props: {
         </p>
       </Show>
     </div>
+  );
+}
+
+/** What a page loaded from the API (`value`; empty until it is there): why the load failed, or
+ * "Loading…" until the first answer, then `children` with the value. */
+export function WhenLoaded<T>(props: {
+  value: T | undefined;
+  problem: ApiError | null;
+  children: (value: Accessor<NonNullable<T>>) => JSX.Element;
+}) {
+  return (
+    <>
+      <FormProblem problem={props.problem} testid="cp-load-problem" />
+      <Show
+        when={props.value}
+        fallback={
+          <Show when={!props.problem}>
+            <p class="hint">Loading…</p>
+          </Show>
+        }
+      >
+        {(value) => props.children(value)}
+      </Show>
+    </>
   );
 }

@@ -3,11 +3,12 @@
 // to read, so this page does not ask: it offers the editor and, when the server answers 403,
 // explains who manages canned responses instead.
 import { createMemo, createSignal, For, Show } from "solid-js";
-import { MAX_TEXT_LENGTH, type CannedResponse, type OperatorProfile } from "../../../shared/protocol.ts";
+import type { CannedResponse, OperatorProfile } from "../../../shared/protocol.ts";
 import { api, type ApiError } from "../api.ts";
 import { LEVEL_COLOURS } from "../components/canned-bar.tsx";
+import { CannedShortcutField, CannedTitleAndTextFields } from "./canned-fields.tsx";
 import { CannedRow, readyForNext } from "./canned-row.tsx";
-import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
+import { createAction, FormProblem } from "./forms.tsx";
 import { navigate } from "./route.ts";
 
 const FIELDS = ["title", "text", "shortcut"] as const;
@@ -72,38 +73,14 @@ export default function MyResponses(props: {
         </p>
         <form class="cp-card" aria-labelledby="my-responses-form-title" onSubmit={create}>
           <h3 id="my-responses-form-title">New response</h3>
-          <Field label="Title" errors={errorsFor(action.problem(), "title")}>
-            <input
-              ref={titleInput}
-              data-testid="my-response-title"
-              required
-              maxLength={100}
-              value={title()}
-              onInput={(e) => setTitle(e.currentTarget.value)}
-            />
-          </Field>
-          <Field label="Text" errors={errorsFor(action.problem(), "text")}>
-            <textarea
-              data-testid="my-response-text"
-              required
-              rows={3}
-              maxLength={MAX_TEXT_LENGTH}
-              value={text()}
-              onInput={(e) => setText(e.currentTarget.value)}
-            />
-          </Field>
-          <Field
-            label="Shortcut"
-            hint="Optional: typing /shortcut in a message offers this response."
-            errors={errorsFor(action.problem(), "shortcut")}
-          >
-            <input
-              data-testid="my-response-shortcut"
-              maxLength={32}
-              value={shortcut()}
-              onInput={(e) => setShortcut(e.currentTarget.value)}
-            />
-          </Field>
+          <CannedTitleAndTextFields
+            title={[title, setTitle]}
+            text={[text, setText]}
+            problem={action.problem()}
+            testid="my-response"
+            titleRef={(input) => (titleInput = input)}
+          />
+          <CannedShortcutField shortcut={[shortcut, setShortcut]} problem={action.problem()} testid="my-response" />
           <FormProblem problem={action.problem()} fields={FIELDS} />
           <div class="cp-form-actions">
             <button type="submit" class="primary" data-testid="my-response-save" disabled={action.busy()}>

@@ -1,23 +1,19 @@
 // Adding an operator: with a password the admin passes on, or (the default) with a sign-up
 // invitation: a link to the console where the new operator chooses their own password and is
 // signed in. The link is shown here once and never again.
-import { createSignal, For, Show } from "solid-js";
-import { operatorRoles, type OperatorRole } from "../../../shared/protocol.ts";
+import { createSignal, Show } from "solid-js";
 import { announce } from "../components/live-region.tsx";
 import { admin, type Department, type NewOperator, type Operator } from "./admin-client.ts";
-import { DepartmentCheckboxes } from "./department-checkboxes.tsx";
 import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
 import { OnceSecret } from "./once-secret.tsx";
+import { createOperatorAccess, NewPasswordField, OperatorAccessFields } from "./operator-fields.tsx";
 import { signUpInvitationLink } from "./route.ts";
 
-export const ROLE_LABELS: Record<OperatorRole, string> = { owner: "Owner", admin: "Admin", operator: "Operator" };
 const FIELDS = ["email", "name", "role", "departmentIds", "password"] as const;
 
 export function OperatorForm(props: { departments: readonly Department[]; onCreated(operator: Operator): void }) {
   const [email, setEmail] = createSignal("");
-  const [name, setName] = createSignal("");
-  const [role, setRole] = createSignal<OperatorRole>("operator");
-  const [departmentIds, setDepartmentIds] = createSignal<string[]>([]);
+  const access = createOperatorAccess({ name: "", role: "operator", departmentIds: [] });
   const [withPassword, setWithPassword] = createSignal(false);
   const [password, setPassword] = createSignal("");
   const [signUpInvitation, setSignUpInvitation] = createSignal<{
@@ -31,7 +27,12 @@ export function OperatorForm(props: { departments: readonly Department[]; onCrea
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    const body: NewOperator = { email: email(), name: name(), role: role(), departmentIds: departmentIds() };
+    const body: NewOperator = {
+      email: email(),
+      name: access.name(),
+      role: access.role(),
+      departmentIds: access.departmentIds(),
+    };
     if (withPassword()) body.password = password();
     const created = await action.run(() => admin.operators.create(body));
     if (!created) return;
@@ -48,9 +49,9 @@ export function OperatorForm(props: { departments: readonly Department[]; onCrea
         : null,
     );
     setEmail("");
-    setName("");
+    access.setName("");
     setPassword("");
-    setDepartmentIds([]);
+    access.setDepartmentIds([]);
     announce(
       invited
         ? `Added ${operator.name}. Copy the invitation link now: it is shown only once.`
@@ -72,7 +73,7 @@ export function OperatorForm(props: { departments: readonly Department[]; onCrea
           />
         )}
       </Show>
-      <div class="cp-row">
+      <OperatorAccessFields access={access} departments={props.departments} problem={problem()} testid="cp-operator">
         <Field label="Email" errors={errorsFor(problem(), "email")}>
           <input
             type="email"
@@ -83,32 +84,7 @@ export function OperatorForm(props: { departments: readonly Department[]; onCrea
             onInput={(e) => setEmail(e.currentTarget.value)}
           />
         </Field>
-        <Field label="Name" errors={errorsFor(problem(), "name")}>
-          <input
-            data-testid="cp-operator-name"
-            required
-            maxLength={100}
-            value={name()}
-            onInput={(e) => setName(e.currentTarget.value)}
-          />
-        </Field>
-        <Field label="Role" errors={errorsFor(problem(), "role")}>
-          <select
-            data-testid="cp-operator-role"
-            value={role()}
-            onChange={(e) => setRole(e.currentTarget.value as OperatorRole)}
-          >
-            <For each={operatorRoles}>{(r) => <option value={r}>{ROLE_LABELS[r]}</option>}</For>
-          </select>
-        </Field>
-      </div>
-      <DepartmentCheckboxes
-        departments={props.departments}
-        chosen={departmentIds()}
-        onChange={setDepartmentIds}
-        errors={errorsFor(problem(), "departmentIds")}
-        testid="cp-operator-departments"
-      />
+      </OperatorAccessFields>
       <fieldset class="cp-radios">
         <legend>First sign-in</legend>
         <label>
@@ -133,21 +109,13 @@ export function OperatorForm(props: { departments: readonly Department[]; onCrea
         </label>
       </fieldset>
       <Show when={withPassword()}>
-        <Field
+        <NewPasswordField
           label="Password"
           hint="At least 10 characters. Pass it on safely; the operator can be given a new one at any time."
-          errors={errorsFor(problem(), "password")}
-        >
-          <input
-            type="password"
-            autocomplete="new-password"
-            data-testid="cp-operator-password"
-            required
-            minLength={10}
-            value={password()}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-        </Field>
+          password={[password, setPassword]}
+          problem={problem()}
+          testid="cp-operator-password"
+        />
       </Show>
       <FormProblem problem={problem()} fields={FIELDS} />
       <div class="cp-form-actions">

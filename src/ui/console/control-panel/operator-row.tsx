@@ -2,14 +2,12 @@
 // place), deactivation (their sessions and sockets stop at once, so it asks first) and a new
 // password. An admin cannot deactivate or demote themselves here: that is how accounts lock out
 // their last owner.
-import { createSignal, For, Match, Show, Switch } from "solid-js";
-import { operatorRoles, type OperatorRole } from "../../../shared/protocol.ts";
+import { createSignal, Match, Show, Switch } from "solid-js";
 import { announce } from "../components/live-region.tsx";
 import { admin, type Department, type Operator } from "./admin-client.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
-import { DepartmentCheckboxes } from "./department-checkboxes.tsx";
-import { createAction, errorsFor, Field, FormProblem, type Action } from "./forms.tsx";
-import { ROLE_LABELS } from "./operator-form.tsx";
+import { createAction, FormProblem, type Action } from "./forms.tsx";
+import { createOperatorAccess, NewPasswordField, OperatorAccessFields, ROLE_LABELS } from "./operator-fields.tsx";
 
 type Mode = "view" | "edit" | "password";
 
@@ -144,16 +142,14 @@ function EditForm(
     onCancel(): void;
   },
 ) {
-  const [name, setName] = createSignal(props.operator.name);
-  const [role, setRole] = createSignal<OperatorRole>(props.operator.role);
-  const [departmentIds, setDepartmentIds] = createSignal([...props.operator.departmentIds]);
+  const access = createOperatorAccess(props.operator);
   const problem = () => props.action.problem();
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
     const changes = props.isMe
-      ? { name: name(), departmentIds: departmentIds() }
-      : { name: name(), role: role(), departmentIds: departmentIds() };
+      ? { name: access.name(), departmentIds: access.departmentIds() }
+      : { name: access.name(), role: access.role(), departmentIds: access.departmentIds() };
     const saved = await props.action.run(() => admin.operators.update(props.operator.id, changes));
     if (saved) props.onSaved(saved.value);
   }
@@ -165,38 +161,13 @@ function EditForm(
       onSubmit={submit}
       onKeyDown={(e) => e.key === "Escape" && props.onCancel()}
     >
-      <div class="cp-row">
-        <Field label="Name" errors={errorsFor(problem(), "name")}>
-          <input
-            data-testid="cp-operator-edit-name"
-            required
-            maxLength={100}
-            value={name()}
-            onInput={(e) => setName(e.currentTarget.value)}
-            ref={(el) => queueMicrotask(() => el.focus())}
-          />
-        </Field>
-        <Field
-          label="Role"
-          hint={props.isMe ? "You cannot change your own role." : undefined}
-          errors={errorsFor(problem(), "role")}
-        >
-          <select
-            data-testid="cp-operator-edit-role"
-            disabled={props.isMe}
-            value={role()}
-            onChange={(e) => setRole(e.currentTarget.value as OperatorRole)}
-          >
-            <For each={operatorRoles}>{(r) => <option value={r}>{ROLE_LABELS[r]}</option>}</For>
-          </select>
-        </Field>
-      </div>
-      <DepartmentCheckboxes
+      <OperatorAccessFields
+        access={access}
         departments={props.departments}
-        chosen={departmentIds()}
-        onChange={setDepartmentIds}
-        errors={errorsFor(problem(), "departmentIds")}
-        testid="cp-operator-edit-departments"
+        problem={problem()}
+        testid="cp-operator-edit"
+        ownRole={props.isMe}
+        nameRef={(input) => queueMicrotask(() => input.focus())}
       />
       <FormProblem problem={problem()} fields={["name", "role", "departmentIds"]} />
       <div class="cp-form-actions">
@@ -230,22 +201,14 @@ function PasswordForm(props: FormProps & { onDone(): void }) {
       onSubmit={submit}
       onKeyDown={(e) => e.key === "Escape" && props.onDone()}
     >
-      <Field
+      <NewPasswordField
         label={`New password for ${props.operator.name}`}
         hint="At least 10 characters."
-        errors={errorsFor(problem(), "password")}
-      >
-        <input
-          type="password"
-          autocomplete="new-password"
-          data-testid="cp-operator-new-password"
-          required
-          minLength={10}
-          value={password()}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-          ref={(el) => queueMicrotask(() => el.focus())}
-        />
-      </Field>
+        password={[password, setPassword]}
+        problem={problem()}
+        testid="cp-operator-new-password"
+        ref={(input) => queueMicrotask(() => input.focus())}
+      />
       <FormProblem problem={problem()} fields={["password"]} />
       <div class="cp-form-actions">
         <button type="submit" class="primary" data-testid="cp-operator-password-save" disabled={props.action.busy()}>

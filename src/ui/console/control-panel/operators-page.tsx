@@ -3,7 +3,7 @@
 import { For, Show } from "solid-js";
 import type { OperatorProfile } from "../../../shared/protocol.ts";
 import { admin, type Department, type Operator } from "./admin-client.ts";
-import { FormProblem } from "./forms.tsx";
+import { WhenLoaded } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 import { OperatorForm } from "./operator-form.tsx";
 import { OperatorRow } from "./operator-row.tsx";
@@ -28,15 +28,7 @@ export function OperatorsPage(props: { me: OperatorProfile }) {
       <h2 id="cp-operators-heading" tabIndex={-1}>
         Operators
       </h2>
-      <FormProblem problem={data.problem()} testid="cp-load-problem" />
-      <Show
-        when={data.value()}
-        fallback={
-          <Show when={!data.problem()}>
-            <p class="hint">Loading…</p>
-          </Show>
-        }
-      >
+      <WhenLoaded value={data.value()} problem={data.problem()}>
         {(d) => (
           <>
             <OperatorForm
@@ -62,7 +54,7 @@ export function OperatorsPage(props: { me: OperatorProfile }) {
             </ul>
           </>
         )}
-      </Show>
+      </WhenLoaded>
     </section>
   );
 }

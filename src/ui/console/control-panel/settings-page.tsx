@@ -1,9 +1,9 @@
 // The Settings page: what the widget and the console read for this account. Saving sends only the
 // fields that changed; the API's validation messages appear next to the fields they are about.
-import { createEffect, createSignal, on, Show, type Accessor } from "solid-js";
+import { createEffect, createSignal, on, type Accessor } from "solid-js";
 import { announce } from "../components/live-region.tsx";
 import { admin, type Settings, type SettingsChanges } from "./admin-client.ts";
-import { createAction, errorsFor, Field, FormProblem } from "./forms.tsx";
+import { createAction, errorsFor, Field, FormProblem, WhenLoaded } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 
 const MB = 1024 * 1024;
@@ -28,6 +28,10 @@ const toList = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+type TextKey = "displayName" | "greeting" | "offlineMessage" | "transcriptSenderName";
+type ListKey = "allowedOrigins" | "allowedFileTypes";
+type CheckKey = "preChatForm" | "operatorsManageOwnResponses";
 
 export function SettingsPage(props: { changes: Accessor<number> }) {
   const loaded = loadOnMount(() => admin.settings.get());
@@ -64,34 +68,66 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
 
   const problem = () => action.problem();
 
+  // The settings drawn alike, one component for each kind. They are drawn only with the form,
+  // which is there once the draft is.
+  function TextSetting(setting: { key: TextKey; label: string; hint: string; rows?: number }) {
+    const value = () => draft()![setting.key];
+    const testid = `cp-settings-${setting.key}`;
+    return (
+      <Field label={setting.label} hint={setting.hint} errors={errorsFor(problem(), setting.key)}>
+        {setting.rows ? (
+          <textarea
+            rows={setting.rows}
+            data-testid={testid}
+            value={value()}
+            onInput={(e) => edit(setting.key, e.currentTarget.value)}
+          />
+        ) : (
+          <input data-testid={testid} value={value()} onInput={(e) => edit(setting.key, e.currentTarget.value)} />
+        )}
+      </Field>
+    );
+  }
+  function ListSetting(setting: { key: ListKey; label: string; hint: string }) {
+    return (
+      <Field label={setting.label} hint={setting.hint} errors={errorsFor(problem(), setting.key)}>
+        <textarea
+          rows={3}
+          data-testid={`cp-settings-${setting.key}`}
+          value={draft()![setting.key].join("\n")}
+          onChange={(e) => edit(setting.key, toList(e.currentTarget.value))}
+        />
+      </Field>
+    );
+  }
+  function CheckSetting(setting: { key: CheckKey; label: string }) {
+    return (
+      <label class="cp-check">
+        <input
+          type="checkbox"
+          data-testid={`cp-settings-${setting.key}`}
+          checked={draft()![setting.key]}
+          onChange={(e) => edit(setting.key, e.currentTarget.checked)}
+        />
+        {setting.label}
+      </label>
+    );
+  }
+
   return (
     <section class="cp-page" data-testid="cp-settings" aria-labelledby="cp-settings-heading">
       <h2 id="cp-settings-heading" tabIndex={-1}>
         Settings
       </h2>
-      <FormProblem problem={loaded.problem()} testid="cp-load-problem" />
-      <Show
-        when={draft()}
-        fallback={
-          <Show when={!loaded.problem()}>
-            <p class="hint">Loading…</p>
-          </Show>
-        }
-      >
+      <WhenLoaded value={draft()} problem={loaded.problem()}>
         {(d) => (
           <form class="cp-card cp-settings" aria-label="Account settings" onSubmit={submit}>
             <h3>Widget</h3>
-            <Field
+            <TextSetting
+              key="displayName"
               label="Display name"
               hint="The company name visitors see in the chat window."
-              errors={errorsFor(problem(), "displayName")}
-            >
-              <input
-                data-testid="cp-settings-displayName"
-                value={d().displayName}
-                onInput={(e) => edit("displayName", e.currentTarget.value)}
-              />
-            </Field>
+            />
             <Field label="Widget colour" hint="#rgb or #rrggbb." errors={errorsFor(problem(), "widgetColor")}>
               <span class="cp-colour">
                 <input
@@ -107,35 +143,17 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
                 />
               </span>
             </Field>
-            <Field label="Greeting" hint="The first message visitors see." errors={errorsFor(problem(), "greeting")}>
-              <textarea
-                rows={2}
-                data-testid="cp-settings-greeting"
-                value={d().greeting}
-                onInput={(e) => edit("greeting", e.currentTarget.value)}
-              />
-            </Field>
-            <Field
+            <TextSetting key="greeting" label="Greeting" hint="The first message visitors see." rows={2} />
+            <TextSetting
+              key="offlineMessage"
               label="Offline message"
               hint="Shown when no operator is online."
-              errors={errorsFor(problem(), "offlineMessage")}
-            >
-              <textarea
-                rows={2}
-                data-testid="cp-settings-offlineMessage"
-                value={d().offlineMessage}
-                onInput={(e) => edit("offlineMessage", e.currentTarget.value)}
-              />
-            </Field>
-            <label class="cp-check">
-              <input
-                type="checkbox"
-                data-testid="cp-settings-preChatForm"
-                checked={d().preChatForm}
-                onChange={(e) => edit("preChatForm", e.currentTarget.checked)}
-              />
-              Ask visitors for their name, email and department before the chat starts (pre-chat form)
-            </label>
+              rows={2}
+            />
+            <CheckSetting
+              key="preChatForm"
+              label="Ask visitors for their name, email and department before the chat starts (pre-chat form)"
+            />
             <Field
               label="Widget language"
               hint="Automatic follows each visitor's browser language."
@@ -151,18 +169,11 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
                 <option value="de">Deutsch</option>
               </select>
             </Field>
-            <Field
+            <ListSetting
+              key="allowedOrigins"
               label="Allowed website origins"
               hint="One a line, e.g. https://www.example.com. The widget works only on these sites."
-              errors={errorsFor(problem(), "allowedOrigins")}
-            >
-              <textarea
-                rows={3}
-                data-testid="cp-settings-allowedOrigins"
-                value={d().allowedOrigins.join("\n")}
-                onChange={(e) => edit("allowedOrigins", toList(e.currentTarget.value))}
-              />
-            </Field>
+            />
             <h3>Files and transcripts</h3>
             <Field label="File size limit (MB)" errors={errorsFor(problem(), "fileSizeLimitBytes")}>
               <input
@@ -175,39 +186,21 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
                 onChange={(e) => edit("fileSizeLimitBytes", Math.round(e.currentTarget.valueAsNumber * MB))}
               />
             </Field>
-            <Field
+            <ListSetting
+              key="allowedFileTypes"
               label="Allowed file types"
               hint="MIME types, one a line: image/png, image/* or application/pdf."
-              errors={errorsFor(problem(), "allowedFileTypes")}
-            >
-              <textarea
-                rows={3}
-                data-testid="cp-settings-allowedFileTypes"
-                value={d().allowedFileTypes.join("\n")}
-                onChange={(e) => edit("allowedFileTypes", toList(e.currentTarget.value))}
-              />
-            </Field>
-            <Field
+            />
+            <TextSetting
+              key="transcriptSenderName"
               label="Transcript sender name"
               hint="The sender of chat transcripts sent by email."
-              errors={errorsFor(problem(), "transcriptSenderName")}
-            >
-              <input
-                data-testid="cp-settings-transcriptSenderName"
-                value={d().transcriptSenderName}
-                onInput={(e) => edit("transcriptSenderName", e.currentTarget.value)}
-              />
-            </Field>
+            />
             <h3>Canned responses</h3>
-            <label class="cp-check">
-              <input
-                type="checkbox"
-                data-testid="cp-settings-operatorsManageOwnResponses"
-                checked={d().operatorsManageOwnResponses}
-                onChange={(e) => edit("operatorsManageOwnResponses", e.currentTarget.checked)}
-              />
-              Operators may add, edit and delete their own responses from the console
-            </label>
+            <CheckSetting
+              key="operatorsManageOwnResponses"
+              label="Operators may add, edit and delete their own responses from the console"
+            />
             <FormProblem problem={problem()} fields={FIELDS} testid="cp-settings-problem" />
             <div class="cp-form-actions">
               <button type="submit" class="primary" data-testid="cp-settings-save" disabled={action.busy() || !dirty()}>
@@ -219,7 +212,7 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
             </div>
           </form>
         )}
-      </Show>
+      </WhenLoaded>
     </section>
   );
 }

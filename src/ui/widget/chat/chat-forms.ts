@@ -3,33 +3,24 @@
 // operator…" with the place in the queue (queue-notice.ts) until one joins, and the rating and
 // "email me this transcript" once the chat has ended. Built once and shown or hidden by update(),
 // so typed input survives redraws.
-import type {
-  ClientFrame,
-  OfflineMessageRequest,
-  Problem,
-  Rating,
-  ServerFrame,
-  TranscriptRequest,
-  TranscriptResponse,
+import {
+  MAX_RATING_COMMENT_LENGTH,
+  MAX_TEXT_LENGTH,
+  type ClientFrame,
+  type OfflineMessageRequest,
+  type Problem,
+  type Rating,
+  type ServerFrame,
+  type TranscriptRequest,
+  type TranscriptResponse,
 } from "../../../shared/protocol.ts";
 import type { WidgetConfig } from "../../../shared/widget-api.ts";
 import type { ChatHost } from "../contract.ts";
 import { formEn, formTexts, type FormTexts } from "../form-texts.ts";
 import type { Texts } from "../texts.ts";
+import { el } from "./dom.ts";
 import { createQueueNotice } from "./queue-notice.ts";
 import type { VisitorChat } from "./visitor-chat.ts";
-
-// Its own tiny `el`: importing message-view's would split it into a third shared file.
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const RATE_TIMEOUT_MS = 10_000;
@@ -63,7 +54,7 @@ function sendRating(host: ChatHost, chat: VisitorChat, rating: Rating, comment: 
       const rate: ClientFrame = {
         type: "rate",
         rating,
-        ...(comment.trim() ? { comment: comment.trim().slice(0, chat.limits.ratingComment) } : {}),
+        ...(comment.trim() ? { comment: comment.trim().slice(0, MAX_RATING_COMMENT_LENGTH) } : {}),
       };
       if (frame.type === "welcome") ws.send(JSON.stringify(rate));
       else if (frame.type === "rating") done(true);
@@ -158,7 +149,7 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
   const [oName, oEmail] = contactFields("parley-offline-name", "parley-offline-email");
   const oText = field(el("textarea"), "parley-offline-text");
   oText.control.rows = 3;
-  oText.control.maxLength = chat.limits.text;
+  oText.control.maxLength = MAX_TEXT_LENGTH;
   const oError = errorLine("parley-offline-error");
   const oSend = button("parley-offline-send");
   offline.append(offlineIntro, oName.label, oEmail.label, oText.label, oError, oSend);
@@ -175,7 +166,7 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
   row.append(rGood, rBad);
   const rComment = field(el("textarea"), "parley-rating-comment");
   rComment.control.rows = 2;
-  rComment.control.maxLength = chat.limits.ratingComment;
+  rComment.control.maxLength = MAX_RATING_COMMENT_LENGTH;
   const rError = errorLine("parley-rating-error");
   const rSubmit = button("parley-rating-submit");
   rating.append(rQuestion, row, rComment.label, rError, rSubmit);

@@ -8,6 +8,7 @@ import type { ChatMessage, FileLinkResponse } from "../../../shared/protocol.ts"
 import { newUploadCid, uploadFile, type UploadOutcome } from "../../common/file-upload.ts";
 import type { ChatHost } from "../contract.ts";
 import { fileEn, fileTexts, type FileTexts } from "../file-texts.ts";
+import { el } from "./dom.ts";
 import type { VisitorChat } from "./visitor-chat.ts";
 
 export const FILES_CSS = `
@@ -20,18 +21,6 @@ export const FILES_CSS = `
 .upload button{font:inherit;font-size:12px;align-self:flex-end;background:none;border:1px solid #c9d0da;border-radius:6px;padding:2px 8px;cursor:pointer;color:inherit}
 .upload .err{color:#b3261e;margin:0}
 `;
-
-// Its own tiny `el`: importing message-view's would split it into a shared file.
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** A link this close to its expiry is renewed before it is used. */
 const RENEW_BEFORE_MS = 60_000;

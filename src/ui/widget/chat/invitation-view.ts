@@ -2,7 +2,7 @@
 // above the greeting, until the visitor answers (the chat then starts with that operator in it)
 // or it expires (then it disappears, and a reply starts an ordinary waiting chat).
 import type { ChatHost } from "../contract.ts";
-import { el } from "./message-view.ts";
+import { el } from "./dom.ts";
 
 export function invitationView(host: ChatHost, hasChat: () => boolean) {
   const node = el("div", "msg operator invitation");

@@ -3,17 +3,7 @@
 import { linkify } from "../../common/linkify.ts";
 import type { ChatMessage } from "../../../shared/protocol.ts";
 import { fill, type Texts } from "../texts.ts";
-
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { el } from "./dom.ts";
 
 function richText(text: string): DocumentFragment {
   const fragment = document.createDocumentFragment();

@@ -6,8 +6,6 @@ import { ReconnectingSocket } from "../../common/reconnecting-socket.ts";
 import { socketProtocols } from "../../../shared/socket-auth.ts";
 import {
   finalSendErrors,
-  MAX_RATING_COMMENT_LENGTH,
-  MAX_TEXT_LENGTH,
   type ChatMessage,
   type ClientFrame,
   type ServerFrame,
@@ -41,9 +39,6 @@ export class VisitorChat {
   readonly draft = new DraftReporter((frame) => this.sendFrame(frame));
   /** What the pre-chat form gave: it wins over Parley.identify for the chat it starts. */
   prechat: Identity & { departmentId?: string } = {};
-  /** The protocol's limits, for the forms of chat/chat-forms.ts: importing them there would put
-   * protocol.ts in a third file of its own, shared by the two parts. */
-  readonly limits = { text: MAX_TEXT_LENGTH, ratingComment: MAX_RATING_COMMENT_LENGTH };
   private socket: ReconnectingSocket | null = null;
   private welcomed = false;
   private starting: Promise<void> | null = null;
