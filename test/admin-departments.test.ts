@@ -40,6 +40,9 @@ describe("departments", () => {
       routingMode: "everyone",
       ringTimeoutSeconds: 30,
       maxWaitSeconds: 600,
+      // No reassignment of unanswered chats, and open at all hours.
+      reassignAfterSeconds: null,
+      businessHours: null,
       createdAt: expect.any(Number),
     });
     const legal = await create("  Legal  ", owner);

@@ -19,8 +19,8 @@ describe("GET /api/operator/departments", () => {
     const body = (await res.json()) as DepartmentsResponse;
     expect(body).toEqual({
       departments: [
-        { id: `${account.id}_sales`, name: "Sales" },
-        { id: `${account.id}_support`, name: "Support" },
+        { id: `${account.id}_sales`, name: "Sales", businessHours: null },
+        { id: `${account.id}_support`, name: "Support", businessHours: null },
       ],
     });
     expect(body.departments.some((d) => d.id.startsWith(other.id))).toBe(false);

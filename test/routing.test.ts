@@ -7,12 +7,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Department, Operator, OperatorCreated, Settings } from "../src/shared/admin-api.ts";
 import type { LobbyServerFrame, WaitingChat } from "../src/shared/lobby-protocol.ts";
 import { lobbyOf } from "../src/durable/lobby-address.ts";
+import { chatRoomOf } from "../src/durable/chat-room.ts";
+import type { UnansweredClock } from "../src/durable/unanswered.ts";
 import {
   admin,
   call,
   ChatClient,
   expectJson,
   expectProblem,
+  join,
   login,
   onlineLobby,
   operatorJoins,
@@ -277,5 +280,93 @@ describe("settings", () => {
     );
     expect(at - before).toBeGreaterThanOrEqual(45_000);
     expect(at - before).toBeLessThan(50_000);
+  });
+});
+
+describe("unanswered reassignment", () => {
+  /** Makes the visitor's silence as old as the department allows, and runs the room's alarm. */
+  async function silenceRunsOut(chatId: string) {
+    const room = chatRoomOf(env, chatId);
+    await runInDurableObject(room, (instance, state) => {
+      state.storage.sql.exec("UPDATE unanswered SET since = since - 60000");
+      // The room keeps the clock in memory once read (as after a wake-up, it reads it again).
+      (instance as unknown as { unanswered: UnansweredClock }).unanswered.forget();
+    });
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+  }
+
+  it("offers a chat whose visitor got no answer in time to another operator, who joins with the history", async () => {
+    const team = await salesTeam("unans", "round_robin");
+    const dep = await expectJson<Department>(
+      await admin(`/departments/${team.account.salesId}`, team.account.apiKey, {
+        method: "PATCH",
+        json: { reassignAfterSeconds: 30 },
+      }),
+      200,
+    );
+    expect(dep.reassignAfterSeconds).toBe(30);
+    const consoles: Record<string, LobbyClient> = {};
+    for (const [id, token] of Object.entries(team.tokens)) consoles[id] = (await onlineLobby(token)).client;
+    const chat = await startChat(team.account.id, { departmentId: team.account.salesId });
+    const first = (await ringing(consoles[team.ids.ann]!, chat.chatId)).assignment!.offeredTo!.id;
+    expect((await accept(chat.chatId, team.tokens[first]!)).status).toBe(200);
+    const holder = await operatorJoins(chat.chatId, team.tokens[first]!);
+    const { client: visitor } = await join(chat.chatId, chat.token);
+    visitor.send({ type: "message", cid: "q1", text: "Is anyone there?" });
+    await visitor.next("ack");
+
+    const watcher = consoles[first === team.ids.ann ? team.ids.carl : team.ids.ann]!;
+    watcher.drain();
+    await silenceRunsOut(chat.chatId);
+    const card = await ringing(watcher, chat.chatId);
+    expect(card.unanswered).toBe(true);
+    const next = card.assignment!.offeredTo!.id;
+    expect(next).not.toBe(first);
+    await expectProblem(await accept(chat.chatId, team.tokens[first]!), 409, "offered_elsewhere");
+    expect((await accept(chat.chatId, team.tokens[next]!)).status).toBe(200);
+    // The new operator reads what the visitor asked; the first one is still in the chat.
+    const { client: helper } = await join(chat.chatId, team.tokens[next]!);
+    let text;
+    do text = (await helper.next("msg")).message;
+    while (text.kind !== "text");
+    expect(text.text).toBe("Is anyone there?");
+    let joined;
+    do joined = (await holder.next("msg")).message;
+    while (joined.event !== "join" || joined.author.id !== next);
+  });
+
+  it("takes the offer back when an operator in the chat answers first, and stays off by default", async () => {
+    const team = await salesTeam("unans2", "everyone");
+    await admin(`/departments/${team.account.salesId}`, team.account.apiKey, {
+      method: "PATCH",
+      json: { reassignAfterSeconds: 30 },
+    });
+    const carl = (await onlineLobby(team.tokens[team.ids.carl]!)).client;
+    const chat = await startChat(team.account.id, { departmentId: team.account.salesId });
+    expect((await accept(chat.chatId, team.tokens[team.ids.ann]!)).status).toBe(200);
+    const ann = await operatorJoins(chat.chatId, team.tokens[team.ids.ann]!);
+    const { client: visitor } = await join(chat.chatId, chat.token);
+    visitor.send({ type: "message", cid: "q1", text: "Hello?" });
+    await visitor.next("ack");
+    carl.drain();
+    await silenceRunsOut(chat.chatId);
+    expect((await cardOf(carl, chat.chatId)).unanswered).toBe(true);
+    ann.send({ type: "message", cid: "a1", text: "Sorry, here I am." });
+    let gone;
+    do gone = await carl.next("dequeued");
+    while (gone.chatId !== chat.chatId);
+    expect(gone.by).toMatchObject({ id: team.ids.ann });
+
+    // Another department, at its default (off): the alarm passes nothing on.
+    const support = await startChat(team.account.id, { departmentId: `${team.account.id}_support` });
+    const bob = (await login(team.account.emails.bob)).token;
+    expect((await accept(support.chatId, bob)).status).toBe(200);
+    const { client: supportVisitor } = await join(support.chatId, support.token);
+    supportVisitor.send({ type: "message", cid: "q1", text: "Hello?" });
+    await supportVisitor.next("ack");
+    const state = await runInDurableObject(chatRoomOf(env, support.chatId), (_, s) =>
+      s.storage.sql.exec("SELECT after_ms, since FROM unanswered").toArray(),
+    );
+    expect(state).toEqual([{ after_ms: null, since: null }]);
   });
 });

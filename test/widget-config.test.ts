@@ -25,8 +25,9 @@ describe("GET /api/widget/config", () => {
       preChatForm: false,
       language: "de",
       departments: [
-        { id: acc.salesId, name: "Sales" },
-        { id: `${acc.id}_support`, name: "Support" },
+        // No business hours set: always open.
+        { id: acc.salesId, name: "Sales", open: true },
+        { id: `${acc.id}_support`, name: "Support", open: true },
       ],
       fileSizeLimitBytes: 10 * 1024 * 1024,
       online: false,

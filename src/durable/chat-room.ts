@@ -35,6 +35,7 @@ import {
   type VisitorSession,
 } from "./socket-holder.ts";
 import { lobbyOf } from "./lobby-address.ts";
+import { readReassignAfterMs, UnansweredClock, UNANSWERED_SCHEMA } from "./unanswered.ts";
 import type { AcceptResult, LobbyOperator } from "./lobby.ts";
 import { positiveNumber, TokenBucket } from "./token-bucket.ts";
 import { problemResponse } from "../server/problems.ts";
@@ -141,13 +142,18 @@ CREATE TABLE IF NOT EXISTS participants (
 );
 CREATE TABLE IF NOT EXISTS rating (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rating TEXT NOT NULL, comment TEXT, at INTEGER NOT NULL
-);${TRANSCRIPT_SLOTS_SCHEMA}${ANSWER_MAIL_SCHEMA}`;
+);${TRANSCRIPT_SLOTS_SCHEMA}${ANSWER_MAIL_SCHEMA}${UNANSWERED_SCHEMA}`;
 
 /** [burst, per second] per socket: a few hellos (a reconnect says one; a client stuck in a loop
  * says many), and read receipts at the pace a person reads. */
 const FRAME_LIMITS: Record<"hello" | "read", [number, number]> = { hello: [5, 0.2], read: [20, 5] };
 
 const sessionTag = (sessionId: string) => `session:${sessionId}`;
+
+/** Two follow-ups that are usually none: no promise is made for a message that needs neither. */
+function both(a: Promise<unknown> | undefined, b: Promise<unknown> | undefined): Promise<unknown> | undefined {
+  return a && b ? Promise.all([a, b]) : (a ?? b);
+}
 
 export class ChatRoom extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -161,6 +167,8 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly frameBuckets = new WeakMap<WebSocket, Partial<Record<"hello" | "read", TokenBucket>>>();
 
   private readonly log: ChatLog;
+  /** How long the visitor has waited for an answer, in departments that reassign. */
+  private readonly unanswered: UnansweredClock;
   /** Each socket's attachment, read once per wake-up (every frame and every broadcast needs it)
    * and written through `setHolder`, the only place it changes after the socket is accepted. */
   private readonly holders = new WeakMap<WebSocket, SocketAttachment>();
@@ -171,6 +179,7 @@ export class ChatRoom extends DurableObject<Env> {
     // Runs on every wake-up, so it must stay cheap: IF NOT EXISTS makes it a few page reads.
     this.sql.exec(SCHEMA);
     this.log = new ChatLog(this.sql, (fn) => ctx.storage.transactionSync(fn));
+    this.unanswered = new UnansweredClock(this.sql);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
 
@@ -190,6 +199,7 @@ export class ChatRoom extends DurableObject<Env> {
       visitorEmail,
       offline: opening.kind === "offline",
     });
+    const reassignAfterMs = await readReassignAfterMs(this.env.DB, departmentId);
     const now = Date.now();
     this.transaction(() => {
       const existing = this.chat();
@@ -213,6 +223,7 @@ export class ChatRoom extends DurableObject<Env> {
         now,
       );
       this.chatRow = undefined;
+      this.unanswered.configure(reassignAfterMs);
       if (opening.kind === "offline") {
         // The visitor's text is the chat's first message (its cid "offline"), so whoever accepts
         // the chat reads it like any other; the visitor is not in the widget to read the answer.
@@ -250,6 +261,9 @@ export class ChatRoom extends DurableObject<Env> {
     if (!chat) throw new Error("no such chat");
     const claim = await lobbyOf(this.env, chat.account_id).accept(chat.chat_id, operator);
     if (!claim.ok) return claim;
+    // Someone took it (perhaps passed on for an unanswered visitor): the clock starts again with
+    // the visitor's next message.
+    this.unanswered.answered();
     // Read again: other events may have reached the room while the lobby was deciding.
     await this.joinOperator(this.chat()!, { kind: "operator", id: operator.id, name: operator.name }, "claimed")?.catch(
       (error: unknown) => console.error("accept follow-up failed", error),
@@ -275,6 +289,7 @@ export class ChatRoom extends DurableObject<Env> {
     from: Participant,
     to: TransferTarget,
   ): Promise<{ ok: true } | { ok: false; code: "forbidden" | "chat_closed" }> {
+    const reassignAfterMs = to.kind === "department" ? await readReassignAfterMs(this.env.DB, to.id) : undefined;
     const chat = this.chat();
     if (!chat || !this.isCurrentParticipant(from.id)) return { ok: false, code: "forbidden" };
     if (chat.status === "closed") return { ok: false, code: "chat_closed" };
@@ -292,6 +307,7 @@ export class ChatRoom extends DurableObject<Env> {
     } else {
       this.sql.exec("UPDATE chat SET department_id = ?", to.id);
       this.setStatus("waiting");
+      this.unanswered.configure(reassignAfterMs ?? null);
     }
     if (to.kind === "department" || !to.stay) {
       this.sql.exec("UPDATE participants SET left_at = ? WHERE id = ? AND left_at IS NULL", now, from.id);
@@ -352,7 +368,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (chat.status === "closed") return { ok: false, code: "chat_closed" };
     const message = this.log.append({ cid, kind: "file", author: who, text: file.name, at: Date.now(), file })!;
     this.broadcast({ type: "msg", message });
-    await this.answerByEmailLater(who);
+    await both(this.answerByEmailLater(who), this.clockAfter(chat, who, message.at));
     return { ok: true, message, created: true };
   }
 
@@ -425,13 +441,54 @@ export class ChatRoom extends DurableObject<Env> {
     }
     const due = answerMailState(this.sql)?.due_at ?? null;
     if (due !== null && due <= now) await this.mailAnswers();
+    const unansweredDue = this.unanswered.dueAt();
+    if (unansweredDue !== null && unansweredDue <= now) await this.passOnUnanswered();
     const next = [
       due !== null && due > now ? due : null,
+      this.unanswered.dueAt(),
       ...this.ctx.getWebSockets().map((s) => this.holderOf(s).session?.expiresAt ?? null),
     ]
       .filter((at): at is number => at !== null && at > now)
       .sort((a, b) => a - b)[0];
     if (next !== undefined) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** After a message of `who` in a chat under way: the visitor's starts the clock to an answer
+   * (in departments that reassign), an operator's stops it and takes back an offer to a colleague
+   * made for this silence. */
+  private clockAfter(chat: ChatRow, who: Participant, at: number): Promise<unknown> | undefined {
+    if (chat.status !== "active") return undefined;
+    if (who.kind === "visitor") {
+      const due = this.unanswered.visitorWrote(at);
+      return due === undefined ? undefined : this.alarmBy(due);
+    }
+    if (this.unanswered.answered())
+      return lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, { id: who.id, name: who.name });
+    return undefined;
+  }
+
+  /** The visitor got no answer in time: the chat is offered to another operator of its department
+   * (the lobby rings for someone other than those in it, or shows it to everyone), who joins with
+   * the whole history. Those in the chat stay in it. */
+  private async passOnUnanswered(): Promise<void> {
+    const chat = this.chat();
+    if (!chat || chat.status !== "active") return void this.unanswered.answered();
+    this.unanswered.firing();
+    const operatorIds = this.sql
+      .exec<{ id: string }>("SELECT id FROM participants WHERE kind = 'operator' AND left_at IS NULL")
+      .toArray()
+      .map((row) => row.id);
+    await lobbyOf(this.env, chat.account_id).enqueue(
+      {
+        chatId: chat.chat_id,
+        departmentId: chat.department_id,
+        visitorName: this.visitor(chat).name,
+        since: Date.now(),
+        unanswered: true,
+      },
+      chat.account_id,
+      operatorIds,
+    );
   }
 
   /** Sets the alarm for `at` unless it is set for earlier already. */
@@ -655,7 +712,7 @@ export class ChatRoom extends DurableObject<Env> {
         // The waiting card shows what the visitor asked, so operators can tell chats apart.
         if (who.kind === "visitor" && chat.status === "waiting" && this.log.visitorTextCount() === 1)
           return lobbyOf(this.env, chat.account_id).waitingPreview(chat.chat_id, frame.text);
-        return this.answerByEmailLater(who);
+        return both(this.answerByEmailLater(who), this.clockAfter(chat, who, stored.at));
       }
       case "typing": {
         if (chat.status === "closed") return;
@@ -799,6 +856,7 @@ export class ChatRoom extends DurableObject<Env> {
       return this.ctx.storage.transactionSync(fn);
     } catch (error) {
       this.log.forget();
+      this.unanswered.forget();
       this.chatRow = undefined;
       throw error;
     }

@@ -161,7 +161,7 @@ export class Lobby extends DurableObject<Env> {
 
   /** A new chat enters its department's queue and reaches every online operator who may take it;
    * in the automatic modes it rings for one of them. */
-  async enqueue(chat: WaitingChat, accountId: string): Promise<void> {
+  async enqueue(chat: WaitingChat, accountId: string, passedBy: readonly string[] = []): Promise<void> {
     this.settle({ account_id: accountId, shard: null });
     const config = await this.routingConfig();
     this.sql.exec(
@@ -173,8 +173,11 @@ export class Lobby extends DurableObject<Env> {
     );
     this.saveDetails(chat);
     this.sql.exec("DELETE FROM missed WHERE chat_id = ?", chat.chatId);
+    // Those in an unanswered chat already had it: it rings for someone else.
+    for (const operatorId of passedBy) this.router.passedBy(chat.chatId, operatorId);
     // Waiting again (an email reply, a transfer) starts the clock again; waiting already keeps it.
-    if (!chat.offline) {
+    // An unanswered chat under way is never missed: it has its operators.
+    if (!chat.offline && !chat.unanswered) {
       const department = chat.departmentId === null ? undefined : config?.departments.get(chat.departmentId);
       const at = Date.now() + (department?.maxWaitMs ?? queueMissedAfterMs(this.env));
       this.sql.exec(
@@ -719,6 +722,7 @@ export class Lobby extends DurableObject<Env> {
   private saveDetails(chat: WaitingChat): void {
     const details: Partial<WaitingChat> = {
       ...(chat.offline ? { offline: true } : {}),
+      ...(chat.unanswered ? { unanswered: true } : {}),
       ...(chat.visitorEmail ? { visitorEmail: chat.visitorEmail } : {}),
       ...(chat.firstMessage ? { firstMessage: chat.firstMessage.slice(0, WAITING_PREVIEW_LENGTH) } : {}),
     };

@@ -277,6 +277,11 @@ export class Router {
 
   // ---- Helpers -------------------------------------------------------------------------------
 
+  /** This operator is not to be offered the chat (they are in it already, say). */
+  passedBy(chatId: string, operatorId: string): void {
+    this.pass(chatId, operatorId);
+  }
+
   private pass(chatId: string, operatorId: string): void {
     this.sql.exec("INSERT OR IGNORE INTO passes (chat_id, operator_id) VALUES (?, ?)", chatId, operatorId);
   }

@@ -20,6 +20,7 @@ import {
 } from "./protocol.ts";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords.ts";
 import { widgetLanguages } from "./widget-api.ts";
+import { BusinessHoursSchema } from "./business-hours.ts";
 import { DEFAULT_RING_TIMEOUT_S, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S, routingModes } from "./lobby-protocol.ts";
 
 // Every message here is shown to a person next to the field it is about (the problem document's
@@ -81,6 +82,11 @@ export const Department = named(
     ringTimeoutSeconds: v.number(),
     /** How long a chat may wait before it is missed. */
     maxWaitSeconds: v.number(),
+    /** A chat under way whose visitor got no operator answer for this long is offered to another
+     * operator; null: never. */
+    reassignAfterSeconds: v.nullable(v.number()),
+    /** When it takes chats (outside, the widget offers to leave a message); null: always. */
+    businessHours: v.nullable(BusinessHoursSchema),
     createdAt: Timestamp,
   }),
 );
@@ -97,17 +103,22 @@ function seconds(what: string, min: number, max: number) {
 }
 const RingTimeout = seconds("The ring time", MIN_RING_TIMEOUT_S, MAX_RING_TIMEOUT_S);
 const MaxWait = seconds("The longest wait", MIN_MAX_WAIT_S, MAX_MAX_WAIT_S);
+const ReassignAfter = seconds("The time to an answer", 30, 3600);
 export const DepartmentCreate = v.strictObject({
   name: DepartmentName,
   routingMode: v.optional(RoutingMode, "everyone"),
   ringTimeoutSeconds: v.optional(RingTimeout, DEFAULT_RING_TIMEOUT_S),
   maxWaitSeconds: v.optional(MaxWait, DEFAULT_MAX_WAIT_S),
+  reassignAfterSeconds: v.optional(v.nullable(ReassignAfter), null),
+  businessHours: v.optional(v.nullable(BusinessHoursSchema), null),
 });
 export const DepartmentUpdate = v.strictObject({
   name: v.optional(DepartmentName),
   routingMode: v.optional(RoutingMode),
   ringTimeoutSeconds: v.optional(RingTimeout),
   maxWaitSeconds: v.optional(MaxWait),
+  reassignAfterSeconds: v.optional(v.nullable(ReassignAfter)),
+  businessHours: v.optional(v.nullable(BusinessHoursSchema)),
 });
 
 /** Most chats one operator may be given at once, when a capacity is set (null: no limit). */

@@ -42,6 +42,9 @@ export type WaitingChat = {
   offline?: true;
   visitorEmail?: string;
   firstMessage?: string;
+  /** A chat under way whose visitor got no answer in time (the department's reassignment): it is
+   * offered to another operator, who joins with its history; those in it stay. */
+  unanswered?: true;
   /** In the automatic modes: whom it rings now, until when, and whether everyone may take it
    * (every member online has passed it). Absent in the `everyone` mode. */
   assignment?: WaitingAssignment;

@@ -2,6 +2,7 @@
 // HTTP API. The ChatRoom object, the Worker, the console and the widget all import from here;
 // docs/protocol.md describes the same shapes for integrators.
 import * as v from "valibot";
+import type { BusinessHours } from "./business-hours.ts";
 import { fnv1a } from "./hash.ts";
 
 /** Longest message a participant may send, in UTF-16 code units (what JS string length counts). */
@@ -55,6 +56,8 @@ export const errorCodes = [
   "offered_elsewhere",
   /** The operator has as many chats as their capacity allows. */
   "at_capacity",
+  /** The department is outside its business hours: leave a message instead. */
+  "department_closed",
   "not_found",
   "conflict",
   "last_owner",
@@ -439,7 +442,8 @@ export type ChatSummary = v.InferOutput<typeof ChatSummarySchema>;
 export type ChatsResponse = { chats: ChatSummary[] };
 
 /** GET /api/operator/departments: the departments of the operator's own account, by name. */
-export type DepartmentSummary = { id: string; name: string };
+/** `businessHours` null: always open (shared/business-hours.ts decides, isOpenAt). */
+export type DepartmentSummary = { id: string; name: string; businessHours: BusinessHours | null };
 export type DepartmentsResponse = { departments: DepartmentSummary[] };
 
 /** A canned response as the console's bar and the admin API list it. */

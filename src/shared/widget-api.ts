@@ -19,7 +19,8 @@ export type WidgetConfig = {
   preChatForm: boolean;
   /** The account's widget language; "auto" follows the visitor's browser. */
   language: WidgetLanguage;
-  departments: { id: string; name: string }[];
+  /** `open`: within the department's business hours now (a closed one takes messages only). */
+  departments: { id: string; name: string; open: boolean }[];
   /** The largest file a visitor may send, in bytes (the account's `fileSizeLimitBytes`): the widget
    * refuses a larger one before uploading and names the limit. */
   fileSizeLimitBytes: number;

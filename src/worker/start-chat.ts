@@ -8,6 +8,7 @@ import { chatRoomOf, type ChatOpening } from "../durable/chat-room.ts";
 import { lobbyOf } from "../durable/lobby-address.ts";
 import { queueMaxWaiting } from "../durable/lobby.ts";
 import type { Settings } from "../shared/admin-api.ts";
+import { isOpenAt, type BusinessHours } from "../shared/business-hours.ts";
 import { anonymousVisitorName } from "../shared/protocol.ts";
 import { database } from "../server/db/index.ts";
 import { departments } from "../server/db/schema.ts";
@@ -31,15 +32,31 @@ export async function requireVisitorAccount(
   return settings;
 }
 
-/** Refuses a department id that is not the account's. */
-export async function requireDepartmentOf(env: Env, accountId: string, departmentId: string | null): Promise<void> {
-  if (departmentId === null) return;
+/** Refuses a department id that is not the account's; returns the department (null: none). */
+export async function requireDepartmentOf(
+  env: Env,
+  accountId: string,
+  departmentId: string | null,
+): Promise<{ name: string; businessHours: BusinessHours | null } | null> {
+  if (departmentId === null) return null;
   const department = await database(env.DB)
-    .select({ id: departments.id })
+    .select({ name: departments.name, businessHours: departments.businessHours })
     .from(departments)
     .where(and(eq(departments.id, departmentId), eq(departments.accountId, accountId)))
     .get();
   if (!department) throw new ProblemError(404, "not_found", "This account has no such department.");
+  return department;
+}
+
+/** Refuses a live chat with a department outside its business hours: the widget offers the
+ * offline form instead (messages may be left at any hour). */
+export function requireOpen(department: { name: string; businessHours: BusinessHours | null } | null): void {
+  if (!department || isOpenAt(department.businessHours, Date.now())) return;
+  throw new ProblemError(
+    409,
+    "department_closed",
+    `${department.name} is closed now. Leave a message and we will answer by email.`,
+  );
 }
 
 /** Refuses a new chat (503 queue_full, Retry-After a minute) while the account has as many

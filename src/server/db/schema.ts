@@ -4,6 +4,7 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 import { apiKeyRoles, cannedLevels, chatStatuses, operatorRoles, ratings } from "../../shared/protocol.ts";
 import { DEFAULT_RING_TIMEOUT_S, routingModes } from "../../shared/lobby-protocol.ts";
 import { DEFAULT_MAX_WAIT_S } from "../../shared/admin-api.ts";
+import type { BusinessHours } from "../../shared/business-hours.ts";
 
 /** Milliseconds since the epoch, set by the database when the row is written. */
 const createdAt = () =>
@@ -31,6 +32,10 @@ export const departments = sqliteTable(
     routingMode: text("routing_mode", { enum: routingModes }).notNull().default("everyone"),
     ringTimeoutSeconds: integer("ring_timeout_s").notNull().default(DEFAULT_RING_TIMEOUT_S),
     maxWaitSeconds: integer("max_wait_s").notNull().default(DEFAULT_MAX_WAIT_S),
+    /** Unanswered reassignment (durable/unanswered.ts); null: off. */
+    reassignAfterSeconds: integer("reassign_after_s"),
+    /** JSON BusinessHours (shared/business-hours.ts); null: always open. */
+    businessHours: text("business_hours", { mode: "json" }).$type<BusinessHours>(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("departments_account_name").on(t.accountId, t.name)],

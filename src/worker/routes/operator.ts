@@ -103,7 +103,7 @@ export const operatorRoutes = new Hono<AppEnv>()
   .get("/departments", requireOperator, async (c) => {
     const me = c.var.operator;
     const rows = await database(c.env.DB)
-      .select({ id: departments.id, name: departments.name })
+      .select({ id: departments.id, name: departments.name, businessHours: departments.businessHours })
       .from(departments)
       .where(eq(departments.accountId, me.accountId))
       .orderBy(departments.name);

@@ -7,7 +7,7 @@ import { ProblemError } from "../../server/problems.ts";
 import type { AppEnv } from "../app-env.ts";
 import { VISITOR_TOKEN_TTL_S, signToken } from "../auth/tokens.ts";
 import { validate } from "../http.ts";
-import { requireDepartmentOf, requireVisitorAccount, startChat } from "../start-chat.ts";
+import { requireDepartmentOf, requireOpen, requireVisitorAccount, startChat } from "../start-chat.ts";
 
 export const visitorRoutes = new Hono<AppEnv>().post(
   "/sessions",
@@ -17,7 +17,7 @@ export const visitorRoutes = new Hono<AppEnv>().post(
     const accountId = body.accountId;
     await requireVisitorAccount(c.env, c.req.raw, accountId, "session");
     const departmentId = body.departmentId ?? null;
-    await requireDepartmentOf(c.env, accountId, departmentId);
+    const department = await requireDepartmentOf(c.env, accountId, departmentId);
 
     // An answer to an operator's invitation: claimed once, in the object holding it (the account's
     // lobby or one of its visitor shards, so another account's invitation is not there). Expired
@@ -28,6 +28,8 @@ export const visitorRoutes = new Hono<AppEnv>().post(
     if (claim && !claim.ok && claim.code === "not_found")
       throw new ProblemError(404, "not_found", "There is no such invitation.");
     const invitation = claim?.ok ? claim : null;
+    // An operator's invitation is answered whatever the hours: the operator is there.
+    if (!invitation) requireOpen(department);
 
     const { chatId, visitorId, name } = await startChat(c.env, {
       accountId,

@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { lobbyOf } from "../../durable/lobby-address.ts";
 import type { WidgetConfig } from "../../shared/widget-api.ts";
+import { isOpenAt } from "../../shared/business-hours.ts";
 import { database } from "../../server/db/index.ts";
 import { departments } from "../../server/db/schema.ts";
 import { readSettings } from "../../server/db/settings.ts";
@@ -24,15 +25,17 @@ export const widgetRoutes = new Hono<AppEnv>().get("/config", validate("query", 
   requireAllowedOrigin(settings, c.req.raw);
   const [deps, online] = await Promise.all([
     database(c.env.DB)
-      .select({ id: departments.id, name: departments.name })
+      .select({ id: departments.id, name: departments.name, businessHours: departments.businessHours })
       .from(departments)
       .where(eq(departments.accountId, accountId))
       .orderBy(departments.name)
       .all(),
     lobbyOf(c.env, accountId).onlineOperators(department ?? null),
   ]);
-  if (department !== undefined && !deps.some((d) => d.id === department))
+  const chosen = department === undefined ? undefined : deps.find((d) => d.id === department);
+  if (department !== undefined && !chosen)
     throw new ProblemError(404, "not_found", "This account has no such department.");
+  const now = Date.now();
   const body: WidgetConfig = {
     displayName: settings.displayName,
     widgetColor: settings.widgetColor,
@@ -40,9 +43,10 @@ export const widgetRoutes = new Hono<AppEnv>().get("/config", validate("query", 
     offlineMessage: settings.offlineMessage,
     preChatForm: settings.preChatForm,
     language: settings.language,
-    departments: deps,
+    departments: deps.map((d) => ({ id: d.id, name: d.name, open: isOpenAt(d.businessHours, now) })),
     fileSizeLimitBytes: settings.fileSizeLimitBytes,
-    online: online > 0,
+    // Outside its business hours a department takes messages, not chats.
+    online: online > 0 && isOpenAt(chosen?.businessHours, now),
   };
   // `online` is live presence: a cached answer would offer a chat nobody is there to take.
   c.header("Cache-Control", "no-cache");

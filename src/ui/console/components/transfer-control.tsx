@@ -4,6 +4,7 @@
 import { createSignal, For, Show } from "solid-js";
 import type { OperatorPresence } from "../../../shared/lobby-protocol.ts";
 import type { DepartmentSummary } from "../../../shared/protocol.ts";
+import { isOpenAt } from "../../../shared/business-hours.ts";
 import type { ChatConnection } from "../chat-connection.ts";
 
 /** Where a chat is handed: one colleague, or a department's queue. */
@@ -57,7 +58,11 @@ export function TransferControl(props: {
             <Show when={props.departments.length > 0}>
               <optgroup label="Department">
                 <For each={props.departments}>
-                  {(dep) => <option value={`department:${dep.id}`}>{dep.name}</option>}
+                  {(dep) => (
+                    <option value={`department:${dep.id}`}>
+                      {isOpenAt(dep.businessHours, Date.now()) ? dep.name : `${dep.name} (closed now)`}
+                    </option>
+                  )}
                 </For>
               </optgroup>
             </Show>

@@ -5,6 +5,7 @@
 // chat rings for; when it rings for you it counts down to the ring's end, with Accept and Decline.
 import { createSignal, For, onCleanup, Show } from "solid-js";
 import { mayAcceptWaiting, type WaitingChat } from "../../../shared/lobby-protocol.ts";
+import { isOpenAt } from "../../../shared/business-hours.ts";
 import type { DepartmentSummary } from "../../../shared/protocol.ts";
 import { waitedFor } from "../format.ts";
 import type { LobbyConnection } from "../lobby-connection.ts";
@@ -26,8 +27,12 @@ export function WaitingList(props: {
   const clock = setInterval(() => setNow(Date.now()), 1000);
   onCleanup(() => clearInterval(clock));
   const online = () => props.lobby.you()?.status === "online";
-  const departmentName = (id: string | null) =>
-    id === null ? "Any department" : (props.departments.find((d) => d.id === id)?.name ?? "A department");
+  const departmentName = (id: string | null) => {
+    if (id === null) return "Any department";
+    const department = props.departments.find((d) => d.id === id);
+    if (!department) return "A department";
+    return isOpenAt(department.businessHours, now()) ? department.name : `${department.name} (closed now)`;
+  };
   /** The page the visitor of this chat is on, if their widget is still open somewhere. */
   const pageOf = (chatId: string) => props.lobby.visitors().find((visitor) => visitor.chatId === chatId);
 
@@ -63,6 +68,11 @@ export function WaitingList(props: {
                 <span class="waiting-name">{chat.visitorName}</span>
                 <OfflineMark offline={chat.offline} email={chat.visitorEmail} />
                 <span class="waiting-since">{waitedFor(chat.since, now())}</span>
+                <Show when={chat.unanswered}>
+                  <span class="waiting-routing" data-testid="waiting-unanswered">
+                    Under way, but the visitor got no answer in time: join to help
+                  </span>
+                </Show>
                 <Show when={chat.firstMessage}>
                   <p class="waiting-preview" data-testid="waiting-preview">
                     {chat.firstMessage}

@@ -17,7 +17,7 @@ import {
 import type { WidgetConfig } from "../../../shared/widget-api.ts";
 import type { ChatHost } from "../contract.ts";
 import { formEn, formTexts, type FormTexts } from "../form-texts.ts";
-import type { Texts } from "../texts.ts";
+import { fill, type Texts } from "../texts.ts";
 import { el } from "./dom.ts";
 import { createQueueNotice } from "./queue-notice.ts";
 import type { VisitorChat } from "./visitor-chat.ts";
@@ -215,6 +215,11 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
     tSend.textContent = t.transcriptSend;
     const first = pDepartment.control.options[0];
     if (first) first.textContent = t.anyDepartment;
+    // A department outside its business hours says so: choosing it offers "leave a message".
+    for (const d of config?.departments ?? []) {
+      const option = [...pDepartment.control.options].find((o) => o.value === d.id);
+      if (option) option.textContent = d.open ? d.name : fill(t.departmentClosed, { name: d.name });
+    }
   }
 
   function setConfig(c: WidgetConfig): void {
@@ -225,7 +230,7 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
     any.value = "";
     pDepartment.control.replaceChildren(any);
     for (const d of c.departments) {
-      const option = el("option", undefined, d.name);
+      const option = el("option");
       option.value = d.id;
       pDepartment.control.append(option);
     }

@@ -19,6 +19,8 @@ const columns = {
   routingMode: departments.routingMode,
   ringTimeoutSeconds: departments.ringTimeoutSeconds,
   maxWaitSeconds: departments.maxWaitSeconds,
+  reassignAfterSeconds: departments.reassignAfterSeconds,
+  businessHours: departments.businessHours,
   createdAt: departments.createdAt,
 };
 const NOT_FOUND = "There is no such department in this account.";
@@ -106,7 +108,8 @@ export const departmentRoutes = new Hono<AppEnv>()
       description:
         "Its name, and how its waiting chats find an operator: `routingMode` (`everyone`: all online members see the chat, the first to accept gets it; " +
         "`round_robin` and `least_busy`: it rings for one member at a time, for `ringTimeoutSeconds`, then the next), and `maxWaitSeconds`, " +
-        "after which a chat nobody took is missed. Changes apply to chats waiting now. See docs/routing.md.",
+        "after which a chat nobody took is missed. `reassignAfterSeconds` (null: off, 30–3600): a chat under way whose visitor got no operator answer for that long is offered to another operator, with its history. `businessHours` (null: always open) is a weekly schedule in a time zone plus closed dates; " +
+        "outside them the widget offers to leave a message and new chats for the department are refused (`409 department_closed`). Changes apply to chats waiting now. See docs/routing.md.",
       input: "body",
       ok: { status: 200, description: "The department as it is now.", schema: Department },
       errors: { 404: true, 409: DUPLICATE_409 },
