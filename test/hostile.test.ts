@@ -258,6 +258,12 @@ function routes(): Route[] {
     { method: "GET", path: `/api/chats/${c}/queue`, auth: "visitor" },
     {
       method: "POST",
+      path: `/api/chats/${c}/continue-by-email`,
+      auth: "visitor",
+      body: { email: "vera@example.org", cid: "c1" },
+    },
+    {
+      method: "POST",
       path: `/api/chats/${c}/transcript`,
       auth: "operator",
       body: { email: "vera@example.org" },

@@ -1,6 +1,7 @@
 // HTTP routes and every way authentication can fail, through the real Worker and D1.
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
+import { signedFileUrl } from "../src/server/file-links.ts";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   SOCKET_PROTOCOL,
@@ -243,6 +244,25 @@ describe("authentication failures", () => {
       .setExpirationTime("1h")
       .sign(new TextEncoder().encode("another-secret-of-sufficient-length-000000"));
     await problem(await call("/api/operator/chats", { token: forged }), 401, "token_invalid");
+    // Forged and expired is still forged: the expiry is read only from a genuine token, so a bad
+    // signature never learns that its claims would otherwise have passed.
+    const forgedExpired = await new SignJWT({ typ: "operator", acc: home.id, role: "owner", name: "Mallory" })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(`${home.id}_owner`)
+      .setIssuer("parley")
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode("another-secret-of-sufficient-length-000000"));
+    await problem(await call("/api/operator/chats", { token: forgedExpired }), 401, "token_invalid");
+    // A file link (its own audience) is never taken for a session.
+    const chat = await startChat(home.id);
+    const link = await signedFileUrl(
+      env,
+      "https://parley.test",
+      { accountId: home.id, chatId: chat.chatId, fileId: "f_1" },
+      60_000,
+    );
+    const sig = new URL(link.url).searchParams.get("sig")!;
+    await problem(await call("/api/operator/chats", { token: sig }), 401, "token_invalid");
   });
 
   it("refuses tokens of the wrong kind for a route", async () => {

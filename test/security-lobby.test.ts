@@ -5,6 +5,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { lobbyOf } from "../src/durable/lobby-address.ts";
+import { chatRoomOf } from "../src/durable/chat-room.ts";
 import { DEFAULT_QUEUE_MAX_WAITING, DEFAULT_QUEUE_MISSED_AFTER_S } from "../src/durable/lobby.ts";
 import { LOBBY_VISITOR_HEADER } from "../src/durable/lobby-visitors.ts";
 import { PAGE_NOTICE_BURST, PAGE_NOTICES_PER_SECOND, PAGE_WARNING_EVERY_MS } from "../src/durable/page-limit.ts";
@@ -19,6 +20,7 @@ import {
   expectProblem,
   join,
   login,
+  operatorJoins,
   seedAccount,
   startChat,
   type SeededAccount,
@@ -283,6 +285,76 @@ describe("a chat nobody takes", () => {
         200,
       ),
     ).toEqual({ waiting: false });
+  });
+});
+
+describe("a missed chat continuing by email", () => {
+  it("takes the visitor's address and last word, waits again as an offline message, and mails the answer", async () => {
+    const acc = await seedAccount("missedmail");
+    const chat = await startChat(acc.id);
+    const { client: visitor } = await join(chat.chatId, chat.token);
+    visitor.send({ type: "message", cid: "q1", text: "Do you ship to Norway?" });
+    await visitor.next("ack");
+    await afterQueueTimeout(acc.id);
+    const continueByEmail = (json: unknown, token = chat.token) =>
+      call(`/api/chats/${chat.chatId}/continue-by-email`, { method: "POST", token, json });
+
+    // Someone else's chat, a bad address, an operator's token: refused, nothing changes.
+    const other = await startChat(acc.id);
+    await expectProblem(await continueByEmail({ email: "a@b.test", cid: "x" }, other.token), 403, "forbidden");
+    await expectProblem(await continueByEmail({ email: "not-an-address", cid: "x" }), 422, "validation_failed");
+    const ann = (await login(acc.emails.ann)).token;
+    await expectProblem(await continueByEmail({ email: "a@b.test", cid: "x" }, ann), 403, "forbidden");
+
+    const body = { email: "Nora@Example.test", cid: "c1", text: "Please answer by email." };
+    expect(await expectJson(await continueByEmail(body), 201)).toEqual({
+      chatId: chat.chatId,
+      email: "nora@example.test",
+    });
+    // A retry (the answer was lost) stores nothing twice.
+    expect((await continueByEmail(body)).status).toBe(201);
+    const texts = (await visitor.next("msg")).message;
+    expect(texts).toMatchObject({ text: "Please answer by email.", author: { kind: "visitor" } });
+
+    // Back in the queue as an offline message, with the address; never missed again; counted missed.
+    const { client: lobby } = await lobbySocket(ann);
+    const snapshot = await online(lobby);
+    expect(snapshot.waiting.find((w) => w.chatId === chat.chatId)).toMatchObject({
+      offline: true,
+      visitorEmail: "nora@example.test",
+      firstMessage: "Do you ship to Norway?",
+    });
+    expect(
+      await expectJson<QueuePositionResponse>(
+        await call(`/api/chats/${chat.chatId}/queue`, { token: chat.token }),
+        200,
+      ),
+    ).toEqual({ waiting: false });
+    const row = await expectJson<ChatDetail>(await admin(`/chats/${chat.chatId}`, acc.apiKey), 200);
+    expect(row.chat).toMatchObject({ visitorEmail: "nora@example.test", missedAt: expect.any(Number) });
+    const stateOf = () =>
+      runInDurableObject(chatRoomOf(env, chat.chatId), (_, state) =>
+        state.storage.sql
+          .exec<{ email: string; mailed_seq: number }>("SELECT email, mailed_seq FROM answer_mail")
+          .one(),
+      );
+    expect((await stateOf()).email).toBe("nora@example.test");
+
+    // Once an operator is in it, it is theirs to answer: the visitor writes in the chat instead.
+    expect((await call(`/api/operator/chats/${chat.chatId}/accept`, { method: "POST", token: ann })).status).toBe(200);
+    await expectProblem(await continueByEmail({ email: "a@b.test", cid: "c2" }), 409, "conflict");
+
+    // The operator's answer goes out by email (once the gathering delay has passed).
+    visitor.close();
+    const operator = await operatorJoins(chat.chatId, ann);
+    operator.send({ type: "message", cid: "a1", text: "Yes, we do." });
+    const answer = await operator.next("ack");
+    const room = chatRoomOf(env, chat.chatId);
+    await runInDurableObject(room, (_, state) => {
+      state.storage.sql.exec("UPDATE answer_mail SET due_at = ? WHERE due_at IS NOT NULL", Date.now() - 1);
+    });
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+    expect((await stateOf()).mailed_seq).toBeGreaterThanOrEqual(answer.seq);
   });
 });
 

@@ -281,6 +281,49 @@ export class ChatRoom extends DurableObject<Env> {
     );
   }
 
+  /** A chat nobody took in time continues by email: the visitor's address is where operators'
+   * answers go from now on (answer-mail.ts), their optional last word joins the log, and the chat
+   * waits again as an offline message (which never expires), counted missed all the same. Only
+   * while no operator is in it; a retry with the same cid changes nothing. */
+  async continueByEmail(request: {
+    email: string;
+    cid: string;
+    text: string | null;
+    acceptLanguage: string | null;
+    origin: string | null;
+  }): Promise<{ ok: true } | { ok: false; code: "not_found" | "conflict" }> {
+    const chat = this.chat();
+    if (!chat) return { ok: false, code: "not_found" };
+    if (chat.status !== "waiting") return { ok: false, code: "conflict" };
+    const visitor = this.visitor(chat);
+    const now = Date.now();
+    const message = this.transaction(() => {
+      const stored =
+        request.text === null
+          ? null
+          : this.log.append({ cid: request.cid, kind: "text", author: visitor, text: request.text, at: now });
+      // The visitor has read everything up to here in the widget; only later answers are mailed.
+      rememberAnswerAddress(this.sql, request, this.log.lastSeq());
+      return stored;
+    });
+    if (message) this.broadcast({ type: "msg", message });
+    await recordVisitorEmailIfMissing(this.env.DB, chat.chat_id, request.email);
+    const first = this.log.after(0, 50).find((m) => m.kind === "text" && m.author.kind === "visitor");
+    await lobbyOf(this.env, chat.account_id).enqueue(
+      {
+        chatId: chat.chat_id,
+        departmentId: chat.department_id,
+        visitorName: visitor.name,
+        since: now,
+        offline: true,
+        visitorEmail: request.email,
+        ...(first?.text ? { firstMessage: first.text } : {}),
+      },
+      chat.account_id,
+    );
+    return { ok: true };
+  }
+
   /** Hands the chat on. To an operator: they join (and, unless `stay`, `from` leaves), and their
    * consoles open it; to a department: `from` leaves and the chat waits again, in that
    * department's queue. The log, and so the history, is this room's: it goes along by staying

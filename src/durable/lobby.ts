@@ -173,6 +173,8 @@ export class Lobby extends DurableObject<Env> {
     );
     this.saveDetails(chat);
     this.sql.exec("DELETE FROM missed WHERE chat_id = ?", chat.chatId);
+    // An offline message (a chat continuing by email, too) never expires.
+    if (chat.offline) this.sql.exec("DELETE FROM queue_deadlines WHERE chat_id = ?", chat.chatId);
     // Those in an unanswered chat already had it: it rings for someone else.
     for (const operatorId of passedBy) this.router.passedBy(chat.chatId, operatorId);
     // Waiting again (an email reply, a transfer) starts the clock again; waiting already keeps it.
@@ -265,7 +267,8 @@ export class Lobby extends DurableObject<Env> {
       .exec<{ position: number }>(
         `SELECT (SELECT COUNT(*) FROM waiting o WHERE o.department_id IS w.department_id AND (o.since < w.since OR (o.since = w.since AND o.chat_id <= w.chat_id))
            AND o.chat_id NOT IN (SELECT chat_id FROM waiting_details WHERE json_extract(details, '$.offline'))) AS position
-         FROM waiting w WHERE w.chat_id = ?`,
+         FROM waiting w WHERE w.chat_id = ?
+           AND w.chat_id NOT IN (SELECT chat_id FROM waiting_details WHERE json_extract(details, '$.offline'))`,
         chatId,
       )
       .toArray()[0];

@@ -2,8 +2,7 @@
 // signature over exactly those (and its expiry), so changing any part of it breaks it: a link to
 // one chat's file can never be bent into another chat's. Participants get short-lived links
 // (GET /api/chats/{chatId}/files/{fileId}/link); emailed transcripts may mint long-lived ones.
-import { errors, jwtVerify, SignJWT } from "jose";
-import { ISSUER, signingKey } from "./signing.ts";
+import { signJwt, verifyJwt } from "./jwt.ts";
 
 /** Ids that may appear in a file's path: what our own ids are made of, nothing that could
  * change the path (no "/", "..", "%"). */
@@ -40,39 +39,28 @@ const FILE_LINK_AUDIENCE = "parley:file";
 export type FileRef = { accountId: string; chatId: string; fileId: string };
 
 async function signFileLink(ref: FileRef, secret: string | undefined, expiresAtMs: number): Promise<string> {
-  return new SignJWT({ typ: "file", acc: ref.accountId, chat: ref.chatId, file: ref.fileId })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuer(ISSUER)
-    .setAudience(FILE_LINK_AUDIENCE)
-    .setExpirationTime(Math.floor(expiresAtMs / 1000))
-    .sign(signingKey(secret));
+  return signJwt(
+    {
+      typ: "file",
+      acc: ref.accountId,
+      chat: ref.chatId,
+      file: ref.fileId,
+      aud: FILE_LINK_AUDIENCE,
+      exp: Math.floor(expiresAtMs / 1000),
+    },
+    secret,
+  );
 }
 
 type FileLinkResult =
   { ok: true; ref: FileRef; expiresAt: number } | { ok: false; reason: "link_invalid" | "link_expired" };
 
 export async function verifyFileLink(token: string, secret: string | undefined): Promise<FileLinkResult> {
-  try {
-    const { payload } = await jwtVerify(token, signingKey(secret), {
-      issuer: ISSUER,
-      audience: FILE_LINK_AUDIENCE,
-      algorithms: ["HS256"],
-      requiredClaims: ["exp"],
-    });
-    const { typ, acc, chat, file, exp } = payload;
-    if (
-      typ !== "file" ||
-      typeof acc !== "string" ||
-      typeof chat !== "string" ||
-      typeof file !== "string" ||
-      typeof exp !== "number"
-    )
-      return { ok: false, reason: "link_invalid" };
-    return { ok: true, ref: { accountId: acc, chatId: chat, fileId: file }, expiresAt: exp * 1000 };
-  } catch (error) {
-    // jose checks the signature before the claims, so only a genuine link is ever "expired".
-    if (error instanceof errors.JWTExpired) return { ok: false, reason: "link_expired" };
-    if (error instanceof errors.JOSEError) return { ok: false, reason: "link_invalid" };
-    throw error;
-  }
+  // The signature is checked before the expiry (jwt.ts), so only a genuine link is ever "expired".
+  const verified = await verifyJwt(token, secret, FILE_LINK_AUDIENCE);
+  if (!verified.ok) return { ok: false, reason: verified.expired ? "link_expired" : "link_invalid" };
+  const { typ, acc, chat, file, exp } = verified.payload;
+  if (typ !== "file" || typeof acc !== "string" || typeof chat !== "string" || typeof file !== "string")
+    return { ok: false, reason: "link_invalid" };
+  return { ok: true, ref: { accountId: acc, chatId: chat, fileId: file }, expiresAt: exp * 1000 };
 }

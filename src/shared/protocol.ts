@@ -392,6 +392,22 @@ export const OfflineMessageRequest = v.strictObject({
 export type OfflineMessageRequest = v.InferOutput<typeof OfflineMessageRequest>;
 export type OfflineMessageResponse = { chatId: string };
 
+/** A chat nobody took in time (missed) continues by email: the visitor leaves their address and,
+ * if they like, one more message (`cid` makes a retry safe). POST /api/chats/:chatId/continue-by-email. */
+export const ContinueByEmailRequest = v.strictObject({
+  email: Email,
+  cid: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CID_LENGTH)),
+  text: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((text) => text.trim().length > 0, "The message is empty."),
+      v.maxLength(MAX_TEXT_LENGTH),
+    ),
+  ),
+});
+export type ContinueByEmailRequest = v.InferOutput<typeof ContinueByEmailRequest>;
+export type ContinueByEmailResponse = { chatId: string; email: string };
+
 export const OperatorLoginRequest = v.strictObject({
   email: Email,
   password: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),

@@ -15,6 +15,7 @@ import { transcriptRoutes } from "./routes/transcripts.ts";
 import { downloadRoutes, fileRoutes } from "./routes/files.ts";
 import { operatorRoutes } from "./routes/operator.ts";
 import { queueRoutes } from "./routes/queue.ts";
+import { continueByEmailRoutes } from "./routes/continue-by-email.ts";
 import { offlineMessageRoutes } from "./routes/offline-messages.ts";
 import { socketRoutes } from "./routes/sockets.ts";
 import { handoverRoutes } from "./routes/handover.ts";
@@ -56,6 +57,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/chats", transcriptRoutes)
   .route("/api/chats", fileRoutes)
   .route("/api/chats", queueRoutes)
+  .route("/api/chats", continueByEmailRoutes)
   .route("/api/files", downloadRoutes)
   .route("/api/admin/v1", adminRoutes)
   .route("/ws/visitors", visitorPresenceRoutes)

@@ -1,6 +1,6 @@
 // A chat nobody takes, in a real browser against `wrangler dev` with a 2-second queue timeout: the
 // lobby's alarm moves it to missed, the console's waiting list drops it, and the visitor's widget
-// stops waiting, says no operator could take the chat and offers the offline form instead.
+// stops waiting, says no operator could take the chat and offers to continue it by email.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { ALICE, eventually, goOnline, signIn, waitingChat } from "./browser.ts";
@@ -16,7 +16,7 @@ const chatIdOf = (page: Page) =>
   );
 
 describe("a chat nobody takes in time", () => {
-  it("leaves the console's waiting list, and the widget offers to leave a message, which gets through", async () => {
+  it("leaves the console's waiting list, and the widget offers to continue by email, which gets through", async () => {
     const { page: alice } = await suite.open();
     await signIn(alice, ALICE);
     await goOnline(alice);
@@ -37,13 +37,19 @@ describe("a chat nobody takes in time", () => {
     await eventually(() => widget(visitor, "parley-waiting").textContent(), undefined, 30_000).toContain(
       "no operator could take your chat",
     );
+    // The chat goes on by email: the widget asks only for the address (its name is known) and
+    // takes one more word if the visitor has one.
     await widget(visitor, "parley-offline-form").waitFor();
-    await widget(visitor, "parley-offline-name").fill("Mia Missed");
+    expect(await widget(visitor, "parley-offline-name").isHidden()).toBe(true);
     await widget(visitor, "parley-offline-email").fill("mia@example.org");
     await widget(visitor, "parley-offline-text").fill("Please write back about my order.");
     await widget(visitor, "parley-offline-send").click();
     await widget(visitor, "parley-offline-sent").waitFor();
-    // The message waits in the queue as an offline message (those never expire).
-    await alice.locator('[data-testid="waiting-chat"]', { hasText: "Mia Missed" }).waitFor();
+    // The same chat waits again as an offline message (those never expire), with the address and
+    // the whole conversation for whoever takes it.
+    const card = waitingChat(alice, chatId);
+    await card.waitFor();
+    await eventually(() => card.textContent()).toContain("mia@example.org");
+    expect(await card.textContent()).toContain("Is anybody there?");
   });
 });

@@ -11,6 +11,7 @@ export const formEn = {
   preChatIntro: "Before we start, tell us who you are.",
   preChatStart: "Start chat",
   offlineLeave: "Leave a message",
+  continueByEmail: "Leave your email and we will answer your chat by email. Anything to add?",
   offlineText: "Your message",
   offlineSend: "Send message",
   offlineSent: "Thank you! We have your message and will answer by email.",
@@ -44,6 +45,8 @@ const formDe: FormTexts = {
   preChatIntro: "Bevor es losgeht: Wer sind Sie?",
   preChatStart: "Chat starten",
   offlineLeave: "Nachricht hinterlassen",
+  continueByEmail:
+    "Hinterlassen Sie Ihre E-Mail-Adresse, dann antworten wir auf Ihren Chat per E-Mail. Möchten Sie noch etwas ergänzen?",
   offlineText: "Ihre Nachricht",
   offlineSend: "Nachricht senden",
   offlineSent: "Vielen Dank! Wir haben Ihre Nachricht erhalten und antworten per E-Mail.",

@@ -1,9 +1,8 @@
 // Signed session tokens (JWT, HS256) for operators and visitors. Admin API keys are not JWTs:
 // see api-keys.ts. Every token names the one account it is good for.
-import { errors, jwtVerify, SignJWT } from "jose";
 import { ulid } from "ulid";
 import { operatorRoles, type OperatorRole } from "../../shared/protocol.ts";
-import { ISSUER, signingKey } from "../../server/signing.ts";
+import { signJwt, verifyJwt } from "../../server/jwt.ts";
 
 export const OPERATOR_TOKEN_TTL_S = 12 * 60 * 60;
 /** Long enough for a visitor's chat to survive reloads and return visits over a month. */
@@ -30,38 +29,27 @@ type VerifyResult =
 
 export async function signToken(claims: TokenClaims, secret: string | undefined, ttlSeconds: number) {
   const expiresAt = Math.floor(Date.now() / 1000) + ttlSeconds;
-  const { sub, ...rest } = claims;
-  const token = await new SignJWT(rest)
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setSubject(sub)
-    .setIssuer(ISSUER)
-    .setIssuedAt()
-    .setExpirationTime(expiresAt)
-    .sign(signingKey(secret));
+  const token = await signJwt({ ...claims, exp: expiresAt }, secret);
   return { token, expiresAt: expiresAt * 1000 };
 }
 
 export async function verifyToken(token: string, secret: string | undefined): Promise<VerifyResult> {
-  try {
-    const { payload } = await jwtVerify(token, signingKey(secret), { issuer: ISSUER, algorithms: ["HS256"] });
-    const { typ, acc, sub, name, exp } = payload as Record<string, unknown>;
-    if (typeof acc !== "string" || typeof sub !== "string" || typeof name !== "string" || typeof exp !== "number")
-      return { ok: false, reason: "token_invalid" };
-    const expiresAt = exp * 1000;
-    if (typ === "operator" && (operatorRoles as readonly unknown[]).includes(payload.role)) {
-      const ver = typeof payload.ver === "number" && Number.isInteger(payload.ver) ? payload.ver : 0;
-      const sid = typeof payload.sid === "string" ? { sid: payload.sid } : {};
-      return { ok: true, claims: { typ, acc, sub, name, role: payload.role as OperatorRole, ver, ...sid }, expiresAt };
-    }
-    if (typ === "visitor" && typeof payload.chat === "string") {
-      return { ok: true, claims: { typ, acc, sub, name, chat: payload.chat }, expiresAt };
-    }
+  const verified = await verifyJwt(token, secret);
+  if (!verified.ok) return { ok: false, reason: verified.expired ? "token_expired" : "token_invalid" };
+  const payload = verified.payload;
+  const { typ, acc, sub, name, exp } = payload;
+  if (typeof acc !== "string" || typeof sub !== "string" || typeof name !== "string")
     return { ok: false, reason: "token_invalid" };
-  } catch (error) {
-    if (error instanceof errors.JWTExpired) return { ok: false, reason: "token_expired" };
-    if (error instanceof errors.JOSEError) return { ok: false, reason: "token_invalid" };
-    throw error;
+  const expiresAt = exp * 1000;
+  if (typ === "operator" && (operatorRoles as readonly unknown[]).includes(payload.role)) {
+    const ver = typeof payload.ver === "number" && Number.isInteger(payload.ver) ? payload.ver : 0;
+    const sid = typeof payload.sid === "string" ? { sid: payload.sid } : {};
+    return { ok: true, claims: { typ, acc, sub, name, role: payload.role as OperatorRole, ver, ...sid }, expiresAt };
   }
+  if (typ === "visitor" && typeof payload.chat === "string") {
+    return { ok: true, claims: { typ, acc, sub, name, chat: payload.chat }, expiresAt };
+  }
+  return { ok: false, reason: "token_invalid" };
 }
 
 /** A new sign-in of this operator: a token with its own session id. */
@@ -101,14 +89,10 @@ export async function signSignUpInvitation(
   secret: string | undefined,
 ) {
   const expiresAt = Math.floor(Date.now() / 1000) + SIGN_UP_INVITATION_TTL_S;
-  const token = await new SignJWT({ typ: "invitation", acc: accountId, role })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setSubject(operatorId)
-    .setIssuer(ISSUER)
-    .setAudience(INVITATION_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(expiresAt)
-    .sign(signingKey(secret));
+  const token = await signJwt(
+    { typ: "invitation", acc: accountId, role, sub: operatorId, aud: INVITATION_AUDIENCE, exp: expiresAt },
+    secret,
+  );
   return { token, expiresAt: expiresAt * 1000 };
 }
 
@@ -121,25 +105,12 @@ export async function verifySignUpInvitation(
   token: string,
   secret: string | undefined,
 ): Promise<SignUpInvitationResult> {
-  try {
-    const { payload } = await jwtVerify(token, signingKey(secret), {
-      issuer: ISSUER,
-      audience: INVITATION_AUDIENCE,
-      algorithms: ["HS256"],
-    });
-    if (
-      payload.typ !== "invitation" ||
-      typeof payload.acc !== "string" ||
-      typeof payload.sub !== "string" ||
-      typeof payload.exp !== "number"
-    )
-      return { ok: false, reason: "token_invalid" };
-    const role = (operatorRoles as readonly unknown[]).includes(payload.role) ? (payload.role as OperatorRole) : null;
-    if (payload.role !== undefined && role === null) return { ok: false, reason: "token_invalid" };
-    return { ok: true, accountId: payload.acc, operatorId: payload.sub, role, expiresAt: payload.exp * 1000 };
-  } catch (error) {
-    if (error instanceof errors.JWTExpired) return { ok: false, reason: "token_expired" };
-    if (error instanceof errors.JOSEError) return { ok: false, reason: "token_invalid" };
-    throw error;
-  }
+  const verified = await verifyJwt(token, secret, INVITATION_AUDIENCE);
+  if (!verified.ok) return { ok: false, reason: verified.expired ? "token_expired" : "token_invalid" };
+  const payload = verified.payload;
+  if (payload.typ !== "invitation" || typeof payload.acc !== "string" || typeof payload.sub !== "string")
+    return { ok: false, reason: "token_invalid" };
+  const role = (operatorRoles as readonly unknown[]).includes(payload.role) ? (payload.role as OperatorRole) : null;
+  if (payload.role !== undefined && role === null) return { ok: false, reason: "token_invalid" };
+  return { ok: true, accountId: payload.acc, operatorId: payload.sub, role, expiresAt: payload.exp * 1000 };
 }

@@ -7,6 +7,7 @@ import {
   MAX_RATING_COMMENT_LENGTH,
   MAX_TEXT_LENGTH,
   type ClientFrame,
+  type ContinueByEmailRequest,
   type OfflineMessageRequest,
   type Problem,
   type Rating,
@@ -20,7 +21,7 @@ import { formEn, formTexts, type FormTexts } from "../form-texts.ts";
 import { fill, type Texts } from "../texts.ts";
 import { el } from "./dom.ts";
 import { createQueueNotice } from "./queue-notice.ts";
-import type { VisitorChat } from "./visitor-chat.ts";
+import { newCid, type VisitorChat } from "./visitor-chat.ts";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const RATE_TIMEOUT_MS = 10_000;
@@ -189,6 +190,10 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
   transcript.append(tEmail.label, tError, tSend, tSent);
 
   const queueNotice = createQueueNotice(host, chat, changed);
+  /** A chat nobody took in time: the offline form continues it by email instead of starting one. */
+  const continuing = () => queueNotice.missed() && !!chat.state.session;
+  /** One cid per message left, kept across retries so a lost answer never stores it twice. */
+  let continueCid: string | null = null;
   root.append(queueNotice.node, prechat, offline, offlineDone, rating, ratedNote, transcript);
   /** The offline form's first empty field: where a visitor who can only leave a message starts. */
   const offlineStart = () =>
@@ -201,7 +206,7 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
     pEmail.caption.textContent = oEmail.caption.textContent = t.yourEmail;
     pDepartment.caption.textContent = t.department;
     pStart.textContent = t.preChatStart;
-    offlineIntro.textContent = config?.offlineMessage || t.offlineLeave;
+    offlineIntro.textContent = continuing() ? t.continueByEmail : config?.offlineMessage || t.offlineLeave;
     oText.caption.textContent = t.offlineText;
     oSend.textContent = t.offlineSend;
     offlineDone.textContent = t.offlineSent;
@@ -252,6 +257,8 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
     const missed = queueNotice.missed();
     offline.hidden = showPrechat || offlineSent || invited || (missed ? false : online || !fresh);
     offlineDone.hidden = !offlineSent;
+    // A missed chat continues by email: its name is known, the message is optional.
+    oName.label.hidden = continuing();
     rating.hidden = !s.ended || !s.session || s.rated;
     ratedNote.hidden = !s.ended || !s.session || !s.rated;
     // The server sends a transcript only once an operator has answered (docs/protocol.md).
@@ -307,23 +314,39 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
     const name = oName.control.value.trim();
     const mail = email(oEmail.control);
     const text = oText.control.value;
-    const missing = !name ? oName.control : !mail ? oEmail.control : !text.trim() ? oText.control : null;
+    const session = continuing() ? chat.state.session : null;
+    const missing =
+      !session && !name ? oName.control : !mail ? oEmail.control : !session && !text.trim() ? oText.control : null;
     if (missing) return void ((oError.textContent = t.required), missing.focus());
     if (!EMAIL.test(mail)) return void ((oError.textContent = t.emailInvalid), oEmail.control.focus());
     oError.textContent = "";
     oSend.disabled = true;
-    const body: OfflineMessageRequest = { accountId: host.account, name: name.slice(0, 100), email: mail, text };
-    if (chat.prechat.departmentId) body.departmentId = chat.prechat.departmentId;
-    void fetch(`${host.base}/api/visitor/offline-messages`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    })
+    // A missed chat goes on by email (same chat, its history kept); otherwise a new offline message.
+    let request: Promise<Response>;
+    if (session) {
+      continueCid ??= newCid();
+      const body: ContinueByEmailRequest = { email: mail, cid: continueCid, ...(text.trim() ? { text } : {}) };
+      request = fetch(`${host.base}/api/chats/${encodeURIComponent(session.chatId)}/continue-by-email`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${session.token}` },
+        body: JSON.stringify(body),
+      });
+    } else {
+      const body: OfflineMessageRequest = { accountId: host.account, name: name.slice(0, 100), email: mail, text };
+      if (chat.prechat.departmentId) body.departmentId = chat.prechat.departmentId;
+      request = fetch(`${host.base}/api/visitor/offline-messages`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    }
+    void request
       .then((res) => res.status === 201)
       .catch(() => false)
       .then((ok) => {
         oSend.disabled = false;
         if (!ok) return void (oError.textContent = t.offlineFailed);
+        continueCid = null;
         offlineSent = true;
         oText.control.value = "";
         changed();

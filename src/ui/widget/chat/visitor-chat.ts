@@ -24,7 +24,8 @@ const FINAL_SEND_ERRORS = new Set<string>(finalSendErrors);
 const TYPING_STALE_MS = 30_000;
 const SESSION_RETRY_MS = 3_000;
 
-const newCid = () => crypto.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+export const newCid = () =>
+  crypto.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export class VisitorChat {
