@@ -96,7 +96,7 @@ export function WaitingList(props: {
                           to().id === myId() ? (
                             <>
                               Ringing for you:{" "}
-                              <span data-testid="ring-countdown" aria-live="off">
+                              <span class="ring-countdown" data-testid="ring-countdown" aria-live="off">
                                 {secondsLeft(chat)} s
                               </span>
                             </>
