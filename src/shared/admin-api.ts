@@ -69,7 +69,7 @@ export type Page<T> = { items: T[]; nextCursor: string | null };
 /** How long a chat may wait for an operator before it is missed, unless the department says. */
 export const DEFAULT_MAX_WAIT_S = 600;
 export const MIN_MAX_WAIT_S = 30;
-export const MAX_MAX_WAIT_S = 24 * 60 * 60;
+export const MAX_MAX_WAIT_S = 86_400; // 24 hours
 export const Department = named(
   "Department",
   v.object({
