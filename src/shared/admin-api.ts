@@ -110,16 +110,21 @@ export const DepartmentUpdate = v.strictObject({
   maxWaitSeconds: v.optional(MaxWait),
 });
 
-/** Most chats one operator may be given at once, when a capacity is set (null: no limit). */
+/** Most chats one operator may be given at once, when a capacity is set. */
 export const MAX_CHATS_LIMIT = 100;
-const MaxChats = v.nullable(
-  v.pipe(
-    v.number("A capacity must be a number of chats."),
-    v.integer("A capacity must be a whole number of chats."),
-    v.minValue(1, "A capacity must be at least 1 chat; leave it empty for no limit."),
-    v.maxValue(MAX_CHATS_LIMIT, `A capacity can be at most ${MAX_CHATS_LIMIT} chats.`),
-  ),
-);
+/** A capacity, or null; `unset` says what null means where it is set (an operator's: the
+ * account's default; the account's: no limit). */
+function maxChats(unset: string) {
+  return v.nullable(
+    v.pipe(
+      v.number("A capacity must be a number of chats."),
+      v.integer("A capacity must be a whole number of chats."),
+      v.minValue(1, `A capacity must be at least 1 chat; leave it empty for ${unset}.`),
+      v.maxValue(MAX_CHATS_LIMIT, `A capacity can be at most ${MAX_CHATS_LIMIT} chats.`),
+    ),
+  );
+}
+const MaxChats = maxChats("the account's default");
 
 // ---- Operators ---------------------------------------------------------------------------------
 export const Operator = named(
@@ -328,7 +333,7 @@ export const SettingsUpdate = v.strictObject({
   operatorsManageOwnResponses: v.optional(v.boolean()),
   preChatForm: v.optional(v.boolean()),
   language: v.optional(v.picklist(widgetLanguages, 'A language is "auto", "en" or "de".')),
-  maxChatsPerOperator: v.optional(MaxChats),
+  maxChatsPerOperator: v.optional(maxChats("no limit")),
 });
 export const DEFAULT_SETTINGS: Omit<Settings, "displayName"> = {
   widgetColor: "#2457d6",
