@@ -70,7 +70,7 @@ export type Page<T> = { items: T[]; nextCursor: string | null };
 /** How long a chat may wait for an operator before it is missed, unless the department says. */
 export const DEFAULT_MAX_WAIT_S = 600;
 export const MIN_MAX_WAIT_S = 30;
-export const MAX_MAX_WAIT_S = 24 * 60 * 60;
+export const MAX_MAX_WAIT_S = 86_400; // 24 hours
 export const Department = named(
   "Department",
   v.object({
@@ -121,16 +121,21 @@ export const DepartmentUpdate = v.strictObject({
   businessHours: v.optional(v.nullable(BusinessHoursSchema)),
 });
 
-/** Most chats one operator may be given at once, when a capacity is set (null: no limit). */
+/** Most chats one operator may be given at once, when a capacity is set. */
 export const MAX_CHATS_LIMIT = 100;
-const MaxChats = v.nullable(
-  v.pipe(
-    v.number("A capacity must be a number of chats."),
-    v.integer("A capacity must be a whole number of chats."),
-    v.minValue(1, "A capacity must be at least 1 chat; leave it empty for no limit."),
-    v.maxValue(MAX_CHATS_LIMIT, `A capacity can be at most ${MAX_CHATS_LIMIT} chats.`),
-  ),
-);
+/** A capacity, or null; `unset` says what null means where it is set (an operator's: the
+ * account's default; the account's: no limit). */
+function maxChats(unset: string) {
+  return v.nullable(
+    v.pipe(
+      v.number("A capacity must be a number of chats."),
+      v.integer("A capacity must be a whole number of chats."),
+      v.minValue(1, `A capacity must be at least 1 chat; leave it empty for ${unset}.`),
+      v.maxValue(MAX_CHATS_LIMIT, `A capacity can be at most ${MAX_CHATS_LIMIT} chats.`),
+    ),
+  );
+}
+const MaxChats = maxChats("the account's default");
 
 // ---- Operators ---------------------------------------------------------------------------------
 export const Operator = named(
@@ -339,7 +344,7 @@ export const SettingsUpdate = v.strictObject({
   operatorsManageOwnResponses: v.optional(v.boolean()),
   preChatForm: v.optional(v.boolean()),
   language: v.optional(v.picklist(widgetLanguages, 'A language is "auto", "en" or "de".')),
-  maxChatsPerOperator: v.optional(MaxChats),
+  maxChatsPerOperator: v.optional(maxChats("no limit")),
 });
 export const DEFAULT_SETTINGS: Omit<Settings, "displayName"> = {
   widgetColor: "#2457d6",

@@ -385,9 +385,17 @@ describe("accessibility of the Control Panel (axe-core, WCAG 2.1 A/AA)", () => {
 
     await openPanelPage(alice, "departments");
     const department = byTestId(alice, "cp-department-row").first();
-    await byTestId(department, "cp-department-rename").click();
+    await byTestId(department, "cp-department-edit").click();
     await byTestId(alice, "cp-department-edit-name").waitFor();
-    await check("a department's rename form");
+    await check("a department's edit form");
+    // The ring time shows for the modes that ring; a value out of range is refused at its field.
+    await byTestId(alice, "cp-department-routing-mode").selectOption("least_busy");
+    await byTestId(alice, "cp-department-ring-timeout").fill("2");
+    await byTestId(alice, "cp-department-edit-save").click();
+    const ring = byTestId(alice, "cp-department-ring-timeout");
+    await eventually(() => ring.getAttribute("aria-invalid")).toBe("true");
+    expect(await description(alice, ring)).toContain("The ring time must be at least 5 seconds.");
+    await check("a department's edit form with the ring time refused");
     await alice.keyboard.press("Escape");
     await byTestId(department, "cp-department-delete").click();
     await check("a department's delete confirmation");

@@ -2,9 +2,11 @@
 // reorders and deletes canned responses of every level there, and the console's canned responses
 // bar (hers, and a teammate's in another browser) follows at once, in the level's colour, without
 // a reload. Operators without an admin role get no Control Panel, and manage their own responses
-// from "My responses" only when an admin allows it in Settings.
+// from "My responses" only when an admin allows it in Settings. Routing is set there too: a
+// department's mode, ring time and longest wait, an operator's capacity and the account's.
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import type { Department, Operator, Settings } from "../../src/shared/admin-api.ts";
 import type { CannedLevel } from "../../src/shared/protocol.ts";
 import { DEMO } from "../../scripts/local-dev.ts";
 import {
@@ -32,6 +34,16 @@ const COLOURS: Record<CannedLevel, string> = {
   operator: "rgb(13, 44, 107)",
 };
 const SUPPORT = DEMO.departments.find((d) => d.name === "Support")!;
+const SALES = DEMO.departments.find((d) => d.name === "Sales")!;
+
+/** What the admin API says now, to check what the panel saved. */
+async function adminGet<T>(path: string): Promise<T> {
+  const response = await fetch(`${server.origin}/api/admin/v1${path}`, {
+    headers: { Authorization: `Bearer ${server.apiKey}` },
+  });
+  expect(response.status, path).toBe(200);
+  return (await response.json()) as T;
+}
 
 async function consoleFor(operator: DemoOperator): Promise<Page> {
   const opening = await suite.open();
@@ -262,5 +274,121 @@ describe("Control Panel: who sees it", () => {
       level: "operator",
       colour: COLOURS.operator,
     });
+  });
+});
+
+describe("Control Panel: routing", () => {
+  const field = (page: Page, id: string) => byTestId(page, id);
+  /** The hint and error a screen reader reads with a control. */
+  async function description(page: Page, control: Locator): Promise<string> {
+    const ids = ((await control.getAttribute("aria-describedby")) ?? "").split(" ").filter(Boolean);
+    return (await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()))).join(" ");
+  }
+
+  it("sets a department's mode, ring time and longest wait; the ring time only for the modes that ring", async () => {
+    const alice = await consoleFor(ALICE);
+    await openControlPanel(alice);
+    await byTestId(alice, "cp-nav-departments").click();
+    const sales = byTestId(alice, "cp-department-row").filter({ hasText: SALES.name });
+    await eventually(() => byTestId(sales, "cp-department-mode").textContent()).toBe(
+      "Everyone sees it (first to accept)",
+    );
+    expect(await byTestId(sales, "cp-department-timing").textContent()).toBe("waits up to 10 min");
+
+    await byTestId(sales, "cp-department-edit").click();
+    expect(await field(alice, "cp-department-ring-timeout").count()).toBe(0);
+    expect(await field(alice, "cp-department-max-wait").inputValue()).toBe("600");
+    await field(alice, "cp-department-routing-mode").selectOption("round_robin");
+    expect(await field(alice, "cp-department-ring-timeout").inputValue()).toBe("30");
+    await field(alice, "cp-department-ring-timeout").fill("20");
+    await field(alice, "cp-department-max-wait").fill("900");
+    expect(await description(alice, field(alice, "cp-department-max-wait"))).toContain("That is 15 min.");
+    await byTestId(alice, "cp-department-edit-save").click();
+    await eventually(() => byTestId(sales, "cp-department-mode").textContent()).toBe("Round robin");
+    expect(await byTestId(sales, "cp-department-timing").textContent()).toBe("rings 20 s each · waits up to 15 min");
+    expect(await adminGet<Department>(`/departments/${SALES.id}`)).toMatchObject({
+      routingMode: "round_robin",
+      ringTimeoutSeconds: 20,
+      maxWaitSeconds: 900,
+    });
+    await screenshot(alice, "cp-08-department-routing");
+
+    // A longest wait out of range is refused at its field, and nothing is saved.
+    await byTestId(sales, "cp-department-edit").click();
+    await field(alice, "cp-department-max-wait").fill("10");
+    await byTestId(alice, "cp-department-edit-save").click();
+    const wait = field(alice, "cp-department-max-wait");
+    await eventually(() => wait.getAttribute("aria-invalid")).toBe("true");
+    expect(await description(alice, wait)).toContain("The longest wait must be at least 30 seconds.");
+    expect((await adminGet<Department>(`/departments/${SALES.id}`)).maxWaitSeconds).toBe(900);
+
+    // Back to everyone: the ring time goes out of sight and is kept as it was.
+    await field(alice, "cp-department-max-wait").fill("600");
+    await field(alice, "cp-department-routing-mode").selectOption("everyone");
+    expect(await field(alice, "cp-department-ring-timeout").count()).toBe(0);
+    await byTestId(alice, "cp-department-edit-save").click();
+    await eventually(() => byTestId(sales, "cp-department-mode").textContent()).toBe(
+      "Everyone sees it (first to accept)",
+    );
+    expect(await adminGet<Department>(`/departments/${SALES.id}`)).toMatchObject({
+      routingMode: "everyone",
+      ringTimeoutSeconds: 20,
+      maxWaitSeconds: 600,
+    });
+  });
+
+  it("sets the account's most chats per operator, and an operator's own, new or edited; empty is the default", async () => {
+    const alice = await consoleFor(ALICE);
+    await openControlPanel(alice);
+    await byTestId(alice, "cp-nav-settings").click();
+    const most = field(alice, "cp-settings-maxChatsPerOperator");
+    expect(await most.inputValue()).toBe("");
+    await most.fill("4");
+    await byTestId(alice, "cp-settings-save").click();
+    await eventually(() => byTestId(alice, "cp-settings-saved").textContent()).toBe("Settings saved.");
+    expect((await adminGet<Settings>("/settings")).maxChatsPerOperator).toBe(4);
+
+    await byTestId(alice, "cp-nav-operators").click();
+    const bob = byTestId(alice, "cp-operator-row").filter({ hasText: BOB.email });
+    await byTestId(bob, "cp-operator-edit").click();
+    const capacity = field(alice, "cp-operator-edit-max-chats");
+    expect(await capacity.inputValue()).toBe("");
+    expect(await description(alice, capacity)).toContain("Empty: the account's default (4 chats, set in Settings).");
+    await capacity.fill("0");
+    await byTestId(alice, "cp-operator-edit-save").click();
+    await eventually(() => capacity.getAttribute("aria-invalid")).toBe("true");
+    expect(await description(alice, capacity)).toContain(
+      "A capacity must be at least 1 chat; leave it empty for the account's default.",
+    );
+    await capacity.fill("2");
+    await byTestId(alice, "cp-operator-edit-save").click();
+    await eventually(() => byTestId(bob, "cp-operator-capacity").textContent()).toBe("up to 2 chats at once");
+    expect((await adminGet<Operator>(`/operators/${BOB.id}`)).maxChats).toBe(2);
+
+    await byTestId(bob, "cp-operator-edit").click();
+    expect(await field(alice, "cp-operator-edit-max-chats").inputValue()).toBe("2");
+    await field(alice, "cp-operator-edit-max-chats").fill("");
+    await byTestId(alice, "cp-operator-edit-save").click();
+    await eventually(() => byTestId(bob, "cp-operator-capacity").count()).toBe(0);
+    expect((await adminGet<Operator>(`/operators/${BOB.id}`)).maxChats).toBeNull();
+
+    // A new operator with a capacity of their own.
+    const email = `cara.${Date.now()}@demo.parley.test`;
+    await field(alice, "cp-operator-email").fill(email);
+    await field(alice, "cp-operator-name").fill("Cara Capacity");
+    await field(alice, "cp-operator-max-chats").fill("3");
+    await byTestId(alice, "cp-operator-save").click();
+    const cara = byTestId(alice, "cp-operator-row").filter({ hasText: email });
+    await eventually(() => byTestId(cara, "cp-operator-capacity").textContent()).toBe("up to 3 chats at once");
+    expect(await field(alice, "cp-operator-max-chats").inputValue()).toBe("");
+    const id = await cara.getAttribute("data-id");
+    expect((await adminGet<Operator>(`/operators/${id}`)).maxChats).toBe(3);
+
+    // No limit again for the account.
+    await byTestId(alice, "cp-nav-settings").click();
+    await field(alice, "cp-settings-maxChatsPerOperator").fill("");
+    await byTestId(alice, "cp-settings-save").click();
+    await eventually(() => byTestId(alice, "cp-settings-saved").textContent()).toBe("Settings saved.");
+    expect((await adminGet<Settings>("/settings")).maxChatsPerOperator).toBeNull();
   });
 });

@@ -45,9 +45,13 @@ export function browserSuite(options: ConstructorParameters<typeof DevServer>[0]
       return opening;
     },
     /** A test visitor of the demo account speaking the WebSocket protocol; `null`: one who gives
-     * no name. */
-    async visitor(name: string | null): Promise<VisitorBot> {
-      const bot = await VisitorBot.start(server.origin, { accountId: DEMO.accountId, name });
+     * no name. With `departmentId` the chat waits in that department's queue. */
+    async visitor(name: string | null, departmentId?: string): Promise<VisitorBot> {
+      const bot = await VisitorBot.start(server.origin, {
+        accountId: DEMO.accountId,
+        name,
+        ...(departmentId ? { departmentId } : {}),
+      });
       bots.push(bot);
       return bot;
     },

@@ -21,9 +21,14 @@ export function WaitingList(props: {
 }) {
   const myId = () => props.lobby.you()?.id ?? "";
   const ringsForMe = (chat: WaitingChat) => props.lobby.ringsForMe(chat);
-  const secondsLeft = (chat: WaitingChat) => Math.max(0, Math.ceil(((chat.assignment?.expiresAt ?? 0) - now()) / 1000));
   // Waiting times and ring countdowns tick on without any frame arriving.
   const [now, setNow] = createSignal(Date.now());
+  /** Counted from the time it is drawn, not the last tick's: a ring that starts just before a tick
+   * would otherwise show a second more than the ring time. */
+  const secondsLeft = (chat: WaitingChat) => {
+    now(); // redrawn on every tick
+    return Math.max(0, Math.ceil(((chat.assignment?.expiresAt ?? 0) - Date.now()) / 1000));
+  };
   const clock = setInterval(() => setNow(Date.now()), 1000);
   onCleanup(() => clearInterval(clock));
   const online = () => props.lobby.you()?.status === "online";
@@ -101,7 +106,7 @@ export function WaitingList(props: {
                           to().id === myId() ? (
                             <>
                               Ringing for you:{" "}
-                              <span data-testid="ring-countdown" aria-live="off">
+                              <span class="ring-countdown" data-testid="ring-countdown" aria-live="off">
                                 {secondsLeft(chat)} s
                               </span>
                             </>

@@ -15,7 +15,10 @@ import type {
   Department,
   DepartmentCreate,
   DepartmentUpdate,
+  MAX_CHATS_LIMIT,
+  MAX_MAX_WAIT_S,
   MAX_PAGE,
+  MIN_MAX_WAIT_S,
   Operator,
   OperatorCreate,
   OperatorCreated,
@@ -24,6 +27,7 @@ import type {
   Settings,
   SettingsUpdate,
 } from "../../../shared/admin-api.ts";
+import type { MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from "../../../shared/lobby-protocol.ts";
 import type { CannedLevel, CannedResponse } from "../../../shared/protocol.ts";
 import { request } from "../api.ts";
 
@@ -33,11 +37,19 @@ export type NewCanned = v.InferInput<typeof CannedCreate>;
 export type CannedChanges = v.InferInput<typeof CannedUpdate>;
 export type NewOperator = v.InferInput<typeof OperatorCreate>;
 type OperatorChanges = v.InferInput<typeof OperatorUpdate>;
+export type DepartmentChanges = v.InferInput<typeof DepartmentUpdate>;
 export type SettingsChanges = v.InferInput<typeof SettingsUpdate>;
 
 const BASE = "/api/admin/v1";
 /** The contract's largest page; typed by it, so the two cannot drift apart. */
 const PAGE_SIZE: typeof MAX_PAGE = 100;
+/** The contract's limits the pages name in their hints, typed by it in the same way (its values
+ * would bring their modules' schemas along). */
+export const MIN_RING_S: typeof MIN_RING_TIMEOUT_S = 5;
+export const MAX_RING_S: typeof MAX_RING_TIMEOUT_S = 300;
+export const MIN_WAIT_S: typeof MIN_MAX_WAIT_S = 30;
+export const MAX_WAIT_S: typeof MAX_MAX_WAIT_S = 86_400;
+export const MOST_CHATS: typeof MAX_CHATS_LIMIT = 100;
 
 const path = (resource: string, id?: string) =>
   id === undefined ? `${BASE}/${resource}` : `${BASE}/${resource}/${encodeURIComponent(id)}`;
@@ -62,7 +74,7 @@ export const admin = {
     list: () => all<Department>("departments"),
     create: (body: v.InferInput<typeof DepartmentCreate>) =>
       request<Department>(path("departments"), { method: "POST", body }),
-    update: (id: string, body: v.InferInput<typeof DepartmentUpdate>) =>
+    update: (id: string, body: DepartmentChanges) =>
       request<Department>(path("departments", id), { method: "PATCH", body }),
     remove: (id: string) => request<void>(path("departments", id), { method: "DELETE" }),
   },

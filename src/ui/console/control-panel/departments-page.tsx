@@ -1,12 +1,55 @@
-// The Departments page: add one, rename one in place, delete one. Departments route waiting chats
-// to their operators and own department-level canned responses.
+// The Departments page: add one; change one in place (its name and how its waiting chats find an
+// operator: everyone at once, or ringing for one at a time, and how long they may wait); delete
+// one. Departments route waiting chats to their operators and own department-level canned
+// responses.
 import { createSignal, For, Show, type Signal } from "solid-js";
+import type { RoutingMode } from "../../../shared/lobby-protocol.ts";
 import type { ApiError } from "../api.ts";
 import { announce } from "../components/live-region.tsx";
-import { admin, type Department } from "./admin-client.ts";
+import {
+  admin,
+  MAX_RING_S,
+  MAX_WAIT_S,
+  MIN_RING_S,
+  MIN_WAIT_S,
+  type Department,
+  type DepartmentChanges,
+} from "./admin-client.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
-import { createAction, errorsFor, Field, FormProblem, WhenLoaded } from "./forms.tsx";
+import { createAction, errorsFor, Field, FormProblem, numberOf, WhenLoaded, type Action } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
+
+export const ROUTING_LABELS: Record<RoutingMode, string> = {
+  everyone: "Everyone sees it (first to accept)",
+  round_robin: "Round robin",
+  least_busy: "Least busy",
+};
+const ROUTING_HINTS: Record<RoutingMode, string> = {
+  everyone: "Every online operator of the department sees a waiting chat; the first to accept it gets it.",
+  round_robin:
+    "A waiting chat rings for one operator at a time, in turn: whoever was offered a chat longest ago. If everyone passes, anyone may take it.",
+  least_busy:
+    "A waiting chat rings for one operator at a time: whoever has the fewest chats. If everyone passes, anyone may take it.",
+};
+
+/** 90 → "1 min 30 s", 600 → "10 min", 86400 → "24 h". */
+function duration(seconds: number): string {
+  const parts = [
+    [Math.floor(seconds / 3600), "h"],
+    [Math.floor((seconds % 3600) / 60), "min"],
+    [seconds % 60, "s"],
+  ] as const;
+  return (
+    parts
+      .filter(([n]) => n > 0)
+      .map(([n, unit]) => `${n} ${unit}`)
+      .join(" ") || "0 s"
+  );
+}
+
+/** How long a chat rings (in the modes that ring) and may wait, in a few words. */
+const routingTiming = (d: Department) =>
+  `${d.routingMode === "everyone" ? "" : `rings ${duration(d.ringTimeoutSeconds)} each · `}waits up to ${duration(d.maxWaitSeconds)}`;
 
 const byName = (a: Department, b: Department) => a.name.localeCompare(b.name);
 
@@ -94,54 +137,53 @@ function NameField(props: {
 
 function DepartmentRow(props: { department: Department; onSaved(department: Department): void; onDeleted(): void }) {
   const [editing, setEditing] = createSignal(false);
-  const [name, setName] = createSignal(props.department.name);
   const action = createAction();
-  let renameButton: HTMLButtonElement | undefined;
+  let editButton: HTMLButtonElement | undefined;
+  const department = () => props.department;
 
   const close = () => {
     setEditing(false);
-    renameButton?.focus();
+    editButton?.focus();
   };
 
-  async function rename(event: SubmitEvent) {
-    event.preventDefault();
-    const saved = await action.run(() => admin.departments.update(props.department.id, { name: name() }));
-    if (!saved) return;
-    props.onSaved(saved.value);
-    close();
-  }
-
   async function remove() {
-    const done = await action.run(() => admin.departments.remove(props.department.id));
+    const done = await action.run(() => admin.departments.remove(department().id));
     if (!done) return;
-    announce(`Deleted the department ${props.department.name}.`);
+    announce(`Deleted the department ${department().name}.`);
     props.onDeleted();
   }
 
   return (
-    <li class="cp-list-row" data-testid="cp-department-row" data-id={props.department.id}>
+    <li class="cp-list-row" data-testid="cp-department-row" data-id={department().id}>
       <Show
         when={editing()}
         fallback={
           <>
-            <span class="cp-list-name">{props.department.name}</span>
+            <span class="cp-department-summary">
+              <span class="cp-list-name">{department().name}</span>
+              <span class="cp-badge" data-testid="cp-department-mode">
+                {ROUTING_LABELS[department().routingMode]}
+              </span>
+              <span class="cp-muted" data-testid="cp-department-timing">
+                {routingTiming(department())}
+              </span>
+            </span>
             <span class="cp-row-actions">
               <button
                 type="button"
-                ref={renameButton}
-                data-testid="cp-department-rename"
-                aria-label={`Rename ${props.department.name}`}
+                ref={editButton}
+                data-testid="cp-department-edit"
+                aria-label={`Edit ${department().name}`}
                 onClick={() => {
-                  setName(props.department.name);
                   action.clear();
                   setEditing(true);
                 }}
               >
-                Rename
+                Edit
               </button>
               <ConfirmButton
                 label="Delete"
-                question={`Delete ${props.department.name}?`}
+                question={`Delete ${department().name}?`}
                 testid="cp-department-delete"
                 disabled={action.busy()}
                 onConfirm={() => void remove()}
@@ -150,28 +192,129 @@ function DepartmentRow(props: { department: Department; onSaved(department: Depa
           </>
         }
       >
-        <form
-          class="cp-inline-form"
-          aria-label={`Rename ${props.department.name}`}
-          onSubmit={rename}
-          onKeyDown={(e) => e.key === "Escape" && close()}
-        >
-          <NameField
-            label="Name"
-            name={[name, setName]}
-            problem={action.problem()}
-            testid="cp-department-edit-name"
-            ref={(input) => queueMicrotask(() => input.select())}
-          />
-          <button type="submit" class="primary" data-testid="cp-department-edit-save" disabled={action.busy()}>
-            Save
-          </button>
-          <button type="button" onClick={close}>
-            Cancel
-          </button>
-        </form>
+        <EditForm
+          department={department()}
+          action={action}
+          onSaved={(saved) => (props.onSaved(saved), close())}
+          onCancel={close}
+        />
       </Show>
-      <FormProblem problem={action.problem()} fields={editing() ? ["name"] : []} />
+      <Show when={!editing()}>
+        <FormProblem problem={action.problem()} />
+      </Show>
     </li>
+  );
+}
+
+const EDIT_FIELDS = ["name", "routingMode", "ringTimeoutSeconds", "maxWaitSeconds"] as const;
+
+/** A department's name and how its waiting chats find an operator. Only what changed is sent. */
+function EditForm(props: {
+  department: Department;
+  action: Action;
+  onSaved(department: Department): void;
+  onCancel(): void;
+}) {
+  const [name, setName] = createSignal(props.department.name);
+  const [mode, setMode] = createSignal<RoutingMode>(props.department.routingMode);
+  const [ringTimeout, setRingTimeout] = createSignal(String(props.department.ringTimeoutSeconds));
+  const [maxWait, setMaxWait] = createSignal(String(props.department.maxWaitSeconds));
+  const problem = () => props.action.problem();
+  const rings = () => mode() !== "everyone";
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    const stored = props.department;
+    const changes: DepartmentChanges = {};
+    if (name() !== stored.name) changes.name = name();
+    if (mode() !== stored.routingMode) changes.routingMode = mode();
+    // The ring time is only shown, and so only sent, for the modes that ring. A number left empty
+    // is sent as null, for the API to say at the field what it needs.
+    const ring = numberOf(ringTimeout());
+    if (rings() && ring !== stored.ringTimeoutSeconds) changes.ringTimeoutSeconds = ring as number;
+    const wait = numberOf(maxWait());
+    if (wait !== stored.maxWaitSeconds) changes.maxWaitSeconds = wait as number;
+    if (Object.keys(changes).length === 0) return props.onCancel();
+    const saved = await props.action.run(() => admin.departments.update(stored.id, changes));
+    if (!saved) return;
+    announce(`Saved the department ${saved.value.name}.`);
+    props.onSaved(saved.value);
+  }
+
+  return (
+    <form
+      class="cp-row-form"
+      aria-label={`Edit ${props.department.name}`}
+      onSubmit={submit}
+      onKeyDown={(e) => e.key === "Escape" && props.onCancel()}
+    >
+      <div class="cp-row">
+        <NameField
+          label="Name"
+          name={[name, setName]}
+          problem={problem()}
+          testid="cp-department-edit-name"
+          ref={(input) => queueMicrotask(() => input.select())}
+        />
+        <Field label="Routing" hint={ROUTING_HINTS[mode()]} errors={errorsFor(problem(), "routingMode")}>
+          <select
+            data-testid="cp-department-routing-mode"
+            value={mode()}
+            onChange={(e) => setMode(e.currentTarget.value as RoutingMode)}
+          >
+            <For each={Object.keys(ROUTING_LABELS) as RoutingMode[]}>
+              {(m) => <option value={m}>{ROUTING_LABELS[m]}</option>}
+            </For>
+          </select>
+        </Field>
+      </div>
+      <div class="cp-row">
+        <Show when={rings()}>
+          <SecondsField
+            label="Ring time (seconds)"
+            hint={`How long a chat rings for one operator before it moves on to the next: ${MIN_RING_S} to ${MAX_RING_S} seconds.`}
+            value={[ringTimeout, setRingTimeout]}
+            errors={errorsFor(problem(), "ringTimeoutSeconds")}
+            testid="cp-department-ring-timeout"
+          />
+        </Show>
+        <SecondsField
+          label="Longest wait (seconds)"
+          hint={`A chat nobody takes by then is missed, and its visitor is asked for their email: ${MIN_WAIT_S} to ${MAX_WAIT_S.toLocaleString("en")} seconds (${duration(MAX_WAIT_S)}).`}
+          value={[maxWait, setMaxWait]}
+          errors={errorsFor(problem(), "maxWaitSeconds")}
+          testid="cp-department-max-wait"
+        />
+      </div>
+      <FormProblem problem={problem()} fields={EDIT_FIELDS} />
+      <div class="cp-form-actions">
+        <button type="submit" class="primary" data-testid="cp-department-edit-save" disabled={props.action.busy()}>
+          Save
+        </button>
+        <button type="button" onClick={() => props.onCancel()}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** A whole number of seconds; what it comes to in minutes or hours is said under it as it is typed. */
+function SecondsField(props: { label: string; hint: string; value: Signal<string>; errors: string[]; testid: string }) {
+  const [value, setValue] = props.value;
+  const spelled = () => {
+    const seconds = numberOf(value());
+    return seconds !== null && Number.isInteger(seconds) && seconds >= 60 ? ` That is ${duration(seconds)}.` : "";
+  };
+  return (
+    <Field label={props.label} hint={props.hint + spelled()} errors={props.errors}>
+      <input
+        type="number"
+        inputMode="numeric"
+        data-testid={props.testid}
+        value={value()}
+        onInput={(e) => setValue(e.currentTarget.value)}
+      />
+    </Field>
   );
 }

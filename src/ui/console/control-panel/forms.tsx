@@ -118,6 +118,14 @@ export function FormProblem(props: {
   );
 }
 
+/** A number input's value as the API takes it: the number typed, or null when it is empty (an
+ * optional number left unset; a required one is refused by the API, saying what it needs). Ranges
+ * are the API's to check, not the input's min and max: its messages say them in words, at the
+ * field, where the browser's own bubble would vanish. */
+export function numberOf(text: string): number | null {
+  return text.trim() === "" ? null : Number(text);
+}
+
 /** A label, the control (the child input, select or textarea, or the first one inside it), an
  * optional hint and the API's errors about this field. Field gives the control its id and links
  * hint and errors to it with aria-describedby itself, instead of callers spreading attributes:

@@ -9,11 +9,15 @@ import { OnceSecret } from "./once-secret.tsx";
 import { createOperatorAccess, NewPasswordField, OperatorAccessFields } from "./operator-fields.tsx";
 import { signUpInvitationLink } from "./route.ts";
 
-const FIELDS = ["email", "name", "role", "departmentIds", "password"] as const;
+const FIELDS = ["email", "name", "role", "maxChats", "departmentIds", "password"] as const;
 
-export function OperatorForm(props: { departments: readonly Department[]; onCreated(operator: Operator): void }) {
+export function OperatorForm(props: {
+  departments: readonly Department[];
+  accountMaxChats: number | null;
+  onCreated(operator: Operator): void;
+}) {
   const [email, setEmail] = createSignal("");
-  const access = createOperatorAccess({ name: "", role: "operator", departmentIds: [] });
+  const access = createOperatorAccess({ name: "", role: "operator", departmentIds: [], maxChats: null });
   const [withPassword, setWithPassword] = createSignal(false);
   const [password, setPassword] = createSignal("");
   const [signUpInvitation, setSignUpInvitation] = createSignal<{
@@ -32,6 +36,7 @@ export function OperatorForm(props: { departments: readonly Department[]; onCrea
       name: access.name(),
       role: access.role(),
       departmentIds: access.departmentIds(),
+      maxChats: access.maxChats(),
     };
     if (withPassword()) body.password = password();
     const created = await action.run(() => admin.operators.create(body));
@@ -52,6 +57,7 @@ export function OperatorForm(props: { departments: readonly Department[]; onCrea
     access.setName("");
     setPassword("");
     access.setDepartmentIds([]);
+    access.setCapacity("");
     announce(
       invited
         ? `Added ${operator.name}. Copy the invitation link now: it is shown only once.`
@@ -73,7 +79,13 @@ export function OperatorForm(props: { departments: readonly Department[]; onCrea
           />
         )}
       </Show>
-      <OperatorAccessFields access={access} departments={props.departments} problem={problem()} testid="cp-operator">
+      <OperatorAccessFields
+        access={access}
+        departments={props.departments}
+        accountMaxChats={props.accountMaxChats}
+        problem={problem()}
+        testid="cp-operator"
+      >
         <Field label="Email" errors={errorsFor(problem(), "email")}>
           <input
             type="email"

@@ -1,5 +1,5 @@
-// One operator in the list, with what an admin changes about them: name, role and departments (in
-// place), deactivation (their sessions and sockets stop at once, so it asks first) and a new
+// One operator in the list, with what an admin changes about them: name, role, departments and
+// capacity (in place), deactivation (their sessions and sockets stop at once, so it asks first) and a new
 // password. An admin cannot deactivate or demote themselves here: that is how accounts lock out
 // their last owner.
 import { createSignal, Match, Show, Switch } from "solid-js";
@@ -7,13 +7,20 @@ import { announce } from "../components/live-region.tsx";
 import { admin, type Department, type Operator } from "./admin-client.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
 import { createAction, FormProblem, type Action } from "./forms.tsx";
-import { createOperatorAccess, NewPasswordField, OperatorAccessFields, ROLE_LABELS } from "./operator-fields.tsx";
+import {
+  chats,
+  createOperatorAccess,
+  NewPasswordField,
+  OperatorAccessFields,
+  ROLE_LABELS,
+} from "./operator-fields.tsx";
 
 type Mode = "view" | "edit" | "password";
 
 export function OperatorRow(props: {
   operator: Operator;
   departments: readonly Department[];
+  accountMaxChats: number | null;
   isMe: boolean;
   onSaved(operator: Operator): void;
 }) {
@@ -65,6 +72,13 @@ export function OperatorRow(props: {
           <span class="cp-badge">Invited</span>
         </Show>
         <span class="cp-muted cp-operator-departments">{departmentNames()}</span>
+        <Show when={op().maxChats}>
+          {(most) => (
+            <span class="cp-muted" data-testid="cp-operator-capacity">
+              up to {chats(most())} at once
+            </span>
+          )}
+        </Show>
       </div>
       <Switch>
         <Match when={mode() === "view"}>
@@ -115,6 +129,7 @@ export function OperatorRow(props: {
           <EditForm
             operator={op()}
             departments={props.departments}
+            accountMaxChats={props.accountMaxChats}
             isMe={props.isMe}
             action={action}
             onSaved={(saved) => (props.onSaved(saved), close())}
@@ -137,6 +152,7 @@ type FormProps = { operator: Operator; action: Action };
 function EditForm(
   props: FormProps & {
     departments: readonly Department[];
+    accountMaxChats: number | null;
     isMe: boolean;
     onSaved(operator: Operator): void;
     onCancel(): void;
@@ -147,9 +163,8 @@ function EditForm(
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    const changes = props.isMe
-      ? { name: access.name(), departmentIds: access.departmentIds() }
-      : { name: access.name(), role: access.role(), departmentIds: access.departmentIds() };
+    const common = { name: access.name(), departmentIds: access.departmentIds(), maxChats: access.maxChats() };
+    const changes = props.isMe ? common : { ...common, role: access.role() };
     const saved = await props.action.run(() => admin.operators.update(props.operator.id, changes));
     if (saved) props.onSaved(saved.value);
   }
@@ -164,12 +179,13 @@ function EditForm(
       <OperatorAccessFields
         access={access}
         departments={props.departments}
+        accountMaxChats={props.accountMaxChats}
         problem={problem()}
         testid="cp-operator-edit"
         ownRole={props.isMe}
         nameRef={(input) => queueMicrotask(() => input.focus())}
       />
-      <FormProblem problem={problem()} fields={["name", "role", "departmentIds"]} />
+      <FormProblem problem={problem()} fields={["name", "role", "maxChats", "departmentIds"]} />
       <div class="cp-form-actions">
         <button type="submit" class="primary" data-testid="cp-operator-edit-save" disabled={props.action.busy()}>
           Save

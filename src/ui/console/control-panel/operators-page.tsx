@@ -8,14 +8,22 @@ import { loadOnMount } from "./list-loader.ts";
 import { OperatorForm } from "./operator-form.tsx";
 import { OperatorRow } from "./operator-row.tsx";
 
-type Data = { operators: Operator[]; departments: Department[] };
+type Data = { operators: Operator[]; departments: Department[]; accountMaxChats: number | null };
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
 export function OperatorsPage(props: { me: OperatorProfile }) {
   const data = loadOnMount<Data>(async () => {
-    const [operators, departments] = await Promise.all([admin.operators.list(), admin.departments.list()]);
-    return { operators: operators.sort(byName), departments: departments.sort(byName) };
+    const [operators, departments, settings] = await Promise.all([
+      admin.operators.list(),
+      admin.departments.list(),
+      admin.settings.get(),
+    ]);
+    return {
+      operators: operators.sort(byName),
+      departments: departments.sort(byName),
+      accountMaxChats: settings.maxChatsPerOperator,
+    };
   });
   const setOperators = (change: (all: Operator[]) => Operator[]) => {
     const d = data.value();
@@ -33,6 +41,7 @@ export function OperatorsPage(props: { me: OperatorProfile }) {
           <>
             <OperatorForm
               departments={d().departments}
+              accountMaxChats={d().accountMaxChats}
               onCreated={(created) => setOperators((all) => [...all, created])}
             />
             <ul class="cp-list">
@@ -44,6 +53,7 @@ export function OperatorsPage(props: { me: OperatorProfile }) {
                       <OperatorRow
                         operator={operator()}
                         departments={d().departments}
+                        accountMaxChats={d().accountMaxChats}
                         isMe={id === props.me.id}
                         onSaved={(saved) => setOperators((all) => all.map((o) => (o.id === saved.id ? saved : o)))}
                       />

@@ -2,8 +2,8 @@
 // fields that changed; the API's validation messages appear next to the fields they are about.
 import { createEffect, createSignal, on, type Accessor } from "solid-js";
 import { announce } from "../components/live-region.tsx";
-import { admin, type Settings, type SettingsChanges } from "./admin-client.ts";
-import { createAction, errorsFor, Field, FormProblem, WhenLoaded } from "./forms.tsx";
+import { admin, MOST_CHATS, type Settings, type SettingsChanges } from "./admin-client.ts";
+import { createAction, errorsFor, Field, FormProblem, numberOf, WhenLoaded } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 
 const MB = 1024 * 1024;
@@ -19,6 +19,7 @@ const FIELDS = [
   "operatorsManageOwnResponses",
   "preChatForm",
   "language",
+  "maxChatsPerOperator",
 ] as const;
 
 /** Lists are edited one entry a line (commas work too); blank lines are not entries. */
@@ -32,6 +33,8 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 type TextKey = "displayName" | "greeting" | "offlineMessage" | "transcriptSenderName";
 type ListKey = "allowedOrigins" | "allowedFileTypes";
 type CheckKey = "preChatForm" | "operatorsManageOwnResponses";
+/** Numbers that may be left empty (null). */
+type OptionalNumberKey = "maxChatsPerOperator";
 
 export function SettingsPage(props: { changes: Accessor<number> }) {
   const loaded = loadOnMount(() => admin.settings.get());
@@ -96,6 +99,20 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
           data-testid={`cp-settings-${setting.key}`}
           value={draft()![setting.key].join("\n")}
           onChange={(e) => edit(setting.key, toList(e.currentTarget.value))}
+        />
+      </Field>
+    );
+  }
+  function OptionalNumberSetting(setting: { key: OptionalNumberKey; label: string; hint: string; empty: string }) {
+    return (
+      <Field label={setting.label} hint={setting.hint} class="cp-number" errors={errorsFor(problem(), setting.key)}>
+        <input
+          type="number"
+          inputMode="numeric"
+          data-testid={`cp-settings-${setting.key}`}
+          placeholder={setting.empty}
+          value={draft()![setting.key] ?? ""}
+          onInput={(e) => edit(setting.key, numberOf(e.currentTarget.value))}
         />
       </Field>
     );
@@ -195,6 +212,13 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
               key="transcriptSenderName"
               label="Transcript sender name"
               hint="The sender of chat transcripts sent by email."
+            />
+            <h3>Routing</h3>
+            <OptionalNumberSetting
+              key="maxChatsPerOperator"
+              label="Most chats per operator"
+              hint={`How many chats at once routing gives an operator, 1 to ${MOST_CHATS}, unless the Operators page sets their own. Empty: no limit.`}
+              empty="No limit"
             />
             <h3>Canned responses</h3>
             <CheckSetting
