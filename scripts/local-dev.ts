@@ -216,6 +216,7 @@ export async function waitForHealth(origin: string, child: ChildProcess, timeout
   throw new Error(`${origin}/api/health did not answer within ${timeoutMs} ms`);
 }
 
+/** What `npm run build` does. */
 export function build(): void {
   // The console first: its build empties dist/ui, where the widget then goes too.
   for (const config of ["vite.config.ts", "vite.widget.config.ts"]) {
@@ -226,4 +227,10 @@ export function build(): void {
     );
     if (result.status !== 0) throw new Error(`vite build -c ${config} failed`);
   }
+  // Then the admin API's OpenAPI document, into the assets the console's build has made.
+  const openApi = spawnSync(process.execPath, [join(ROOT, "scripts", "build-openapi.ts")], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  if (openApi.status !== 0) throw new Error("scripts/build-openapi.ts failed");
 }

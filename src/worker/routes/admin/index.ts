@@ -1,6 +1,8 @@
 // The admin API, /api/admin/v1: one router per resource, all behind requireAdmin (an API key of
 // the account, or an owner or admin operator), and the OpenAPI document generated from the very
-// routes and schemas that serve and validate them.
+// routes and schemas that serve and validate them. The document is generated at build time
+// (scripts/build-openapi.ts, part of `npm run build`) and served from the static assets, so
+// neither the generator nor @valibot/to-json-schema is part of the Worker.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
@@ -11,8 +13,7 @@ import { apiKeyRoutes } from "./api-keys.ts";
 import { cannedRoutes } from "./canned.ts";
 import { accountChatRoutes } from "./account-chats.ts";
 import { departmentRoutes } from "./departments.ts";
-import { describe } from "./openapi.ts";
-import { buildOpenApiDocument } from "./openapi-document.ts";
+import { BASE_PATH, describe } from "./openapi.ts";
 import { operatorRoutes } from "./operators.ts";
 import { settingsRoutes } from "./settings.ts";
 
@@ -24,6 +25,9 @@ const OpenApiDocument = v.looseObject({
   info: v.looseObject({ title: v.string(), version: v.string() }),
   paths: v.record(v.string(), v.unknown()),
 });
+
+/** Where the built document is in the static assets: the URL it is served at. */
+export const OPENAPI_PATH = `${BASE_PATH}/openapi.json`;
 
 /** The largest body: a reorder of 500 ids is about 35 KB; nothing else comes close. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -55,12 +59,17 @@ export const adminRoutes = new Hono<AppEnv>()
       public: true,
       ok: { status: 200, description: "The document.", schema: OpenApiDocument },
     }),
-    (c) => c.json(openApiDocumentOf()),
+    async (c) => {
+      // `npm run build` writes the document into the static assets at this very path, which is
+      // under wrangler.toml's run_worker_first "/api/*": the assets never answer it themselves, so
+      // it is served only from here, with the API's headers.
+      const asset = await c.env.ASSETS.fetch(new URL(OPENAPI_PATH, c.req.url));
+      // A missing file would come back as the console's index.html (single-page-application).
+      if (!asset.ok || !asset.headers.get("Content-Type")?.startsWith("application/json")) {
+        await asset.body?.cancel();
+        return problemResponse(500, "internal", "The OpenAPI document was not built (`npm run build` makes it).");
+      }
+      return c.body(await asset.arrayBuffer(), 200, { "Content-Type": "application/json" });
+    },
   )
   .route("/", resources);
-
-// Built on the first request from adminRoutes itself, so it lists exactly the routes served.
-let openApiDocument: Record<string, unknown> | undefined;
-function openApiDocumentOf(): Record<string, unknown> {
-  return (openApiDocument ??= buildOpenApiDocument(adminRoutes as unknown as Hono<never>));
-}

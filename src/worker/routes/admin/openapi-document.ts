@@ -2,12 +2,18 @@
 // (openapi.ts) gives its operation, each `validate` (http.ts) its body or query, and the valibot
 // schemas become JSON Schema through @valibot/to-json-schema. A schema named with `named()`
 // (src/shared/protocol.ts) becomes one entry of `components.schemas`, referred to by `$ref`.
+// Not part of the Worker: `npm run build` runs it in Node (scripts/build-openapi.ts) and writes
+// the document into the static assets, where the Worker's route reads it; the tests run it in the
+// Workers runtime to check that the document served is the one these routes make.
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type { Hono } from "hono";
 import type { GenericSchema } from "valibot";
 import { routeMetaOf, type RouteInput } from "../../route-meta.ts";
+import { adminRoutes, OPENAPI_PATH } from "./index.ts";
 import { documentHead, type DescribedOperation } from "./openapi.ts";
+
+export { OPENAPI_PATH };
 
 type Json = Record<string, unknown>;
 
@@ -105,4 +111,9 @@ export function buildOpenApiDocument(app: Hono<never>): Json {
     paths,
     components: { ...documentHead.components, schemas: components },
   };
+}
+
+/** The document of the admin API as the Worker serves it (adminRoutes). */
+export function adminApiDocument(): Json {
+  return buildOpenApiDocument(adminRoutes as unknown as Hono<never>);
 }
