@@ -1,7 +1,7 @@
 // The Departments page: add one; change one in place (its name, how its waiting chats find an
-// operator: everyone at once, or ringing for one at a time, how long they may wait and when a chat
-// whose visitor got no answer is passed on); delete one. Departments route waiting chats to their
-// operators and own department-level canned responses.
+// operator: everyone at once, or ringing for one at a time, how long they may wait, when a chat
+// whose visitor got no answer is passed on, and its business hours); delete one. Departments
+// route waiting chats to their operators and own department-level canned responses.
 import { createSignal, For, Show, type Signal } from "solid-js";
 import type { RoutingMode } from "../../../shared/lobby-protocol.ts";
 import type { ApiError } from "../api.ts";
@@ -17,6 +17,7 @@ import {
   type Department,
   type DepartmentChanges,
 } from "./admin-client.ts";
+import { BusinessHoursFields, createHoursDraft, hoursSummary, sameHours } from "./business-hours-fields.tsx";
 import { ConfirmButton } from "./confirm-button.tsx";
 import { createAction, errorsFor, Field, FormProblem, numberOf, WhenLoaded, type Action } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
@@ -170,6 +171,9 @@ function DepartmentRow(props: { department: Department; onSaved(department: Depa
               <span class="cp-muted" data-testid="cp-department-timing">
                 {routingTiming(department())}
               </span>
+              <span class="cp-muted" data-testid="cp-department-hours">
+                {hoursSummary(department().businessHours)}
+              </span>
             </span>
             <span class="cp-row-actions">
               <button
@@ -209,9 +213,16 @@ function DepartmentRow(props: { department: Department; onSaved(department: Depa
   );
 }
 
-const EDIT_FIELDS = ["name", "routingMode", "ringTimeoutSeconds", "maxWaitSeconds", "reassignAfterSeconds"] as const;
+const EDIT_FIELDS = [
+  "name",
+  "routingMode",
+  "ringTimeoutSeconds",
+  "maxWaitSeconds",
+  "reassignAfterSeconds",
+  "businessHours",
+] as const;
 
-/** A department's name and how its waiting chats find an operator. Only what changed is sent. */
+/** A department's name, how its chats find an operator, and its hours. Only what changed is sent. */
 function EditForm(props: {
   department: Department;
   action: Action;
@@ -223,6 +234,7 @@ function EditForm(props: {
   const [ringTimeout, setRingTimeout] = createSignal(String(props.department.ringTimeoutSeconds));
   const [maxWait, setMaxWait] = createSignal(String(props.department.maxWaitSeconds));
   const [reassign, setReassign] = createSignal(String(props.department.reassignAfterSeconds ?? ""));
+  const hours = createHoursDraft(props.department.businessHours);
   const problem = () => props.action.problem();
   const rings = () => mode() !== "everyone";
 
@@ -241,6 +253,8 @@ function EditForm(props: {
     // Empty is off (null).
     const passOn = numberOf(reassign());
     if (passOn !== stored.reassignAfterSeconds) changes.reassignAfterSeconds = passOn;
+    const open = hours.value();
+    if (!sameHours(open, stored.businessHours)) changes.businessHours = open;
     if (Object.keys(changes).length === 0) return props.onCancel();
     const saved = await props.action.run(() => admin.departments.update(stored.id, changes));
     if (!saved) return;
@@ -301,6 +315,7 @@ function EditForm(props: {
           testid="cp-department-reassign"
         />
       </div>
+      <BusinessHoursFields draft={hours} problem={problem()} />
       <FormProblem problem={problem()} fields={EDIT_FIELDS} />
       <div class="cp-form-actions">
         <button type="submit" class="primary" data-testid="cp-department-edit-save" disabled={props.action.busy()}>
