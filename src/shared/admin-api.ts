@@ -71,6 +71,9 @@ export type Page<T> = { items: T[]; nextCursor: string | null };
 export const DEFAULT_MAX_WAIT_S = 600;
 export const MIN_MAX_WAIT_S = 30;
 export const MAX_MAX_WAIT_S = 86_400; // 24 hours
+/** The range of `reassignAfterSeconds`, when it is set. */
+export const MIN_REASSIGN_S = 30;
+export const MAX_REASSIGN_S = 3600;
 export const Department = named(
   "Department",
   v.object({
@@ -103,7 +106,7 @@ function seconds(what: string, min: number, max: number) {
 }
 const RingTimeout = seconds("The ring time", MIN_RING_TIMEOUT_S, MAX_RING_TIMEOUT_S);
 const MaxWait = seconds("The longest wait", MIN_MAX_WAIT_S, MAX_MAX_WAIT_S);
-const ReassignAfter = seconds("The time to an answer", 30, 3600);
+const ReassignAfter = seconds("The time to an answer", MIN_REASSIGN_S, MAX_REASSIGN_S);
 export const DepartmentCreate = v.strictObject({
   name: DepartmentName,
   routingMode: v.optional(RoutingMode, "everyone"),

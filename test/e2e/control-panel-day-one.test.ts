@@ -388,14 +388,23 @@ describe("accessibility of the Control Panel (axe-core, WCAG 2.1 A/AA)", () => {
     await byTestId(department, "cp-department-edit").click();
     await byTestId(alice, "cp-department-edit-name").waitFor();
     await check("a department's edit form");
-    // The ring time shows for the modes that ring; a value out of range is refused at its field.
+    // Business hours: the schedule under "Open at all hours", with a closed date.
+    await byTestId(alice, "cp-department-all-hours").uncheck();
+    await byTestId(alice, "cp-hours-closed-date-input").fill("2026-12-24");
+    await byTestId(alice, "cp-hours-closed-date-add").click();
+    await byTestId(alice, "cp-hours-closed-date").waitFor();
+    await check("a department's edit form with business hours");
+    // The ring time shows for the modes that ring; a value out of range is refused at its field,
+    // and a day's interval that ends before it starts at its day.
     await byTestId(alice, "cp-department-routing-mode").selectOption("least_busy");
     await byTestId(alice, "cp-department-ring-timeout").fill("2");
+    await byTestId(alice, "cp-hours-mon-to").fill("08:00");
     await byTestId(alice, "cp-department-edit-save").click();
     const ring = byTestId(alice, "cp-department-ring-timeout");
     await eventually(() => ring.getAttribute("aria-invalid")).toBe("true");
     expect(await description(alice, ring)).toContain("The ring time must be at least 5 seconds.");
-    await check("a department's edit form with the ring time refused");
+    expect(await description(alice, byTestId(alice, "cp-hours-mon-to"))).toContain("must end after it starts");
+    await check("a department's edit form with the ring time and an interval refused");
     await alice.keyboard.press("Escape");
     await byTestId(department, "cp-department-delete").click();
     await check("a department's delete confirmation");

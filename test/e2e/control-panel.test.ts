@@ -3,7 +3,8 @@
 // bar (hers, and a teammate's in another browser) follows at once, in the level's colour, without
 // a reload. Operators without an admin role get no Control Panel, and manage their own responses
 // from "My responses" only when an admin allows it in Settings. Routing is set there too: a
-// department's mode, ring time and longest wait, an operator's capacity and the account's.
+// department's mode, ring time and longest wait, when it passes on unanswered chats and its
+// business hours, an operator's capacity and the account's.
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type { Department, Operator, Settings } from "../../src/shared/admin-api.ts";
@@ -334,6 +335,108 @@ describe("Control Panel: routing", () => {
       routingMode: "everyone",
       ringTimeoutSeconds: 20,
       maxWaitSeconds: 600,
+    });
+  });
+
+  it("sets a department's business hours and when it passes on unanswered chats, sending only those", async () => {
+    const alice = await consoleFor(ALICE);
+    await openControlPanel(alice);
+    await byTestId(alice, "cp-nav-departments").click();
+    const support = byTestId(alice, "cp-department-row").filter({ hasText: SUPPORT.name });
+    await eventually(() => byTestId(support, "cp-department-hours").textContent()).toBe("open at all hours");
+
+    await byTestId(support, "cp-department-edit").click();
+    const reassign = field(alice, "cp-department-reassign");
+    expect(await reassign.inputValue()).toBe("");
+    expect(await description(alice, reassign)).toContain("Empty: never.");
+    expect(await field(alice, "cp-department-all-hours").isChecked()).toBe(true);
+    expect(await field(alice, "cp-hours-time-zone").count()).toBe(0);
+    await field(alice, "cp-department-all-hours").uncheck();
+    // A schedule starts from the browser's own zone and weekdays 09:00-17:00.
+    const zone = field(alice, "cp-hours-time-zone");
+    expect(await zone.inputValue()).toBe(await alice.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone));
+    expect(
+      await zone.evaluate(
+        (input) =>
+          input.ownerDocument.getElementById(input.getAttribute("list")!)?.querySelector('[value="Europe/Berlin"]') !==
+          null,
+      ),
+    ).toBe(true);
+    for (const day of ["mon", "tue", "wed", "thu", "fri"]) {
+      expect(await field(alice, `cp-hours-${day}-closed`).isChecked(), day).toBe(false);
+      expect(await field(alice, `cp-hours-${day}-from`).inputValue(), day).toBe("09:00");
+      expect(await field(alice, `cp-hours-${day}-to`).inputValue(), day).toBe("17:00");
+    }
+    for (const day of ["sat", "sun"]) {
+      expect(await field(alice, `cp-hours-${day}-closed`).isChecked(), day).toBe(true);
+      expect(await field(alice, `cp-hours-${day}-from`).count(), day).toBe(0);
+    }
+    await zone.fill("Europe/Berlin");
+    await field(alice, "cp-hours-closed-date-input").fill("2026-12-24");
+    await field(alice, "cp-hours-closed-date-add").click();
+    await eventually(() => field(alice, "cp-hours-closed-date").allTextContents()).toEqual(["2026-12-24×"]);
+    expect(await field(alice, "cp-hours-closed-date-input").inputValue()).toBe("");
+    await reassign.fill("90");
+    expect(await description(alice, reassign)).toContain("That is 1 min 30 s.");
+    await screenshot(alice, "cp-09-department-hours");
+
+    const sent = alice.waitForRequest((r) => r.method() === "PATCH" && r.url().endsWith(`/departments/${SUPPORT.id}`));
+    await byTestId(alice, "cp-department-edit-save").click();
+    expect(Object.keys((await sent).postDataJSON() as object).sort()).toEqual([
+      "businessHours",
+      "reassignAfterSeconds",
+    ]);
+    await eventually(() => byTestId(support, "cp-department-hours").textContent()).toBe(
+      "open Mon–Fri 09:00–17:00 (Europe/Berlin) · 1 closed date",
+    );
+    expect(await byTestId(support, "cp-department-timing").textContent()).toBe(
+      "waits up to 10 min · passes on unanswered chats after 1 min 30 s",
+    );
+    const weekday = [{ from: "09:00", to: "17:00" }];
+    const saved = await adminGet<Department>(`/departments/${SUPPORT.id}`);
+    expect(saved).toMatchObject({
+      name: SUPPORT.name,
+      routingMode: "everyone",
+      maxWaitSeconds: 600,
+      reassignAfterSeconds: 90,
+    });
+    expect(saved.businessHours).toEqual({
+      timeZone: "Europe/Berlin",
+      weekly: { mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday },
+      closedDates: ["2026-12-24"],
+    });
+    await screenshot(alice, "cp-10-department-hours-row");
+
+    // An interval that ends before it starts is refused at its day, and nothing is saved.
+    await byTestId(support, "cp-department-edit").click();
+    expect(await field(alice, "cp-hours-time-zone").inputValue()).toBe("Europe/Berlin");
+    expect(await field(alice, "cp-department-reassign").inputValue()).toBe("90");
+    await field(alice, "cp-hours-wed-from").fill("17:00");
+    await field(alice, "cp-hours-wed-to").fill("09:00");
+    await byTestId(alice, "cp-department-edit-save").click();
+    const from = field(alice, "cp-hours-wed-from");
+    await eventually(() => from.getAttribute("aria-invalid")).toBe("true");
+    expect(await description(alice, from)).toContain("An opening interval must end after it starts");
+    expect(await byTestId(field(alice, "cp-hours-wed"), "cp-hours-wed-to").getAttribute("aria-invalid")).toBe("true");
+    expect(await field(alice, "cp-hours-thu-from").getAttribute("aria-invalid")).toBeNull();
+    expect(await byTestId(alice, "cp-problem").textContent()).toBe(
+      "Not saved: An opening interval must end after it starts (split one that passes midnight).",
+    );
+    await eventually(() => from.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true); // the first field marked
+    expect(await adminGet<Department>(`/departments/${SUPPORT.id}`)).toEqual(saved);
+    await screenshot(alice, "cp-11-department-hours-refused");
+
+    // Open at all hours again, passing nothing on: both back to null.
+    await field(alice, "cp-hours-wed-from").fill("09:00");
+    await field(alice, "cp-hours-wed-to").fill("17:00");
+    await field(alice, "cp-department-reassign").fill("");
+    await field(alice, "cp-department-all-hours").check();
+    await byTestId(alice, "cp-department-edit-save").click();
+    await eventually(() => byTestId(support, "cp-department-hours").textContent()).toBe("open at all hours");
+    expect(await byTestId(support, "cp-department-timing").textContent()).toBe("waits up to 10 min");
+    expect(await adminGet<Department>(`/departments/${SUPPORT.id}`)).toMatchObject({
+      reassignAfterSeconds: null,
+      businessHours: null,
     });
   });
 

@@ -1,7 +1,8 @@
 // The widget's ways in and out, in a real browser against `wrangler dev`: a message left while no
 // operator is online, the visitor's rating after the chat ends (seen live in the console), and the
-// pre-chat form's department choice feeding that department's queue, and an invitation's reply
-// going straight to the operator even with the pre-chat form on.
+// pre-chat form's department choice feeding that department's queue, a department outside its
+// business hours marked closed there and offering a message even with its operator online, and an
+// invitation's reply going straight to the operator even with the pre-chat form on.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/local-dev.ts";
@@ -50,6 +51,14 @@ function setPreChatForm(on: boolean) {
     method: "PATCH",
     headers: { Authorization: `Bearer ${suite.server.apiKey}`, "Content-Type": "application/json" },
     body: JSON.stringify({ preChatForm: on }),
+  });
+}
+
+function setBusinessHours(departmentId: string, businessHours: unknown) {
+  return fetch(`${suite.server.origin}/api/admin/v1/departments/${departmentId}`, {
+    method: "PATCH",
+    headers: { Authorization: `Bearer ${suite.server.apiKey}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ businessHours }),
   });
 }
 
@@ -137,6 +146,39 @@ describe("the widget's end of chat and offline paths", () => {
       expect(await widget(second, "parley-offline-email").inputValue()).toBe("sam@example.org");
       expect(DEMO.operators.find((o) => o.id === "op_demo_bob")?.departmentIds).not.toContain("dep_demo_sales");
     } finally {
+      await setPreChatForm(false);
+    }
+  });
+
+  it("with the pre-chat form on, a department outside its business hours says so and offers a message though its operator is online", async () => {
+    expect((await setPreChatForm(true)).status).toBe(200);
+    // No open day at all: Support is closed whenever the test runs.
+    expect((await setBusinessHours("dep_demo_support", { timeZone: "Europe/Berlin", weekly: {} })).status).toBe(200);
+    try {
+      const bob = await operator(BOB); // Support only, online: only the hours close it
+      const visitor = await visitDemo();
+      await widget(visitor, "parley-prechat").waitFor();
+      const options = widget(visitor, "parley-prechat-department").locator("option");
+      expect(await options.allTextContents()).toEqual([
+        "Any department",
+        "Sales",
+        "Support (closed now: leave a message)",
+      ]);
+      await widget(visitor, "parley-prechat-name").fill("Clara Closed");
+      await widget(visitor, "parley-prechat-email").fill("clara@example.org");
+      await widget(visitor, "parley-prechat-department").selectOption("dep_demo_support");
+      await widget(visitor, "parley-prechat-start").click();
+      await widget(visitor, "parley-offline-form").waitFor();
+      expect(await widget(visitor, "parley-offline-email").inputValue()).toBe("clara@example.org");
+      await widget(visitor, "parley-offline-text").fill("Are you open on Saturday?");
+      await widget(visitor, "parley-offline-send").click();
+      await widget(visitor, "parley-offline-sent").waitFor();
+      // The message waits in Support's queue for whoever answers it by email.
+      const row = byTestId(bob, "waiting-chat").filter({ hasText: "Clara Closed" });
+      await row.waitFor();
+      expect(await byTestId(row, "offline-mark").textContent()).toContain("clara@example.org");
+    } finally {
+      await setBusinessHours("dep_demo_support", null);
       await setPreChatForm(false);
     }
   });

@@ -18,7 +18,9 @@ import type {
   MAX_CHATS_LIMIT,
   MAX_MAX_WAIT_S,
   MAX_PAGE,
+  MAX_REASSIGN_S,
   MIN_MAX_WAIT_S,
+  MIN_REASSIGN_S,
   Operator,
   OperatorCreate,
   OperatorCreated,
@@ -50,6 +52,8 @@ export const MAX_RING_S: typeof MAX_RING_TIMEOUT_S = 300;
 export const MIN_WAIT_S: typeof MIN_MAX_WAIT_S = 30;
 export const MAX_WAIT_S: typeof MAX_MAX_WAIT_S = 86_400;
 export const MOST_CHATS: typeof MAX_CHATS_LIMIT = 100;
+export const MIN_REASSIGN: typeof MIN_REASSIGN_S = 30;
+export const MAX_REASSIGN: typeof MAX_REASSIGN_S = 3600;
 
 const path = (resource: string, id?: string) =>
   id === undefined ? `${BASE}/${resource}` : `${BASE}/${resource}/${encodeURIComponent(id)}`;

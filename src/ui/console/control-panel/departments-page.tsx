@@ -1,20 +1,23 @@
-// The Departments page: add one; change one in place (its name and how its waiting chats find an
-// operator: everyone at once, or ringing for one at a time, and how long they may wait); delete
-// one. Departments route waiting chats to their operators and own department-level canned
-// responses.
+// The Departments page: add one; change one in place (its name, how its waiting chats find an
+// operator: everyone at once, or ringing for one at a time, how long they may wait, when a chat
+// whose visitor got no answer is passed on, and its business hours); delete one. Departments
+// route waiting chats to their operators and own department-level canned responses.
 import { createSignal, For, Show, type Signal } from "solid-js";
 import type { RoutingMode } from "../../../shared/lobby-protocol.ts";
 import type { ApiError } from "../api.ts";
 import { announce } from "../components/live-region.tsx";
 import {
   admin,
+  MAX_REASSIGN,
   MAX_RING_S,
   MAX_WAIT_S,
+  MIN_REASSIGN,
   MIN_RING_S,
   MIN_WAIT_S,
   type Department,
   type DepartmentChanges,
 } from "./admin-client.ts";
+import { BusinessHoursFields, createHoursDraft, hoursSummary, sameHours } from "./business-hours-fields.tsx";
 import { ConfirmButton } from "./confirm-button.tsx";
 import { createAction, errorsFor, Field, FormProblem, numberOf, WhenLoaded, type Action } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
@@ -47,9 +50,10 @@ function duration(seconds: number): string {
   );
 }
 
-/** How long a chat rings (in the modes that ring) and may wait, in a few words. */
+/** How long a chat rings (in the modes that ring), may wait and may go unanswered, in a few words. */
 const routingTiming = (d: Department) =>
-  `${d.routingMode === "everyone" ? "" : `rings ${duration(d.ringTimeoutSeconds)} each · `}waits up to ${duration(d.maxWaitSeconds)}`;
+  `${d.routingMode === "everyone" ? "" : `rings ${duration(d.ringTimeoutSeconds)} each · `}waits up to ${duration(d.maxWaitSeconds)}` +
+  (d.reassignAfterSeconds === null ? "" : ` · passes on unanswered chats after ${duration(d.reassignAfterSeconds)}`);
 
 const byName = (a: Department, b: Department) => a.name.localeCompare(b.name);
 
@@ -167,6 +171,9 @@ function DepartmentRow(props: { department: Department; onSaved(department: Depa
               <span class="cp-muted" data-testid="cp-department-timing">
                 {routingTiming(department())}
               </span>
+              <span class="cp-muted" data-testid="cp-department-hours">
+                {hoursSummary(department().businessHours)}
+              </span>
             </span>
             <span class="cp-row-actions">
               <button
@@ -206,9 +213,16 @@ function DepartmentRow(props: { department: Department; onSaved(department: Depa
   );
 }
 
-const EDIT_FIELDS = ["name", "routingMode", "ringTimeoutSeconds", "maxWaitSeconds"] as const;
+const EDIT_FIELDS = [
+  "name",
+  "routingMode",
+  "ringTimeoutSeconds",
+  "maxWaitSeconds",
+  "reassignAfterSeconds",
+  "businessHours",
+] as const;
 
-/** A department's name and how its waiting chats find an operator. Only what changed is sent. */
+/** A department's name, how its chats find an operator, and its hours. Only what changed is sent. */
 function EditForm(props: {
   department: Department;
   action: Action;
@@ -219,6 +233,8 @@ function EditForm(props: {
   const [mode, setMode] = createSignal<RoutingMode>(props.department.routingMode);
   const [ringTimeout, setRingTimeout] = createSignal(String(props.department.ringTimeoutSeconds));
   const [maxWait, setMaxWait] = createSignal(String(props.department.maxWaitSeconds));
+  const [reassign, setReassign] = createSignal(String(props.department.reassignAfterSeconds ?? ""));
+  const hours = createHoursDraft(props.department.businessHours);
   const problem = () => props.action.problem();
   const rings = () => mode() !== "everyone";
 
@@ -234,6 +250,11 @@ function EditForm(props: {
     if (rings() && ring !== stored.ringTimeoutSeconds) changes.ringTimeoutSeconds = ring as number;
     const wait = numberOf(maxWait());
     if (wait !== stored.maxWaitSeconds) changes.maxWaitSeconds = wait as number;
+    // Empty is off (null).
+    const passOn = numberOf(reassign());
+    if (passOn !== stored.reassignAfterSeconds) changes.reassignAfterSeconds = passOn;
+    const open = hours.value();
+    if (!sameHours(open, stored.businessHours)) changes.businessHours = open;
     if (Object.keys(changes).length === 0) return props.onCancel();
     const saved = await props.action.run(() => admin.departments.update(stored.id, changes));
     if (!saved) return;
@@ -285,7 +306,16 @@ function EditForm(props: {
           errors={errorsFor(problem(), "maxWaitSeconds")}
           testid="cp-department-max-wait"
         />
+        <SecondsField
+          label="Pass on unanswered chats after (seconds)"
+          hint={`When a visitor in a chat under way has had no answer for this long, the chat is offered to another operator of the department, who joins it. Empty: never. ${MIN_REASSIGN} to ${MAX_REASSIGN.toLocaleString("en")} seconds.`}
+          placeholder="Off"
+          value={[reassign, setReassign]}
+          errors={errorsFor(problem(), "reassignAfterSeconds")}
+          testid="cp-department-reassign"
+        />
       </div>
+      <BusinessHoursFields draft={hours} problem={problem()} />
       <FormProblem problem={problem()} fields={EDIT_FIELDS} />
       <div class="cp-form-actions">
         <button type="submit" class="primary" data-testid="cp-department-edit-save" disabled={props.action.busy()}>
@@ -300,7 +330,14 @@ function EditForm(props: {
 }
 
 /** A whole number of seconds; what it comes to in minutes or hours is said under it as it is typed. */
-function SecondsField(props: { label: string; hint: string; value: Signal<string>; errors: string[]; testid: string }) {
+function SecondsField(props: {
+  label: string;
+  hint: string;
+  placeholder?: string;
+  value: Signal<string>;
+  errors: string[];
+  testid: string;
+}) {
   const [value, setValue] = props.value;
   const spelled = () => {
     const seconds = numberOf(value());
@@ -312,6 +349,7 @@ function SecondsField(props: { label: string; hint: string; value: Signal<string
         type="number"
         inputMode="numeric"
         data-testid={props.testid}
+        placeholder={props.placeholder}
         value={value()}
         onInput={(e) => setValue(e.currentTarget.value)}
       />

@@ -52,18 +52,29 @@ export function createAction(): Action {
 }
 
 /** The API names each field an answer is about (`fields`: a path like `title` or
- * `allowedOrigins.2`, and a message in words); an entry of a list is said by its number. */
+ * `allowedOrigins.2`, and a message in words); an entry of a list field is said by its number.
+ * Deeper parts (`businessHours.weekly.mon.0`) are the form's to show where they belong
+ * (errorsAt). */
 function issues(problem: ApiError | null): { field: string; message: string }[] {
   return (problem?.fields ?? []).map(({ path, message }) => {
-    const [field, ...rest] = path.split(".");
-    const index = rest.find((part) => /^\d+$/.test(part));
-    return { field: field!, message: index === undefined ? message : `Entry ${Number(index) + 1}: ${message}` };
+    const [field, index] = path.split(".");
+    return {
+      field: field!,
+      message: index === undefined || !/^\d+$/.test(index) ? message : `Entry ${Number(index) + 1}: ${message}`,
+    };
   });
 }
 
 /** The issues of the last answer about one field. */
 export function errorsFor(problem: ApiError | null, field: string): string[] {
   return issues(problem).flatMap((issue) => (issue.field === field ? [issue.message] : []));
+}
+
+/** The messages of the last answer about `path` or anything under it, word for word: for a part
+ * of a nested field that one control shows (`businessHours.weekly.mon` has those about
+ * `businessHours.weekly.mon.0` and `businessHours.weekly.mon.0.from` too). */
+export function errorsAt(problem: ApiError | null, path: string): string[] {
+  return (problem?.fields ?? []).flatMap((f) => (f.path === path || f.path.startsWith(`${path}.`) ? [f.message] : []));
 }
 
 /** Issues not about any of `fields`, so nothing the API said goes unshown. */
