@@ -169,6 +169,8 @@ describe("the widget's end of chat and offline paths", () => {
       await widget(visitor, "parley-prechat-department").selectOption("dep_demo_support");
       await widget(visitor, "parley-prechat-start").click();
       await widget(visitor, "parley-offline-form").waitFor();
+      // No composer to type a chat into that the closed department could only refuse.
+      expect(await widget(visitor, "parley-input").isHidden()).toBe(true);
       expect(await widget(visitor, "parley-offline-email").inputValue()).toBe("clara@example.org");
       await widget(visitor, "parley-offline-text").fill("Are you open on Saturday?");
       await widget(visitor, "parley-offline-send").click();

@@ -243,7 +243,8 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
     labels();
   }
 
-  /** Shows what applies now; returns whether the composer must wait (the pre-chat form first). */
+  /** Shows what applies now; returns whether the composer must wait (the pre-chat form first, or
+   * a closed department chosen in it). */
   function update(): boolean {
     const s = chat.state;
     const fresh = !s.session && !s.messages.length && !s.outbox.length;
@@ -272,7 +273,11 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
       oEmail.control.value = who.email ?? "";
     }
     queueNotice.update(texts());
-    return showPrechat;
+    // A department outside its business hours takes messages, not chats: no composer to type a
+    // chat into that could only be refused.
+    const chosen = config?.departments.find((d) => d.id === chat.prechat.departmentId);
+    const closedChosen = fresh && !invited && chosen?.open === false;
+    return showPrechat || closedChosen;
   }
 
   const email = (input: HTMLInputElement) => input.value.trim();
