@@ -231,8 +231,13 @@ export class Router {
   /** Offers every waiting chat of the automatic modes that rings for nobody to the next operator,
    * oldest chat first (so when capacity frees, the chat that waited longest gets it). A chat that
    * every available member has passed opens to all of them. Returns the chats whose routing
-   * changed, for the consoles. */
-  route(now: number, queue: readonly QueuedChat[], config: RoutingConfig, roster: readonly RosterEntry[]): string[] {
+   * changed, for the consoles. `roster` is asked for only when some chat waits to be routed. */
+  route(
+    now: number,
+    queue: readonly QueuedChat[],
+    config: RoutingConfig,
+    roster: () => readonly RosterEntry[],
+  ): string[] {
     const changed: string[] = [];
     // One read each of the offers, passes and open chats, not one per waiting chat: with a long
     // queue, route() runs after nearly every Lobby event and most chats in it change nothing.
@@ -241,7 +246,7 @@ export class Router {
       (chat) => !chat.offline && modeOf(config, chat.departmentId) !== "everyone" && !offered.has(chat.chatId),
     );
     if (!routed.length) return changed;
-    const available = roster.filter((op) => op.available);
+    const available = roster().filter((op) => op.available);
     const load = this.loads();
     const lastOffered = this.lastOffered();
     const passes = this.allPasses();
