@@ -19,7 +19,8 @@ import {
 
 export const BENCH_CONFIG = join(ROOT, "bench", "wrangler.bench.toml");
 
-export type BenchServer = { origin: string; group: number; stop: () => Promise<void> };
+/** `apiKey`: the demo account's admin API key, for benches that configure the account first. */
+export type BenchServer = { origin: string; group: number; apiKey: string; stop: () => Promise<void> };
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -42,10 +43,11 @@ export async function startBenchServer(
   log(`bundling the bench worker; migrations and the demo seed in ${persistTo}`);
   // A bundle made once and served with --no-bundle: wrangler dev otherwise rebuilds on every
   // edit under src/ and drops every socket mid-run.
+  let apiKey: string;
   try {
     wrangler(["deploy", "--dry-run", "--outdir", join(dir, "bundle"), "--config", BENCH_CONFIG]);
     applyLocalMigrations(persistTo, BENCH_CONFIG);
-    await seedDemo(persistTo, BENCH_CONFIG);
+    ({ apiKey } = await seedDemo(persistTo, BENCH_CONFIG));
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -91,7 +93,7 @@ export async function startBenchServer(
     throw new Error(`${(error as Error).message}\n${tail}`);
   }
   if (child.pid === undefined) throw new Error("wrangler dev has no pid");
-  return { origin, group: child.pid, stop };
+  return { origin, group: child.pid, apiKey, stop };
 }
 
 /** CPU seconds used so far by a process group (wrangler and its workerd runtimes), from Linux's

@@ -388,7 +388,7 @@ function summarize(rounds: Round[]) {
   };
 }
 
-const server: Omit<BenchServer, "group"> & { group?: number } = flags.url
+const server: Omit<BenchServer, "group" | "apiKey"> & { group?: number } = flags.url
   ? { origin: flags.url.replace(/\/$/, ""), group: undefined, stop: async () => {} }
   : await startBenchServer(log);
 let exitCode = 0;

@@ -686,7 +686,7 @@ export class Lobby extends DurableObject<Env> {
    * first ring to end. */
   private async reroute(changed: readonly string[] = []): Promise<void> {
     const config = await this.routingConfig();
-    const routed = config ? this.router.route(Date.now(), this.queue(), config, this.roster()) : [];
+    const routed = config ? this.router.route(Date.now(), this.queue(), config, () => this.roster()) : [];
     for (const chatId of new Set([...changed, ...routed])) this.announceWaiting(chatId);
     const expiry = this.router.nextExpiry();
     if (expiry !== null) await this.alarmBy(expiry);

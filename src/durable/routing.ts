@@ -72,6 +72,8 @@ export function modeOf(config: RoutingConfig, departmentId: string | null): Rout
   return (departmentId !== null && config.departments.get(departmentId)?.mode) || "everyone";
 }
 
+const NO_PASSES: ReadonlySet<string> = new Set();
+
 export class Router {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(ROUTING_SCHEMA);
@@ -229,29 +231,51 @@ export class Router {
   /** Offers every waiting chat of the automatic modes that rings for nobody to the next operator,
    * oldest chat first (so when capacity frees, the chat that waited longest gets it). A chat that
    * every available member has passed opens to all of them. Returns the chats whose routing
-   * changed, for the consoles. */
-  route(now: number, queue: readonly QueuedChat[], config: RoutingConfig, roster: readonly RosterEntry[]): string[] {
+   * changed, for the consoles. `roster` is asked for only when some chat waits to be routed. */
+  route(
+    now: number,
+    queue: readonly QueuedChat[],
+    config: RoutingConfig,
+    roster: () => readonly RosterEntry[],
+  ): string[] {
     const changed: string[] = [];
-    const available = roster.filter((op) => op.available);
+    // One read each of the offers, passes and open chats, not one per waiting chat: with a long
+    // queue, route() runs after nearly every Lobby event and most chats in it change nothing.
+    const offered = this.offeredChats();
     const routed = queue.filter(
-      (chat) => !chat.offline && modeOf(config, chat.departmentId) !== "everyone" && !this.offerOf(chat.chatId),
+      (chat) => !chat.offline && modeOf(config, chat.departmentId) !== "everyone" && !offered.has(chat.chatId),
     );
     if (!routed.length) return changed;
+    const available = roster().filter((op) => op.available);
     const load = this.loads();
     const lastOffered = this.lastOffered();
+    const passes = this.allPasses();
+    const openToAll = this.openChats();
     const spare = (op: RosterEntry) => (load.get(op.id) ?? 0) < capacityOf(config, op.id);
+    // Available operators with a free place: with none, no chat can ring for anyone, and only one
+    // that every available member has passed can change (it opens to all).
+    let withRoom = available.filter(spare).length;
+    // The available members of each department, found once per call.
+    const membersOf = new Map<string | null, RosterEntry[]>();
     const ordered = [...routed].sort((a, b) => a.since - b.since || (a.chatId < b.chatId ? -1 : 1));
     for (const chat of ordered) {
-      const passed = this.passesOf(chat.chatId);
-      const members = available.filter((op) => mayTake(op.departmentIds, chat.departmentId));
+      const passed = passes.get(chat.chatId) ?? NO_PASSES;
+      if (!withRoom && !passed.size) continue;
+      let members = membersOf.get(chat.departmentId);
+      if (!members) {
+        members = available.filter((op) => mayTake(op.departmentIds, chat.departmentId));
+        membersOf.set(chat.departmentId, members);
+      }
       const candidates = members.filter((op) => !passed.has(op.id));
       if (!candidates.length) {
-        if (passed.size && !this.isOpenToAll(chat.chatId)) {
+        if (passed.size && !openToAll.has(chat.chatId)) {
           this.sql.exec("INSERT OR IGNORE INTO open_chats (chat_id) VALUES (?)", chat.chatId);
+          openToAll.add(chat.chatId);
           changed.push(chat.chatId);
         }
         continue;
       }
+      if (!withRoom) continue;
       const eligible = candidates.filter(spare);
       if (!eligible.length) continue;
       const department = config.departments.get(chat.departmentId!)!;
@@ -270,6 +294,7 @@ export class Router {
       );
       load.set(chosen.id, (load.get(chosen.id) ?? 0) + 1);
       lastOffered.set(chosen.id, now);
+      if (!spare(chosen)) withRoom--;
       changed.push(chat.chatId);
     }
     return changed;
@@ -290,12 +315,35 @@ export class Router {
     return this.sql.exec("SELECT 1 FROM open_chats WHERE chat_id = ?", chatId).toArray().length > 0;
   }
 
-  private passesOf(chatId: string): Set<string> {
+  /** Every chat ringing for someone now. */
+  private offeredChats(): Set<string> {
     return new Set(
       this.sql
-        .exec<{ operator_id: string }>("SELECT operator_id FROM passes WHERE chat_id = ?", chatId)
+        .exec<{ chat_id: string }>("SELECT chat_id FROM offers")
         .toArray()
-        .map((row) => row.operator_id),
+        .map((row) => row.chat_id),
+    );
+  }
+
+  /** Who passed each chat, for every chat someone passed. */
+  private allPasses(): Map<string, Set<string>> {
+    const passes = new Map<string, Set<string>>();
+    for (const row of this.sql.exec<{ chat_id: string; operator_id: string }>(
+      "SELECT chat_id, operator_id FROM passes",
+    )) {
+      const passed = passes.get(row.chat_id);
+      if (passed) passed.add(row.operator_id);
+      else passes.set(row.chat_id, new Set([row.operator_id]));
+    }
+    return passes;
+  }
+
+  private openChats(): Set<string> {
+    return new Set(
+      this.sql
+        .exec<{ chat_id: string }>("SELECT chat_id FROM open_chats")
+        .toArray()
+        .map((row) => row.chat_id),
     );
   }
 
@@ -340,5 +388,6 @@ function pick(
     mode === "least_busy"
       ? (a: RosterEntry, b: RosterEntry) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0) || byIdle(a, b)
       : byIdle;
-  return [...eligible].sort(order)[0]!;
+  // The first in that order: one pass, as sorting them all would give.
+  return eligible.reduce((best, op) => (order(op, best) < 0 ? op : best));
 }
