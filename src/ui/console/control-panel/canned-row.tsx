@@ -8,7 +8,7 @@ import { announce } from "../components/live-region.tsx";
 import type { CannedChanges } from "./admin-client.ts";
 import { CannedShortcutField, CannedTitleAndTextFields } from "./canned-fields.tsx";
 import { ConfirmButton } from "./confirm-button.tsx";
-import { createAction, FormProblem, type Action } from "./forms.tsx";
+import { createAction, EditorActions, FormProblem, type Action } from "./forms.tsx";
 
 const EDIT_FIELDS = ["title", "text", "shortcut"] as const;
 
@@ -181,14 +181,12 @@ function EditForm(props: {
         hint="Optional; typed as /shortcut in the message box."
       />
       <FormProblem problem={problem()} fields={EDIT_FIELDS} />
-      <div class="cp-form-actions">
-        <button type="submit" class="primary" data-testid="cp-canned-edit-save" disabled={props.action.busy()}>
-          Save
-        </button>
-        <button type="button" data-testid="cp-canned-edit-cancel" onClick={() => props.close()}>
-          Cancel
-        </button>
-      </div>
+      <EditorActions
+        busy={props.action.busy()}
+        saveTestid="cp-canned-edit-save"
+        cancelTestid="cp-canned-edit-cancel"
+        onCancel={() => props.close()}
+      />
     </form>
   );
 }

@@ -19,7 +19,16 @@ import {
 } from "./admin-client.ts";
 import { BusinessHoursFields, createHoursDraft, hoursSummary, sameHours } from "./business-hours-fields.tsx";
 import { ConfirmButton } from "./confirm-button.tsx";
-import { createAction, errorsFor, Field, FormProblem, numberOf, WhenLoaded, type Action } from "./forms.tsx";
+import {
+  createAction,
+  EditorActions,
+  errorsFor,
+  Field,
+  FormProblem,
+  numberOf,
+  WhenLoaded,
+  type Action,
+} from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 
 export const ROUTING_LABELS: Record<RoutingMode, string> = {
@@ -317,14 +326,11 @@ function EditForm(props: {
       </div>
       <BusinessHoursFields draft={hours} problem={problem()} />
       <FormProblem problem={problem()} fields={EDIT_FIELDS} />
-      <div class="cp-form-actions">
-        <button type="submit" class="primary" data-testid="cp-department-edit-save" disabled={props.action.busy()}>
-          Save
-        </button>
-        <button type="button" onClick={() => props.onCancel()}>
-          Cancel
-        </button>
-      </div>
+      <EditorActions
+        busy={props.action.busy()}
+        saveTestid="cp-department-edit-save"
+        onCancel={() => props.onCancel()}
+      />
     </form>
   );
 }

@@ -209,3 +209,24 @@ export function WhenLoaded<T>(props: {
     </>
   );
 }
+
+/** An editor's Save and Cancel row: Save submits the form (busy while the action runs), Cancel
+ * closes it without saving. */
+export function EditorActions(props: {
+  busy: boolean;
+  saveTestid: string;
+  cancelTestid?: string;
+  saveLabel?: string;
+  onCancel(): void;
+}) {
+  return (
+    <div class="cp-form-actions">
+      <button type="submit" class="primary" data-testid={props.saveTestid} disabled={props.busy}>
+        {props.saveLabel ?? "Save"}
+      </button>
+      <button type="button" data-testid={props.cancelTestid} onClick={() => props.onCancel()}>
+        Cancel
+      </button>
+    </div>
+  );
+}

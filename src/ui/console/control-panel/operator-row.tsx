@@ -6,7 +6,7 @@ import { createSignal, Match, Show, Switch } from "solid-js";
 import { announce } from "../components/live-region.tsx";
 import { admin, type Department, type Operator } from "./admin-client.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
-import { createAction, FormProblem, type Action } from "./forms.tsx";
+import { createAction, EditorActions, FormProblem, type Action } from "./forms.tsx";
 import {
   chats,
   createOperatorAccess,
@@ -186,14 +186,7 @@ function EditForm(
         nameRef={(input) => queueMicrotask(() => input.focus())}
       />
       <FormProblem problem={problem()} fields={["name", "role", "maxChats", "departmentIds"]} />
-      <div class="cp-form-actions">
-        <button type="submit" class="primary" data-testid="cp-operator-edit-save" disabled={props.action.busy()}>
-          Save
-        </button>
-        <button type="button" onClick={() => props.onCancel()}>
-          Cancel
-        </button>
-      </div>
+      <EditorActions busy={props.action.busy()} saveTestid="cp-operator-edit-save" onCancel={() => props.onCancel()} />
     </form>
   );
 }
@@ -226,14 +219,12 @@ function PasswordForm(props: FormProps & { onDone(): void }) {
         ref={(input) => queueMicrotask(() => input.focus())}
       />
       <FormProblem problem={problem()} fields={["password"]} />
-      <div class="cp-form-actions">
-        <button type="submit" class="primary" data-testid="cp-operator-password-save" disabled={props.action.busy()}>
-          Set password
-        </button>
-        <button type="button" onClick={() => props.onDone()}>
-          Cancel
-        </button>
-      </div>
+      <EditorActions
+        busy={props.action.busy()}
+        saveTestid="cp-operator-password-save"
+        saveLabel="Set password"
+        onCancel={() => props.onDone()}
+      />
     </form>
   );
 }
