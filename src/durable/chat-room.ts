@@ -517,10 +517,7 @@ export class ChatRoom extends DurableObject<Env> {
     const chat = this.chat();
     if (!chat || chat.status !== "active") return void this.unanswered.answered();
     this.unanswered.firing();
-    const operatorIds = this.sql
-      .exec<{ id: string }>("SELECT id FROM participants WHERE kind = 'operator' AND left_at IS NULL")
-      .toArray()
-      .map((row) => row.id);
+    const operatorIds = this.currentOperatorIds();
     await lobbyOf(this.env, chat.account_id).enqueue(
       {
         chatId: chat.chat_id,
@@ -854,18 +851,20 @@ export class ChatRoom extends DurableObject<Env> {
     ]);
   }
 
+  /** The operators in the chat now (joined and not left). */
+  private currentOperatorIds(): string[] {
+    return this.sql
+      .exec<{ id: string }>("SELECT id FROM participants WHERE kind = 'operator' AND left_at IS NULL")
+      .toArray()
+      .map((row) => row.id);
+  }
+
   /** Tells the lobby which operators are in the chat now (none once it ended), so routing counts
    * their chats against their capacity. The log's last seq orders the reports. */
   private reportStaff(): Promise<void> {
     const chat = this.chat();
     if (!chat) return Promise.resolve();
-    const operatorIds =
-      chat.status === "closed"
-        ? []
-        : this.sql
-            .exec<{ id: string }>("SELECT id FROM participants WHERE kind = 'operator' AND left_at IS NULL")
-            .toArray()
-            .map((row) => row.id);
+    const operatorIds = chat.status === "closed" ? [] : this.currentOperatorIds();
     return lobbyOf(this.env, chat.account_id).chatStaffed(chat.chat_id, operatorIds, this.log.lastSeq());
   }
 

@@ -40,7 +40,7 @@ import { positiveNumber } from "./token-bucket.ts";
 import type { LobbyHome } from "./lobby-address.ts";
 import { acceptTagged, attachmentOf, broadcast, closeQuietly, sendQuietly } from "./sockets.ts";
 import { recordChatMissed } from "./chat-index.ts";
-import { mayTake, Router, type QueuedChat, type RosterEntry, type RoutingConfig } from "./routing.ts";
+import { mayTake, modeOf, Router, type QueuedChat, type RosterEntry, type RoutingConfig } from "./routing.ts";
 import { loadRoutingConfig } from "./routing-config.ts";
 
 // Where the chat rooms look for their account's lobby.
@@ -220,7 +220,8 @@ export class Lobby extends DurableObject<Env> {
     if (!mayTake(operator.departmentIds, row.department_id)) return { ok: false, code: "forbidden" };
     const config = await this.routingConfig();
     if (config) {
-      const queued = this.queue().find((chat) => chat.chatId === chatId)!;
+      // The row was just read, and nothing ran since: it is there.
+      const queued = this.queue(chatId)[0]!;
       const check = this.router.mayAccept(queued, operator.id, config);
       if (!check.ok) return check;
     }
@@ -241,7 +242,7 @@ export class Lobby extends DurableObject<Env> {
     const config = await this.routingConfig();
     if (config)
       for (const chat of this.queue())
-        if (this.router.offerOf(chat.chatId) && this.modeOfChat(chat, config) === "everyone")
+        if (this.router.offerOf(chat.chatId) && modeOf(config, chat.departmentId) === "everyone")
           this.router.forget(chat.chatId);
     await this.reroute(this.queue().map((chat) => chat.chatId));
   }
@@ -652,24 +653,19 @@ export class Lobby extends DurableObject<Env> {
     return this.routing;
   }
 
-  private modeOfChat(chat: QueuedChat, config: RoutingConfig) {
-    return chat.departmentId === null ? "everyone" : (config.departments.get(chat.departmentId)?.mode ?? "everyone");
-  }
-
-  /** The queue as routing sees it. */
-  private queue(): QueuedChat[] {
-    return this.sql
-      .exec<{ chat_id: string; department_id: string | null; since: number; offline: number | null }>(
-        `SELECT w.chat_id, w.department_id, w.since, json_extract(d.details, '$.offline') AS offline
-         FROM waiting w LEFT JOIN waiting_details d ON d.chat_id = w.chat_id`,
-      )
-      .toArray()
-      .map((row) => ({
-        chatId: row.chat_id,
-        departmentId: row.department_id,
-        since: row.since,
-        offline: Boolean(row.offline),
-      }));
+  /** The queue as routing sees it (one chat of it, with `chatId`). */
+  private queue(chatId?: string): QueuedChat[] {
+    const query = `SELECT w.chat_id, w.department_id, w.since, json_extract(d.details, '$.offline') AS offline
+         FROM waiting w LEFT JOIN waiting_details d ON d.chat_id = w.chat_id`;
+    type Row = { chat_id: string; department_id: string | null; since: number; offline: number | null };
+    const rows =
+      chatId === undefined ? this.sql.exec<Row>(query) : this.sql.exec<Row>(`${query} WHERE w.chat_id = ?`, chatId);
+    return rows.toArray().map((row) => ({
+      chatId: row.chat_id,
+      departmentId: row.department_id,
+      since: row.since,
+      offline: Boolean(row.offline),
+    }));
   }
 
   private roster(): RosterEntry[] {
