@@ -12,7 +12,8 @@
 // 2. `accepting`: every operator accepts what rings for them (POST /api/operator/chats/:id/accept),
 //    so they are full with chats under way and the queue is empty.
 // 3. `queueWhenFull`: N more chats start; nobody has room, so each only waits. Time from the start
-//    to its `waiting` card at a console.
+//    of chat k to its `waiting` card at the console of operator k mod O (every card goes to all O
+//    consoles one after another, so a card timed at the first console alone would flatter it).
 // 4. `placeFreed`: S steps, each: the visitor of one of an operator's chats ends it (the `close`
 //    frame on the chat socket); time to the next offer (to that operator, the only one with room)
 //    at their console; they decline it; time to the next offer; they accept that one; one new chat
@@ -21,7 +22,8 @@
 // Server CPU is the wrangler dev process group's, from /proc (bench-server.ts), per phase: it
 // includes everything the phase made the server do (the Worker, the chat rooms, D1), not only the
 // Lobby. `--modes everyone` runs phase 1 alone with nothing routed, as a control for what a chat
-// start costs without routing. Prints one JSON object on stdout; progress goes to stderr.
+// start costs without routing (each card timed as in phase 3). Prints one JSON object on stdout;
+// progress goes to stderr.
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -92,7 +94,15 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T, index
   );
 }
 
-type Operator = { id: string; email: string; token: string; ws: WebSocket; chats: { chatId: string }[] };
+/** `cards`: when each chat's first `waiting` card reached this operator's console. */
+type Operator = {
+  id: string;
+  email: string;
+  token: string;
+  ws: WebSocket;
+  chats: { chatId: string }[];
+  cards: Map<string, number>;
+};
 /** An offer as its operator's console saw it arrive. */
 type OfferSeen = { chatId: string; operatorId: string; expiresAt: number | null; at: number };
 
@@ -116,9 +126,8 @@ class Run {
   readonly passes = new Map<string, Set<string>>();
   /** The waiting queue as the first operator's console sees it: chat → since. */
   readonly waiting = new Map<string, number>();
-  /** When each chat's first `waiting` card reached the first operator's console. */
-  readonly firstCard = new Map<string, number>();
   private offerWaiters: { match: (offer: OfferSeen) => boolean; resolve: (offer: OfferSeen) => void }[] = [];
+  /** By operator and chat. */
   private cardWaiters = new Map<string, () => void>();
   closing = false;
   expectOffers = true;
@@ -191,7 +200,7 @@ class Run {
 
   private async connect(id: string, email: string, token: string, watchesQueue: boolean): Promise<Operator> {
     const ws = new WebSocket(`${this.server.origin.replace(/^http/, "ws")}/ws/lobby`, socketProtocols(token));
-    const op: Operator = { id, email, token, ws, chats: [] };
+    const op: Operator = { id, email, token, ws, chats: [], cards: new Map() };
     let online: () => void;
     const isOnline = new Promise<void>((resolve) => (online = resolve));
     ws.addEventListener("message", (event) => {
@@ -225,12 +234,10 @@ class Run {
   }
 
   private onWaiting(op: Operator, chat: WaitingChat, at: number, watchesQueue: boolean): void {
-    if (watchesQueue) {
-      if (!this.waiting.has(chat.chatId)) this.waiting.set(chat.chatId, chat.since);
-      if (!this.firstCard.has(chat.chatId)) {
-        this.firstCard.set(chat.chatId, at);
-        this.cardWaiters.get(chat.chatId)?.();
-      }
+    if (watchesQueue && !this.waiting.has(chat.chatId)) this.waiting.set(chat.chatId, chat.since);
+    if (!op.cards.has(chat.chatId)) {
+      op.cards.set(chat.chatId, at);
+      this.cardWaiters.get(`${op.id} ${chat.chatId}`)?.();
     }
     const offeredTo = chat.assignment?.offeredTo;
     if (offeredTo?.id !== op.id) return;
@@ -264,17 +271,18 @@ class Run {
     return seen ? Promise.resolve(seen) : this.nextOffer((o) => o.chatId === chatId, `of ${chatId}`);
   }
 
-  /** When the chat's first card reached the first operator's console, seen already or to come. */
-  async cardOf(chatId: string): Promise<number> {
-    if (!this.firstCard.has(chatId))
+  /** When the chat's first card reached this operator's console, seen already or to come. */
+  async cardOf(op: Operator, chatId: string): Promise<number> {
+    const key = `${op.id} ${chatId}`;
+    if (!op.cards.has(chatId))
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`no waiting card of ${chatId} within ${TIMEOUT_MS} ms`)),
+          () => reject(new Error(`no waiting card of ${chatId} for ${op.id} within ${TIMEOUT_MS} ms`)),
           TIMEOUT_MS,
         );
-        this.cardWaiters.set(chatId, () => (clearTimeout(timer), this.cardWaiters.delete(chatId), resolve()));
+        this.cardWaiters.set(key, () => (clearTimeout(timer), this.cardWaiters.delete(key), resolve()));
       });
-    return this.firstCard.get(chatId)!;
+    return op.cards.get(chatId)!;
   }
 
   async startChat(departmentId: string, name: string): Promise<{ chatId: string; startedAt: number; httpMs: number }> {
@@ -375,7 +383,10 @@ async function runMode(mode: RoutingMode) {
         async (k) => {
           const depth = started++;
           const chat = await run.startChat(departmentId, `Ramp ${k}`);
-          const at = routed ? (await run.offerOf(chat.chatId)).at : await run.cardOf(chat.chatId);
+          // Without routing, timed at the console of operator k mod O, as round robin would offer it.
+          const at = routed
+            ? (await run.offerOf(chat.chatId)).at
+            : await run.cardOf(run.operators[k % run.operators.length]!, chat.chatId);
           ramp.push({ depth, ms: at - chat.startedAt, httpMs: chat.httpMs });
           if ((k + 1) % 100 === 0) log(`  ${k + 1} started; last ${round(at - chat.startedAt)} ms`);
         },
@@ -429,7 +440,7 @@ async function runMode(mode: RoutingMode) {
         async (k) => {
           const depth = started++;
           const chat = await run.startChat(departmentId, `Queued ${k}`);
-          const at = await run.cardOf(chat.chatId);
+          const at = await run.cardOf(run.operators[k % run.operators.length]!, chat.chatId);
           fill.push({ depth, ms: at - chat.startedAt, httpMs: chat.httpMs });
           if ((k + 1) % 100 === 0) log(`  ${k + 1} waiting; last ${round(at - chat.startedAt)} ms`);
         },
@@ -485,7 +496,7 @@ async function runMode(mode: RoutingMode) {
         // Back to a full queue (the accepted chat left it); the new chat rings for nobody.
         run.expectOffers = false;
         const topUp = await run.startChat(departmentId, `Top-up ${step}`);
-        await run.cardOf(topUp.chatId);
+        await run.cardOf(run.operators[0]!, topUp.chatId);
         run.expectOffers = true;
       }
     });

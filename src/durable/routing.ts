@@ -241,7 +241,7 @@ export class Router {
     const changed: string[] = [];
     // One read each of the offers, passes and open chats, not one per waiting chat: with a long
     // queue, route() runs after nearly every Lobby event and most chats in it change nothing.
-    const offered = this.offeredChats();
+    const offered = this.chatsIn("offers");
     const routed = queue.filter(
       (chat) => !chat.offline && modeOf(config, chat.departmentId) !== "everyone" && !offered.has(chat.chatId),
     );
@@ -250,22 +250,16 @@ export class Router {
     const load = this.loads();
     const lastOffered = this.lastOffered();
     const passes = this.allPasses();
-    const openToAll = this.openChats();
+    const openToAll = this.chatsIn("open_chats");
     const spare = (op: RosterEntry) => (load.get(op.id) ?? 0) < capacityOf(config, op.id);
     // Available operators with a free place: with none, no chat can ring for anyone, and only one
     // that every available member has passed can change (it opens to all).
     let withRoom = available.filter(spare).length;
-    // The available members of each department, found once per call.
-    const membersOf = new Map<string | null, RosterEntry[]>();
     const ordered = [...routed].sort((a, b) => a.since - b.since || (a.chatId < b.chatId ? -1 : 1));
     for (const chat of ordered) {
       const passed = passes.get(chat.chatId) ?? NO_PASSES;
       if (!withRoom && !passed.size) continue;
-      let members = membersOf.get(chat.departmentId);
-      if (!members) {
-        members = available.filter((op) => mayTake(op.departmentIds, chat.departmentId));
-        membersOf.set(chat.departmentId, members);
-      }
+      const members = available.filter((op) => mayTake(op.departmentIds, chat.departmentId));
       const candidates = members.filter((op) => !passed.has(op.id));
       if (!candidates.length) {
         if (passed.size && !openToAll.has(chat.chatId)) {
@@ -315,11 +309,11 @@ export class Router {
     return this.sql.exec("SELECT 1 FROM open_chats WHERE chat_id = ?", chatId).toArray().length > 0;
   }
 
-  /** Every chat ringing for someone now. */
-  private offeredChats(): Set<string> {
+  /** The chats ringing for someone now (`offers`), or open to all (`open_chats`). */
+  private chatsIn(table: "offers" | "open_chats"): Set<string> {
     return new Set(
       this.sql
-        .exec<{ chat_id: string }>("SELECT chat_id FROM offers")
+        .exec<{ chat_id: string }>(`SELECT chat_id FROM ${table}`)
         .toArray()
         .map((row) => row.chat_id),
     );
@@ -336,15 +330,6 @@ export class Router {
       else passes.set(row.chat_id, new Set([row.operator_id]));
     }
     return passes;
-  }
-
-  private openChats(): Set<string> {
-    return new Set(
-      this.sql
-        .exec<{ chat_id: string }>("SELECT chat_id FROM open_chats")
-        .toArray()
-        .map((row) => row.chat_id),
-    );
   }
 
   /** Chats under way plus chats ringing, per operator: an offer holds a place until it ends. */
