@@ -1,7 +1,14 @@
 // D1 schema: configuration and indexes only. The message log lives in each ChatRoom object.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { apiKeyRoles, cannedLevels, chatStatuses, operatorRoles, ratings } from "../../shared/protocol.ts";
+import {
+  apiKeyRoles,
+  cannedLevels,
+  chatStatuses,
+  operatorRoles,
+  participantKinds,
+  ratings,
+} from "../../shared/protocol.ts";
 import { DEFAULT_RING_TIMEOUT_S, routingModes } from "../../shared/lobby-protocol.ts";
 import { DEFAULT_MAX_WAIT_S } from "../../shared/admin-api.ts";
 import type { BusinessHours } from "../../shared/business-hours.ts";
@@ -167,9 +174,81 @@ export const chats = sqliteTable(
     offline: integer("offline", { mode: "boolean" }).notNull().default(false),
     /** When it moved from the queue to `missed` (nobody took it in time); kept if it is taken later. */
     missedAt: integer("missed_at"),
+    /** Where the visitor was when the chat started, from the request that started it (the edge's
+     * `request.cf.country` and the browser's User-Agent, cut to 300 characters); null if unknown. */
+    visitorCountry: text("visitor_country"),
+    visitorUserAgent: text("visitor_user_agent"),
   },
   (t) => [
     index("chats_account_status").on(t.accountId, t.status, t.updatedAt),
     index("chats_account_created").on(t.accountId, t.createdAt),
+  ],
+);
+
+/** Every operator who has been in a chat (joined, whether or not they left since): history and
+ * search filter by it. Not a foreign key to operators: a chat's history outlives its operators. */
+export const chatOperators = sqliteTable(
+  "chat_operators",
+  {
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    operatorId: text("operator_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.operatorId] }), index("chat_operators_operator").on(t.operatorId)],
+);
+
+/** The account's tag list (admin API, Control Panel); operators put them on chats. */
+export const tags = sqliteTable(
+  "tags",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("tags_account_name").on(t.accountId, t.name)],
+);
+
+/** The tags on each chat, as its ChatRoom last reported them (the room holds the truth). */
+export const chatTags = sqliteTable(
+  "chat_tags",
+  {
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    tagId: text("tag_id")
+      .notNull()
+      .references(() => tags.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.tagId] }), index("chat_tags_tag").on(t.tagId)],
+);
+
+/** What full-text search finds: each text, file and note message of every chat, and one row per
+ * chat (seq 0, kind "visitor") with the visitor's name and email. Written only by the event
+ * consumer (src/server/search/), once per (chat, seq) however often an event is delivered. The
+ * FTS5 table `message_search` (external content over this table, kept in step by triggers) is
+ * written by hand in migrations/0008: drizzle-kit does not know virtual tables. */
+export const messageIndex = sqliteTable(
+  "message_index",
+  {
+    /** The rowid, and the FTS5 table's: larger is indexed later, which search shows first. */
+    id: integer("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    at: integer("at").notNull(),
+    kind: text("kind", { enum: ["text", "file", "note", "visitor"] }).notNull(),
+    authorKind: text("author_kind", { enum: participantKinds }),
+    authorName: text("author_name"),
+    text: text("text").notNull(),
+  },
+  (t) => [
+    uniqueIndex("message_index_chat_seq").on(t.chatId, t.seq),
+    index("message_index_account").on(t.accountId, t.id),
   ],
 );
