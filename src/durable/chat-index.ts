@@ -4,7 +4,7 @@
 // log is the ChatRoom's alone.
 import { and, eq, sql } from "drizzle-orm";
 import { database } from "../server/db/index.ts";
-import { chats } from "../server/db/schema.ts";
+import { chatOperators, chats } from "../server/db/schema.ts";
 import type { Participant, Rating } from "../shared/protocol.ts";
 
 /** A new chat's row. Writing it again (a start made again after a failure) changes nothing. */
@@ -34,17 +34,23 @@ export async function recordChatStarted(
 }
 
 export async function recordOperatorJoined(db: D1Database, chatId: string, operatorId: string, at: number) {
-  await database(db)
-    .update(chats)
-    .set({
-      // A missed chat an operator takes after all is under way like any other.
-      status: sql`CASE WHEN ${chats.status} IN ('waiting', 'missed') THEN 'active' ELSE ${chats.status} END`,
-      // Append the operator once: the JSON array of the operators in the chat now.
-      operatorIds: sql`CASE WHEN EXISTS (SELECT 1 FROM json_each(${chats.operatorIds}) WHERE value = ${operatorId})
+  const d1 = database(db);
+  // Both or neither: `chat_operators` remembers everyone who has been in the chat (history and
+  // search filter by it), `operator_ids` who is in it now.
+  await d1.batch([
+    d1.insert(chatOperators).values({ chatId, operatorId }).onConflictDoNothing(),
+    d1
+      .update(chats)
+      .set({
+        // A missed chat an operator takes after all is under way like any other.
+        status: sql`CASE WHEN ${chats.status} IN ('waiting', 'missed') THEN 'active' ELSE ${chats.status} END`,
+        // Append the operator once: the JSON array of the operators in the chat now.
+        operatorIds: sql`CASE WHEN EXISTS (SELECT 1 FROM json_each(${chats.operatorIds}) WHERE value = ${operatorId})
         THEN ${chats.operatorIds} ELSE json_insert(${chats.operatorIds}, '$[#]', ${operatorId}) END`,
-      updatedAt: at,
-    })
-    .where(eq(chats.id, chatId));
+        updatedAt: at,
+      })
+      .where(eq(chats.id, chatId)),
+  ]);
 }
 
 /** `operator_ids` lists the operators in the chat now, so a leave takes the operator out. */

@@ -97,6 +97,8 @@ export class ChatLog {
   constructor(
     private readonly sql: SqlStorage,
     transaction: <T>(fn: () => T) => T,
+    /** Told of every message stored, inside the append (so in its transaction): the room's events. */
+    private readonly appended: (message: ChatMessage) => void = () => {},
   ) {
     const table = sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'");
     const existing = table.toArray()[0]?.sql;
@@ -158,7 +160,7 @@ export class ChatLog {
     // Only now that the row is in: a failed INSERT (it throws) takes neither the seq nor the cid.
     this.last = seq;
     if (message.cid !== null) remember(cids, message.author.id, message.cid, seq);
-    return {
+    const stored: ChatMessage = {
       seq,
       cid: message.cid,
       kind: message.kind,
@@ -170,6 +172,8 @@ export class ChatLog {
       // Parsed back, like a row read later, so the copy sent is the one stored.
       ...(file ? { file: JSON.parse(file) as FileAttachment } : {}),
     };
+    this.appended(stored);
+    return stored;
   }
 
   lastSeq(): number {

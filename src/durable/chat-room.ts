@@ -58,6 +58,8 @@ import {
   rememberAnswerAddress,
 } from "./answer-mail.ts";
 import { ChatLog } from "./chat-log.ts";
+import { EventOutbox, OUTBOX_SCHEMA } from "./event-outbox.ts";
+import type { NewChatEvent, Without } from "../shared/events.ts";
 import { acceptTagged, attach, attachmentOf, closeQuietly, sendQuietly } from "./sockets.ts";
 import {
   recordChatClosed,
@@ -142,7 +144,10 @@ CREATE TABLE IF NOT EXISTS participants (
 );
 CREATE TABLE IF NOT EXISTS rating (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rating TEXT NOT NULL, comment TEXT, at INTEGER NOT NULL
-);${TRANSCRIPT_SLOTS_SCHEMA}${ANSWER_MAIL_SCHEMA}${UNANSWERED_SCHEMA}`;
+);${TRANSCRIPT_SLOTS_SCHEMA}${ANSWER_MAIL_SCHEMA}${UNANSWERED_SCHEMA}${OUTBOX_SCHEMA}`;
+
+/** How soon a failed send of the room's events is tried again. */
+const EVENTS_RETRY_MS = 10_000;
 
 /** [burst, per second] per socket: a few hellos (a reconnect says one; a client stuck in a loop
  * says many), and read receipts at the pace a person reads. */
@@ -167,6 +172,9 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly frameBuckets = new WeakMap<WebSocket, Partial<Record<"hello" | "read", TokenBucket>>>();
 
   private readonly log: ChatLog;
+  /** What leaves the chat for search (and later reports and webhooks); null when the pipeline is
+   * off (EVENT_PIPELINE = "off", for measuring what it costs). */
+  private readonly events: EventOutbox | null;
   /** How long the visitor has waited for an answer, in departments that reassign. */
   private readonly unanswered: UnansweredClock;
   /** Each socket's attachment, read once per wake-up (every frame and every broadcast needs it)
@@ -178,7 +186,17 @@ export class ChatRoom extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     // Runs on every wake-up, so it must stay cheap: IF NOT EXISTS makes it a few page reads.
     this.sql.exec(SCHEMA);
-    this.log = new ChatLog(this.sql, (fn) => ctx.storage.transactionSync(fn));
+    this.events =
+      env.EVENT_PIPELINE === "off"
+        ? null
+        : new EventOutbox(this.sql, env.EVENTS, () => this.alarmBy(Date.now() + EVENTS_RETRY_MS));
+    this.log = new ChatLog(
+      this.sql,
+      (fn) => ctx.storage.transactionSync(fn),
+      (message) => this.publish({ type: "message.created", message, at: message.at }),
+    );
+    // Events a crash left unsent go out now that the room is awake again.
+    if (this.events?.pending()) this.events.sendSoon();
     this.unanswered = new UnansweredClock(this.sql);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
@@ -223,6 +241,13 @@ export class ChatRoom extends DurableObject<Env> {
         now,
       );
       this.chatRow = undefined;
+      this.publish({
+        type: "chat.started",
+        at: now,
+        departmentId,
+        visitor: { id: visitor.id, name: visitor.name, email: visitorEmail },
+        offline: opening.kind === "offline",
+      });
       this.unanswered.configure(reassignAfterMs);
       if (opening.kind === "offline") {
         // The visitor's text is the chat's first message (its cid "offline"), so whoever accepts
@@ -344,6 +369,15 @@ export class ChatRoom extends DurableObject<Env> {
         ? `${from.name} invited ${target} to the chat`
         : `${from.name} transferred the chat to ${target}`;
     this.appendSystem(from, "transfer", now, text);
+    this.publish({
+      type: "chat.transferred",
+      at: now,
+      from,
+      to:
+        to.kind === "operator"
+          ? { kind: "operator", id: to.operator.id, name: to.operator.name }
+          : { kind: "department", id: to.id, name: to.name },
+    });
     if (to.kind === "operator") {
       if (!this.isCurrentParticipant(to.operator.id)) this.admitOperator(chat, to.operator, now);
       else if (chat.status === "waiting") this.setStatus("active");
@@ -486,9 +520,11 @@ export class ChatRoom extends DurableObject<Env> {
     if (due !== null && due <= now) await this.mailAnswers();
     const unansweredDue = this.unanswered.dueAt();
     if (unansweredDue !== null && unansweredDue <= now) await this.passOnUnanswered();
+    const eventsDue = await this.sendEvents();
     const next = [
       due !== null && due > now ? due : null,
       this.unanswered.dueAt(),
+      eventsDue,
       ...this.ctx.getWebSockets().map((s) => this.holderOf(s).session?.expiresAt ?? null),
     ]
       .filter((at): at is number => at !== null && at > now)
@@ -529,6 +565,23 @@ export class ChatRoom extends DurableObject<Env> {
       chat.account_id,
       operatorIds,
     );
+  }
+
+  /** Records an event of this chat, in the current transaction, for the EVENTS queue. */
+  private publish(event: Without<NewChatEvent, "accountId" | "chatId">): void {
+    const chat = this.chat()!;
+    this.events?.add({ ...event, accountId: chat.account_id, chatId: chat.chat_id } as NewChatEvent);
+  }
+
+  /** From the alarm: sends what the outbox holds. When the queue refuses, returns when to try again. */
+  private async sendEvents(): Promise<number | null> {
+    if (!this.events?.pending()) return null;
+    try {
+      await this.events.flush();
+      return null;
+    } catch {
+      return Date.now() + EVENTS_RETRY_MS;
+    }
   }
 
   /** Sets the alarm for `at` unless it is set for earlier already. */
@@ -777,6 +830,7 @@ export class ChatRoom extends DurableObject<Env> {
         const now = Date.now();
         this.setStatus("closed", now);
         this.appendSystem(who, "close", now);
+        this.publish({ type: "chat.closed", at: now, by: who });
         return Promise.all([
           recordChatClosed(this.env.DB, chat.chat_id, now),
           lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, null),
@@ -792,6 +846,7 @@ export class ChatRoom extends DurableObject<Env> {
           rated.comment,
           rated.at,
         );
+        this.publish({ type: "chat.rated", at: rated.at, rating: rated.rating, comment: rated.comment });
         this.broadcast({ type: "rating", ...rated });
         return recordChatRated(this.env.DB, chat.chat_id, rated.rating, rated.comment, rated.at);
       }
@@ -898,6 +953,7 @@ export class ChatRoom extends DurableObject<Env> {
       return this.ctx.storage.transactionSync(fn);
     } catch (error) {
       this.log.forget();
+      this.events?.forget();
       this.unanswered.forget();
       this.chatRow = undefined;
       throw error;

@@ -39,6 +39,8 @@ export type HistoryFilters = v.InferOutput<typeof HistoryFilters>;
 
 export const SearchQuery = v.strictObject({
   ...HistoryFilters.entries,
+  /** The `nextCursor` of the previous page: a row of the index. */
+  cursor: v.optional(v.pipe(v.string(), v.digits("The cursor is the nextCursor of the previous page."))),
   q: v.pipe(
     v.string("Say what to search for."),
     v.trim(),
@@ -48,10 +50,10 @@ export const SearchQuery = v.strictObject({
 });
 export type SearchQuery = v.InferOutput<typeof SearchQuery>;
 
-/** A chat in the History list: its index row and its tags. */
+/** A chat in the History list: its index row, the visitor's comment with the rating, its tags. */
 export const HistoryChatSchema = named(
   "HistoryChat",
-  v.object({ ...ChatSummarySchema.entries, tagIds: v.array(v.string()) }),
+  v.object({ ...ChatSummarySchema.entries, ratingComment: v.nullable(v.string()), tagIds: v.array(v.string()) }),
 );
 export type HistoryChat = v.InferOutput<typeof HistoryChatSchema>;
 export const HistoryPageSchema = v.object({ items: v.array(HistoryChatSchema), nextCursor: v.nullable(v.string()) });

@@ -2,6 +2,7 @@
 // binding. No chat state lives here. Paths outside /api and /ws are static assets (wrangler.toml);
 // the widget's scripts pass through here on their way out, for their CORS and cache headers.
 // Email comes in through the email() handler: replies to chat transcripts (email/inbound.ts).
+// Chat events come in through the queue() handler, for the search index (events.ts).
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { problemResponse } from "../server/problems.ts";
@@ -11,6 +12,7 @@ import { adminRoutes, signUpInvitationRoutes } from "./routes/admin/index.ts";
 import { cannedRoutes } from "./routes/canned.ts";
 import { chatHistoryRoutes } from "./routes/chat-history.ts";
 import { receiveEmail } from "./email/inbound.ts";
+import { consumeEvents } from "./events.ts";
 import { transcriptRoutes } from "./routes/transcripts.ts";
 import { downloadRoutes, fileRoutes } from "./routes/files.ts";
 import { operatorRoutes } from "./routes/operator.ts";
@@ -19,6 +21,7 @@ import { continueByEmailRoutes } from "./routes/continue-by-email.ts";
 import { offlineMessageRoutes } from "./routes/offline-messages.ts";
 import { socketRoutes } from "./routes/sockets.ts";
 import { handoverRoutes } from "./routes/handover.ts";
+import { historyRoutes } from "./routes/history.ts";
 import { visitorPresenceRoutes } from "./routes/visitor-presence.ts";
 import { visitorRoutes } from "./routes/visitor.ts";
 import { widgetAssetRoutes } from "./routes/widget-assets.ts";
@@ -53,6 +56,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/operator/canned-responses", cannedRoutes)
   .route("/api/operator/invitations", signUpInvitationRoutes)
   .route("/api/operator", handoverRoutes)
+  .route("/api/operator", historyRoutes)
   .route("/api/chats", chatHistoryRoutes)
   .route("/api/chats", transcriptRoutes)
   .route("/api/chats", fileRoutes)
@@ -69,4 +73,5 @@ export const app = new Hono<AppEnv>()
 export default {
   fetch: app.fetch,
   email: receiveEmail,
+  queue: consumeEvents,
 } satisfies ExportedHandler<Env>;

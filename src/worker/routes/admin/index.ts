@@ -15,6 +15,7 @@ import { accountChatRoutes } from "./account-chats.ts";
 import { departmentRoutes } from "./departments.ts";
 import { BASE_PATH, describe } from "./openapi.ts";
 import { operatorRoutes } from "./operators.ts";
+import { searchRoutes } from "./search.ts";
 import { settingsRoutes } from "./settings.ts";
 
 export { signUpInvitationRoutes } from "./sign-up-invitations.ts";
@@ -45,7 +46,8 @@ const resources = new Hono<AppEnv>()
   .route("/", operatorRoutes)
   .route("/", cannedRoutes)
   .route("/", apiKeyRoutes)
-  .route("/", accountChatRoutes);
+  .route("/", accountChatRoutes)
+  .route("/", searchRoutes);
 
 export const adminRoutes = new Hono<AppEnv>()
   // Public, and registered before the resources' auth middleware: Hono runs handlers in the order

@@ -1,0 +1,40 @@
+// What leaves a chat: the events each ChatRoom publishes to the EVENTS queue for readers outside
+// it (search now; reports and webhooks next). docs/protocol.md, "Events", describes them for
+// integrators. `id` is the same however often the queue delivers an event, so consumers
+// deduplicate by it: "<chatId>.<seq>" for a message, "<chatId>.e<n>" (1, 2, 3… per chat) for others.
+import type { ChatMessage, Participant, Rating } from "./protocol.ts";
+
+type EventBase = {
+  /** Unique, and the same on every delivery of this event. */
+  id: string;
+  accountId: string;
+  chatId: string;
+  /** When it happened in the room, ms since the epoch. */
+  at: number;
+};
+
+/** The chat began: in the queue, as an offline message, or with an invited operator. */
+export type ChatStartedEvent = EventBase & {
+  type: "chat.started";
+  departmentId: string | null;
+  visitor: { id: string; name: string; email: string | null };
+  offline: boolean;
+};
+/** A message entered the log: text, file, system line or (kind "note") an operators-only note. */
+export type MessageCreatedEvent = EventBase & { type: "message.created"; message: ChatMessage };
+export type ChatRatedEvent = EventBase & { type: "chat.rated"; rating: Rating; comment: string | null };
+export type ChatClosedEvent = EventBase & { type: "chat.closed"; by: Participant };
+export type ChatTransferredEvent = EventBase & {
+  type: "chat.transferred";
+  from: Participant;
+  to: { kind: "operator"; id: string; name: string } | { kind: "department"; id: string; name: string };
+};
+
+export type ChatEvent =
+  ChatStartedEvent | MessageCreatedEvent | ChatRatedEvent | ChatClosedEvent | ChatTransferredEvent;
+export type ChatEventType = ChatEvent["type"];
+
+/** What a room hands its outbox; the outbox adds the id. */
+export type NewChatEvent = Without<ChatEvent, "id">;
+/** Omit for each member of a union. */
+export type Without<E, K extends PropertyKey> = E extends unknown ? Omit<E, K> : never;

@@ -1,0 +1,19 @@
+// Past chats for operators: the History list and full-text search over the operator's account
+// (src/server/search/search.ts). Any operator of the account may read any of its chats, as they
+// may open any of them (chat-access.ts).
+import { Hono } from "hono";
+import { HistoryFilters, SearchQuery, type HistoryPage, type SearchPage } from "../../shared/history.ts";
+import { listHistory, searchMessages } from "../../server/search/search.ts";
+import { requireOperator } from "../auth/guards.ts";
+import { validate } from "../http.ts";
+import type { AppEnv } from "../app-env.ts";
+
+export const historyRoutes = new Hono<AppEnv>()
+  .get("/history", requireOperator, validate("query", HistoryFilters), async (c) => {
+    const page: HistoryPage = await listHistory(c.env.DB, c.var.operator.accountId, c.req.valid("query"));
+    return c.json(page);
+  })
+  .get("/search", requireOperator, validate("query", SearchQuery), async (c) => {
+    const page: SearchPage = await searchMessages(c.env.DB, c.var.operator.accountId, c.req.valid("query"));
+    return c.json(page);
+  });
