@@ -20,7 +20,15 @@ import {
 export const BENCH_CONFIG = join(ROOT, "bench", "wrangler.bench.toml");
 
 /** `apiKey`: the demo account's admin API key, for benches that configure the account first. */
-export type BenchServer = { origin: string; group: number; apiKey: string; stop: () => Promise<void> };
+/** `stateDir`: where wrangler dev keeps its local state (D1's SQLite files), for benches that
+ * measure it. */
+export type BenchServer = {
+  origin: string;
+  group: number;
+  apiKey: string;
+  stateDir: string;
+  stop: () => Promise<void>;
+};
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -93,7 +101,7 @@ export async function startBenchServer(
     throw new Error(`${(error as Error).message}\n${tail}`);
   }
   if (child.pid === undefined) throw new Error("wrangler dev has no pid");
-  return { origin, group: child.pid, apiKey, stop };
+  return { origin, group: child.pid, apiKey, stateDir: persistTo, stop };
 }
 
 /** CPU seconds used so far by a process group (wrangler and its workerd runtimes), from Linux's

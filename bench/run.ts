@@ -25,8 +25,11 @@ const { values: flags } = parseArgs({
     /** Bare, then stored, then Parley, each with only its own sockets open: for runs too big to hold both at
      * once (wrangler dev's runtime restarted near 5,000 sockets), and so each has its own memory. */
     apart: { type: "boolean", default: false },
+    /** "off": chats publish no events (EVENT_PIPELINE), to measure what the event pipeline costs. */
+    pipeline: { type: "string", default: "on" },
   },
 });
+if (flags.pipeline !== "on" && flags.pipeline !== "off") throw new Error("--pipeline is on or off");
 /** A whole number from `--name N`, else BENCH_NAME in the environment, else the default. */
 function option(name: (typeof numeric)[number], fallback: number, min = 1): number {
   const raw =
@@ -388,9 +391,9 @@ function summarize(rounds: Round[]) {
   };
 }
 
-const server: Omit<BenchServer, "group" | "apiKey"> & { group?: number } = flags.url
+const server: Omit<BenchServer, "group" | "apiKey" | "stateDir"> & { group?: number } = flags.url
   ? { origin: flags.url.replace(/\/$/, ""), group: undefined, stop: async () => {} }
-  : await startBenchServer(log);
+  : await startBenchServer(log, undefined, { EVENT_PIPELINE: flags.pipeline! });
 let exitCode = 0;
 try {
   const rounds: Record<ScenarioName, Round[]> = { bare: [], stored: [], parley: [] };
@@ -466,7 +469,11 @@ try {
     return p === null || b === null ? null : Math.round((p / b) * 1000) / 1000;
   };
   const report = {
-    config: { ...config, server: flags.url ? server.origin : "wrangler dev started by the bench" },
+    config: {
+      ...config,
+      pipeline: flags.pipeline,
+      server: flags.url ? server.origin : "wrangler dev started by the bench",
+    },
     ...results,
     ratio: {
       deliveriesPerSecond: ratio("deliveriesPerSecond"),

@@ -7,6 +7,7 @@
 // production entry is src/worker/index.ts, which knows nothing of this file.
 import { DurableObject } from "cloudflare:workers";
 import { app } from "../src/worker/index.ts";
+import { consumeEvents } from "../src/worker/events.ts";
 
 export { ChatRoom, Lobby } from "../src/worker/index.ts";
 
@@ -90,9 +91,48 @@ export class StoredBroadcast extends DurableObject<BenchEnv> {
 
 const BASELINE_PATH = /^\/bench\/(bare|stored)\/([^/]+)$/;
 
+/** `npm run bench:search`: chats for its messages (the index keeps rows of chats it knows only). */
+async function addChats(
+  env: BenchEnv,
+  body: { accountId: string; departmentId: string | null; chatIds: string[] },
+): Promise<Response> {
+  const insert = env.DB.prepare(
+    "INSERT INTO chats (id, account_id, department_id, visitor_id, visitor_name, status) VALUES (?, ?, ?, ?, ?, 'closed') ON CONFLICT DO NOTHING",
+  );
+  await env.DB.batch(
+    body.chatIds.map((id, i) => insert.bind(id, body.accountId, body.departmentId, `v_${id}`, `Visitor ${i}`)),
+  );
+  return new Response(null, { status: 204 });
+}
+
+/** `npm run bench:search`: events through the queue consumer's own code (consumeEvents), in
+ * batches of 100 as the queue hands them over, without the queue's batching delay. */
+async function indexEvents(env: BenchEnv, body: { events: unknown[] }): Promise<Response> {
+  let failed = 0;
+  for (let i = 0; i < body.events.length; i += 100) {
+    const messages = body.events.slice(i, i + 100).map((event, j) => ({
+      id: `bench-${i + j}`,
+      timestamp: new Date(),
+      attempts: 1,
+      body: JSON.stringify(event),
+      ack() {},
+      retry() {
+        failed++;
+      },
+    }));
+    const batch = { queue: "parley-events", messages, ackAll() {}, retryAll() {} } as unknown as MessageBatch;
+    await consumeEvents(batch, env);
+  }
+  return Response.json({ failed });
+}
+
 export default {
-  fetch(request: Request, env: BenchEnv, ctx: ExecutionContext): Response | Promise<Response> {
-    const match = BASELINE_PATH.exec(new URL(request.url).pathname);
+  queue: consumeEvents,
+  async fetch(request: Request, env: BenchEnv, ctx: ExecutionContext): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    if (request.method === "POST" && path === "/bench/chats") return addChats(env, await request.json());
+    if (request.method === "POST" && path === "/bench/index") return indexEvents(env, await request.json());
+    const match = BASELINE_PATH.exec(path);
     if (match && request.method === "GET") {
       if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket")
         return new Response("Expected a WebSocket upgrade", { status: 426 });

@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ChatEvent } from "../src/shared/events.ts";
-import type { HistoryPage, SearchPage } from "../src/shared/history.ts";
+import type { HistoryListPage, SearchPage } from "../src/shared/history.ts";
 import { chatRoomOf } from "../src/durable/chat-room.ts";
 import { consumeEvents, retryDelaySeconds } from "../src/worker/events.ts";
 import {
@@ -302,7 +302,7 @@ describe("search", () => {
 describe("the History list", () => {
   it("lists the account's chats newest first with their tags, filtered and paged", async () => {
     const list = async (query: string, token = annToken) =>
-      expectJson<HistoryPage>(await call(`/api/operator/history?${query}`, { token }), 200);
+      expectJson<HistoryListPage>(await call(`/api/operator/history?${query}`, { token }), 200);
     const all = await list("limit=50");
     expect(all.items.length).toBeGreaterThan(3);
     expect(all.items.every((chat, i) => i === 0 || chat.id < all.items[i - 1]!.id)).toBe(true);

@@ -56,8 +56,11 @@ export const HistoryChatSchema = named(
   v.object({ ...ChatSummarySchema.entries, ratingComment: v.nullable(v.string()), tagIds: v.array(v.string()) }),
 );
 export type HistoryChat = v.InferOutput<typeof HistoryChatSchema>;
-export const HistoryPageSchema = v.object({ items: v.array(HistoryChatSchema), nextCursor: v.nullable(v.string()) });
-export type HistoryPage = v.InferOutput<typeof HistoryPageSchema>;
+export const HistoryListPageSchema = v.object({
+  items: v.array(HistoryChatSchema),
+  nextCursor: v.nullable(v.string()),
+});
+export type HistoryListPage = v.InferOutput<typeof HistoryListPageSchema>;
 
 /** What a hit is: a message's text, a file's name, a private note, or the visitor's name and
  * email (seq 0, one per chat). */

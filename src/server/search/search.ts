@@ -7,7 +7,7 @@
 import type {
   HistoryChat,
   HistoryFilters,
-  HistoryPage,
+  HistoryListPage,
   SearchPage,
   SearchQuery,
   SnippetPart,
@@ -151,13 +151,30 @@ type ChatRow = {
 };
 
 /** The account's chats, newest first (ids are c_ + ULID, so by id), with their tags. */
-export async function listHistory(db: D1Database, accountId: string, filters: HistoryFilters): Promise<HistoryPage> {
+export async function listHistory(
+  db: D1Database,
+  accountId: string,
+  filters: HistoryFilters,
+): Promise<HistoryListPage> {
   const size = filters.limit ?? DEFAULT_HISTORY_LIST_PAGE;
   const clauses: Clause[] = [
     { sql: "c.account_id = ?", params: [accountId] },
     ...filterClauses(filters, "c.created_at"),
   ];
   if (filters.cursor !== undefined) clauses.push({ sql: "c.id < ?", params: [filters.cursor] });
+  const rows = await historyChats(db, clauses, size + 1);
+  const more = rows.length > size;
+  const shown = more ? rows.slice(0, size) : rows;
+  return { items: shown, nextCursor: more ? shown[shown.length - 1]!.id : null };
+}
+
+/** One chat of the account as the History list shows it; null if the account has no such chat. */
+export async function pastChat(db: D1Database, accountId: string, chatId: string): Promise<HistoryChat | null> {
+  const clauses = [{ sql: "c.account_id = ? AND c.id = ?", params: [accountId, chatId] }];
+  return (await historyChats(db, clauses, 1))[0] ?? null;
+}
+
+async function historyChats(db: D1Database, clauses: Clause[], limit: number): Promise<HistoryChat[]> {
   const filter = where(clauses);
   const { results } = await db
     .prepare(
@@ -166,28 +183,23 @@ export async function listHistory(db: D1Database, accountId: string, filters: Hi
         (SELECT json_group_array(t.tag_id) FROM chat_tags t WHERE t.chat_id = c.id) AS tag_ids
       FROM chats c WHERE ${filter.sql} ORDER BY c.id DESC LIMIT ?`,
     )
-    .bind(...filter.params, size + 1)
+    .bind(...filter.params, limit)
     .all<ChatRow>();
-  const more = results.length > size;
-  const rows = more ? results.slice(0, size) : results;
-  return {
-    items: rows.map((row): HistoryChat => ({
-      id: row.id,
-      departmentId: row.department_id,
-      visitorId: row.visitor_id,
-      visitorName: row.visitor_name,
-      visitorEmail: row.visitor_email,
-      status: row.status,
-      operatorIds: JSON.parse(row.operator_ids) as string[],
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      closedAt: row.closed_at,
-      rating: row.rating,
-      ratingComment: row.rating_comment,
-      offline: Boolean(row.offline),
-      missedAt: row.missed_at,
-      tagIds: JSON.parse(row.tag_ids) as string[],
-    })),
-    nextCursor: more ? rows[rows.length - 1]!.id : null,
-  };
+  return results.map((row) => ({
+    id: row.id,
+    departmentId: row.department_id,
+    visitorId: row.visitor_id,
+    visitorName: row.visitor_name,
+    visitorEmail: row.visitor_email,
+    status: row.status,
+    operatorIds: JSON.parse(row.operator_ids) as string[],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    closedAt: row.closed_at,
+    rating: row.rating,
+    ratingComment: row.rating_comment,
+    offline: Boolean(row.offline),
+    missedAt: row.missed_at,
+    tagIds: JSON.parse(row.tag_ids) as string[],
+  }));
 }

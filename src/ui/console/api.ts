@@ -30,6 +30,7 @@ import type {
   TranscriptRequest,
   TranscriptResponse,
 } from "../../shared/protocol.ts";
+import type { HistoryChat, HistoryFilters, HistoryListPage, SearchPage } from "../../shared/history.ts";
 import { socketProtocols } from "../../shared/socket-auth.ts";
 import { session, tokenRejected } from "./session.ts";
 
@@ -83,6 +84,16 @@ export async function request<T>(
     fields,
   );
 }
+
+/** A query string of the filters that are set. */
+function queryOf(params: Record<string, string | number | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== "") query.set(key, String(value));
+  return query.toString();
+}
+/** History filters as the console holds them (the query's strings, before the server reads them). */
+export type HistoryQuery = { [K in keyof HistoryFilters]?: string } & { q?: string };
 
 /** The newest page of a chat: `before` larger than any seq can be. */
 const NEWEST = Number.MAX_SAFE_INTEGER;
@@ -143,6 +154,10 @@ export const api = {
   /** Messages older than `before` (the newest ones without it), oldest first. */
   history: (chatId: string, before = NEWEST, limit = 50) =>
     request<HistoryPage>(`/api/chats/${encodeURIComponent(chatId)}/messages?before=${before}&limit=${limit}`),
+  /** Past chats of the account, newest first; with `q`, the messages that match instead. */
+  pastChats: (query: HistoryQuery) => request<HistoryListPage>(`/api/operator/history?${queryOf(query)}`),
+  search: (query: HistoryQuery) => request<SearchPage>(`/api/operator/search?${queryOf(query)}`),
+  pastChat: (chatId: string) => request<HistoryChat>(`/api/operator/history/${encodeURIComponent(chatId)}`),
   /** A signed link to a file of the chat, good for an hour (file-links.ts keeps it that long).
    * Uploads go through common/file-upload.ts, which reports progress. */
   fileLink: (chatId: string, fileId: string) =>

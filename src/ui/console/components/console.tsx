@@ -48,6 +48,7 @@ const NOTICE_MS = 8_000;
 // Separate chunks: operators who never open them never download them.
 const ControlPanel = lazy(() => import("../control-panel/control-panel.tsx"));
 const MyResponses = lazy(() => import("../control-panel/my-responses.tsx"));
+const HistoryPage = lazy(() => import("../history/history-page.tsx"));
 
 type LayoutPrefs = { tabsHeight?: number };
 
@@ -105,9 +106,10 @@ export function Console(props: { session: Session }) {
   const panel = createMemo(() => {
     const current = route();
     if (current.kind === "admin") return isAdmin ? current : null;
-    return current.kind === "my-responses" ? current : null;
+    return current.kind === "my-responses" || current.kind === "history" ? current : null;
   });
-  const headerLinks: { admin?: HTMLAnchorElement; "my-responses"?: HTMLAnchorElement } = {};
+  const headerLinks: { admin?: HTMLAnchorElement; "my-responses"?: HTMLAnchorElement; history?: HTMLAnchorElement } =
+    {};
   // Back from a panel page, the keyboard user lands where they will want to type again, or on
   // the link they came by.
   createEffect(
@@ -119,6 +121,10 @@ export function Console(props: { session: Session }) {
   const adminPage = () => {
     const shown = panel();
     return shown?.kind === "admin" ? shown.page : null;
+  };
+  const historyPage = () => {
+    const shown = panel();
+    return shown?.kind === "history" ? shown : null;
   };
 
   // ---- Read receipts and the title ---------------------------------------------------------
@@ -306,6 +312,15 @@ export function Console(props: { session: Session }) {
         <span class="spacer" />
         <a
           class="top-link"
+          ref={(link) => (headerLinks.history = link)}
+          href={hrefOf({ kind: "history", chatId: null, seq: null })}
+          data-testid="history-link"
+          aria-current={panel()?.kind === "history" ? "page" : undefined}
+        >
+          History
+        </a>
+        <a
+          class="top-link"
           ref={(link) => (headerLinks["my-responses"] = link)}
           href={hrefOf({ kind: "my-responses" })}
           data-testid="my-responses-link"
@@ -381,11 +396,27 @@ export function Console(props: { session: Session }) {
                 <Show
                   when={adminPage()}
                   fallback={
-                    <MyResponses
-                      me={operator}
-                      responses={responses.latest ?? []}
-                      onChanged={async () => await refetchResponses()}
-                    />
+                    <Show
+                      when={historyPage()}
+                      fallback={
+                        <MyResponses
+                          me={operator}
+                          responses={responses.latest ?? []}
+                          onChanged={async () => await refetchResponses()}
+                        />
+                      }
+                    >
+                      {(shown) => (
+                        <HistoryPage
+                          chatId={shown().chatId}
+                          seq={shown().seq}
+                          myId={operator.id}
+                          departments={departments() ?? []}
+                          operators={lobby.operators()}
+                          tags={[]}
+                        />
+                      )}
+                    </Show>
                   }
                 >
                   {(page) => (

@@ -10,6 +10,8 @@ export type Route =
   | { kind: "chat" }
   | { kind: "admin"; page: AdminPage }
   | { kind: "my-responses" }
+  /** Past chats: the list and search, or one chat read-only (`seq`: the message a search hit). */
+  | { kind: "history"; chatId: string | null; seq: number | null }
   | { kind: "sign-up-invitation"; token: string };
 
 function decoded(part: string | undefined): string {
@@ -21,8 +23,12 @@ function decoded(part: string | undefined): string {
 }
 
 function parse(hash: string): Route {
-  const [first, second] = hash.replace(/^#\/?/, "").split("/");
+  const [first, second, third] = hash.replace(/^#\/?/, "").split("/");
   if (first === "my-responses") return { kind: "my-responses" };
+  if (first === "history") {
+    const seq = Number(third);
+    return { kind: "history", chatId: second ? decoded(second) : null, seq: Number.isSafeInteger(seq) ? seq : null };
+  }
   if (first === "invitation") return { kind: "sign-up-invitation", token: decoded(second) };
   if (first === "admin") {
     const page = adminPages.find((p) => p === second) ?? "canned";
@@ -35,6 +41,7 @@ const [route, setRoute] = createSignal<Route>(parse(location.hash), {
   equals: (a, b) =>
     a.kind === b.kind &&
     (a.kind !== "admin" || (b.kind === "admin" && a.page === b.page)) &&
+    (a.kind !== "history" || (b.kind === "history" && a.chatId === b.chatId && a.seq === b.seq)) &&
     (a.kind !== "sign-up-invitation" || (b.kind === "sign-up-invitation" && a.token === b.token)),
 });
 const follow = () => setRoute(parse(location.hash));
@@ -47,6 +54,10 @@ export { route };
 export function hrefOf(target: Route): string {
   if (target.kind === "admin") return `#/admin/${target.page}`;
   if (target.kind === "my-responses") return "#/my-responses";
+  if (target.kind === "history")
+    return target.chatId === null
+      ? "#/history"
+      : `#/history/${encodeURIComponent(target.chatId)}${target.seq === null ? "" : `/${target.seq}`}`;
   if (target.kind === "sign-up-invitation") return `#/invitation/${encodeURIComponent(target.token)}`;
   return "#/";
 }
