@@ -279,7 +279,17 @@ describe("search", () => {
   });
 
   it("reads what people type as words, never as query syntax", async () => {
-    for (const q of ['"', "flamingo OR", "NEAR(flamingo", "*", "flamingo)", "-flamingo", "^flamingo:"])
+    for (const q of [
+      '"',
+      "flamingo OR",
+      "NEAR(flamingo",
+      "*",
+      "flamingo)",
+      "-flamingo",
+      "^flamingo:",
+      '" OR 1=1 --',
+      "\u0000",
+    ])
       await search(`q=${encodeURIComponent(q)}`);
     expect((await search(`q=${encodeURIComponent("?!")}`)).items).toEqual([]);
     // The last word is also the start of a longer one, while it is being typed.
