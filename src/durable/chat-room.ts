@@ -58,6 +58,7 @@ import {
   rememberAnswerAddress,
 } from "./answer-mail.ts";
 import { ChatLog } from "./chat-log.ts";
+import { CHAT_TAGS_SCHEMA, forgetDeletedTags, mirrorChatTags, readTagIds, writeTagIds } from "./chat-tags.ts";
 import { acceptTagged, attach, attachmentOf, closeQuietly, sendQuietly } from "./sockets.ts";
 import {
   recordChatClosed,
@@ -142,7 +143,7 @@ CREATE TABLE IF NOT EXISTS participants (
 );
 CREATE TABLE IF NOT EXISTS rating (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rating TEXT NOT NULL, comment TEXT, at INTEGER NOT NULL
-);${TRANSCRIPT_SLOTS_SCHEMA}${ANSWER_MAIL_SCHEMA}${UNANSWERED_SCHEMA}`;
+);${TRANSCRIPT_SLOTS_SCHEMA}${ANSWER_MAIL_SCHEMA}${UNANSWERED_SCHEMA}${CHAT_TAGS_SCHEMA}`;
 
 /** [burst, per second] per socket: a few hellos (a reconnect says one; a client stuck in a loop
  * says many), and read receipts at the pace a person reads. */
@@ -172,6 +173,8 @@ export class ChatRoom extends DurableObject<Env> {
   /** Each socket's attachment, read once per wake-up (every frame and every broadcast needs it)
    * and written through `setHolder`, the only place it changes after the socket is accepted. */
   private readonly holders = new WeakMap<WebSocket, SocketAttachment>();
+  /** The D1 mirror of the tags, written one after another so the last write is the last list. */
+  private tagMirror: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -368,6 +371,25 @@ export class ChatRoom extends DurableObject<Env> {
       await lobby.assign(to.operator.id, { chatId: chat.chat_id, visitorName, by: { id: from.id, name: from.name } });
     else await lobby.enqueue({ chatId: chat.chat_id, departmentId: to.id, visitorName, since: now }, chat.account_id);
     return { ok: true };
+  }
+
+  /** Sets the chat's tags (ids the Worker found to be its account's), open or ended: kept here,
+   * sent to the operators' sockets (tags are internal: never to the visitor), and mirrored into
+   * D1's chat_tags. Setting the same list again changes nothing and is answered the same; a
+   * failed mirror throws, and the retry writes it. */
+  async setTags(tagIds: string[], by: Participant): Promise<{ ok: true; tagIds: string[] } | { ok: false }> {
+    const chat = this.chat();
+    if (!chat) return { ok: false };
+    this.transaction(() => writeTagIds(this.sql, tagIds, by, Date.now()));
+    const now = readTagIds(this.sql);
+    this.broadcast({ type: "tags", tagIds: now }, undefined, (them) => them.kind === "operator");
+    // Each write sends the list as it is when the write starts, so D1 ends with the room's last.
+    const write = this.tagMirror.then(() =>
+      mirrorChatTags(this.env.DB, chat.chat_id, chat.account_id, readTagIds(this.sql)),
+    );
+    this.tagMirror = write.catch(() => undefined);
+    await write;
+    return { ok: true, tagIds: now };
   }
 
   /** Closes an operator's sockets in this chat at once, whether or not they said hello: all of
@@ -702,6 +724,8 @@ export class ChatRoom extends DurableObject<Env> {
     if (frame.type === "hello" && me.kind === "operator") {
       const standing = await operatorStanding(this.env.DB, me.accountId, me.id, me.session as OperatorSession);
       if (!standing.ok) return refuseSocket(ws, standing);
+      if (await forgetDeletedTags(this.sql, this.env.DB))
+        this.broadcast({ type: "tags", tagIds: readTagIds(this.sql) }, ws, (them) => them.kind === "operator");
     }
     if (frame.type === "message" && me.kind === "visitor") {
       const retryAfterMs = this.visitorBucket(me.id).take();
@@ -823,6 +847,7 @@ export class ChatRoom extends DurableObject<Env> {
       you: who,
       participants: this.participantStates(),
       lastSeq: this.log.lastSeq(),
+      ...(who.kind === "operator" ? { tagIds: readTagIds(this.sql) } : {}),
     });
     // Replay in pages; the object handles one event at a time, so nothing can slip in between.
     for (let cursor = since; ;) {

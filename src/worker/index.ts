@@ -10,6 +10,7 @@ import type { AppEnv } from "./app-env.ts";
 import { adminRoutes, signUpInvitationRoutes } from "./routes/admin/index.ts";
 import { cannedRoutes } from "./routes/canned.ts";
 import { chatHistoryRoutes } from "./routes/chat-history.ts";
+import { chatTagRoutes } from "./routes/chat-tags.ts";
 import { receiveEmail } from "./email/inbound.ts";
 import { transcriptRoutes } from "./routes/transcripts.ts";
 import { downloadRoutes, fileRoutes } from "./routes/files.ts";
@@ -53,6 +54,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/operator/canned-responses", cannedRoutes)
   .route("/api/operator/invitations", signUpInvitationRoutes)
   .route("/api/operator", handoverRoutes)
+  .route("/api/operator", chatTagRoutes)
   .route("/api/chats", chatHistoryRoutes)
   .route("/api/chats", transcriptRoutes)
   .route("/api/chats", fileRoutes)

@@ -16,6 +16,7 @@ import { departmentRoutes } from "./departments.ts";
 import { BASE_PATH, describe } from "./openapi.ts";
 import { operatorRoutes } from "./operators.ts";
 import { settingsRoutes } from "./settings.ts";
+import { tagRoutes } from "./tags.ts";
 
 export { signUpInvitationRoutes } from "./sign-up-invitations.ts";
 
@@ -45,7 +46,8 @@ const resources = new Hono<AppEnv>()
   .route("/", operatorRoutes)
   .route("/", cannedRoutes)
   .route("/", apiKeyRoutes)
-  .route("/", accountChatRoutes);
+  .route("/", accountChatRoutes)
+  .route("/", tagRoutes);
 
 export const adminRoutes = new Hono<AppEnv>()
   // Public, and registered before the resources' auth middleware: Hono runs handlers in the order
