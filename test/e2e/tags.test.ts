@@ -92,7 +92,8 @@ describe("tags", () => {
     // Escape closes the list and gives the focus back to its button.
     await bob.keyboard.press("Escape");
     await picker.waitFor({ state: "detached" });
-    expect(await bob.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("tag-picker-button");
+    const pickerButton = byTestId(bob, "tag-picker-button");
+    await eventually(() => pickerButton.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
 
     // ---- After a reload the tab (and the header) still show it ------------------------------
     await bob.reload();
