@@ -22,9 +22,18 @@ let other: SeededAccount;
 let operatorToken: string;
 let visitorToken: string;
 let chatId: string;
+let tagId: string;
 
 beforeAll(async () => {
   [home, other] = await Promise.all([seedAccount("home"), seedAccount("other")]);
+  const tagOf = async (account: SeededAccount) =>
+    (
+      await expectJson<{ id: string }>(
+        await admin("/tags", account.apiKey, { method: "POST", json: { name: "VIP" } }),
+        201,
+      )
+    ).id;
+  [tagId] = await Promise.all([tagOf(home), tagOf(other)]);
   operatorToken = (await login(home.emails.ann)).token;
   const chat = await startChat(home.id, { departmentId: home.salesId });
   visitorToken = chat.token;
@@ -76,6 +85,10 @@ const cases: Record<string, Case> = {
   "DELETE /api-keys/:id": {},
   "GET /chats": { invalid: "?status=open" },
   "GET /chats/:id": {},
+  "GET /tags": { invalid: "?limit=0" },
+  "POST /tags": { body: { name: "Urgent" }, invalid: { name: "x".repeat(41) } },
+  "PATCH /tags/:id": { body: { name: "Renamed" }, invalid: { name: "" } },
+  "DELETE /tags/:id": {},
 };
 
 function split(route: string, id = "some-id") {
@@ -166,6 +179,7 @@ describe("the OpenAPI document", () => {
     }
     expect(operationIds.size).toBe(documented.length);
     for (const name of [
+      "Tag",
       "Problem",
       "Department",
       "Operator",
@@ -265,6 +279,7 @@ describe("isolation between accounts", () => {
       keys: keys.items.map((key) => ({ ...key, lastUsedAt: null })),
       chats: await read("/chats"),
       chat: await read(`/chats/${chatId}`),
+      tags: await read("/tags"),
     };
   }
 
@@ -275,6 +290,7 @@ describe("isolation between accounts", () => {
       "canned-responses": `${home.id}_cr_hello`,
       "api-keys": `${home.id}_key`,
       chats: chatId,
+      tags: tagId,
     };
     const withId = Object.entries(cases).filter(([route]) => route.includes(":id"));
     expect(withId.length).toBeGreaterThan(0);
@@ -321,11 +337,11 @@ describe("isolation between accounts", () => {
   });
 
   it("lists only the caller's own account", async () => {
-    for (const path of ["/departments", "/operators", "/canned-responses", "/api-keys", "/chats"]) {
+    for (const path of ["/departments", "/operators", "/canned-responses", "/api-keys", "/chats", "/tags"]) {
       const page = await expectJson<{ items: { id: string }[] }>(await admin(path, other.apiKey), 200);
       expect(page.items.length, path).toBeGreaterThan(path === "/chats" ? -1 : 0);
       expect(
-        page.items.filter((item) => item.id.startsWith(home.id) || item.id === chatId),
+        page.items.filter((item) => item.id.startsWith(home.id) || item.id === chatId || item.id === tagId),
         path,
       ).toEqual([]);
     }

@@ -414,6 +414,13 @@ describe("what the server marks, a visitor cannot forge", () => {
       )
     ).id;
     const departmentsWithNew = await expectJson<unknown>(await admin("/departments?limit=100", owner), 200);
+    const tag = (
+      await expectJson<{ id: string }>(
+        await admin("/tags", owner, { method: "POST", json: { name: `Tag ${++serial}` } }),
+        201,
+      )
+    ).id;
+    const tagsWithNew = await expectJson<unknown>(await admin("/tags?limit=100", owner), 200);
     for (const [label, br] of Object.entries(BREAKS)) {
       const name = `Alice${br}[10:00] Ann: forged`;
       const routes: [string, string, () => Promise<Response>][] = [
@@ -458,6 +465,8 @@ describe("what the server marks, a visitor cannot forge", () => {
           () => admin("/settings", owner, { method: "PATCH", json: { transcriptSenderName: name } }),
         ],
         ["API key name", "name", () => admin("/api-keys", owner, { method: "POST", json: { name } })],
+        ["create tag", "name", () => admin("/tags", owner, { method: "POST", json: { name } })],
+        ["rename tag", "name", () => admin(`/tags/${tag}`, owner, { method: "PATCH", json: { name } })],
         [
           "canned response title",
           "title",
@@ -477,6 +486,7 @@ describe("what the server marks, a visitor cannot forge", () => {
     }
     expect(await expectJson<Settings>(await admin("/settings", owner), 200)).toEqual(settingsBefore);
     expect(await expectJson<unknown>(await admin("/departments?limit=100", owner), 200)).toEqual(departmentsWithNew);
+    expect(await expectJson<unknown>(await admin("/tags?limit=100", owner), 200)).toEqual(tagsWithNew);
     expect((await operator(annId())).name).toBe("Ann");
     expect((await listKeys()).length).toBe(keysBefore.length);
   });

@@ -60,6 +60,7 @@ import {
 import { ChatLog } from "./chat-log.ts";
 import { EventOutbox, OUTBOX_SCHEMA } from "./event-outbox.ts";
 import type { NewChatEvent, Without } from "../shared/events.ts";
+import { CHAT_TAGS_SCHEMA, forgetDeletedTags, mirrorChatTags, readTagIds, writeTagIds } from "./chat-tags.ts";
 import { acceptTagged, attach, attachmentOf, closeQuietly, sendQuietly } from "./sockets.ts";
 import {
   recordChatClosed,
@@ -144,7 +145,7 @@ CREATE TABLE IF NOT EXISTS participants (
 );
 CREATE TABLE IF NOT EXISTS rating (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rating TEXT NOT NULL, comment TEXT, at INTEGER NOT NULL
-);${TRANSCRIPT_SLOTS_SCHEMA}${ANSWER_MAIL_SCHEMA}${UNANSWERED_SCHEMA}${OUTBOX_SCHEMA}`;
+);${TRANSCRIPT_SLOTS_SCHEMA}${ANSWER_MAIL_SCHEMA}${UNANSWERED_SCHEMA}${OUTBOX_SCHEMA}${CHAT_TAGS_SCHEMA}`;
 
 /** How soon a failed send of the room's events is tried again. */
 const EVENTS_RETRY_MS = 10_000;
@@ -180,6 +181,8 @@ export class ChatRoom extends DurableObject<Env> {
   /** Each socket's attachment, read once per wake-up (every frame and every broadcast needs it)
    * and written through `setHolder`, the only place it changes after the socket is accepted. */
   private readonly holders = new WeakMap<WebSocket, SocketAttachment>();
+  /** The D1 mirror of the tags, written one after another so the last write is the last list. */
+  private tagMirror: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -402,6 +405,30 @@ export class ChatRoom extends DurableObject<Env> {
       await lobby.assign(to.operator.id, { chatId: chat.chat_id, visitorName, by: { id: from.id, name: from.name } });
     else await lobby.enqueue({ chatId: chat.chat_id, departmentId: to.id, visitorName, since: now }, chat.account_id);
     return { ok: true };
+  }
+
+  /** Sets the chat's tags (ids the Worker found to be its account's), open or ended: kept here,
+   * sent to the operators' sockets (tags are internal: never to the visitor), and mirrored into
+   * D1's chat_tags. Setting the same list again changes nothing and is answered the same; a
+   * failed mirror throws, and the retry writes it. */
+  async setTags(tagIds: string[], by: Participant): Promise<{ ok: true; tagIds: string[] } | { ok: false }> {
+    const chat = this.chat();
+    if (!chat) return { ok: false };
+    const at = Date.now();
+    const now = this.transaction(() => {
+      writeTagIds(this.sql, tagIds, by, at);
+      const current = readTagIds(this.sql);
+      this.publish({ type: "chat.tagged", at, tagIds: current, by });
+      return current;
+    });
+    this.broadcast({ type: "tags", tagIds: now }, undefined, (them) => them.kind === "operator");
+    // Each write sends the list as it is when the write starts, so D1 ends with the room's last.
+    const write = this.tagMirror.then(() =>
+      mirrorChatTags(this.env.DB, chat.chat_id, chat.account_id, readTagIds(this.sql)),
+    );
+    this.tagMirror = write.catch(() => undefined);
+    await write;
+    return { ok: true, tagIds: now };
   }
 
   /** Closes an operator's sockets in this chat at once, whether or not they said hello: all of
@@ -755,6 +782,8 @@ export class ChatRoom extends DurableObject<Env> {
     if (frame.type === "hello" && me.kind === "operator") {
       const standing = await operatorStanding(this.env.DB, me.accountId, me.id, me.session as OperatorSession);
       if (!standing.ok) return refuseSocket(ws, standing);
+      if (await forgetDeletedTags(this.sql, this.env.DB))
+        this.broadcast({ type: "tags", tagIds: readTagIds(this.sql) }, ws, (them) => them.kind === "operator");
     }
     if (frame.type === "message" && me.kind === "visitor") {
       const retryAfterMs = this.visitorBucket(me.id).take();
@@ -878,6 +907,7 @@ export class ChatRoom extends DurableObject<Env> {
       you: who,
       participants: this.participantStates(),
       lastSeq: this.log.lastSeq(),
+      ...(who.kind === "operator" ? { tagIds: readTagIds(this.sql) } : {}),
     });
     // Replay in pages; the object handles one event at a time, so nothing can slip in between.
     for (let cursor = since; ;) {

@@ -30,8 +30,11 @@ export type ChatTransferredEvent = EventBase & {
   to: { kind: "operator"; id: string; name: string } | { kind: "department"; id: string; name: string };
 };
 
+/** An operator set the chat's tags: `tagIds` is the whole list now. */
+export type ChatTaggedEvent = EventBase & { type: "chat.tagged"; tagIds: string[]; by: Participant };
+
 export type ChatEvent =
-  ChatStartedEvent | MessageCreatedEvent | ChatRatedEvent | ChatClosedEvent | ChatTransferredEvent;
+  ChatStartedEvent | MessageCreatedEvent | ChatRatedEvent | ChatClosedEvent | ChatTransferredEvent | ChatTaggedEvent;
 export type ChatEventType = ChatEvent["type"];
 
 /** What a room hands its outbox; the outbox adds the id. */

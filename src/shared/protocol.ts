@@ -313,6 +313,8 @@ export type WelcomeFrame = {
   participants: ParticipantState[];
   /** The newest seq in the chat; messages after the client's `since` up to this follow at once. */
   lastSeq: number;
+  /** The chat's tags (shared/tags.ts): to operators only, never to the visitor. */
+  tagIds?: string[];
 };
 export type MessageFrame = { type: "msg"; message: ChatMessage };
 /** The answer to a `message` frame: the message as stored (so its seq and time), to the socket
@@ -326,8 +328,18 @@ export type ErrorFrame = { type: "error"; code: ErrorCode; message: string; cid?
 export type RatingNotice = { type: "rating" } & ChatRating;
 /** The runtime's answer to PING_FRAME. */
 export type PongFrame = { type: "pong" };
+/** The chat's tags changed (the whole list): to its operators' sockets only. */
+export type TagsNotice = { type: "tags"; tagIds: string[] };
 export type ServerFrame =
-  WelcomeFrame | MessageFrame | AckFrame | TypingNotice | ReadNotice | RatingNotice | ErrorFrame | PongFrame;
+  | WelcomeFrame
+  | MessageFrame
+  | AckFrame
+  | TypingNotice
+  | ReadNotice
+  | RatingNotice
+  | ErrorFrame
+  | PongFrame
+  | TagsNotice;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP bodies

@@ -11,6 +11,7 @@ import type { AppEnv } from "./app-env.ts";
 import { adminRoutes, signUpInvitationRoutes } from "./routes/admin/index.ts";
 import { cannedRoutes } from "./routes/canned.ts";
 import { chatHistoryRoutes } from "./routes/chat-history.ts";
+import { chatTagRoutes } from "./routes/chat-tags.ts";
 import { receiveEmail } from "./email/inbound.ts";
 import { consumeEvents } from "./events.ts";
 import { transcriptRoutes } from "./routes/transcripts.ts";
@@ -57,6 +58,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/operator/invitations", signUpInvitationRoutes)
   .route("/api/operator", handoverRoutes)
   .route("/api/operator", historyRoutes)
+  .route("/api/operator", chatTagRoutes)
   .route("/api/chats", chatHistoryRoutes)
   .route("/api/chats", transcriptRoutes)
   .route("/api/chats", fileRoutes)

@@ -32,6 +32,7 @@ import type {
 } from "../../shared/protocol.ts";
 import type { HistoryChat, HistoryFilters, HistoryListPage, SearchPage } from "../../shared/history.ts";
 import { socketProtocols } from "../../shared/socket-auth.ts";
+import type { ChatTagsRequest, ChatTagsResponse, TagsResponse } from "../../shared/tags.ts";
 import { session, tokenRejected } from "./session.ts";
 
 /** `status` 0 and code "network" mean the request never got an answer. `errors` lists what a
@@ -137,6 +138,13 @@ export const api = {
   joinChat: (chatId: string) =>
     request<JoinResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/join`, { method: "POST" }),
   cannedResponses: () => request<CannedResponsesResponse>("/api/operator/canned-responses"),
+  /** The account's tags, by name; and a chat's, set as a whole list. */
+  tags: () => request<TagsResponse>("/api/operator/tags"),
+  setChatTags: (chatId: string, tagIds: string[]) =>
+    request<ChatTagsResponse>(`/api/operator/chats/${encodeURIComponent(chatId)}/tags`, {
+      method: "PUT",
+      body: { tagIds } satisfies ChatTagsRequest,
+    }),
   /** The operator's own responses; the server answers 403 unless the account's setting
    * operatorsManageOwnResponses is on. */
   createMyResponse: (body: v.InferInput<typeof OwnCannedCreate>) =>

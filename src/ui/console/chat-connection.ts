@@ -13,6 +13,7 @@ import type {
   ServerFrame,
 } from "../../shared/protocol.ts";
 import { api, ApiError } from "./api.ts";
+import { learnTagIds } from "./account-tags.ts";
 import { countUnread, lastReadOwnMessage, mergeMessages } from "../common/message-log.ts";
 import { FileUploads } from "./file-uploads.ts";
 import { Outbox } from "./outbox.ts";
@@ -70,6 +71,8 @@ type ChatState = {
   rating: ChatRating | null;
   offline: boolean;
   visitorEmail: string | null;
+  /** The chat's tags, live from the room (any operator may change them). */
+  tagIds: string[];
 };
 
 export class ChatConnection {
@@ -122,6 +125,7 @@ export class ChatConnection {
       rating: null,
       offline: info.offline ?? false,
       visitorEmail: info.visitorEmail ?? null,
+      tagIds: [],
     });
     [this.messages, this.setMessages] = createSignal<ChatMessage[]>([]);
     this.uploads = new FileUploads(info.chatId, (message) =>
@@ -174,6 +178,13 @@ export class ChatConnection {
     if (this.linkState() !== "live") return false;
     this.leaving = true;
     return !!this.socket()?.send({ type: "leave" });
+  }
+
+  /** Sets the chat's tags (the whole list). The room tells every live socket, this one's included,
+   * before it answers; the answer is for a tab whose socket has stopped (an ended chat). */
+  async setTags(tagIds: string[]): Promise<void> {
+    const answer = await api.setChatTags(this.chatId, tagIds);
+    if (this.linkState() !== "live") this.showTags(answer.tagIds);
   }
 
   async loadOlder(): Promise<void> {
@@ -292,9 +303,16 @@ export class ChatConnection {
       case "rating":
         this.update("rating", { rating: frame.rating, comment: frame.comment, at: frame.at });
         return;
+      case "tags":
+        return this.showTags(frame.tagIds);
       case "pong":
         return;
     }
+  }
+
+  private showTags(tagIds: string[]): void {
+    this.update("tagIds", tagIds);
+    learnTagIds(tagIds);
   }
 
   private welcome(frame: Extract<ServerFrame, { type: "welcome" }>): void {
@@ -304,6 +322,7 @@ export class ChatConnection {
     batch(() => {
       this.update("status", frame.chat.status);
       if (frame.chat.rating) this.update("rating", { ...frame.chat.rating });
+      if (frame.tagIds) this.showTags(frame.tagIds);
       for (const p of frame.participants) {
         if (p.kind === "visitor") {
           this.update("visitorName", p.name);

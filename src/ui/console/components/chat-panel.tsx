@@ -10,6 +10,7 @@ import type { OperatorPresence } from "../../../shared/lobby-protocol.ts";
 import { HistoryArea } from "./history-area.tsx";
 import { CHAT_PANEL_ID } from "./tabs-area.tsx";
 import { InviteView } from "./invite-view.tsx";
+import { TagChips, TagPicker } from "./tag-picker.tsx";
 
 function ChatHeader(props: { chat: ChatConnection; onDismiss(): void; onLeave(): void }) {
   const chat = props.chat;
@@ -27,7 +28,11 @@ function ChatHeader(props: { chat: ChatConnection; onDismiss(): void; onLeave():
       </span>
       <OfflineMark offline={chat.state.offline} email={chat.state.visitorEmail} />
       <RatingMark rating={chat.state.rating} withComment />
+      <TagChips tagIds={chat.state.tagIds} />
       <div class="chat-actions">
+        <Show when={!chat.state.unreachable}>
+          <TagPicker chat={chat} />
+        </Show>
         <Show
           when={!ended()}
           fallback={

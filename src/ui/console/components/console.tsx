@@ -18,6 +18,7 @@ import {
 import type { ConfigTopic, LiveVisitor, WaitingChat } from "../../../shared/lobby-protocol.ts";
 import type { CannedResponse, ChatMessage, DepartmentSummary } from "../../../shared/protocol.ts";
 import { api, ApiError } from "../api.ts";
+import { accountTags } from "../account-tags.ts";
 import type { ChatConnection } from "../chat-connection.ts";
 import { createChatTabs } from "../chat-tabs.ts";
 import { hrefOf, navigate, route } from "../control-panel/route.ts";
@@ -413,7 +414,7 @@ export function Console(props: { session: Session }) {
                           myId={operator.id}
                           departments={departments() ?? []}
                           operators={lobby.operators()}
-                          tags={[]}
+                          tags={[...accountTags()]}
                         />
                       )}
                     </Show>

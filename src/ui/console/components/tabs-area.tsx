@@ -4,6 +4,7 @@
 import { For, Show } from "solid-js";
 import type { ChatConnection } from "../chat-connection.ts";
 import { RatingMark } from "./chat-marks.tsx";
+import { TabTagChips } from "./tag-picker.tsx";
 
 export const CHAT_PANEL_ID = "chat-panel";
 
@@ -25,6 +26,7 @@ function ChatTab(props: { chat: ChatConnection; selected: boolean; onSelect(): v
     >
       <span class="tab-name">{chat.state.visitorName}</span>
       <RatingMark rating={chat.state.rating} />
+      <TabTagChips tagIds={chat.state.tagIds} />
       <Show when={chat.state.visitorTyping !== null}>
         <span class="typing-mark" data-testid="typing-mark" title="Typing…">
           <span aria-hidden="true">✎</span>

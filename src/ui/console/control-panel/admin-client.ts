@@ -31,9 +31,10 @@ import type {
 } from "../../../shared/admin-api.ts";
 import type { MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from "../../../shared/lobby-protocol.ts";
 import type { CannedLevel, CannedResponse } from "../../../shared/protocol.ts";
+import type { MAX_TAG_NAME_LENGTH, Tag, TagCreate, TagUpdate } from "../../../shared/tags.ts";
 import { request } from "../api.ts";
 
-export type { Department, Operator, Settings };
+export type { Department, Operator, Settings, Tag };
 export type ApiKey = v.InferOutput<typeof ApiKeySchema>;
 export type NewCanned = v.InferInput<typeof CannedCreate>;
 export type CannedChanges = v.InferInput<typeof CannedUpdate>;
@@ -54,6 +55,7 @@ export const MAX_WAIT_S: typeof MAX_MAX_WAIT_S = 86_400;
 export const MOST_CHATS: typeof MAX_CHATS_LIMIT = 100;
 export const MIN_REASSIGN: typeof MIN_REASSIGN_S = 30;
 export const MAX_REASSIGN: typeof MAX_REASSIGN_S = 3600;
+export const TAG_NAME_MAX: typeof MAX_TAG_NAME_LENGTH = 40;
 
 const path = (resource: string, id?: string) =>
   id === undefined ? `${BASE}/${resource}` : `${BASE}/${resource}/${encodeURIComponent(id)}`;
@@ -108,6 +110,14 @@ export const admin = {
     create: (body: v.InferInput<typeof ApiKeyCreate>) =>
       request<v.InferOutput<typeof ApiKeyCreated>>(path("api-keys"), { method: "POST", body }),
     revoke: (id: string) => request<void>(path("api-keys", id), { method: "DELETE" }),
+  },
+  tags: {
+    list: () => all<Tag>("tags"),
+    create: (name: string) =>
+      request<Tag>(path("tags"), { method: "POST", body: { name } satisfies v.InferInput<typeof TagCreate> }),
+    rename: (id: string, name: string) =>
+      request<Tag>(path("tags", id), { method: "PATCH", body: { name } satisfies v.InferInput<typeof TagUpdate> }),
+    remove: (id: string) => request<void>(path("tags", id), { method: "DELETE" }),
   },
   settings: {
     get: () => request<Settings>(path("settings")),

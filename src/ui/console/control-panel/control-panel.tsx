@@ -12,10 +12,12 @@ import { loadOnMount } from "./list-loader.ts";
 import { OperatorsPage } from "./operators-page.tsx";
 import { hrefOf, navigate, type AdminPage } from "./route.ts";
 import { SettingsPage } from "./settings-page.tsx";
+import { TagsPage } from "./tags-page.tsx";
 
 const PAGE_TITLES: Record<AdminPage, string> = {
   canned: "Canned responses",
   departments: "Departments",
+  tags: "Tags",
   operators: "Operators",
   "api-keys": "API keys",
   settings: "Settings",
@@ -74,6 +76,9 @@ export default function ControlPanel(props: {
           </Match>
           <Match when={props.page === "departments"}>
             <DepartmentsPage />
+          </Match>
+          <Match when={props.page === "tags"}>
+            <TagsPage />
           </Match>
           <Match when={props.page === "operators"}>
             <OperatorsPage me={props.me} />

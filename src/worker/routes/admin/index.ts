@@ -17,6 +17,7 @@ import { BASE_PATH, describe } from "./openapi.ts";
 import { operatorRoutes } from "./operators.ts";
 import { searchRoutes } from "./search.ts";
 import { settingsRoutes } from "./settings.ts";
+import { tagRoutes } from "./tags.ts";
 
 export { signUpInvitationRoutes } from "./sign-up-invitations.ts";
 
@@ -47,7 +48,8 @@ const resources = new Hono<AppEnv>()
   .route("/", cannedRoutes)
   .route("/", apiKeyRoutes)
   .route("/", accountChatRoutes)
-  .route("/", searchRoutes);
+  .route("/", searchRoutes)
+  .route("/", tagRoutes);
 
 export const adminRoutes = new Hono<AppEnv>()
   // Public, and registered before the resources' auth middleware: Hono runs handlers in the order

@@ -27,6 +27,7 @@ const TAGS: Record<Tag, string> = {
   "API keys": "Keys for this API. A key's secret is shown once, when it is created.",
   Settings: "What the widget and the console read: display name, colours, texts, origins, files.",
   Chats: "The account's chats and their messages.",
+  Tags: "The account's labels, which operators put on chats; the History list and search filter by them.",
 };
 
 const ERRORS: Record<ErrorStatus, string> = {
