@@ -47,6 +47,7 @@ const tokens = { owner: "", ann: "", otherOwner: "", visitor: "", otherVisitor: 
 let chat: { chatId: string; visitorId: string; token: string };
 let otherChat: { chatId: string };
 let cannedId = "";
+let tagId = "";
 /** A file in the home chat and one in the other account's chat, with a link to each. */
 let fileId = "";
 let fileLink = "";
@@ -170,6 +171,11 @@ beforeAll(async () => {
   ann.close();
   const list = (await (await call(`${ADMIN}/canned-responses`, { token: home.apiKey })).json()) as Page<CannedResponse>;
   cannedId = list.items[0]!.id;
+  tagId = (
+    (await (await call(`${ADMIN}/tags`, { token: home.apiKey, method: "POST", json: { name: "VIP" } })).json()) as {
+      id: string;
+    }
+  ).id;
   const otherList = (await (
     await call(`${ADMIN}/canned-responses`, { token: other.apiKey })
   ).json()) as Page<CannedResponse>;
@@ -313,6 +319,12 @@ function routes(): Route[] {
     { method: "GET", path: `${ADMIN}/chats`, auth: "admin" },
     { method: "GET", path: `${ADMIN}/chats/${c}`, auth: "admin" },
     { method: "GET", path: `${ADMIN}/search?q=hello`, auth: "admin" },
+    { method: "GET", path: `${ADMIN}/tags`, auth: "admin" },
+    { method: "POST", path: `${ADMIN}/tags`, auth: "admin", body: { name: "Billing" } },
+    { method: "PATCH", path: `${ADMIN}/tags/${tagId}`, auth: "admin", body: { name: "Very important" } },
+    { method: "DELETE", path: `${ADMIN}/tags/${tagId}`, auth: "admin" },
+    { method: "GET", path: "/api/operator/tags", auth: "operator" },
+    { method: "PUT", path: `/api/operator/chats/${c}/tags`, auth: "operator", body: { tagIds: [tagId] } },
   ];
 }
 
@@ -327,7 +339,7 @@ describe("the route table", () => {
     const covered = new Set(
       routes().map(
         (r) =>
-          `${r.method} ${r.path.replace(/\?.*/, "").replace(chat.chatId, ":chatId").replace(cannedId, ":id").replace(home.salesId, ":id").replace(`${home.id}_ann`, ":id").replace(`${home.id}_key`, ":id").replace(fileId, ":fileId")}`,
+          `${r.method} ${r.path.replace(/\?.*/, "").replace(chat.chatId, ":chatId").replace(cannedId, ":id").replace(tagId, ":id").replace(home.salesId, ":id").replace(`${home.id}_ann`, ":id").replace(`${home.id}_key`, ":id").replace(fileId, ":fileId")}`,
       ),
     );
     for (const path of ["GET /api/health", `GET ${ADMIN}/openapi.json`]) covered.add(path); // public, read-only, no input
