@@ -138,5 +138,15 @@ describe("private notes", () => {
         .textContent(),
     ).toContain("Anything else");
     await screenshot(alice, "notes-04-operator-history-with-notes");
+
+    // After the end, notes still go in (for whoever follows up); messages do not.
+    await byTestId(alice, "close-chat").click();
+    await widget(visitor, "parley-message").filter({ hasText: "Alice ended the chat" }).waitFor();
+    await byTestId(alice, "message-input").fill("Follow-up: refund issued");
+    await byTestId(alice, "message-input").press("Enter");
+    await messages(bob).and(bob.locator('[data-kind="note"]')).filter({ hasText: "Follow-up" }).waitFor();
+    await toggle.click();
+    expect(await byTestId(alice, "message-input").isDisabled()).toBe(true);
+    expect(await byTestId(alice, "message-input").getAttribute("placeholder")).toContain("Use Note");
   });
 });
