@@ -935,6 +935,16 @@ describe("hostile socket input", () => {
     '{"type":"close","now":true}',
   ];
 
+  // A private note is checked as a message is (docs/protocol.md, "Private notes").
+  const noteFrames = [
+    '{"type":"note"}',
+    '{"type":"note","text":"x"}',
+    '{"type":"note","cid":"","text":"x"}',
+    '{"type":"note","cid":"n1","text":"  "}',
+    JSON.stringify({ type: "note", cid: "n2", text: "x".repeat(MAX_TEXT_LENGTH + 1) }),
+    '{"type":"note","cid":"n3","text":"x","kind":"text"}',
+  ];
+
   it("answers every malformed chat frame from a visitor with an error and keeps the socket", async () => {
     const { client } = await join(chat.chatId, tokens.visitor);
     client.drain();
@@ -943,6 +953,9 @@ describe("hostile socket input", () => {
       client,
       badFrames([
         ...messageFrames,
+        ...noteFrames,
+        // Well formed, but for operators only.
+        '{"type":"note","cid":"n-visitor","text":"I am staff"}',
         '{"type":"leave"}',
         '{"type":"rate","rating":"meh"}',
         '{"type":"rate","rating":"good","comment":42}',
@@ -958,7 +971,7 @@ describe("hostile socket input", () => {
     await expectErrorFrames(
       "operator chat socket",
       client,
-      badFrames([...messageFrames, '{"type":"rate","rating":"good"}']),
+      badFrames([...messageFrames, ...noteFrames, '{"type":"rate","rating":"good"}']),
     );
     client.close();
   });
