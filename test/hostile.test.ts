@@ -970,6 +970,16 @@ describe("hostile socket input", () => {
     '{"type":"close","now":true}',
   ];
 
+  // A private note is checked as a message is (docs/protocol.md, "Private notes").
+  const noteFrames = [
+    '{"type":"note"}',
+    '{"type":"note","text":"x"}',
+    '{"type":"note","cid":"","text":"x"}',
+    '{"type":"note","cid":"n1","text":"  "}',
+    JSON.stringify({ type: "note", cid: "n2", text: "x".repeat(MAX_TEXT_LENGTH + 1) }),
+    '{"type":"note","cid":"n3","text":"x","kind":"text"}',
+  ];
+
   it("answers every malformed chat frame from a visitor with an error and keeps the socket", async () => {
     const { client } = await join(chat.chatId, tokens.visitor);
     client.drain();
@@ -978,6 +988,9 @@ describe("hostile socket input", () => {
       client,
       badFrames([
         ...messageFrames,
+        ...noteFrames,
+        // Well formed, but for operators only.
+        '{"type":"note","cid":"n-visitor","text":"I am staff"}',
         '{"type":"leave"}',
         '{"type":"rate","rating":"meh"}',
         '{"type":"rate","rating":"good","comment":42}',
@@ -993,7 +1006,7 @@ describe("hostile socket input", () => {
     await expectErrorFrames(
       "operator chat socket",
       client,
-      badFrames([...messageFrames, '{"type":"rate","rating":"good"}']),
+      badFrames([...messageFrames, ...noteFrames, '{"type":"rate","rating":"good"}']),
     );
     client.close();
   });

@@ -82,6 +82,12 @@ type NewMessage = {
   via?: "email";
 };
 
+/** Who reads: the chat's visitor, who never gets an operator's private note, or staff
+ * (operators, API keys), who get the whole log. Decided by the Worker from the caller's token
+ * and by the room from the socket's holder, never from anything a client says. */
+export type Audience = "visitor" | "staff";
+const readableBy = (audience: Audience) => (audience === "visitor" ? " AND kind <> 'note'" : "");
+
 function remember(cids: Map<string, Map<string, number>>, authorId: string, cid: string, seq: number): void {
   let mine = cids.get(authorId);
   if (!mine) cids.set(authorId, (mine = new Map()));
@@ -194,8 +200,8 @@ export class ChatLog {
     return this.cids;
   }
 
-  count(): number {
-    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM messages").one().n;
+  count(audience: Audience): number {
+    return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM messages WHERE 1${readableBy(audience)}`).one().n;
   }
 
   /** The author's message with this cid, if stored. */
@@ -206,19 +212,24 @@ export class ChatLog {
     return row ? toMessage(row) : null;
   }
 
-  /** Up to `limit` messages after `seq`, oldest first. */
-  after(seq: number, limit: number): ChatMessage[] {
+  /** Up to `limit` messages after `seq` that `audience` may read, oldest first. */
+  after(seq: number, limit: number, audience: Audience): ChatMessage[] {
     return this.sql
-      .exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit)
+      .exec<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq > ?${readableBy(audience)} ORDER BY seq LIMIT ?`,
+        seq,
+        limit,
+      )
       .toArray()
       .map(toMessage);
   }
 
-  /** Up to `limit` messages before `seq` (all of the newest, without it), oldest first. */
-  before(seq: number | null, limit: number): ChatMessage[] {
+  /** Up to `limit` messages before `seq` (all of the newest, without it) that `audience` may
+   * read, oldest first. */
+  before(seq: number | null, limit: number, audience: Audience): ChatMessage[] {
     return this.sql
       .exec<MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`,
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq < ?${readableBy(audience)} ORDER BY seq DESC LIMIT ?`,
         seq ?? Number.MAX_SAFE_INTEGER,
         limit,
       )
@@ -234,11 +245,15 @@ export class ChatLog {
       .one().n;
   }
 
-  /** Whether an operator wrote anything (text or files) after `seq`. */
+  /** Whether an operator wrote anything to the visitor (text or files) after `seq`: a private
+   * note answers nobody. */
   operatorWroteAfter(seq: number): boolean {
     return (
       this.sql
-        .exec("SELECT 1 FROM messages WHERE seq > ? AND author_kind = 'operator' AND kind <> 'system' LIMIT 1", seq)
+        .exec(
+          "SELECT 1 FROM messages WHERE seq > ? AND author_kind = 'operator' AND kind IN ('text', 'file') LIMIT 1",
+          seq,
+        )
         .toArray().length > 0
     );
   }

@@ -57,7 +57,7 @@ import {
   markAnswersMailed,
   rememberAnswerAddress,
 } from "./answer-mail.ts";
-import { ChatLog } from "./chat-log.ts";
+import { ChatLog, type Audience } from "./chat-log.ts";
 import { EventOutbox, OUTBOX_SCHEMA } from "./event-outbox.ts";
 import type { NewChatEvent, Without } from "../shared/events.ts";
 import { CHAT_TAGS_SCHEMA, forgetDeletedTags, mirrorChatTags, readTagIds, writeTagIds } from "./chat-tags.ts";
@@ -336,7 +336,7 @@ export class ChatRoom extends DurableObject<Env> {
     });
     if (message) this.broadcast({ type: "msg", message });
     await recordVisitorEmailIfMissing(this.env.DB, chat.chat_id, request.email);
-    const first = this.log.after(0, 50).find((m) => m.kind === "text" && m.author.kind === "visitor");
+    const first = this.log.after(0, 50, "visitor").find((m) => m.kind === "text" && m.author.kind === "visitor");
     await lobbyOf(this.env, chat.account_id).enqueue(
       {
         chatId: chat.chat_id,
@@ -480,14 +480,15 @@ export class ChatRoom extends DurableObject<Env> {
     return who.kind === "visitor" ? who.id === chat.visitor_id : this.isCurrentParticipant(who.id);
   }
 
-  async history(query: { after?: number; before?: number; limit?: number }): Promise<HistoryPage> {
+  /** A page of the log as `audience` may read it: the Worker says which from the caller's token. */
+  async history(query: { after?: number; before?: number; limit?: number }, audience: Audience): Promise<HistoryPage> {
     const limit = Math.min(query.limit ?? 50, MAX_HISTORY_PAGE);
     // One more than asked tells whether there is more beyond the page.
     if (query.before !== undefined) {
-      const messages = this.log.before(query.before, limit + 1);
+      const messages = this.log.before(query.before, limit + 1, audience);
       return { messages: messages.slice(-limit), lastSeq: this.log.lastSeq(), hasMore: messages.length > limit };
     }
-    const messages = this.log.after(query.after ?? 0, limit + 1);
+    const messages = this.log.after(query.after ?? 0, limit + 1, audience);
     return { messages: messages.slice(0, limit), lastSeq: this.log.lastSeq(), hasMore: messages.length > limit };
   }
 
@@ -508,12 +509,13 @@ export class ChatRoom extends DurableObject<Env> {
     return { ...slot, source: this.transcriptSource(chat) };
   }
 
-  /** What a transcript email shows: the newest MAX_TRANSCRIPT_MESSAGES of the log. */
+  /** What a transcript email shows: the newest MAX_TRANSCRIPT_MESSAGES of the log as the visitor
+   * reads it (whoever asks, a transcript is the visitor's conversation: no private notes). */
   private transcriptSource(chat: ChatRow): TranscriptSource {
     const times = this.sql
       .exec<{ created_at: number; closed_at: number | null }>("SELECT created_at, closed_at FROM chat")
       .one();
-    const messages = this.log.before(null, MAX_TRANSCRIPT_MESSAGES);
+    const messages = this.log.before(null, MAX_TRANSCRIPT_MESSAGES, "visitor");
     return {
       chatId: chat.chat_id,
       status: chat.status,
@@ -521,7 +523,7 @@ export class ChatRoom extends DurableObject<Env> {
       closedAt: times.closed_at,
       visitorName: this.visitor(chat).name,
       messages,
-      omitted: this.log.count() - messages.length,
+      omitted: this.log.count("visitor") - messages.length,
     };
   }
 
@@ -836,6 +838,8 @@ export class ChatRoom extends DurableObject<Env> {
           return lobbyOf(this.env, chat.account_id).waitingPreview(chat.chat_id, frame.text);
         return both(this.answerByEmailLater(who), this.clockAfter(chat, who, stored.at));
       }
+      case "note":
+        return this.note(ws, who, frame);
       case "typing": {
         if (chat.status === "closed") return;
         const now = Date.now();
@@ -911,13 +915,23 @@ export class ChatRoom extends DurableObject<Env> {
     });
     // Replay in pages; the object handles one event at a time, so nothing can slip in between.
     for (let cursor = since; ;) {
-      const page = this.log.after(cursor, MAX_HISTORY_PAGE);
+      const page = this.log.after(cursor, MAX_HISTORY_PAGE, me.kind === "visitor" ? "visitor" : "staff");
       for (const message of page) this.send(ws, { type: "msg", message });
       if (page.length < MAX_HISTORY_PAGE) break;
       cursor = page[page.length - 1]!.seq;
     }
     this.setHolder(ws, { ...me, ready: true });
     return followUp;
+  }
+
+  /** An operator's private note: the next message of the log, acked to its sender and sent live to
+   * the chat's other operators only. Allowed after the close too (a note for whoever follows the
+   * chat up). It answers nobody: no answer mail, and the visitor's unanswered clock runs on. */
+  private note(ws: WebSocket, who: Participant, frame: { cid: string; text: string }): undefined {
+    const stored = this.log.append({ cid: frame.cid, kind: "note", author: who, text: frame.text, at: Date.now() });
+    // Null: a resend of a stored cid, answered with the original ack.
+    if (!stored) return this.acknowledge(ws, this.log.byCid(who.id, frame.cid)!);
+    return this.acknowledge(ws, stored, (other) => other.kind === "operator");
   }
 
   /** Records an operator's arrival (a system message; a waiting chat turns active). Returns the
@@ -1053,12 +1067,17 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** Answers a sent message with its ack: the message as stored. `andBroadcast`: a new one also
-   * goes to everyone else. The message is serialised once for both frames. */
-  private acknowledge(ws: WebSocket, message: ChatMessage, andBroadcast = false): undefined {
+   * goes to everyone else (or those it passes). The message is serialised once for both frames. */
+  private acknowledge(
+    ws: WebSocket,
+    message: ChatMessage,
+    andBroadcast: boolean | ((participant: SocketAttachment) => boolean) = false,
+  ): undefined {
     const json = JSON.stringify(message);
     // `{"type":"ack",` + the message's fields: the AckFrame, without a second serialisation.
     sendQuietly(ws, `{"type":"ack",${json.slice(1)}`);
-    if (andBroadcast) this.broadcastData(`{"type":"msg","message":${json}}`, ws);
+    if (andBroadcast)
+      this.broadcastData(`{"type":"msg","message":${json}}`, ws, andBroadcast === true ? undefined : andBroadcast);
     return undefined;
   }
 

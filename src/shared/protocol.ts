@@ -150,8 +150,9 @@ export type SystemEvent = (typeof systemEvents)[number];
 export const ratings = ["good", "bad"] as const;
 export type Rating = (typeof ratings)[number];
 
-/** `file`: a participant sent a file; its text is the file's name, `file` says more. */
-export const messageKinds = ["text", "system", "file"] as const;
+/** `file`: a participant sent a file; its text is the file's name, `file` says more.
+ * `note`: an operator's private note: in the log for operators, never sent to the visitor. */
+export const messageKinds = ["text", "system", "file", "note"] as const;
 
 /** What a file message carries. The bytes stay in R2 (key scoped to account and chat) and are
  * fetched through a signed, expiring link; `id` names the file within its chat. */
@@ -168,7 +169,7 @@ export type FileAttachment = v.InferOutput<typeof FileAttachmentSchema>;
 
 export const MessageSchema = v.object({
   seq: v.number(),
-  /** The sender's client id for text and file messages; null for system messages. */
+  /** The sender's client id for text, file and note messages; null for system messages. */
   cid: v.nullable(v.string()),
   kind: v.picklist(messageKinds),
   /** Set on system messages only. */
@@ -199,11 +200,10 @@ export const HelloFrame = v.strictObject({
   /** The last seq the client already has; 0 for a fresh client. */
   since: Seq,
 });
-export const SendFrame = v.strictObject({
-  type: v.literal("message"),
-  cid: v.pipe(v.string("bad_frame"), v.minLength(1, "bad_frame"), v.maxLength(MAX_CID_LENGTH, "bad_frame")),
-  text: MessageText,
-});
+const Cid = v.pipe(v.string("bad_frame"), v.minLength(1, "bad_frame"), v.maxLength(MAX_CID_LENGTH, "bad_frame"));
+export const SendFrame = v.strictObject({ type: v.literal("message"), cid: Cid, text: MessageText });
+/** An operator's private note: stored in the log like a message, seen by operators only. */
+export const NoteFrame = v.strictObject({ type: v.literal("note"), cid: Cid, text: MessageText });
 export const TypingFrame = v.strictObject({
   type: v.literal("typing"),
   active: v.boolean("bad_frame"),
@@ -226,6 +226,7 @@ export const RateFrame = v.strictObject({
 export const clientFrameSchemas = {
   hello: HelloFrame,
   message: SendFrame,
+  note: NoteFrame,
   typing: TypingFrame,
   read: ReadFrame,
   close: CloseFrame,
@@ -239,6 +240,7 @@ export type ClientFrame = { [K in ClientFrameType]: v.InferOutput<(typeof client
 export const frameSenders: Record<ClientFrameType, readonly ParticipantKind[]> = {
   hello: ["visitor", "operator"],
   message: ["visitor", "operator"],
+  note: ["operator"],
   typing: ["visitor", "operator"],
   read: ["visitor", "operator"],
   close: ["visitor", "operator"],
@@ -317,8 +319,8 @@ export type WelcomeFrame = {
   tagIds?: string[];
 };
 export type MessageFrame = { type: "msg"; message: ChatMessage };
-/** The answer to a `message` frame: the message as stored (so its seq and time), to the socket
- * that sent it; everyone else gets it as a `msg`. */
+/** The answer to a `message` (or `note`) frame: the message as stored (so its seq and time), to
+ * the socket that sent it; everyone else (operators only, for a note) gets it as a `msg`. */
 export type AckFrame = { type: "ack" } & ChatMessage & { cid: string };
 export type TypingNotice = { type: "typing"; from: Participant; active: boolean; draft?: string };
 export type ReadNotice = { type: "read"; from: Participant; seq: number };

@@ -7,6 +7,7 @@ import type {
   ChatMessage,
   ChatRating,
   ChatStatus,
+  ClientFrame,
   FinalSendError,
   OperatorProfile,
   Participant,
@@ -16,7 +17,7 @@ import { api, ApiError } from "./api.ts";
 import { learnTagIds } from "./account-tags.ts";
 import { countUnread, lastReadOwnMessage, mergeMessages } from "../common/message-log.ts";
 import { FileUploads } from "./file-uploads.ts";
-import { Outbox } from "./outbox.ts";
+import { Outbox, type OutgoingMessage } from "./outbox.ts";
 import { OperatorSocket } from "./operator-socket.ts";
 import { readText, storageKeys, writeText } from "./storage.ts";
 import { TypingReporter } from "./typing-reporter.ts";
@@ -73,7 +74,12 @@ type ChatState = {
   visitorEmail: string | null;
   /** The chat's tags, live from the room (any operator may change them). */
   tagIds: string[];
+  /** The composer writes a private note for operators rather than a message to the visitor. */
+  noteMode: boolean;
 };
+
+/** The frame that delivers an outgoing message or note, the first time and every resend. */
+const frameOf = (m: OutgoingMessage): ClientFrame => ({ type: m.note ? "note" : "message", cid: m.cid, text: m.text });
 
 export class ChatConnection {
   readonly chatId: string;
@@ -126,6 +132,7 @@ export class ChatConnection {
       offline: info.offline ?? false,
       visitorEmail: info.visitorEmail ?? null,
       tagIds: [],
+      noteMode: false,
     });
     [this.messages, this.setMessages] = createSignal<ChatMessage[]>([]);
     this.uploads = new FileUploads(info.chatId, (message) =>
@@ -143,20 +150,32 @@ export class ChatConnection {
     return status === "reconnecting" || this.everWelcomed ? "reconnecting" : "connecting";
   };
   readonly unread = (): number => countUnread(this.messages(), this.operator.id, this.state.myReadSeq);
+  /** "Seen" goes on messages the visitor got: never on a private note. */
   readonly seenSeq = (): number | null =>
-    lastReadOwnMessage(this.messages(), this.operator.id, this.state.visitorReadSeq);
+    lastReadOwnMessage(
+      this.messages().filter((m) => m.kind !== "note"),
+      this.operator.id,
+      this.state.visitorReadSeq,
+    );
   readonly lastSeq = (): number => this.messages().at(-1)?.seq ?? 0;
 
   setDraft(text: string): void {
     this.update("draft", text);
     writeText(storageKeys.draft(this.operator.id, this.chatId), text);
-    this.typing.note(text.trim().length > 0);
+    // Writing a private note is nothing the visitor should see as "typing".
+    this.typing.note(!this.state.noteMode && text.trim().length > 0);
   }
 
-  send(text: string): void {
-    const message = this.outbox.add(text);
+  setNoteMode(on: boolean): void {
+    this.update("noteMode", on);
+    if (on) this.typing.note(false);
+  }
+
+  /** Sends a message to the visitor, or a private note for operators (`as: "note"`). */
+  send(text: string, as: "message" | "note" = "message"): void {
+    const message = this.outbox.add(text, as === "note");
     // Before the welcome the frame would be refused with hello_required; the welcome resends it.
-    if (this.linkState() === "live") this.socket()?.send({ type: "message", cid: message.cid, text: message.text });
+    if (this.linkState() === "live") this.socket()?.send(frameOf(message));
     this.typing.note(false);
   }
 
@@ -336,7 +355,7 @@ export class ChatConnection {
     });
     this.welcomedOnce();
     // The replay is already queued ahead of these on the server, so the order is kept.
-    for (const m of this.outbox.unsent()) this.socket()?.send({ type: "message", cid: m.cid, text: m.text });
+    for (const m of this.outbox.unsent()) this.socket()?.send(frameOf(m));
   }
 
   private receive(message: ChatMessage): void {

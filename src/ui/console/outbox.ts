@@ -1,4 +1,4 @@
-// Messages sent but not yet acknowledged, kept in localStorage: a reload, a lost connection or an
+// Messages (and private notes) sent but not yet acknowledged, kept in localStorage: a reload, a lost connection or an
 // expired session must not lose them. Each keeps its cid, so a resend the server already stored
 // is answered with the original ack instead of being stored twice.
 import { createSignal, type Accessor } from "solid-js";
@@ -8,6 +8,8 @@ export type OutgoingMessage = {
   cid: string;
   text: string;
   createdAt: number;
+  /** A private note for operators (a `note` frame), not a message to the visitor. */
+  note?: true;
   /** Set when the server refused it for good (say, the chat ended); it is not resent. */
   failure?: string;
 };
@@ -28,8 +30,8 @@ export class Outbox {
     );
   }
 
-  add(text: string): OutgoingMessage {
-    const message: OutgoingMessage = { cid: newCid(), text, createdAt: Date.now() };
+  add(text: string, note = false): OutgoingMessage {
+    const message: OutgoingMessage = { cid: newCid(), text, createdAt: Date.now(), ...(note ? { note: true } : {}) };
     this.save([...this.items(), message]);
     return message;
   }

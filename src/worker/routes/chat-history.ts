@@ -13,7 +13,9 @@ export const chatHistoryRoutes = new Hono<AppEnv>().get(
   validate("query", HistoryQuery),
   async (c) => {
     const { room } = await findChatFor(c.env, c.var.principal, c.req.param("chatId"));
-    const page: HistoryPage = await room.history(c.req.valid("query"));
+    // The visitor never reads operators' private notes; staff (operators, API keys) read it all.
+    const audience = c.var.principal.kind === "visitor" ? "visitor" : "staff";
+    const page: HistoryPage = await room.history(c.req.valid("query"), audience);
     return c.json(page);
   },
 );

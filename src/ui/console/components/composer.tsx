@@ -1,5 +1,6 @@
 // The text input area and its toolbar. Enter sends, Shift+Enter is a newline; the Send button is
-// disabled while there is nothing to send. The textarea is left to the browser otherwise, so cut,
+// disabled while there is nothing to send. The Note toggle (Alt+N) turns what is written into a
+// private note for operators, in a yellow input, instead of a message to the visitor. The textarea is left to the browser otherwise, so cut,
 // copy, paste, select all and undo (keys and context menu) all behave natively.
 import { createEffect, createSignal, on, Show } from "solid-js";
 import { MAX_TEXT_LENGTH, type CannedResponse } from "../../../shared/protocol.ts";
@@ -41,16 +42,35 @@ export function Composer(props: {
 
   const [inviteDraft, setInviteDraft] = createSignal("");
   const draft = () => (props.invite ? inviteDraft() : (props.chat?.state.draft ?? ""));
+  const noteMode = () => !props.invite && !!props.chat?.state.noteMode;
+  /** Notes may follow a chat's end (docs/protocol.md), over the socket it still has. */
+  const mayNote = () =>
+    !props.invite &&
+    !!props.chat &&
+    !props.chat.state.unreachable &&
+    (props.chat.state.status !== "closed" || props.chat.linkState() === "live");
   const disabled = () =>
-    !props.invite && (!props.chat || props.chat.state.status === "closed" || props.chat.state.unreachable);
+    !props.invite &&
+    (!props.chat ||
+      props.chat.state.unreachable ||
+      (props.chat.state.status === "closed" && !(noteMode() && mayNote())));
   const canSend = () => !disabled() && draft().trim().length > 0;
   const placeholder = () => {
     if (props.invite) return `Invite ${props.invite.visitorLabel} to chat…`;
     if (!props.chat) return "Choose or accept a chat to write here";
-    if (props.chat.state.status === "closed") return "This chat has ended.";
     if (props.chat.state.unreachable) return "This chat is no longer available.";
+    if (noteMode()) return "Private note: only operators see it…";
+    if (props.chat.state.status === "closed")
+      return mayNote() ? "This chat has ended. Use Note to add a private note." : "This chat has ended.";
     return `Message ${props.chat.state.visitorName}…`;
   };
+
+  function toggleNote() {
+    const chat = props.chat;
+    if (!chat || !mayNote()) return;
+    chat.setNoteMode(!chat.state.noteMode);
+    input.focus();
+  }
 
   createEffect(
     on(
@@ -90,7 +110,7 @@ export function Composer(props: {
     }
     const chat = props.chat;
     if (!chat || !canSend()) return;
-    chat.send(draft());
+    chat.send(draft(), noteMode() ? "note" : "message");
     chat.setDraft("");
     setSuggestions(null);
     input.focus();
@@ -120,6 +140,11 @@ export function Composer(props: {
   function onKeyDown(event: KeyboardEvent) {
     const open = suggestions();
     if (open && handleSuggestionKey(event, open)) return event.preventDefault();
+    // Alt+N (by key position, so Option+N on a Mac too; AltGr, which is Ctrl+Alt, types letters).
+    if (event.code === "KeyN" && event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+      event.preventDefault();
+      return toggleNote();
+    }
     // Escape leaves invite mode, back to the chat the operator came from.
     if (event.key === "Escape" && props.invite) return props.invite.onCancel();
     // isComposing: the Enter that confirms an IME composition (Japanese, Chinese…) is not "send".
@@ -137,13 +162,18 @@ export function Composer(props: {
   }
 
   return (
-    <div class="composer">
+    <div class="composer" classList={{ "note-mode": noteMode() }}>
+      <Show when={noteMode()}>
+        <p class="note-hint" id="note-hint" data-testid="note-hint">
+          <span aria-hidden="true">🔒</span> Private note: only operators see it, never the visitor.
+        </p>
+      </Show>
       <div class="composer-input">
         <Show when={suggestions()}>
           {(open) => <ShortcutPopup matches={open().matches} selected={open().selected} onPick={pick} />}
         </Show>
         <label class="visually-hidden" for="message-input">
-          Message
+          {noteMode() ? "Private note" : "Message"}
         </label>
         <textarea
           id="message-input"
@@ -157,6 +187,7 @@ export function Composer(props: {
           value={draft()}
           placeholder={placeholder()}
           disabled={disabled()}
+          aria-describedby={noteMode() ? "note-hint" : undefined}
           aria-autocomplete="list"
           aria-controls={suggestions() ? SHORTCUT_LIST_ID : undefined}
           aria-activedescendant={suggestions() ? suggestionId(suggestions()!.selected) : undefined}
@@ -198,7 +229,7 @@ export function Composer(props: {
             data-testid="send-file"
             aria-label="Send file"
             title="Send file"
-            disabled={disabled() || !!props.invite}
+            disabled={disabled() || !!props.invite || noteMode()}
             onClick={() => fileInput.click()}
           >
             📎
@@ -207,12 +238,24 @@ export function Composer(props: {
           <TranscriptButton chat={props.chat} disabled={!!props.invite} />
           <button
             type="button"
+            class="note-toggle"
+            data-testid="note-toggle"
+            aria-pressed={noteMode()}
+            aria-keyshortcuts="Alt+N"
+            title="Write a private note only operators see (Alt+N)"
+            disabled={!mayNote()}
+            onClick={toggleNote}
+          >
+            <span aria-hidden="true">🔒</span> Note
+          </button>
+          <button
+            type="button"
             class="primary send"
             data-testid={props.invite ? "invite-button" : "send-button"}
             disabled={!canSend()}
             onClick={send}
           >
-            {props.submitLabel}
+            {noteMode() ? "Add note" : props.submitLabel}
           </button>
         </div>
       </div>

@@ -149,13 +149,16 @@ export function Console(props: { session: Session }) {
   }
 
   function newMessage(chat: ChatConnection, message: ChatMessage) {
+    const note = message.kind === "note";
     const said = message.kind === "file" ? `sent the file ${message.text}` : message.text;
     if (active() === chat && !panel()) {
-      announce(`${message.author.name}: ${said}`);
+      announce(`${message.author.name}${note ? " (private note)" : ""}: ${said}`);
       if (pageInView()) return;
     }
     alertOperator({
-      title: `New message from ${chat.state.visitorName}`,
+      title: note
+        ? `Private note from ${message.author.name} (chat with ${chat.state.visitorName})`
+        : `New message from ${chat.state.visitorName}`,
       body: message.kind === "file" ? `Sent the file ${message.text}` : message.text,
       tag: `chat-${chat.chatId}`,
       onClick: () => select(chat),

@@ -23,6 +23,15 @@ export function MessageText(props: { text: string }) {
   );
 }
 
+/** What marks a private note, in the history and while it is being sent. */
+function PrivateNoteLabel() {
+  return (
+    <span class="note-label" data-testid="private-note-label" title="Only operators see this note, never the visitor">
+      <span aria-hidden="true">🔒</span> Private note · only operators see this
+    </span>
+  );
+}
+
 function Time(props: { at: number }) {
   return (
     <time dateTime={new Date(props.at).toISOString()} title={fullTime(props.at)}>
@@ -44,6 +53,7 @@ export function MessageItem(props: { chatId: string; message: ChatMessage; mine:
   return (
     <article
       class={`message ${side}`}
+      classList={{ note: m.kind === "note" }}
       data-testid="message"
       data-seq={m.seq}
       data-author={m.author.kind}
@@ -52,6 +62,9 @@ export function MessageItem(props: { chatId: string; message: ChatMessage; mine:
       <header class="meta">
         <span class="author">{m.author.name}</span>
         <Time at={m.at} />
+        <Show when={m.kind === "note"}>
+          <PrivateNoteLabel />
+        </Show>
         <Show when={m.via === "email"}>
           {/* The visitor replied to a transcript: they read answers by email, not in the widget. */}
           <span class="via-email" data-testid="via-email" title="Written as a reply to a transcript email">
@@ -83,13 +96,17 @@ export function PendingItem(props: { message: OutgoingMessage; authorName: strin
   return (
     <article
       class="message mine pending"
-      classList={{ failed: !!props.message.failure }}
+      classList={{ failed: !!props.message.failure, note: !!props.message.note }}
       data-testid="message"
       data-author="operator"
+      data-kind={props.message.note ? "note" : "text"}
       data-pending="true"
     >
       <header class="meta">
         <span class="author">{props.authorName}</span>
+        <Show when={props.message.note}>
+          <PrivateNoteLabel />
+        </Show>
         <span class="delivery">{props.message.failure ?? "Sending…"}</span>
       </header>
       <p class="text">{props.message.text}</p>

@@ -89,10 +89,11 @@ export const accountChatRoutes = new Hono<AppEnv>()
       const room = chatRoomOf(c.env, row.id);
       const messages: ChatMessage[] = [];
       for (let after = 0; messages.length < MAX_CHAT_MESSAGES;) {
-        const page = await room.history({
-          after,
-          limit: Math.min(MAX_HISTORY_PAGE, MAX_CHAT_MESSAGES - messages.length),
-        });
+        // Staff: operators' private notes included (kind "note").
+        const page = await room.history(
+          { after, limit: Math.min(MAX_HISTORY_PAGE, MAX_CHAT_MESSAGES - messages.length) },
+          "staff",
+        );
         messages.push(...page.messages);
         if (!page.hasMore || !page.messages.length) break;
         after = page.messages[page.messages.length - 1]!.seq;
