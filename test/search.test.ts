@@ -104,6 +104,20 @@ describe("the event pipeline", () => {
     );
   });
 
+  it("indexes operators' private notes as notes, for operators and keys to find", async () => {
+    const { chatId } = await chatWith(acme, ["hello"]);
+    const ann = await operatorJoins(chatId, annToken);
+    ann.send({ type: "note", cid: "n1", text: "Customer is a known heron collector" });
+    await ann.next("ack");
+    ann.close();
+    const page = await eventually(
+      () => search("q=heron"),
+      (p) => p.items.length === 1,
+    );
+    expect(page.items[0]).toMatchObject({ chatId, kind: "note", author: { kind: "operator", name: "Ann" } });
+    expect((await expectJson<SearchPage>(await admin("/search?q=heron", acme.apiKey), 200)).items).toHaveLength(1);
+  });
+
   it("keeps one row per chat and seq however often an event is delivered", async () => {
     const { chatId } = await chatWith(acme, ["first albatross", "second albatross"]);
     await eventually(
