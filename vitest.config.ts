@@ -20,6 +20,9 @@ export default defineConfig({
       },
     })),
   ],
+  // The admin routes' descriptions are built in, for the OpenAPI document the contract test makes
+  // (src/worker/routes/admin/openapi.ts).
+  define: { API_DOCS: "true" },
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["test/e2e/**"],

@@ -35,6 +35,8 @@ if (!existsSync(join(ASSETS, "index.html"))) {
 }
 const bundle = await build({
   entryPoints: [join(ROOT, "src", "worker", "routes", "admin", "openapi-document.ts")],
+  // With the routes' descriptions, which the Worker's own build leaves out (wrangler.toml [define]).
+  define: { API_DOCS: "true" },
   bundle: true,
   write: false,
   format: "esm",

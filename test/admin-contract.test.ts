@@ -85,6 +85,7 @@ const cases: Record<string, Case> = {
   "DELETE /api-keys/:id": {},
   "GET /chats": { invalid: "?status=open" },
   "GET /chats/:id": {},
+  "GET /search": { invalid: "?q=" },
   "GET /tags": { invalid: "?limit=0" },
   "POST /tags": { body: { name: "Urgent" }, invalid: { name: "x".repeat(41) } },
   "PATCH /tags/:id": { body: { name: "Renamed" }, invalid: { name: "" } },

@@ -35,15 +35,17 @@ function toSummary(row: Omit<ChatSummary, "operatorIds"> & { operatorIds: string
 export const accountChatRoutes = new Hono<AppEnv>()
   .get(
     "/chats",
-    describe({
-      id: "listChats",
-      tag: "Chats",
-      summary: "List chats",
-      description:
-        "Newest first. Filters: `status`, `departmentId`, `operatorId` (an operator in the chat now), `from` and `to` (started at or after / before, ms since the epoch).",
-      input: "query",
-      ok: { status: 200, description: "A page of chats.", schema: pageOf(ChatSummarySchema) },
-    }),
+    describe(
+      API_DOCS && {
+        id: "listChats",
+        tag: "Chats",
+        summary: "List chats",
+        description:
+          "Newest first. Filters: `status`, `departmentId`, `operatorId` (an operator in the chat now), `from` and `to` (started at or after / before, ms since the epoch).",
+        input: "query",
+        ok: { status: 200, description: "A page of chats.", schema: pageOf(ChatSummarySchema) },
+      },
+    ),
     validate("query", ChatListQuery),
     async (c) => {
       const query = c.req.valid("query");
@@ -71,14 +73,16 @@ export const accountChatRoutes = new Hono<AppEnv>()
   )
   .get(
     "/chats/:id",
-    describe({
-      id: "getChat",
-      tag: "Chats",
-      summary: "Get a chat with its messages",
-      description: `The first ${MAX_CHAT_MESSAGES} messages, in order; a longer chat pages on with GET /api/chats/{id}/messages?after={seq}.`,
-      ok: { status: 200, description: "The chat and its messages.", schema: ChatDetail },
-      errors: { 404: true },
-    }),
+    describe(
+      API_DOCS && {
+        id: "getChat",
+        tag: "Chats",
+        summary: "Get a chat with its messages",
+        description: `The first ${MAX_CHAT_MESSAGES} messages, in order; a longer chat pages on with GET /api/chats/{id}/messages?after={seq}.`,
+        ok: { status: 200, description: "The chat and its messages.", schema: ChatDetail },
+        errors: { 404: true },
+      },
+    ),
     async (c) => {
       const row = await database(c.env.DB)
         .select(columns)

@@ -59,16 +59,18 @@ function mine(accountId: string, id: string) {
 export const apiKeyRoutes = new Hono<AppEnv>()
   .get(
     "/api-keys",
-    describe({
-      id: "listApiKeys",
-      tag: "API keys",
-      summary: "List API keys",
-      description:
-        "Revoked keys are listed too, with `revokedAt`. `lastUsedAt` is to the minute. `role` is what the key may do; `createdBy` the operator who made it " +
-        "(null for keys of the seed or `npm run account:create`, and for keys made with those).",
-      input: "query",
-      ok: { status: 200, description: "A page of keys, oldest first; never their secrets.", schema: pageOf(ApiKey) },
-    }),
+    describe(
+      API_DOCS && {
+        id: "listApiKeys",
+        tag: "API keys",
+        summary: "List API keys",
+        description:
+          "Revoked keys are listed too, with `revokedAt`. `lastUsedAt` is to the minute. `role` is what the key may do; `createdBy` the operator who made it " +
+          "(null for keys of the seed or `npm run account:create`, and for keys made with those).",
+        input: "query",
+        ok: { status: 200, description: "A page of keys, oldest first; never their secrets.", schema: pageOf(ApiKey) },
+      },
+    ),
     validate("query", PageQuery),
     async (c) => {
       const window = pageWindow(apiKeys.id, c.req.valid("query"));
@@ -83,18 +85,20 @@ export const apiKeyRoutes = new Hono<AppEnv>()
   )
   .post(
     "/api-keys",
-    describe({
-      id: "createApiKey",
-      tag: "API keys",
-      summary: "Create an API key",
-      description:
-        "`role` (owner or admin) is what the key may do: exactly what an operator of that role may. It defaults to the creator's own role and can be no higher: " +
-        "owner keys only by owners. The key records who created it (`createdBy`; a key made with a key records that key's creator) and follows them: " +
-        "when they are deactivated or made a plain operator the key is revoked, when an owner is made admin their owner keys become admin keys.",
-      input: "body",
-      ok: { status: 201, description: "The key and its secret, which is shown this once.", schema: ApiKeyCreated },
-      errors: { 403: `${OWNER_KEYS} (\`forbidden\`)` },
-    }),
+    describe(
+      API_DOCS && {
+        id: "createApiKey",
+        tag: "API keys",
+        summary: "Create an API key",
+        description:
+          "`role` (owner or admin) is what the key may do: exactly what an operator of that role may. It defaults to the creator's own role and can be no higher: " +
+          "owner keys only by owners. The key records who created it (`createdBy`; a key made with a key records that key's creator) and follows them: " +
+          "when they are deactivated or made a plain operator the key is revoked, when an owner is made admin their owner keys become admin keys.",
+        input: "body",
+        ok: { status: 201, description: "The key and its secret, which is shown this once.", schema: ApiKeyCreated },
+        errors: { 403: `${OWNER_KEYS} (\`forbidden\`)` },
+      },
+    ),
     validate("json", ApiKeyCreate),
     async (c) => {
       const me = c.var.principal;
@@ -125,15 +129,17 @@ export const apiKeyRoutes = new Hono<AppEnv>()
   )
   .delete(
     "/api-keys/:id",
-    describe({
-      id: "revokeApiKey",
-      tag: "API keys",
-      summary: "Revoke an API key",
-      description:
-        "From the next request on, the key is refused (401). A key may revoke itself. Revoking a revoked key changes nothing. Only owners revoke owner keys.",
-      ok: { status: 204, description: "Revoked." },
-      errors: { 403: `${OWNER_KEYS} (\`forbidden\`)`, 404: true },
-    }),
+    describe(
+      API_DOCS && {
+        id: "revokeApiKey",
+        tag: "API keys",
+        summary: "Revoke an API key",
+        description:
+          "From the next request on, the key is refused (401). A key may revoke itself. Revoking a revoked key changes nothing. Only owners revoke owner keys.",
+        ok: { status: 204, description: "Revoked." },
+        errors: { 403: `${OWNER_KEYS} (\`forbidden\`)`, 404: true },
+      },
+    ),
     async (c) => {
       const me = c.var.principal;
       const accountId = me.accountId;

@@ -78,15 +78,17 @@ async function listGroup(db: D1Database, accountId: string, level: CannedLevel, 
 export const cannedRoutes = new Hono<AppEnv>()
   .get(
     "/canned-responses",
-    describe({
-      id: "listCannedResponses",
-      tag: "Canned responses",
-      summary: "List canned responses",
-      description:
-        "All of them (or of one level, or one owner), ordered company, department, operator, then by owner, then by position. `nextCursor` is always null.",
-      input: "query",
-      ok: { status: 200, description: "The responses.", schema: pageOf(CannedResponseSchema) },
-    }),
+    describe(
+      API_DOCS && {
+        id: "listCannedResponses",
+        tag: "Canned responses",
+        summary: "List canned responses",
+        description:
+          "All of them (or of one level, or one owner), ordered company, department, operator, then by owner, then by position. `nextCursor` is always null.",
+        input: "query",
+        ok: { status: 200, description: "The responses.", schema: pageOf(CannedResponseSchema) },
+      },
+    ),
     validate("query", CannedListQuery),
     async (c) => {
       const { level, ownerId } = c.req.valid("query");
@@ -107,17 +109,19 @@ export const cannedRoutes = new Hono<AppEnv>()
   )
   .post(
     "/canned-responses",
-    describe({
-      id: "createCannedResponse",
-      tag: "Canned responses",
-      summary: "Create a canned response",
-      description:
-        "`ownerId` is required at levels department and operator, and not allowed at level company. The new response goes last in its group. " +
-        "A shortcut is unique within its group, without regard to case.",
-      input: "body",
-      ok: { status: 201, description: "The new response.", schema: CannedResponseSchema },
-      errors: { 404: OWNER_404, 409: SHORTCUT_409 },
-    }),
+    describe(
+      API_DOCS && {
+        id: "createCannedResponse",
+        tag: "Canned responses",
+        summary: "Create a canned response",
+        description:
+          "`ownerId` is required at levels department and operator, and not allowed at level company. The new response goes last in its group. " +
+          "A shortcut is unique within its group, without regard to case.",
+        input: "body",
+        ok: { status: 201, description: "The new response.", schema: CannedResponseSchema },
+        errors: { 404: OWNER_404, 409: SHORTCUT_409 },
+      },
+    ),
     validate("json", CannedCreate),
     async (c) => {
       const body = c.req.valid("json");
@@ -131,16 +135,18 @@ export const cannedRoutes = new Hono<AppEnv>()
   )
   .put(
     "/canned-responses/order",
-    describe({
-      id: "reorderCannedResponses",
-      tag: "Canned responses",
-      summary: "Reorder one group",
-      description:
-        "A group is one level and owner. `ids` must be exactly the group's ids, each once, in the new order.",
-      input: "body",
-      ok: { status: 200, description: "The group in its new order.", schema: CannedGroup },
-      errors: { 404: OWNER_404 },
-    }),
+    describe(
+      API_DOCS && {
+        id: "reorderCannedResponses",
+        tag: "Canned responses",
+        summary: "Reorder one group",
+        description:
+          "A group is one level and owner. `ids` must be exactly the group's ids, each once, in the new order.",
+        input: "body",
+        ok: { status: 200, description: "The group in its new order.", schema: CannedGroup },
+        errors: { 404: OWNER_404 },
+      },
+    ),
     validate("json", CannedReorder),
     async (c) => {
       const { level, ownerId: requested, ids } = c.req.valid("json");
@@ -169,13 +175,15 @@ export const cannedRoutes = new Hono<AppEnv>()
   )
   .get(
     "/canned-responses/:id",
-    describe({
-      id: "getCannedResponse",
-      tag: "Canned responses",
-      summary: "Get a canned response",
-      ok: { status: 200, description: "The response.", schema: CannedResponseSchema },
-      errors: { 404: true },
-    }),
+    describe(
+      API_DOCS && {
+        id: "getCannedResponse",
+        tag: "Canned responses",
+        summary: "Get a canned response",
+        ok: { status: 200, description: "The response.", schema: CannedResponseSchema },
+        errors: { 404: true },
+      },
+    ),
     async (c) => {
       const found = await findCanned(c.env.DB, c.var.principal.accountId, c.req.param("id"));
       if (!found) throw new ProblemError(404, "not_found", NOT_FOUND);
@@ -184,16 +192,18 @@ export const cannedRoutes = new Hono<AppEnv>()
   )
   .patch(
     "/canned-responses/:id",
-    describe({
-      id: "updateCannedResponse",
-      tag: "Canned responses",
-      summary: "Change a canned response",
-      description:
-        "Title, text and shortcut (null removes it). Level and owner stay; to move a response, create it anew. A shortcut is unique within its group, without regard to case.",
-      input: "body",
-      ok: { status: 200, description: "The response as it is now.", schema: CannedResponseSchema },
-      errors: { 404: true, 409: SHORTCUT_409 },
-    }),
+    describe(
+      API_DOCS && {
+        id: "updateCannedResponse",
+        tag: "Canned responses",
+        summary: "Change a canned response",
+        description:
+          "Title, text and shortcut (null removes it). Level and owner stay; to move a response, create it anew. A shortcut is unique within its group, without regard to case.",
+        input: "body",
+        ok: { status: 200, description: "The response as it is now.", schema: CannedResponseSchema },
+        errors: { 404: true, 409: SHORTCUT_409 },
+      },
+    ),
     validate("json", CannedUpdate),
     async (c) => {
       const accountId = c.var.principal.accountId;
@@ -214,13 +224,15 @@ export const cannedRoutes = new Hono<AppEnv>()
   )
   .delete(
     "/canned-responses/:id",
-    describe({
-      id: "deleteCannedResponse",
-      tag: "Canned responses",
-      summary: "Delete a canned response",
-      ok: { status: 204, description: "Deleted." },
-      errors: { 404: true },
-    }),
+    describe(
+      API_DOCS && {
+        id: "deleteCannedResponse",
+        tag: "Canned responses",
+        summary: "Delete a canned response",
+        ok: { status: 204, description: "Deleted." },
+        errors: { 404: true },
+      },
+    ),
     async (c) => {
       const accountId = c.var.principal.accountId;
       if (!(await deleteCanned(c.env.DB, accountId, c.req.param("id"))))

@@ -39,13 +39,15 @@ function duplicateName(error: unknown): never {
 export const departmentRoutes = new Hono<AppEnv>()
   .get(
     "/departments",
-    describe({
-      id: "listDepartments",
-      tag: "Departments",
-      summary: "List departments",
-      input: "query",
-      ok: { status: 200, description: "A page of departments, oldest first.", schema: pageOf(Department) },
-    }),
+    describe(
+      API_DOCS && {
+        id: "listDepartments",
+        tag: "Departments",
+        summary: "List departments",
+        input: "query",
+        ok: { status: 200, description: "A page of departments, oldest first.", schema: pageOf(Department) },
+      },
+    ),
     validate("query", PageQuery),
     async (c) => {
       const window = pageWindow(departments.id, c.req.valid("query"));
@@ -60,14 +62,16 @@ export const departmentRoutes = new Hono<AppEnv>()
   )
   .post(
     "/departments",
-    describe({
-      id: "createDepartment",
-      tag: "Departments",
-      summary: "Create a department",
-      input: "body",
-      ok: { status: 201, description: "The new department.", schema: Department },
-      errors: { 409: DUPLICATE_409 },
-    }),
+    describe(
+      API_DOCS && {
+        id: "createDepartment",
+        tag: "Departments",
+        summary: "Create a department",
+        input: "body",
+        ok: { status: 201, description: "The new department.", schema: Department },
+        errors: { 409: DUPLICATE_409 },
+      },
+    ),
     validate("json", DepartmentCreate),
     async (c) => {
       const row = await database(c.env.DB)
@@ -82,13 +86,15 @@ export const departmentRoutes = new Hono<AppEnv>()
   )
   .get(
     "/departments/:id",
-    describe({
-      id: "getDepartment",
-      tag: "Departments",
-      summary: "Get a department",
-      ok: { status: 200, description: "The department.", schema: Department },
-      errors: { 404: true },
-    }),
+    describe(
+      API_DOCS && {
+        id: "getDepartment",
+        tag: "Departments",
+        summary: "Get a department",
+        ok: { status: 200, description: "The department.", schema: Department },
+        errors: { 404: true },
+      },
+    ),
     async (c) => {
       const row = await database(c.env.DB)
         .select(columns)
@@ -101,19 +107,21 @@ export const departmentRoutes = new Hono<AppEnv>()
   )
   .patch(
     "/departments/:id",
-    describe({
-      id: "updateDepartment",
-      tag: "Departments",
-      summary: "Change a department",
-      description:
-        "Its name, and how its waiting chats find an operator: `routingMode` (`everyone`: all online members see the chat, the first to accept gets it; " +
-        "`round_robin` and `least_busy`: it rings for one member at a time, for `ringTimeoutSeconds`, then the next), and `maxWaitSeconds`, " +
-        "after which a chat nobody took is missed. `reassignAfterSeconds` (null: off, 30–3600): a chat under way whose visitor got no operator answer for that long is offered to another operator, with its history. `businessHours` (null: always open) is a weekly schedule in a time zone plus closed dates; " +
-        "outside them the widget offers to leave a message and new chats for the department are refused (`409 department_closed`). Changes apply to chats waiting now. See docs/routing.md.",
-      input: "body",
-      ok: { status: 200, description: "The department as it is now.", schema: Department },
-      errors: { 404: true, 409: DUPLICATE_409 },
-    }),
+    describe(
+      API_DOCS && {
+        id: "updateDepartment",
+        tag: "Departments",
+        summary: "Change a department",
+        description:
+          "Its name, and how its waiting chats find an operator: `routingMode` (`everyone`: all online members see the chat, the first to accept gets it; " +
+          "`round_robin` and `least_busy`: it rings for one member at a time, for `ringTimeoutSeconds`, then the next), and `maxWaitSeconds`, " +
+          "after which a chat nobody took is missed. `reassignAfterSeconds` (null: off, 30–3600): a chat under way whose visitor got no operator answer for that long is offered to another operator, with its history. `businessHours` (null: always open) is a weekly schedule in a time zone plus closed dates; " +
+          "outside them the widget offers to leave a message and new chats for the department are refused (`409 department_closed`). Changes apply to chats waiting now. See docs/routing.md.",
+        input: "body",
+        ok: { status: 200, description: "The department as it is now.", schema: Department },
+        errors: { 404: true, 409: DUPLICATE_409 },
+      },
+    ),
     validate("json", DepartmentUpdate),
     async (c) => {
       const change = c.req.valid("json");
@@ -134,15 +142,17 @@ export const departmentRoutes = new Hono<AppEnv>()
   )
   .delete(
     "/departments/:id",
-    describe({
-      id: "deleteDepartment",
-      tag: "Departments",
-      summary: "Delete a department",
-      description:
-        "Its memberships and its canned responses are deleted with it; its chats remain, with `departmentId` null, and its waiting chats now wait for any operator.",
-      ok: { status: 204, description: "Deleted." },
-      errors: { 404: true },
-    }),
+    describe(
+      API_DOCS && {
+        id: "deleteDepartment",
+        tag: "Departments",
+        summary: "Delete a department",
+        description:
+          "Its memberships and its canned responses are deleted with it; its chats remain, with `departmentId` null, and its waiting chats now wait for any operator.",
+        ok: { status: 204, description: "Deleted." },
+        errors: { 404: true },
+      },
+    ),
     async (c) => {
       const accountId = c.var.principal.accountId;
       const id = c.req.param("id");

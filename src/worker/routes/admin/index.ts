@@ -56,13 +56,15 @@ export const adminRoutes = new Hono<AppEnv>()
   // they were registered, and this one answers without calling on.
   .get(
     "/openapi.json",
-    describe({
-      id: "getOpenApiDocument",
-      tag: "Meta",
-      summary: "This API's OpenAPI 3.1 document",
-      public: true,
-      ok: { status: 200, description: "The document.", schema: OpenApiDocument },
-    }),
+    describe(
+      API_DOCS && {
+        id: "getOpenApiDocument",
+        tag: "Meta",
+        summary: "This API's OpenAPI 3.1 document",
+        public: true,
+        ok: { status: 200, description: "The document.", schema: OpenApiDocument },
+      },
+    ),
     async (c) => {
       // `npm run build` writes the document into the static assets at this very path, which is
       // under wrangler.toml's run_worker_first "/api/*": the assets never answer it themselves, so

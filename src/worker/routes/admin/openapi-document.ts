@@ -178,7 +178,10 @@ export function buildOpenApiDocument(app: Hono<never>): Json {
     // Each `:name` of the path is a required string parameter.
     const operation = (byMethod[method] ??= pathParameters(route.path));
     if (meta.kind === "operation") {
-      const described = operationOf((meta as unknown as { doc: RouteDoc }).doc);
+      const { doc } = meta as unknown as { doc: RouteDoc | false };
+      // Only a build without API_DOCS (the Worker's) has no descriptions, and it never makes the document.
+      if (!doc) throw new Error(`${method} ${route.path}: built without API_DOCS, so it has no description`);
+      const described = operationOf(doc);
       const responses: Json = {};
       for (const [status, response] of Object.entries(described.responses)) {
         const content = response.content

@@ -29,8 +29,11 @@ export type RouteDoc = {
   public?: boolean;
 };
 
-/** Documents one admin route; every route of the admin API has one (a test checks). */
-export function describe(doc: RouteDoc) {
+/** Documents one admin route; every route of the admin API has one (a test checks). Called as
+ * `describe(API_DOCS && {…})`: API_DOCS is a build-time constant, false in the Worker (wrangler.toml
+ * [define]), so the Worker's bundle drops the description and whatever only it uses; true where
+ * the document is made (scripts/build-openapi.ts, and the tests, vitest.config.ts). */
+export function describe(doc: RouteDoc | false) {
   const passOn: MiddlewareHandler = async (_c, next) => {
     await next();
   };

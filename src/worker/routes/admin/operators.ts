@@ -94,13 +94,15 @@ function requireOwnerLevel(principal: Principal): void {
 export const operatorRoutes = new Hono<AppEnv>()
   .get(
     "/operators",
-    describe({
-      id: "listOperators",
-      tag: "Operators",
-      summary: "List operators",
-      input: "query",
-      ok: { status: 200, description: "A page of operators, oldest first.", schema: pageOf(Operator) },
-    }),
+    describe(
+      API_DOCS && {
+        id: "listOperators",
+        tag: "Operators",
+        summary: "List operators",
+        input: "query",
+        ok: { status: 200, description: "A page of operators, oldest first.", schema: pageOf(Operator) },
+      },
+    ),
     validate("query", PageQuery),
     async (c) => {
       const window = pageWindow(operators.id, c.req.valid("query"));
@@ -119,26 +121,28 @@ export const operatorRoutes = new Hono<AppEnv>()
   )
   .post(
     "/operators",
-    describe({
-      id: "createOperator",
-      tag: "Operators",
-      summary: "Create an operator",
-      description:
-        "With `password` the operator can sign in at once. Without it the answer carries an `invitation` token, shown once and good for 7 days, " +
-        "which the operator exchanges for a session at `POST /api/operator/invitations/accept` with a password of their choosing (the console does this at " +
-        "`<console origin>/#/invitation/<token>`, the link the Control Panel shows); until then they cannot sign in. They get the role stored for them when they accept.",
-      input: "body",
-      ok: {
-        status: 201,
-        description: "The operator, and the invitation if no password was given.",
-        schema: OperatorCreated,
+    describe(
+      API_DOCS && {
+        id: "createOperator",
+        tag: "Operators",
+        summary: "Create an operator",
+        description:
+          "With `password` the operator can sign in at once. Without it the answer carries an `invitation` token, shown once and good for 7 days, " +
+          "which the operator exchanges for a session at `POST /api/operator/invitations/accept` with a password of their choosing (the console does this at " +
+          "`<console origin>/#/invitation/<token>`, the link the Control Panel shows); until then they cannot sign in. They get the role stored for them when they accept.",
+        input: "body",
+        ok: {
+          status: 201,
+          description: "The operator, and the invitation if no password was given.",
+          schema: OperatorCreated,
+        },
+        errors: {
+          403: OWNERS_ONLY,
+          404: "A department in `departmentIds` is not one of this account's (`not_found`).",
+          409: EMAIL_TAKEN_409,
+        },
       },
-      errors: {
-        403: OWNERS_ONLY,
-        404: "A department in `departmentIds` is not one of this account's (`not_found`).",
-        409: EMAIL_TAKEN_409,
-      },
-    }),
+    ),
     validate("json", OperatorCreate),
     async (c) => {
       const body = c.req.valid("json");
@@ -175,13 +179,15 @@ export const operatorRoutes = new Hono<AppEnv>()
   )
   .get(
     "/operators/:id",
-    describe({
-      id: "getOperator",
-      tag: "Operators",
-      summary: "Get an operator",
-      ok: { status: 200, description: "The operator.", schema: Operator },
-      errors: { 404: true },
-    }),
+    describe(
+      API_DOCS && {
+        id: "getOperator",
+        tag: "Operators",
+        summary: "Get an operator",
+        ok: { status: 200, description: "The operator.", schema: Operator },
+        errors: { 404: true },
+      },
+    ),
     async (c) => {
       const row = await findOperator(c.env.DB, c.var.principal.accountId, c.req.param("id"));
       const departments = await departmentIdsByOperator(c.env.DB, [row.id]);
@@ -190,18 +196,20 @@ export const operatorRoutes = new Hono<AppEnv>()
   )
   .patch(
     "/operators/:id",
-    describe({
-      id: "updateOperator",
-      tag: "Operators",
-      summary: "Change an operator",
-      description:
-        "Name, role, departments (the whole list), capacity (`maxChats`, null for the account's default) and `active`. Deactivating (`active: false`) takes effect at once: their token stops working " +
-        "and their open console and chat sockets are closed (code 4003). The API keys they created follow them: deactivated or made a plain operator, " +
-        "their keys are revoked; an owner made admin has their owner keys made admin keys.",
-      input: "body",
-      ok: { status: 200, description: "The operator as they are now.", schema: Operator },
-      errors: { 403: OWNERS_ONLY, 404: true, 409: `${LAST_OWNER} (\`last_owner\`)` },
-    }),
+    describe(
+      API_DOCS && {
+        id: "updateOperator",
+        tag: "Operators",
+        summary: "Change an operator",
+        description:
+          "Name, role, departments (the whole list), capacity (`maxChats`, null for the account's default) and `active`. Deactivating (`active: false`) takes effect at once: their token stops working " +
+          "and their open console and chat sockets are closed (code 4003). The API keys they created follow them: deactivated or made a plain operator, " +
+          "their keys are revoked; an owner made admin has their owner keys made admin keys.",
+        input: "body",
+        ok: { status: 200, description: "The operator as they are now.", schema: Operator },
+        errors: { 403: OWNERS_ONLY, 404: true, 409: `${LAST_OWNER} (\`last_owner\`)` },
+      },
+    ),
     validate("json", OperatorUpdate),
     async (c) => {
       const body = c.req.valid("json");
@@ -253,16 +261,18 @@ export const operatorRoutes = new Hono<AppEnv>()
   )
   .post(
     "/operators/:id/password",
-    describe({
-      id: "setOperatorPassword",
-      tag: "Operators",
-      summary: "Set an operator's password",
-      description:
-        "Also completes an invitation: an invited operator can then sign in with this password, and their invitation is used up.",
-      input: "body",
-      ok: { status: 204, description: "The password is set." },
-      errors: { 403: OWNERS_ONLY, 404: true },
-    }),
+    describe(
+      API_DOCS && {
+        id: "setOperatorPassword",
+        tag: "Operators",
+        summary: "Set an operator's password",
+        description:
+          "Also completes an invitation: an invited operator can then sign in with this password, and their invitation is used up.",
+        input: "body",
+        ok: { status: 204, description: "The password is set." },
+        errors: { 403: OWNERS_ONLY, 404: true },
+      },
+    ),
     validate("json", PasswordReset),
     async (c) => {
       const me = c.var.principal;

@@ -16,12 +16,14 @@ const GONE = "The account no longer exists.";
 export const settingsRoutes = new Hono<AppEnv>()
   .get(
     "/account",
-    describe({
-      id: "getAccount",
-      tag: "Account",
-      summary: "The caller's account",
-      ok: { status: 200, description: "Its id and name.", schema: Account },
-    }),
+    describe(
+      API_DOCS && {
+        id: "getAccount",
+        tag: "Account",
+        summary: "The caller's account",
+        ok: { status: 200, description: "Its id and name.", schema: Account },
+      },
+    ),
     async (c) => {
       const account = await database(c.env.DB)
         .select({ id: accounts.id, name: accounts.name })
@@ -34,13 +36,15 @@ export const settingsRoutes = new Hono<AppEnv>()
   )
   .get(
     "/settings",
-    describe({
-      id: "getSettings",
-      tag: "Settings",
-      summary: "Get the settings",
-      description: "Settings never changed have their defaults; `displayName` defaults to the account's name.",
-      ok: { status: 200, description: "The settings.", schema: Settings },
-    }),
+    describe(
+      API_DOCS && {
+        id: "getSettings",
+        tag: "Settings",
+        summary: "Get the settings",
+        description: "Settings never changed have their defaults; `displayName` defaults to the account's name.",
+        ok: { status: 200, description: "The settings.", schema: Settings },
+      },
+    ),
     async (c) => {
       const settings = await readSettings(c.env.DB, c.var.principal.accountId);
       if (!settings) throw new ProblemError(404, "not_found", GONE);
@@ -49,14 +53,16 @@ export const settingsRoutes = new Hono<AppEnv>()
   )
   .patch(
     "/settings",
-    describe({
-      id: "updateSettings",
-      tag: "Settings",
-      summary: "Change settings",
-      description: "Only the fields sent change. Open consoles are told at once (a `config_changed` lobby frame).",
-      input: "body",
-      ok: { status: 200, description: "The settings as they are now.", schema: Settings },
-    }),
+    describe(
+      API_DOCS && {
+        id: "updateSettings",
+        tag: "Settings",
+        summary: "Change settings",
+        description: "Only the fields sent change. Open consoles are told at once (a `config_changed` lobby frame).",
+        input: "body",
+        ok: { status: 200, description: "The settings as they are now.", schema: Settings },
+      },
+    ),
     validate("json", SettingsUpdate),
     async (c) => {
       const accountId = c.var.principal.accountId;

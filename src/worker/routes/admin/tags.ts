@@ -47,13 +47,15 @@ function duplicateName(name: string) {
 export const tagRoutes = new Hono<AppEnv>()
   .get(
     "/tags",
-    describe({
-      id: "listTags",
-      tag: "Tags",
-      summary: "List tags",
-      input: "query",
-      ok: { status: 200, description: "A page of tags, oldest first.", schema: pageOf(Tag) },
-    }),
+    describe(
+      API_DOCS && {
+        id: "listTags",
+        tag: "Tags",
+        summary: "List tags",
+        input: "query",
+        ok: { status: 200, description: "A page of tags, oldest first.", schema: pageOf(Tag) },
+      },
+    ),
     validate("query", PageQuery),
     async (c) => {
       const window = pageWindow(tags.id, c.req.valid("query"));
@@ -68,14 +70,16 @@ export const tagRoutes = new Hono<AppEnv>()
   )
   .post(
     "/tags",
-    describe({
-      id: "createTag",
-      tag: "Tags",
-      summary: "Create a tag",
-      input: "body",
-      ok: { status: 201, description: "The new tag.", schema: Tag },
-      errors: { 409: `${DUPLICATE_409} Or the account has ${MAX_TAGS_PER_ACCOUNT} tags, the most it may.` },
-    }),
+    describe(
+      API_DOCS && {
+        id: "createTag",
+        tag: "Tags",
+        summary: "Create a tag",
+        input: "body",
+        ok: { status: 201, description: "The new tag.", schema: Tag },
+        errors: { 409: `${DUPLICATE_409} Or the account has ${MAX_TAGS_PER_ACCOUNT} tags, the most it may.` },
+      },
+    ),
     validate("json", TagCreate),
     async (c) => {
       const accountId = c.var.principal.accountId;
@@ -98,14 +102,16 @@ export const tagRoutes = new Hono<AppEnv>()
   )
   .patch(
     "/tags/:id",
-    describe({
-      id: "updateTag",
-      tag: "Tags",
-      summary: "Rename a tag",
-      input: "body",
-      ok: { status: 200, description: "The tag as it is now.", schema: Tag },
-      errors: { 404: true, 409: DUPLICATE_409 },
-    }),
+    describe(
+      API_DOCS && {
+        id: "updateTag",
+        tag: "Tags",
+        summary: "Rename a tag",
+        input: "body",
+        ok: { status: 200, description: "The tag as it is now.", schema: Tag },
+        errors: { 404: true, 409: DUPLICATE_409 },
+      },
+    ),
     validate("json", TagUpdate),
     async (c) => {
       const accountId = c.var.principal.accountId;
@@ -126,14 +132,16 @@ export const tagRoutes = new Hono<AppEnv>()
   )
   .delete(
     "/tags/:id",
-    describe({
-      id: "deleteTag",
-      tag: "Tags",
-      summary: "Delete a tag",
-      description: "It comes off every chat that has it; no chat keeps a deleted tag.",
-      ok: { status: 204, description: "Deleted." },
-      errors: { 404: true },
-    }),
+    describe(
+      API_DOCS && {
+        id: "deleteTag",
+        tag: "Tags",
+        summary: "Delete a tag",
+        description: "It comes off every chat that has it; no chat keeps a deleted tag.",
+        ok: { status: 204, description: "Deleted." },
+        errors: { 404: true },
+      },
+    ),
     async (c) => {
       const gone = await database(c.env.DB)
         .delete(tags)
