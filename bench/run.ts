@@ -27,6 +27,8 @@ const { values: flags } = parseArgs({
     apart: { type: "boolean", default: false },
     /** "off": chats publish no events (EVENT_PIPELINE), to measure what the event pipeline costs. */
     pipeline: { type: "string", default: "on" },
+    /** "off": the queue's consumer acks events without indexing them (the rooms' cost alone). */
+    consumer: { type: "string", default: "on" },
   },
 });
 if (flags.pipeline !== "on" && flags.pipeline !== "off") throw new Error("--pipeline is on or off");
@@ -393,7 +395,7 @@ function summarize(rounds: Round[]) {
 
 const server: Omit<BenchServer, "group" | "apiKey" | "stateDir"> & { group?: number } = flags.url
   ? { origin: flags.url.replace(/\/$/, ""), group: undefined, stop: async () => {} }
-  : await startBenchServer(log, undefined, { EVENT_PIPELINE: flags.pipeline! });
+  : await startBenchServer(log, undefined, { EVENT_PIPELINE: flags.pipeline!, BENCH_CONSUMER: flags.consumer! });
 let exitCode = 0;
 try {
   const rounds: Record<ScenarioName, Round[]> = { bare: [], stored: [], parley: [] };
@@ -472,6 +474,7 @@ try {
     config: {
       ...config,
       pipeline: flags.pipeline,
+      consumer: flags.consumer,
       server: flags.url ? server.origin : "wrangler dev started by the bench",
     },
     ...results,

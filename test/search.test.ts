@@ -6,7 +6,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult, runInDurabl
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ChatEvent } from "../src/shared/events.ts";
 import type { HistoryListPage, SearchPage } from "../src/shared/history.ts";
-import { chatRoomOf } from "../src/durable/chat-room.ts";
+import { chatRoomOf, type ChatRoom } from "../src/durable/chat-room.ts";
 import { consumeEvents, retryDelaySeconds } from "../src/worker/events.ts";
 import {
   admin,
@@ -94,13 +94,14 @@ describe("the event pipeline", () => {
       (p) => p.items.some((hit) => hit.chatId === chatId),
     );
     expect(byEmail.items.find((hit) => hit.chatId === chatId)).toMatchObject({ seq: 0, kind: "visitor", author: null });
+    // Everything went out: the room's record of what the queue took caught up with its log.
     await eventually(
       () =>
-        runInDurableObject(
-          chatRoomOf(env, chatId),
-          (_, state) => state.storage.sql.exec("SELECT n FROM outbox").toArray().length,
-        ),
-      (left) => left === 0,
+        runInDurableObject(chatRoomOf(env, chatId), (_, state) => ({
+          others: state.storage.sql.exec("SELECT n FROM outbox").toArray().length,
+          published: state.storage.sql.exec<{ seq: number }>("SELECT published_seq AS seq FROM outbox_state").one().seq,
+        })),
+      (left) => left.others === 0 && left.published === 1,
     );
   });
 
@@ -116,6 +117,31 @@ describe("the event pipeline", () => {
     );
     expect(page.items[0]).toMatchObject({ chatId, kind: "note", author: { kind: "operator", name: "Ann" } });
     expect((await expectJson<SearchPage>(await admin("/search?q=heron", acme.apiKey), 200)).items).toHaveLength(1);
+  });
+
+  it("sends again what the queue never took: a room's alarm resends from its log", async () => {
+    const { chatId } = await chatWith(acme, ["a stork on the roof", "a second stork"]);
+    await eventually(
+      () => indexRows(chatId),
+      (rows) => rows.length === 3,
+    );
+    // As if the sends had been lost (the room's record says nothing went out) and the index never
+    // got the rows: the alarm the room sets after a failed send puts them back.
+    await env.DB.prepare("DELETE FROM message_index WHERE chat_id = ? AND seq > 0").bind(chatId).run();
+    await runInDurableObject(chatRoomOf(env, chatId), async (room: ChatRoom, state) => {
+      state.storage.sql.exec("UPDATE outbox_state SET published_seq = 0");
+      // The copy in memory is dropped as a restart would.
+      (room as unknown as { events: { forget(): void } }).events.forget();
+      await room.alarm();
+    });
+    expect(
+      (
+        await eventually(
+          () => indexRows(chatId),
+          (rows) => rows.length === 3,
+        )
+      ).map((row) => row.text),
+    ).toEqual(["Vera Visitor", "a stork on the roof", "a second stork"]);
   });
 
   it("keeps one row per chat and seq however often an event is delivered", async () => {

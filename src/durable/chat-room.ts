@@ -189,15 +189,28 @@ export class ChatRoom extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     // Runs on every wake-up, so it must stay cheap: IF NOT EXISTS makes it a few page reads.
     this.sql.exec(SCHEMA);
-    this.events =
-      env.EVENT_PIPELINE === "off"
-        ? null
-        : new EventOutbox(this.sql, env.EVENTS, () => this.alarmBy(Date.now() + EVENTS_RETRY_MS));
     this.log = new ChatLog(
       this.sql,
       (fn) => ctx.storage.transactionSync(fn),
-      (message) => this.publish({ type: "message.created", message, at: message.at }),
+      // The log is the outbox of its messages' events: a new one only needs sending.
+      () => this.events?.sendSoon(),
     );
+    this.events =
+      env.EVENT_PIPELINE === "off"
+        ? null
+        : new EventOutbox(
+            this.sql,
+            env.EVENTS,
+            {
+              chat: () => {
+                const chat = this.chat();
+                return chat && { accountId: chat.account_id, chatId: chat.chat_id };
+              },
+              lastSeq: () => this.log.lastSeq(),
+              messagesAfter: (seq, limit) => this.log.after(seq, limit, "staff"),
+            },
+            () => this.alarmBy(Date.now() + EVENTS_RETRY_MS),
+          );
     // Events a crash left unsent go out now that the room is awake again.
     if (this.events?.pending()) this.events.sendSoon();
     this.unanswered = new UnansweredClock(this.sql);

@@ -1,63 +1,82 @@
-// A ChatRoom's events on their way to the EVENTS queue (src/shared/events.ts). An event is written
-// to the room's own `outbox` table in the same storage transaction as the change it describes
-// (so it exists exactly when the change does), and sent afterwards, off the acknowledgement path:
-// the sender's ack never waits for the queue. Rows leave the table only once the queue has taken
-// them; a send that fails is tried again by the room's alarm, and rows a crash left behind go out
-// at the object's next wake-up. So an event may be sent twice (a crash between send and delete),
-// never lost; consumers deduplicate by its id.
+// A ChatRoom's events on their way to the EVENTS queue (src/shared/events.ts), off the
+// acknowledgement path: the sender's ack never waits for the queue.
 //
-// Sends are batched: while one is in flight, new events wait and go together in the next, so a
-// busy chat makes a few sends per round trip, not one per message.
-import type { NewChatEvent } from "../shared/events.ts";
+// Messages need no extra write: the message log is their outbox. The room remembers up to which
+// seq the queue has taken its messages (`published_seq`) and sends the rest, read from the log.
+// The rarer events (started, rated, closed, transferred, tagged) are written to the `outbox`
+// table in the same storage transaction as the change they describe, with the log's last seq at
+// that moment, so that a send puts every event in the order it happened.
+//
+// Nothing leaves the room's storage before the queue has taken it: a send that fails is tried
+// again by the room's alarm, and what a crash left unsent goes out at the object's next wake-up. So
+// an event may be sent twice (a crash between the send and the write that records it), never
+// lost; consumers deduplicate by its id. While one send is in flight, new events wait and go
+// together in the next, so a busy chat makes a few sends per round trip, not one per message.
+import type { ChatEvent, NewChatEvent } from "../shared/events.ts";
+import type { ChatMessage } from "../shared/protocol.ts";
 
 export const OUTBOX_SCHEMA = `
-CREATE TABLE IF NOT EXISTS outbox (n INTEGER PRIMARY KEY, body TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS outbox_counter (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), last INTEGER NOT NULL);`;
+CREATE TABLE IF NOT EXISTS outbox (n INTEGER PRIMARY KEY, after_seq INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox_state (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1), published_seq INTEGER NOT NULL, last_other INTEGER NOT NULL
+);`;
 
 /** Queue limits: at most 100 messages and 256 KB per sendBatch. */
 const MAX_SEND_COUNT = 100;
 const MAX_SEND_BYTES = 200_000;
 
+/** What the outbox reads of its room. */
+export type OutboxRoom = {
+  chat(): { accountId: string; chatId: string } | undefined;
+  lastSeq(): number;
+  /** Up to `limit` messages after `seq`, every kind (notes too: the readers are staff). */
+  messagesAfter(seq: number, limit: number): ChatMessage[];
+};
+
+type OtherRow = { n: number; after_seq: number; body: string };
+type Pending = { order: [number, number]; body: string; seq?: number; n?: number };
+
 export class EventOutbox {
-  /** The last number of an event other than a message's, once read (1, 2, 3… for the room's life). */
-  private last: number | undefined;
+  private state: { published: number; lastOther: number } | undefined;
   private sending: Promise<void> | undefined;
-  /** Events were added while a send was in flight: send again when it ends. */
+  /** Events came while a send was in flight: send again when it ends. */
   private more = false;
 
   constructor(
     private readonly sql: SqlStorage,
     private readonly queue: Queue,
+    private readonly room: OutboxRoom,
     /** Called when a send failed: the room makes sure `flush` runs again later (its alarm). */
     private readonly failed: (error: unknown) => Promise<void>,
   ) {}
 
-  /** Writes the event beside the change it describes (call inside the same transaction), and
-   * sends it once the current work is done. A message's event is named by its seq; the rarer
-   * others by a counter of their own, so a message costs one outbox row and nothing more. */
+  /** Records an event; call inside the transaction of the change it describes. A message's event
+   * is its log row, already written: it is only sent. */
   add(event: NewChatEvent): void {
-    let id: string;
-    if (event.type === "message.created") id = `${event.chatId}.${event.message.seq}`;
-    else {
-      const n = this.lastOther() + 1;
+    if (event.type !== "message.created") {
+      const state = this.read();
+      const n = state.lastOther + 1;
+      this.write({ ...state, lastOther: n });
+      const body: ChatEvent = { id: `${event.chatId}.e${n}`, ...event };
       this.sql.exec(
-        "INSERT INTO outbox_counter (singleton, last) VALUES (1, ?) ON CONFLICT (singleton) DO UPDATE SET last = excluded.last",
+        "INSERT INTO outbox (n, after_seq, body) VALUES (?, ?, ?)",
         n,
+        this.room.lastSeq(),
+        JSON.stringify(body),
       );
-      this.last = n;
-      id = `${event.chatId}.e${n}`;
     }
-    this.sql.exec("INSERT INTO outbox (body) VALUES (?)", JSON.stringify({ id, ...event }));
     this.sendSoon();
   }
 
-  /** Drops the number kept in memory, after a transaction that added events rolled back. */
+  /** Drops what is kept in memory, after a transaction that added events rolled back. */
   forget(): void {
-    this.last = undefined;
+    this.state = undefined;
   }
 
   pending(): boolean {
-    return this.sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0;
+    return (
+      this.read().published < this.room.lastSeq() || this.sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0
+    );
   }
 
   /** Starts a send unless one is under way (which then sends again when it ends). */
@@ -71,7 +90,7 @@ export class EventOutbox {
       .finally(() => (this.sending = undefined));
   }
 
-  /** Sends everything in the outbox; throws if the queue refuses. */
+  /** Sends everything pending; throws if the queue refuses. */
   async flush(): Promise<void> {
     await this.sending;
     await this.sendAll();
@@ -83,30 +102,70 @@ export class EventOutbox {
     await Promise.resolve();
     do {
       this.more = false;
-      for (let rows = this.batch(); rows.length > 0; rows = this.batch()) {
-        await this.queue.sendBatch(rows.map((row) => ({ body: row.body, contentType: "text" as const })));
-        this.sql.exec("DELETE FROM outbox WHERE n <= ?", rows[rows.length - 1]!.n);
+      for (let batch = this.batch(); batch.length > 0; batch = this.batch()) {
+        await this.queue.sendBatch(batch.map((item) => ({ body: item.body, contentType: "text" as const })));
+        const seqs = batch.flatMap((item) => (item.seq === undefined ? [] : [item.seq]));
+        const others = batch.flatMap((item) => (item.n === undefined ? [] : [item.n]));
+        if (seqs.length) this.write({ ...this.read(), published: Math.max(...seqs) });
+        if (others.length) this.sql.exec("DELETE FROM outbox WHERE n <= ?", Math.max(...others));
       }
     } while (this.more);
   }
 
-  /** The oldest unsent events, as many as one sendBatch takes. */
-  private batch(): { n: number; body: string }[] {
-    const rows: { n: number; body: string }[] = [];
-    let bytes = 0;
-    for (const row of this.sql.exec<{ n: number; body: string }>(
-      "SELECT n, body FROM outbox ORDER BY n LIMIT ?",
+  /** The oldest unsent events, in the order they happened, as many as one sendBatch takes. */
+  private batch(): Pending[] {
+    const chat = this.room.chat();
+    if (!chat) return [];
+    const { published } = this.read();
+    const messages = this.room.messagesAfter(published, MAX_SEND_COUNT);
+    const pending: Pending[] = messages.map((message) => ({
+      order: [message.seq, 0],
+      seq: message.seq,
+      body: JSON.stringify({
+        id: `${chat.chatId}.${message.seq}`,
+        type: "message.created",
+        accountId: chat.accountId,
+        chatId: chat.chatId,
+        at: message.at,
+        message,
+      } satisfies ChatEvent),
+    }));
+    // An event recorded after message k goes after it and before message k + 1; when there are
+    // more messages than were read, one recorded after those waits for them.
+    const lastRead = messages.length === MAX_SEND_COUNT ? messages[messages.length - 1]!.seq : Infinity;
+    for (const row of this.sql.exec<OtherRow>(
+      "SELECT n, after_seq, body FROM outbox ORDER BY n LIMIT ?",
       MAX_SEND_COUNT,
-    )) {
-      bytes += row.body.length * 3;
-      if (rows.length > 0 && bytes > MAX_SEND_BYTES) break;
-      rows.push(row);
+    ))
+      if (row.after_seq <= lastRead) pending.push({ order: [row.after_seq, row.n], n: row.n, body: row.body });
+    pending.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]);
+    // A prefix of that order, so whatever is sent later happened later.
+    const batch: Pending[] = [];
+    let bytes = 0;
+    for (const item of pending) {
+      bytes += item.body.length * 3;
+      if (batch.length === MAX_SEND_COUNT || (batch.length > 0 && bytes > MAX_SEND_BYTES)) break;
+      batch.push(item);
     }
-    return rows;
+    return batch;
   }
 
-  private lastOther(): number {
-    this.last ??= this.sql.exec<{ last: number }>("SELECT last FROM outbox_counter").toArray()[0]?.last ?? 0;
-    return this.last;
+  private read(): { published: number; lastOther: number } {
+    this.state ??= (() => {
+      const row = this.sql
+        .exec<{ published_seq: number; last_other: number }>("SELECT published_seq, last_other FROM outbox_state")
+        .toArray()[0];
+      return { published: row?.published_seq ?? 0, lastOther: row?.last_other ?? 0 };
+    })();
+    return this.state;
+  }
+
+  private write(state: { published: number; lastOther: number }): void {
+    this.sql.exec(
+      "INSERT INTO outbox_state (singleton, published_seq, last_other) VALUES (1, ?, ?) ON CONFLICT (singleton) DO UPDATE SET published_seq = excluded.published_seq, last_other = excluded.last_other",
+      state.published,
+      state.lastOther,
+    );
+    this.state = state;
   }
 }
