@@ -1,9 +1,9 @@
 // The consumer of the EVENTS queue: what chats publish (src/shared/events.ts) reaches the search
-// index here, a batch at a time. A batch is one D1 transaction; if it fails, each event is tried
+// index here, a batch at a time. A batch is one D1 statement (so one transaction); if it fails, each event is tried
 // alone, so one bad event holds back no other, and only what still fails is retried (with growing
 // delays; after max_retries the queue moves it to the dead letter queue, wrangler.toml).
 import type { ChatEvent } from "../shared/events.ts";
-import { indexStatements } from "../server/search/index-writer.ts";
+import { indexRows, insertRows, type IndexRow } from "../server/search/index-writer.ts";
 
 /** Seconds before the n-th retry: 5, 10, 20… up to five minutes. */
 export function retryDelaySeconds(attempts: number): number {
@@ -20,34 +20,34 @@ function parse(body: unknown): ChatEvent | null {
 }
 
 export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void> {
-  const work: { message: Message; statements: D1PreparedStatement[] }[] = [];
+  const work: { message: Message; rows: IndexRow[] }[] = [];
   for (const message of batch.messages) {
     const event = parse(message.body);
-    let statements: D1PreparedStatement[] | null = null;
+    let rows: IndexRow[] | null = null;
     try {
-      if (event) statements = indexStatements(env.DB, event);
+      if (event) rows = indexRows(event);
     } catch {
       // Falls through: an event we cannot read.
     }
-    if (!statements) {
+    if (!rows) {
       // Not an event of ours: retrying would never change that.
       console.error(`events: dropped an unreadable message ${message.id}`);
       message.ack();
       continue;
     }
-    work.push({ message, statements });
+    work.push({ message, rows });
   }
-  const statements = work.flatMap((item) => item.statements);
+  const rows = work.flatMap((item) => item.rows);
   try {
-    if (statements.length) await env.DB.batch(statements);
+    if (rows.length) await insertRows(env.DB, rows).run();
     for (const item of work) item.message.ack();
     return;
   } catch (error) {
     console.error("events: a batch failed, trying its events one by one", error);
   }
-  for (const { message, statements: mine } of work) {
+  for (const { message, rows: mine } of work) {
     try {
-      if (mine.length) await env.DB.batch(mine);
+      if (mine.length) await insertRows(env.DB, mine).run();
       message.ack();
     } catch {
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
