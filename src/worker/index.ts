@@ -19,6 +19,7 @@ import { continueByEmailRoutes } from "./routes/continue-by-email.ts";
 import { offlineMessageRoutes } from "./routes/offline-messages.ts";
 import { socketRoutes } from "./routes/sockets.ts";
 import { handoverRoutes } from "./routes/handover.ts";
+import { visitorContextRoutes } from "./routes/visitor-context.ts";
 import { visitorPresenceRoutes } from "./routes/visitor-presence.ts";
 import { visitorRoutes } from "./routes/visitor.ts";
 import { widgetAssetRoutes } from "./routes/widget-assets.ts";
@@ -53,6 +54,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/operator/canned-responses", cannedRoutes)
   .route("/api/operator/invitations", signUpInvitationRoutes)
   .route("/api/operator", handoverRoutes)
+  .route("/api/operator", visitorContextRoutes)
   .route("/api/chats", chatHistoryRoutes)
   .route("/api/chats", transcriptRoutes)
   .route("/api/chats", fileRoutes)
