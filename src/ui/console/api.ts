@@ -31,6 +31,7 @@ import type {
   TranscriptResponse,
 } from "../../shared/protocol.ts";
 import { socketProtocols } from "../../shared/socket-auth.ts";
+import type { VisitorContext } from "../../shared/visitor-context.ts";
 import { session, tokenRejected } from "./session.ts";
 
 /** `status` 0 and code "network" mean the request never got an answer. `errors` lists what a
@@ -143,6 +144,9 @@ export const api = {
   /** Messages older than `before` (the newest ones without it), oldest first. */
   history: (chatId: string, before = NEWEST, limit = 50) =>
     request<HistoryPage>(`/api/chats/${encodeURIComponent(chatId)}/messages?before=${before}&limit=${limit}`),
+  /** The visitor beside a chat: who, from where, the pages of their visit, their earlier chats. */
+  visitorContext: (chatId: string) =>
+    request<VisitorContext>(`/api/operator/chats/${encodeURIComponent(chatId)}/context`),
   /** A signed link to a file of the chat, good for an hour (file-links.ts keeps it that long).
    * Uploads go through common/file-upload.ts, which reports progress. */
   fileLink: (chatId: string, fileId: string) =>

@@ -10,6 +10,7 @@ import type { OperatorPresence } from "../../../shared/lobby-protocol.ts";
 import { HistoryArea } from "./history-area.tsx";
 import { CHAT_PANEL_ID } from "./tabs-area.tsx";
 import { InviteView } from "./invite-view.tsx";
+import { VisitorContextPanel } from "./visitor-context-panel.tsx";
 
 function ChatHeader(props: { chat: ChatConnection; onDismiss(): void; onLeave(): void }) {
   const chat = props.chat;
@@ -128,7 +129,10 @@ export function ChatPanel(props: {
                   </p>
                 )}
               </Show>
-              <HistoryArea chat={chat} myId={props.operator.id} myName={props.operator.name} />
+              <div class="chat-body">
+                <HistoryArea chat={chat} myId={props.operator.id} myName={props.operator.name} />
+                <VisitorContextPanel chatId={chat.chatId} />
+              </div>
             </>
           )}
         </Match>
