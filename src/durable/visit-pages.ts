@@ -16,7 +16,8 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS visit_pages (
   id INTEGER PRIMARY KEY, visitor_id TEXT NOT NULL, url TEXT NOT NULL, title TEXT NOT NULL, at INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS visit_pages_visitor ON visit_pages (visitor_id, id);`;
+CREATE INDEX IF NOT EXISTS visit_pages_visitor ON visit_pages (visitor_id, id);
+CREATE INDEX IF NOT EXISTS visit_pages_at ON visit_pages (at);`;
 
 export class VisitPages {
   private readonly sql: SqlStorage;
