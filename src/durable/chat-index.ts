@@ -7,6 +7,9 @@ import { database } from "../server/db/index.ts";
 import { chatOperators, chats } from "../server/db/schema.ts";
 import type { Participant, Rating } from "../shared/protocol.ts";
 
+/** Where the visitor was when the chat started (null: unknown). */
+export type VisitorSeenFrom = { country: string | null; userAgent: string | null };
+
 /** A new chat's row. Writing it again (a start made again after a failure) changes nothing. */
 export async function recordChatStarted(
   db: D1Database,
@@ -16,6 +19,7 @@ export async function recordChatStarted(
     departmentId: string | null;
     visitor: Participant;
     visitorEmail: string | null;
+    seenFrom?: VisitorSeenFrom | undefined;
     offline: boolean;
   },
 ) {
@@ -29,6 +33,8 @@ export async function recordChatStarted(
       visitorName: chat.visitor.name,
       visitorEmail: chat.visitorEmail,
       offline: chat.offline,
+      visitorCountry: chat.seenFrom?.country ?? null,
+      visitorUserAgent: chat.seenFrom?.userAgent ?? null,
     })
     .onConflictDoNothing();
 }

@@ -71,6 +71,7 @@ import {
   recordOperatorLeft,
   recordTransfer,
   recordVisitorEmailIfMissing,
+  type VisitorSeenFrom,
 } from "./chat-index.ts";
 
 /** Header the Worker sets, after authenticating, to tell the room who is connecting. Only the
@@ -95,6 +96,8 @@ type ChatStart = {
   departmentId: string | null;
   visitor: Participant;
   visitorEmail: string | null;
+  /** Where the visitor was when the chat started (the request's country and User-Agent). */
+  seenFrom?: VisitorSeenFrom;
   opening: ChatOpening;
 };
 /** Where a transfer hands the chat: an operator (who joins; `stay`: the one handing it on stays
@@ -231,6 +234,7 @@ export class ChatRoom extends DurableObject<Env> {
       departmentId,
       visitor,
       visitorEmail,
+      seenFrom: start.seenFrom,
       offline: opening.kind === "offline",
     });
     const reassignAfterMs = await readReassignAfterMs(this.env.DB, departmentId);

@@ -17,8 +17,10 @@ import {
   type VisitorServerFrame,
 } from "../shared/lobby-protocol.ts";
 import { parseFrame } from "../shared/protocol.ts";
+import type { Visit } from "../shared/visitor-context.ts";
 import { lobbyOf, visitorShard, visitorShardCount, type LobbyHome } from "./lobby-address.ts";
 import { PageLimit } from "./page-limit.ts";
+import { VisitPages } from "./visit-pages.ts";
 import { acceptTagged, attach, attachmentOf, broadcast, closeQuietly, sendQuietly } from "./sockets.ts";
 
 export const VISITORS_TAG = "visitors";
@@ -112,6 +114,8 @@ export class LiveVisitors {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Each presence socket's limit on page notices (src/durable/page-limit.ts). */
   private readonly pageLimits = new Map<WebSocket, PageLimit>();
+  /** The pages each visitor has opened, for the console's context panel. */
+  private readonly pages: VisitPages;
 
   constructor(ctx: DurableObjectState, env: Env, host: VisitorsHost) {
     this.ctx = ctx;
@@ -119,6 +123,7 @@ export class LiveVisitors {
     this.sql = ctx.storage.sql;
     this.host = host;
     this.sql.exec(INVITATIONS_SCHEMA);
+    this.pages = new VisitPages(this.sql);
   }
 
   // ---- Presence sockets ------------------------------------------------------------------------
@@ -174,6 +179,7 @@ export class LiveVisitors {
   /** Drops invitations long expired (the alarm's sweep). */
   sweep(now: number): void {
     this.sql.exec("DELETE FROM invitations WHERE expires_at < ?", now - INVITATION_TTL_MS);
+    this.pages.sweep(now);
   }
 
   /** Passes a visitor's page change on to the operators, a few a second per socket at most: a
@@ -182,7 +188,7 @@ export class LiveVisitors {
     let limit = this.pageLimits.get(ws);
     if (!limit) this.pageLimits.set(ws, (limit = new PageLimit()));
     const verdict = limit.offer(now);
-    if (verdict.kind === "now") return this.visitorChanged(visitorId);
+    if (verdict.kind === "now") return this.pageSeen(ws, visitorId);
     if (verdict.kind === "close") {
       this.forgetPageLimit(ws);
       closeQuietly(ws, FLOODING_CLOSE_CODE, "flooding");
@@ -198,10 +204,18 @@ export class LiveVisitors {
         if (!limit.dirty || this.pageLimits.get(ws) !== limit) return;
         const wait = limit.due();
         if (wait > 0) return trail(wait);
-        this.visitorChanged(visitorId);
+        this.pageSeen(ws, visitorId);
       }, afterMs);
     };
     if (!limit.trailing) trail(verdict.afterMs);
+  }
+
+  /** A page change passed on: the operators hear of it, and the visit's pages keep it (as limited
+   * as the notices, so a flood of frames costs no more storage than the notices it makes). */
+  private pageSeen(ws: WebSocket, visitorId: string): void {
+    const page = attachmentOf<VisitorSocket>(ws).page;
+    if (page) this.pages.opened(visitorId, { url: page.url, title: page.title, at: page.pageSince }, page.onSiteSince);
+    this.visitorChanged(visitorId);
   }
 
   private forgetPageLimit(ws: WebSocket): void {
@@ -310,6 +324,16 @@ export class LiveVisitors {
       Array.from({ length: count }, (_, index) => visitorShard(this.env, home.account_id, index).visitorsHere()),
     );
     return [...own, ...parts.flat()].sort((a, b) => a.onSiteSince - b.onSiteSince);
+  }
+
+  /** The visitor's visit going on now with its pages, newest first; null when they are not here.
+   * It began when the earliest of their open pages says (each tab counts its own visit). */
+  visit(visitorId: string): Visit | null {
+    const starts = this.ctx
+      .getWebSockets(visitorTag(visitorId))
+      .map((ws) => attachmentOf<VisitorSocket>(ws).page?.onSiteSince)
+      .filter((since) => since !== undefined);
+    return starts.length ? this.pages.visit(visitorId, Math.min(...starts)) : null;
   }
 
   /** Tells the operators how a visitor looks now, or that they left (`closing`: their sockets

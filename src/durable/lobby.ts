@@ -26,6 +26,7 @@ import {
   type VisitorSocket,
 } from "./lobby-visitors.ts";
 import { parseFrame, PING_FRAME, PONG_FRAME, type OperatorRole } from "../shared/protocol.ts";
+import type { Visit } from "../shared/visitor-context.ts";
 import { problemResponse } from "../server/problems.ts";
 import { CHAT_SOCKET_REGISTRY_SCHEMA, chatSocketsOf, noteChatSocket } from "./chat-socket-registry.ts";
 import {
@@ -582,6 +583,11 @@ export class Lobby extends DurableObject<Env> {
   /** The live visitors this object holds (a shard's part of the account's list). */
   async visitorsHere(): Promise<LiveVisitor[]> {
     return this.visitors.here();
+  }
+
+  /** One visitor's visit now and its pages (null: not here), for the console's context panel. */
+  async visitOf(visitorId: string): Promise<Visit | null> {
+    return this.visitors.visit(visitorId);
   }
 
   /** Remembers, once, which account this object serves and whether it is a shard. */

@@ -1,7 +1,9 @@
 // Frames of the account's Lobby socket (`/ws/lobby`): operator presence and the queue of waiting
 // chats. Imported by the Lobby object, the Worker and the console; documented in docs/protocol.md.
 import * as v from "valibot";
-import { MAX_TEXT_LENGTH, type ErrorFrame, type PongFrame } from "./protocol.ts";
+import { MAX_TEXT_LENGTH, VISITOR_ID_PATTERN, type ErrorFrame, type PongFrame } from "./protocol.ts";
+
+export { VISITOR_ID_PATTERN };
 
 export const presenceStatuses = ["online", "away"] as const;
 
@@ -164,8 +166,6 @@ export const MAX_VISITOR_URL = 512;
 export const MAX_VISITOR_TITLE = 160;
 /** An invitation the visitor does not answer within this is void; a late reply starts a normal chat. */
 export const INVITATION_TTL_MS = 120_000;
-/** Presence ids are minted by the widget (random, kept in localStorage). */
-export const VISITOR_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** A visitor on one of the account's sites, as operators see them. */
 export type LiveVisitor = {

@@ -366,9 +366,16 @@ const Name = v.pipe(v.string(), singleLine("The name"), v.trim(), v.minLength(1)
  * pagination cursor: letters, digits, _ and -. Anything else (NULs, slashes, dots) is refused
  * before it reaches a query. */
 export const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "An id is 1-64 letters, digits, _ or -."));
+/** Presence ids are minted by the widget (random, kept in localStorage). */
+export const VISITOR_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
 export const VisitorSessionRequest = v.strictObject({
   accountId: Id,
+  /** The widget's presence id (docs/protocol.md, "Live visitors"): the chat's visitor is that
+   * visitor, so the console can show the pages of their visit and their earlier chats. */
+  visitorId: v.optional(
+    v.pipe(v.string(), v.regex(VISITOR_ID_PATTERN, "A visitor id is 16-64 letters, digits, _ or -.")),
+  ),
   name: v.optional(Name),
   email: v.optional(Email),
   departmentId: v.optional(Id),

@@ -23,6 +23,7 @@ import { offlineMessageRoutes } from "./routes/offline-messages.ts";
 import { socketRoutes } from "./routes/sockets.ts";
 import { handoverRoutes } from "./routes/handover.ts";
 import { historyRoutes } from "./routes/history.ts";
+import { visitorContextRoutes } from "./routes/visitor-context.ts";
 import { visitorPresenceRoutes } from "./routes/visitor-presence.ts";
 import { visitorRoutes } from "./routes/visitor.ts";
 import { widgetAssetRoutes } from "./routes/widget-assets.ts";
@@ -59,6 +60,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/operator", handoverRoutes)
   .route("/api/operator", historyRoutes)
   .route("/api/operator", chatTagRoutes)
+  .route("/api/operator", visitorContextRoutes)
   .route("/api/chats", chatHistoryRoutes)
   .route("/api/chats", transcriptRoutes)
   .route("/api/chats", fileRoutes)

@@ -5,6 +5,7 @@
 import { and, eq } from "drizzle-orm";
 import { ulid } from "ulid";
 import { chatRoomOf, type ChatOpening } from "../durable/chat-room.ts";
+import type { VisitorSeenFrom } from "../durable/chat-index.ts";
 import { lobbyOf } from "../durable/lobby-address.ts";
 import { queueMaxWaiting } from "../durable/lobby.ts";
 import type { Settings } from "../shared/admin-api.ts";
@@ -75,17 +76,32 @@ async function requireQueueRoom(env: Env, accountId: string): Promise<void> {
 type NewChat = {
   accountId: string;
   departmentId: string | null;
+  /** The widget's presence id, when it sent one; otherwise the chat's visitor gets a new id. */
+  visitorId?: string | undefined;
   visitorName: string | null;
   visitorEmail: string | null;
   opening: ChatOpening;
 };
 
+/** Longest User-Agent recorded, in characters. */
+const MAX_USER_AGENT_LENGTH = 300;
+
+/** Where the visitor is and what they use, as the request that starts the chat shows it: server
+ * facts only (the edge's country, the User-Agent header), never a field of the body. */
+export function visitorSeenFrom(request: Request): VisitorSeenFrom {
+  const country = (request.cf as { country?: unknown } | undefined)?.country;
+  return {
+    country: typeof country === "string" ? country : null,
+    userAgent: request.headers.get("User-Agent")?.slice(0, MAX_USER_AGENT_LENGTH) || null,
+  };
+}
+
 /** Creates the chat, once the checks above have passed. A chat that will wait needs room in the
  * queue; one answering an invitation has its operator. Returns the new ids and the visitor's name
  * (given, or "Visitor NNNN"). */
-export async function startChat(env: Env, chat: NewChat) {
+export async function startChat(env: Env, request: Request, chat: NewChat) {
   if (chat.opening.kind !== "invited") await requireQueueRoom(env, chat.accountId);
-  const visitorId = `v_${ulid()}`;
+  const visitorId = chat.visitorId ?? `v_${ulid()}`;
   const chatId = `c_${ulid()}`;
   const name = chat.visitorName ?? anonymousVisitorName(visitorId);
   await chatRoomOf(env, chatId).start({
@@ -94,6 +110,7 @@ export async function startChat(env: Env, chat: NewChat) {
     departmentId: chat.departmentId,
     visitor: { kind: "visitor", id: visitorId, name },
     visitorEmail: chat.visitorEmail,
+    seenFrom: visitorSeenFrom(request),
     opening: chat.opening,
   });
   return { chatId, visitorId, name };

@@ -247,7 +247,14 @@ describe("the visitor widget", () => {
     expect(await widget(visitor, "parley-send").textContent()).toBe("Senden");
     const started = visitor.waitForRequest((r) => r.url().endsWith("/api/visitor/sessions"));
     await visitorSays(visitor, "Hallo");
-    expect(JSON.parse((await started).postData()!)).toEqual({ accountId: "acc_demo", name: "Queued Quinn" });
+    // The chat's visitor is the presence socket's visitor (the console shows their pages).
+    const presenceId = await visitor.evaluate(() => localStorage.getItem("parley.visitor.acc_demo"));
+    expect(presenceId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse((await started).postData()!)).toEqual({
+      accountId: "acc_demo",
+      name: "Queued Quinn",
+      visitorId: presenceId,
+    });
     await screenshot(visitor, "widget-03-phone");
 
     await visitor.keyboard.press("Escape");

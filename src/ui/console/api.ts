@@ -33,6 +33,7 @@ import type {
 import type { HistoryChat, HistoryFilters, HistoryListPage, SearchPage } from "../../shared/history.ts";
 import { socketProtocols } from "../../shared/socket-auth.ts";
 import type { ChatTagsRequest, ChatTagsResponse, TagsResponse } from "../../shared/tags.ts";
+import type { VisitorContext } from "../../shared/visitor-context.ts";
 import { session, tokenRejected } from "./session.ts";
 
 /** `status` 0 and code "network" mean the request never got an answer. `errors` lists what a
@@ -166,6 +167,9 @@ export const api = {
   pastChats: (query: HistoryQuery) => request<HistoryListPage>(`/api/operator/history?${queryOf(query)}`),
   search: (query: HistoryQuery) => request<SearchPage>(`/api/operator/search?${queryOf(query)}`),
   pastChat: (chatId: string) => request<HistoryChat>(`/api/operator/history/${encodeURIComponent(chatId)}`),
+  /** The visitor beside a chat: who, from where, the pages of their visit, their earlier chats. */
+  visitorContext: (chatId: string) =>
+    request<VisitorContext>(`/api/operator/chats/${encodeURIComponent(chatId)}/context`),
   /** A signed link to a file of the chat, good for an hour (file-links.ts keeps it that long).
    * Uploads go through common/file-upload.ts, which reports progress. */
   fileLink: (chatId: string, fileId: string) =>

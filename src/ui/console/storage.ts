@@ -13,6 +13,8 @@ export const storageKeys = {
   activeChat: (operatorId: string) => `${PREFIX}active-chat.${operatorId}`,
   /** The chat ids of the open tabs, left to right, so a reload keeps their order. */
   tabOrder: (operatorId: string) => `${PREFIX}tab-order.${operatorId}`,
+  /** "closed" while the visitor context panel beside the chat is folded away. */
+  contextPanel: `${PREFIX}context-panel`,
 };
 
 export { readJson, readText, removeKey, writeJson, writeText } from "../common/local-store.ts";

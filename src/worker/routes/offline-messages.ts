@@ -21,7 +21,7 @@ export const offlineMessageRoutes = new Hono<AppEnv>().post("/", validate("json"
     acceptLanguage: c.req.header("Accept-Language") ?? null,
     origin: new URL(c.req.url).origin,
   };
-  const { chatId } = await startChat(c.env, {
+  const { chatId } = await startChat(c.env, c.req.raw, {
     accountId: body.accountId,
     departmentId,
     visitorName: body.name,

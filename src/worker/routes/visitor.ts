@@ -31,9 +31,10 @@ export const visitorRoutes = new Hono<AppEnv>().post(
     // An operator's invitation is answered whatever the hours: the operator is there.
     if (!invitation) requireOpen(department);
 
-    const { chatId, visitorId, name } = await startChat(c.env, {
+    const { chatId, visitorId, name } = await startChat(c.env, c.req.raw, {
       accountId,
       departmentId,
+      visitorId: body.visitorId,
       visitorName: body.name ?? null,
       visitorEmail: body.email ?? null,
       opening: invitation

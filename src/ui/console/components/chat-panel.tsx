@@ -11,6 +11,7 @@ import { HistoryArea } from "./history-area.tsx";
 import { CHAT_PANEL_ID } from "./tabs-area.tsx";
 import { InviteView } from "./invite-view.tsx";
 import { TagChips, TagPicker } from "./tag-picker.tsx";
+import { VisitorContextPanel } from "./visitor-context-panel.tsx";
 
 function ChatHeader(props: { chat: ChatConnection; onDismiss(): void; onLeave(): void }) {
   const chat = props.chat;
@@ -133,7 +134,10 @@ export function ChatPanel(props: {
                   </p>
                 )}
               </Show>
-              <HistoryArea chat={chat} myId={props.operator.id} myName={props.operator.name} />
+              <div class="chat-body">
+                <HistoryArea chat={chat} myId={props.operator.id} myName={props.operator.name} />
+                <VisitorContextPanel chatId={chat.chatId} />
+              </div>
             </>
           )}
         </Match>

@@ -7,7 +7,7 @@ import type { HistoryChat, SearchHit } from "../../../shared/history.ts";
 import type { DepartmentSummary } from "../../../shared/protocol.ts";
 import { api, ApiError, type HistoryQuery } from "../api.ts";
 import { fullTime } from "../format.ts";
-import { hrefOf } from "../control-panel/route.ts";
+import { hrefOf, navigate } from "../control-panel/route.ts";
 import { PastChatView } from "./past-chat-view.tsx";
 import { ChatFacts, type Named } from "./chat-facts.tsx";
 
@@ -115,7 +115,10 @@ function HistoryList(props: { departments: DepartmentSummary[]; operators: Named
   );
   return (
     <section class="history-page" aria-labelledby="history-title">
-      <h1 id="history-title">History</h1>
+      <div class="history-top">
+        <h1 id="history-title">History</h1>
+        <BackToChats />
+      </div>
       <form role="search" class="history-search" onSubmit={submit} data-testid="history-search">
         <label class="history-query">
           Search chats
@@ -232,5 +235,14 @@ function HitItem(props: { hit: SearchHit }) {
         </span>
       </a>
     </li>
+  );
+}
+
+/** The chats go on behind History; this brings them back, as the Control Panel's does. */
+export function BackToChats() {
+  return (
+    <button type="button" data-testid="cp-back" onClick={() => navigate({ kind: "chat" })}>
+      ← Back to chats
+    </button>
   );
 }

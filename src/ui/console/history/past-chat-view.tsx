@@ -7,6 +7,7 @@ import { api, ApiError } from "../api.ts";
 import { hrefOf } from "../control-panel/route.ts";
 import { MessageItem } from "../components/message-item.tsx";
 import { ChatFacts, type Named } from "./chat-facts.tsx";
+import { BackToChats } from "./history-page.tsx";
 
 /** Most messages shown at once; older ones come on request. */
 const PAGE = 200;
@@ -55,9 +56,12 @@ export function PastChatView(props: {
 
   return (
     <section class="past-chat" aria-labelledby="past-chat-title">
-      <a class="back-link" href={hrefOf({ kind: "history", chatId: null, seq: null })} data-testid="history-back">
-        ← Back to History
-      </a>
+      <div class="history-top">
+        <a class="back-link" href={hrefOf({ kind: "history", chatId: null, seq: null })} data-testid="history-back">
+          ← Back to History
+        </a>
+        <BackToChats />
+      </div>
       <h1 id="past-chat-title" tabindex="-1" ref={heading}>
         Chat with {chat()?.visitorName ?? "…"}
       </h1>

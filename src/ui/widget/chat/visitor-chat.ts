@@ -3,6 +3,7 @@
 // cid, and keeps everything in localStorage (saved-chat.ts) so a reload picks up where it was.
 import { lastReadOwnMessage, mergeMessages } from "../../common/message-log.ts";
 import { ReconnectingSocket } from "../../common/reconnecting-socket.ts";
+import { readText } from "../../common/local-store.ts";
 import { socketProtocols } from "../../../shared/socket-auth.ts";
 import {
   finalSendErrors,
@@ -134,6 +135,9 @@ export class VisitorChat {
       if (typeof who.email === "string" && EMAIL.test(who.email.trim())) body.email = who.email.trim();
       const invitation = this.host.invitation();
       if (invitation) body.invitationId = invitation.id;
+      // The presence socket's id (presence.ts): the operators see this visitor's pages and earlier chats.
+      const visitorId = readText(`parley.visitor.${this.host.account}`);
+      if (visitorId) body.visitorId = visitorId;
       const res = await fetch(`${this.host.base}/api/visitor/sessions`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
