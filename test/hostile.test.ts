@@ -227,6 +227,7 @@ function routes(): Route[] {
     { method: "GET", path: "/api/operator/chats", auth: "operator" },
     { method: "GET", path: "/api/operator/history", auth: "operator" },
     { method: "GET", path: `/api/operator/history/${c}`, auth: "operator" },
+    { method: "GET", path: `/api/operator/chats/${c}/context`, auth: "operator" },
     { method: "GET", path: "/api/operator/search?q=hello", auth: "operator" },
     { method: "POST", path: `/api/operator/chats/${c}/accept`, auth: "operator" },
     { method: "GET", path: "/api/operator/canned-responses", auth: "operator" },
