@@ -135,6 +135,11 @@ export default {
     const path = new URL(request.url).pathname;
     if (request.method === "POST" && path === "/bench/chats") return addChats(env, await request.json());
     if (request.method === "POST" && path === "/bench/index") return indexEvents(env, await request.json());
+    if (request.method === "POST" && path === "/bench/optimize") {
+      // FTS5's own command: merges the index's segments into one.
+      await env.DB.prepare("INSERT INTO message_search(message_search) VALUES ('optimize')").run();
+      return new Response(null, { status: 204 });
+    }
     const match = BASELINE_PATH.exec(path);
     if (match && request.method === "GET") {
       if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket")

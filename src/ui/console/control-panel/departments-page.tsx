@@ -26,6 +26,7 @@ import {
   Field,
   FormProblem,
   numberOf,
+  RowsById,
   WhenLoaded,
   type Action,
 } from "./forms.tsx";
@@ -101,24 +102,15 @@ export function DepartmentsPage() {
       </form>
       <WhenLoaded value={list.value()} problem={list.problem()}>
         {(departments) => (
-          <Show when={departments().length > 0} fallback={<p class="hint">No departments yet.</p>}>
-            <ul class="cp-list">
-              {/* By id, so a renamed row stays the same element and keeps the keyboard focus. */}
-              <For each={departments().map((d) => d.id)}>
-                {(id) => (
-                  <Show when={departments().find((d) => d.id === id)}>
-                    {(department) => (
-                      <DepartmentRow
-                        department={department()}
-                        onSaved={(saved) => replace((all) => all.map((d) => (d.id === saved.id ? saved : d)))}
-                        onDeleted={() => replace((all) => all.filter((d) => d.id !== id))}
-                      />
-                    )}
-                  </Show>
-                )}
-              </For>
-            </ul>
-          </Show>
+          <RowsById items={departments()} empty="No departments yet.">
+            {(department) => (
+              <DepartmentRow
+                department={department()}
+                onSaved={(saved) => replace((all) => all.map((d) => (d.id === saved.id ? saved : d)))}
+                onDeleted={() => replace((all) => all.filter((d) => d.id !== department().id))}
+              />
+            )}
+          </RowsById>
         )}
       </WhenLoaded>
     </section>

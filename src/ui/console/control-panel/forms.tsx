@@ -210,6 +210,26 @@ export function WhenLoaded<T>(props: {
   );
 }
 
+/** A Control Panel list whose rows are kept by id, so a renamed row stays the same element and
+ * keeps the keyboard focus; `empty` says what shows when there are none. */
+export function RowsById<T extends { id: string }>(props: {
+  items: readonly T[];
+  empty: string;
+  label?: string;
+  /** Given the row's item as an accessor: it follows the item when it changes (a rename). */
+  children: (item: Accessor<T>) => JSX.Element;
+}) {
+  return (
+    <Show when={props.items.length > 0} fallback={<p class="hint">{props.empty}</p>}>
+      <ul class="cp-list" aria-label={props.label}>
+        <For each={props.items.map((item) => item.id)}>
+          {(id) => <Show when={props.items.find((item) => item.id === id)}>{(item) => props.children(item)}</Show>}
+        </For>
+      </ul>
+    </Show>
+  );
+}
+
 /** An editor's Save and Cancel row: Save submits the form (busy while the action runs), Cancel
  * closes it without saving. */
 export function EditorActions(props: {

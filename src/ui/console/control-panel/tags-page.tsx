@@ -1,12 +1,12 @@
 // The Tags page: the account's tags, which operators put on chats from the console (and History
 // and search filter by). Add one, rename one in place, delete one (it comes off every chat that
 // has it). Names are unique whatever their case; the API says so at the field.
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, Show } from "solid-js";
 import { announce } from "../components/live-region.tsx";
 import { reloadAccountTags } from "../account-tags.ts";
 import { admin, TAG_NAME_MAX, type Tag } from "./admin-client.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
-import { createAction, EditorActions, errorsFor, Field, FormProblem, WhenLoaded } from "./forms.tsx";
+import { createAction, EditorActions, errorsFor, Field, FormProblem, RowsById, WhenLoaded } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 
 const byName = (a: Tag, b: Tag) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" });
@@ -56,24 +56,15 @@ export function TagsPage() {
       </form>
       <WhenLoaded value={list.value()} problem={list.problem()}>
         {(tags) => (
-          <Show when={tags().length > 0} fallback={<p class="hint">No tags yet.</p>}>
-            <ul class="cp-list" aria-label="Tags">
-              {/* By id, so a renamed row stays the same element and keeps the keyboard focus. */}
-              <For each={tags().map((t) => t.id)}>
-                {(id) => (
-                  <Show when={tags().find((t) => t.id === id)}>
-                    {(tag) => (
-                      <TagRow
-                        tag={tag()}
-                        onSaved={(saved) => replace((all) => all.map((t) => (t.id === saved.id ? saved : t)))}
-                        onDeleted={() => replace((all) => all.filter((t) => t.id !== id))}
-                      />
-                    )}
-                  </Show>
-                )}
-              </For>
-            </ul>
-          </Show>
+          <RowsById items={tags()} empty="No tags yet." label="Tags">
+            {(tag) => (
+              <TagRow
+                tag={tag()}
+                onSaved={(saved) => replace((all) => all.map((t) => (t.id === saved.id ? saved : t)))}
+                onDeleted={() => replace((all) => all.filter((t) => t.id !== tag().id))}
+              />
+            )}
+          </RowsById>
         )}
       </WhenLoaded>
     </section>
