@@ -8,7 +8,7 @@
 //    chats are: a few very common, most rare.
 // 2. Times searches as an operator makes them (GET /api/operator/search, first page of 25, over
 //    HTTP), R times each: the commonest word, a word of rank 100, a rare word (rank 40,000), two
-//    common words together, the start of a word (prefix), and the commonest word within one
+//    common words together, the start of a word ("abc*", a prefix), and the commonest word within one
 //    department's chats.
 // 3. Reports p50 and p95 per query, the load rate, and the D1 database's size on disk (the rows,
 //    their index and the FTS5 index together) before and after.
@@ -157,7 +157,7 @@ try {
     rank100Word: `q=${word(100)}`,
     rareWord: `q=${word(40_000)}`,
     twoCommonWords: `q=${encodeURIComponent(`${word(2)} ${word(3)}`)}`,
-    prefix: `q=${word(100).slice(0, 3)}`,
+    prefix: `q=${encodeURIComponent(`${word(100).slice(0, 3)}*`)}`,
     commonWordInDepartment: `q=${word(1)}&departmentId=${SALES}`,
   };
   type Timing = { p50Ms: number; p95Ms: number; firstPageHits: number; more: boolean };

@@ -332,8 +332,10 @@ describe("search", () => {
     ])
       await search(`q=${encodeURIComponent(q)}`);
     expect((await search(`q=${encodeURIComponent("?!")}`)).items).toEqual([]);
-    // The last word is also the start of a longer one, while it is being typed.
-    expect((await search("q=flamin")).items).toHaveLength(2);
+    // Whole words, unless a word ends in * (the start of longer words).
+    expect((await search("q=flamin")).items).toHaveLength(0);
+    expect((await search(`q=${encodeURIComponent("flamin*")}`)).items).toHaveLength(2);
+    expect((await search(`q=${encodeURIComponent("invoice flam*")}`)).items).toHaveLength(1);
     expect((await search("q=flamingos")).items).toHaveLength(0);
     await expectProblem(await call("/api/operator/search?q=", { token: annToken }), 422, "validation_failed");
     await expectProblem(

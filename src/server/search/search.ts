@@ -16,18 +16,19 @@ import { DEFAULT_HISTORY_LIST_PAGE } from "../../shared/history.ts";
 import type { ChatStatus, ParticipantKind, Rating } from "../../shared/protocol.ts";
 import { MATCH_END, MATCH_START } from "./index-writer.ts";
 
-/** Words of a query, as the index's tokenizer (unicode61) splits text: letters and digits. */
-const WORD = /[\p{L}\p{N}]+/gu;
+/** Words of a query, as the index's tokenizer (unicode61) splits text: letters and digits; a
+ * word followed by `*` is the start of longer words. */
+const WORD = /([\p{L}\p{N}]+)(\*?)/gu;
 
-/** The FTS5 query for what a person typed: every word must occur (each quoted, so nothing typed
- * is read as FTS5 syntax); the last, perhaps half-typed, also as the start of a longer word. Null
- * when there is no word at all ("?!"). */
+/** The FTS5 query for what a person typed: every word must occur as a whole word (each quoted, so
+ * nothing typed is read as FTS5 syntax), or, written with a `*` after it ("refun*"), as the start
+ * of one. Whole words by default, because a prefix of a short common word matches thousands of
+ * words and costs several times as much (docs/benchmarks.md, "Search"). Null when there is no word
+ * at all ("?!"). */
 export function ftsQuery(typed: string): string | null {
-  const words = typed.match(WORD);
-  if (!words) return null;
-  const last = words.length - 1;
-  const endsInWord = /[\p{L}\p{N}]$/u.test(typed);
-  return words.map((word, i) => `"${word}"${i === last && endsInWord ? "*" : ""}`).join(" ");
+  const words = [...typed.matchAll(WORD)];
+  if (!words.length) return null;
+  return words.map(([, word, star]) => `"${word}"${star}`).join(" ");
 }
 
 /** A snippet with marks, as pieces of plain text with the matches flagged. */
