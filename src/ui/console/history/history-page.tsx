@@ -127,7 +127,7 @@ function HistoryList(props: { departments: DepartmentSummary[]; operators: Named
             name="q"
             value={query().q ?? ""}
             maxLength={200}
-            placeholder="Words from messages, notes, file names, a visitor's name or email"
+            placeholder="Words from messages, notes, file names, a visitor's name or email; refun* for words that start so"
             data-testid="history-q"
           />
         </label>

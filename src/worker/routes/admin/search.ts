@@ -14,7 +14,7 @@ export const searchRoutes = new Hono<AppEnv>().get(
       tag: "Chats",
       summary: "Search messages, notes, file names and visitors",
       description:
-        "Newest first. Every word of `q` must occur (the last also as the start of a longer word). A message is found within seconds of being sent. Filters: `from` and `to` (message written at or after / before, ms since the epoch), `departmentId`, `operatorId` (an operator who has been in the chat), `tagId`, `rating`. Page on with `cursor` = the previous page's `nextCursor`.",
+        "Newest first. Every word of `q` must occur as a whole word, or, with `*` after it, as the start of one. A message is found within seconds of being sent. Filters: `from` and `to` (message written at or after / before, ms since the epoch), `departmentId`, `operatorId` (an operator who has been in the chat), `tagId`, `rating`. Page on with `cursor` = the previous page's `nextCursor`.",
       input: "query",
       ok: { status: 200, description: "A page of matches, each with its chat.", schema: SearchPageSchema },
     },
