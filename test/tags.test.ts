@@ -12,6 +12,7 @@ import { chatTags } from "../src/server/db/schema.ts";
 import {
   admin,
   call,
+  connectLobby,
   expectJson,
   expectProblem,
   join,
@@ -165,6 +166,22 @@ describe("the account's tags (admin API)", () => {
     await expectProblem(await admin(`/tags/${theirs.id}`, acc.apiKey, { method: "DELETE" }), 404, "not_found");
     const ours = await expectJson<Page<Tag>>(await admin("/tags?limit=100", acc.apiKey), 200);
     expect(ours.items.map((t) => t.id)).not.toContain(theirs.id);
+  });
+});
+
+describe("tag changes reach open consoles at once", () => {
+  it("sends config_changed tags to the account's consoles on create, rename and delete, and to no other", async () => {
+    const mine = await connectLobby(ann);
+    const stranger = await connectLobby((await login(other.emails.ann)).token);
+    for (const c of [mine, stranger]) c.client.drain();
+    const tag = await createTag("Live one");
+    expect(await mine.client.next("config_changed")).toEqual({ type: "config_changed", what: "tags" });
+    await admin(`/tags/${tag.id}`, acc.apiKey, { method: "PATCH", json: { name: "Live two" } });
+    expect(await mine.client.next("config_changed")).toEqual({ type: "config_changed", what: "tags" });
+    await admin(`/tags/${tag.id}`, acc.apiKey, { method: "DELETE" });
+    expect(await mine.client.next("config_changed")).toEqual({ type: "config_changed", what: "tags" });
+    expect(stranger.client.drain().filter((f) => f.type === "config_changed")).toEqual([]);
+    for (const c of [mine, stranger]) c.client.close();
   });
 });
 

@@ -99,7 +99,7 @@ export type DequeuedNotice = { type: "dequeued"; chatId: string; by: { id: strin
  * it: it left the queue and is `missed` in the chat index. Offline messages never expire. */
 export type MissedNotice = { type: "missed"; chatId: string; missedAt: number };
 /** What a `config_changed` notice is about. */
-export const configTopics = ["canned", "settings"] as const;
+export const configTopics = ["canned", "settings", "tags"] as const;
 export type ConfigTopic = (typeof configTopics)[number];
 /** Admins changed the account's canned responses or settings: the console refetches what it
  * shows of them (e.g. GET /api/operator/canned-responses), so changes apply without a reload. */

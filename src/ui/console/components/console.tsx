@@ -18,7 +18,7 @@ import {
 import type { ConfigTopic, LiveVisitor, WaitingChat } from "../../../shared/lobby-protocol.ts";
 import type { CannedResponse, ChatMessage, DepartmentSummary } from "../../../shared/protocol.ts";
 import { api, ApiError } from "../api.ts";
-import { accountTags } from "../account-tags.ts";
+import { accountTags, reloadAccountTags } from "../account-tags.ts";
 import type { ChatConnection } from "../chat-connection.ts";
 import { createChatTabs } from "../chat-tabs.ts";
 import { hrefOf, navigate, route } from "../control-panel/route.ts";
@@ -98,6 +98,9 @@ export function Console(props: { session: Session }) {
     if (what === "canned") {
       void refetchResponses();
       setCannedChanges((n) => n + 1);
+    } else if (what === "tags") {
+      // Names in the tabs, the picker and History follow a rename; a deleted tag's chip goes.
+      void reloadAccountTags();
     } else {
       setSettingsChanges((n) => n + 1);
     }

@@ -11,6 +11,7 @@ import { tags } from "../../../server/db/schema.ts";
 import { fieldProblem, ProblemError } from "../../../server/problems.ts";
 import { validate } from "../../http.ts";
 import type { AppEnv } from "../../app-env.ts";
+import { configChanged } from "./live.ts";
 import { describe } from "./openapi.ts";
 import { pageWindow } from "./pagination.ts";
 
@@ -97,6 +98,7 @@ export const tagRoutes = new Hono<AppEnv>()
         .returning(columns)
         .get()
         .catch(duplicateName(name));
+      await configChanged(c.env, accountId, "tags");
       return c.json(row satisfies Tag, 201);
     },
   )
@@ -127,6 +129,7 @@ export const tagRoutes = new Hono<AppEnv>()
         .get()
         .catch(duplicateName(name));
       if (!row) throw new ProblemError(404, "not_found", NOT_FOUND);
+      await configChanged(c.env, accountId, "tags");
       return c.json(row satisfies Tag);
     },
   )
@@ -149,6 +152,7 @@ export const tagRoutes = new Hono<AppEnv>()
         .returning({ id: tags.id })
         .get();
       if (!gone) throw new ProblemError(404, "not_found", NOT_FOUND);
+      await configChanged(c.env, c.var.principal.accountId, "tags");
       return c.body(null, 204);
     },
   );
