@@ -57,10 +57,17 @@ describe("History", () => {
     expect(await found.getAttribute("class")).toContain("found");
     expect(await page.locator("#past-chat-title").textContent()).toBe("Chat with Hester <b>Prynne</b>");
     expect(await byTestId(page, "past-messages").textContent()).toContain("Can you send new quinces?");
-    // Read-only: nothing to type into but the transcript's address.
+    // Read-only: no message box.
     expect(await page.locator(".past-chat textarea").count()).toBe(0);
     await expectAccessible(page, "a past chat opened from History");
+    // Its transcript goes out from here as from a tab: the same button and form.
+    const past = page.locator(".past-chat");
+    await byTestId(past, "transcript-button").click();
+    await byTestId(past, "transcript-email").fill("hester@example.org");
     await screenshot(page, "history-02-past-chat");
+    await byTestId(past, "transcript-send").click();
+    await eventually(() => byTestId(past, "transcript-sent").textContent()).toContain("hester@example.org");
+    await screenshot(page, "history-03-transcript-sent");
 
     // Back to the same results; the list without words shows the chat too.
     await byTestId(page, "history-back").click();

@@ -6,7 +6,9 @@
 // (above it, not beside it: beside, it made the toolbar wrap onto two lines).
 import { createEffect, createSignal, on, onCleanup, Show } from "solid-js";
 import { api, ApiError } from "../api.ts";
-import type { ChatConnection } from "../chat-connection.ts";
+
+/** The chat whose transcript is sent: an open tab's connection, or a past chat read in History. */
+export type TranscriptChat = { chatId: string; state: { visitorEmail: string | null; unreachable?: boolean } };
 
 type Outcome = { ok: boolean; text: string };
 
@@ -19,7 +21,7 @@ function describe(error: unknown): string {
   return error.message;
 }
 
-export function TranscriptButton(props: { chat: ChatConnection | null; disabled?: boolean }) {
+export function TranscriptButton(props: { chat: TranscriptChat | null; disabled?: boolean }) {
   const [open, setOpen] = createSignal(false);
   const [email, setEmail] = createSignal("");
   const [busy, setBusy] = createSignal(false);

@@ -6,6 +6,7 @@ import type { ChatMessage, DepartmentSummary } from "../../../shared/protocol.ts
 import { api, ApiError } from "../api.ts";
 import { hrefOf } from "../control-panel/route.ts";
 import { MessageItem } from "../components/message-item.tsx";
+import { TranscriptButton } from "../components/transcript-form.tsx";
 import { ChatFacts, type Named } from "./chat-facts.tsx";
 import { BackToChats } from "./history-page.tsx";
 
@@ -84,7 +85,10 @@ export function PastChatView(props: {
                 {found().ratingComment}
               </blockquote>
             </Show>
-            <TranscriptForm chatId={found().id} email={found().visitorEmail ?? ""} />
+            <div class="past-transcript">
+              <span>Email the transcript</span>
+              <TranscriptButton chat={{ chatId: found().id, state: { visitorEmail: found().visitorEmail } }} />
+            </div>
           </>
         )}
       </Show>
@@ -106,41 +110,5 @@ export function PastChatView(props: {
         </For>
       </div>
     </section>
-  );
-}
-
-function TranscriptForm(props: { chatId: string; email: string }) {
-  const [status, setStatus] = createSignal<{ text: string; failed: boolean } | null>(null);
-  const [sending, setSending] = createSignal(false);
-  async function send(event: SubmitEvent) {
-    event.preventDefault();
-    const email = String(new FormData(event.currentTarget as HTMLFormElement).get("email") ?? "").trim();
-    setSending(true);
-    try {
-      const sent = await api.sendTranscript(props.chatId, email);
-      setStatus({ text: `Transcript sent to ${sent.to}.`, failed: false });
-    } catch (error) {
-      setStatus({ text: error instanceof ApiError ? error.message : "The transcript was not sent.", failed: true });
-    } finally {
-      setSending(false);
-    }
-  }
-  return (
-    <form class="past-transcript" onSubmit={send}>
-      <label>
-        Send the transcript to
-        <input type="email" name="email" required value={props.email} autocomplete="off" />
-      </label>
-      <button type="submit" disabled={sending()}>
-        {sending() ? "Sending…" : "Send transcript"}
-      </button>
-      <Show when={status()}>
-        {(shown) => (
-          <span role={shown().failed ? "alert" : "status"} class={shown().failed ? "error" : "hint"}>
-            {shown().text}
-          </span>
-        )}
-      </Show>
-    </form>
   );
 }
