@@ -243,6 +243,18 @@ describe("a chat nobody takes", () => {
 
     expect(await ann.next("missed")).toMatchObject({ chatId: chat.chatId });
     expect(ann.drain().filter((f) => f.type === "missed")).toEqual([]);
+    // Its room published chat.missed (its second event, after chat.started), once: asked again for
+    // the same deadline, as the lobby's alarm would after a failure, it publishes nothing more.
+    const room = chatRoomOf(env, chat.chatId);
+    const events = () =>
+      runInDurableObject(room, (_room, state) => ({
+        others: state.storage.sql.exec<{ n: number }>("SELECT last_other AS n FROM outbox_state").one().n,
+        deadline: state.storage.sql.exec<{ d: number }>("SELECT deadline AS d FROM missed").one().d,
+      }));
+    const first = await events();
+    expect(first.others).toBe(2);
+    await room.missed(chat.chatId, first.deadline, Date.now());
+    expect(await events()).toEqual(first);
     const missed = await expectJson<Page<ChatSummary>>(await admin("/chats?status=missed", acc.apiKey), 200);
     expect(missed.items.map((c) => c.id)).toEqual([chat.chatId]);
     expect(missed.items[0]!.missedAt).toEqual(expect.any(Number));

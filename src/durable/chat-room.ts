@@ -64,6 +64,7 @@ import { CHAT_TAGS_SCHEMA, forgetDeletedTags, mirrorChatTags, readTagIds, writeT
 import { acceptTagged, attach, attachmentOf, closeQuietly, sendQuietly } from "./sockets.ts";
 import {
   recordChatClosed,
+  recordChatMissed,
   recordChatRated,
   recordChatStarted,
   recordChatWaitingAgain,
@@ -146,6 +147,7 @@ CREATE TABLE IF NOT EXISTS participants (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,
   joined_at INTEGER NOT NULL, left_at INTEGER, last_read_seq INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS missed (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), deadline INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS rating (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rating TEXT NOT NULL, comment TEXT, at INTEGER NOT NULL
 );${TRANSCRIPT_SLOTS_SCHEMA}${ANSWER_MAIL_SCHEMA}${UNANSWERED_SCHEMA}${OUTBOX_SCHEMA}${CHAT_TAGS_SCHEMA}`;
@@ -446,6 +448,23 @@ export class ChatRoom extends DurableObject<Env> {
     this.tagMirror = write.catch(() => undefined);
     await write;
     return { ok: true, tagIds: now };
+  }
+
+  /** The account's lobby gave up on the chat: nobody took it before its queue deadline. The index
+   * says so, and `chat.missed` goes out once per waiting period (`deadline` names it), however
+   * often the lobby's alarm asks after a failure. */
+  async missed(chatId: string, deadline: number, at: number): Promise<void> {
+    if (this.chat())
+      this.transaction(() => {
+        const seen = this.sql.exec<{ deadline: number }>("SELECT deadline FROM missed").toArray()[0]?.deadline;
+        if (seen === deadline) return;
+        this.sql.exec(
+          "INSERT INTO missed (singleton, deadline) VALUES (1, ?) ON CONFLICT (singleton) DO UPDATE SET deadline = excluded.deadline",
+          deadline,
+        );
+        this.publish({ type: "chat.missed", at });
+      });
+    await recordChatMissed(this.env.DB, chatId, at);
   }
 
   /** Closes an operator's sockets in this chat at once, whether or not they said hello: all of

@@ -40,7 +40,7 @@ import {
 import { positiveNumber } from "./token-bucket.ts";
 import type { LobbyHome } from "./lobby-address.ts";
 import { acceptTagged, attachmentOf, broadcast, closeQuietly, sendQuietly } from "./sockets.ts";
-import { recordChatMissed } from "./chat-index.ts";
+import { chatRoomOf } from "./chat-room.ts";
 import { mayTake, modeOf, Router, type QueuedChat, type RosterEntry, type RoutingConfig } from "./routing.ts";
 import { loadRoutingConfig } from "./routing-config.ts";
 
@@ -523,19 +523,19 @@ export class Lobby extends DurableObject<Env> {
     if (current === null || at < current) await this.ctx.storage.setAlarm(at);
   }
 
-  /** Chats past their queue deadline leave the queue as missed: the index first (if that write
-   * fails, the alarm throws and is retried with everything still in place), then the queue, then
-   * the consoles. */
+  /** Chats past their queue deadline leave the queue as missed: their room first (it records the
+   * index row and publishes `chat.missed`, once per deadline; if that fails, the alarm throws and
+   * is retried with everything still in place), then the queue, then the consoles. */
   private async missOverdue(now: number): Promise<void> {
     const due = this.sql
-      .exec<{ chat_id: string }>(
-        "SELECT chat_id FROM queue_deadlines WHERE at <= ? ORDER BY at LIMIT ?",
+      .exec<{ chat_id: string; at: number }>(
+        "SELECT chat_id, at FROM queue_deadlines WHERE at <= ? ORDER BY at LIMIT ?",
         now,
         MISSED_PER_ALARM,
       )
       .toArray();
-    for (const { chat_id: chatId } of due) {
-      await recordChatMissed(this.env.DB, chatId, now);
+    for (const { chat_id: chatId, at: deadline } of due) {
+      await chatRoomOf(this.env, chatId).missed(chatId, deadline, now);
       const removed = this.sql.exec("DELETE FROM waiting WHERE chat_id = ? RETURNING chat_id", chatId).toArray();
       this.sql.exec("DELETE FROM waiting_details WHERE chat_id = ?", chatId);
       this.sql.exec("DELETE FROM queue_deadlines WHERE chat_id = ?", chatId);

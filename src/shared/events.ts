@@ -30,11 +30,20 @@ export type ChatTransferredEvent = EventBase & {
   to: { kind: "operator"; id: string; name: string } | { kind: "department"; id: string; name: string };
 };
 
+/** Nobody took the chat before its queue deadline (the account's lobby decides); it is `missed` in
+ * the index. Once per waiting period: a chat waiting again (an email reply) may be missed again. */
+export type ChatMissedEvent = EventBase & { type: "chat.missed" };
 /** An operator set the chat's tags: `tagIds` is the whole list now. */
 export type ChatTaggedEvent = EventBase & { type: "chat.tagged"; tagIds: string[]; by: Participant };
 
 export type ChatEvent =
-  ChatStartedEvent | MessageCreatedEvent | ChatRatedEvent | ChatClosedEvent | ChatTransferredEvent | ChatTaggedEvent;
+  | ChatStartedEvent
+  | MessageCreatedEvent
+  | ChatRatedEvent
+  | ChatClosedEvent
+  | ChatTransferredEvent
+  | ChatTaggedEvent
+  | ChatMissedEvent;
 export type ChatEventType = ChatEvent["type"];
 
 /** What a room hands its outbox; the outbox adds the id. */
