@@ -58,8 +58,8 @@ import {
   rememberAnswerAddress,
 } from "./answer-mail.ts";
 import { ChatLog, type Audience } from "./chat-log.ts";
-import { EventOutbox, OUTBOX_SCHEMA } from "./event-outbox.ts";
-import type { NewChatEvent, Without } from "../shared/events.ts";
+import { EventOutbox, OUTBOX_SCHEMA, type OtherChatEvent } from "./event-outbox.ts";
+import type { Without } from "../shared/events.ts";
 import { CHAT_TAGS_SCHEMA, forgetDeletedTags, mirrorChatTags, readTagIds, writeTagIds } from "./chat-tags.ts";
 import { acceptTagged, attach, attachmentOf, closeQuietly, sendQuietly } from "./sockets.ts";
 import {
@@ -633,9 +633,9 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** Records an event of this chat, in the current transaction, for the EVENTS queue. */
-  private publish(event: Without<NewChatEvent, "accountId" | "chatId">): void {
+  private publish(event: Without<OtherChatEvent, "accountId" | "chatId">): void {
     const chat = this.chat()!;
-    this.events?.add({ ...event, accountId: chat.account_id, chatId: chat.chat_id } as NewChatEvent);
+    this.events?.add({ ...event, accountId: chat.account_id, chatId: chat.chat_id } as OtherChatEvent);
   }
 
   /** From the alarm: sends what the outbox holds. When the queue refuses, returns when to try again. */

@@ -33,6 +33,9 @@ export type OutboxRoom = {
   messagesAfter(seq: number, limit: number): ChatMessage[];
 };
 
+/** The events written to the outbox table: all but a message's. */
+export type OtherChatEvent = Exclude<NewChatEvent, { type: "message.created" }>;
+
 type OtherRow = { n: number; after_seq: number; body: string };
 type Pending = { order: [number, number]; body: string; seq?: number; n?: number };
 
@@ -50,21 +53,19 @@ export class EventOutbox {
     private readonly failed: (error: unknown) => Promise<void>,
   ) {}
 
-  /** Records an event; call inside the transaction of the change it describes. A message's event
-   * is its log row, already written: it is only sent. */
-  add(event: NewChatEvent): void {
-    if (event.type !== "message.created") {
-      const state = this.read();
-      const n = state.lastOther + 1;
-      this.write({ ...state, lastOther: n });
-      const body: ChatEvent = { id: `${event.chatId}.e${n}`, ...event };
-      this.sql.exec(
-        "INSERT INTO outbox (n, after_seq, body) VALUES (?, ?, ?)",
-        n,
-        this.room.lastSeq(),
-        JSON.stringify(body),
-      );
-    }
+  /** Records an event other than a message's; call inside the transaction of the change it
+   * describes. (A message's event is its log row: the room only calls `sendSoon` for it.) */
+  add(event: OtherChatEvent): void {
+    const state = this.read();
+    const n = state.lastOther + 1;
+    this.write({ ...state, lastOther: n });
+    const body = { id: `${event.chatId}.e${n}`, ...event } as ChatEvent;
+    this.sql.exec(
+      "INSERT INTO outbox (n, after_seq, body) VALUES (?, ?, ?)",
+      n,
+      this.room.lastSeq(),
+      JSON.stringify(body),
+    );
     this.sendSoon();
   }
 

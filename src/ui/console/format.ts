@@ -1,4 +1,5 @@
-// How times and durations read in the console, in the operator's own locale.
+// How times, durations and a chat's status read in the console, in the operator's own locale.
+import type { ChatStatus } from "../../shared/protocol.ts";
 
 const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 const dayAndClock = new Intl.DateTimeFormat(undefined, {
@@ -26,3 +27,11 @@ export function waitedFor(since: number, now: number): string {
   if (minutes < 60) return `${minutes} min`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
+
+/** How a chat's status reads in lists of chats (History, a visitor's earlier chats). */
+export const chatStatusLabels: Record<ChatStatus, string> = {
+  waiting: "Waiting",
+  active: "Active",
+  closed: "Ended",
+  missed: "Missed",
+};

@@ -3,10 +3,9 @@
 // past-chat.ts). Collapsible; the choice is remembered. Everything the visitor sent (name, page
 // titles and URLs) is shown as text; only http(s) page addresses become links.
 import { createResource, createSignal, For, onCleanup, Show } from "solid-js";
-import type { ChatSummary } from "../../../shared/protocol.ts";
 import { describeUserAgent } from "../../../shared/user-agent.ts";
 import { api } from "../api.ts";
-import { fullTime, messageTime, waitedFor } from "../format.ts";
+import { chatStatusLabels, fullTime, messageTime, waitedFor } from "../format.ts";
 import { hrefOf } from "../control-panel/route.ts";
 import { readText, storageKeys, writeText } from "../storage.ts";
 
@@ -21,13 +20,6 @@ function countryName(code: string): string {
     return code;
   }
 }
-
-const statusLabel: Record<ChatSummary["status"], string> = {
-  waiting: "Waiting",
-  active: "Active",
-  closed: "Ended",
-  missed: "Missed",
-};
 
 const isWebAddress = (url: string) => /^https?:\/\//i.test(url);
 
@@ -129,7 +121,7 @@ export function VisitorContextPanel(props: { chatId: string }) {
                             href={hrefOf({ kind: "history", chatId: chat.id, seq: null })}
                             title={fullTime(chat.createdAt)}
                           >
-                            {messageTime(chat.createdAt)} · {statusLabel[chat.status]}
+                            {messageTime(chat.createdAt)} · {chatStatusLabels[chat.status]}
                             <Show when={chat.rating}>{(rating) => ` · rated ${rating()}`}</Show>
                           </a>
                           <span class="context-detail">

@@ -2,16 +2,9 @@
 import { For, Show } from "solid-js";
 import type { HistoryChat } from "../../../shared/history.ts";
 import type { DepartmentSummary } from "../../../shared/protocol.ts";
-import { fullTime } from "../format.ts";
+import { chatStatusLabels, fullTime } from "../format.ts";
 
 export type Named = { id: string; name: string };
-
-const STATUS_LABELS: Record<HistoryChat["status"], string> = {
-  waiting: "Waiting",
-  active: "Under way",
-  closed: "Ended",
-  missed: "Missed",
-};
 
 export function ChatFacts(props: { chat: HistoryChat; departments: DepartmentSummary[]; tags: Named[] }) {
   const department = () => props.departments.find((d) => d.id === props.chat.departmentId)?.name;
@@ -26,7 +19,7 @@ export function ChatFacts(props: { chat: HistoryChat; departments: DepartmentSum
       <Show when={department()}>
         <span>{department()}</span>
       </Show>
-      <span data-testid="history-status">{STATUS_LABELS[props.chat.status]}</span>
+      <span data-testid="history-status">{chatStatusLabels[props.chat.status]}</span>
       <Show when={props.chat.offline}>
         <span>Offline message</span>
       </Show>
