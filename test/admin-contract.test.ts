@@ -90,6 +90,7 @@ const cases: Record<string, Case> = {
   "POST /tags": { body: { name: "Urgent" }, invalid: { name: "x".repeat(41) } },
   "PATCH /tags/:id": { body: { name: "Renamed" }, invalid: { name: "" } },
   "DELETE /tags/:id": {},
+  "GET /reports": { invalid: "?from=2026-02-01&to=2026-01-01" },
 };
 
 function split(route: string, id = "some-id") {

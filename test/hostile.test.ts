@@ -229,6 +229,7 @@ function routes(): Route[] {
     { method: "GET", path: `/api/operator/history/${c}`, auth: "operator" },
     { method: "GET", path: `/api/operator/chats/${c}/context`, auth: "operator" },
     { method: "GET", path: "/api/operator/search?q=hello", auth: "operator" },
+    { method: "GET", path: "/api/operator/reports?from=2026-01-01&to=2026-01-31", auth: "operator" },
     { method: "POST", path: `/api/operator/chats/${c}/accept`, auth: "operator" },
     { method: "GET", path: "/api/operator/canned-responses", auth: "operator" },
     {
@@ -320,6 +321,7 @@ function routes(): Route[] {
     { method: "GET", path: `${ADMIN}/chats`, auth: "admin" },
     { method: "GET", path: `${ADMIN}/chats/${c}`, auth: "admin" },
     { method: "GET", path: `${ADMIN}/search?q=hello`, auth: "admin" },
+    { method: "GET", path: `${ADMIN}/reports?from=2026-01-01&to=2026-01-31`, auth: "admin" },
     { method: "GET", path: `${ADMIN}/tags`, auth: "admin" },
     { method: "POST", path: `${ADMIN}/tags`, auth: "admin", body: { name: "Billing" } },
     { method: "PATCH", path: `${ADMIN}/tags/${tagId}`, auth: "admin", body: { name: "Very important" } },
@@ -588,6 +590,17 @@ describe("hostile HTTP input", () => {
     }
     for (const q of ["rating=meh", "limit=51", "cursor=%00", "tagId=../x", "from=-1", "evil=1"])
       queries.push(["/api/operator/history", q, "operator"]);
+    for (const q of [
+      "",
+      "from=2026-01-01",
+      "from=2026-13-01&to=2026-13-02",
+      "from=x&to=y",
+      "from=2026-01-01&to=2026-01-02&timeZone=%00",
+      "from=2026-01-01&to=2026-01-02&evil=1",
+    ]) {
+      queries.push(["/api/operator/reports", q, "operator"]);
+      queries.push([`${ADMIN}/reports`, q, "admin"]);
+    }
     for (const q of [
       "",
       "account=",

@@ -245,6 +245,16 @@ export class ChatLog {
       .one().n;
   }
 
+  /** Texts and files between the visitor and operators (not system lines or notes): reports'
+   * "messages per chat". */
+  conversationCount(): number {
+    return this.sql
+      .exec<{ n: number }>(
+        "SELECT count(*) AS n FROM messages WHERE author_kind IN ('visitor', 'operator') AND kind IN ('text', 'file')",
+      )
+      .one().n;
+  }
+
   /** Whether an operator wrote anything to the visitor (text or files) after `seq`: a private
    * note answers nobody. */
   operatorWroteAfter(seq: number): boolean {

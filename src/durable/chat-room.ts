@@ -899,7 +899,7 @@ export class ChatRoom extends DurableObject<Env> {
         const now = Date.now();
         this.setStatus("closed", now);
         this.appendSystem(who, "close", now);
-        this.publish({ type: "chat.closed", at: now, by: who });
+        this.publish({ type: "chat.closed", at: now, by: who, messages: this.log.conversationCount() });
         return Promise.all([
           recordChatClosed(this.env.DB, chat.chat_id, now),
           lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, null),

@@ -23,7 +23,13 @@ export type ChatStartedEvent = EventBase & {
 /** A message entered the log: text, file, system line or (kind "note") an operators-only note. */
 export type MessageCreatedEvent = EventBase & { type: "message.created"; message: ChatMessage };
 export type ChatRatedEvent = EventBase & { type: "chat.rated"; rating: Rating; comment: string | null };
-export type ChatClosedEvent = EventBase & { type: "chat.closed"; by: Participant };
+export type ChatClosedEvent = EventBase & {
+  type: "chat.closed";
+  by: Participant;
+  /** Texts and files the visitor and operators wrote in it, for reports (optional: events from
+   * before it was added lack it). */
+  messages?: number;
+};
 export type ChatTransferredEvent = EventBase & {
   type: "chat.transferred";
   from: Participant;

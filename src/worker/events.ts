@@ -1,9 +1,24 @@
 // The consumer of the EVENTS queue: what chats publish (src/shared/events.ts) reaches the search
-// index here, a batch at a time. A batch is one D1 statement (so one transaction); if it fails, each event is tried
+// index and the reports' facts here, a batch at a time. A batch is one D1 transaction (a
+// statement for each); if it fails, each event is tried
 // alone, so one bad event holds back no other, and only what still fails is retried (with growing
 // delays; after max_retries the queue moves it to the dead letter queue, wrangler.toml).
 import type { ChatEvent } from "../shared/events.ts";
 import { indexRows, insertRows, type IndexRow } from "../server/search/index-writer.ts";
+import { reportFacts, writeFacts, type ReportFacts } from "../server/reports/report-writer.ts";
+
+type Work = { message: Message; rows: IndexRow[]; facts: ReportFacts[] };
+
+/** The statements that write these events' rows and facts, in one transaction. */
+function write(env: Env, work: Work[]): Promise<unknown> {
+  const rows = work.flatMap((item) => item.rows);
+  const facts = work.flatMap((item) => item.facts);
+  const statements = [
+    ...(rows.length ? [insertRows(env.DB, rows)] : []),
+    ...(facts.length ? [writeFacts(env.DB, facts)] : []),
+  ];
+  return statements.length ? env.DB.batch(statements) : Promise.resolve();
+}
 
 /** Seconds before the n-th retry: 5, 10, 20… up to five minutes. */
 export function retryDelaySeconds(attempts: number): number {
@@ -20,12 +35,13 @@ function parse(body: unknown): ChatEvent | null {
 }
 
 export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void> {
-  const work: { message: Message; rows: IndexRow[] }[] = [];
+  const work: Work[] = [];
   for (const message of batch.messages) {
     const event = parse(message.body);
     let rows: IndexRow[] | null = null;
+    let facts: ReportFacts | null = null;
     try {
-      if (event) rows = indexRows(event);
+      if (event) [rows, facts] = [indexRows(event), reportFacts(event)];
     } catch {
       // Falls through: an event we cannot read.
     }
@@ -35,19 +51,19 @@ export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void
       message.ack();
       continue;
     }
-    work.push({ message, rows });
+    work.push({ message, rows, facts: facts ? [facts] : [] });
   }
-  const rows = work.flatMap((item) => item.rows);
   try {
-    if (rows.length) await insertRows(env.DB, rows).run();
+    await write(env, work);
     for (const item of work) item.message.ack();
     return;
   } catch (error) {
     console.error("events: a batch failed, trying its events one by one", error);
   }
-  for (const { message, rows: mine } of work) {
+  for (const item of work) {
+    const { message } = item;
     try {
-      if (mine.length) await insertRows(env.DB, mine).run();
+      await write(env, [item]);
       message.ack();
     } catch {
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });

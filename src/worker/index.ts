@@ -23,6 +23,7 @@ import { offlineMessageRoutes } from "./routes/offline-messages.ts";
 import { socketRoutes } from "./routes/sockets.ts";
 import { handoverRoutes } from "./routes/handover.ts";
 import { historyRoutes } from "./routes/history.ts";
+import { reportRoutes } from "./routes/reports.ts";
 import { visitorContextRoutes } from "./routes/visitor-context.ts";
 import { visitorPresenceRoutes } from "./routes/visitor-presence.ts";
 import { visitorRoutes } from "./routes/visitor.ts";
@@ -59,6 +60,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/operator/invitations", signUpInvitationRoutes)
   .route("/api/operator", handoverRoutes)
   .route("/api/operator", historyRoutes)
+  .route("/api/operator", reportRoutes)
   .route("/api/operator", chatTagRoutes)
   .route("/api/operator", visitorContextRoutes)
   .route("/api/chats", chatHistoryRoutes)

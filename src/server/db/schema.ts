@@ -12,6 +12,7 @@ import {
 import { DEFAULT_RING_TIMEOUT_S, routingModes } from "../../shared/lobby-protocol.ts";
 import { DEFAULT_MAX_WAIT_S } from "../../shared/admin-api.ts";
 import type { BusinessHours } from "../../shared/business-hours.ts";
+import { DURATION_BOUNDS_S, FIRST_ANSWER_BOUNDS_S } from "../../shared/reports.ts";
 
 /** Milliseconds since the epoch, set by the database when the row is written. */
 const createdAt = () =>
@@ -251,4 +252,65 @@ export const messageIndex = sqliteTable(
     uniqueIndex("message_index_chat_seq").on(t.chatId, t.seq),
     index("message_index_account").on(t.accountId, t.id),
   ],
+);
+
+/** Each chat's facts for reports, as its events told them (src/server/reports/report-writer.ts):
+ * set, never counted, so an event delivered twice or late changes nothing. Triggers written by
+ * hand in migrations/0009 move every change into `report_days`. */
+export const reportChats = sqliteTable(
+  "report_chats",
+  {
+    chatId: text("chat_id")
+      .primaryKey()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    accountId: text("account_id").notNull(),
+    /** Null until the chat.started event came: until then the chat counts nowhere. */
+    startedAt: integer("started_at"),
+    /** "" for none. */
+    departmentId: text("department_id").notNull().default(""),
+    offline: integer("offline").notNull().default(0),
+    /** Who wrote the first operator message, and when. */
+    operatorId: text("operator_id"),
+    firstAnswerAt: integer("first_answer_at"),
+    closedAt: integer("closed_at"),
+    /** Visitor and operator messages when it closed. */
+    messages: integer("messages"),
+    missed: integer("missed").notNull().default(0),
+    rating: text("rating", { enum: ratings }),
+    ratingComment: text("rating_comment"),
+    ratedAt: integer("rated_at"),
+  },
+  (t) => [index("report_chats_account_started").on(t.accountId, t.startedAt)],
+);
+
+const counters = (prefix: string, count: number) =>
+  Object.fromEntries(
+    Array.from({ length: count }, (_, i) => [`${prefix}${i}`, integer(`${prefix}${i}`).notNull().default(0)]),
+  ) as Record<`${string}${number}`, ReturnType<typeof integer>>;
+
+/** Per account, UTC day and department (dimension "department", key its id or "") or operator
+ * who answered ("operator"): what reports read. Kept by triggers on report_chats; rows stay when
+ * a chat's detail is deleted. fa<i>/du<i>: chats per first-answer / duration bucket
+ * (src/shared/reports.ts), h<i>: chats started in UTC hour i. */
+export const reportDays = sqliteTable(
+  "report_days",
+  {
+    accountId: text("account_id").notNull(),
+    dimension: text("dimension", { enum: ["department", "operator"] }).notNull(),
+    key: text("key").notNull(),
+    day: text("day").notNull(),
+    started: integer("started").notNull().default(0),
+    answered: integer("answered").notNull().default(0),
+    missed: integer("missed").notNull().default(0),
+    offline: integer("offline").notNull().default(0),
+    closed: integer("closed").notNull().default(0),
+    ratedGood: integer("rated_good").notNull().default(0),
+    ratedBad: integer("rated_bad").notNull().default(0),
+    messages: integer("messages").notNull().default(0),
+    messagesChats: integer("messages_chats").notNull().default(0),
+    ...counters("fa", FIRST_ANSWER_BOUNDS_S.length + 1),
+    ...counters("du", DURATION_BOUNDS_S.length + 1),
+    ...counters("h", 24),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.dimension, t.key, t.day] })],
 );

@@ -15,6 +15,7 @@ import { accountChatRoutes } from "./account-chats.ts";
 import { departmentRoutes } from "./departments.ts";
 import { BASE_PATH, describe } from "./openapi.ts";
 import { operatorRoutes } from "./operators.ts";
+import { reportAdminRoutes } from "./reports.ts";
 import { searchRoutes } from "./search.ts";
 import { settingsRoutes } from "./settings.ts";
 import { tagRoutes } from "./tags.ts";
@@ -49,7 +50,8 @@ const resources = new Hono<AppEnv>()
   .route("/", apiKeyRoutes)
   .route("/", accountChatRoutes)
   .route("/", searchRoutes)
-  .route("/", tagRoutes);
+  .route("/", tagRoutes)
+  .route("/", reportAdminRoutes);
 
 export const adminRoutes = new Hono<AppEnv>()
   // Public, and registered before the resources' auth middleware: Hono runs handlers in the order

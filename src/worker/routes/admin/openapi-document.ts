@@ -28,6 +28,7 @@ const TAGS: Record<Tag, string> = {
   Settings: "What the widget and the console read: display name, colours, texts, origins, files.",
   Chats: "The account's chats and their messages.",
   Tags: "The account's labels, which operators put on chats; the History list and search filter by them.",
+  Reports: "Figures over a range of days: chats, answers, missed chats, durations, ratings, busiest hours.",
 };
 
 const ERRORS: Record<ErrorStatus, string> = {
