@@ -56,8 +56,13 @@ export async function readReport(db: D1Database, accountId: string, query: Repor
   const busiestHours = WEEKDAYS.map(() => Array<number>(24).fill(0));
   const format = new Intl.DateTimeFormat("en-US", {
     timeZone,
-    ...{ year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23" },
-  } as const);
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    hourCycle: "h23",
+  });
   for (let at = start; at < end; at += DAY_MS) {
     const day = new Date(at).toISOString().slice(0, 10);
     const row = byDay.get(day);
