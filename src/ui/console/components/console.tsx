@@ -50,6 +50,7 @@ const NOTICE_MS = 8_000;
 const ControlPanel = lazy(() => import("../control-panel/control-panel.tsx"));
 const MyResponses = lazy(() => import("../control-panel/my-responses.tsx"));
 const HistoryPage = lazy(() => import("../history/history-page.tsx"));
+const ReportsPage = lazy(() => import("../reports/reports-page.tsx"));
 
 type LayoutPrefs = { tabsHeight?: number };
 
@@ -110,10 +111,9 @@ export function Console(props: { session: Session }) {
   const panel = createMemo(() => {
     const current = route();
     if (current.kind === "admin") return isAdmin ? current : null;
-    return current.kind === "my-responses" || current.kind === "history" ? current : null;
+    return current.kind === "my-responses" || current.kind === "history" || current.kind === "reports" ? current : null;
   });
-  const headerLinks: { admin?: HTMLAnchorElement; "my-responses"?: HTMLAnchorElement; history?: HTMLAnchorElement } =
-    {};
+  const headerLinks: Partial<Record<"admin" | "my-responses" | "history" | "reports", HTMLAnchorElement>> = {};
   // Back from a panel page, the keyboard user lands where they will want to type again, or on
   // the link they came by.
   createEffect(
@@ -328,6 +328,15 @@ export function Console(props: { session: Session }) {
         </a>
         <a
           class="top-link"
+          ref={(link) => (headerLinks.reports = link)}
+          href={hrefOf({ kind: "reports" })}
+          data-testid="reports-link"
+          aria-current={panel()?.kind === "reports" ? "page" : undefined}
+        >
+          Reports
+        </a>
+        <a
+          class="top-link"
           ref={(link) => (headerLinks["my-responses"] = link)}
           href={hrefOf({ kind: "my-responses" })}
           data-testid="my-responses-link"
@@ -406,11 +415,18 @@ export function Console(props: { session: Session }) {
                     <Show
                       when={historyPage()}
                       fallback={
-                        <MyResponses
-                          me={operator}
-                          responses={responses.latest ?? []}
-                          onChanged={async () => await refetchResponses()}
-                        />
+                        <Show
+                          when={panel()?.kind === "reports"}
+                          fallback={
+                            <MyResponses
+                              me={operator}
+                              responses={responses.latest ?? []}
+                              onChanged={async () => await refetchResponses()}
+                            />
+                          }
+                        >
+                          <ReportsPage isAdmin={isAdmin} departments={departments() ?? []} />
+                        </Show>
                       }
                     >
                       {(shown) => (

@@ -12,6 +12,8 @@ export type Route =
   | { kind: "my-responses" }
   /** Past chats: the list and search, or one chat read-only (`seq`: the message a search hit). */
   | { kind: "history"; chatId: string | null; seq: number | null }
+  /** The team's figures (an operator's own for operators). */
+  | { kind: "reports" }
   | { kind: "sign-up-invitation"; token: string };
 
 function decoded(part: string | undefined): string {
@@ -25,6 +27,7 @@ function decoded(part: string | undefined): string {
 function parse(hash: string): Route {
   const [first, second, third] = hash.replace(/^#\/?/, "").split("/");
   if (first === "my-responses") return { kind: "my-responses" };
+  if (first === "reports") return { kind: "reports" };
   if (first === "history") {
     const seq = Number(third);
     return { kind: "history", chatId: second ? decoded(second) : null, seq: Number.isSafeInteger(seq) ? seq : null };
@@ -54,6 +57,7 @@ export { route };
 export function hrefOf(target: Route): string {
   if (target.kind === "admin") return `#/admin/${target.page}`;
   if (target.kind === "my-responses") return "#/my-responses";
+  if (target.kind === "reports") return "#/reports";
   if (target.kind === "history")
     return target.chatId === null
       ? "#/history"
