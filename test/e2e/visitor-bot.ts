@@ -221,6 +221,11 @@ export class VisitorBot {
     );
   }
 
+  /** Rates the chat (good or bad), with an optional comment, as the widget's rating form does. */
+  rate(rating: "good" | "bad", comment?: string): void {
+    this.ws?.send(JSON.stringify({ type: "rate", rating, ...(comment ? { comment } : {}) }));
+  }
+
   operatorTexts(): string[] {
     return this.messages.filter((m) => m.kind === "text" && m.author.kind === "operator").map((m) => m.text);
   }

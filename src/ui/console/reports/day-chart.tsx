@@ -31,7 +31,11 @@ export function DayChart(props: { title: string; days: string[]; series: DaySeri
         width: width(),
         height: 220,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+        scales: {
+          // Half a day either side, so the first and last days' bars are whole.
+          x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] },
+          y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+        },
         axes: [{}, { label: props.unit ?? "", size: 50 }],
         series: [
           {},
@@ -41,6 +45,8 @@ export function DayChart(props: { title: string; days: string[]; series: DaySeri
             fill: s.bars ? `${s.color}99` : undefined,
             width: s.bars ? 0 : 2,
             paths: s.bars ? barPaths[s.bars] : undefined,
+            // A line's days stand alone when the days around them have no value.
+            points: { show: !s.bars, size: 5 },
             spanGaps: true,
           })),
         ],
