@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ChatEvent } from "../src/shared/events.ts";
 import { DURATION_BOUNDS_S, FIRST_ANSWER_BOUNDS_S, percentile, type Report } from "../src/shared/reports.ts";
 import { consumeEvents } from "../src/worker/events.ts";
+import { DAYS_SQL } from "../src/server/reports/report-reader.ts";
+import { writeFacts, type ReportFacts } from "../src/server/reports/report-writer.ts";
 import {
   admin,
   call,
@@ -347,6 +349,49 @@ describe("the aggregates", () => {
       expect(columns.has(`${prefix}${bounds.length}`)).toBe(true);
       expect(columns.has(`${prefix}${bounds.length + 1}`)).toBe(false);
     }
+  });
+
+  it("reads a few hundred rows for a year of chats, not a row per chat", async () => {
+    const account = await seedAccount("reports-year");
+    const first = Date.parse("2024-01-01T08:00:00Z");
+    const facts: ReportFacts[] = [];
+    const chats = env.DB.prepare(
+      "INSERT INTO chats (id, account_id, visitor_id, visitor_name, created_at) SELECT value ->> 0, ?, 'v', 'V', value ->> 1 FROM json_each(?)",
+    );
+    const rows: [string, number][] = [];
+    for (let i = 0; i < 3000; i++) {
+      const at = first + (i % 366) * 86_400_000 + (i % 9) * 3_600_000;
+      rows.push([`year_${i}`, at]);
+      facts.push([
+        `year_${i}`,
+        account.id,
+        at,
+        i % 2 ? account.salesId : null,
+        0,
+        `${account.id}_ann`,
+        at + 20_000,
+        at + 600_000,
+        8,
+        0,
+        "good",
+        null,
+        at + 700_000,
+      ]);
+    }
+    await chats.bind(account.id, JSON.stringify(rows)).run();
+    await writeFacts(env.DB, facts).run();
+    const read = await env.DB.prepare(DAYS_SQL).bind(account.id, "department", null, "2024-01-01", "2024-12-31").run();
+    expect(read.results).toHaveLength(366);
+    expect(read.meta.rows_read).toBeLessThanOrEqual(2 * 366 + 10);
+    const owner = (await login(account.emails.owner)).token;
+    const r = await report("from=2024-01-01&to=2024-12-31", owner);
+    expect(r.totals).toMatchObject({
+      started: 3000,
+      answered: 3000,
+      closed: 3000,
+      ratedGood: 3000,
+      messagesPerChat: 8,
+    });
   });
 
   it("reads percentiles from buckets", () => {

@@ -17,9 +17,9 @@ const DU = range("du", DURATION_BOUNDS_S.length + 1);
 const HOURS = range("h", 24);
 const SUMMED = [...COUNTS, "messages", "messages_chats", ...FA, ...DU, ...HOURS];
 
-/** Per day: every chat is in exactly one row of the "department" dimension (key "" for none), so
+/** Per day (exported for the test that counts the rows it reads): every chat is in exactly one row of the "department" dimension (key "" for none), so
  * the account's figures are the sum of those rows; an operator's are the rows with their key. */
-const DAYS_SQL = `SELECT day, ${SUMMED.map((c) => `sum(${c}) AS ${c}`).join(", ")} FROM report_days
+export const DAYS_SQL = `SELECT day, ${SUMMED.map((c) => `sum(${c}) AS ${c}`).join(", ")} FROM report_days
   WHERE account_id = ?1 AND dimension = ?2 AND (?3 IS NULL OR key = ?3) AND day BETWEEN ?4 AND ?5
   GROUP BY day ORDER BY day`;
 
