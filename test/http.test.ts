@@ -2,7 +2,7 @@
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { signedFileUrl } from "../src/server/file-links.ts";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   SOCKET_PROTOCOL,
   socketProtocols,
@@ -383,6 +383,12 @@ describe("rate limits per client address (wrangler.toml [[ratelimits]])", () => 
   // Cloudflare's edge (and wrangler dev) put the client's address in CF-Connecting-IP; calls from
   // inside the runtime, like the other tests here, carry none and are not limited.
   const from = (address: string) => ({ "CF-Connecting-IP": address });
+  // The limiter counts in windows of a clock minute: a test that crossed into the next one would
+  // find its count reset halfway. Each starts with at least 15 seconds of its minute left.
+  beforeEach(async () => {
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 45_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 50));
+  }, 20_000);
   const session = (accountId: string, address: string) =>
     call("/api/visitor/sessions", { method: "POST", headers: from(address), json: { accountId, name: "Flood" } });
 
