@@ -545,6 +545,66 @@ describe("signed links and downloads", () => {
     await expectProblem(await fetchUrl(withSession.toString()), 403, "link_invalid");
   });
 
+  it("answers a byte range (206) for seeking and resuming, and 416 past the end", async () => {
+    const { chat } = await chatWithAnn();
+    const text = await uploaded(chat.chatId, "notes.txt", TEXT, chat.token);
+    const link = new URL((await linkTo(chat.chatId, text.file!.id, chat.token)).url);
+    const get = (headers: Record<string, string>) => call(link.pathname + link.search, { headers });
+    const size = TEXT.length;
+    const body = new TextDecoder().decode(TEXT);
+
+    const whole = await get({});
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get("accept-ranges")).toBe("bytes");
+    expect(await whole.text()).toBe(body);
+    for (const [range, from, to] of [
+      ["bytes=0-3", 0, 3],
+      ["bytes=2-", 2, size - 1],
+      ["bytes=-3", size - 3, size - 1],
+      ["bytes=1-1000000", 1, size - 1],
+    ] as const) {
+      const part = await get({ Range: range });
+      expect(part.status, range).toBe(206);
+      expect(part.headers.get("content-range"), range).toBe(`bytes ${from}-${to}/${size}`);
+      expect(part.headers.get("content-length"), range).toBe(String(to - from + 1));
+      expect(new Uint8Array(await part.arrayBuffer()), range).toEqual(TEXT.slice(from, to + 1));
+    }
+    const past = await get({ Range: `bytes=${size}-` });
+    expect(past.headers.get("content-range")).toBe(`bytes */${size}`);
+    await expectProblem(past, 416, "range_not_satisfiable");
+    // Several ranges, or another unit: the whole file, as the RFC allows.
+    for (const range of ["bytes=0-1,3-4", "lines=1-2", "bytes=5-2"]) {
+      const full = await get({ Range: range });
+      expect(full.status, range).toBe(200);
+      expect(await full.text(), range).toBe(body);
+    }
+  });
+
+  it("answers 304 to a browser whose copy is current, and the file when it is not", async () => {
+    const { chat } = await chatWithAnn();
+    const png = await uploaded(chat.chatId, "photo.png", PNG, chat.token);
+    const link = new URL((await linkTo(chat.chatId, png.file!.id, chat.token)).url);
+    const get = (headers: Record<string, string>) => call(link.pathname + link.search, { headers });
+    const first = await get({});
+    const etag = first.headers.get("etag")!;
+    const modified = first.headers.get("last-modified")!;
+    expect(etag).toMatch(/^"[^"]+"$/);
+    await first.arrayBuffer();
+
+    const current = await get({ "If-None-Match": etag });
+    expect(current.status).toBe(304);
+    expect(current.headers.get("etag")).toBe(etag);
+    expect(await current.text()).toBe("");
+    expect((await get({ "If-Modified-Since": modified })).status).toBe(304);
+    const stale = await get({ "If-None-Match": '"something-else"' });
+    expect(stale.status).toBe(200);
+    expect(new Uint8Array(await stale.arrayBuffer())).toEqual(PNG);
+    // A failed If-Match is no reason for a 304: the file comes whole.
+    const ifMatch = await get({ "If-Match": '"something-else"' });
+    expect(ifMatch.status).toBe(200);
+    await ifMatch.arrayBuffer();
+  });
+
   it("mints long-lived links for transcripts", async () => {
     const { chat } = await chatWithAnn();
     const png = await uploaded(chat.chatId, "photo.png", PNG, chat.token);

@@ -12,6 +12,7 @@ const titles: Record<number, string> = {
   411: "Length Required",
   413: "Content Too Large",
   415: "Unsupported Media Type",
+  416: "Range Not Satisfiable",
   422: "Unprocessable Content",
   426: "Upgrade Required",
   429: "Too Many Requests",

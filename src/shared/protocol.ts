@@ -80,6 +80,7 @@ export const errorCodes = [
   "upload_incomplete",
   "link_expired",
   "link_invalid",
+  "range_not_satisfiable",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 /** Refusals of a sent message (an `error` frame with its cid) that a resend will not change: the

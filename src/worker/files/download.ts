@@ -16,7 +16,9 @@ function contentDisposition(kind: "inline" | "attachment", name: string): string
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-export function fileResponse(object: R2ObjectBody, linkExpiresAt: number): Response {
+/** The file, or part of it (206, when R2 was asked for a range), or 304 when the browser's copy is
+ * current (R2 answered an If-None-Match / If-Modified-Since without a body). */
+export function fileResponse(object: R2Object | R2ObjectBody, linkExpiresAt: number): Response {
   const type = object.httpMetadata?.contentType ?? "application/octet-stream";
   const name = object.customMetadata?.name ?? FALLBACK_FILE_NAME;
   const inline = PREVIEW_IMAGE_TYPES.includes(type);
@@ -33,6 +35,18 @@ export function fileResponse(object: R2ObjectBody, linkExpiresAt: number): Respo
     // Previews are shown in the widget on customers' sites, which may demand this of images.
     "Cross-Origin-Resource-Policy": "cross-origin",
     ETag: object.httpEtag,
+    "Last-Modified": object.uploaded.toUTCString(),
+    "Accept-Ranges": "bytes",
   });
+  if (!("body" in object)) {
+    headers.delete("Content-Length");
+    return new Response(null, { status: 304, headers });
+  }
+  const range = object.range as { offset: number; length: number } | undefined;
+  if (range && (range.offset > 0 || range.length < object.size)) {
+    headers.set("Content-Length", String(range.length));
+    headers.set("Content-Range", `bytes ${range.offset}-${range.offset + range.length - 1}/${object.size}`);
+    return new Response(object.body, { status: 206, headers });
+  }
   return new Response(object.body, { headers });
 }

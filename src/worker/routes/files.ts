@@ -19,6 +19,7 @@ import { FILE_PATH_ID, signedFileUrl, verifyFileLink, type FileRef } from "../..
 import { readSettings } from "../../server/db/settings.ts";
 import { admitFile, sniffType } from "../files/content-type.ts";
 import { fileResponse } from "../files/download.ts";
+import { byteRange } from "../files/byte-range.ts";
 import { sanitizeFileName } from "../files/names.ts";
 import { fileKey, readHead, storeUpload } from "../files/store.ts";
 import { ProblemError, problemResponse } from "../../server/problems.ts";
@@ -161,7 +162,24 @@ export const downloadRoutes = new Hono<AppEnv>().get("/:accountId/:chatId/:fileI
   if (path.accountId !== ref.accountId || path.chatId !== ref.chatId || path.fileId !== ref.fileId) {
     return problemResponse(403, "link_invalid", "This link is not valid.");
   }
-  const object = await c.env.FILES.get(fileKey(ref));
+  const key = fileKey(ref);
+  const rangeHeader = c.req.header("Range");
+  // A range needs the size first (to answer 416 past the end); whole downloads go in one call.
+  const head = rangeHeader ? await c.env.FILES.head(key) : null;
+  const range = head ? byteRange(rangeHeader, head.size) : null;
+  if (range === "unsatisfiable") {
+    const refused = problemResponse(416, "range_not_satisfiable", "The file is shorter than that range.");
+    refused.headers.set("Content-Range", `bytes */${head!.size}`);
+    return refused;
+  }
+  // A browser revalidating its copy: R2 answers without a body when the copy is current (304).
+  // Only these two: a failed If-Match would come back the same way and is not a 304.
+  const onlyIf = new Headers();
+  for (const name of ["If-None-Match", "If-Modified-Since"]) {
+    const value = c.req.header(name);
+    if (value) onlyIf.set(name, value);
+  }
+  const object = await c.env.FILES.get(key, { onlyIf, ...(range ? { range } : {}) });
   if (!object) return problemResponse(404, "not_found", "This file no longer exists.");
   return fileResponse(object, verified.expiresAt);
 });
