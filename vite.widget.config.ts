@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { build, defineConfig, type Plugin, type UserConfig } from "vite";
 
@@ -27,6 +27,35 @@ function widgetSizeReport(label: string, budget?: number): Plugin {
   };
 }
 
+/** The shareable chat page (/chat/<account>, src/ui/chat-page/): its script, which mounts the chat
+ * part above full-page, into dist/ui/widget/ beside it, and the HTML shells the Worker serves
+ * (src/worker/routes/chat-page.ts) into dist/ui/chat/, the first naming the script. */
+async function buildChatPage(mode: string, chatFile: string): Promise<void> {
+  const page = await build({
+    configFile: false,
+    logLevel: "warn",
+    mode,
+    publicDir: false,
+    define: { __PARLEY_CHAT_FILE__: JSON.stringify(chatFile) },
+    plugins: [widgetSizeReport("chat page")],
+    build: {
+      outDir: "dist/ui/widget",
+      emptyOutDir: false,
+      minify: true,
+      lib: { entry: "src/ui/chat-page/page.ts", formats: ["es"], fileName: () => "page-[hash].js" },
+      rolldownOptions: { output: { minify: true } },
+    },
+  });
+  const script = (Array.isArray(page) ? page : [page])
+    .flatMap((o) => ("output" in o ? o.output : []))
+    .find((f) => f.type === "chunk" && f.isEntry);
+  if (!script) throw new Error("the chat page's script was not built");
+  mkdirSync("dist/ui/chat", { recursive: true });
+  const shell = readFileSync("src/ui/chat-page/index.html", "utf8").replace("%PAGE_SCRIPT%", script.fileName);
+  writeFileSync("dist/ui/chat/index.html", shell);
+  writeFileSync("dist/ui/chat/not-found.html", readFileSync("src/ui/chat-page/not-found.html"));
+}
+
 // Builds the visitor widget into dist/ui, next to the console (run after the console's build,
 // which empties dist/ui): first the chat part, an ES module named by its content hash under
 // dist/ui/widget/, then widget.js, a classic script that knows that name and imports it on open.
@@ -53,6 +82,7 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
   const outputs = Array.isArray(chat) ? chat : [chat];
   const entry = outputs.flatMap((o) => ("output" in o ? o.output : [])).find((f) => f.type === "chunk" && f.isEntry);
   if (!entry) throw new Error("the widget's chat part was not built");
+  await buildChatPage(mode, entry.fileName);
   return {
     publicDir: false,
     define: { __PARLEY_CHAT_FILE__: JSON.stringify(entry.fileName) },
