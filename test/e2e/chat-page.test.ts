@@ -72,7 +72,9 @@ describe("the chat page", () => {
     expect(await visitor.title()).toBe(config.displayName);
     const header = visitor.locator("[data-testid=parley-window] header");
     expect(await header.locator("h2").textContent()).toBe(config.displayName);
-    const colour = await header.evaluate((node) => getComputedStyle(node).backgroundColor);
+    const colour = await header.evaluate(
+      (node) => node.ownerDocument.defaultView!.getComputedStyle(node).backgroundColor,
+    );
     const [r, g, b] = [1, 3, 5].map((i) => parseInt(config.widgetColor.slice(i, i + 2), 16));
     expect(colour).toBe(`rgb(${r}, ${g}, ${b})`);
     // No launcher and no close button: the chat is the page, filling the window's height.
@@ -163,7 +165,13 @@ describe("the Control Panel's chat page link", () => {
     await eventually(() => link.inputValue()).toBe(chatPage(`?department=${SUPPORT}`));
     await byTestId(alice, "cp-chat-page-copy").click();
     await eventually(() => byTestId(alice, "cp-chat-page-copy").textContent()).toBe("Copied");
-    expect(await alice.evaluate(() => navigator.clipboard.readText())).toBe(chatPage(`?department=${SUPPORT}`));
+    expect(
+      await alice.evaluate(() =>
+        (
+          globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+        ).navigator.clipboard.readText(),
+      ),
+    ).toBe(chatPage(`?department=${SUPPORT}`));
     await screenshot(alice, "chat-page-05-control-panel");
 
     // The copied link is the page.
