@@ -5,7 +5,18 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/local-dev.ts";
-import { ALICE, accept, byTestId, chatTab, eventually, goOnline, messages, screenshot, signIn } from "./browser.ts";
+import {
+  ALICE,
+  accept,
+  byTestId,
+  chatTab,
+  eventually,
+  expectAccessible,
+  goOnline,
+  messages,
+  screenshot,
+  signIn,
+} from "./browser.ts";
 import { browserSuite } from "./suite.ts";
 
 const suite = browserSuite();
@@ -94,6 +105,7 @@ describe("the chat page", () => {
     expect(await reply.getAttribute("data-author")).toBe("operator");
     expect(await reply.locator("b").count()).toBe(0);
     await screenshot(visitor, "chat-page-02-chat-desktop");
+    await expectAccessible(visitor, "the chat page with a chat going");
   });
 
   it("puts the chat in the link's department, also on a phone; an unknown department is the usual routing", async () => {
@@ -120,6 +132,7 @@ describe("the chat page", () => {
       await byTestId(visitor, "parley-prechat").waitFor();
       expect(await byTestId(visitor, "parley-prechat-department").inputValue()).toBe(SUPPORT);
       await screenshot(visitor, "chat-page-04-prechat-phone");
+      await expectAccessible(visitor, "the chat page's pre-chat form on a phone");
       await byTestId(visitor, "parley-prechat-name").fill("Pia");
       await byTestId(visitor, "parley-prechat-start").click();
       const chatId = await visitorSays(visitor, "Started from the form");
@@ -150,6 +163,7 @@ describe("the chat page", () => {
     expect(response?.status()).toBe(404);
     await page.getByRole("heading", { name: "This chat link does not lead anywhere" }).waitFor();
     expect(await page.locator("#root").count()).toBe(0);
+    await expectAccessible(page, "the chat page's 404 page");
   });
 });
 
@@ -173,6 +187,7 @@ describe("the Control Panel's chat page link", () => {
       ),
     ).toBe(chatPage(`?department=${SUPPORT}`));
     await screenshot(alice, "chat-page-05-control-panel");
+    await expectAccessible(alice, "the Settings page with the chat page link");
 
     // The copied link is the page.
     const visitor = await visit(`?department=${SUPPORT}`);
