@@ -10,6 +10,7 @@ import { toProblemResponse } from "./http.ts";
 import type { AppEnv } from "./app-env.ts";
 import { adminRoutes, signUpInvitationRoutes } from "./routes/admin/index.ts";
 import { cannedRoutes } from "./routes/canned.ts";
+import { chatPageRoutes } from "./routes/chat-page.ts";
 import { chatHistoryRoutes } from "./routes/chat-history.ts";
 import { chatTagRoutes } from "./routes/chat-tags.ts";
 import { receiveEmail } from "./email/inbound.ts";
@@ -73,6 +74,7 @@ export const app = new Hono<AppEnv>()
   .route("/ws/visitors", visitorPresenceRoutes)
   .route("/ws", socketRoutes)
   .route("/", widgetAssetRoutes)
+  .route("/", chatPageRoutes)
   .notFound(() => problemResponse(404, "not_found", "No such route."))
   .onError((error) => toProblemResponse(error));
 

@@ -28,6 +28,9 @@ export type ChatHost = {
   invitationUsed(): void;
   /** Whether the visitor has a chat going, for the live-visitor list (presence.ts). */
   chatting(state: { chatting: boolean; chatId: string | null }): void;
+  /** A department chosen before the chat opens (the chat page's `?department=`, one the account
+   * has): chats and offline messages go there unless the pre-chat form chooses another. */
+  department?: string;
 };
 
 export type ChatUi = {

@@ -2,7 +2,8 @@
 // selected for copying, with a Copy button, until the admin says they have stored it.
 import { createSignal, createUniqueId } from "solid-js";
 
-async function copy(text: string, box: HTMLInputElement): Promise<boolean> {
+/** Copies `text`; without the clipboard, selects it in `box` for Ctrl+C and says false. */
+export async function copy(text: string, box: HTMLInputElement): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
     return true;

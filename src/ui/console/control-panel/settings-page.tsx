@@ -3,6 +3,7 @@
 import { createEffect, createSignal, on, type Accessor } from "solid-js";
 import { announce } from "../components/live-region.tsx";
 import { admin, MOST_CHATS, type Settings, type SettingsChanges } from "./admin-client.ts";
+import { ChatPageLink } from "./chat-page-link.tsx";
 import { createAction, errorsFor, Field, FormProblem, numberOf, WhenLoaded } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 
@@ -136,6 +137,7 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
       <h2 id="cp-settings-heading" tabIndex={-1}>
         Settings
       </h2>
+      <ChatPageLink />
       <WhenLoaded value={draft()} problem={loaded.problem()}>
         {(d) => (
           <form class="cp-card cp-settings" aria-label="Account settings" onSubmit={submit}>

@@ -240,6 +240,7 @@ export function createChatForms(host: ChatHost, chat: VisitorChat, changed: () =
       pDepartment.control.append(option);
     }
     pDepartment.label.hidden = c.departments.length === 0;
+    if (host.department) pDepartment.control.value = host.department;
     labels();
   }
 

@@ -40,7 +40,7 @@ export class VisitorChat {
   visible = false;
   readonly draft = new DraftReporter((frame) => this.sendFrame(frame));
   /** What the pre-chat form gave: it wins over Parley.identify for the chat it starts. */
-  prechat: Identity & { departmentId?: string } = {};
+  prechat: Identity & { departmentId?: string };
   private socket: ReconnectingSocket | null = null;
   private welcomed = false;
   private starting: Promise<void> | null = null;
@@ -51,6 +51,7 @@ export class VisitorChat {
     private readonly host: ChatHost,
     private readonly events: { changed(): void; incoming(message: ChatMessage): void },
   ) {
+    this.prechat = host.department ? { departmentId: host.department } : {};
     this.state = loadChat(host.account);
     if (this.state.session && !this.state.ended) this.connect(this.state.session);
     // Written before the page went away, before any session existed: send it now.
