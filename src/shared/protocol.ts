@@ -80,6 +80,10 @@ export const errorCodes = [
   "upload_incomplete",
   "link_expired",
   "link_invalid",
+  // Webhook endpoint URLs: see docs/webhooks.md.
+  "webhook_url_invalid",
+  "webhook_url_not_https",
+  "webhook_url_private",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 /** Refusals of a sent message (an `error` frame with its cid) that a resend will not change: the

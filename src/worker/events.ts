@@ -4,6 +4,7 @@
 // delays; after max_retries the queue moves it to the dead letter queue, wrangler.toml).
 import type { ChatEvent } from "../shared/events.ts";
 import { indexRows, insertRows, type IndexRow } from "../server/search/index-writer.ts";
+import { fanOutWebhooks } from "../server/webhooks/fan-out.ts";
 
 /** Seconds before the n-th retry: 5, 10, 20… up to five minutes. */
 export function retryDelaySeconds(attempts: number): number {
@@ -20,7 +21,7 @@ function parse(body: unknown): ChatEvent | null {
 }
 
 export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void> {
-  const work: { message: Message; rows: IndexRow[] }[] = [];
+  const work: { message: Message; rows: IndexRow[]; event: ChatEvent }[] = [];
   for (const message of batch.messages) {
     const event = parse(message.body);
     let rows: IndexRow[] | null = null;
@@ -35,19 +36,24 @@ export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void
       message.ack();
       continue;
     }
-    work.push({ message, rows });
+    work.push({ message, rows, event: event! });
   }
   const rows = work.flatMap((item) => item.rows);
   try {
     if (rows.length) await insertRows(env.DB, rows).run();
+    await fanOutWebhooks(
+      work.map((item) => item.event),
+      env,
+    ); // Before the acks: a failure retries.
     for (const item of work) item.message.ack();
     return;
   } catch (error) {
     console.error("events: a batch failed, trying its events one by one", error);
   }
-  for (const { message, rows: mine } of work) {
+  for (const { message, rows: mine, event } of work) {
     try {
       if (mine.length) await insertRows(env.DB, mine).run();
+      await fanOutWebhooks([event], env);
       message.ack();
     } catch {
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });

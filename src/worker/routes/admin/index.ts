@@ -18,6 +18,8 @@ import { operatorRoutes } from "./operators.ts";
 import { searchRoutes } from "./search.ts";
 import { settingsRoutes } from "./settings.ts";
 import { tagRoutes } from "./tags.ts";
+import { webhookDeliveryRoutes } from "./webhook-deliveries.ts";
+import { webhookRoutes } from "./webhooks.ts";
 
 export { signUpInvitationRoutes } from "./sign-up-invitations.ts";
 
@@ -49,7 +51,9 @@ const resources = new Hono<AppEnv>()
   .route("/", apiKeyRoutes)
   .route("/", accountChatRoutes)
   .route("/", searchRoutes)
-  .route("/", tagRoutes);
+  .route("/", tagRoutes)
+  .route("/", webhookRoutes)
+  .route("/", webhookDeliveryRoutes);
 
 export const adminRoutes = new Hono<AppEnv>()
   // Public, and registered before the resources' auth middleware: Hono runs handlers in the order

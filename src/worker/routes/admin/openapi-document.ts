@@ -28,6 +28,8 @@ const TAGS: Record<Tag, string> = {
   Settings: "What the widget and the console read: display name, colours, texts, origins, files.",
   Chats: "The account's chats and their messages.",
   Tags: "The account's labels, which operators put on chats; the History list and search filter by them.",
+  Webhooks:
+    "HTTPS endpoints that receive chat events, signed with the endpoint's secret (docs/webhooks.md), and their delivery log.",
 };
 
 const ERRORS: Record<ErrorStatus, string> = {
