@@ -11,7 +11,16 @@ export const BASE_PATH = "/api/admin/v1";
 
 /** The document's tags; openapi-document.ts says what each is. */
 export type Tag =
-  "Meta" | "Account" | "Departments" | "Operators" | "Canned responses" | "API keys" | "Settings" | "Chats" | "Tags" | "Webhooks";
+  | "Meta"
+  | "Account"
+  | "Departments"
+  | "Operators"
+  | "Canned responses"
+  | "API keys"
+  | "Settings"
+  | "Chats"
+  | "Tags"
+  | "Webhooks";
 
 export type ErrorStatus = 401 | 403 | 404 | 409 | 413 | 415 | 422;
 
