@@ -26,6 +26,9 @@ export async function fanOutWebhooks(events: ChatEvent[], env: Env): Promise<voi
   )
     .bind(accounts)
     .all<{ id: string; account_id: string; events: string }>();
+  const since = Date.now();
+  // A millisecond apart in their ids, so that the log (listed by id) keeps the events' order.
+  let n = 0;
   const insert = env.DB.prepare(
     "INSERT INTO webhook_deliveries (id, endpoint_id, account_id, chat_id, event_id, event_type, payload) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint_id, event_id) DO NOTHING RETURNING id",
   );
@@ -34,7 +37,7 @@ export async function fanOutWebhooks(events: ChatEvent[], env: Env): Promise<voi
       .filter((endpoint) => endpoint.account_id === event.accountId && endpoint.events.includes(`"${type}"`))
       .map((endpoint) =>
         insert.bind(
-          `whd_${ulid()}`,
+          `whd_${ulid(since + n++)}`,
           endpoint.id,
           event.accountId,
           event.chatId,
@@ -45,7 +48,6 @@ export async function fanOutWebhooks(events: ChatEvent[], env: Env): Promise<voi
       ),
   );
   if (!inserts.length) return;
-  const since = Date.now();
   const prune = env.DB.prepare("DELETE FROM webhook_deliveries WHERE created_at < ?").bind(since - KEEP_LOG_MS);
   const written = await env.DB.batch<{ id: string }>([...inserts, prune]);
   const ids = written.flatMap((result) => result.results.map((row) => row.id));
