@@ -23,6 +23,7 @@ let operatorToken: string;
 let visitorToken: string;
 let chatId: string;
 let tagId: string;
+let webhookId: string;
 
 beforeAll(async () => {
   [home, other] = await Promise.all([seedAccount("home"), seedAccount("other")]);
@@ -34,6 +35,16 @@ beforeAll(async () => {
       )
     ).id;
   [tagId] = await Promise.all([tagOf(home), tagOf(other)]);
+  // `.invalid` never resolves, and the endpoints are disabled: nothing is ever sent.
+  const webhookOf = async (account: SeededAccount) => {
+    const { endpoint } = await expectJson<{ endpoint: { id: string } }>(
+      await admin("/webhooks", account.apiKey, { method: "POST", json: { url: "https://receiver.invalid/x" } }),
+      201,
+    );
+    await admin(`/webhooks/${endpoint.id}`, account.apiKey, { method: "PATCH", json: { enabled: false } });
+    return endpoint.id;
+  };
+  [webhookId] = await Promise.all([webhookOf(home), webhookOf(other)]);
   operatorToken = (await login(home.emails.ann)).token;
   const chat = await startChat(home.id, { departmentId: home.salesId });
   visitorToken = chat.token;
@@ -91,6 +102,14 @@ const cases: Record<string, Case> = {
   "PATCH /tags/:id": { body: { name: "Renamed" }, invalid: { name: "" } },
   "DELETE /tags/:id": {},
   "GET /reports": { invalid: "?from=2026-02-01&to=2026-01-01" },
+  "GET /webhooks": { invalid: "?limit=0" },
+  "POST /webhooks": { body: { url: "https://hooks.example.com/parley" }, invalid: { url: 5 } },
+  "GET /webhooks/:id": {},
+  "PATCH /webhooks/:id": { body: { description: "CRM" }, invalid: { enabled: "yes" } },
+  "DELETE /webhooks/:id": {},
+  "POST /webhooks/:id/rotate-secret": {},
+  "GET /webhooks/:id/deliveries": { invalid: "?limit=0" },
+  "POST /webhooks/:id/deliveries/:deliveryId/resend": {},
 };
 
 function split(route: string, id = "some-id") {
@@ -190,6 +209,8 @@ describe("the OpenAPI document", () => {
       "Settings",
       "ChatSummary",
       "Message",
+      "WebhookEndpoint",
+      "WebhookDelivery",
     ]) {
       expect(doc.components.schemas[name], name).toBeTruthy();
     }
@@ -282,6 +303,8 @@ describe("isolation between accounts", () => {
       chats: await read("/chats"),
       chat: await read(`/chats/${chatId}`),
       tags: await read("/tags"),
+      webhooks: await read("/webhooks"),
+      deliveries: await read(`/webhooks/${webhookId}/deliveries`),
     };
   }
 
@@ -293,6 +316,7 @@ describe("isolation between accounts", () => {
       "api-keys": `${home.id}_key`,
       chats: chatId,
       tags: tagId,
+      webhooks: webhookId,
     };
     const withId = Object.entries(cases).filter(([route]) => route.includes(":id"));
     expect(withId.length).toBeGreaterThan(0);
@@ -339,11 +363,21 @@ describe("isolation between accounts", () => {
   });
 
   it("lists only the caller's own account", async () => {
-    for (const path of ["/departments", "/operators", "/canned-responses", "/api-keys", "/chats", "/tags"]) {
+    for (const path of [
+      "/departments",
+      "/operators",
+      "/canned-responses",
+      "/api-keys",
+      "/chats",
+      "/tags",
+      "/webhooks",
+    ]) {
       const page = await expectJson<{ items: { id: string }[] }>(await admin(path, other.apiKey), 200);
       expect(page.items.length, path).toBeGreaterThan(path === "/chats" ? -1 : 0);
       expect(
-        page.items.filter((item) => item.id.startsWith(home.id) || item.id === chatId || item.id === tagId),
+        page.items.filter(
+          (item) => item.id.startsWith(home.id) || item.id === chatId || item.id === tagId || item.id === webhookId,
+        ),
         path,
       ).toEqual([]);
     }

@@ -48,6 +48,8 @@ let chat: { chatId: string; visitorId: string; token: string };
 let otherChat: { chatId: string };
 let cannedId = "";
 let tagId = "";
+/** A webhook endpoint of the home account, disabled: nothing is sent while the corpus runs. */
+let webhookId = "";
 /** A file in the home chat and one in the other account's chat, with a link to each. */
 let fileId = "";
 let fileLink = "";
@@ -134,6 +136,17 @@ beforeAll(async () => {
   tokens.owner = (await login(home.emails.owner)).token;
   tokens.ann = (await login(home.emails.ann)).token;
   tokens.otherOwner = (await login(other.emails.owner)).token;
+  // Made and disabled before any chat exists, so no event is ever fanned out to it.
+  webhookId = (
+    (await (
+      await call(`${ADMIN}/webhooks`, {
+        token: home.apiKey,
+        method: "POST",
+        json: { url: "https://receiver.invalid/hook" },
+      })
+    ).json()) as { endpoint: { id: string } }
+  ).endpoint.id;
+  await call(`${ADMIN}/webhooks/${webhookId}`, { token: home.apiKey, method: "PATCH", json: { enabled: false } });
   const started = await startChat(home.id);
   chat = { chatId: started.chatId, visitorId: started.visitorId, token: started.token };
   tokens.visitor = started.token;
@@ -326,6 +339,14 @@ function routes(): Route[] {
     { method: "POST", path: `${ADMIN}/tags`, auth: "admin", body: { name: "Billing" } },
     { method: "PATCH", path: `${ADMIN}/tags/${tagId}`, auth: "admin", body: { name: "Very important" } },
     { method: "DELETE", path: `${ADMIN}/tags/${tagId}`, auth: "admin" },
+    { method: "GET", path: `${ADMIN}/webhooks`, auth: "admin" },
+    { method: "POST", path: `${ADMIN}/webhooks`, auth: "admin", body: { url: "https://hooks.example.com/x" } },
+    { method: "GET", path: `${ADMIN}/webhooks/${webhookId}`, auth: "admin" },
+    { method: "PATCH", path: `${ADMIN}/webhooks/${webhookId}`, auth: "admin", body: { description: "CRM" } },
+    { method: "DELETE", path: `${ADMIN}/webhooks/${webhookId}`, auth: "admin" },
+    { method: "POST", path: `${ADMIN}/webhooks/${webhookId}/rotate-secret`, auth: "admin" },
+    { method: "GET", path: `${ADMIN}/webhooks/${webhookId}/deliveries`, auth: "admin" },
+    { method: "POST", path: `${ADMIN}/webhooks/${webhookId}/deliveries/whd_none/resend`, auth: "admin" },
     { method: "GET", path: "/api/operator/tags", auth: "operator" },
     { method: "PUT", path: `/api/operator/chats/${c}/tags`, auth: "operator", body: { tagIds: [tagId] } },
   ];
@@ -342,7 +363,7 @@ describe("the route table", () => {
     const covered = new Set(
       routes().map(
         (r) =>
-          `${r.method} ${r.path.replace(/\?.*/, "").replace(chat.chatId, ":chatId").replace(cannedId, ":id").replace(tagId, ":id").replace(home.salesId, ":id").replace(`${home.id}_ann`, ":id").replace(`${home.id}_key`, ":id").replace(fileId, ":fileId")}`,
+          `${r.method} ${r.path.replace(/\?.*/, "").replace(chat.chatId, ":chatId").replace(cannedId, ":id").replace(tagId, ":id").replace(webhookId, ":id").replace("whd_none", ":deliveryId").replace(home.salesId, ":id").replace(`${home.id}_ann`, ":id").replace(`${home.id}_key`, ":id").replace(fileId, ":fileId")}`,
       ),
     );
     for (const path of ["GET /api/health", `GET ${ADMIN}/openapi.json`]) covered.add(path); // public, read-only, no input
@@ -416,7 +437,7 @@ describe("hostile HTTP input", () => {
   });
 
   it("refuses the wrong kind of caller and other accounts' callers", async () => {
-    const ids = () => [chat.chatId, cannedId, home.salesId, `${home.id}_ann`, `${home.id}_key`, fileId];
+    const ids = () => [chat.chatId, cannedId, home.salesId, `${home.id}_ann`, `${home.id}_key`, fileId, webhookId];
     for (const route of routes().filter((r) => r.auth !== "none")) {
       const wrong: [string, string][] = [["another chat's visitor", tokens.otherVisitor]];
       // Another account's callers on a path naming this account's things. (On a path without
@@ -529,8 +550,8 @@ describe("hostile HTTP input", () => {
       `${other.id}_key`,
     ];
     for (const route of routes()) {
-      const id = [fileId, chat.chatId, cannedId, home.salesId, `${home.id}_ann`, `${home.id}_key`].find((known) =>
-        route.path.includes(known),
+      const id = [fileId, chat.chatId, cannedId, home.salesId, `${home.id}_ann`, `${home.id}_key`, webhookId].find(
+        (known) => route.path.includes(known),
       );
       if (!id) continue;
       for (const hostile of ids) {

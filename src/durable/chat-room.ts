@@ -178,7 +178,7 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly frameBuckets = new WeakMap<WebSocket, Partial<Record<"hello" | "read", TokenBucket>>>();
 
   private readonly log: ChatLog;
-  /** What leaves the chat for search (and later reports and webhooks); null when the pipeline is
+  /** What leaves the chat for search, reports and webhooks; null when the pipeline is
    * off (EVENT_PIPELINE = "off", for measuring what it costs). */
   private readonly events: EventOutbox | null;
   /** How long the visitor has waited for an answer, in departments that reassign. */

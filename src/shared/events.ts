@@ -1,5 +1,5 @@
 // What leaves a chat: the events each ChatRoom publishes to the EVENTS queue for readers outside
-// it (search now; reports and webhooks next). docs/protocol.md, "Events", describes them for
+// it (search, reports and webhooks). docs/protocol.md, "Events", describes them for
 // integrators. `id` is the same however often the queue delivers an event, so consumers
 // deduplicate by it: "<chatId>.<seq>" for a message, "<chatId>.e<n>" (1, 2, 3… per chat) for others.
 import type { ChatMessage, Participant, Rating } from "./protocol.ts";

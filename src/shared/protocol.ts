@@ -81,6 +81,10 @@ export const errorCodes = [
   "link_expired",
   "link_invalid",
   "range_not_satisfiable",
+  // Webhook endpoint URLs: see docs/webhooks.md.
+  "webhook_url_invalid",
+  "webhook_url_not_https",
+  "webhook_url_private",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 /** Refusals of a sent message (an `error` frame with its cid) that a resend will not change: the

@@ -1,13 +1,15 @@
 // The consumer of the EVENTS queue: what chats publish (src/shared/events.ts) reaches the search
-// index and the reports' facts here, a batch at a time. A batch is one D1 transaction (a
-// statement for each); if it fails, each event is tried
-// alone, so one bad event holds back no other, and only what still fails is retried (with growing
-// delays; after max_retries the queue moves it to the dead letter queue, wrangler.toml).
+// index, the reports' facts and the webhooks' deliveries here, a batch at a time. A batch is one
+// D1 transaction (a statement for each) and then one fan-out to webhooks; if either fails, each
+// event is tried alone, so one bad event holds back no other, and only what still fails is retried
+// (with growing delays; after max_retries the queue moves it to the dead letter queue,
+// wrangler.toml). Every step is idempotent, so an event tried again is written and sent once.
 import type { ChatEvent } from "../shared/events.ts";
 import { indexRows, insertRows, type IndexRow } from "../server/search/index-writer.ts";
 import { reportFacts, writeFacts, type ReportFacts } from "../server/reports/report-writer.ts";
+import { fanOutWebhooks } from "../server/webhooks/fan-out.ts";
 
-type Work = { message: Message; rows: IndexRow[]; facts: ReportFacts[] };
+type Work = { message: Message; rows: IndexRow[]; facts: ReportFacts[]; event: ChatEvent };
 
 /** The statements that write these events' rows and facts, in one transaction. */
 function write(env: Env, work: Work[]): Promise<unknown> {
@@ -51,10 +53,15 @@ export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void
       message.ack();
       continue;
     }
-    work.push({ message, rows, facts: facts ? [facts] : [] });
+    work.push({ message, rows, facts: facts ? [facts] : [], event: event! });
   }
   try {
     await write(env, work);
+    // Before the acks: a failure retries.
+    await fanOutWebhooks(
+      work.map((item) => item.event),
+      env,
+    );
     for (const item of work) item.message.ack();
     return;
   } catch (error) {
@@ -64,6 +71,7 @@ export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void
     const { message } = item;
     try {
       await write(env, [item]);
+      await fanOutWebhooks([item.event], env);
       message.ack();
     } catch {
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });

@@ -2,7 +2,8 @@
 // binding. No chat state lives here. Paths outside /api and /ws are static assets (wrangler.toml);
 // the widget's scripts pass through here on their way out, for their CORS and cache headers.
 // Email comes in through the email() handler: replies to chat transcripts (email/inbound.ts).
-// Chat events come in through the queue() handler, for the search index (events.ts).
+// Chat events come in through the queue() handler, for the search index and webhooks (events.ts);
+// so do webhook deliveries, from their own queue (server/webhooks/deliver.ts).
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { problemResponse } from "../server/problems.ts";
@@ -15,6 +16,8 @@ import { chatHistoryRoutes } from "./routes/chat-history.ts";
 import { chatTagRoutes } from "./routes/chat-tags.ts";
 import { receiveEmail } from "./email/inbound.ts";
 import { consumeEvents } from "./events.ts";
+import { deliverWebhooks } from "../server/webhooks/deliver.ts";
+import type { WebhookJob } from "../server/webhooks/fan-out.ts";
 import { transcriptRoutes } from "./routes/transcripts.ts";
 import { downloadRoutes, fileRoutes } from "./routes/files.ts";
 import { operatorRoutes } from "./routes/operator.ts";
@@ -81,5 +84,8 @@ export const app = new Hono<AppEnv>()
 export default {
   fetch: app.fetch,
   email: receiveEmail,
-  queue: consumeEvents,
+  queue: (batch, env) =>
+    batch.queue === "parley-webhooks"
+      ? deliverWebhooks(batch as MessageBatch<WebhookJob>, env)
+      : consumeEvents(batch, env),
 } satisfies ExportedHandler<Env>;

@@ -13,6 +13,7 @@ import { DEFAULT_RING_TIMEOUT_S, routingModes } from "../../shared/lobby-protoco
 import { DEFAULT_MAX_WAIT_S } from "../../shared/admin-api.ts";
 import type { BusinessHours } from "../../shared/business-hours.ts";
 import { DURATION_BOUNDS_S, FIRST_ANSWER_BOUNDS_S } from "../../shared/reports.ts";
+import { webhookEventTypes, type WebhookDeliveryStatus, type WebhookEventType } from "../../shared/webhooks.ts";
 
 /** Milliseconds since the epoch, set by the database when the row is written. */
 const createdAt = () =>
@@ -313,4 +314,62 @@ export const reportDays = sqliteTable(
     ...counters("h", 24),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.dimension, t.key, t.day] })],
+);
+
+/** An account's webhook endpoints (docs/webhooks.md). The secrets sign deliveries, so they are
+ * kept as they are; the API shows one only when it is made. After a rotation the previous secret
+ * signs too, until `previousSecretExpiresAt`. */
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    description: text("description").notNull().default(""),
+    /** JSON array of webhook event types (shared/webhooks.ts). */
+    events: text("events", { mode: "json" }).$type<WebhookEventType[]>().notNull(),
+    secret: text("secret").notNull(),
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: integer("previous_secret_expires_at"),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    /** Why the delivery consumer disabled it; null when enabled or disabled by an admin. */
+    disabledReason: text("disabled_reason"),
+    /** The first failed attempt since the last success; null while deliveries succeed. */
+    failingSince: integer("failing_since"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhook_endpoints_account").on(t.accountId, t.id)],
+);
+
+/** The delivery log: one row per (endpoint, event), kept 7 days (older rows are deleted as new ones
+ * are written). `payload` is the body as sent, so "send again" sends the very same bytes. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    accountId: text("account_id").notNull(),
+    chatId: text("chat_id").notNull(),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type", { enum: webhookEventTypes }).notNull(),
+    payload: text("payload").notNull(),
+    status: text("status").$type<WebhookDeliveryStatus>().notNull().default("pending"),
+    responseStatus: integer("response_status"),
+    durationMs: integer("duration_ms"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at")
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_endpoint_event").on(t.endpointId, t.eventId),
+    index("webhook_deliveries_endpoint").on(t.endpointId, t.id),
+    index("webhook_deliveries_created").on(t.createdAt),
+  ],
 );

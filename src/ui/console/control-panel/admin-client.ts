@@ -32,9 +32,16 @@ import type {
 import type { MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from "../../../shared/lobby-protocol.ts";
 import type { CannedLevel, CannedResponse } from "../../../shared/protocol.ts";
 import type { MAX_TAG_NAME_LENGTH, Tag, TagCreate, TagUpdate } from "../../../shared/tags.ts";
+import type {
+  WebhookCreate,
+  WebhookCreated,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookUpdate,
+} from "../../../shared/webhook-api.ts";
 import { request } from "../api.ts";
 
-export type { Department, Operator, Settings, Tag };
+export type { Department, Operator, Settings, Tag, WebhookCreated, WebhookDelivery, WebhookEndpoint };
 export type ApiKey = v.InferOutput<typeof ApiKeySchema>;
 export type NewCanned = v.InferInput<typeof CannedCreate>;
 export type CannedChanges = v.InferInput<typeof CannedUpdate>;
@@ -118,6 +125,22 @@ export const admin = {
     rename: (id: string, name: string) =>
       request<Tag>(path("tags", id), { method: "PATCH", body: { name } satisfies v.InferInput<typeof TagUpdate> }),
     remove: (id: string) => request<void>(path("tags", id), { method: "DELETE" }),
+  },
+  webhooks: {
+    list: () => all<WebhookEndpoint>("webhooks"),
+    create: (body: v.InferInput<typeof WebhookCreate>) =>
+      request<WebhookCreated>(path("webhooks"), { method: "POST", body }),
+    update: (id: string, body: v.InferInput<typeof WebhookUpdate>) =>
+      request<WebhookEndpoint>(path("webhooks", id), { method: "PATCH", body }),
+    remove: (id: string) => request<void>(path("webhooks", id), { method: "DELETE" }),
+    rotateSecret: (id: string) => request<WebhookCreated>(`${path("webhooks", id)}/rotate-secret`, { method: "POST" }),
+    /** The newest deliveries (the log keeps 7 days). */
+    deliveries: async (id: string) =>
+      (await request<Page<WebhookDelivery>>(`${path("webhooks", id)}/deliveries?limit=${PAGE_SIZE}`)).items,
+    resend: (id: string, deliveryId: string) =>
+      request<WebhookDelivery>(`${path("webhooks", id)}/deliveries/${encodeURIComponent(deliveryId)}/resend`, {
+        method: "POST",
+      }),
   },
   settings: {
     get: () => request<Settings>(path("settings")),

@@ -13,6 +13,7 @@ import { OperatorsPage } from "./operators-page.tsx";
 import { hrefOf, navigate, type AdminPage } from "./route.ts";
 import { SettingsPage } from "./settings-page.tsx";
 import { TagsPage } from "./tags-page.tsx";
+import { WebhooksPage } from "./webhooks-page.tsx";
 
 const PAGE_TITLES: Record<AdminPage, string> = {
   canned: "Canned responses",
@@ -20,6 +21,7 @@ const PAGE_TITLES: Record<AdminPage, string> = {
   tags: "Tags",
   operators: "Operators",
   "api-keys": "API keys",
+  webhooks: "Webhooks",
   settings: "Settings",
 };
 
@@ -85,6 +87,9 @@ export default function ControlPanel(props: {
           </Match>
           <Match when={props.page === "api-keys"}>
             <ApiKeysPage me={props.me} />
+          </Match>
+          <Match when={props.page === "webhooks"}>
+            <WebhooksPage />
           </Match>
           <Match when={props.page === "settings"}>
             <SettingsPage changes={props.settingsChanges} />

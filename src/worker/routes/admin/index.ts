@@ -19,6 +19,8 @@ import { reportAdminRoutes } from "./reports.ts";
 import { searchRoutes } from "./search.ts";
 import { settingsRoutes } from "./settings.ts";
 import { tagRoutes } from "./tags.ts";
+import { webhookDeliveryRoutes } from "./webhook-deliveries.ts";
+import { webhookRoutes } from "./webhooks.ts";
 
 export { signUpInvitationRoutes } from "./sign-up-invitations.ts";
 
@@ -51,7 +53,9 @@ const resources = new Hono<AppEnv>()
   .route("/", accountChatRoutes)
   .route("/", searchRoutes)
   .route("/", tagRoutes)
-  .route("/", reportAdminRoutes);
+  .route("/", reportAdminRoutes)
+  .route("/", webhookRoutes)
+  .route("/", webhookDeliveryRoutes);
 
 export const adminRoutes = new Hono<AppEnv>()
   // Public, and registered before the resources' auth middleware: Hono runs handlers in the order

@@ -29,6 +29,8 @@ const TAGS: Record<Tag, string> = {
   Chats: "The account's chats and their messages.",
   Tags: "The account's labels, which operators put on chats; the History list and search filter by them.",
   Reports: "Figures over a range of days: chats, answers, missed chats, durations, ratings, busiest hours.",
+  Webhooks:
+    "HTTPS endpoints that receive chat events, signed with the endpoint's secret (docs/webhooks.md), and their delivery log.",
 };
 
 const ERRORS: Record<ErrorStatus, string> = {

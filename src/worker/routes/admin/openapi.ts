@@ -20,7 +20,8 @@ export type Tag =
   | "Settings"
   | "Chats"
   | "Tags"
-  | "Reports";
+  | "Reports"
+  | "Webhooks";
 
 export type ErrorStatus = 401 | 403 | 404 | 409 | 413 | 415 | 422;
 
