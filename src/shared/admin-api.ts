@@ -308,9 +308,16 @@ export const Settings = named(
     /** Most chats routing gives one operator at once, unless the operator has their own; null:
      * no limit ("as many chats concurrently as you can handle"). */
     maxChatsPerOperator: v.nullable(v.number()),
+    /** Days after a chat ends that it is deleted everywhere (docs/privacy.md); null: kept. */
+    retentionDays: v.nullable(v.number()),
+    /** Most bytes of files the account's chats may hold in all (docs/privacy.md). */
+    storageQuotaBytes: v.number(),
   }),
 );
 export type Settings = v.InferOutput<typeof Settings>;
+export const MIN_RETENTION_DAYS = 30;
+export const MAX_RETENTION_DAYS = 3650;
+export const MAX_STORAGE_QUOTA_BYTES = 10 * 1024 ** 4;
 export const SettingsUpdate = v.strictObject({
   displayName: v.optional(line("The display name")),
   widgetColor: v.optional(
@@ -348,6 +355,24 @@ export const SettingsUpdate = v.strictObject({
   preChatForm: v.optional(v.boolean()),
   language: v.optional(v.picklist(widgetLanguages, 'A language is "auto", "en" or "de".')),
   maxChatsPerOperator: v.optional(maxChats("no limit")),
+  retentionDays: v.optional(
+    v.nullable(
+      v.pipe(
+        v.number("Retention is a number of days, or null to keep chats."),
+        v.integer("Retention is a whole number of days."),
+        v.minValue(MIN_RETENTION_DAYS, `Retention is at least ${MIN_RETENTION_DAYS} days.`),
+        v.maxValue(MAX_RETENTION_DAYS, `Retention is at most ${MAX_RETENTION_DAYS} days.`),
+      ),
+    ),
+  ),
+  storageQuotaBytes: v.optional(
+    v.pipe(
+      v.number("The storage quota must be a number of bytes."),
+      v.integer("The storage quota must be a whole number of bytes."),
+      v.minValue(1024 * 1024, "The storage quota is at least 1 MB."),
+      v.maxValue(MAX_STORAGE_QUOTA_BYTES, "The storage quota is at most 10 TB."),
+    ),
+  ),
 });
 export const DEFAULT_SETTINGS: Omit<Settings, "displayName"> = {
   widgetColor: "#2457d6",
@@ -361,6 +386,8 @@ export const DEFAULT_SETTINGS: Omit<Settings, "displayName"> = {
   preChatForm: false,
   language: "auto",
   maxChatsPerOperator: null,
+  retentionDays: null,
+  storageQuotaBytes: 5 * 1024 ** 3,
 };
 
 // ---- Chats -------------------------------------------------------------------------------------
