@@ -19,6 +19,7 @@ CREATE TABLE `storage_usage` (
 	`bytes` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
+CREATE INDEX `webhook_deliveries_chat` ON `webhook_deliveries` (`chat_id`);--> statement-breakpoint
 -- Written by hand: the audit log cannot be edited, and a row leaves only when a year old.
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
   SELECT RAISE(ABORT, 'audit log rows are not editable');

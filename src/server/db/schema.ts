@@ -371,6 +371,8 @@ export const webhookDeliveries = sqliteTable(
     uniqueIndex("webhook_deliveries_endpoint_event").on(t.endpointId, t.eventId),
     index("webhook_deliveries_endpoint").on(t.endpointId, t.id),
     index("webhook_deliveries_created").on(t.createdAt),
+    // Erasing a chat deletes its deliveries (their bodies hold its messages).
+    index("webhook_deliveries_chat").on(t.chatId),
   ],
 );
 
