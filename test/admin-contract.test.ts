@@ -102,6 +102,8 @@ const cases: Record<string, Case> = {
   "PATCH /tags/:id": { body: { name: "Renamed" }, invalid: { name: "" } },
   "DELETE /tags/:id": {},
   "GET /reports": { invalid: "?from=2026-02-01&to=2026-01-01" },
+  "POST /privacy/export": { body: { email: "nobody@home.test" }, invalid: {} },
+  "POST /privacy/erase": { body: { email: "nobody@home.test" }, invalid: { email: "not an email" } },
   "GET /webhooks": { invalid: "?limit=0" },
   "POST /webhooks": { body: { url: "https://hooks.example.com/parley" }, invalid: { url: 5 } },
   "GET /webhooks/:id": {},

@@ -335,6 +335,8 @@ function routes(): Route[] {
     { method: "GET", path: `${ADMIN}/chats/${c}`, auth: "admin" },
     { method: "GET", path: `${ADMIN}/search?q=hello`, auth: "admin" },
     { method: "GET", path: `${ADMIN}/reports?from=2026-01-01&to=2026-01-31`, auth: "admin" },
+    { method: "POST", path: `${ADMIN}/privacy/export`, auth: "admin", body: { email: "nobody@home.test" } },
+    { method: "POST", path: `${ADMIN}/privacy/erase`, auth: "admin", body: { visitorId: "nobody-at-all" } },
     { method: "GET", path: `${ADMIN}/tags`, auth: "admin" },
     { method: "POST", path: `${ADMIN}/tags`, auth: "admin", body: { name: "Billing" } },
     { method: "PATCH", path: `${ADMIN}/tags/${tagId}`, auth: "admin", body: { name: "Very important" } },

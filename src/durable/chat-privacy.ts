@@ -42,9 +42,7 @@ export async function eraseChatRows(db: D1Database, accountId: string, chatId: s
   await db.batch([
     db.prepare("DELETE FROM chats WHERE id = ? AND account_id = ?").bind(chatId, accountId),
     db.prepare("DELETE FROM webhook_deliveries WHERE chat_id = ? AND account_id = ?").bind(chatId, accountId),
-    db
-      .prepare("UPDATE storage_usage SET bytes = max(0, bytes - ?) WHERE account_id = ?")
-      .bind(bytes, accountId),
+    db.prepare("UPDATE storage_usage SET bytes = max(0, bytes - ?) WHERE account_id = ?").bind(bytes, accountId),
   ]);
 }
 

@@ -63,6 +63,14 @@ import type { Without } from "../shared/events.ts";
 import { CHAT_TAGS_SCHEMA, forgetDeletedTags, mirrorChatTags, readTagIds, writeTagIds } from "./chat-tags.ts";
 import { acceptTagged, attach, attachmentOf, closeQuietly, sendQuietly } from "./sockets.ts";
 import {
+  deleteChatFiles,
+  eraseChatRows,
+  RETENTION_SCHEMA,
+  retentionDueAt,
+  type ChatExport,
+  type ErasedChat,
+} from "./chat-privacy.ts";
+import {
   recordChatClosed,
   recordChatMissed,
   recordChatRated,
@@ -150,7 +158,7 @@ CREATE TABLE IF NOT EXISTS participants (
 CREATE TABLE IF NOT EXISTS missed (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), deadline INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS rating (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rating TEXT NOT NULL, comment TEXT, at INTEGER NOT NULL
-);${TRANSCRIPT_SLOTS_SCHEMA}${ANSWER_MAIL_SCHEMA}${UNANSWERED_SCHEMA}${OUTBOX_SCHEMA}${CHAT_TAGS_SCHEMA}`;
+);${TRANSCRIPT_SLOTS_SCHEMA}${ANSWER_MAIL_SCHEMA}${UNANSWERED_SCHEMA}${OUTBOX_SCHEMA}${CHAT_TAGS_SCHEMA}${RETENTION_SCHEMA}`;
 
 /** How soon a failed send of the room's events is tried again. */
 const EVENTS_RETRY_MS = 10_000;
@@ -177,7 +185,7 @@ export class ChatRoom extends DurableObject<Env> {
    * memory: after a wake-up a socket starts with a full allowance, which is harmless. */
   private readonly frameBuckets = new WeakMap<WebSocket, Partial<Record<"hello" | "read", TokenBucket>>>();
 
-  private readonly log: ChatLog;
+  private log: ChatLog;
   /** What leaves the chat for search, reports and webhooks; null when the pipeline is
    * off (EVENT_PIPELINE = "off", for measuring what it costs). */
   private readonly events: EventOutbox | null;
@@ -194,12 +202,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     // Runs on every wake-up, so it must stay cheap: IF NOT EXISTS makes it a few page reads.
     this.sql.exec(SCHEMA);
-    this.log = new ChatLog(
-      this.sql,
-      (fn) => ctx.storage.transactionSync(fn),
-      // The log is the outbox of its messages' events: a new one only needs sending.
-      () => this.events?.sendSoon(),
-    );
+    this.log = this.openLog();
     this.events =
       env.EVENT_PIPELINE === "off"
         ? null
@@ -574,8 +577,9 @@ export class ChatRoom extends DurableObject<Env> {
     return answerMailState(this.sql) && markAnswerMailDue(this.sql, due) ? this.alarmBy(due) : undefined;
   }
 
-  /** One alarm for two jobs: closing sockets whose token has ended, and the pending answer mail.
-   * It is set for the earlier of them, and each run sets it again for what is left. */
+  /** One alarm for every timed job: closing sockets whose token has ended, the pending answer
+   * mail, the unanswered clock, resending events, the chat's deletion under retention. It is set
+   * for the earliest of them, and each run sets it again for what is left. */
   override async alarm(): Promise<void> {
     const now = Date.now();
     for (const socket of this.ctx.getWebSockets()) {
@@ -586,10 +590,12 @@ export class ChatRoom extends DurableObject<Env> {
     const unansweredDue = this.unanswered.dueAt();
     if (unansweredDue !== null && unansweredDue <= now) await this.passOnUnanswered();
     const eventsDue = await this.sendEvents();
+    if ((this.retentionDue() ?? Infinity) <= now && (await this.applyRetention()) === "erased") return;
     const next = [
       due !== null && due > now ? due : null,
       this.unanswered.dueAt(),
       eventsDue,
+      this.retentionDue(),
       ...this.ctx.getWebSockets().map((s) => this.holderOf(s).session?.expiresAt ?? null),
     ]
       .filter((at): at is number => at !== null && at > now)
@@ -904,6 +910,7 @@ export class ChatRoom extends DurableObject<Env> {
           recordChatClosed(this.env.DB, chat.chat_id, now),
           lobbyOf(this.env, chat.account_id).dequeue(chat.chat_id, null),
           this.reportStaff(),
+          this.applyRetention(),
         ]);
       }
       case "rate": {
@@ -1016,6 +1023,72 @@ export class ChatRoom extends DurableObject<Env> {
     );
     if (chat.status === "waiting") this.setStatus("active");
     this.appendSystem(who, "join", now);
+  }
+
+  // ---- Privacy: export, erasure, retention (docs/privacy.md) ---------------------------------
+
+  /** The chat as its visitor may have it (no notes), for a privacy export; null: an empty room. */
+  async exportChat(): Promise<ChatExport | null> {
+    if (!this.chat()) return null;
+    const rating = this.sql.exec<ChatRating>("SELECT rating, comment, at FROM rating").toArray()[0] ?? null;
+    return { messages: this.log.after(0, Number.MAX_SAFE_INTEGER, "visitor"), rating };
+  }
+
+  /** Deletes the chat everywhere: its files, its rows in D1 (index, search, reports' facts,
+   * webhook log), its place in the queue, its sockets, and last its own storage, so that a failure
+   * halfway leaves the room to erase again. Null: nothing here (already erased). */
+  async erase(): Promise<ErasedChat | null> {
+    const chat = this.chat();
+    if (!chat) return null;
+    const { chat_id: chatId, account_id: accountId } = chat;
+    const messages = this.log.count("staff");
+    for (const socket of this.ctx.getWebSockets()) closeQuietly(socket, 1000, "This chat was deleted.");
+    const files = await deleteChatFiles(this.env.FILES, accountId, chatId);
+    await eraseChatRows(this.env.DB, accountId, chatId, files.bytes);
+    await lobbyOf(this.env, accountId).dequeue(chatId, null);
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    // An empty room from here on, as a new one would be.
+    this.sql.exec(SCHEMA);
+    this.chatRow = undefined;
+    this.log = this.openLog();
+    this.events?.forget();
+    this.unanswered.forget();
+    return { chatId, messages, files: files.files, bytes: files.bytes };
+  }
+
+  /** Applies the account's retention as it is set now: a closed chat past it is erased, one not
+   * yet past it keeps its deletion time (and the alarm for it). Called at the close, by the alarm
+   * and by the sweep after the setting is lowered. */
+  async applyRetention(): Promise<"erased" | "kept"> {
+    const chat = this.chat();
+    const closedAt =
+      chat?.status === "closed"
+        ? this.sql.exec<{ closed_at: number | null }>("SELECT closed_at FROM chat").one().closed_at
+        : null;
+    const due = chat && closedAt !== null ? await retentionDueAt(this.env.DB, chat.account_id, closedAt) : null;
+    if (due === null) {
+      this.sql.exec("DELETE FROM retention");
+      return "kept";
+    }
+    if (due <= Date.now()) return (await this.erase()) ? "erased" : "kept";
+    this.sql.exec("INSERT OR REPLACE INTO retention (singleton, due_at) VALUES (1, ?)", due);
+    await this.alarmBy(due);
+    return "kept";
+  }
+
+  /** The message log (its table made if need be). */
+  private openLog(): ChatLog {
+    return new ChatLog(
+      this.sql,
+      (fn) => this.ctx.storage.transactionSync(fn),
+      // The log is the outbox of its messages' events: a new one only needs sending.
+      () => this.events?.sendSoon(),
+    );
+  }
+
+  private retentionDue(): number | null {
+    return this.sql.exec<{ due_at: number }>("SELECT due_at FROM retention").toArray()[0]?.due_at ?? null;
   }
 
   /** The chat's row, read once per wake-up: every change to it goes through setStatus. */

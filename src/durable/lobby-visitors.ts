@@ -176,6 +176,20 @@ export class LiveVisitors {
     this.visitorChanged(visitorId, [ws]);
   }
 
+  /** Erasure (docs/privacy.md): the visitor leaves the live list at once (their presence sockets
+   * close), with their pages and invitations. Answers how many sockets it closed. */
+  forget(visitorId: string): number {
+    const sockets = this.ctx.getWebSockets(visitorTag(visitorId));
+    this.visitorChanged(visitorId, sockets);
+    for (const ws of sockets) {
+      this.forgetPageLimit(ws);
+      closeQuietly(ws, 1000, "forgotten");
+    }
+    this.sql.exec("DELETE FROM invitations WHERE visitor_id = ?", visitorId);
+    this.pages.forget(visitorId);
+    return sockets.length;
+  }
+
   /** Drops invitations long expired (the alarm's sweep). */
   sweep(now: number): void {
     this.sql.exec("DELETE FROM invitations WHERE expires_at < ?", now - INVITATION_TTL_MS);

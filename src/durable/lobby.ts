@@ -590,6 +590,11 @@ export class Lobby extends DurableObject<Env> {
     return this.visitors.visit(visitorId);
   }
 
+  /** Erasure: the visitor is no longer live here, and their pages and invitations are gone. */
+  async forgetVisitor(visitorId: string): Promise<number> {
+    return this.visitors.forget(visitorId);
+  }
+
   /** Remembers, once, which account this object serves and whether it is a shard. */
   private settle(home: LobbyHome): void {
     if (this.home) return;

@@ -75,4 +75,9 @@ export class VisitPages {
   sweep(now: number): void {
     this.sql.exec("DELETE FROM visit_pages WHERE at < ?", now - KEEP_MS);
   }
+
+  /** Erasure: every page the visitor opened. */
+  forget(visitorId: string): void {
+    this.sql.exec("DELETE FROM visit_pages WHERE visitor_id = ?", visitorId);
+  }
 }

@@ -8,6 +8,7 @@ import type { ChatEvent } from "../shared/events.ts";
 import { indexRows, insertRows, type IndexRow } from "../server/search/index-writer.ts";
 import { reportFacts, writeFacts, type ReportFacts } from "../server/reports/report-writer.ts";
 import { fanOutWebhooks } from "../server/webhooks/fan-out.ts";
+import { isRetentionSweep, sweepRetention } from "./retention-sweep.ts";
 
 type Work = { message: Message; rows: IndexRow[]; facts: ReportFacts[]; event: ChatEvent };
 
@@ -39,6 +40,14 @@ function parse(body: unknown): ChatEvent | null {
 export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void> {
   const work: Work[] = [];
   for (const message of batch.messages) {
+    if (isRetentionSweep(message.body)) {
+      // Not a chat event: the next pass of a retention sweep (retention-sweep.ts).
+      await sweepRetention(env, message.body.accountId, message.body.after).then(
+        () => message.ack(),
+        () => message.retry({ delaySeconds: retryDelaySeconds(message.attempts) }),
+      );
+      continue;
+    }
     const event = parse(message.body);
     let rows: IndexRow[] | null = null;
     let facts: ReportFacts | null = null;

@@ -15,6 +15,7 @@ import { accountChatRoutes } from "./account-chats.ts";
 import { departmentRoutes } from "./departments.ts";
 import { BASE_PATH, describe } from "./openapi.ts";
 import { operatorRoutes } from "./operators.ts";
+import { privacyRoutes } from "./privacy.ts";
 import { reportAdminRoutes } from "./reports.ts";
 import { searchRoutes } from "./search.ts";
 import { settingsRoutes } from "./settings.ts";
@@ -54,6 +55,7 @@ const resources = new Hono<AppEnv>()
   .route("/", searchRoutes)
   .route("/", tagRoutes)
   .route("/", reportAdminRoutes)
+  .route("/", privacyRoutes)
   .route("/", webhookRoutes)
   .route("/", webhookDeliveryRoutes);
 

@@ -28,6 +28,7 @@ const TAGS: Record<Tag, string> = {
   Settings: "What the widget and the console read: display name, colours, texts, origins, files.",
   Chats: "The account's chats and their messages.",
   Tags: "The account's labels, which operators put on chats; the History list and search filter by them.",
+  Privacy: "One visitor's data: export it, or erase it everywhere (docs/privacy.md).",
   Reports: "Figures over a range of days: chats, answers, missed chats, durations, ratings, busiest hours.",
   Webhooks:
     "HTTPS endpoints that receive chat events, signed with the endpoint's secret (docs/webhooks.md), and their delivery log.",

@@ -7,6 +7,7 @@ import { accounts } from "../../../server/db/schema.ts";
 import { readSettings, updateSettings } from "../../../server/db/settings.ts";
 import { ProblemError } from "../../../server/problems.ts";
 import { validate } from "../../http.ts";
+import { sweepRetention } from "../../retention-sweep.ts";
 import type { AppEnv } from "../../app-env.ts";
 import { configChanged, routingChanged } from "./live.ts";
 import { describe } from "./openapi.ts";
@@ -58,7 +59,8 @@ export const settingsRoutes = new Hono<AppEnv>()
         id: "updateSettings",
         tag: "Settings",
         summary: "Change settings",
-        description: "Only the fields sent change. Open consoles are told at once (a `config_changed` lobby frame).",
+        description:
+          "Only the fields sent change. Open consoles are told at once (a `config_changed` lobby frame). Setting or lowering `retentionDays` deletes the chats that ended longer ago than that, within moments (docs/privacy.md).",
         input: "body",
         ok: { status: 200, description: "The settings as they are now.", schema: Settings },
       },
@@ -71,6 +73,8 @@ export const settingsRoutes = new Hono<AppEnv>()
       if (!settings) throw new ProblemError(404, "not_found", GONE);
       await configChanged(c.env, accountId, "settings");
       if (change.maxChatsPerOperator !== undefined) await routingChanged(c.env, accountId);
+      // Chats that ended before the new cutoff go now, not only those closing from here on.
+      if (typeof change.retentionDays === "number") c.executionCtx.waitUntil(sweepRetention(c.env, accountId));
       return c.json(settings);
     },
   );
