@@ -4,7 +4,7 @@
 // Email comes in through the email() handler: replies to chat transcripts (email/inbound.ts).
 // Chat events come in through the queue() handler, for the search index and webhooks (events.ts);
 // so do webhook deliveries, from their own queue (server/webhooks/deliver.ts).
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { secureHeaders } from "hono/secure-headers";
 import { problemResponse } from "../server/problems.ts";
 import { toProblemResponse } from "./http.ts";

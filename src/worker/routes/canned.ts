@@ -3,7 +3,7 @@
 // When the account allows it (setting operatorsManageOwnResponses, off by default as the manual
 // says), operators also create, edit and delete their own operator-level responses here.
 import { and, eq, inArray, or } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { ulid } from "ulid";
 import { OwnCannedCreate, OwnCannedUpdate } from "../../shared/admin-api.ts";
 import type { CannedResponse, CannedResponsesResponse } from "../../shared/protocol.ts";

@@ -1,6 +1,6 @@
 // A chat's history over HTTP, for its visitor, the account's operators and its API keys
 // (chat-access.ts checks who may).
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { HistoryQuery, type HistoryPage } from "../../shared/protocol.ts";
 import { requirePrincipal } from "../auth/guards.ts";
 import { findChatFor } from "../chat-access.ts";

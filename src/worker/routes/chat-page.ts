@@ -4,7 +4,7 @@
 // `<img …>` stays words). An unknown account gets a plain 404 page, never the console's SPA. The
 // chat itself is the widget's, calling the visitor API from Parley's own origin, which the origin
 // policy lets through (origin-policy.ts); the rate limits apply as to any widget.
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { readSettings } from "../../server/db/settings.ts";
 import type { AppEnv } from "../app-env.ts";
 

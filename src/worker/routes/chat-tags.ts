@@ -3,7 +3,7 @@
 // an open chat or an ended one. The chat's room keeps them and tells its operators
 // (durable/chat-tags.ts); visitors never learn of them.
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { ChatTagsRequest, type ChatTagsResponse, type TagsResponse } from "../../shared/tags.ts";
 import { requireOperator } from "../auth/guards.ts";
 import { database } from "../../server/db/index.ts";

@@ -1,7 +1,7 @@
 // A chat nobody took in time (or whose visitor cannot wait) continues by email: the chat's own
 // visitor leaves their address, and the chat waits again as an offline message whose answers are
 // mailed (docs/routing.md, "The longest wait"). The room does the work; this checks who asks.
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { chatRoomOf } from "../../durable/chat-room.ts";
 import { ContinueByEmailRequest, type ContinueByEmailResponse } from "../../shared/protocol.ts";
 import { requirePrincipal } from "../auth/guards.ts";

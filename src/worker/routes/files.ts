@@ -2,7 +2,7 @@
 // download that link opens. Who may: the chat's own visitor and the operators in the chat send;
 // whoever may read the chat's history (its visitor, its account's operators and API keys) may
 // ask for a link; the link itself, until it expires, opens that one file for whoever holds it.
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { ulid } from "ulid";
 import type { FileRefusal } from "../../durable/chat-room.ts";
 import { formatFileSize } from "../../shared/files.ts";

@@ -2,7 +2,7 @@
 // transferring a chat to a colleague or a department, inviting a colleague in, and joining a chat.
 // Mounted under /api/operator next to operator.ts.
 import { and, eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { lobbyShard } from "../../durable/lobby-address.ts";
 import {
   InvitationRequest,

@@ -1,7 +1,7 @@
 // Past chats for operators: the History list and full-text search over the operator's account
 // (src/server/search/search.ts). Any operator of the account may read any of its chats, as they
 // may open any of them (chat-access.ts).
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { HistoryFilters, SearchQuery, type HistoryListPage, type SearchPage } from "../../shared/history.ts";
 import { listHistory, pastChat, searchMessages } from "../../server/search/search.ts";
 import { ProblemError } from "../../server/problems.ts";

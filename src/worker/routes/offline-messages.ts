@@ -2,7 +2,7 @@
 // as an ordinary chat: an index row marked `offline`, a ChatRoom whose first message is the
 // visitor's text, and a place in the department's queue, so operators see it as a waiting
 // conversation, accept it and read it like any other. Nothing is lost while nobody is online.
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { OfflineMessageRequest, type OfflineMessageResponse } from "../../shared/protocol.ts";
 import type { AppEnv } from "../app-env.ts";
 import { validate } from "../http.ts";

@@ -1,6 +1,6 @@
 // Operator sign-in and the operator's own view of their chats.
 import { and, desc, eq, lt, sql } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import {
   ChatListQuery,
   OperatorLoginRequest,

@@ -2,7 +2,7 @@
 // operator… You are number 2 in the queue." Only the chat's own visitor may ask, and only about
 // that chat: the signed visitor token names account and chat, so the account's lobby answers
 // without a D1 read (the widget asks every ~10 s while waiting, docs/protocol.md).
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { lobbyOf } from "../../durable/lobby-address.ts";
 import type { QueuePositionResponse } from "../../shared/protocol.ts";
 import { requirePrincipal } from "../auth/guards.ts";

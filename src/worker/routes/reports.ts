@@ -1,6 +1,7 @@
 // Reports for the console: owners and admins see any figures of their account; an operator sees
 // only their own (the chats they answered), so a query for anyone else's is refused.
-import { Hono, type Context } from "hono";
+import { Hono } from "hono/tiny";
+import type { Context } from "hono";
 import { ReportQuery } from "../../shared/reports.ts";
 import { readReport, reportCsv } from "../../server/reports/report-reader.ts";
 import { ProblemError } from "../../server/problems.ts";

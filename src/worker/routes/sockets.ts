@@ -1,6 +1,6 @@
 // WebSocket routes. Each upgrade is authenticated here, before any object sees it; the object
 // learns who connects from a header only the Worker can set.
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { createMiddleware } from "hono/factory";
 import { PARTICIPANT_HEADER, type ConnectingParticipant } from "../../durable/chat-room.ts";
 import { lobbyOf } from "../../durable/lobby-address.ts";

@@ -2,7 +2,7 @@
 // (its token) or any operator of its account (the rule for reading its history, findChatFor) may
 // send it, during the chat or after it. The address must be one plain address (422 otherwise);
 // each chat sends at most TRANSCRIPTS_PER_HOUR an hour (429 with Retry-After).
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { TRANSCRIPTS_PER_HOUR, TranscriptRequest, type TranscriptResponse } from "../../shared/protocol.ts";
 import { parseRecipientAddress } from "../email/recipient-address.ts";
 import { requirePrincipal } from "../auth/guards.ts";

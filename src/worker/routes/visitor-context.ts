@@ -3,7 +3,7 @@
 // their presence socket) and the account's other chats with them (same visitor id or same email).
 // For the account's operators only: a visitor has no business reading what operators know of them.
 import { and, desc, eq, ne, or, sql } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { lobbyShard } from "../../durable/lobby-address.ts";
 import type { ChatSummary } from "../../shared/protocol.ts";
 import type { VisitorContext } from "../../shared/visitor-context.ts";

@@ -9,7 +9,7 @@
 // accepted like the widget's other public calls: the account must exist and the page's Origin
 // must be one of its allowedOrigins (origin-policy.ts), and one address may open only so many a
 // minute (rate-limit.ts).
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import * as v from "valibot";
 import { visitorHome } from "../../durable/lobby-address.ts";
 import { LOBBY_VISITOR_HEADER, type LobbyVisitorHeader } from "../../durable/lobby-visitors.ts";

@@ -1,6 +1,6 @@
 // A visitor starts a chat: the widget posts here and gets a token bound to account, visitor and chat.
 // Only from the account's allowed sites (origin-policy.ts).
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { lobbyOfInvitation } from "../../durable/lobby-address.ts";
 import { VisitorSessionRequest, type VisitorSessionResponse } from "../../shared/protocol.ts";
 import { ProblemError } from "../../server/problems.ts";

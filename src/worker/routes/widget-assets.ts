@@ -2,7 +2,7 @@
 // other sites needs: CORS (the chat part is an ES module, fetched in CORS mode) and caching.
 // `/widget.js` keeps one URL forever, so browsers may only keep it briefly and revalidate;
 // the chat part under `/widget/` has its content hash in its name and never changes.
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import type { AppEnv } from "../app-env.ts";
 
 const LOADER_CACHE = "public, max-age=300, stale-while-revalidate=86400";

@@ -1,7 +1,7 @@
 // What the widget needs before any chat: the account's public settings, its departments and
 // whether someone is online. Public and CORS-enabled; answers only the account's allowed sites.
 import { eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import * as v from "valibot";
 import { lobbyOf } from "../../durable/lobby-address.ts";
 import type { WidgetConfig } from "../../shared/widget-api.ts";

@@ -1,6 +1,6 @@
 // The account's chats, from the D1 index, and one chat with its messages from its ChatRoom.
 import { and, eq, gte, lt, sql } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { chatRoomOf } from "../../../durable/chat-room.ts";
 import { ChatDetail, ChatListQuery, MAX_CHAT_MESSAGES, pageOf } from "../../../shared/admin-api.ts";
 import { ChatSummarySchema, MAX_HISTORY_PAGE, type ChatMessage, type ChatSummary } from "../../../shared/protocol.ts";

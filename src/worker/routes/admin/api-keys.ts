@@ -6,7 +6,7 @@
 // keys are revoked; an owner made admin takes their owner keys down to admin with them.
 import { and, eq, isNull } from "drizzle-orm";
 import type { OperatorRole } from "../../../shared/protocol.ts";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { ulid } from "ulid";
 import { ApiKey, ApiKeyCreate, ApiKeyCreated, PageQuery, pageOf } from "../../../shared/admin-api.ts";
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from "../../auth/api-keys.ts";

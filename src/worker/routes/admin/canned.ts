@@ -2,7 +2,7 @@
 // created from the Control Panel). Every change is announced to the account's open consoles at
 // once with a `config_changed` lobby frame, so the canned-responses bar follows without a reload.
 import { and, eq, sql } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { ulid } from "ulid";
 import {
   CannedCreate,

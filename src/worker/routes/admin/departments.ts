@@ -1,7 +1,7 @@
 // Departments of the account. Deleting one takes its memberships and its canned responses with
 // it; its chats stay, with no department.
 import { and, eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { ulid } from "ulid";
 import { Department, DepartmentCreate, DepartmentUpdate, PageQuery, pageOf } from "../../../shared/admin-api.ts";
 import { database, isUniqueViolation } from "../../../server/db/index.ts";

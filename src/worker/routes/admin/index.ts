@@ -3,7 +3,7 @@
 // routes and schemas that serve and validate them. The document is generated at build time
 // (scripts/build-openapi.ts, part of `npm run build`) and served from the static assets, so
 // neither the generator nor @valibot/to-json-schema is part of the Worker.
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
 import { requireAdmin } from "../../auth/guards.ts";

@@ -6,7 +6,7 @@
 // password; and the last active owner can never be demoted or deactivated, so an account always
 // has someone who can run it. An admin's API key is held to exactly what the admin may do.
 import { and, eq, sql } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { ulid } from "ulid";
 import {
   Operator,

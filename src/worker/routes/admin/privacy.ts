@@ -1,6 +1,6 @@
 // Export and erasure of one person's data (docs/privacy.md), for admins: every chat in the
 // account with the visitor's email or visitor id. Both answer a page of chats at a time.
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import type { Context } from "hono";
 import {
   erasureReceiptSchema,

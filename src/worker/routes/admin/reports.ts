@@ -1,5 +1,5 @@
 // Reports for the admin API: the console's figures, as JSON or CSV (src/shared/reports.ts).
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { ReportQuery, reportSchema } from "../../../shared/reports.ts";
 import { validate } from "../../http.ts";
 import type { AppEnv } from "../../app-env.ts";

@@ -1,5 +1,5 @@
 // Full-text search over the account's chats for the admin API: the console's search, for keys.
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { SearchPageSchema, SearchQuery } from "../../../shared/history.ts";
 import { searchMessages } from "../../../server/search/search.ts";
 import { validate } from "../../http.ts";

@@ -1,6 +1,6 @@
 // The account itself and its settings, which the widget and the console read.
 import { eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { Account, Settings, SettingsUpdate } from "../../../shared/admin-api.ts";
 import { database } from "../../../server/db/index.ts";
 import { accounts } from "../../../server/db/schema.ts";

@@ -3,7 +3,7 @@
 // sign-in, not under the admin API. The invitation token is the only credential, and it travels
 // in the body (not the URL) so it stays out of logs.
 import { and, eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import {
   SignUpInvitationAccept,
   SignUpInvitationLookup,

@@ -2,7 +2,7 @@
 // most MAX_TAGS_PER_ACCOUNT. Deleting a tag takes it off every chat: D1's chat_tags by its
 // foreign key's cascade, each chat's room the next time it reads its tags (durable/chat-tags.ts).
 import { and, eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { ulid } from "ulid";
 import { PageQuery, pageOf } from "../../../shared/admin-api.ts";
 import { MAX_TAGS_PER_ACCOUNT, Tag, TagCreate, TagUpdate } from "../../../shared/tags.ts";

@@ -2,7 +2,7 @@
 // body goes out once more, as a new chain of attempts with the same event id (receivers that
 // already have it drop it by that id).
 import { and, eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { PageQuery, pageOf } from "../../../shared/admin-api.ts";
 import { WebhookDelivery } from "../../../shared/webhook-api.ts";
 import { database } from "../../../server/db/index.ts";

@@ -3,7 +3,7 @@
 // secret is answered by create and rotate only. After a rotation the previous secret keeps
 // signing alongside the new one for 24 hours, so receivers can switch without missing a delivery.
 import { and, eq, sql } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { ulid } from "ulid";
 import { PageQuery, pageOf } from "../../../shared/admin-api.ts";
 import {
