@@ -45,12 +45,14 @@ export function browserSuite(options: ConstructorParameters<typeof DevServer>[0]
       return opening;
     },
     /** A test visitor of the demo account speaking the WebSocket protocol; `null`: one who gives
-     * no name. With `departmentId` the chat waits in that department's queue. */
-    async visitor(name: string | null, departmentId?: string): Promise<VisitorBot> {
+     * no name. With `departmentId` the chat waits in that department's queue; `email`: the
+     * address the visitor gives. */
+    async visitor(name: string | null, departmentId?: string, email?: string): Promise<VisitorBot> {
       const bot = await VisitorBot.start(server.origin, {
         accountId: DEMO.accountId,
         name,
         ...(departmentId ? { departmentId } : {}),
+        ...(email ? { email } : {}),
       });
       bots.push(bot);
       return bot;

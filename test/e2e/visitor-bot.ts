@@ -12,7 +12,7 @@ import type {
 } from "../../src/shared/protocol.ts";
 
 /** `name: null`: an anonymous visitor, who gives no name (the server names them). */
-export type VisitorBotOptions = { name?: string | null; departmentId?: string; accountId: string };
+export type VisitorBotOptions = { name?: string | null; departmentId?: string; email?: string; accountId: string };
 
 const RECONNECT_DELAY_MS = 250;
 const MAX_RECONNECTS = 40;
@@ -53,6 +53,7 @@ export class VisitorBot {
       accountId: options.accountId,
       ...(name !== null ? { name } : {}),
       ...(options.departmentId ? { departmentId: options.departmentId } : {}),
+      ...(options.email ? { email: options.email } : {}),
     };
     const res = await fetch(`${origin}/api/visitor/sessions`, {
       method: "POST",

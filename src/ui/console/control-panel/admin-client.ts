@@ -2,6 +2,7 @@
 // operator's token like every other console request. Shapes come from the contract in
 // src/shared/admin-api.ts, imported as types only: importing its values would bring valibot and
 // every schema into the browser bundle.
+import type { ErasureReceipt, PrivacyExport, PrivacySubject } from "../../../shared/privacy.ts";
 import type * as v from "valibot";
 import type {
   ApiKey as ApiKeySchema,
@@ -63,6 +64,8 @@ export const MOST_CHATS: typeof MAX_CHATS_LIMIT = 100;
 export const MIN_REASSIGN: typeof MIN_REASSIGN_S = 30;
 export const MAX_REASSIGN: typeof MAX_REASSIGN_S = 3600;
 export const TAG_NAME_MAX: typeof MAX_TAG_NAME_LENGTH = 40;
+
+type PrivacySubjectInput = v.InferInput<typeof PrivacySubject>;
 
 const path = (resource: string, id?: string) =>
   id === undefined ? `${BASE}/${resource}` : `${BASE}/${resource}/${encodeURIComponent(id)}`;
@@ -145,5 +148,12 @@ export const admin = {
   settings: {
     get: () => request<Settings>(path("settings")),
     update: (body: SettingsChanges) => request<Settings>(path("settings"), { method: "PATCH", body }),
+  },
+  /** One visitor's data (docs/privacy.md): a page of their chats, or their chats erased. */
+  privacy: {
+    export: (subject: PrivacySubjectInput) =>
+      request<PrivacyExport>(path("privacy/export"), { method: "POST", body: subject }),
+    erase: (subject: PrivacySubjectInput) =>
+      request<ErasureReceipt>(path("privacy/erase"), { method: "POST", body: subject }),
   },
 };

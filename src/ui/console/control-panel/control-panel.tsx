@@ -14,6 +14,7 @@ import { hrefOf, navigate, type AdminPage } from "./route.ts";
 import { SettingsPage } from "./settings-page.tsx";
 import { TagsPage } from "./tags-page.tsx";
 import { WebhooksPage } from "./webhooks-page.tsx";
+import { PrivacyPage } from "./privacy-page.tsx";
 
 const PAGE_TITLES: Record<AdminPage, string> = {
   canned: "Canned responses",
@@ -22,6 +23,7 @@ const PAGE_TITLES: Record<AdminPage, string> = {
   operators: "Operators",
   "api-keys": "API keys",
   webhooks: "Webhooks",
+  privacy: "Privacy",
   settings: "Settings",
 };
 
@@ -90,6 +92,9 @@ export default function ControlPanel(props: {
           </Match>
           <Match when={props.page === "webhooks"}>
             <WebhooksPage />
+          </Match>
+          <Match when={props.page === "privacy"}>
+            <PrivacyPage />
           </Match>
           <Match when={props.page === "settings"}>
             <SettingsPage changes={props.settingsChanges} />
