@@ -18,6 +18,7 @@ import { operatorRoutes } from "./operators.ts";
 import { reportAdminRoutes } from "./reports.ts";
 import { searchRoutes } from "./search.ts";
 import { settingsRoutes } from "./settings.ts";
+import { storageRoutes } from "./storage.ts";
 import { tagRoutes } from "./tags.ts";
 import { webhookDeliveryRoutes } from "./webhook-deliveries.ts";
 import { webhookRoutes } from "./webhooks.ts";
@@ -46,6 +47,7 @@ const resources = new Hono<AppEnv>()
     }),
   )
   .route("/", settingsRoutes)
+  .route("/", storageRoutes)
   .route("/", departmentRoutes)
   .route("/", operatorRoutes)
   .route("/", cannedRoutes)
