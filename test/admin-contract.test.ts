@@ -72,6 +72,7 @@ const cases: Record<string, Case> = {
   "GET /account": {},
   "GET /settings": {},
   "PATCH /settings": { body: { greeting: "Hello there" }, invalid: { widgetColor: "blue" } },
+  "GET /storage": {},
   "GET /departments": { invalid: "?limit=0" },
   "POST /departments": { body: { name: "Billing" }, invalid: { name: "" } },
   "GET /departments/:id": {},

@@ -243,6 +243,7 @@ function routes(): Route[] {
     { method: "GET", path: `/api/operator/chats/${c}/context`, auth: "operator" },
     { method: "GET", path: "/api/operator/search?q=hello", auth: "operator" },
     { method: "GET", path: "/api/operator/reports?from=2026-01-01&to=2026-01-31", auth: "operator" },
+    { method: "GET", path: "/api/operator/storage", auth: "operator" },
     { method: "POST", path: `/api/operator/chats/${c}/accept`, auth: "operator" },
     { method: "GET", path: "/api/operator/canned-responses", auth: "operator" },
     {
@@ -297,6 +298,7 @@ function routes(): Route[] {
     { method: "GET", path: `${ADMIN}/account`, auth: "admin" },
     { method: "GET", path: `${ADMIN}/settings`, auth: "admin" },
     { method: "PATCH", path: `${ADMIN}/settings`, auth: "admin", body: { greeting: "Hello" } },
+    { method: "GET", path: `${ADMIN}/storage`, auth: "admin" },
     { method: "GET", path: `${ADMIN}/departments`, auth: "admin" },
     { method: "POST", path: `${ADMIN}/departments`, auth: "admin", body: { name: "Billing" } },
     { method: "GET", path: `${ADMIN}/departments/${home.salesId}`, auth: "admin" },

@@ -18,6 +18,7 @@ const titles: Record<number, string> = {
   429: "Too Many Requests",
   500: "Internal Server Error",
   502: "Bad Gateway",
+  507: "Insufficient Storage",
 };
 
 /** Thrown anywhere in a request; the app's error handler turns it into a problem response. */

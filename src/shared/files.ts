@@ -17,3 +17,9 @@ export function formatFileSize(bytes: number): string {
   const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, "KB"] : [bytes / (1024 * 1024), "MB"];
   return `${Math.round(value * 10) / 10} ${unit}`;
 }
+
+/** 350.5 MB, 1.2 GB: amounts of storage, as the quota and its use are told (binary units). */
+export function formatStorageSize(bytes: number): string {
+  const [value, unit] = bytes < 1024 ** 3 ? [bytes / 1024 ** 2, "MB"] : [bytes / 1024 ** 3, "GB"];
+  return `${Math.round(value * 10) / 10} ${unit}`;
+}

@@ -81,6 +81,8 @@ export const errorCodes = [
   "link_expired",
   "link_invalid",
   "range_not_satisfiable",
+  /** 507: the file would take the account past its storage quota (docs/storage.md). */
+  "storage_quota_exceeded",
   // Webhook endpoint URLs: see docs/webhooks.md.
   "webhook_url_invalid",
   "webhook_url_not_https",

@@ -24,6 +24,10 @@ export type WidgetConfig = {
   /** The largest file a visitor may send, in bytes (the account's `fileSizeLimitBytes`): the widget
    * refuses a larger one before uploading and names the limit. */
   fileSizeLimitBytes: number;
+  /** Only when the account's file storage has less left than `fileSizeLimitBytes`: the bytes left,
+   * so the widget refuses a file that cannot be stored now before uploading it. Absent otherwise,
+   * so the account's usage is not told to visitors while there is room. */
+  storageLeftBytes?: number;
   /** Whether any operator who could take a chat without a department (or, with `?department=`,
    * a chat of that department) is online now. */
   online: boolean;

@@ -21,6 +21,7 @@ import type { WebhookJob } from "../server/webhooks/fan-out.ts";
 import { transcriptRoutes } from "./routes/transcripts.ts";
 import { downloadRoutes, fileRoutes } from "./routes/files.ts";
 import { operatorRoutes } from "./routes/operator.ts";
+import { operatorStorageRoutes } from "./routes/storage.ts";
 import { queueRoutes } from "./routes/queue.ts";
 import { continueByEmailRoutes } from "./routes/continue-by-email.ts";
 import { offlineMessageRoutes } from "./routes/offline-messages.ts";
@@ -67,6 +68,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/operator", reportRoutes)
   .route("/api/operator", chatTagRoutes)
   .route("/api/operator", visitorContextRoutes)
+  .route("/api/operator", operatorStorageRoutes)
   .route("/api/chats", chatHistoryRoutes)
   .route("/api/chats", transcriptRoutes)
   .route("/api/chats", fileRoutes)

@@ -279,3 +279,10 @@ export const webhookDeliveries = sqliteTable(
     index("webhook_deliveries_chat").on(t.chatId),
   ],
 );
+
+/** Bytes of files each account's chats hold in R2, against its storage quota (settings). Added
+ * when an upload completes, taken off when a chat's files are deleted. */
+export const storageUsage = sqliteTable("storage_usage", {
+  accountId: text("account_id").primaryKey(),
+  bytes: integer("bytes").notNull().default(0),
+});

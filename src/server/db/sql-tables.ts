@@ -119,10 +119,3 @@ export const auditLog = sqliteTable(
   },
   (t) => [index("audit_log_account").on(t.accountId, t.id), index("audit_log_at").on(t.at)],
 );
-
-/** Bytes of files each account's chats hold in R2, against its storage quota (settings). Added
- * when an upload completes, taken off when a chat's files are deleted. */
-export const storageUsage = sqliteTable("storage_usage", {
-  accountId: text("account_id").primaryKey(),
-  bytes: integer("bytes").notNull().default(0),
-});

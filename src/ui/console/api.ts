@@ -32,6 +32,7 @@ import type {
 } from "../../shared/protocol.ts";
 import type { HistoryChat, HistoryFilters, HistoryListPage, SearchPage } from "../../shared/history.ts";
 import { socketProtocols } from "../../shared/socket-auth.ts";
+import type { StorageUsage } from "../../shared/storage-api.ts";
 import type { ChatTagsRequest, ChatTagsResponse, TagsResponse } from "../../shared/tags.ts";
 import type { VisitorContext } from "../../shared/visitor-context.ts";
 import { session, tokenRejected } from "./session.ts";
@@ -121,6 +122,8 @@ export const api = {
       authenticated: false,
     }),
   me: () => request<OperatorProfile>("/api/operator/me"),
+  /** The account's file storage use and quota, asked before each upload. */
+  storage: () => request<StorageUsage>("/api/operator/storage"),
   /** Ends this session on the server too (its token is refused from then on, its sockets closed). */
   logout: () => request<void>("/api/operator/logout", { method: "POST" }),
   myChats: () => request<ChatsResponse>("/api/operator/chats?status=active"),

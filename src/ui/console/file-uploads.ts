@@ -2,8 +2,10 @@
 // and, when refused, the reason in words until the operator dismisses it. A stored file becomes
 // a message like any other (the server also broadcasts it; merging by seq keeps it once).
 import { createStore, type SetStoreFunction } from "solid-js/store";
+import { formatStorageSize } from "../../shared/files.ts";
 import type { ChatMessage } from "../../shared/protocol.ts";
 import { newUploadCid, uploadFile, type UploadOutcome } from "../common/file-upload.ts";
+import { api } from "./api.ts";
 import { session, tokenRejected } from "./session.ts";
 
 export type UploadItem = {
@@ -28,6 +30,15 @@ function describeFailure(outcome: Extract<UploadOutcome, { ok: false }>): string
   }
 }
 
+/** Why a file of `size` bytes cannot be stored now, or null when it fits (or when the usage could
+ * not be read: then the server decides, and says why if it refuses). */
+async function noRoomFor(size: number): Promise<string | null> {
+  const usage = await api.storage().catch(() => null);
+  if (!usage || usage.usedBytes + size <= usage.quotaBytes) return null;
+  const used = `${formatStorageSize(usage.usedBytes)} of ${formatStorageSize(usage.quotaBytes)} used`;
+  return `Not sent: the account's file storage is full (${used}). An admin can raise the quota in Settings.`;
+}
+
 export class FileUploads {
   /** A store, so a progress tick updates its item in place and the item's view stays put. */
   private readonly list: UploadItem[];
@@ -48,6 +59,20 @@ export class FileUploads {
     if (!token) return;
     const cid = newUploadCid();
     this.setList(this.list.length, { cid, name: file.name, size: file.size, sent: 0, failure: null });
+    // Cancel while the room is checked just drops the item.
+    this.aborts.set(cid, () => this.dismiss(cid));
+    void noRoomFor(file.size).then((full) => {
+      if (!this.list.some((item) => item.cid === cid)) return;
+      if (full) {
+        this.aborts.delete(cid);
+        return this.patch(cid, { failure: full });
+      }
+      this.start(cid, file, token);
+    });
+  }
+
+  /** Sends the file itself, with its progress. */
+  private start(cid: string, file: File, token: string): void {
     const upload = uploadFile({
       base: "",
       chatId: this.chatId,

@@ -12,6 +12,8 @@ export const fileEn = {
   fileTypeNotAllowed: "Files of this type cannot be sent here.",
   fileTypeMismatch: "The file's name does not match its content.",
   fileChatEnded: "The chat has ended.",
+  /** The account's file storage has no room for it (its quota). */
+  fileNoRoom: "This file cannot be sent now: there is no room for it.",
   fileFailed: "The file could not be sent. Please try again.",
 };
 export type FileTexts = typeof fileEn;
@@ -26,6 +28,7 @@ const fileDe: FileTexts = {
   fileTypeNotAllowed: "Dateien dieser Art können hier nicht gesendet werden.",
   fileTypeMismatch: "Der Name der Datei passt nicht zu ihrem Inhalt.",
   fileChatEnded: "Der Chat ist beendet.",
+  fileNoRoom: "Diese Datei kann gerade nicht gesendet werden: Es ist kein Platz dafür frei.",
   fileFailed: "Die Datei konnte nicht gesendet werden. Bitte versuchen Sie es noch einmal.",
 };
 

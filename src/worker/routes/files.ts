@@ -22,6 +22,8 @@ import { fileResponse } from "../files/download.ts";
 import { byteRange } from "../files/byte-range.ts";
 import { sanitizeFileName } from "../files/names.ts";
 import { fileKey, readHead, storeUpload } from "../files/store.ts";
+import { requireStorageRoom, storageFull } from "../files/quota.ts";
+import { countStorage, releaseStorage, storageUsed } from "../../server/storage-usage.ts";
 import { ProblemError, problemResponse } from "../../server/problems.ts";
 import { validate } from "../http.ts";
 import type { AppEnv } from "../app-env.ts";
@@ -96,6 +98,7 @@ export const fileRoutes = new Hono<AppEnv>()
       await c.req.raw.body?.cancel();
       return c.json({ message: prepared.existing } satisfies FileUploadResponse, 200);
     }
+    await requireStorageRoom(c.env, chat.accountId, settings.storageQuotaBytes, length);
 
     const reader = c.req.raw.body!.getReader();
     const ref: FileRef = { accountId: chat.accountId, chatId: chat.id, fileId: `f_${ulid()}` };
@@ -120,15 +123,23 @@ export const fileRoutes = new Hono<AppEnv>()
       throw error;
     }
 
-    // The bytes are stored; now the message. Should that fail, the bytes go too.
+    // The bytes are stored; now they count. Two uploads may both have passed the check above
+    // while the account had room for one: this adds the size only if it still fits, atomically
+    // in D1, so the one that does not fit is deleted and refused here.
+    if (!(await countStorage(c.env.DB, chat.accountId, length, settings.storageQuotaBytes))) {
+      await c.env.FILES.delete(key);
+      throw storageFull(await storageUsed(c.env.DB, c.env.FILES, chat.accountId), settings.storageQuotaBytes, length);
+    }
+    // Now the message. Should that fail, the bytes go too, and stop counting.
+    const forget = () => Promise.all([c.env.FILES.delete(key), releaseStorage(c.env.DB, chat.accountId, length)]);
     let recorded;
     try {
       recorded = await room.recordFile(who, cid, { id: ref.fileId, name, size: length, type });
     } catch (error) {
-      await c.env.FILES.delete(key);
+      await forget();
       throw error;
     }
-    if (!recorded.ok || !recorded.created) await c.env.FILES.delete(key);
+    if (!recorded.ok || !recorded.created) await forget();
     if (!recorded.ok) throw refusal(recorded.code);
     return c.json({ message: recorded.message } satisfies FileUploadResponse, recorded.created ? 201 : 200);
   })

@@ -9,6 +9,7 @@ import { isOpenAt } from "../../shared/business-hours.ts";
 import { database } from "../../server/db/index.ts";
 import { departments } from "../../server/db/schema.ts";
 import { readSettings } from "../../server/db/settings.ts";
+import { storageUsed } from "../../server/storage-usage.ts";
 import { ProblemError } from "../../server/problems.ts";
 import { validate } from "../http.ts";
 import type { AppEnv } from "../app-env.ts";
@@ -23,7 +24,7 @@ export const widgetRoutes = new Hono<AppEnv>().get("/config", validate("query", 
   const settings = await readSettings(c.env.DB, accountId);
   if (!settings) throw new ProblemError(404, "not_found", "There is no such account.");
   requireAllowedOrigin(settings, c.req.raw);
-  const [deps, online] = await Promise.all([
+  const [deps, online, used] = await Promise.all([
     database(c.env.DB)
       .select({ id: departments.id, name: departments.name, businessHours: departments.businessHours })
       .from(departments)
@@ -31,7 +32,9 @@ export const widgetRoutes = new Hono<AppEnv>().get("/config", validate("query", 
       .orderBy(departments.name)
       .all(),
     lobbyOf(c.env, accountId).onlineOperators(department ?? null),
+    storageUsed(c.env.DB, c.env.FILES, accountId),
   ]);
+  const storageLeftBytes = Math.max(0, settings.storageQuotaBytes - used);
   const chosen = department === undefined ? undefined : deps.find((d) => d.id === department);
   if (department !== undefined && !chosen)
     throw new ProblemError(404, "not_found", "This account has no such department.");
@@ -45,6 +48,7 @@ export const widgetRoutes = new Hono<AppEnv>().get("/config", validate("query", 
     language: settings.language,
     departments: deps.map((d) => ({ id: d.id, name: d.name, open: isOpenAt(d.businessHours, now) })),
     fileSizeLimitBytes: settings.fileSizeLimitBytes,
+    ...(storageLeftBytes < settings.fileSizeLimitBytes ? { storageLeftBytes } : {}),
     // Outside its business hours a department takes messages, not chats.
     online: online > 0 && isOpenAt(chosen?.businessHours, now),
   };

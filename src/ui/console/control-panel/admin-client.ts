@@ -32,6 +32,7 @@ import type {
 } from "../../../shared/admin-api.ts";
 import type { MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from "../../../shared/lobby-protocol.ts";
 import type { CannedLevel, CannedResponse } from "../../../shared/protocol.ts";
+import type { StorageUsage } from "../../../shared/storage-api.ts";
 import type { MAX_TAG_NAME_LENGTH, Tag, TagCreate, TagUpdate } from "../../../shared/tags.ts";
 import type {
   WebhookCreate,
@@ -149,6 +150,7 @@ export const admin = {
     get: () => request<Settings>(path("settings")),
     update: (body: SettingsChanges) => request<Settings>(path("settings"), { method: "PATCH", body }),
   },
+  storage: () => request<StorageUsage>(path("storage")),
   /** One visitor's data (docs/privacy.md): a page of their chats, or their chats erased. */
   privacy: {
     export: (subject: PrivacySubjectInput) =>

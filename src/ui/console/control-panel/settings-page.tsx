@@ -4,6 +4,7 @@ import { createEffect, createSignal, on, type Accessor } from "solid-js";
 import { announce } from "../components/live-region.tsx";
 import { admin, MOST_CHATS, type Settings, type SettingsChanges } from "./admin-client.ts";
 import { ChatPageLink } from "./chat-page-link.tsx";
+import { DataSettings } from "./data-settings.tsx";
 import { createAction, errorsFor, Field, FormProblem, numberOf, WhenLoaded } from "./forms.tsx";
 import { loadOnMount } from "./list-loader.ts";
 
@@ -21,6 +22,8 @@ const FIELDS = [
   "preChatForm",
   "language",
   "maxChatsPerOperator",
+  "storageQuotaBytes",
+  "retentionDays",
 ] as const;
 
 /** Lists are edited one entry a line (commas work too); blank lines are not entries. */
@@ -215,6 +218,8 @@ export function SettingsPage(props: { changes: Accessor<number> }) {
               label="Transcript sender name"
               hint="The sender of chat transcripts sent by email."
             />
+            <h3>Storage and retention</h3>
+            <DataSettings draft={d()} stored={loaded.value} edit={edit} problem={problem()} />
             <h3>Routing</h3>
             <OptionalNumberSetting
               key="maxChatsPerOperator"

@@ -102,6 +102,8 @@ export function createFiles(host: ChatHost, chat: VisitorChat, changed: () => vo
         return t.fileTypeMismatch;
       case "chat_closed":
         return t.fileChatEnded;
+      case "storage_quota_exceeded":
+        return t.fileNoRoom;
       default:
         return t.fileFailed;
     }
@@ -140,9 +142,12 @@ export function createFiles(host: ChatHost, chat: VisitorChat, changed: () => vo
       button.onclick = () => row.remove();
     };
     void (async () => {
-      // Over the account's limit: said at once, without starting a chat or sending a byte.
-      const limit = (await host.config)?.fileSizeLimitBytes;
+      // Over the account's limit, or more than its storage has left: said at once, without
+      // starting a chat or sending a byte.
+      const config = await host.config;
+      const limit = config?.fileSizeLimitBytes;
       if (limit && file.size > limit) return fail(tooLarge(t, limit));
+      if (file.size > (config?.storageLeftBytes ?? Infinity)) return fail(t.fileNoRoom);
       const session = await chat.sessionForFile();
       if (cancelled) return;
       if (!session) return fail(t.fileFailed);

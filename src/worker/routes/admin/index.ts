@@ -19,6 +19,7 @@ import { privacyRoutes } from "./privacy.ts";
 import { reportAdminRoutes } from "./reports.ts";
 import { searchRoutes } from "./search.ts";
 import { settingsRoutes } from "./settings.ts";
+import { storageRoutes } from "./storage.ts";
 import { tagRoutes } from "./tags.ts";
 import { webhookDeliveryRoutes } from "./webhook-deliveries.ts";
 import { webhookRoutes } from "./webhooks.ts";
@@ -47,6 +48,7 @@ const resources = new Hono<AppEnv>()
     }),
   )
   .route("/", settingsRoutes)
+  .route("/", storageRoutes)
   .route("/", departmentRoutes)
   .route("/", operatorRoutes)
   .route("/", cannedRoutes)
