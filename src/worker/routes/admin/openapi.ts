@@ -21,7 +21,8 @@ export type Tag =
   | "Chats"
   | "Tags"
   | "Reports"
-  | "Webhooks";
+  | "Webhooks"
+  | "Audit log";
 
 export type ErrorStatus = 401 | 403 | 404 | 409 | 413 | 415 | 422;
 
