@@ -29,6 +29,7 @@ import type {
   Settings,
   SettingsUpdate,
 } from "../../../shared/admin-api.ts";
+import type { AuditEntry } from "../../../shared/audit.ts";
 import type { MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from "../../../shared/lobby-protocol.ts";
 import type { CannedLevel, CannedResponse } from "../../../shared/protocol.ts";
 import type { MAX_TAG_NAME_LENGTH, Tag, TagCreate, TagUpdate } from "../../../shared/tags.ts";
@@ -41,7 +42,7 @@ import type {
 } from "../../../shared/webhook-api.ts";
 import { request } from "../api.ts";
 
-export type { Department, Operator, Settings, Tag, WebhookCreated, WebhookDelivery, WebhookEndpoint };
+export type { AuditEntry, Department, Operator, Settings, Tag, WebhookCreated, WebhookDelivery, WebhookEndpoint };
 export type ApiKey = v.InferOutput<typeof ApiKeySchema>;
 export type NewCanned = v.InferInput<typeof CannedCreate>;
 export type CannedChanges = v.InferInput<typeof CannedUpdate>;
@@ -141,6 +142,13 @@ export const admin = {
       request<WebhookDelivery>(`${path("webhooks", id)}/deliveries/${encodeURIComponent(deliveryId)}/resend`, {
         method: "POST",
       }),
+  },
+  auditLog: {
+    /** One page, newest first; `cursor` is the `nextCursor` of the page before. */
+    page: (cursor?: string) =>
+      request<Page<AuditEntry>>(
+        `${path("audit-log")}?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      ),
   },
   settings: {
     get: () => request<Settings>(path("settings")),

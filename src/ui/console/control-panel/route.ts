@@ -3,7 +3,16 @@
 // the server, so the Worker's asset routing has nothing to learn about these pages.
 import { createSignal } from "solid-js";
 
-const adminPages = ["canned", "departments", "tags", "operators", "api-keys", "webhooks", "settings"] as const;
+const adminPages = [
+  "canned",
+  "departments",
+  "tags",
+  "operators",
+  "api-keys",
+  "webhooks",
+  "settings",
+  "audit-log",
+] as const;
 export type AdminPage = (typeof adminPages)[number];
 /** `sign-up-invitation`: the link an invited operator is sent (#/invitation/<token>), opened signed out. */
 export type Route =
