@@ -3,7 +3,7 @@
 // sent, shown as text), next to a refused attempt made with an API key; older entries come with
 // "Load more".
 import { describe, expect, it } from "vitest";
-import { ALICE, byTestId, eventually, screenshot, signIn } from "./browser.ts";
+import { ALICE, byTestId, eventually, expectAccessible, screenshot, signIn } from "./browser.ts";
 import { browserSuite } from "./suite.ts";
 
 const suite = browserSuite();
@@ -65,6 +65,7 @@ describe("the Audit log page", () => {
       secret: "[redacted]",
     });
     await screenshot(page, "audit-log-01-entries");
+    await expectAccessible(page, "the Audit log page, with two entries unfolded");
 
     await byTestId(page, "cp-audit-more").click();
     await eventually(() => entries.count()).toBeGreaterThan(100);
