@@ -113,6 +113,7 @@ const cases: Record<string, Case> = {
   "POST /webhooks/:id/rotate-secret": {},
   "GET /webhooks/:id/deliveries": { invalid: "?limit=0" },
   "POST /webhooks/:id/deliveries/:deliveryId/resend": {},
+  "GET /audit-log": { invalid: "?cursor=abc" },
 };
 
 function split(route: string, id = "some-id") {
@@ -123,6 +124,15 @@ function split(route: string, id = "some-id") {
 function send(route: string, token: string | undefined, body?: unknown, id?: string, query = "") {
   const { method, path } = split(route, id);
   return admin(path + query, token, { method, ...(body === undefined ? {} : { json: body }) });
+}
+
+/** The newest audit log entry of the home account with this action ("METHOD /pattern"). */
+async function newestAuditEntry(action: string) {
+  const page = await expectJson<{ items: Record<string, unknown>[] }>(
+    await admin(`/audit-log?limit=1&action=${encodeURIComponent(action)}`, home.apiKey),
+    200,
+  );
+  return page.items[0];
 }
 
 describe("the route table", () => {
@@ -214,6 +224,7 @@ describe("the OpenAPI document", () => {
       "Message",
       "WebhookEndpoint",
       "WebhookDelivery",
+      "AuditEntry",
     ]) {
       expect(doc.components.schemas[name], name).toBeTruthy();
     }
@@ -265,6 +276,12 @@ describe("validation, on every route that takes input", () => {
         "validation_failed",
       );
       expect(unknown.errors?.join(" ")).toContain("sneaky");
+      // Refused, and recorded all the same: someone tried.
+      expect(await newestAuditEntry(route), route).toMatchObject({
+        action: route,
+        status: 422,
+        targetId: route.includes(":id") ? id : null,
+      });
     }
   });
 
@@ -398,5 +415,50 @@ describe("isolation between accounts", () => {
       id: other.id,
       name: "Company other",
     });
+  });
+});
+
+describe("the audit log, on every route that changes something", () => {
+  it("records each call with its route as the action, its target, its status and what was sent", async () => {
+    // Deletes go last, so every other route acts on something that is still there; what a create
+    // makes is what the routes after it work on.
+    const mutating = Object.entries(cases)
+      .filter(([route]) => !route.startsWith("GET "))
+      .sort(([a], [b]) => Number(a.startsWith("DELETE ")) - Number(b.startsWith("DELETE ")));
+    expect(mutating.length).toBeGreaterThan(0);
+    const made: Record<string, string> = {
+      departments: home.salesId,
+      operators: `${home.id}_bob`,
+      tags: tagId,
+      webhooks: webhookId,
+    };
+    const refused: string[] = [];
+    for (const [route, c] of mutating) {
+      const resource = route.split("/")[1]!;
+      const target = route.includes(":id") ? made[resource] : undefined;
+      expect(target ?? !route.includes(":id"), `${route}: nothing to act on`).toBeTruthy();
+      const res = await send(route, home.apiKey, c.body, target);
+      const answer = res.headers.get("Content-Type")?.includes("json") ? await res.json() : null;
+      if (res.status >= 300) refused.push(route);
+      let created: string | null = null;
+      if (res.status === 201) {
+        const holder = answer as Record<string, { id?: string } | string>;
+        created =
+          typeof holder.id === "string"
+            ? holder.id
+            : (Object.values(holder).find((v) => typeof v === "object") as { id: string }).id;
+        made[resource] = created;
+      }
+      expect(await newestAuditEntry(route), route).toMatchObject({
+        action: route,
+        actorKind: "apiKey",
+        actorId: `${home.id}_key`,
+        status: res.status,
+        targetId: target ?? created,
+        changes: c.body === undefined ? null : expect.any(Object),
+      });
+    }
+    // The only calls refused: a reorder that does not list the group, and a delivery that is not there.
+    expect(refused).toEqual(["PUT /canned-responses/order", "POST /webhooks/:id/deliveries/:deliveryId/resend"]);
   });
 });

@@ -56,6 +56,8 @@ let fileLink = "";
 let otherFileLink = "";
 let otherCannedId = "";
 let before = "";
+/** The audit log's last row before the corpus ran. */
+let auditMark = 0;
 const legitimateChats = new Set<string>();
 
 /** Everything the corpus must leave alone: every D1 table, and the watched chats' logs. */
@@ -66,6 +68,8 @@ async function snapshot(): Promise<string> {
   ).all<{ name: string }>();
   const state: Record<string, unknown> = {};
   for (const { name } of tables.results) {
+    // Refused admin requests are recorded in the audit log by design: checked on its own below.
+    if (name === "audit_log") continue;
     const rows = (await env.DB.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all<Record<string, unknown>>())
       .results;
     // The chat the legitimate-text case writes to is meant to change, and so is its search index.
@@ -204,6 +208,7 @@ beforeAll(async () => {
     ).status,
   ).toBe(200);
   before = await snapshot();
+  auditMark = (await env.DB.prepare("SELECT max(id) AS id FROM audit_log").first<{ id: number | null }>())?.id ?? 0;
 });
 
 afterAll(() => {
@@ -351,6 +356,7 @@ function routes(): Route[] {
     { method: "POST", path: `${ADMIN}/webhooks/${webhookId}/rotate-secret`, auth: "admin" },
     { method: "GET", path: `${ADMIN}/webhooks/${webhookId}/deliveries`, auth: "admin" },
     { method: "POST", path: `${ADMIN}/webhooks/${webhookId}/deliveries/whd_none/resend`, auth: "admin" },
+    { method: "GET", path: `${ADMIN}/audit-log?limit=10&action=POST%20*`, auth: "admin" },
     { method: "GET", path: "/api/operator/tags", auth: "operator" },
     { method: "PUT", path: `/api/operator/chats/${c}/tags`, auth: "operator", body: { tagIds: [tagId] } },
   ];
@@ -1150,6 +1156,11 @@ describe("after the whole corpus", () => {
   it("every case was refused clearly, and nothing changed", async () => {
     expect(failures.join("\n")).toBe("");
     expect(await snapshot()).toBe(before);
+    // The audit log grew by refused attempts only.
+    const accepted = await env.DB.prepare("SELECT action, status FROM audit_log WHERE id > ? AND status < 400")
+      .bind(auditMark)
+      .all();
+    expect(accepted.results).toEqual([]);
     // The corpus's size, so a shrinking corpus is noticed (docs/reliability.md quotes it).
     expect(caseCount).toBeGreaterThan(1500);
   });

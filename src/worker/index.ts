@@ -5,7 +5,6 @@
 // Chat events come in through the queue() handler, for the search index and webhooks (events.ts);
 // so do webhook deliveries, from their own queue (server/webhooks/deliver.ts).
 import { Hono } from "hono/tiny";
-import { secureHeaders } from "hono/secure-headers";
 import { problemResponse } from "../server/problems.ts";
 import { toProblemResponse } from "./http.ts";
 import type { AppEnv } from "./app-env.ts";
@@ -35,20 +34,10 @@ import { visitorRoutes } from "./routes/visitor.ts";
 import { widgetAssetRoutes } from "./routes/widget-assets.ts";
 import { widgetRoutes } from "./routes/widget.ts";
 import { widgetCors } from "./origin-policy.ts";
+import { apiSecurityHeaders } from "./security-headers.ts";
 
 export { ChatRoom } from "../durable/chat-room.ts";
 export { Lobby } from "../durable/lobby.ts";
-
-/** The API's answers are data, never pages: nothing in them may run, load or be framed. A route
- * that sets its own (file downloads) keeps it. No CORP header: the widget reads these cross-origin
- * under CORS. Parley sets no cookies at all (tokens travel in Authorization headers). */
-const apiSecurityHeaders = secureHeaders({
-  overwrite: false,
-  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-  crossOriginResourcePolicy: false,
-  crossOriginOpenerPolicy: false,
-  xFrameOptions: "DENY",
-});
 
 export const app = new Hono<AppEnv>()
   .use("/api/*", apiSecurityHeaders)

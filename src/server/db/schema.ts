@@ -286,3 +286,28 @@ export const storageUsage = sqliteTable("storage_usage", {
   accountId: text("account_id").primaryKey(),
   bytes: integer("bytes").notNull().default(0),
 });
+
+/** Every admin action (docs/privacy.md, "Audit log"): who, when, from which address, what. Rows
+ * are never changed and are deleted only when a year old (triggers in migrations/0011 refuse
+ * anything else). */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    /** Larger is later: the log lists newest first by it. */
+    id: integer("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    at: integer("at").notNull(),
+    actorKind: text("actor_kind", { enum: ["operator", "apiKey"] }).notNull(),
+    actorId: text("actor_id").notNull(),
+    actorName: text("actor_name"),
+    /** The client's address (CF-Connecting-IP), when known. */
+    address: text("address"),
+    /** "METHOD /path" of the admin API route, with its ids. */
+    action: text("action").notNull(),
+    targetId: text("target_id"),
+    status: integer("status").notNull(),
+    /** JSON of what was asked to change (the request body, secrets left out), or null. */
+    changes: text("changes"),
+  },
+  (t) => [index("audit_log_account").on(t.accountId, t.id), index("audit_log_at").on(t.at)],
+);

@@ -36,7 +36,15 @@ export type Principal =
     }
   /** `role`: what the key may do, as an operator of that role may; never more than its creator
    * (`createdBy`, null for keys made by the seed or the CLI) may do now. */
-  | { kind: "apiKey"; accountId: string; keyId: string; role: ApiKeyRole; createdBy: string | null };
+  | {
+      kind: "apiKey";
+      accountId: string;
+      keyId: string;
+      /** The key's name, for the audit log. */
+      name: string;
+      role: ApiKeyRole;
+      createdBy: string | null;
+    };
 
 export type PrincipalKind = Principal["kind"];
 export type OperatorPrincipal = Extract<Principal, { kind: "operator" }>;
@@ -83,6 +91,7 @@ export async function authenticate(request: Request, env: Env): Promise<Principa
       .select({
         id: apiKeys.id,
         accountId: apiKeys.accountId,
+        name: apiKeys.name,
         role: apiKeys.role,
         createdBy: apiKeys.createdBy,
         lastUsedAt: apiKeys.lastUsedAt,
@@ -115,7 +124,14 @@ export async function authenticate(request: Request, env: Env): Promise<Principa
     if (key.lastUsedAt === null || now - key.lastUsedAt >= LAST_USED_PRECISION_MS) {
       await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id));
     }
-    return { kind: "apiKey", accountId: key.accountId, keyId: key.id, role, createdBy: key.createdBy };
+    return {
+      kind: "apiKey",
+      accountId: key.accountId,
+      keyId: key.id,
+      name: key.name,
+      role,
+      createdBy: key.createdBy,
+    };
   }
 
   const verified = await verifyToken(token, env.AUTH_SECRET);

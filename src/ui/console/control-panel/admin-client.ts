@@ -30,6 +30,7 @@ import type {
   Settings,
   SettingsUpdate,
 } from "../../../shared/admin-api.ts";
+import type { AuditEntry } from "../../../shared/audit.ts";
 import type { MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from "../../../shared/lobby-protocol.ts";
 import type { CannedLevel, CannedResponse } from "../../../shared/protocol.ts";
 import type { StorageUsage } from "../../../shared/storage-api.ts";
@@ -43,7 +44,7 @@ import type {
 } from "../../../shared/webhook-api.ts";
 import { request } from "../api.ts";
 
-export type { Department, Operator, Settings, Tag, WebhookCreated, WebhookDelivery, WebhookEndpoint };
+export type { AuditEntry, Department, Operator, Settings, Tag, WebhookCreated, WebhookDelivery, WebhookEndpoint };
 export type ApiKey = v.InferOutput<typeof ApiKeySchema>;
 export type NewCanned = v.InferInput<typeof CannedCreate>;
 export type CannedChanges = v.InferInput<typeof CannedUpdate>;
@@ -145,6 +146,13 @@ export const admin = {
       request<WebhookDelivery>(`${path("webhooks", id)}/deliveries/${encodeURIComponent(deliveryId)}/resend`, {
         method: "POST",
       }),
+  },
+  auditLog: {
+    /** One page, newest first; `cursor` is the `nextCursor` of the page before. */
+    page: (cursor?: string) =>
+      request<Page<AuditEntry>>(
+        `${path("audit-log")}?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      ),
   },
   settings: {
     get: () => request<Settings>(path("settings")),

@@ -6,6 +6,7 @@ import { createEffect, For, Match, on, Switch, type Accessor } from "solid-js";
 import type { OperatorProfile } from "../../../shared/protocol.ts";
 import { admin } from "./admin-client.ts";
 import { ApiKeysPage } from "./api-keys-page.tsx";
+import { AuditLogPage } from "./audit-log-page.tsx";
 import { CannedPage } from "./canned-page.tsx";
 import { DepartmentsPage } from "./departments-page.tsx";
 import { loadOnMount } from "./list-loader.ts";
@@ -25,6 +26,7 @@ const PAGE_TITLES: Record<AdminPage, string> = {
   webhooks: "Webhooks",
   privacy: "Privacy",
   settings: "Settings",
+  "audit-log": "Audit log",
 };
 
 export default function ControlPanel(props: {
@@ -98,6 +100,9 @@ export default function ControlPanel(props: {
           </Match>
           <Match when={props.page === "settings"}>
             <SettingsPage changes={props.settingsChanges} />
+          </Match>
+          <Match when={props.page === "audit-log"}>
+            <AuditLogPage />
           </Match>
         </Switch>
       </div>

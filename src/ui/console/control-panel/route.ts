@@ -12,6 +12,7 @@ const adminPages = [
   "webhooks",
   "privacy",
   "settings",
+  "audit-log",
 ] as const;
 export type AdminPage = (typeof adminPages)[number];
 /** `sign-up-invitation`: the link an invited operator is sent (#/invitation/<token>), opened signed out. */

@@ -10,6 +10,8 @@ import { requireAdmin } from "../../auth/guards.ts";
 import { problemResponse } from "../../../server/problems.ts";
 import type { AppEnv } from "../../app-env.ts";
 import { apiKeyRoutes } from "./api-keys.ts";
+import { recordAdminActions } from "./audit.ts";
+import { auditLogRoutes } from "./audit-log.ts";
 import { cannedRoutes } from "./canned.ts";
 import { accountChatRoutes } from "./account-chats.ts";
 import { departmentRoutes } from "./departments.ts";
@@ -47,6 +49,9 @@ const resources = new Hono<AppEnv>()
       onError: () => problemResponse(413, "too_large", `Bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`),
     }),
   )
+  // After the limit, so the body it keeps is one the limit let through; before every resource, so
+  // every change any of them makes (and any they refuse) is in the audit log.
+  .use(recordAdminActions)
   .route("/", settingsRoutes)
   .route("/", storageRoutes)
   .route("/", departmentRoutes)
@@ -59,7 +64,8 @@ const resources = new Hono<AppEnv>()
   .route("/", reportAdminRoutes)
   .route("/", privacyRoutes)
   .route("/", webhookRoutes)
-  .route("/", webhookDeliveryRoutes);
+  .route("/", webhookDeliveryRoutes)
+  .route("/", auditLogRoutes);
 
 export const adminRoutes = new Hono<AppEnv>()
   // Public, and registered before the resources' auth middleware: Hono runs handlers in the order

@@ -32,6 +32,8 @@ const TAGS: Record<Tag, string> = {
   Reports: "Figures over a range of days: chats, answers, missed chats, durations, ratings, busiest hours.",
   Webhooks:
     "HTTPS endpoints that receive chat events, signed with the endpoint's secret (docs/webhooks.md), and their delivery log.",
+  "Audit log":
+    "Every request of this API that changed or tried to change something: who, when, from where, what was asked and the answer's status. Kept a year; not editable.",
 };
 
 const ERRORS: Record<ErrorStatus, string> = {

@@ -22,7 +22,8 @@ export type Tag =
   | "Tags"
   | "Reports"
   | "Webhooks"
-  | "Privacy";
+  | "Privacy"
+  | "Audit log";
 
 export type ErrorStatus = 401 | 403 | 404 | 409 | 413 | 415 | 422;
 
