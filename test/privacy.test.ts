@@ -209,6 +209,19 @@ describe("erasure", () => {
       200,
     );
     expect(again.chats).toEqual([]);
+    // The audit log records both erasures, without the person: a hash of the email stands for it.
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode("gone@example.org"));
+    const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const { results: audited } = await env.DB.prepare(
+      "SELECT changes FROM audit_log WHERE account_id = ? AND action = 'POST /privacy/erase' AND status = 200",
+    )
+      .bind(acme.id)
+      .all<{ changes: string }>();
+    expect(audited.map((row) => JSON.parse(row.changes))).toEqual([
+      { email: `sha256:${hex}` },
+      { email: `sha256:${hex}` },
+    ]);
+    expect(await d1Count("SELECT count(*) AS n FROM audit_log WHERE changes LIKE '%gone@example.org%'")).toBe(0);
     // A late event of the erased chat (the queue may still hold one) writes nothing back.
     expect(await d1Count("SELECT count(*) AS n FROM chats WHERE id = ?", mine.chatId)).toBe(0);
   });
@@ -256,6 +269,10 @@ describe("retention", () => {
       r.arrayBuffer(),
     );
     const chat = await endedChat(0);
+    await eventually(
+      () => searchHits("word0"),
+      (n) => n > 0,
+    );
     const room = chatRoomOf(env, chat.chatId);
     await room.applyRetention();
     expect(await runDurableObjectAlarm(room)).toBe(true);
@@ -269,6 +286,8 @@ describe("retention", () => {
     expect(await runDurableObjectAlarm(room)).toBe(true);
     expect(await roomRows(chat.chatId)).toEqual({ chat: 0, messages: 0, participants: 0 });
     expect(await d1Count("SELECT count(*) AS n FROM chats WHERE id = ?", chat.chatId)).toBe(0);
+    expect(await d1Count("SELECT count(*) AS n FROM message_index WHERE chat_id = ?", chat.chatId)).toBe(0);
+    expect(await searchHits("word0")).toBe(0);
     expect(await r2Keys(acme.id, chat.chatId)).toEqual([]);
   });
 

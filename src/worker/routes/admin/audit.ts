@@ -73,6 +73,24 @@ async function targetOf(c: Context<AppEnv>): Promise<string | null> {
   }
 }
 
+/** A privacy request names a person (email, visitor id): the log keeps a SHA-256 of each instead,
+ * so that it records that someone's data was exported or erased, and can confirm whose when given
+ * the same email, without keeping the person it was asked to forget. */
+async function withoutPerson(text: string): Promise<string> {
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    for (const name of ["email", "visitorId"]) {
+      const value = body[name];
+      if (typeof value !== "string") continue;
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value.trim().toLowerCase()));
+      body[name] = `sha256:${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+    }
+    return JSON.stringify(body);
+  } catch {
+    return text;
+  }
+}
+
 /** Deletes the rows older than a year, which is all the triggers allow to be deleted. */
 export async function pruneAuditLog(db: D1Database, now: number): Promise<void> {
   await database(db)
@@ -90,7 +108,8 @@ export const recordAdminActions = createMiddleware<AppEnv>(async (c, next) => {
   if (!route) return;
   const principal = c.var.principal;
   if (principal.kind === "visitor") return; // requireAdmin lets none through
-  const changes = await c.req.text().then(auditedChanges, () => null);
+  const text = await c.req.text().catch(() => "");
+  const changes = auditedChanges(route.path.includes("/privacy/") ? await withoutPerson(text) : text);
   try {
     await database(c.env.DB)
       .insert(auditLog)
