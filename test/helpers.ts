@@ -214,3 +214,19 @@ export async function deliverEmail(
   await worker.email(message, env);
   return delivery;
 }
+
+/** Polls `read` until `check` holds, and answers that value: for what follows through a queue
+ * (the search index, reports), seconds after the event. */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -20,6 +20,7 @@ import {
   seedAccount,
   startChat,
   type SeededAccount,
+  eventually,
 } from "./helpers.ts";
 
 let acme: SeededAccount;
@@ -28,17 +29,6 @@ const PNG = Uint8Array.from(
   atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="),
   (c) => c.charCodeAt(0),
 );
-
-/** Polls until `check` holds (the search index and reports follow through the queue). */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** A chat where the visitor writes, sends a file, Ann answers and writes a note, and the visitor rates. */
 async function fullChat(extra: Record<string, unknown>, word: string) {

@@ -21,6 +21,7 @@ import {
   seedAccount,
   startChat,
   type SeededAccount,
+  eventually,
 } from "./helpers.ts";
 
 let acme: SeededAccount;
@@ -31,17 +32,6 @@ const today = new Date().toISOString().slice(0, 10);
 
 async function report(query: string, token = ownerToken) {
   return expectJson<Report>(await call(`/api/operator/reports?${query}`, { token }), 200);
-}
-
-/** Polls until `check` holds: reports are fed through the queue, seconds after the event. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Hands these events to the consumer as the queue would, and checks it took them all. */

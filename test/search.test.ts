@@ -19,6 +19,7 @@ import {
   seedAccount,
   startChat,
   type SeededAccount,
+  eventually,
 } from "./helpers.ts";
 
 let acme: SeededAccount;
@@ -28,17 +29,6 @@ let otherToken: string;
 
 async function search(query: string, token = annToken) {
   return expectJson<SearchPage>(await call(`/api/operator/search?${query}`, { token }), 200);
-}
-
-/** Polls until `check` holds: the index is fed through the queue, seconds after the event. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const words = (page: SearchPage) =>

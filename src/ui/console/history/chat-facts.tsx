@@ -34,3 +34,29 @@ export function ChatFacts(props: { chat: HistoryChat; departments: DepartmentSum
     </span>
   );
 }
+
+/** A filter's select: "Any" (or `anyLabel`) and each of `options`, with `chosen` selected. */
+export function NamedChoice(props: {
+  name: string;
+  label: string;
+  options: Named[];
+  chosen: string | undefined;
+  anyLabel?: string;
+  testid?: string;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name} data-testid={props.testid}>
+        <option value="">{props.anyLabel ?? "Any"}</option>
+        <For each={props.options}>
+          {(option) => (
+            <option value={option.id} selected={option.id === props.chosen}>
+              {option.name}
+            </option>
+          )}
+        </For>
+      </select>
+    </label>
+  );
+}

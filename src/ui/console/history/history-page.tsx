@@ -9,7 +9,7 @@ import { api, ApiError, type HistoryQuery } from "../api.ts";
 import { fullTime } from "../format.ts";
 import { hrefOf, navigate } from "../control-panel/route.ts";
 import { PastChatView } from "./past-chat-view.tsx";
-import { ChatFacts, type Named } from "./chat-facts.tsx";
+import { ChatFacts, NamedChoice, type Named } from "./chat-facts.tsx";
 
 type Results =
   | { kind: "chats"; items: HistoryChat[]; nextCursor: string | null }
@@ -99,19 +99,7 @@ function HistoryList(props: { departments: DepartmentSummary[]; operators: Named
   const day = (ms: string | undefined, end = false) =>
     ms ? new Date(Number(ms) - (end ? 1 : 0)).toLocaleDateString("en-CA") : "";
   const choice = (name: string, label: string, options: Named[], chosen: string | undefined) => (
-    <label>
-      {label}
-      <select name={name}>
-        <option value="">Any</option>
-        <For each={options}>
-          {(option) => (
-            <option value={option.id} selected={option.id === chosen}>
-              {option.name}
-            </option>
-          )}
-        </For>
-      </select>
-    </label>
+    <NamedChoice name={name} label={label} options={options} chosen={chosen} />
   );
   return (
     <section class="history-page" aria-labelledby="history-title">

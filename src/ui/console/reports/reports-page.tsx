@@ -8,7 +8,7 @@ import type { DepartmentSummary } from "../../../shared/protocol.ts";
 import { ApiError, request } from "../api.ts";
 import { session } from "../session.ts";
 import { BackToChats } from "../history/history-page.tsx";
-import type { Named } from "../history/chat-facts.tsx";
+import { NamedChoice, type Named } from "../history/chat-facts.tsx";
 import { admin } from "../control-panel/admin-client.ts";
 import { DayChart } from "./day-chart.tsx";
 import { HeatMap } from "./heat-map.tsx";
@@ -81,19 +81,14 @@ export default function ReportsPage(props: { isAdmin: boolean; departments: Depa
     });
   }
   const choice = (name: "departmentId" | "operatorId", label: string, options: Named[]) => (
-    <label>
-      {label}
-      <select name={name} data-testid={`report-${name}`}>
-        <option value="">All</option>
-        <For each={options}>
-          {(option) => (
-            <option value={option.id} selected={option.id === filters()[name]}>
-              {option.name}
-            </option>
-          )}
-        </For>
-      </select>
-    </label>
+    <NamedChoice
+      name={name}
+      label={label}
+      options={options}
+      chosen={filters()[name]}
+      anyLabel="All"
+      testid={`report-${name}`}
+    />
   );
   return (
     <section class="reports-page" aria-labelledby="reports-title">

@@ -8,6 +8,7 @@ import {
   PrivacySubject,
   privacyExportSchema,
   type ErasureReceipt,
+  type ExportedChat,
   type PrivacyExport,
 } from "../../../shared/privacy.ts";
 import { chatRoomOf } from "../../../durable/chat-room.ts";
@@ -20,18 +21,8 @@ import { describe } from "./openapi.ts";
 /** Seven days: long enough to download an export's files. */
 const FILE_LINK_TTL_MS = 7 * 86_400_000;
 
-type ChatRow = {
-  id: string;
-  createdAt: number;
-  closedAt: number | null;
-  status: string;
-  departmentId: string | null;
-  visitorId: string;
-  visitorName: string;
-  visitorEmail: string | null;
-  visitorCountry: string | null;
-  visitorUserAgent: string | null;
-};
+/** A chat's index row, as the export shows it. */
+type ChatRow = Omit<ExportedChat, "messages" | "rating" | "files">;
 
 /** The subject's chats, oldest first, after `cursor` (a chat id). */
 async function chatsOf(c: Context<AppEnv>, subject: PrivacySubject, cursor?: string) {
