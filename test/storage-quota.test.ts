@@ -10,7 +10,7 @@ import type { StorageUsage } from "../src/shared/storage-api.ts";
 import type { WidgetConfig } from "../src/shared/widget-api.ts";
 import type { Settings } from "../src/shared/admin-api.ts";
 import { database } from "../src/server/db/index.ts";
-import { storageUsage } from "../src/server/db/schema.ts";
+import { storageUsage } from "../src/server/db/sql-tables.ts";
 import { releaseStorage } from "../src/server/storage-usage.ts";
 import { admin, call, expectJson, expectProblem, login, seedAccount, startChat } from "./helpers.ts";
 

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "../src/shared/admin-api.ts";
 import type { ChatTagsResponse, Tag, TagsResponse } from "../src/shared/tags.ts";
 import { database } from "../src/server/db/index.ts";
-import { chatTags } from "../src/server/db/schema.ts";
+import { chatTags } from "../src/server/db/sql-tables.ts";
 import {
   admin,
   call,

@@ -4,7 +4,7 @@
 // log is the ChatRoom's alone.
 import { and, eq, sql } from "drizzle-orm";
 import { database } from "../server/db/index.ts";
-import { chatOperators, chats } from "../server/db/schema.ts";
+import { chats } from "../server/db/schema.ts";
 import type { Participant, Rating } from "../shared/protocol.ts";
 
 /** Where the visitor was when the chat started (null: unknown). */
@@ -40,22 +40,23 @@ export async function recordChatStarted(
 }
 
 export async function recordOperatorJoined(db: D1Database, chatId: string, operatorId: string, at: number) {
-  const d1 = database(db);
   // Both or neither: `chat_operators` remembers everyone who has been in the chat (history and
-  // search filter by it), `operator_ids` who is in it now.
-  await d1.batch([
-    d1.insert(chatOperators).values({ chatId, operatorId }).onConflictDoNothing(),
-    d1
-      .update(chats)
-      .set({
-        // A missed chat an operator takes after all is under way like any other.
-        status: sql`CASE WHEN ${chats.status} IN ('waiting', 'missed') THEN 'active' ELSE ${chats.status} END`,
-        // Append the operator once: the JSON array of the operators in the chat now.
-        operatorIds: sql`CASE WHEN EXISTS (SELECT 1 FROM json_each(${chats.operatorIds}) WHERE value = ${operatorId})
-        THEN ${chats.operatorIds} ELSE json_insert(${chats.operatorIds}, '$[#]', ${operatorId}) END`,
-        updatedAt: at,
-      })
-      .where(eq(chats.id, chatId)),
+  // search filter by it), `operator_ids` who is in it now. A missed chat an operator takes after
+  // all is under way like any other; the operator is appended to the JSON array once.
+  await db.batch([
+    db
+      .prepare("INSERT INTO chat_operators (chat_id, operator_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+      .bind(chatId, operatorId),
+    db
+      .prepare(
+        `UPDATE chats SET
+           status = CASE WHEN status IN ('waiting', 'missed') THEN 'active' ELSE status END,
+           operator_ids = CASE WHEN EXISTS (SELECT 1 FROM json_each(operator_ids) WHERE value = ?2)
+             THEN operator_ids ELSE json_insert(operator_ids, '$[#]', ?2) END,
+           updated_at = ?3
+         WHERE id = ?1`,
+      )
+      .bind(chatId, operatorId, at),
   ]);
 }
 

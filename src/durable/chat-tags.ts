@@ -3,9 +3,6 @@
 // the list; D1 follows it. A tag deleted from the account goes from D1 by its foreign key's
 // cascade, and from a room the next time that room reads its tags for an operator
 // (`forgetDeletedTags`), so no room keeps or shows a tag that is gone.
-import { eq, sql } from "drizzle-orm";
-import { database } from "../server/db/index.ts";
-import { chatTags } from "../server/db/schema.ts";
 import type { Participant } from "../shared/protocol.ts";
 
 export const CHAT_TAGS_SCHEMA = `
@@ -30,14 +27,13 @@ export function writeTagIds(storage: SqlStorage, tagIds: readonly string[], by: 
 /** D1's copy of a chat's tags, replaced in one batch. Only tags of the chat's account that still
  * exist are written: one deleted since the Worker checked it is skipped, not a failed batch. */
 export async function mirrorChatTags(db: D1Database, chatId: string, accountId: string, tagIds: readonly string[]) {
-  const d = database(db);
-  await d.batch([
-    d.delete(chatTags).where(eq(chatTags.chatId, chatId)),
-    d
-      .insert(chatTags)
-      .select(
-        sql`SELECT ${chatId}, id FROM tags WHERE account_id = ${accountId} AND id IN (SELECT value FROM json_each(${JSON.stringify(tagIds)}))`,
-      ),
+  await db.batch([
+    db.prepare("DELETE FROM chat_tags WHERE chat_id = ?").bind(chatId),
+    db
+      .prepare(
+        "INSERT INTO chat_tags (chat_id, tag_id) SELECT ?1, id FROM tags WHERE account_id = ?2 AND id IN (SELECT value FROM json_each(?3))",
+      )
+      .bind(chatId, accountId, JSON.stringify(tagIds)),
   ]);
 }
 

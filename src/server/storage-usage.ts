@@ -2,20 +2,16 @@
 // (storage_usage) so that an upload can be checked against the account's storage quota without
 // listing the bucket. Uploads add to it (countStorage), deleting a chat's files takes away from
 // it (releaseStorage). docs/storage.md tells the whole story.
-import { eq, sql } from "drizzle-orm";
-import { database } from "./db/index.ts";
-import { storageUsage } from "./db/schema.ts";
 
 /** The bytes the account's files take now. An account without a row yet (its files were sent
  * before usage was counted) gets it computed once from R2, by listing every object under its
  * prefix, and stored. Should two requests do that at once, the first row written stays; an
  * upload stored in that moment may then be counted twice, which errs on the side of refusing. */
 export async function storageUsed(db: D1Database, bucket: R2Bucket, accountId: string): Promise<number> {
-  const row = await database(db)
-    .select({ bytes: storageUsage.bytes })
-    .from(storageUsage)
-    .where(eq(storageUsage.accountId, accountId))
-    .get();
+  const row = await db
+    .prepare("SELECT bytes FROM storage_usage WHERE account_id = ?")
+    .bind(accountId)
+    .first<{ bytes: number }>();
   if (row) return row.bytes;
   let bytes = 0;
   let cursor: string | undefined;
@@ -24,12 +20,12 @@ export async function storageUsed(db: D1Database, bucket: R2Bucket, accountId: s
     for (const object of page.objects) bytes += object.size;
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
-  const stored = await database(db)
-    .insert(storageUsage)
-    .values({ accountId, bytes })
-    .onConflictDoUpdate({ target: storageUsage.accountId, set: { bytes: sql`${storageUsage.bytes}` } })
-    .returning({ bytes: storageUsage.bytes })
-    .get();
+  const stored = await db
+    .prepare(
+      "INSERT INTO storage_usage (account_id, bytes) VALUES (?, ?) ON CONFLICT (account_id) DO UPDATE SET bytes = bytes RETURNING bytes",
+    )
+    .bind(accountId, bytes)
+    .first<{ bytes: number }>();
   return stored?.bytes ?? bytes;
 }
 
@@ -44,17 +40,14 @@ export async function countStorage(
   quotaBytes: number,
 ): Promise<boolean> {
   if (bytes > quotaBytes) return false;
-  const counted = await database(db)
-    .insert(storageUsage)
-    .values({ accountId, bytes })
-    .onConflictDoUpdate({
-      target: storageUsage.accountId,
-      set: { bytes: sql`${storageUsage.bytes} + ${bytes}` },
-      setWhere: sql`${storageUsage.bytes} + ${bytes} <= ${quotaBytes}`,
-    })
-    .returning({ bytes: storageUsage.bytes })
+  const counted = await db
+    .prepare(
+      `INSERT INTO storage_usage (account_id, bytes) VALUES (?1, ?2)
+       ON CONFLICT (account_id) DO UPDATE SET bytes = bytes + ?2 WHERE bytes + ?2 <= ?3 RETURNING bytes`,
+    )
+    .bind(accountId, bytes, quotaBytes)
     .all();
-  return counted.length > 0;
+  return counted.results.length > 0;
 }
 
 /** Takes deleted files' bytes off the account's usage (never below zero). For whatever deletes
@@ -62,8 +55,8 @@ export async function countStorage(
  * with no row yet needs nothing: its usage is computed from R2 when next needed. */
 export async function releaseStorage(db: D1Database, accountId: string, bytes: number): Promise<void> {
   if (bytes <= 0) return;
-  await database(db)
-    .update(storageUsage)
-    .set({ bytes: sql`max(0, ${storageUsage.bytes} - ${bytes})` })
-    .where(eq(storageUsage.accountId, accountId));
+  await db
+    .prepare("UPDATE storage_usage SET bytes = max(0, bytes - ?) WHERE account_id = ?")
+    .bind(bytes, accountId)
+    .run();
 }

@@ -179,19 +179,6 @@ export const chats = sqliteTable(
   ],
 );
 
-/** Every operator who has been in a chat (joined, whether or not they left since): history and
- * search filter by it. Not a foreign key to operators: a chat's history outlives its operators. */
-export const chatOperators = sqliteTable(
-  "chat_operators",
-  {
-    chatId: text("chat_id")
-      .notNull()
-      .references(() => chats.id, { onDelete: "cascade" }),
-    operatorId: text("operator_id").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.chatId, t.operatorId] }), index("chat_operators_operator").on(t.operatorId)],
-);
-
 /** The account's tag list (admin API, Control Panel); operators put them on chats. */
 export const tags = sqliteTable(
   "tags",
@@ -204,20 +191,6 @@ export const tags = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("tags_account_name").on(t.accountId, t.name)],
-);
-
-/** The tags on each chat, as its ChatRoom last reported them (the room holds the truth). */
-export const chatTags = sqliteTable(
-  "chat_tags",
-  {
-    chatId: text("chat_id")
-      .notNull()
-      .references(() => chats.id, { onDelete: "cascade" }),
-    tagId: text("tag_id")
-      .notNull()
-      .references(() => tags.id, { onDelete: "cascade" }),
-  },
-  (t) => [primaryKey({ columns: [t.chatId, t.tagId] }), index("chat_tags_tag").on(t.tagId)],
 );
 
 /** An account's webhook endpoints (docs/webhooks.md). The secrets sign deliveries, so they are
@@ -279,13 +252,6 @@ export const webhookDeliveries = sqliteTable(
     index("webhook_deliveries_chat").on(t.chatId),
   ],
 );
-
-/** Bytes of files each account's chats hold in R2, against its storage quota (settings). Added
- * when an upload completes, taken off when a chat's files are deleted. */
-export const storageUsage = sqliteTable("storage_usage", {
-  accountId: text("account_id").primaryKey(),
-  bytes: integer("bytes").notNull().default(0),
-});
 
 /** Every admin action (docs/privacy.md, "Audit log"): who, when, from which address, what. Rows
  * are never changed and are deleted only when a year old (triggers in migrations/0011 refuse

@@ -5,7 +5,7 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { participantKinds, ratings } from "../../shared/protocol.ts";
 import { DURATION_BOUNDS_S, FIRST_ANSWER_BOUNDS_S } from "../../shared/reports.ts";
-import { chats } from "./schema.ts";
+import { chats, tags } from "./schema.ts";
 
 /** What full-text search finds: each text, file and note message of every chat, and one row per
  * chat (seq 0, kind "visitor") with the visitor's name and email. Written only by the event
@@ -94,3 +94,37 @@ export const reportDays = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.accountId, t.dimension, t.key, t.day] })],
 );
+
+/** Every operator who has been in a chat (joined, whether or not they left since): history and
+ * search filter by it. Not a foreign key to operators: a chat's history outlives its operators. */
+export const chatOperators = sqliteTable(
+  "chat_operators",
+  {
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    operatorId: text("operator_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.operatorId] }), index("chat_operators_operator").on(t.operatorId)],
+);
+
+/** The tags on each chat, as its ChatRoom last reported them (the room holds the truth). */
+export const chatTags = sqliteTable(
+  "chat_tags",
+  {
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    tagId: text("tag_id")
+      .notNull()
+      .references(() => tags.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.tagId] }), index("chat_tags_tag").on(t.tagId)],
+);
+
+/** Bytes of files each account's chats hold in R2, against its storage quota (settings). Added
+ * when an upload completes, taken off when a chat's files are deleted. */
+export const storageUsage = sqliteTable("storage_usage", {
+  accountId: text("account_id").primaryKey(),
+  bytes: integer("bytes").notNull().default(0),
+});

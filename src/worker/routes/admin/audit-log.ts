@@ -1,7 +1,7 @@
 // Reading the audit log (audit.ts writes it): the caller's account only, newest first, paged by
 // the rows' ids (larger is later), filtered by who, which action and when.
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { pageOf } from "../../../shared/admin-api.ts";
 import { AuditEntry, AuditLogQuery } from "../../../shared/audit.ts";
 import { database } from "../../../server/db/index.ts";

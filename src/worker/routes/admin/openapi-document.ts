@@ -7,7 +7,7 @@
 // Workers runtime to check that the document served is the one these routes make.
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { toJsonSchema } from "@valibot/to-json-schema";
-import type { Hono } from "hono";
+import type { Hono } from "hono/tiny";
 import type { GenericSchema } from "valibot";
 import { ProblemSchema } from "../../../shared/protocol.ts";
 import { routeMetaOf, type RouteInput } from "../../route-meta.ts";

@@ -1,5 +1,5 @@
 // `GET /storage`: how much of the account's file storage quota its chats' files use.
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { StorageUsage } from "../../../shared/storage-api.ts";
 import type { AppEnv } from "../../app-env.ts";
 import { readStorageUsage } from "../../files/quota.ts";
