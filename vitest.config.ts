@@ -13,6 +13,9 @@ export default defineConfig({
           // The Workers tests run with live visitors sharded (wrangler.toml's default is 1, which
           // the e2e tests use), so both paths are exercised.
           LOBBY_VISITOR_SHARDS: "4",
+          // A room's events go out after 100 ms instead of a second: a room with a send pending is
+          // not evicted until it is done, and tests evict rooms and wait for the index often.
+          EVENTS_SEND_AFTER_MS: "100",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           // test/routing-simulation.test.ts replays a walk with ROUTING_SEED=<seed> npm test.
           ROUTING_SEED: process.env.ROUTING_SEED ?? "",

@@ -12,6 +12,7 @@ import {
 import {
   call,
   ChatClient,
+  eventually,
   join,
   login,
   operatorJoins,
@@ -340,6 +341,14 @@ describe("the log's in-memory seq and cids", () => {
     });
     visitor.send({ type: "message", cid: "rolled", text: "stored now" });
     expect(await visitor.next("ack")).toMatchObject({ cid: "rolled", seq: 2, text: "stored now" });
+    // Nor an event: the room's unsent messages in memory went with the rollback, so the search
+    // index gets seq 2 as stored, never the text that was rolled back.
+    const texts = () =>
+      env.DB.prepare("SELECT seq, text FROM message_index WHERE chat_id = ? AND kind = 'text' ORDER BY seq")
+        .bind(chat.chatId)
+        .all<{ seq: number; text: string }>()
+        .then((result) => result.results);
+    expect(await eventually(texts, (rows) => rows.length > 0)).toEqual([{ seq: 2, text: "stored now" }]);
   });
 });
 

@@ -4,7 +4,8 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ChatEvent } from "../src/shared/events.ts";
+import { unfoldQueued, type ChatEvent, type MessagesCreatedRun } from "../src/shared/events.ts";
+import type { ChatMessage } from "../src/shared/protocol.ts";
 import type { HistoryListPage, SearchPage } from "../src/shared/history.ts";
 import { chatRoomOf, type ChatRoom } from "../src/durable/chat-room.ts";
 import { consumeEvents, retryDelaySeconds } from "../src/worker/events.ts";
@@ -174,6 +175,48 @@ describe("the event pipeline", () => {
       { seq: 2, kind: "text", text: "second albatross" },
     ]);
     expect((await search("q=albatross")).items.map((hit) => hit.seq)).toEqual([2, 1]);
+  });
+
+  it("unfolds a run of a chat's messages (one queue message) into an event per message", async () => {
+    const { chatId } = await chatWith(acme, []);
+    // The chat's own row (its chat.started event) first.
+    await eventually(
+      () => indexRows(chatId),
+      (rows) => rows.length === 1,
+    );
+    const message = (seq: number, text: string): ChatMessage => ({
+      seq,
+      cid: `v${seq}`,
+      kind: "text",
+      event: null,
+      author: { kind: "visitor", id: "x", name: "Vera Visitor" },
+      text,
+      at: Date.now(),
+    });
+    const run: MessagesCreatedRun = {
+      type: "messages.created",
+      accountId: acme.id,
+      chatId,
+      messages: [message(1, "a cormorant dives"), message(2, "a cormorant surfaces")],
+    };
+    // The run, the run again (a redelivery) and one of its messages alone: each seq once.
+    const bodies = [run, run, unfoldQueued(run)[1]!, { ...run, messages: "not a list" }];
+    const messages = createMessageBatch(
+      "parley-events",
+      bodies.map((body, i) => ({ id: `run-${i}`, timestamp: new Date(), attempts: 1, body: JSON.stringify(body) })),
+    );
+    const ctx = createExecutionContext();
+    await consumeEvents(messages, env);
+    const result = await getQueueResult(messages, ctx);
+    // The last is not a run of ours: dropped, never retried.
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks.sort()).toEqual(["run-0", "run-1", "run-2", "run-3"]);
+    expect(await indexRows(chatId)).toEqual([
+      { seq: 0, kind: "visitor", text: "Vera Visitor" },
+      { seq: 1, kind: "text", text: "a cormorant dives" },
+      { seq: 2, kind: "text", text: "a cormorant surfaces" },
+    ]);
+    expect(unfoldQueued(run).map((event) => event.id)).toEqual([`${chatId}.1`, `${chatId}.2`]);
   });
 
   it("retries only the event that fails, and acks the rest of its batch", async () => {

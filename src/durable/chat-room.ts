@@ -58,7 +58,8 @@ import {
   rememberAnswerAddress,
 } from "./answer-mail.ts";
 import { ChatLog, type Audience } from "./chat-log.ts";
-import { EventOutbox, OUTBOX_SCHEMA, type OtherChatEvent } from "./event-outbox.ts";
+import { EventOutbox, OUTBOX_SCHEMA, SEND_AFTER_MS, type OtherChatEvent } from "./event-outbox.ts";
+import { messageJson } from "./message-json.ts";
 import type { Without } from "../shared/events.ts";
 import { CHAT_TAGS_SCHEMA, forgetDeletedTags, mirrorChatTags, readTagIds, writeTagIds } from "./chat-tags.ts";
 import { acceptTagged, attach, attachmentOf, closeQuietly, sendQuietly } from "./sockets.ts";
@@ -218,6 +219,7 @@ export class ChatRoom extends DurableObject<Env> {
               messagesAfter: (seq, limit) => this.log.after(seq, limit, "staff"),
             },
             () => this.alarmBy(Date.now() + EVENTS_RETRY_MS),
+            positiveNumber(env.EVENTS_SEND_AFTER_MS, SEND_AFTER_MS),
           );
     // Events a crash left unsent go out now that the room is awake again.
     if (this.events?.pending()) this.events.sendSoon();
@@ -1083,7 +1085,7 @@ export class ChatRoom extends DurableObject<Env> {
       this.sql,
       (fn) => this.ctx.storage.transactionSync(fn),
       // The log is the outbox of its messages' events: a new one only needs sending.
-      () => this.events?.sendSoon(),
+      (message) => this.events?.appended(message),
     );
   }
 
@@ -1176,13 +1178,14 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** Answers a sent message with its ack: the message as stored. `andBroadcast`: a new one also
-   * goes to everyone else (or those it passes). The message is serialised once for both frames. */
+   * goes to everyone else (or those it passes). The message is serialised once for both frames
+   * (and its event: messageJson). */
   private acknowledge(
     ws: WebSocket,
     message: ChatMessage,
     andBroadcast: boolean | ((participant: SocketAttachment) => boolean) = false,
   ): undefined {
-    const json = JSON.stringify(message);
+    const json = messageJson(message);
     // `{"type":"ack",` + the message's fields: the AckFrame, without a second serialisation.
     sendQuietly(ws, `{"type":"ack",${json.slice(1)}`);
     if (andBroadcast)

@@ -2,19 +2,24 @@
 // acknowledgement path: the sender's ack never waits for the queue.
 //
 // Messages need no extra write: the message log is their outbox. The room remembers up to which
-// seq the queue has taken its messages (`published_seq`) and sends the rest, read from the log.
+// seq the queue has taken its messages (`published_seq`) and sends the rest. Those appended since
+// the object woke are kept in memory until sent, so a send does not read back from the log what
+// was just written to it (a CPU profile of a busy chat put reading the rows again at an eighth
+// of its time); after a wake-up, a rollback or a long queue outage they are read from the log.
+// A run of messages goes as one queue message (MessagesCreatedRun), their JSON as the ack carried it.
 // The rarer events (started, rated, closed, transferred, tagged) are written to the `outbox`
 // table in the same storage transaction as the change they describe, with the log's last seq at
 // that moment, so that a send puts every event in the order it happened.
 //
 // Nothing leaves the room's storage before the queue has taken it: a send that fails is tried
 // again by the room's alarm, and what a crash left unsent goes out at the object's next wake-up. So
-// an event may be sent twice (a crash between the send and the write that records it), never
-// lost; consumers deduplicate by its id. Events gather for SEND_AFTER_MS before a send, and while
-// one send is in flight new events wait and go together in the next, so a busy chat makes a few
-// sends a second, not one per message.
-import type { ChatEvent, NewChatEvent } from "../shared/events.ts";
+// an event may be sent twice (a crash after the send, before what it took is written), never
+// lost; consumers deduplicate by its id. Events gather for
+// SEND_AFTER_MS before a send, and while one send is in flight new events wait and go together in
+// the next, so a busy chat makes about one send a second, not one per message.
+import type { ChatEvent, MessagesCreatedRun, NewChatEvent } from "../shared/events.ts";
 import type { ChatMessage } from "../shared/protocol.ts";
+import { messageJson } from "./message-json.ts";
 
 export const OUTBOX_SCHEMA = `
 CREATE TABLE IF NOT EXISTS outbox (n INTEGER PRIMARY KEY, after_seq INTEGER NOT NULL, body TEXT NOT NULL);
@@ -22,15 +27,22 @@ CREATE TABLE IF NOT EXISTS outbox_state (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1), published_seq INTEGER NOT NULL, last_other INTEGER NOT NULL
 );`;
 
-/** How long events gather before a send. Each sendBatch is a call out of the room that costs
+/** How long events gather before a send, unless EVENTS_SEND_AFTER_MS says otherwise. Each sendBatch is a call out of the room that costs
  * far more than the events in it (npm run bench: a send per message took 40 % of a busy chat's
- * throughput); a quarter second lets a busy chat's messages go a dozen at a time, and adds that
- * much to how late search, reports and webhooks hear of them. */
-const SEND_AFTER_MS = 250;
+ * throughput, a send every quarter second still about a tenth); a second lets a busy chat's
+ * messages go fifty at a time, in one queue message, and adds that much to how late search,
+ * reports and webhooks hear of them. */
+export const SEND_AFTER_MS = 1_000;
 
-/** Queue limits: at most 100 messages and 256 KB per sendBatch. */
+/** Queue limits: at most 100 messages and 256 KB per sendBatch, 128 KB per message. A send takes
+ * at most 100 events and 120,000 bytes (counted as if every character took three), so that even
+ * a run of all its messages fits one queue message. */
 const MAX_SEND_COUNT = 100;
-const MAX_SEND_BYTES = 200_000;
+const MAX_SEND_BYTES = 120_000;
+
+/** Unsent messages kept in memory at most; past that (the queue refusing for a long while) the
+ * outbox lets them go and reads them from the log when it can send again. */
+const MAX_RECENT = 1_000;
 
 /** What the outbox reads of its room. */
 export type OutboxRoom = {
@@ -44,6 +56,7 @@ export type OutboxRoom = {
 export type OtherChatEvent = Exclude<NewChatEvent, { type: "message.created" }>;
 
 type OtherRow = { n: number; after_seq: number; body: string };
+/** An event waiting to be sent: a message's (its JSON, to go in a run) or another's (its body). */
 type Pending = { order: [number, number]; body: string; seq?: number; n?: number };
 
 export class EventOutbox {
@@ -52,6 +65,11 @@ export class EventOutbox {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Events came while a send was in flight: send again when it ends. */
   private more = false;
+  /** Messages appended since the object woke and not yet sent, consecutive seqs in order. */
+  private recent: ChatMessage[] = [];
+  /** The queue took messages whose seq `published_seq` does not say yet: the next message's
+   * write (or the next send, if none comes) records it. */
+  private unsaved = false;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -59,6 +77,7 @@ export class EventOutbox {
     private readonly room: OutboxRoom,
     /** Called when a send failed: the room makes sure `flush` runs again later (its alarm). */
     private readonly failed: (error: unknown) => Promise<void>,
+    private readonly sendAfterMs = SEND_AFTER_MS,
   ) {}
 
   /** Records an event other than a message's; call inside the transaction of the change it
@@ -77,9 +96,22 @@ export class EventOutbox {
     this.sendSoon();
   }
 
+  /** A message was stored (inside its append, so in its transaction): it needs sending. */
+  appended(message: ChatMessage): void {
+    const last = this.recent[this.recent.length - 1];
+    // Only a run of consecutive seqs can stand in for the log; anything else is read from it.
+    if ((last && last.seq + 1 !== message.seq) || this.recent.length >= MAX_RECENT) this.recent = [];
+    this.recent.push(message);
+    // In this message's write: what the queue took since the last one.
+    if (this.unsaved) this.write(this.read());
+    this.sendSoon();
+  }
+
   /** Drops what is kept in memory, after a transaction that added events rolled back. */
   forget(): void {
     this.state = undefined;
+    this.recent = [];
+    this.unsaved = false;
   }
 
   pending(): boolean {
@@ -88,7 +120,7 @@ export class EventOutbox {
     );
   }
 
-  /** Sends within SEND_AFTER_MS, with whatever else comes meanwhile; a send under way sends
+  /** Sends within `sendAfterMs`, with whatever else comes meanwhile; a send under way sends
    * again when it ends. */
   sendSoon(): void {
     if (this.sending) {
@@ -100,7 +132,7 @@ export class EventOutbox {
       this.sending = this.sendAll()
         .catch((error: unknown) => this.failed(error))
         .finally(() => (this.sending = undefined));
-    }, SEND_AFTER_MS);
+    }, this.sendAfterMs);
   }
 
   /** Sends everything pending now; throws if the queue refuses. */
@@ -116,10 +148,20 @@ export class EventOutbox {
     do {
       this.more = false;
       for (let batch = this.batch(); batch.length > 0; batch = this.batch()) {
-        await this.queue.sendBatch(batch.map((item) => ({ body: item.body, contentType: "text" as const })));
+        await this.queue.sendBatch(this.queueMessages(batch).map((body) => ({ body, contentType: "text" as const })));
         const seqs = batch.flatMap((item) => (item.seq === undefined ? [] : [item.seq]));
         const others = batch.flatMap((item) => (item.n === undefined ? [] : [item.n]));
-        if (seqs.length) this.write({ ...this.read(), published: Math.max(...seqs) });
+        if (seqs.length) {
+          const published = Math.max(...seqs);
+          this.recent = this.recent.filter((message) => message.seq > published);
+          // Written now only if no message came meanwhile. A busy chat's next message carries the
+          // write (in its own commit, at next to no cost), where a write of its own after every
+          // send was a storage commit of its own that cost throughput (npm run bench). Until it is
+          // written, a restart sends those events again.
+          this.state = { ...this.read(), published };
+          if (this.recent.length === 0) this.write(this.state);
+          else this.unsaved = true;
+        }
         if (others.length) this.sql.exec("DELETE FROM outbox WHERE n <= ?", Math.max(...others));
       }
     } while (this.more);
@@ -130,18 +172,12 @@ export class EventOutbox {
     const chat = this.room.chat();
     if (!chat) return [];
     const { published } = this.read();
-    const messages = this.room.messagesAfter(published, MAX_SEND_COUNT);
+    const messages = this.unsentMessages(published);
+    // The message's JSON as the ack and the broadcast carried it, not made again.
     const pending: Pending[] = messages.map((message) => ({
       order: [message.seq, 0],
       seq: message.seq,
-      body: JSON.stringify({
-        id: `${chat.chatId}.${message.seq}`,
-        type: "message.created",
-        accountId: chat.accountId,
-        chatId: chat.chatId,
-        at: message.at,
-        message,
-      } satisfies ChatEvent),
+      body: messageJson(message),
     }));
     // An event recorded after message k goes after it and before message k + 1; when there are
     // more messages than were read, one recorded after those waits for them.
@@ -163,6 +199,43 @@ export class EventOutbox {
     return batch;
   }
 
+  /** The bodies of one sendBatch: each run of consecutive messages in `batch` as one
+   * MessagesCreatedRun, each other event as itself, in order. */
+  private queueMessages(batch: Pending[]): string[] {
+    const chat = this.room.chat()!;
+    const run: MessagesCreatedRun = {
+      type: "messages.created",
+      accountId: chat.accountId,
+      chatId: chat.chatId,
+      messages: [],
+    };
+    // `…,"messages":[` + the messages' JSON + `]}`: the run without parsing its messages again.
+    const head = JSON.stringify(run).slice(0, -2);
+    const bodies: string[] = [];
+    let messages: string[] = [];
+    for (const item of [...batch, undefined]) {
+      if (item?.seq !== undefined) messages.push(item.body);
+      else {
+        if (messages.length) bodies.push(`${head}${messages.join(",")}]}`);
+        messages = [];
+        if (item) bodies.push(item.body);
+      }
+    }
+    return bodies;
+  }
+
+  /** Up to MAX_SEND_COUNT messages after `published`: from memory when it holds every one of
+   * them, else from the log. */
+  private unsentMessages(published: number): ChatMessage[] {
+    if (published >= this.room.lastSeq()) return [];
+    const first = this.recent[0];
+    if (first && first.seq <= published + 1 && this.recent[this.recent.length - 1]!.seq === this.room.lastSeq()) {
+      const start = published + 1 - first.seq;
+      return this.recent.slice(start, start + MAX_SEND_COUNT);
+    }
+    return this.room.messagesAfter(published, MAX_SEND_COUNT);
+  }
+
   private read(): { published: number; lastOther: number } {
     this.state ??= (() => {
       const row = this.sql
@@ -180,5 +253,6 @@ export class EventOutbox {
       state.lastOther,
     );
     this.state = state;
+    this.unsaved = false;
   }
 }

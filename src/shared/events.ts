@@ -2,6 +2,7 @@
 // it (search, reports and webhooks). docs/protocol.md, "Events", describes them for
 // integrators. `id` is the same however often the queue delivers an event, so consumers
 // deduplicate by it: "<chatId>.<seq>" for a message, "<chatId>.e<n>" (1, 2, 3… per chat) for others.
+// Messages' events travel in runs (MessagesCreatedRun) and are unfolded by the consumer.
 import type { ChatMessage, Participant, Rating } from "./protocol.ts";
 
 type EventBase = {
@@ -51,6 +52,33 @@ export type ChatEvent =
   | ChatTaggedEvent
   | ChatMissedEvent;
 export type ChatEventType = ChatEvent["type"];
+
+/** How a chat's new messages travel on the EVENTS queue: a run of consecutive ones in one queue
+ * message, each of them a `message.created` event to every reader (`unfoldQueued`). A queue
+ * message per message made the local queue and the consumer handle a dozen times as many
+ * (docs/benchmarks.md). Only the queue carries it: readers see the events it unfolds into. */
+export type MessagesCreatedRun = {
+  type: "messages.created";
+  accountId: string;
+  chatId: string;
+  messages: ChatMessage[];
+};
+/** What one message on the EVENTS queue carries. */
+export type QueuedEvents = ChatEvent | MessagesCreatedRun;
+
+/** The events a queue message carries, in order. */
+export function unfoldQueued(body: QueuedEvents): ChatEvent[] {
+  if (body.type !== "messages.created") return [body];
+  const { accountId, chatId } = body;
+  return body.messages.map((message): MessageCreatedEvent => ({
+    id: `${chatId}.${message.seq}`,
+    type: "message.created",
+    accountId,
+    chatId,
+    at: message.at,
+    message,
+  }));
+}
 
 /** What a room hands its outbox; the outbox adds the id. */
 export type NewChatEvent = Without<ChatEvent, "id">;

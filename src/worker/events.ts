@@ -4,13 +4,14 @@
 // event is tried alone, so one bad event holds back no other, and only what still fails is retried
 // (with growing delays; after max_retries the queue moves it to the dead letter queue,
 // wrangler.toml). Every step is idempotent, so an event tried again is written and sent once.
-import type { ChatEvent } from "../shared/events.ts";
+import { unfoldQueued, type ChatEvent, type QueuedEvents } from "../shared/events.ts";
 import { indexRows, insertRows, type IndexRow } from "../server/search/index-writer.ts";
 import { reportFacts, writeFacts, type ReportFacts } from "../server/reports/report-writer.ts";
 import { fanOutWebhooks } from "../server/webhooks/fan-out.ts";
 import { isRetentionSweep, sweepRetention } from "./retention-sweep.ts";
 
-type Work = { message: Message; rows: IndexRow[]; facts: ReportFacts[]; event: ChatEvent };
+/** One queue message's events (a run of a chat's messages, or one other event) and their rows. */
+type Work = { message: Message; rows: IndexRow[]; facts: ReportFacts[]; events: ChatEvent[] };
 
 /** The statements that write these events' rows and facts, in one transaction. */
 function write(env: Env, work: Work[]): Promise<unknown> {
@@ -28,10 +29,12 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
 }
 
-function parse(body: unknown): ChatEvent | null {
+function parse(body: unknown): ChatEvent[] | null {
   try {
-    const event = (typeof body === "string" ? JSON.parse(body) : body) as ChatEvent | null;
-    return event && typeof event.type === "string" && typeof event.chatId === "string" ? event : null;
+    const queued = (typeof body === "string" ? JSON.parse(body) : body) as QueuedEvents | null;
+    if (!queued || typeof queued.type !== "string" || typeof queued.chatId !== "string") return null;
+    if (queued.type === "messages.created" && !Array.isArray(queued.messages)) return null;
+    return unfoldQueued(queued);
   } catch {
     return null;
   }
@@ -48,13 +51,20 @@ export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void
       );
       continue;
     }
-    const event = parse(message.body);
+    const events = parse(message.body);
     let rows: IndexRow[] | null = null;
-    let facts: ReportFacts | null = null;
+    let facts: ReportFacts[] = [];
     try {
-      if (event) [rows, facts] = [indexRows(event), reportFacts(event)];
+      if (events) {
+        rows = events.flatMap((event) => indexRows(event));
+        facts = events.flatMap((event) => {
+          const fact = reportFacts(event);
+          return fact ? [fact] : [];
+        });
+      }
     } catch {
       // Falls through: an event we cannot read.
+      rows = null;
     }
     if (!rows) {
       // Not an event of ours: retrying would never change that.
@@ -62,13 +72,13 @@ export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void
       message.ack();
       continue;
     }
-    work.push({ message, rows, facts: facts ? [facts] : [], event: event! });
+    work.push({ message, rows, facts, events: events! });
   }
   try {
     await write(env, work);
     // Before the acks: a failure retries.
     await fanOutWebhooks(
-      work.map((item) => item.event),
+      work.flatMap((item) => item.events),
       env,
     );
     for (const item of work) item.message.ack();
@@ -80,7 +90,7 @@ export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void
     const { message } = item;
     try {
       await write(env, [item]);
-      await fanOutWebhooks([item.event], env);
+      await fanOutWebhooks(item.events, env);
       message.ack();
     } catch {
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
