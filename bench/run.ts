@@ -505,6 +505,17 @@ try {
           }
         : {}),
     },
+    /** The same, round by round (each round's Parley over the same round's stored baseline): how
+     * far one round strays from the next on this machine, beside the whole run's figure above. */
+    ratioToStoredByRound: rounds.parley.map((p, k) => {
+      const s = rounds.stored[k]!;
+      const per = (r: Round, over: number) => r.counts.delivered / over;
+      const round3 = (n: number) => (Number.isFinite(n) ? Math.round(n * 1000) / 1000 : null);
+      return {
+        deliveriesPerSecond: round3(per(p, p.seconds) / per(s, s.seconds)),
+        deliveriesPerServerCpuSecond: round3(per(p, p.cpu.server) / per(s, s.cpu.server)),
+      };
+    }),
     ...(flags.apart ? { idleWorkerdRssMb: memory.idle } : {}),
     ...(visitors
       ? {
