@@ -5,7 +5,8 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { unfoldQueued, type ChatEvent, type MessagesCreatedRun } from "../src/shared/events.ts";
-import type { ChatMessage } from "../src/shared/protocol.ts";
+import { MAX_TEXT_LENGTH, type ChatMessage } from "../src/shared/protocol.ts";
+import { indexRows as rowsOfEvent, insertRows } from "../src/server/search/index-writer.ts";
 import type { HistoryListPage, SearchPage } from "../src/shared/history.ts";
 import { chatRoomOf, type ChatRoom } from "../src/durable/chat-room.ts";
 import { consumeEvents, retryDelaySeconds } from "../src/worker/events.ts";
@@ -217,6 +218,42 @@ describe("the event pipeline", () => {
       { seq: 2, kind: "text", text: "a cormorant surfaces" },
     ]);
     expect(unfoldQueued(run).map((event) => event.id)).toEqual([`${chatId}.1`, `${chatId}.2`]);
+  });
+
+  it("writes a batch too big for one D1 statement in several, every row once", async () => {
+    const { chatId } = await chatWith(acme, []);
+    await eventually(
+      () => indexRows(chatId),
+      (rows) => rows.length === 1,
+    );
+    // Three runs of 100 messages of the longest text, in letters that take two bytes each.
+    const long = (seq: number) => `${seq} ${"é".repeat(MAX_TEXT_LENGTH - 10)}`;
+    const runs: MessagesCreatedRun[] = [0, 1, 2].map((r) => ({
+      type: "messages.created",
+      accountId: acme.id,
+      chatId,
+      messages: Array.from({ length: 100 }, (_, i) => ({
+        seq: r * 100 + i + 1,
+        cid: `v${r * 100 + i + 1}`,
+        kind: "text" as const,
+        event: null,
+        author: { kind: "visitor" as const, id: "x", name: "Vera Visitor" },
+        text: long(r * 100 + i + 1),
+        at: Date.now(),
+      })),
+    }));
+    expect(insertRows(env.DB, runs.flatMap(unfoldQueued).flatMap(rowsOfEvent)).length).toBeGreaterThan(4);
+    const messages = createMessageBatch(
+      "parley-events",
+      runs.map((body, i) => ({ id: `big-${i}`, timestamp: new Date(), attempts: 1, body: JSON.stringify(body) })),
+    );
+    const ctx = createExecutionContext();
+    await consumeEvents(messages, env);
+    const result = await getQueueResult(messages, ctx);
+    expect(result.retryMessages).toEqual([]);
+    const rows = (await indexRows(chatId)).filter((row) => row.seq > 0);
+    expect(rows.map((row) => row.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(rows.every((row) => row.text === long(row.seq))).toBe(true);
   });
 
   it("retries only the event that fails, and acks the rest of its batch", async () => {

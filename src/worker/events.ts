@@ -17,10 +17,7 @@ type Work = { message: Message; rows: IndexRow[]; facts: ReportFacts[]; events: 
 function write(env: Env, work: Work[]): Promise<unknown> {
   const rows = work.flatMap((item) => item.rows);
   const facts = work.flatMap((item) => item.facts);
-  const statements = [
-    ...(rows.length ? [insertRows(env.DB, rows)] : []),
-    ...(facts.length ? [writeFacts(env.DB, facts)] : []),
-  ];
+  const statements = [...insertRows(env.DB, rows), ...(facts.length ? [writeFacts(env.DB, facts)] : [])];
   return statements.length ? env.DB.batch(statements) : Promise.resolve();
 }
 
