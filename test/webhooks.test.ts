@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { ChatEvent } from "../src/shared/events.ts";
+import { unfoldQueued, type ChatEvent } from "../src/shared/events.ts";
 import type { WebhookCreated, WebhookDelivery, WebhookEndpoint } from "../src/shared/webhook-api.ts";
 import { webhookEventTypes, type WebhookBody } from "../src/shared/webhooks.ts";
 import { deliverWebhooks, webhookRetryDelay } from "../src/server/webhooks/deliver.ts";
@@ -312,6 +312,35 @@ describe("fan-out from chat events", () => {
       chatId: "chat_fan",
       data: { departmentId: null, visitor: { id: "v_1", name: "Vera", email: null }, offline: true },
     } satisfies WebhookBody);
+  });
+
+  it("writes the deliveries of thousands of message events (a batch of runs) in a few statements, each once", async () => {
+    const account = await seedAccount("hooks-many");
+    const all = (await create(account)).endpoint;
+    const events = unfoldQueued({
+      type: "messages.created",
+      accountId: account.id,
+      chatId: "chat_many",
+      messages: Array.from({ length: 2000 }, (_, i) => ({
+        seq: i + 1,
+        cid: `v${i + 1}`,
+        kind: "text" as const,
+        event: null,
+        author: { kind: "visitor" as const, id: "v_1", name: "Vera" },
+        text: `message ${i + 1} ${"x".repeat(400)}`,
+        at: Date.now(),
+      })),
+    });
+    const send = vi.spyOn(env.WEBHOOK_DELIVERIES, "sendBatch").mockResolvedValue({} as never);
+    const batch = vi.spyOn(env.DB, "batch");
+    await fanOutWebhooks(events, env);
+    await fanOutWebhooks(events, env);
+    // D1 counts every statement of a batch against its queries per invocation: a few, not 2,000.
+    for (const [statements] of batch.mock.calls) expect(statements.length).toBeLessThan(20);
+    const rows = await deliveryRows(all.id);
+    expect(rows.map((row) => row.event_id)).toEqual(events.map((event) => event.id));
+    const queued = send.mock.calls.flatMap(([messages]) => [...messages].map((m) => (m.body as WebhookJob).id));
+    expect(queued.sort()).toEqual(rows.map((row) => row.id).sort());
   });
 
   it("sends a real chat's events through the queues: messages by visitor and operator, never notes or system lines", async () => {

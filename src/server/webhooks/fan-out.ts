@@ -14,6 +14,32 @@ export type WebhookJob = { id: string; since: number };
 
 const KEEP_LOG_MS = 7 * 86_400_000;
 
+/** id, endpoint_id, account_id, chat_id, event_id, event_type, payload. */
+type DeliveryRow = [string, string, string, string, string, string, string];
+
+/** Every row of a chunk in one statement, its rows one bound JSON array: a queue batch of runs
+ * may carry thousands of message events, and a statement each would pass D1's limit of queries
+ * per invocation. A row already there (the same endpoint and event) is skipped and not returned. */
+const INSERT_DELIVERIES = `INSERT INTO webhook_deliveries (id, endpoint_id, account_id, chat_id, event_id, event_type, payload)
+  SELECT r ->> 0, r ->> 1, r ->> 2, r ->> 3, r ->> 4, r ->> 5, r ->> 6 FROM (SELECT value AS r FROM json_each(?1)) WHERE true
+  ON CONFLICT (endpoint_id, event_id) DO NOTHING RETURNING id`;
+
+/** D1 takes a bound value of at most 2 MB: chunks of at most this many characters of payload,
+ * each at most six bytes in the JSON (a control character's escape), with room for the ids. */
+const MAX_CHUNK_CHARS = 300_000;
+
+function chunked(rows: DeliveryRow[]): DeliveryRow[][] {
+  const chunks: DeliveryRow[][] = [[]];
+  let chars = 0;
+  for (const row of rows) {
+    const size = row[6].length + 200;
+    if (chunks.at(-1)!.length && chars + size > MAX_CHUNK_CHARS) [chunks[chunks.length], chars] = [[], 0];
+    chunks.at(-1)!.push(row);
+    chars += size;
+  }
+  return chunks;
+}
+
 export async function fanOutWebhooks(events: ChatEvent[], env: Env): Promise<void> {
   const sendable = events.flatMap((event) => {
     const type = webhookTypeOf(event);
@@ -29,27 +55,25 @@ export async function fanOutWebhooks(events: ChatEvent[], env: Env): Promise<voi
   const since = Date.now();
   // A millisecond apart in their ids, so that the log (listed by id) keeps the events' order.
   let n = 0;
-  const insert = env.DB.prepare(
-    "INSERT INTO webhook_deliveries (id, endpoint_id, account_id, chat_id, event_id, event_type, payload) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint_id, event_id) DO NOTHING RETURNING id",
-  );
-  const inserts = sendable.flatMap(({ event, type }) =>
+  const rows = sendable.flatMap(({ event, type }) =>
     endpoints
       .filter((endpoint) => endpoint.account_id === event.accountId && endpoint.events.includes(`"${type}"`))
-      .map((endpoint) =>
-        insert.bind(
-          `whd_${ulid(since + n++)}`,
-          endpoint.id,
-          event.accountId,
-          event.chatId,
-          event.id,
-          type,
-          JSON.stringify(webhookBody(event, type)),
-        ),
-      ),
+      .map((endpoint): DeliveryRow => [
+        `whd_${ulid(since + n++)}`,
+        endpoint.id,
+        event.accountId,
+        event.chatId,
+        event.id,
+        type,
+        JSON.stringify(webhookBody(event, type)),
+      ]),
   );
-  if (!inserts.length) return;
+  if (!rows.length) return;
   const prune = env.DB.prepare("DELETE FROM webhook_deliveries WHERE created_at < ?").bind(since - KEEP_LOG_MS);
-  const written = await env.DB.batch<{ id: string }>([...inserts, prune]);
+  const written = await env.DB.batch<{ id: string }>([
+    ...chunked(rows).map((chunk) => env.DB.prepare(INSERT_DELIVERIES).bind(JSON.stringify(chunk))),
+    prune,
+  ]);
   const ids = written.flatMap((result) => result.results.map((row) => row.id));
   try {
     for (let i = 0; i < ids.length; i += 100)
