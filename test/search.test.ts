@@ -55,6 +55,18 @@ async function indexRows(chatId: string) {
   return results;
 }
 
+/** Hands these bodies to the events consumer as one queue batch (ids `<prefix>-<i>`); returns
+ * what it acked and retried. */
+async function consume(prefix: string, bodies: unknown[]) {
+  const messages = createMessageBatch(
+    "parley-events",
+    bodies.map((body, i) => ({ id: `${prefix}-${i}`, timestamp: new Date(), attempts: 1, body: JSON.stringify(body) })),
+  );
+  const ctx = createExecutionContext();
+  await consumeEvents(messages, env);
+  return getQueueResult(messages, ctx);
+}
+
 beforeAll(async () => {
   acme = await seedAccount("search");
   other = await seedAccount("search-other");
@@ -160,13 +172,7 @@ describe("the event pipeline", () => {
       },
     };
     for (const batch of [[again, again], [again]]) {
-      const messages = createMessageBatch(
-        "parley-events",
-        batch.map((body, i) => ({ id: `dup-${i}`, timestamp: new Date(), attempts: 1, body: JSON.stringify(body) })),
-      );
-      const ctx = createExecutionContext();
-      await consumeEvents(messages, env);
-      const result = await getQueueResult(messages, ctx);
+      const result = await consume("dup", batch);
       expect(result.retryMessages).toEqual([]);
       expect(result.explicitAcks.sort()).toEqual(batch.map((_, i) => `dup-${i}`).sort());
     }
@@ -202,13 +208,7 @@ describe("the event pipeline", () => {
     };
     // The run, the run again (a redelivery) and one of its messages alone: each seq once.
     const bodies = [run, run, unfoldQueued(run)[1]!, { ...run, messages: "not a list" }];
-    const messages = createMessageBatch(
-      "parley-events",
-      bodies.map((body, i) => ({ id: `run-${i}`, timestamp: new Date(), attempts: 1, body: JSON.stringify(body) })),
-    );
-    const ctx = createExecutionContext();
-    await consumeEvents(messages, env);
-    const result = await getQueueResult(messages, ctx);
+    const result = await consume("run", bodies);
     // The last is not a run of ours: dropped, never retried.
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks.sort()).toEqual(["run-0", "run-1", "run-2", "run-3"]);
@@ -243,13 +243,7 @@ describe("the event pipeline", () => {
       })),
     }));
     expect(insertRows(env.DB, runs.flatMap(unfoldQueued).flatMap(rowsOfEvent)).length).toBeGreaterThan(4);
-    const messages = createMessageBatch(
-      "parley-events",
-      runs.map((body, i) => ({ id: `big-${i}`, timestamp: new Date(), attempts: 1, body: JSON.stringify(body) })),
-    );
-    const ctx = createExecutionContext();
-    await consumeEvents(messages, env);
-    const result = await getQueueResult(messages, ctx);
+    const result = await consume("big", runs);
     expect(result.retryMessages).toEqual([]);
     const rows = (await indexRows(chatId)).filter((row) => row.seq > 0);
     expect(rows.map((row) => row.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
