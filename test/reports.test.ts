@@ -369,7 +369,7 @@ describe("the aggregates", () => {
       ]);
     }
     await chats.bind(account.id, JSON.stringify(rows)).run();
-    await writeFacts(env.DB, facts).run();
+    await env.DB.batch(writeFacts(env.DB, facts));
     const read = await env.DB.prepare(DAYS_SQL).bind(account.id, "department", null, "2024-01-01", "2024-12-31").run();
     expect(read.results).toHaveLength(366);
     expect(read.meta.rows_read).toBeLessThanOrEqual(2 * 366 + 10);

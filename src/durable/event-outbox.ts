@@ -14,9 +14,9 @@
 // Nothing leaves the room's storage before the queue has taken it: a send that fails is tried
 // again by the room's alarm, and what a crash left unsent goes out at the object's next wake-up. So
 // an event may be sent twice (a crash after the send, before what it took is written), never
-// lost; consumers deduplicate by its id. Events gather for
-// SEND_AFTER_MS before a send, and while one send is in flight new events wait and go together in
-// the next, so a busy chat makes about one send a second, not one per message.
+// lost; consumers deduplicate by its id. Events gather for SEND_AFTER_MS before a send, and while
+// one send is in flight new events wait and go together in the next, so a busy chat makes about
+// one send a second, not one per message.
 import type { ChatEvent, MessagesCreatedRun, NewChatEvent } from "../shared/events.ts";
 import type { ChatMessage } from "../shared/protocol.ts";
 import { messageJson } from "./message-json.ts";
@@ -27,11 +27,11 @@ CREATE TABLE IF NOT EXISTS outbox_state (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1), published_seq INTEGER NOT NULL, last_other INTEGER NOT NULL
 );`;
 
-/** How long events gather before a send, unless EVENTS_SEND_AFTER_MS says otherwise. Each sendBatch is a call out of the room that costs
- * far more than the events in it (npm run bench: a send per message took 40 % of a busy chat's
- * throughput, a send every quarter second still about a tenth); a second lets a busy chat's
- * messages go fifty at a time, in one queue message, and adds that much to how late search,
- * reports and webhooks hear of them. */
+/** How long events gather before a send, unless EVENTS_SEND_AFTER_MS says otherwise. Each
+ * sendBatch is a call out of the room that costs far more than the events in it (npm run bench:
+ * a send per message took 40 % of a busy chat's throughput, a send every quarter second still
+ * about a tenth); a second lets a busy chat's messages go fifty at a time, in one queue message,
+ * and adds that much to how late search, reports and webhooks hear of them. */
 export const SEND_AFTER_MS = 1_000;
 
 /** Queue limits: at most 100 messages and 256 KB per sendBatch, 128 KB per message. A send takes

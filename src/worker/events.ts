@@ -17,12 +17,7 @@ type Work = { message: Message; rows: IndexRow[]; facts: ReportFacts[]; events: 
 function write(env: Env, work: Work[]): Promise<unknown> {
   const rows = work.flatMap((item) => item.rows);
   const facts = work.flatMap((item) => item.facts);
-  // A fact row is a few hundred characters at most (a rating's comment aside): a thousand stay well
-  // within D1's 2 MB for a bound value, however many runs of messages a batch brings.
-  const factChunks = Array.from({ length: Math.ceil(facts.length / 1000) }, (_, i) =>
-    facts.slice(i * 1000, i * 1000 + 1000),
-  );
-  const statements = [...insertRows(env.DB, rows), ...factChunks.map((chunk) => writeFacts(env.DB, chunk))];
+  const statements = [...insertRows(env.DB, rows), ...writeFacts(env.DB, facts)];
   return statements.length ? env.DB.batch(statements) : Promise.resolve();
 }
 

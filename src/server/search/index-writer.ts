@@ -3,6 +3,7 @@
 // so the queue delivering an event twice, or a batch retried after a failure, leaves one row. A
 // row is written only while its chat is in the index (an erased chat's late events add nothing).
 import type { ChatEvent } from "../../shared/events.ts";
+import { jsonChunks } from "../db/json-chunks.ts";
 
 /** The snippet's highlight marks (search.ts); taken out of indexed text so nobody can forge one. */
 export const MATCH_START = "\u0002";
@@ -41,27 +42,9 @@ export function indexRows(event: ChatEvent): IndexRow[] {
   return [];
 }
 
-/** D1 takes a bound value of at most 2 MB: a statement's rows hold at most this many characters,
- * counted from their texts and names with room for the rest, each at most six bytes in the JSON
- * (a control character's escape). A queue batch of a hundred runs of a hundred long messages
- * would not fit one. */
-const MAX_STATEMENT_CHARS = 300_000;
-const ROW_OVERHEAD_CHARS = 160;
-
-/** The statements that write these rows: as few as fit D1's limit, most often one. */
+/** The statements that write these rows: as few as fit D1's limit on a bound value, most often one. */
 export function insertRows(db: D1Database, rows: IndexRow[]): D1PreparedStatement[] {
-  const statements: D1PreparedStatement[] = [];
-  let chunk: IndexRow[] = [];
-  let chars = 0;
-  for (const row of rows) {
-    const size = row[7].length + (row[6]?.length ?? 0) + ROW_OVERHEAD_CHARS;
-    if (chunk.length && chars + size > MAX_STATEMENT_CHARS) {
-      statements.push(db.prepare(INSERT_ROWS).bind(JSON.stringify(chunk)));
-      [chunk, chars] = [[], 0];
-    }
-    chunk.push(row);
-    chars += size;
-  }
-  if (chunk.length) statements.push(db.prepare(INSERT_ROWS).bind(JSON.stringify(chunk)));
-  return statements;
+  return jsonChunks(rows, (row) => row[7].length + (row[6]?.length ?? 0) + 160).map((chunk) =>
+    db.prepare(INSERT_ROWS).bind(JSON.stringify(chunk)),
+  );
 }

@@ -5,6 +5,7 @@
 // on the WEBHOOK_DELIVERIES queue, which deliver.ts consumes. Log rows older than 7 days are
 // deleted in the same D1 batch: the log prunes itself as it grows, with no cron.
 import { ulid } from "ulid";
+import { jsonChunks } from "../db/json-chunks.ts";
 import type { ChatEvent } from "../../shared/events.ts";
 import { webhookBody, webhookTypeOf } from "../../shared/webhooks.ts";
 
@@ -23,22 +24,6 @@ type DeliveryRow = [string, string, string, string, string, string, string];
 const INSERT_DELIVERIES = `INSERT INTO webhook_deliveries (id, endpoint_id, account_id, chat_id, event_id, event_type, payload)
   SELECT r ->> 0, r ->> 1, r ->> 2, r ->> 3, r ->> 4, r ->> 5, r ->> 6 FROM (SELECT value AS r FROM json_each(?1)) WHERE true
   ON CONFLICT (endpoint_id, event_id) DO NOTHING RETURNING id`;
-
-/** D1 takes a bound value of at most 2 MB: chunks of at most this many characters of payload,
- * each at most six bytes in the JSON (a control character's escape), with room for the ids. */
-const MAX_CHUNK_CHARS = 300_000;
-
-function chunked(rows: DeliveryRow[]): DeliveryRow[][] {
-  const chunks: DeliveryRow[][] = [[]];
-  let chars = 0;
-  for (const row of rows) {
-    const size = row[6].length + 200;
-    if (chunks.at(-1)!.length && chars + size > MAX_CHUNK_CHARS) [chunks[chunks.length], chars] = [[], 0];
-    chunks.at(-1)!.push(row);
-    chars += size;
-  }
-  return chunks;
-}
 
 export async function fanOutWebhooks(events: ChatEvent[], env: Env): Promise<void> {
   const sendable = events.flatMap((event) => {
@@ -71,7 +56,9 @@ export async function fanOutWebhooks(events: ChatEvent[], env: Env): Promise<voi
   if (!rows.length) return;
   const prune = env.DB.prepare("DELETE FROM webhook_deliveries WHERE created_at < ?").bind(since - KEEP_LOG_MS);
   const written = await env.DB.batch<{ id: string }>([
-    ...chunked(rows).map((chunk) => env.DB.prepare(INSERT_DELIVERIES).bind(JSON.stringify(chunk))),
+    ...jsonChunks(rows, (row) => row[6].length + 200).map((chunk) =>
+      env.DB.prepare(INSERT_DELIVERIES).bind(JSON.stringify(chunk)),
+    ),
     prune,
   ]);
   const ids = written.flatMap((result) => result.results.map((row) => row.id));
