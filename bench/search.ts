@@ -19,7 +19,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DEMO } from "../scripts/local-dev.ts";
-import { startBenchServer } from "./bench-server.ts";
+import { groupCpuSeconds, startBenchServer } from "./bench-server.ts";
 import type { ChatEvent } from "../src/shared/events.ts";
 import type { SearchPage } from "../src/shared/history.ts";
 import type { OperatorLoginResponse } from "../src/shared/protocol.ts";
@@ -118,6 +118,7 @@ try {
   }
   log(`${chats} chats made; loading ${TOTAL} messages`);
   const started = performance.now();
+  const cpuBefore = groupCpuSeconds(server.group);
   let failed = 0;
   const at0 = Date.now() - TOTAL;
   for (let sent = 0; sent < TOTAL;) {
@@ -149,6 +150,9 @@ try {
     if (sent % 100_000 === 0) log(`${sent} indexed, ${Math.round(sent / ((performance.now() - started) / 1000))}/s`);
   }
   const loadSeconds = (performance.now() - started) / 1000;
+  // The runtime's CPU for the load (Worker, consumer code and D1 together): what indexing costs
+  // the machine per message, beside how fast it went.
+  const loadCpuSeconds = groupCpuSeconds(server.group) - cpuBefore;
   const sizeAfter = d1Bytes(server.stateDir);
 
   // 2. Queries.
@@ -203,6 +207,7 @@ try {
         load: {
           seconds: Math.round(loadSeconds),
           messagesPerSecond: Math.round(TOTAL / loadSeconds),
+          serverCpuMsPer1000Messages: Math.round((loadCpuSeconds * 1e7) / TOTAL) / 10,
           failed,
         },
         d1SizeMb: {

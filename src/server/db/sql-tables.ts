@@ -28,10 +28,9 @@ export const messageIndex = sqliteTable(
     authorName: text("author_name"),
     text: text("text").notNull(),
   },
-  (t) => [
-    uniqueIndex("message_index_chat_seq").on(t.chatId, t.seq),
-    index("message_index_account").on(t.accountId, t.id),
-  ],
+  // No index on account_id: search reaches rows through the FTS5 table's rowid, and a chat's
+  // erasure through chat_id (migrations/0012).
+  (t) => [uniqueIndex("message_index_chat_seq").on(t.chatId, t.seq)],
 );
 
 /** Each chat's facts for reports, as its events told them (src/server/reports/report-writer.ts):
