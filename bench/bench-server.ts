@@ -27,6 +27,8 @@ export type BenchServer = {
   group: number;
   apiKey: string;
   stateDir: string;
+  /** wrangler's inspector (Chrome DevTools protocol) for the runtime: for CPU profiles. */
+  inspectorPort: number;
   stop: () => Promise<void>;
 };
 
@@ -101,7 +103,7 @@ export async function startBenchServer(
     throw new Error(`${(error as Error).message}\n${tail}`);
   }
   if (child.pid === undefined) throw new Error("wrangler dev has no pid");
-  return { origin, group: child.pid, apiKey, stateDir: persistTo, stop };
+  return { origin, group: child.pid, apiKey, stateDir: persistTo, inspectorPort, stop };
 }
 
 /** CPU seconds used so far by a process group (wrangler and its workerd runtimes), from Linux's

@@ -356,13 +356,53 @@ async function liveVisitors(origin: string, count: number) {
   };
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** After a pass, the server may still be working for it: Parley's rooms send their events up to
+ * EVENTS_SEND_AFTER_MS (1 s) after the last message, and the queue hands them to the consumer up
+ * to max_batch_timeout (1 s) later. Counted into the next pass, that work made one scenario's
+ * CPU-seconds another's. So every pass is followed by SETTLE_MIN_MS, then by 250 ms stretches
+ * until one passes with the runtime as idle as before the rounds (at most SETTLE_MAX_MS), and a
+ * pass's server CPU runs to there, less what the idle runtime would have used meanwhile. */
+const SETTLE_MIN_MS = 2_500;
+const SETTLE_MAX_MS = 10_000;
+const SETTLE_STEP_MS = 250;
+/** CPU-seconds per second of the runtime doing nothing, measured once before the rounds. */
+let idleCpuRate = 0;
+
+async function measureIdle(serverGroup: number | undefined): Promise<void> {
+  if (serverGroup === undefined) return;
+  await sleep(SETTLE_MIN_MS);
+  const [cpu, at] = [groupCpuSeconds(serverGroup), performance.now()];
+  await sleep(3_000);
+  idleCpuRate = (groupCpuSeconds(serverGroup) - cpu) / ((performance.now() - at) / 1000);
+  log(`idle runtime: ${Math.round(idleCpuRate * 1000)} ms of CPU a second`);
+}
+
+/** Waits for the server to finish what a pass left; returns how long it waited, in seconds. */
+async function settle(serverGroup: number | undefined): Promise<number> {
+  if (serverGroup === undefined) return 0;
+  const begun = performance.now();
+  await sleep(SETTLE_MIN_MS);
+  // Idle is at most the idle rate plus a clock tick (1/100 s) of /proc's resolution per stretch.
+  const idle = idleCpuRate * (SETTLE_STEP_MS / 1000) + 0.01;
+  while (performance.now() - begun < SETTLE_MAX_MS) {
+    const cpu = groupCpuSeconds(serverGroup);
+    await sleep(SETTLE_STEP_MS);
+    if (groupCpuSeconds(serverGroup) - cpu <= idle) break;
+  }
+  return (performance.now() - begun) / 1000;
+}
+
 async function pass(s: Scenario, tag: string, messages: number, serverGroup: number | undefined): Promise<Round> {
   const round = (s.round = running = new Round(tag, messages, s.send));
   const [server, client] = [groupCpuSeconds(serverGroup), process.cpuUsage()];
   await round.run();
   running = undefined;
   const used = process.cpuUsage(client);
-  [round.cpu.server, round.cpu.client] = [groupCpuSeconds(serverGroup) - server, (used.user + used.system) / 1e6];
+  const settled = await settle(serverGroup);
+  round.cpu.server = groupCpuSeconds(serverGroup) - server - idleCpuRate * settled;
+  round.cpu.client = (used.user + used.system) / 1e6;
   if (round.failure) throw new Error(`${s.name} ${tag}: ${round.failure}`);
   return round;
 }
@@ -393,7 +433,7 @@ function summarize(rounds: Round[]) {
   };
 }
 
-const server: Omit<BenchServer, "group" | "apiKey" | "stateDir"> & { group?: number } = flags.url
+const server: Omit<BenchServer, "group" | "apiKey" | "stateDir" | "inspectorPort"> & { group?: number } = flags.url
   ? { origin: flags.url.replace(/\/$/, ""), group: undefined, stop: async () => {} }
   : await startBenchServer(log, undefined, { EVENT_PIPELINE: flags.pipeline!, BENCH_CONSUMER: flags.consumer! });
 let exitCode = 0;
@@ -417,6 +457,7 @@ try {
   let parley: Scenario;
   let visitors: Awaited<ReturnType<typeof liveVisitors>> | undefined;
   if (flags.apart) {
+    await measureIdle(server.group);
     for (const open of [bareScenario, storedScenario, parleyScenario]) {
       if (open === parleyScenario && config.visitors) {
         log(`opening ${config.visitors} live visitors and a console watching them`);
@@ -443,6 +484,7 @@ try {
     parley = await parleyScenario(server.origin);
     all.push(parley);
     if (config.warmup) for (const s of all) await pass(s, "warmup", config.warmup, server.group);
+    await measureIdle(server.group);
     for (let k = 1; k <= config.rounds; k++) {
       log(`round ${k} of ${config.rounds}`);
       // Each round starts with another scenario: bare, stored, Parley; then stored, Parley, bare…
