@@ -5,7 +5,7 @@
 const MAX_CHUNK_CHARS = 300_000;
 
 /** `rows` in order, cut into as few chunks as fit; none for no rows. */
-export function jsonChunks<Row>(rows: readonly Row[], sizeOf: (row: Row) => number): Row[][] {
+function jsonChunks<Row>(rows: readonly Row[], sizeOf: (row: Row) => number): Row[][] {
   const chunks: Row[][] = [];
   let chars = Infinity;
   for (const row of rows) {
@@ -15,4 +15,16 @@ export function jsonChunks<Row>(rows: readonly Row[], sizeOf: (row: Row) => numb
     chars += size;
   }
   return chunks;
+}
+
+/** The statements that run `sql` over `rows`, its `?1` bound to each chunk as a JSON array: as few
+ * as fit D1's limit on a bound value, most often one; none for no rows. */
+export function jsonRowStatements<Row>(
+  db: D1Database,
+  sql: string,
+  rows: readonly Row[],
+  sizeOf: (row: Row) => number,
+): D1PreparedStatement[] {
+  const statement = db.prepare(sql);
+  return jsonChunks(rows, sizeOf).map((chunk) => statement.bind(JSON.stringify(chunk)));
 }

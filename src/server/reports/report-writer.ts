@@ -4,7 +4,7 @@
 // rating the latest — so the queue delivering an event twice, late or out of order changes
 // nothing. A chat no longer in the index (erased) takes no facts.
 import type { ChatEvent } from "../../shared/events.ts";
-import { jsonChunks } from "../db/json-chunks.ts";
+import { jsonRowStatements } from "../db/json-chunks.ts";
 
 /** chat_id, account_id, started_at, department_id, offline, operator_id, first_answer_at,
  * closed_at, messages, missed, rating, rating_comment, rated_at: null where the event says nothing. */
@@ -96,7 +96,5 @@ export function reportFacts(event: ChatEvent): ReportFacts | null {
 
 /** The statements that set these facts: as few as fit D1's limit on a bound value, most often one. */
 export function writeFacts(db: D1Database, facts: ReportFacts[]): D1PreparedStatement[] {
-  return jsonChunks(facts, (fact) => (fact[11]?.length ?? 0) + 200).map((chunk) =>
-    db.prepare(WRITE_FACTS).bind(JSON.stringify(chunk)),
-  );
+  return jsonRowStatements(db, WRITE_FACTS, facts, (fact) => (fact[11]?.length ?? 0) + 200);
 }

@@ -3,7 +3,7 @@
 // so the queue delivering an event twice, or a batch retried after a failure, leaves one row. A
 // row is written only while its chat is in the index (an erased chat's late events add nothing).
 import type { ChatEvent } from "../../shared/events.ts";
-import { jsonChunks } from "../db/json-chunks.ts";
+import { jsonRowStatements } from "../db/json-chunks.ts";
 
 /** The snippet's highlight marks (search.ts); taken out of indexed text so nobody can forge one. */
 export const MATCH_START = "\u0002";
@@ -44,7 +44,5 @@ export function indexRows(event: ChatEvent): IndexRow[] {
 
 /** The statements that write these rows: as few as fit D1's limit on a bound value, most often one. */
 export function insertRows(db: D1Database, rows: IndexRow[]): D1PreparedStatement[] {
-  return jsonChunks(rows, (row) => row[7].length + (row[6]?.length ?? 0) + 160).map((chunk) =>
-    db.prepare(INSERT_ROWS).bind(JSON.stringify(chunk)),
-  );
+  return jsonRowStatements(db, INSERT_ROWS, rows, (row) => row[7].length + (row[6]?.length ?? 0) + 160);
 }

@@ -5,7 +5,7 @@
 // on the WEBHOOK_DELIVERIES queue, which deliver.ts consumes. Log rows older than 7 days are
 // deleted in the same D1 batch: the log prunes itself as it grows, with no cron.
 import { ulid } from "ulid";
-import { jsonChunks } from "../db/json-chunks.ts";
+import { jsonRowStatements } from "../db/json-chunks.ts";
 import type { ChatEvent } from "../../shared/events.ts";
 import { webhookBody, webhookTypeOf } from "../../shared/webhooks.ts";
 
@@ -56,9 +56,7 @@ export async function fanOutWebhooks(events: ChatEvent[], env: Env): Promise<voi
   if (!rows.length) return;
   const prune = env.DB.prepare("DELETE FROM webhook_deliveries WHERE created_at < ?").bind(since - KEEP_LOG_MS);
   const written = await env.DB.batch<{ id: string }>([
-    ...jsonChunks(rows, (row) => row[6].length + 200).map((chunk) =>
-      env.DB.prepare(INSERT_DELIVERIES).bind(JSON.stringify(chunk)),
-    ),
+    ...jsonRowStatements(env.DB, INSERT_DELIVERIES, rows, (row) => row[6].length + 200),
     prune,
   ]);
   const ids = written.flatMap((result) => result.results.map((row) => row.id));
