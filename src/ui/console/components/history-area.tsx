@@ -49,12 +49,17 @@ export function HistoryArea(props: { chat: ChatConnection; myId: string; myName:
     if (area.scrollHeight <= area.clientHeight && chat.state.hasOlder) void loadOlder();
   }
 
-  function onScroll() {
-    // Only scrolling up lets go of the bottom. Our own scroll to the bottom reports its event
-    // late, perhaps after an image box appeared below: short of the bottom then, yet not up.
+  /** Reads where the operator is: only scrolling up lets go of the bottom. Our own scroll to
+   * the bottom reports its event late, perhaps after an image box appeared below: short of the
+   * bottom then, yet not up. */
+  function notePosition() {
     if (area.scrollHeight - area.scrollTop - area.clientHeight < EDGE_PX) stuckToBottom = true;
     else if (area.scrollTop < lastScrollTop) stuckToBottom = false;
     lastScrollTop = area.scrollTop;
+  }
+
+  function onScroll() {
+    notePosition();
     if (stuckToBottom) setNewBelow(0);
     // Remembered on every scroll: by cleanup time the element may already be detached.
     chat.scrollTop = stuckToBottom ? null : area.scrollTop;
@@ -79,6 +84,10 @@ export function HistoryArea(props: { chat: ChatConnection; myId: string; myName:
     on(
       [chat.messages, () => chat.state.visitorTyping],
       ([messages], previous) => {
+        // A scroll up reports its event with the next frame; a message arriving before that
+        // must not pull the operator back down. Content added below never moves scrollTop up,
+        // so this reads the scroll that has not been reported yet and nothing else.
+        if (area.scrollTop < lastScrollTop) notePosition();
         if (stuckToBottom) scrollToBottom();
         else if (previous && messages.length > previous[0].length && messages.at(-1)?.seq !== previous[0].at(-1)?.seq)
           setNewBelow((n) => n + 1);
