@@ -3,7 +3,9 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  ackedMessage,
   MAX_TEXT_LENGTH,
+  SOCKET_PROTOCOL_V1,
   VISITOR_MESSAGE_BURST,
   type ChatMessage,
   type ChatsResponse,
@@ -93,8 +95,17 @@ describe("hello and messages", () => {
     await visitor.next("msg"); // Ann joined
     visitor.send({ type: "message", cid: "same", text: "once" });
     const first = await visitor.next("ack");
+    // parley.v2: the ack of a new message is short; the sender has the rest.
+    expect(first).toEqual({ type: "ack", cid: "same", seq: 2, at: expect.any(Number) });
     visitor.send({ type: "message", cid: "same", text: "once" });
-    expect(await visitor.next("ack")).toEqual(first);
+    // A resend gets the message as stored, under its first seq and time.
+    expect(await visitor.next("ack")).toEqual({
+      ...first,
+      kind: "text",
+      event: null,
+      author: { kind: "visitor", id: chat.visitorId, name: "Vera Visitor" },
+      text: "once",
+    });
     visitor.send({ type: "message", cid: "next", text: "twice?" });
     expect((await visitor.next("ack")).seq).toBe(first.seq + 1);
     // Frames arrive in order, so if the resend had been broadcast it would come before "twice?".
@@ -102,6 +113,38 @@ describe("hello and messages", () => {
     expect((await operator.next("msg")).message.text).toBe("twice?");
     const history = await call(`/api/chats/${chat.chatId}/messages`, { token: ann });
     expect(texts((await history.json<HistoryPage>()).messages)).toEqual(["Ann joined the chat", "once", "twice?"]);
+  });
+
+  it("acks with the whole stored message on a parley.v1 socket, as before short acks", async () => {
+    const chat = await startChat(account.id);
+    const res = await upgrade(chat.chatId, chat.token, SOCKET_PROTOCOL_V1);
+    expect(res.headers.get("Sec-WebSocket-Protocol")).toBe(SOCKET_PROTOCOL_V1);
+    res.webSocket!.accept();
+    res.webSocket!.close(1000, "done");
+    const { client: oldWidget, welcome } = await join(chat.chatId, chat.token, 0, SOCKET_PROTOCOL_V1);
+    const { client: newWidget } = await join(chat.chatId, chat.token);
+    oldWidget.send({ type: "message", cid: "v1", text: "From a page loaded before the update" });
+    const whole = await oldWidget.next("ack");
+    expect(whole).toEqual({
+      type: "ack",
+      seq: 1,
+      cid: "v1",
+      kind: "text",
+      event: null,
+      author: welcome.you,
+      text: "From a page loaded before the update",
+      at: expect.any(Number),
+    });
+    // The same visitor's other socket gets it as a msg; what a v2 client makes of a short ack is
+    // that very message.
+    const { message } = await newWidget.next("msg");
+    const { type: _ack, ...stored } = whole;
+    expect(message).toEqual(stored);
+    newWidget.send({ type: "message", cid: "v2", text: "And from a new one" });
+    const short = await newWidget.next("ack");
+    const { message: seen } = await oldWidget.next("msg");
+    expect(ackedMessage(short, { kind: "text", text: "And from a new one" }, welcome.you)).toEqual(seen);
+    for (const c of [oldWidget, newWidget]) c.close();
   });
 
   it("keeps HTML as text", async () => {
@@ -340,7 +383,7 @@ describe("the log's in-memory seq and cids", () => {
       ).toThrow("rolled back");
     });
     visitor.send({ type: "message", cid: "rolled", text: "stored now" });
-    expect(await visitor.next("ack")).toMatchObject({ cid: "rolled", seq: 2, text: "stored now" });
+    expect(await visitor.next("ack")).toMatchObject({ cid: "rolled", seq: 2 });
     // Nor an event: the room's unsent messages in memory went with the rollback, so the search
     // index gets seq 2 as stored, never the text that was rolled back.
     const texts = () =>
@@ -476,7 +519,7 @@ describe("typing, read receipts, join, leave, close", () => {
     expect(await operator.next("error")).toMatchObject({ code: "chat_closed" });
     // A resend of a message that got in before the close is still acked, not refused.
     visitor.send({ type: "message", cid: "sent-before-close", text: "bye" });
-    expect(await visitor.next("ack")).toEqual(sent);
+    expect(await visitor.next("ack")).toMatchObject({ ...sent, text: "bye" });
     const again = await join(chat.chatId, chat.token);
     expect(again.welcome.chat.status).toBe("closed");
     await expect

@@ -3,6 +3,7 @@
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { OperatorLoginResponse, VisitorSessionResponse } from "../src/shared/protocol.ts";
+import { SOCKET_PROTOCOL, type SocketProtocol } from "../src/shared/socket-auth.ts";
 import { ChatClient } from "./chat-client.ts";
 
 export { ChatClient };
@@ -101,17 +102,24 @@ export async function startChat(
   return res.json();
 }
 
-/** Opens a chat socket; resolves to the raw upgrade response so tests can check refusals. */
-export async function upgrade(chatId: string, token: string | undefined): Promise<Response> {
+/** Opens a chat socket; resolves to the raw upgrade response so tests can check refusals. It
+ * asks for `protocol` (by default parley.v2, as the widget and the console do: short acks). */
+export async function upgrade(
+  chatId: string,
+  token: string | undefined,
+  protocol: SocketProtocol = SOCKET_PROTOCOL,
+): Promise<Response> {
   const query = token === undefined ? "" : `?token=${encodeURIComponent(token)}`;
   return exports.default.fetch(
-    new Request(`${ORIGIN}/ws/chats/${chatId}${query}`, { headers: { Upgrade: "websocket" } }),
+    new Request(`${ORIGIN}/ws/chats/${chatId}${query}`, {
+      headers: { Upgrade: "websocket", "Sec-WebSocket-Protocol": protocol },
+    }),
   );
 }
 
 /** Connects and says hello; returns the client once the welcome has arrived. */
-export async function join(chatId: string, token: string, since = 0) {
-  const res = await upgrade(chatId, token);
+export async function join(chatId: string, token: string, since = 0, protocol: SocketProtocol = SOCKET_PROTOCOL) {
+  const res = await upgrade(chatId, token, protocol);
   expect(res.status).toBe(101);
   res.webSocket!.accept();
   const client = new ChatClient(res.webSocket!);

@@ -5,6 +5,7 @@ import { signedFileUrl } from "../src/server/file-links.ts";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   SOCKET_PROTOCOL,
+  SOCKET_PROTOCOL_V1,
   socketProtocols,
   type ChatsResponse,
   type HistoryPage,
@@ -372,6 +373,18 @@ describe("WebSocket upgrades are authenticated before they are accepted", () => 
       res.webSocket!.accept();
       res.webSocket!.close(1000, "done");
     }
+    // A client of before parley.v2 offers only parley.v1 and is answered with it.
+    const old = await exports.default.fetch(
+      new Request(`https://parley.test/ws/chats/${chat.chatId}`, {
+        headers: {
+          Upgrade: "websocket",
+          "Sec-WebSocket-Protocol": `${SOCKET_PROTOCOL_V1}, parley.token.${chat.token}`,
+        },
+      }),
+    );
+    expect(old.headers.get("Sec-WebSocket-Protocol")).toBe(SOCKET_PROTOCOL_V1);
+    old.webSocket!.accept();
+    old.webSocket!.close(1000, "done");
     // Refused as the query's token is: another chat's visitor, a forged token.
     const otherChat = await startChat(home.id);
     await problem(await viaProtocol(`/ws/chats/${chat.chatId}`, otherChat.token), 403, "forbidden");

@@ -87,6 +87,8 @@ import {
 /** Header the Worker sets, after authenticating, to tell the room who is connecting. Only the
  * Worker can reach this object, so the header cannot come from a client. */
 export const PARTICIPANT_HEADER = "X-Parley-Participant";
+/** Set by the Worker when the socket speaks parley.v2 (src/shared/socket-auth.ts): its acks are short. */
+export const SHORT_ACKS_HEADER = "X-Parley-Short-Acks";
 
 export function chatRoomOf(env: Env, chatId: string) {
   return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(chatId));
@@ -128,8 +130,9 @@ type EmailReplyResult =
 export type ConnectingParticipant = Participant & { accountId: string; session: OperatorSession | VisitorSession };
 
 /** What each socket carries through hibernation. `ready` turns true after its hello has been
- * answered: only then does it receive live broadcasts, so replay and live never interleave. */
-type SocketAttachment = ConnectingParticipant & { ready: boolean };
+ * answered: only then does it receive live broadcasts, so replay and live never interleave.
+ * `shortAcks`: the socket speaks parley.v2, whose acks carry only the cid, seq and time. */
+type SocketAttachment = ConnectingParticipant & { ready: boolean; shortAcks?: true };
 
 type ChatRow = {
   chat_id: string;
@@ -787,7 +790,7 @@ export class ChatRoom extends DurableObject<Env> {
     const { response } = acceptTagged<SocketAttachment>(
       this.ctx,
       [who.kind, who.id, ...(sessionId ? [sessionTag(sessionId)] : [])],
-      { ...who, ready: false },
+      { ...who, ready: false, ...(request.headers.get(SHORT_ACKS_HEADER) === "1" ? { shortAcks: true as const } : {}) },
     );
     // The room closes the socket when its token ends, whether or not it says anything by then.
     await this.alarmBy(who.session.expiresAt);
@@ -873,17 +876,17 @@ export class ChatRoom extends DurableObject<Env> {
           // A resend of a message we already have gets the original ack and stores nothing, even
           // after the chat closed, since that message did get in.
           const original = this.log.byCid(who.id, frame.cid);
-          if (original) return this.acknowledge(ws, original);
+          if (original) return this.acknowledgeResend(ws, original);
           return this.sendError(ws, "chat_closed", "This chat has ended.", frame.cid);
         }
-        this.acknowledge(ws, stored, true);
+        this.acknowledge(ws, me, stored, true);
         // The waiting card shows what the visitor asked, so operators can tell chats apart.
         if (who.kind === "visitor" && chat.status === "waiting" && this.log.visitorTextCount() === 1)
           return lobbyOf(this.env, chat.account_id).waitingPreview(chat.chat_id, frame.text);
         return both(this.answerByEmailLater(who), this.clockAfter(chat, who, stored.at));
       }
       case "note":
-        return this.note(ws, who, frame);
+        return this.note(ws, me, who, frame);
       case "typing": {
         if (chat.status === "closed") return;
         const now = Date.now();
@@ -972,11 +975,11 @@ export class ChatRoom extends DurableObject<Env> {
   /** An operator's private note: the next message of the log, acked to its sender and sent live to
    * the chat's other operators only. Allowed after the close too (a note for whoever follows the
    * chat up). It answers nobody: no answer mail, and the visitor's unanswered clock runs on. */
-  private note(ws: WebSocket, who: Participant, frame: { cid: string; text: string }): undefined {
+  private note(ws: WebSocket, me: SocketAttachment, who: Participant, frame: { cid: string; text: string }): undefined {
     const stored = this.log.append({ cid: frame.cid, kind: "note", author: who, text: frame.text, at: Date.now() });
     // Null: a resend of a stored cid, answered with the original ack.
-    if (!stored) return this.acknowledge(ws, this.log.byCid(who.id, frame.cid)!);
-    return this.acknowledge(ws, stored, (other) => other.kind === "operator");
+    if (!stored) return this.acknowledgeResend(ws, this.log.byCid(who.id, frame.cid)!);
+    return this.acknowledge(ws, me, stored, (other) => other.kind === "operator");
   }
 
   /** Records an operator's arrival (a system message; a waiting chat turns active). Returns the
@@ -1177,19 +1180,28 @@ export class ChatRoom extends DurableObject<Env> {
     this.broadcast({ type: "msg", message: this.log.append({ cid: null, kind: "system", event, author, text, at })! });
   }
 
-  /** Answers a sent message with its ack: the message as stored. `andBroadcast`: a new one also
-   * goes to everyone else (or those it passes). The message is serialised once for both frames
-   * (and its event: messageJson). */
+  /** Answers a message just stored with its ack, and sends it to everyone else (`to`: only those
+   * it passes). The ack is short for a parley.v2 socket: its client has the rest. The message is
+   * serialised once for both frames (and its event: messageJson). */
   private acknowledge(
     ws: WebSocket,
+    sender: SocketAttachment,
     message: ChatMessage,
-    andBroadcast: boolean | ((participant: SocketAttachment) => boolean) = false,
+    to: true | ((participant: SocketAttachment) => boolean),
   ): undefined {
     const json = messageJson(message);
-    // `{"type":"ack",` + the message's fields: the AckFrame, without a second serialisation.
-    sendQuietly(ws, `{"type":"ack",${json.slice(1)}`);
-    if (andBroadcast)
-      this.broadcastData(`{"type":"msg","message":${json}}`, ws, andBroadcast === true ? undefined : andBroadcast);
+    // (A sent message always has its sender's cid.)
+    if (sender.shortAcks) this.send(ws, { type: "ack", cid: message.cid!, seq: message.seq, at: message.at });
+    // `{"type":"ack",` + the message's fields: the whole-message AckFrame, without a second serialisation.
+    else sendQuietly(ws, `{"type":"ack",${json.slice(1)}`);
+    this.broadcastData(`{"type":"msg","message":${json}}`, ws, to === true ? undefined : to);
+    return undefined;
+  }
+
+  /** Answers a resend of a cid already stored: always with the whole stored message, which is what
+   * counts, whatever the resend said. */
+  private acknowledgeResend(ws: WebSocket, original: ChatMessage): undefined {
+    sendQuietly(ws, `{"type":"ack",${messageJson(original).slice(1)}`);
     return undefined;
   }
 

@@ -24,7 +24,7 @@ export const VISITOR_MESSAGES_PER_SECOND = 2;
 export const MAX_HISTORY_PAGE = 200;
 
 // How sockets carry tokens: a file of its own so the widget's chat part takes nothing else.
-export { SOCKET_PROTOCOL, SOCKET_TOKEN_PREFIX, socketProtocols } from "./socket-auth.ts";
+export { SOCKET_PROTOCOL, SOCKET_PROTOCOL_V1, SOCKET_TOKEN_PREFIX, socketProtocols } from "./socket-auth.ts";
 
 /** Application-level keepalive, answered by the runtime without waking a hibernating room. */
 export const PING_FRAME = '{"type":"ping"}';
@@ -326,9 +326,29 @@ export type WelcomeFrame = {
   tagIds?: string[];
 };
 export type MessageFrame = { type: "msg"; message: ChatMessage };
-/** The answer to a `message` (or `note`) frame: the message as stored (so its seq and time), to
- * the socket that sent it; everyone else (operators only, for a note) gets it as a `msg`. */
-export type AckFrame = { type: "ack" } & ChatMessage & { cid: string };
+/** The answer to a `message` (or `note`) frame, to the socket that sent it; everyone else
+ * (operators only, for a note) gets the message as a `msg`. Short on a parley.v2 socket: the cid
+ * with the seq and server time it was stored under, the sender having the rest (ackedMessage). */
+export type ShortAckFrame = { type: "ack"; cid: string; seq: number; at: number };
+/** The whole stored message as an ack: the answer to a resend of a cid already stored (the stored
+ * message counts, whatever the resend said), and every ack on a parley.v1 socket. */
+export type MessageAckFrame = { type: "ack" } & ChatMessage & { cid: string };
+export type AckFrame = ShortAckFrame | MessageAckFrame;
+
+/** The message an ack confirms, for the client that sent it: the stored one when the ack carries
+ * it, else what was sent (its kind and text, written by `you` as the welcome named them) under the
+ * seq and time of the ack. */
+export function ackedMessage(
+  ack: AckFrame,
+  sent: { kind: "text" | "note"; text: string },
+  you: Participant,
+): ChatMessage {
+  if ("author" in ack) {
+    const { type: _ack, ...message } = ack;
+    return message;
+  }
+  return { seq: ack.seq, cid: ack.cid, kind: sent.kind, event: null, author: you, text: sent.text, at: ack.at };
+}
 export type TypingNotice = { type: "typing"; from: Participant; active: boolean; draft?: string };
 export type ReadNotice = { type: "read"; from: Participant; seq: number };
 /** `retryAfterMs` comes with `rate_limited`: when the refused message may be sent again. */

@@ -8,12 +8,15 @@
 import { randomUUID } from "node:crypto";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { DEMO } from "../../scripts/local-dev.ts";
-import type {
-  ChatMessage,
-  HistoryPage,
-  OperatorLoginResponse,
-  ServerFrame,
-  VisitorSessionResponse,
+import {
+  ackedMessage,
+  socketProtocols,
+  type ChatMessage,
+  type HistoryPage,
+  type OperatorLoginResponse,
+  type Participant,
+  type ServerFrame,
+  type VisitorSessionResponse,
 } from "../../src/shared/protocol.ts";
 import type { DevServer } from "./server.ts";
 
@@ -87,6 +90,8 @@ class DrillClient {
   connections = 0;
   private ws: WebSocket | null = null;
   private welcomed = false;
+  /** This visitor as the room names them (its welcome): the author of its own acked messages. */
+  private you: Participant | undefined;
   private stopped = false;
   private seenThisConnection = new Set<number>();
   private sentCount = 0;
@@ -109,9 +114,8 @@ class DrillClient {
   connect(): void {
     if (this.stopped) return;
     const { chatId, token } = this.credentials;
-    const ws = new WebSocket(
-      `${this.origin().replace(/^http/, "ws")}/ws/chats/${chatId}?token=${encodeURIComponent(token)}`,
-    );
+    // As the widget and the console do: the token in a subprotocol, speaking parley.v2 (short acks).
+    const ws = new WebSocket(`${this.origin().replace(/^http/, "ws")}/ws/chats/${chatId}`, socketProtocols(token));
     this.ws = ws;
     this.welcomed = false;
     this.seenThisConnection = new Set();
@@ -146,6 +150,7 @@ class DrillClient {
       case "welcome":
         this.connections++;
         this.welcomed = true;
+        this.you = frame.you;
         for (const [cid, text] of this.pending) this.trySend({ type: "message", cid, text });
         return;
       case "msg":
@@ -154,10 +159,10 @@ class DrillClient {
         const earlier = this.acked.get(frame.cid);
         if (earlier !== undefined && earlier !== frame.seq) this.conflicts++;
         this.acked.set(frame.cid, frame.seq);
-        const wasPending = this.pending.delete(frame.cid);
-        // The ack is the stored message.
-        const { type: _ack, ...message } = frame;
-        if (wasPending && !this.seen.has(frame.seq)) this.seen.set(frame.seq, message);
+        const text = this.pending.get(frame.cid);
+        this.pending.delete(frame.cid);
+        if (text !== undefined && this.you && !this.seen.has(frame.seq))
+          this.seen.set(frame.seq, ackedMessage(frame, { kind: "text", text }, this.you));
         return;
       }
       case "error":

@@ -2,13 +2,15 @@
 // the widget will: it starts a session, says hello, sends messages and typing drafts, and keeps
 // every message it receives so a test can wait for what the operator's console sent.
 import { randomUUID } from "node:crypto";
-import type {
-  AckFrame,
-  ChatMessage,
-  ServerFrame,
-  VisitorSessionRequest,
-  VisitorSessionResponse,
-  WelcomeFrame,
+import {
+  ackedMessage,
+  socketProtocols,
+  type AckFrame,
+  type ChatMessage,
+  type ServerFrame,
+  type VisitorSessionRequest,
+  type VisitorSessionResponse,
+  type WelcomeFrame,
 } from "../../src/shared/protocol.ts";
 
 /** `name: null`: an anonymous visitor, who gives no name (the server names them). */
@@ -73,8 +75,10 @@ export class VisitorBot {
 
   /** Opens the socket, says hello with the last seq held and resends what was never acked. */
   private connect(): Promise<void> {
+    // As the widget does: the token in a subprotocol, speaking parley.v2 (short acks).
     const ws = new WebSocket(
-      `${this.origin.replace(/^http/, "ws")}/ws/chats/${this.chatId}?token=${encodeURIComponent(this.session.token)}`,
+      `${this.origin.replace(/^http/, "ws")}/ws/chats/${this.chatId}`,
+      socketProtocols(this.session.token),
     );
     this.ws = ws;
     return new Promise<void>((resolve, reject) => {
@@ -189,9 +193,7 @@ export class VisitorBot {
     this.unacked.set(cid, text);
     if (this.live) this.ws?.send(JSON.stringify({ type: "message", cid, text }));
     const ack = await this.until(`no ack for "${text}"`, () => this.acks.get(cid), timeoutMs);
-    // The ack is the stored message.
-    const { type: _ack, ...message } = ack;
-    this.record(message);
+    this.record(ackedMessage(ack, { kind: "text", text }, this.welcome!.you));
     this.notify();
     return ack.seq;
   }

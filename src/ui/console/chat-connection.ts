@@ -13,6 +13,7 @@ import type {
   Participant,
   ServerFrame,
 } from "../../shared/protocol.ts";
+import { ackedMessage } from "../../shared/protocol.ts";
 import { api, ApiError } from "./api.ts";
 import { learnTagIds } from "./account-tags.ts";
 import { countUnread, lastReadOwnMessage, mergeMessages } from "../common/message-log.ts";
@@ -295,8 +296,9 @@ export class ChatConnection {
       case "msg":
         return this.receive(frame.message);
       case "ack": {
-        if (!this.outbox.remove(frame.cid)) return;
-        const { type: _ack, ...message } = frame;
+        const sent = this.outbox.remove(frame.cid);
+        if (!sent) return;
+        const message = ackedMessage(frame, { kind: sent.note ? "note" : "text", text: sent.text }, this.you);
         this.setMessages(mergeMessages(this.messages(), [message]));
         return;
       }

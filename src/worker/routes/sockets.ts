@@ -2,14 +2,14 @@
 // learns who connects from a header only the Worker can set.
 import { Hono } from "hono/tiny";
 import { createMiddleware } from "hono/factory";
-import { PARTICIPANT_HEADER, type ConnectingParticipant } from "../../durable/chat-room.ts";
+import { PARTICIPANT_HEADER, SHORT_ACKS_HEADER, type ConnectingParticipant } from "../../durable/chat-room.ts";
 import { lobbyOf } from "../../durable/lobby-address.ts";
 import { LOBBY_OPERATOR_HEADER, type ConnectingLobbyOperator } from "../../durable/lobby.ts";
 import { requireOperator, requirePrincipal } from "../auth/guards.ts";
 import { departmentIdsOf } from "../db/operators.ts";
 import { readSettings } from "../../server/db/settings.ts";
 import { SOCKET_PROTOCOL } from "../../shared/socket-auth.ts";
-import { offeredProtocols } from "../auth/socket-protocols.ts";
+import { chosenProtocol } from "../auth/socket-protocols.ts";
 import { ProblemError } from "../../server/problems.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAllowedOrigin } from "../origin-policy.ts";
@@ -24,14 +24,15 @@ const requireUpgrade = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /** A browser that offered subprotocols (its token rides in one, see socketProtocols) closes the
- * socket unless the answer names one it offered: SOCKET_PROTOCOL, never the token. */
+ * socket unless the answer names one it offered: the one chosenProtocol picked, never the token. */
 async function answerProtocol(request: Request, accepted: Promise<Response>): Promise<Response> {
   const response = await accepted;
-  if (response.status !== 101 || !offeredProtocols(request).includes(SOCKET_PROTOCOL)) return response;
+  const protocol = chosenProtocol(request);
+  if (response.status !== 101 || !protocol) return response;
   return new Response(null, {
     status: 101,
     webSocket: response.webSocket,
-    headers: { "Sec-WebSocket-Protocol": SOCKET_PROTOCOL },
+    headers: { "Sec-WebSocket-Protocol": protocol },
   });
 }
 
@@ -64,6 +65,8 @@ export const socketRoutes = new Hono<AppEnv>()
       };
     } else throw new ProblemError(403, "forbidden", "Only the chat's visitor and operators may connect.");
     const headers = new Headers({ Upgrade: "websocket", [PARTICIPANT_HEADER]: JSON.stringify(who) });
+    // Only a client that asked for parley.v2 knows how to read a short ack.
+    if (chosenProtocol(c.req.raw) === SOCKET_PROTOCOL) headers.set(SHORT_ACKS_HEADER, "1");
     return answerProtocol(c.req.raw, room.fetch(new Request("https://chat-room/connect", { headers })));
   })
   .get("/lobby", requireUpgrade, requireOperator, async (c) => {

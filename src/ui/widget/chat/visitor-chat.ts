@@ -6,8 +6,10 @@ import { ReconnectingSocket } from "../../common/reconnecting-socket.ts";
 import { readText } from "../../common/local-store.ts";
 import { socketProtocols } from "../../../shared/socket-auth.ts";
 import {
+  ackedMessage,
   finalSendErrors,
   type ChatMessage,
+  type Participant,
   type ClientFrame,
   type ServerFrame,
   type VisitorSessionRequest,
@@ -43,6 +45,8 @@ export class VisitorChat {
   prechat: Identity & { departmentId?: string };
   private socket: ReconnectingSocket | null = null;
   private welcomed = false;
+  /** The visitor as the room names them (its welcome): the author of their own acked messages. */
+  private you: Participant | null = null;
   private starting: Promise<void> | null = null;
   private readSeq = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -211,6 +215,7 @@ export class VisitorChat {
     switch (frame.type) {
       case "welcome": {
         this.welcomed = true;
+        this.you = frame.you;
         this.link = "live";
         for (const p of frame.participants) {
           if (p.kind === "operator") this.operatorReadSeq = Math.max(this.operatorReadSeq, p.lastReadSeq);
@@ -234,9 +239,9 @@ export class VisitorChat {
       }
       case "ack": {
         const pending = this.state.outbox.find((p) => p.cid === frame.cid);
-        if (!pending) break;
+        if (!pending || !this.you) break;
         this.state.outbox = this.state.outbox.filter((p) => p !== pending);
-        const { type: _ack, ...message } = frame;
+        const message = ackedMessage(frame, { kind: "text", text: pending.text }, this.you);
         this.state.messages = mergeMessages(this.state.messages, [message]);
         break;
       }
