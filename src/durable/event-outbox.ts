@@ -6,7 +6,7 @@
 // the object woke are kept in memory until sent, so a send does not read back from the log what
 // was just written to it (a CPU profile of a busy chat put reading the rows again at an eighth
 // of its time); after a wake-up, a rollback or a long queue outage they are read from the log.
-// A run of messages goes as one queue message (MessagesCreatedRun), their JSON as the ack carried it.
+// A run of messages goes as one queue message (MessagesCreatedRun), their JSON as the broadcast carried it.
 // The rarer events (started, rated, closed, transferred, tagged) are written to the `outbox`
 // table in the same storage transaction as the change they describe, with the log's last seq at
 // that moment, so that a send puts every event in the order it happened.
@@ -173,7 +173,7 @@ export class EventOutbox {
     if (!chat) return [];
     const { published } = this.read();
     const messages = this.unsentMessages(published);
-    // The message's JSON as the ack and the broadcast carried it, not made again.
+    // The message's JSON as the broadcast (and a parley.v1 ack) carried it, not made again.
     const pending: Pending[] = messages.map((message) => ({
       order: [message.seq, 0],
       seq: message.seq,
