@@ -143,7 +143,7 @@ describe("hello and messages", () => {
     newWidget.send({ type: "message", cid: "v2", text: "And from a new one" });
     const short = await newWidget.next("ack");
     const { message: seen } = await oldWidget.next("msg");
-    expect(ackedMessage(short, { kind: "text", text: "And from a new one" }, welcome.you)).toEqual(seen);
+    expect(ackedMessage(short, { text: "And from a new one" }, welcome.you)).toEqual(seen);
     for (const c of [oldWidget, newWidget]) c.close();
   });
 

@@ -336,18 +336,13 @@ export type MessageAckFrame = { type: "ack" } & ChatMessage & { cid: string };
 export type AckFrame = ShortAckFrame | MessageAckFrame;
 
 /** The message an ack confirms, for the client that sent it: the stored one when the ack carries
- * it, else what was sent (its kind and text, written by `you` as the welcome named them) under the
- * seq and time of the ack. */
-export function ackedMessage(
-  ack: AckFrame,
-  sent: { kind: "text" | "note"; text: string },
-  you: Participant,
-): ChatMessage {
-  if ("author" in ack) {
-    const { type: _ack, ...message } = ack;
-    return message;
-  }
-  return { seq: ack.seq, cid: ack.cid, kind: sent.kind, event: null, author: you, text: sent.text, at: ack.at };
+ * it, else what was sent (its text, a note if it went as one, written by `you` as the welcome
+ * named them) under the seq and time of the ack. */
+export function ackedMessage(ack: AckFrame, sent: { text: string; note?: true }, you: Participant): ChatMessage {
+  const { type: _ack, ...fields } = ack;
+  return "author" in fields
+    ? fields
+    : { ...fields, kind: sent.note ? "note" : "text", event: null, author: you, text: sent.text };
 }
 export type TypingNotice = { type: "typing"; from: Participant; active: boolean; draft?: string };
 export type ReadNotice = { type: "read"; from: Participant; seq: number };

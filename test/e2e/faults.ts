@@ -162,7 +162,7 @@ class DrillClient {
         const text = this.pending.get(frame.cid);
         this.pending.delete(frame.cid);
         if (text !== undefined && this.you && !this.seen.has(frame.seq))
-          this.seen.set(frame.seq, ackedMessage(frame, { kind: "text", text }, this.you));
+          this.seen.set(frame.seq, ackedMessage(frame, { text }, this.you));
         return;
       }
       case "error":

@@ -193,7 +193,7 @@ export class VisitorBot {
     this.unacked.set(cid, text);
     if (this.live) this.ws?.send(JSON.stringify({ type: "message", cid, text }));
     const ack = await this.until(`no ack for "${text}"`, () => this.acks.get(cid), timeoutMs);
-    this.record(ackedMessage(ack, { kind: "text", text }, this.welcome!.you));
+    this.record(ackedMessage(ack, { text }, this.welcome!.you));
     this.notify();
     return ack.seq;
   }

@@ -298,7 +298,7 @@ export class ChatConnection {
       case "ack": {
         const sent = this.outbox.remove(frame.cid);
         if (!sent) return;
-        const message = ackedMessage(frame, { kind: sent.note ? "note" : "text", text: sent.text }, this.you);
+        const message = ackedMessage(frame, sent, this.you);
         this.setMessages(mergeMessages(this.messages(), [message]));
         return;
       }

@@ -45,8 +45,9 @@ export class VisitorChat {
   prechat: Identity & { departmentId?: string };
   private socket: ReconnectingSocket | null = null;
   private welcomed = false;
-  /** The visitor as the room names them (its welcome): the author of their own acked messages. */
-  private you: Participant | null = null;
+  /** The visitor as the room names them (its welcome, which comes before any ack): the author of
+   * their own acked messages. */
+  private you!: Participant;
   private starting: Promise<void> | null = null;
   private readSeq = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -239,9 +240,9 @@ export class VisitorChat {
       }
       case "ack": {
         const pending = this.state.outbox.find((p) => p.cid === frame.cid);
-        if (!pending || !this.you) break;
+        if (!pending) break;
         this.state.outbox = this.state.outbox.filter((p) => p !== pending);
-        const message = ackedMessage(frame, { kind: "text", text: pending.text }, this.you);
+        const message = ackedMessage(frame, pending, this.you);
         this.state.messages = mergeMessages(this.state.messages, [message]);
         break;
       }
