@@ -876,7 +876,7 @@ export class ChatRoom extends DurableObject<Env> {
           // A resend of a message we already have gets the original ack and stores nothing, even
           // after the chat closed, since that message did get in.
           const original = this.log.byCid(who.id, frame.cid);
-          if (original) return this.acknowledgeResend(ws, original);
+          if (original) return this.acknowledgeWhole(ws, original);
           return this.sendError(ws, "chat_closed", "This chat has ended.", frame.cid);
         }
         this.acknowledge(ws, me, stored, true);
@@ -978,7 +978,7 @@ export class ChatRoom extends DurableObject<Env> {
   private note(ws: WebSocket, me: SocketAttachment, who: Participant, frame: { cid: string; text: string }): undefined {
     const stored = this.log.append({ cid: frame.cid, kind: "note", author: who, text: frame.text, at: Date.now() });
     // Null: a resend of a stored cid, answered with the original ack.
-    if (!stored) return this.acknowledgeResend(ws, this.log.byCid(who.id, frame.cid)!);
+    if (!stored) return this.acknowledgeWhole(ws, this.log.byCid(who.id, frame.cid)!);
     return this.acknowledge(ws, me, stored, (other) => other.kind === "operator");
   }
 
@@ -1189,19 +1189,18 @@ export class ChatRoom extends DurableObject<Env> {
     message: ChatMessage,
     to: true | ((participant: SocketAttachment) => boolean),
   ): undefined {
-    const json = messageJson(message);
     // (A sent message always has its sender's cid.)
     if (sender.shortAcks) this.send(ws, { type: "ack", cid: message.cid!, seq: message.seq, at: message.at });
-    // `{"type":"ack",` + the message's fields: the whole-message AckFrame, without a second serialisation.
-    else sendQuietly(ws, `{"type":"ack",${json.slice(1)}`);
-    this.broadcastData(`{"type":"msg","message":${json}}`, ws, to === true ? undefined : to);
+    else this.acknowledgeWhole(ws, message);
+    this.broadcastData(`{"type":"msg","message":${messageJson(message)}}`, ws, to === true ? undefined : to);
     return undefined;
   }
 
-  /** Answers a resend of a cid already stored: always with the whole stored message, which is what
-   * counts, whatever the resend said. */
-  private acknowledgeResend(ws: WebSocket, original: ChatMessage): undefined {
-    sendQuietly(ws, `{"type":"ack",${messageJson(original).slice(1)}`);
+  /** Answers with the whole stored message (a MessageAckFrame): a resend of a cid already stored
+   * always, since the stored message counts whatever the resend said, and any ack on parley.v1. */
+  private acknowledgeWhole(ws: WebSocket, message: ChatMessage): undefined {
+    // `{"type":"ack",` + the message's fields, from its one serialisation (messageJson).
+    sendQuietly(ws, `{"type":"ack",${messageJson(message).slice(1)}`);
     return undefined;
   }
 

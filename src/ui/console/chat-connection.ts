@@ -3,17 +3,17 @@
 // losing anything": hello with the last seq held, then resend every unacked message by its cid.
 import { batch, createSignal, type Accessor, type Setter } from "solid-js";
 import { createStore, type SetStoreFunction } from "solid-js/store";
-import type {
-  ChatMessage,
-  ChatRating,
-  ChatStatus,
-  ClientFrame,
-  FinalSendError,
-  OperatorProfile,
-  Participant,
-  ServerFrame,
+import {
+  ackedMessage,
+  type ChatMessage,
+  type ChatRating,
+  type ChatStatus,
+  type ClientFrame,
+  type FinalSendError,
+  type OperatorProfile,
+  type Participant,
+  type ServerFrame,
 } from "../../shared/protocol.ts";
-import { ackedMessage } from "../../shared/protocol.ts";
 import { api, ApiError } from "./api.ts";
 import { learnTagIds } from "./account-tags.ts";
 import { countUnread, lastReadOwnMessage, mergeMessages } from "../common/message-log.ts";

@@ -8,7 +8,7 @@ import { LOBBY_OPERATOR_HEADER, type ConnectingLobbyOperator } from "../../durab
 import { requireOperator, requirePrincipal } from "../auth/guards.ts";
 import { departmentIdsOf } from "../db/operators.ts";
 import { readSettings } from "../../server/db/settings.ts";
-import { SOCKET_PROTOCOL } from "../../shared/socket-auth.ts";
+import { SOCKET_PROTOCOL, type SocketProtocol } from "../../shared/socket-auth.ts";
 import { chosenProtocol } from "../auth/socket-protocols.ts";
 import { ProblemError } from "../../server/problems.ts";
 import type { AppEnv } from "../app-env.ts";
@@ -25,9 +25,8 @@ const requireUpgrade = createMiddleware<AppEnv>(async (c, next) => {
 
 /** A browser that offered subprotocols (its token rides in one, see socketProtocols) closes the
  * socket unless the answer names one it offered: the one chosenProtocol picked, never the token. */
-async function answerProtocol(request: Request, accepted: Promise<Response>): Promise<Response> {
+async function answerProtocol(protocol: SocketProtocol | undefined, accepted: Promise<Response>): Promise<Response> {
   const response = await accepted;
-  const protocol = chosenProtocol(request);
   if (response.status !== 101 || !protocol) return response;
   return new Response(null, {
     status: 101,
@@ -65,9 +64,10 @@ export const socketRoutes = new Hono<AppEnv>()
       };
     } else throw new ProblemError(403, "forbidden", "Only the chat's visitor and operators may connect.");
     const headers = new Headers({ Upgrade: "websocket", [PARTICIPANT_HEADER]: JSON.stringify(who) });
+    const protocol = chosenProtocol(c.req.raw);
     // Only a client that asked for parley.v2 knows how to read a short ack.
-    if (chosenProtocol(c.req.raw) === SOCKET_PROTOCOL) headers.set(SHORT_ACKS_HEADER, "1");
-    return answerProtocol(c.req.raw, room.fetch(new Request("https://chat-room/connect", { headers })));
+    if (protocol === SOCKET_PROTOCOL) headers.set(SHORT_ACKS_HEADER, "1");
+    return answerProtocol(protocol, room.fetch(new Request("https://chat-room/connect", { headers })));
   })
   .get("/lobby", requireUpgrade, requireOperator, async (c) => {
     const principal = c.var.operator;
@@ -81,7 +81,7 @@ export const socketRoutes = new Hono<AppEnv>()
     };
     const headers = new Headers({ Upgrade: "websocket", [LOBBY_OPERATOR_HEADER]: JSON.stringify(operator) });
     return answerProtocol(
-      c.req.raw,
+      chosenProtocol(c.req.raw),
       lobbyOf(c.env, principal.accountId).fetch(new Request("https://lobby/connect", { headers })),
     );
   });
